@@ -1,0 +1,43 @@
+# Two commands set up everything: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_RESIDENTS ?= 5000
+
+.PHONY: run test test-fast install browser demo bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q pip==26.3
+	$(BIN)/python -m pip install -q -c constraints.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Migrate, load the demo town into an empty database, print the demo accounts, serve.
+run: $(STAMP)
+	$(BIN)/gongzhi migrate --no-input -v 0
+	$(BIN)/gongzhi collectstatic --no-input -v 0
+	$(BIN)/gongzhi demo --if-empty --residents $(DEMO_RESIDENTS) --seed 1
+	$(BIN)/gunicorn gongzhi.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+
+# Installs Debian's chromium and a CJK font where it can (root with apt), then runs the
+# suite on SQLite and, when PostgreSQL answers, again on PostgreSQL.
+test: $(STAMP) browser
+	bash scripts/test.sh
+
+test-fast: $(STAMP)
+	GONGZHI_SKIP_E2E=1 bash scripts/test.sh
+
+browser:
+	@bash scripts/install-browser.sh
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/media

@@ -1,0 +1,126 @@
+"""Users, organisations, roles as data, and memberships that scope a role to a territory subtree."""
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, Permission
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """An organisation users work for: a 职能部门 (公安, 民政, 城管 …), a street office or a
+    committee. A department serves a territory node (usually the town or the district)."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("职能部门")
+        GOVERNMENT = "government", _("街道/乡镇")
+        COMMITTEE = "committee", _("居委会/村委会")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("服务区域"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("组织/部门")
+        verbose_name_plural = _("组织/部门")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def scope_path(self):
+        return self.node.path
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do, and where, comes from their memberships."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所属组织"), null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    resident = models.OneToOneField(
+        "registry.Resident", verbose_name=_("对应居民"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def get_full_name(self):
+        return self.display_name or super().get_full_name() or self.username
+
+    def __str__(self):
+        return self.get_full_name()
+
+
+class Role(models.Model):
+    """A named bundle of permissions, kept as data so administrators can define new roles and
+    later modules add their own (dispatcher, mediator …). Seeded slugs: admin, town, community,
+    grid, department, supervisor, resident, sensitive."""
+
+    slug = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.TextField(_("说明"), blank=True)
+    permissions = models.ManyToManyField(Permission, verbose_name=_("权限"), blank=True, related_name="gongzhi_roles")
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """User × role × territory node: the role's permissions apply on the node and its subtree."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.ForeignKey(Role, verbose_name=_("角色"), on_delete=models.PROTECT, related_name="memberships")
+    node = models.ForeignKey("territory.Node", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="memberships")
+    created_at = models.DateTimeField(_("授权时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("授权")
+        verbose_name_plural = _("授权")
+        constraints = [models.UniqueConstraint(fields=["user", "role", "node"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.role} · {self.node}"
+
+    def scope_path(self):
+        return self.node.path
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a SHA-256 hash is stored; the token itself is shown
+    once when issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> str:
+        return secrets.token_urlsafe(32)

@@ -1,0 +1,59 @@
+"""The landing page after login: a grid worker's own grid(s) → buildings → households →
+residents with counts; users with a wider scope get their communities and grids."""
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import render
+
+from gongzhi.registry import selectors as registry
+from gongzhi.territory import selectors as territory
+from gongzhi.territory.choices import Level
+from gongzhi.territory.models import Node
+
+# Up to this many grids the home page opens each grid down to its buildings.
+DETAIL_GRIDS = 3
+
+
+def _counts(qs, key):
+    return dict(qs.order_by().values_list(key).annotate(n=Count("id")))
+
+
+def _grid_rows(user, grids):
+    residents = _counts(registry.residents(user), "grid_id")
+    households = _counts(registry.households(user), "grid_id")
+    buildings = _counts(territory.buildings(user), "grid_id")
+    return [
+        {"grid": g, "residents": residents.get(g.pk, 0), "households": households.get(g.pk, 0),
+         "buildings": buildings.get(g.pk, 0)}
+        for g in grids
+    ]
+
+
+def _building_rows(user, grids):
+    """Buildings of the given grids with their household and resident counts."""
+    ids = [g.pk for g in grids]
+    households = _counts(registry.households(user).filter(grid_id__in=ids), "building_id")
+    residents = _counts(registry.residents(user).filter(grid_id__in=ids), "household__building_id")
+    rows = {}
+    for b in territory.buildings(user).filter(grid_id__in=ids).order_by("name"):
+        rows.setdefault(b.grid_id, []).append(
+            {"building": b, "households": households.get(b.pk, 0), "residents": residents.get(b.pk, 0)}
+        )
+    return rows, households.get(None, 0)
+
+
+@login_required
+def home(request):
+    user = request.user
+    grids = list(
+        Node.objects.visible_to(user, "registry.view_resident").filter(level=Level.GRID).select_related("parent")
+    )
+    rows = _grid_rows(user, grids)
+    context = {"rows": rows, "detailed": 0 < len(grids) <= DETAIL_GRIDS}
+    if context["detailed"]:
+        by_grid, _ = _building_rows(user, grids)
+        for row in rows:
+            row["building_rows"] = by_grid.get(row["grid"].pk, [])
+        if len(grids) == 1:
+            context["node"] = grids[0]
+    context["totals"] = {k: sum(r[k] for r in rows) for k in ("residents", "households", "buildings")}
+    return render(request, "accounts/home.html", context)

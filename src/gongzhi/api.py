@@ -1,0 +1,83 @@
+"""The JSON API at /api/v1 (django-ninja; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Authentication: `Authorization: Bearer <token>` from POST /api/v1/auth/token; a logged-in
+browser session may also read (GET) so the docs page works. Every call runs in the audit
+context of its user with source "api". Writes to existing records require If-Match
+(docs/decisions/0002-api-optimistic-locking.md).
+"""
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from gongzhi.accounts.api import router as auth_router
+from gongzhi.core import api as common
+from gongzhi.core.exceptions import NotFound, StaleObject
+from gongzhi.registry.api import router as registry_router
+from gongzhi.territory.api import router as territory_router
+
+api = NinjaAPI(
+    title="共治 Gongzhi API",
+    version="1",
+    description="区划、楼栋、单位、住户和居民的接口。修改和删除须带 If-Match（读取时得到的 ETag）。",
+    urls_namespace="api",
+    auth=[common.BearerAuth(), common.session_user],
+    renderer=common.Renderer(),
+)
+api.add_decorator(common.in_audit_context)
+
+
+def _error(request, status, detail, **extra):
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _pydantic_errors(request, exc):
+    return _error(request, 422, common.pydantic_field_errors(exc.errors))
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_errors(request, exc):
+    details = common.django_field_errors(exc)
+    existing_id = getattr(exc, "visible_existing_id", None)
+    if existing_id is not None:
+        for item in details:
+            if item["field"] == "id_number":
+                item["existing_id"] = existing_id
+    return _error(request, 422, details)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    # The same body for "does not exist" and "not yours", so existence does not leak.
+    return _error(request, 404, _(common.NOT_FOUND))  # marked with gettext_noop where defined
+
+
+api.add_exception_handler(NotFound, _not_found)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, str(exc) or _("您没有执行此操作的权限"))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    response = _error(request, 401, _("未登录或令牌无效：请先通过 POST /api/v1/auth/token 获取令牌"))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(StaleObject)
+def _stale(request, exc):
+    response = _error(request, 412, str(exc), current_version=exc.obj.version)
+    response["ETag"] = f'"{exc.obj.version}"'
+    return response
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/", territory_router)
+api.add_router("/", registry_router)

@@ -1,0 +1,85 @@
+"""The assignment gate (准入): a department's task reaches a community only if the item it cites
+is on the town's (or county's) published assistance list of the current year, is the
+department's own item, and is in that community's signed agreement of the year. Each refused
+community gets one code and one Chinese reason."""
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from ..choices import AgreementStatus, GateCode
+from ..models import AgreementItem, AssistanceItem, CompactAgreement
+from ..permissions import ancestor_paths
+
+
+@dataclass
+class GateResult:
+    """Per community: the AgreementItem that funds the work, or (code, message) refusing it."""
+
+    item: AssistanceItem | None
+    funded: dict = field(default_factory=dict)  # community id → AgreementItem
+    refused: dict = field(default_factory=dict)  # community id → (GateCode, message)
+
+    @property
+    def ok(self):
+        return not self.refused
+
+
+class GateRefused(ValidationError):
+    """The gate refused at least one community; nothing was assigned. `result.refused` holds
+    the reason per community."""
+
+    def __init__(self, result: GateResult, communities):
+        self.result = result
+        names = {c.pk: c.name for c in communities}
+        lines = [f"{names[cid]}：{msg}" for cid, (_, msg) in result.refused.items()]
+        super().__init__("任务未派发（不在协助事项清单或协议范围内）：" + "；".join(lines), code="gate_refused")
+
+
+def resolve_item(item):
+    """An AssistanceItem from an instance or an id; None when unknown (a refusal, not a crash)."""
+    if item is None or isinstance(item, AssistanceItem):
+        return item
+    try:
+        return AssistanceItem.objects.select_related("assistance_list__node", "department").get(pk=int(item))
+    except (AssistanceItem.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def _item_refusal(item, cited, department, town, year):
+    """A refusal that applies to every community (the item itself is not citable), or None."""
+    if cited is not None and item is None:
+        return GateCode.UNKNOWN_ITEM, f"引用的协助事项（{cited}）不存在"
+    if item is None:
+        return GateCode.NOT_ON_LIST, "未引用协助政府工作事项清单中的事项，属清单外事项"
+    lst = item.assistance_list
+    if lst.year < year:
+        return GateCode.EXPIRED, f"“{item.title}”属于{lst.year}年清单，已失效，不能用于新派发的任务"
+    if lst.year != year or not lst.is_published or lst.node.path not in (town.path, *ancestor_paths(town.path)):
+        return GateCode.NOT_ON_LIST, f"“{item.title}”不在{town.name}{year}年协助政府工作事项清单上"
+    if item.department_id != department.pk:
+        return GateCode.WRONG_DEPARTMENT, f"“{item.title}”的责任部门是{item.department}，本部门不能引用"
+    return None
+
+
+def evaluate(*, department, item, communities, town, year) -> GateResult:
+    """Run the gate for each community; two queries whatever the number of communities."""
+    cited = item if not isinstance(item, AssistanceItem) else item.pk
+    resolved = resolve_item(item)
+    result = GateResult(item=resolved)
+    refusal = _item_refusal(resolved, cited, department, town, year)
+    if refusal:
+        result.refused = {c.pk: refusal for c in communities}
+        return result
+    ids = [c.pk for c in communities]
+    signed = set(CompactAgreement.objects.filter(community_id__in=ids, year=year, status=AgreementStatus.SIGNED)
+                 .values_list("community_id", flat=True))
+    funded = {ai.agreement.community_id: ai for ai in AgreementItem.objects.select_related("agreement").filter(
+        agreement__community_id__in=ids, agreement__year=year, agreement__status=AgreementStatus.SIGNED, item=resolved)}
+    for c in communities:
+        if c.pk in funded:
+            result.funded[c.pk] = funded[c.pk]
+        elif c.pk not in signed:
+            result.refused[c.pk] = (GateCode.NO_AGREEMENT, f"{c.name}尚未签订{year}年协助管理协议")
+        else:
+            result.refused[c.pk] = (GateCode.NOT_IN_AGREEMENT, f"{c.name}{year}年协助管理协议未包含“{resolved.title}”")
+    return result

@@ -1,0 +1,124 @@
+"""A community task's life after assignment (transitions.TASK): the community accepts it,
+completes it with evidence (files within the size and type limits, counts, hours), and the
+assigning department confirms it — accruing the money due — or sends it back."""
+import os
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.core import services as core
+
+from .. import permissions as perms
+from .. import transitions
+from ..choices import FundingMode, TaskStatus
+from ..models import EvidenceFile
+from . import tasks as limits
+from .common import acting_as, require_text
+
+
+def authorise(user, task, perm):
+    """The one check of who may move a task: the community for its work, the assigning
+    department for review, the town for rulings."""
+    if perm == transitions.REVIEW:
+        if not perms.may_act_for_department(user, task.department, task.community.path, perm):
+            raise PermissionDenied("只有派发部门可以验收或退回该任务")
+    elif perm == transitions.RULE:
+        perms.require(user, perm, task.town.path, "只有镇（街道）可以裁定红牌")
+    else:
+        perms.require(user, perm, task.community.path, "只有任务所在社区可以办理该任务")
+
+
+def move(user, task, target, changes=None, *, reason="", expected_version=None):
+    """Check the transition table and the actor, then write the new status with its audit."""
+    perm = transitions.check("task", task.status, target)
+    authorise(user, task, perm)
+    with acting_as(user):
+        return core.update(task, {"status": target, **(changes or {})}, reason=reason, expected_version=expected_version)
+
+
+def accept(user, task, *, expected_version=None):
+    """The community takes the task on."""
+    return move(user, task, TaskStatus.ACCEPTED, {"accepted_at": timezone.now()}, reason="接收任务",
+                expected_version=expected_version)
+
+
+def _check_files(files):
+    """Refuse the whole submission if any file is too big, of a refused type, or too many."""
+    if len(files) > limits.MAX_EVIDENCE_FILES:
+        raise ValidationError({"files": f"一次最多上传 {limits.MAX_EVIDENCE_FILES} 个文件"})
+    limit_mb = limits.MAX_EVIDENCE_BYTES / (1024 * 1024)
+    for f in files:
+        name = os.path.basename(getattr(f, "name", "") or "")
+        ext = os.path.splitext(name)[1].lower()
+        if ext not in limits.EVIDENCE_TYPES:
+            raise ValidationError({"files": f"文件“{name}”的类型不允许上传（允许：{'、'.join(sorted(limits.EVIDENCE_TYPES))}）"})
+        if f.size > limits.MAX_EVIDENCE_BYTES:
+            raise ValidationError({"files": f"文件“{name}”大小为 {f.size / (1024 * 1024):.1f} MB，超过 {limit_mb:g} MB 的上限"})
+        if f.size == 0:
+            raise ValidationError({"files": f"文件“{name}”是空文件"})
+
+
+def _store_files(user, task, files, stored):
+    """Store the files, appending each row to `stored` as soon as its file is on disk, so the
+    caller can remove them if anything later fails."""
+    for f in files:
+        name = os.path.basename(f.name)
+        row = EvidenceFile(task=task, original_name=name[:200], size=f.size,
+                           content_type=(getattr(f, "content_type", "") or "")[:100],
+                           uploaded_by=user if getattr(user, "is_authenticated", False) else None)
+        row.file.save(name, f, save=False)
+        stored.append(row)
+        row.save()
+
+
+def complete(user, task, *, units_done=None, hours_spent=None, note="", files=(), expected_version=None):
+    """The community reports the work done: counts, hours, a note and evidence files. On any
+    error nothing is kept — no row and no stored file."""
+    files = list(files)
+    _check_files(files)
+    agreement_item = task.agreement_item
+    if agreement_item is not None and agreement_item.rate_mode == FundingMode.PER_UNIT and not units_done:
+        raise ValidationError({"units_done": f"按工作量计费的任务须填写完成工作量（{agreement_item.unit}）"})
+    if units_done is not None and int(units_done) < 0:
+        raise ValidationError({"units_done": "完成工作量不能为负数"})
+    stored = []
+    try:
+        with transaction.atomic():
+            task = move(user, task, TaskStatus.DONE, {
+                "units_done": units_done, "hours_spent": hours_spent, "note": note, "done_at": timezone.now(),
+            }, reason="提交完成情况", expected_version=expected_version)
+            _store_files(user, task, files, stored)
+            if stored:
+                with acting_as(user):
+                    core.record("update", task, after={"evidence": [r.original_name for r in stored]}, reason="上传佐证材料")
+    except Exception:
+        for row in stored:
+            row.file.delete(save=False)
+        raise
+    return task
+
+
+def amount_for(task) -> Decimal:
+    """Money due for a confirmed task: the agreement rate per task, or per unit × units done.
+    Off-list work (no agreement item) earns nothing from the agreement."""
+    ai = task.agreement_item
+    if ai is None:
+        return Decimal("0.00")
+    if ai.rate_mode == FundingMode.PER_UNIT:
+        return (ai.rate * (task.units_done or 0)).quantize(Decimal("0.01"))
+    return ai.rate
+
+
+def confirm(user, task, *, expected_version=None):
+    """The department confirms the work; the money due accrues."""
+    return move(user, task, TaskStatus.CONFIRMED, {"confirmed_at": timezone.now(), "amount_due": amount_for(task)},
+                reason="验收通过", expected_version=expected_version)
+
+
+def send_back(user, task, *, reason, expected_version=None):
+    """The department sends the work back with its reason; the community redoes it."""
+    reason = require_text(reason, "reason", "退回须说明理由")
+    return move(user, task, TaskStatus.SENT_BACK, {"send_back_reason": reason}, reason=reason,
+                expected_version=expected_version)

@@ -1,0 +1,151 @@
+"""Back office for consultation. Rules, bodies and members are edited through the services
+(validated and audited); matters, meetings, votes and decisions change only through their
+workflow services, so the admin shows them read-only."""
+from django.contrib import admin
+
+from gongzhi.core import services as core
+from gongzhi.core.admin_mixins import ScopedServiceAdmin
+
+from . import services
+from .models import (Body, BodyMember, BodyRule, Decision, DisclosureEntry, Draft, Matter, Meeting, Motion, Task,
+                     WorkflowStep, WorkflowTemplate)
+
+
+@admin.register(BodyRule)
+class BodyRuleAdmin(ScopedServiceAdmin):
+    list_display = ("code", "name", "law", "article", "quorum_num", "quorum_den", "quorum_strict", "pass_num",
+                    "pass_den", "notice_days", "verify")
+    list_filter = ("verify",)
+    create_service = staticmethod(lambda **kw: core.create(BodyRule, **kw))
+    update_service = staticmethod(lambda obj, changes, reason="", **kw: services.update_rule(
+        obj, changes, reason=reason or "后台修改议事规则", **kw))
+
+    def get_queryset(self, request):
+        return BodyRule.objects.all()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Body)
+class BodyAdmin(ScopedServiceAdmin):
+    list_display = ("name", "kind", "node", "constituency", "rule", "active")
+    list_filter = ("kind", "constituency")
+    autocomplete_fields = ("node",)
+    create_service = staticmethod(services.create_body)
+    update_service = staticmethod(lambda obj, changes, **kw: core.update(obj, changes, **kw))
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BodyMember)
+class BodyMemberAdmin(ScopedServiceAdmin):
+    list_display = ("body", "resident", "role", "since", "until")
+    autocomplete_fields = ("resident",)
+    update_service = staticmethod(lambda obj, changes, **kw: core.update(obj, changes, **kw))
+
+    @staticmethod
+    def create_service(*, body, resident, reason="", **kw):
+        return services.add_member(body, resident, reason=reason, **kw)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyScopedAdmin(admin.ModelAdmin):
+    """Listed and readable within the user's scope; changed only through the workflow."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Matter)
+class MatterAdmin(ReadOnlyScopedAdmin):
+    list_display = ("title", "node", "status", "art24", "support_count", "support_threshold", "raised_at")
+    list_filter = ("status", "art24", "kind")
+    search_fields = ("title",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyScopedAdmin):
+    list_display = ("title", "body", "date", "status", "eligible_count")
+    list_filter = ("status",)
+
+
+@admin.register(Motion)
+class MotionAdmin(ReadOnlyScopedAdmin):
+    list_display = ("text", "meeting", "secret", "status", "ayes", "nays", "abstentions", "passed", "result_text")
+    list_filter = ("status", "secret")
+
+    def get_queryset(self, request):
+        return Motion.objects.visible_to(request.user, "consultation.view_meeting")
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyScopedAdmin):
+    list_display = ("text", "body", "outcome", "decided_on", "result_text")
+    list_filter = ("outcome",)
+
+
+@admin.register(DisclosureEntry)
+class DisclosureEntryAdmin(ReadOnlyScopedAdmin):
+    """Append-only: published through the services, never edited here."""
+
+    list_display = ("node", "seq", "kind", "title", "period", "published_at", "corrects")
+    list_filter = ("kind",)
+    search_fields = ("title",)
+
+
+class ConfigAdmin(ScopedServiceAdmin):
+    """Installation-wide configuration (templates and their steps), edited through the generic
+    audited services."""
+
+    create_service = None
+    update_service = staticmethod(lambda obj, changes, **kw: core.update(obj, changes, **kw))
+
+    def get_queryset(self, request):
+        return self.model.objects.all()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkflowTemplate)
+class WorkflowTemplateAdmin(ConfigAdmin):
+    list_display = ("code", "name", "active")
+    create_service = staticmethod(lambda **kw: core.create(WorkflowTemplate, **kw))
+
+
+@admin.register(WorkflowStep)
+class WorkflowStepAdmin(ConfigAdmin):
+    list_display = ("template", "order", "name", "kind", "body_kinds", "merges_with_previous")
+    list_filter = ("template",)
+    create_service = staticmethod(lambda **kw: core.create(WorkflowStep, **kw))
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyScopedAdmin):
+    list_display = ("title", "matter", "owner_name", "due", "progress", "status")
+    list_filter = ("status",)
+
+    def get_queryset(self, request):
+        return Task.objects.visible_to(request.user, "consultation.view_matter")
+
+
+@admin.register(Draft)
+class DraftAdmin(ReadOnlyScopedAdmin):
+    list_display = ("title", "issuer", "node", "closes_on", "status")
+    list_filter = ("status",)
+
+    def get_queryset(self, request):
+        return Draft.objects.visible_to(request.user, "consultation.view_draft")

@@ -1,0 +1,230 @@
+"""Web forms of consultation. None of them saves anything: each view passes the cleaned data
+to a service, and run_service puts the service's refusal (in Chinese) back on the form, so a
+person sees what they typed and why it was refused."""
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import choices as c
+from .choices import MatterStatus
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+def date_input():
+    """A date picker; its value must be ISO 8601 whatever the language, or browsers drop it."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MatterForm(forms.Form):
+    """Raise a matter. A resident raises in their own name in their own community; committee
+    staff also choose the community, who raises it, Art. 24 and the support threshold."""
+
+    title = forms.CharField(label=_("标题"), max_length=200)
+    description = forms.CharField(label=_("内容"), required=False, widget=TEXTAREA)
+    kind = forms.ChoiceField(label=_("类别"), choices=c.MatterKind.choices, initial=c.MatterKind.PUBLIC_AFFAIRS)
+    body = forms.ModelChoiceField(label=_("提请召开会议"), queryset=None, required=False,
+                                  help_text=_("选择后按该会议的法定提议比例计算联署门槛"))
+    node = forms.ModelChoiceField(label=_("所属社区/村"), queryset=None)
+    source = forms.ChoiceField(label=_("提出方"), choices=c.MatterSource.choices, initial=c.MatterSource.COMMITTEE)
+    art24 = forms.BooleanField(label=_("村民委员会组织法第二十四条事项"), required=False)
+    support_threshold = forms.IntegerField(label=_("联署门槛（人）"), required=False, min_value=0,
+                                           help_text=_("留空按所选会议的提议比例；0 表示无需联署"))
+
+    def __init__(self, *args, staff, nodes, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["body"].label_from_instance = lambda b: f"{b.node.name} · {b.name}"
+        if staff:
+            self.fields["node"].queryset = nodes
+            self.fields["node"].label_from_instance = lambda n: n.name
+            self.fields["source"].choices = [x for x in c.MatterSource.choices if x[0] != c.MatterSource.RESIDENT]
+        else:
+            for name in ("node", "source", "art24", "support_threshold"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        node, body = data.get("node"), data.get("body")
+        if node is not None and body is not None and not body.node.path.startswith(node.path):
+            self.add_error("body", _("该会议不属于所选社区/村"))
+        return data
+
+
+class TriageForm(forms.Form):
+    route = forms.ChoiceField(label=_("研判结果"), choices=c.TriageRoute.choices, widget=forms.RadioSelect)
+    body = forms.ModelChoiceField(label=_("交由机构"), queryset=None, required=False)
+    reason = forms.CharField(label=_("理由"), required=False, widget=TEXTAREA,
+                             help_text=_("不予立项须说明理由，理由将公开"))
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+
+
+class BodyForm(forms.Form):
+    node = forms.ModelChoiceField(label=_("所属社区/村"), queryset=None)
+    kind = forms.ChoiceField(label=_("类型"), choices=c.BodyKind.choices)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    constituency = forms.ChoiceField(label=_("组成方式"), choices=c.Constituency.choices,
+                                     initial=c.Constituency.MEMBERS)
+
+    def __init__(self, *args, nodes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = nodes
+        self.fields["node"].label_from_instance = lambda n: n.name
+
+
+class PersonField(forms.CharField):
+    """A resident named by their 18-digit ID number (names repeat; numbers do not)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("身份证号"))
+        kwargs.setdefault("max_length", 18)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return super().clean(value).strip().upper()
+
+
+class MemberForm(forms.Form):
+    id_number = PersonField()
+    role = forms.ChoiceField(label=_("职务"), choices=c.MemberRole.choices, initial=c.MemberRole.MEMBER)
+    since = forms.DateField(label=_("起始日期"), widget=date_input(),
+                            initial=timezone.localdate)
+    until = forms.DateField(label=_("终止日期"), required=False, widget=date_input())
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("会议名称"), max_length=200)
+    date = forms.DateField(label=_("会议日期"), widget=date_input())
+    notice_date = forms.DateField(label=_("通知日期"), widget=date_input(),
+                                  initial=timezone.localdate, help_text=_("村民会议须提前十天通知"))
+    location = forms.CharField(label=_("地点"), max_length=200, required=False)
+
+
+class AgendaForm(forms.Form):
+    matter = forms.ModelChoiceField(label=_("议题"), queryset=None, required=False)
+    title = forms.CharField(label=_("议程（无议题时填写）"), max_length=200, required=False)
+
+    def __init__(self, *args, matters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].queryset = matters.filter(
+            status__in=[MatterStatus.IN_COUNCIL, MatterStatus.TO_ASSEMBLY, MatterStatus.REJECTED])
+
+
+class SignInForm(forms.Form):
+    """Members are picked from the list; for adults or households the ID number is typed."""
+
+    member = forms.ModelChoiceField(label=_("组成人员"), queryset=None, required=False)
+    id_number = PersonField(required=False, help_text=_("非名单制会议按身份证号签到"))
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is None:
+            del self.fields["member"]
+        else:
+            self.fields["member"].queryset = members
+            self.fields["member"].label_from_instance = lambda m: f"{m.resident.name}（{m.get_role_display()}）"
+            del self.fields["id_number"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("member") and not data.get("id_number") and not self.errors:
+            raise forms.ValidationError(_("请选择或填写签到人"))
+        return data
+
+
+class CloseMeetingForm(forms.Form):
+    minutes = forms.CharField(label=_("会议记录"), required=False, widget=TEXTAREA)
+
+
+class MotionForm(forms.Form):
+    text = forms.CharField(label=_("表决事项"), widget=forms.Textarea(attrs={"rows": 2}))
+    agenda_item = forms.ModelChoiceField(label=_("议程"), queryset=None, required=False)
+    secret = forms.BooleanField(label=_("无记名投票"), required=False)
+
+    def __init__(self, *args, agenda, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = agenda
+
+
+class BallotForm(forms.Form):
+    """A ballot recorded by the meeting's clerk for a signed-in voter (or by the voter)."""
+
+    attendance = forms.ModelChoiceField(label=_("投票人"), queryset=None, required=False)
+    choice = forms.ChoiceField(label=_("表决意见"), choices=c.Vote.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, attendance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if attendance is None:
+            del self.fields["attendance"]
+        else:
+            self.fields["attendance"].queryset = attendance
+            self.fields["attendance"].required = True
+            self.fields["attendance"].label_from_instance = lambda a: a.resident.name
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("任务"), max_length=200)
+    owner_name = forms.CharField(label=_("责任人"), max_length=100)
+    due = forms.DateField(label=_("完成时限"), required=False, widget=date_input())
+    decision = forms.ModelChoiceField(label=_("依据决议"), queryset=None, required=False)
+
+    def __init__(self, *args, decisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = decisions
+
+
+class ProgressForm(forms.Form):
+    progress = forms.IntegerField(label=_("进度（%）"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("进展说明"), max_length=200, required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ResultForm(forms.Form):
+    body = forms.CharField(label=_("实施结果"), widget=TEXTAREA)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(label=_("评分"), coerce=int, widget=forms.RadioSelect,
+                                   choices=[(i, f"{i} 分") for i in range(5, 0, -1)])
+    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DraftForm(forms.Form):
+    node = forms.ModelChoiceField(label=_("征求范围"), queryset=None)
+    title = forms.CharField(label=_("文件名称"), max_length=200)
+    issuer = forms.CharField(label=_("起草单位"), max_length=100)
+    closes_on = forms.DateField(label=_("截止日期"), widget=date_input())
+    text = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text=_("段落之间空一行，每段可分别提意见"))
+
+    def __init__(self, *args, nodes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = nodes
+        self.fields["node"].label_from_instance = lambda n: n.name
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    adoption = forms.ChoiceField(label=_("采纳情况"), widget=forms.RadioSelect,
+                                 choices=[x for x in c.Adoption.choices if x[0] != c.Adoption.PENDING])
+    answer = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=[x for x in c.DisclosureKind.choices
+                                                       if x[0] != c.DisclosureKind.CORRECTION])
+    title = forms.CharField(label=_("标题"), max_length=200)
+    period = forms.CharField(label=_("所属期间"), max_length=40, required=False, help_text=_("如 2026年第二季度、2026年6月"))
+    body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CorrectionForm(forms.Form):
+    body = forms.CharField(label=_("更正内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    reason = forms.CharField(label=_("更正原因"), max_length=200)

@@ -1,0 +1,30 @@
+"""`gongzhi disclosure-reminders [--node CODE] [--all]`: which communities' disclosures are
+overdue (村委法 Art. 30: affairs quarterly, finances monthly). Prints one line per overdue
+kind (with --all, every kind); meant for a daily cron that mails the output."""
+from django.core.management.base import BaseCommand, CommandError
+
+from gongzhi.consultation import reminders
+from gongzhi.territory.models import Node
+
+
+class Command(BaseCommand):
+    help = "列出逾期未公开的村务、财务公开"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--node", help="只看该社区/村（区划代码）")
+        parser.add_argument("--all", action="store_true", help="也列出未逾期的")
+
+    def handle(self, *args, node=None, all=False, **opts):
+        nodes = Node.objects.filter(level=3).order_by("code")
+        if node:
+            nodes = nodes.filter(code=node)
+            if not nodes.exists():
+                raise CommandError(f"没有代码为 {node} 的社区或村")
+        shown = 0
+        for n in nodes:
+            for item in reminders.due(n):
+                if all or item.overdue:
+                    shown += 1
+                    self.stdout.write(f"{n.name}（{n.code}）{item.text}")
+        if not shown:
+            self.stdout.write("没有逾期的公开")

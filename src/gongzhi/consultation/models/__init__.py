@@ -1,0 +1,16 @@
+"""Consultation models: bodies and their rules, matters and support, meetings, attendance,
+motions, ballots, decisions, carrying out and evaluation, the disclosure board, workflow templates
+and public comment on drafts."""
+from .bodies import Body, BodyMember, BodyRule
+from .disclosure import DisclosureEntry
+from .drafts import Comment, Draft, Paragraph
+from .matters import Matter, Support
+from .meetings import AgendaItem, Attendance, BallotCast, BallotChoice, Decision, Meeting, Motion
+from .outcomes import Rating, Task
+from .workflow import MatterWorkflow, StepCompletion, WorkflowStep, WorkflowTemplate
+
+__all__ = [
+    "AgendaItem", "Attendance", "BallotCast", "BallotChoice", "Body", "BodyMember", "BodyRule", "Comment", "Decision",
+    "DisclosureEntry", "Draft", "Matter", "MatterWorkflow", "Meeting", "Motion", "Paragraph", "Rating", "StepCompletion",
+    "Support", "Task", "WorkflowStep", "WorkflowTemplate",
+]

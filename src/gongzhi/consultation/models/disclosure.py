@@ -1,0 +1,54 @@
+"""The public disclosure board (村务公开/居务公开): an append-only, hash-chained list of
+entries per community.
+
+Each entry stores the hash of the entry before it and the hash of its own content together
+with that link, so changing, removing or reordering any stored entry breaks the chain from
+that point on, and the verifier names the first entry where it breaks. Nothing updates or
+deletes an entry; a correction is a new entry that points to the one it corrects.
+"""
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.accounts.scoping import ScopedQuerySet
+
+from .. import choices as c
+
+GENESIS = "0" * 64
+
+
+class DisclosureEntry(models.Model):
+    """One published entry of a community's board: what (a decision, an implementation result,
+    a finance statement …), for which period, when, and its place in the chain (`seq`,
+    `prev_hash`, `hash`). Public: anyone may read it, without logging in."""
+
+    SCOPE_FIELD = "node__path"
+
+    node = models.ForeignKey("territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT,
+                             related_name="disclosures")
+    seq = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("类别"), max_length=12, choices=c.DisclosureKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    period = models.CharField(_("所属期间"), max_length=40, blank=True, help_text=_("如 2026年第二季度、2026年6月"))
+    published_at = models.DateTimeField(_("公开时间"), default=timezone.now)
+    decision = models.ForeignKey("consultation.Decision", verbose_name=_("决议"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="disclosures")
+    corrects = models.ForeignKey("self", verbose_name=_("更正的条目"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="corrections")
+    prev_hash = models.CharField(_("上一条哈希"), max_length=64)
+    hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公开条目")
+        verbose_name_plural = _("公开条目")
+        ordering = ["node_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["node", "seq"], name="disclosure_unique_seq")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.title}"
+
+    def scope_path(self):
+        return self.node.path

@@ -1,0 +1,72 @@
+"""Carrying out a decided matter (民事民办: tasks with owners, due dates and progress) and
+residents' evaluation of the outcome (民事民评)."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.accounts.scoping import ScopedQuerySet
+from gongzhi.core.models import TrackedModel
+
+from .. import choices as c
+
+
+class Task(TrackedModel):
+    """A piece of work that carries out a matter: what, who is responsible, by when, and how
+    far it has got (0–100 %). Progress changes are versioned and audited."""
+
+    SCOPE_FIELD = "matter__node__path"
+
+    matter = models.ForeignKey("consultation.Matter", verbose_name=_("议题"), on_delete=models.PROTECT, related_name="tasks")
+    decision = models.ForeignKey("consultation.Decision", verbose_name=_("依据决议"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(_("任务"), max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人（用户）"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    owner_name = models.CharField(_("责任人"), max_length=100)
+    due = models.DateField(_("完成时限"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0,
+                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    status = models.CharField(_("状态"), max_length=8, choices=c.TaskStatus.choices, default=c.TaskStatus.OPEN)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("实施任务")
+        verbose_name_plural = _("实施任务")
+        ordering = ["matter_id", "due", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def scope_path(self):
+        return self.matter.node.path
+
+
+class Rating(models.Model):
+    """One resident's evaluation of a done matter (民评): a score of 1–5 and a comment. One
+    per resident per matter."""
+
+    SCOPE_FIELD = "matter__node__path"
+
+    matter = models.ForeignKey("consultation.Matter", verbose_name=_("议题"), on_delete=models.PROTECT, related_name="ratings")
+    resident = models.ForeignKey("registry.Resident", verbose_name=_("评议居民"), on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(_("意见"), blank=True)
+    at = models.DateTimeField(_("评议时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("居民评议")
+        verbose_name_plural = _("居民评议")
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["matter", "resident"], name="rating_once_per_resident")]
+
+    def __str__(self):
+        return f"{self.resident} 评 {self.matter}：{self.score}"
+
+    def scope_path(self):
+        return self.matter.node.path

@@ -1,0 +1,82 @@
+"""Who may do what, where: each action is a permission string checked at the territory path
+of the record it acts on (a membership on a node covers its subtree). Views and the API ask
+these before calling a service; selectors already hide what a user may not see."""
+from gongzhi.accounts.scoping import has_perm_at
+
+VIEW_MATTER = "consultation.view_matter"
+RAISE_MATTER = "consultation.add_matter"
+CO_SIGN = "consultation.add_support"
+TRIAGE = "consultation.triage_matter"
+MANAGE_BODY = "consultation.change_body"
+SCHEDULE_MEETING = "consultation.add_meeting"
+RUN_MEETING = "consultation.run_meeting"
+RECORD_DECISION = "consultation.add_decision"
+VIEW_VOTERS = "consultation.view_ballotcast"
+EDIT_RULES = "consultation.change_bodyrule"
+
+
+def can_raise(user, node) -> bool:
+    return has_perm_at(user, RAISE_MATTER, node.path)
+
+
+def can_co_sign(user, matter) -> bool:
+    """Co-signing is done in one's own name, so the user must be linked to a resident."""
+    return bool(getattr(user, "resident_id", None)) and has_perm_at(user, CO_SIGN, matter.node.path)
+
+
+def can_triage(user, matter) -> bool:
+    return has_perm_at(user, TRIAGE, matter.node.path)
+
+
+def can_manage_body(user, body) -> bool:
+    return has_perm_at(user, MANAGE_BODY, body.node.path)
+
+
+def can_schedule(user, body) -> bool:
+    return has_perm_at(user, SCHEDULE_MEETING, body.node.path)
+
+
+def can_run_meeting(user, meeting) -> bool:
+    return has_perm_at(user, RUN_MEETING, meeting.node.path)
+
+
+def can_record_decision(user, meeting) -> bool:
+    return has_perm_at(user, RECORD_DECISION, meeting.node.path)
+
+
+def can_see_voters(user, meeting) -> bool:
+    return has_perm_at(user, VIEW_VOTERS, meeting.node.path)
+
+
+def can_edit_rules(user) -> bool:
+    """Legal rules are town-wide data: only a user holding the permission at the root of the
+    tree they administer (in practice the system administrator) may correct them."""
+    from gongzhi.accounts.scoping import paths_for
+
+    return paths_for(user, EDIT_RULES) is None
+
+
+def can_manage_tasks(user, matter) -> bool:
+    return has_perm_at(user, "consultation.add_task", matter.node.path)
+
+
+def can_publish(user, node) -> bool:
+    """Publishing on a community's disclosure board (appending; nobody may edit an entry)."""
+    return has_perm_at(user, "consultation.add_disclosureentry", node.path)
+
+
+def can_run_workflow(user, matter) -> bool:
+    return has_perm_at(user, "consultation.add_stepcompletion", matter.node.path)
+
+
+def can_rate(user, matter) -> bool:
+    """Rating is done in one's own name, like co-signing."""
+    return bool(getattr(user, "resident_id", None)) and has_perm_at(user, "consultation.add_rating", matter.node.path)
+
+
+def can_comment(user, draft) -> bool:
+    return has_perm_at(user, "consultation.add_comment", draft.node.path)
+
+
+def can_answer(user, draft) -> bool:
+    return has_perm_at(user, "consultation.answer_comment", draft.node.path)

@@ -1,0 +1,66 @@
+"""When each community's next disclosure is due (村委法 Art. 30: village affairs at least
+quarterly; finances monthly where there are many transactions; major matters at once).
+
+The intervals below are the statutory defaults; a community with few finance transactions
+may disclose finances quarterly (pass its own schedule)."""
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max
+from django.utils import timezone
+
+from .choices import DisclosureKind
+from .models import DisclosureEntry
+
+# 村民委员会组织法 Art. 30 (2018 numbering — verify after the 2025 amendment): months between disclosures.
+DEFAULT_SCHEDULE = {DisclosureKind.AFFAIRS: 3, DisclosureKind.FINANCE: 1}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One kind of disclosure for one community: when it was last published and when the next
+    one is due."""
+
+    kind: str
+    last_on: dt.date | None
+    due_on: dt.date
+    today: dt.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.today > self.due_on
+
+    @property
+    def text(self) -> str:
+        label = DisclosureKind(self.kind).label
+        last = f"上次 {self.last_on:%Y-%m-%d}" if self.last_on else "尚未公开过"
+        if self.overdue:
+            return f"{label}：{last}，应于 {self.due_on:%Y-%m-%d} 前公开，已逾期 {(self.today - self.due_on).days} 天"
+        return f"{label}：{last}，下次应于 {self.due_on:%Y-%m-%d} 前公开"
+
+
+def due(node, today=None, schedule=None) -> list[Due]:
+    """The next due date of each scheduled kind on `node`'s board. A board that never
+    published a kind is due at once."""
+    today = today or timezone.localdate()
+    schedule = schedule or DEFAULT_SCHEDULE
+    last = dict(DisclosureEntry.objects.filter(node=node, kind__in=list(schedule)).values_list("kind")
+                .annotate(at=Max("published_at")).order_by())
+    out = []
+    for kind, months in schedule.items():
+        at = last.get(kind)
+        last_on = timezone.localtime(at).date() if at else None
+        out.append(Due(kind, last_on, add_months(last_on, months) if last_on else today, today))
+    return out

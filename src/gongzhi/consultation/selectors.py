@@ -1,0 +1,106 @@
+"""Reads of consultation data, always scoped to the user: a record outside the user's scope
+does not exist for them (404). Public disclosure (no login) has its own reads, later."""
+from django.shortcuts import get_object_or_404
+
+from .models import BallotCast, Body, BodyMember, Decision, Matter, Meeting, Motion, Support
+
+
+def bodies(user):
+    return Body.objects.visible_to(user, "consultation.view_body").select_related("node", "rule")
+
+
+def members(user, body=None):
+    qs = BodyMember.objects.visible_to(user, "consultation.view_bodymember").select_related("resident", "body")
+    return qs.filter(body=body) if body is not None else qs
+
+
+def matters(user):
+    return Matter.objects.visible_to(user, "consultation.view_matter").select_related("node", "body")
+
+
+def supports(user, matter):
+    return Support.objects.visible_to(user, "consultation.view_matter").filter(matter=matter).select_related("resident")
+
+
+def meetings(user):
+    return Meeting.objects.visible_to(user, "consultation.view_meeting").select_related("body", "node")
+
+
+def motions(user, meeting=None):
+    qs = Motion.objects.visible_to(user, "consultation.view_meeting").select_related("meeting")
+    return qs.filter(meeting=meeting) if meeting is not None else qs
+
+
+def voters(user, motion):
+    """Who voted on a motion (the roll). For a secret motion this is all there is: the
+    choices are not linked to anyone."""
+    qs = BallotCast.objects.visible_to(user, "consultation.view_ballotcast").filter(motion=motion)
+    return qs.select_related("attendance__resident")
+
+
+def decisions(user):
+    return Decision.objects.visible_to(user, "consultation.view_decision").select_related("body", "meeting", "matter")
+
+
+def get_body(user, pk):
+    return get_object_or_404(bodies(user), pk=pk)
+
+
+def get_matter(user, pk):
+    return get_object_or_404(matters(user), pk=pk)
+
+
+def get_meeting(user, pk):
+    return get_object_or_404(meetings(user), pk=pk)
+
+
+def get_motion(user, pk):
+    return get_object_or_404(motions(user), pk=pk)
+
+
+def get_decision(user, pk):
+    return get_object_or_404(decisions(user), pk=pk)
+
+
+def public_board(node):
+    """A community's disclosure board for the public page: no login, no scoping — disclosure
+    is public by law (村委法 Art. 30). Newest first."""
+    from .models import DisclosureEntry
+
+    return DisclosureEntry.objects.filter(node=node).select_related("corrects").order_by("-seq")
+
+
+def tasks(user, matter=None):
+    from .models import Task
+
+    qs = Task.objects.visible_to(user, "consultation.view_matter").select_related("matter")
+    return qs.filter(matter=matter) if matter is not None else qs
+
+
+def rating_summary(matter) -> dict:
+    """What is shown with a matter: how many rated it, the average to one decimal (integer
+    arithmetic, half up) and how many gave each score. Ratings are public with the matter;
+    who rated is not part of the summary."""
+    from django.db.models import Count
+
+    rows = dict(matter.ratings.values_list("score").annotate(n=Count("id")).order_by())
+    count = sum(rows.values())
+    total = sum(score * n for score, n in rows.items())
+    tenths = (total * 10 * 2 + count) // (count * 2) if count else 0
+    return {"count": count, "average": f"{tenths // 10}.{tenths % 10}" if count else "—",
+            "by_score": {s: rows.get(s, 0) for s in range(5, 0, -1)}}
+
+
+def drafts(user):
+    from .models import Draft
+
+    return Draft.objects.visible_to(user, "consultation.view_draft").select_related("node", "report")
+
+
+def comments(user, draft):
+    """Comments on a draft with their answers; they are published in the feedback report,
+    so whoever may see the draft may see them."""
+    from .models import Comment
+
+    return Comment.objects.visible_to(user, "consultation.view_draft").filter(paragraph__draft=draft) \
+        .select_related("paragraph")

@@ -1,0 +1,103 @@
+"""Meetings: notice, agenda, sign-in, opening and closing. Every status change goes through
+`_move`, which checks transitions.MEETING."""
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gongzhi.core import services as core
+from gongzhi.core.choices import AuditAction
+
+from .. import eligibility, rules, transitions
+from ..choices import MatterStatus, MeetingStatus, MotionStatus
+from ..models import AgendaItem, Attendance, Meeting
+from .workflow import check_vote_due
+
+
+def _move(meeting, target, *, reason="", **changes) -> Meeting:
+    """The one place a meeting changes status."""
+    transitions.check("meeting", meeting.status, target)
+    return core.update(meeting, {"status": target, **changes}, reason=reason)
+
+
+def schedule_meeting(*, body, title, date, notice_at=None, location="", reason="") -> Meeting:
+    """Announce a meeting. Where the body's rule sets a notice period (村民会议: 10 days,
+    村委法 Art. 21 — the number is in the rule's data), a shorter notice is refused."""
+    notice_at = notice_at or timezone.now()
+    notice_date = timezone.localtime(notice_at).date() if timezone.is_aware(notice_at) else notice_at.date()
+    if date < notice_date:
+        raise ValidationError({"date": "会议日期不能早于通知日期"})
+    if body.rule.notice_days:
+        check = rules.notice(body.rule, notice_date=notice_date, meeting_date=date)
+        if not check.met:
+            raise ValidationError({"date": f"{body.rule.name}：{check.text}（{body.rule.law}{body.rule.article}）"})
+    return core.create(Meeting, body=body, node=body.node, title=title, date=date, notice_at=notice_at,
+                       location=location, reason=reason)
+
+
+def add_agenda_item(meeting, *, title="", matter=None, reason="") -> AgendaItem:
+    """Put an item, usually a matter sent to this body, on the agenda."""
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.OPEN):
+        raise ValidationError("会议已结束或取消，不能增加议程")
+    if matter is not None:
+        if not meeting.node.path.startswith(matter.node.path):
+            raise ValidationError({"matter": "议题不属于本社区/村"})
+        if matter.status not in (MatterStatus.IN_COUNCIL, MatterStatus.TO_ASSEMBLY, MatterStatus.REJECTED):
+            raise ValidationError({"matter": f"议题处于“{matter.get_status_display()}”状态，不能列入会议议程"})
+        check_vote_due(matter, meeting.body)
+        title = title or matter.title
+    if not title:
+        raise ValidationError({"title": "请填写议程"})
+    with transaction.atomic():
+        last = meeting.agenda.order_by("-order").values_list("order", flat=True).first() or 0
+        return core.create(AgendaItem, meeting=meeting, order=last + 1, title=title, matter=matter, reason=reason)
+
+
+def sign_in(meeting, resident, *, reason="") -> Attendance:
+    """Sign a resident in, for themselves or (where households vote) for their household.
+    Eligibility is judged at the meeting date; each person, member and household signs in once."""
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.OPEN):
+        raise ValidationError("会议已结束或取消，不能签到")
+    voter = eligibility.voter_for(meeting.body, meeting.date, resident)
+    with transaction.atomic():
+        if voter.household is not None:
+            other = Attendance.objects.filter(meeting=meeting, household=voter.household).select_related("resident").first()
+            if other is not None:
+                raise ValidationError(f"该户已由 {other.resident.name} 签到")
+        try:
+            with transaction.atomic():
+                row = Attendance.objects.create(meeting=meeting, resident=resident, member=voter.member,
+                                                household=voter.household, mode=voter.mode, signed_at=timezone.now())
+        except IntegrityError:
+            raise ValidationError(f"{resident.name} 已签到") from None
+        core.record(AuditAction.CREATE, row, after={"meeting": meeting.pk, "resident": resident.pk, "mode": voter.mode,
+                                                    "household": voter.household.pk if voter.household else None},
+                    reason=reason, node_path=meeting.node.path, object_repr=f"{resident.name} 签到")
+        return row
+
+
+def meeting_quorum(meeting) -> rules.RuleResult:
+    """Is the meeting quorate now, under its body's rule, with the arithmetic."""
+    eligible = meeting.eligible_count
+    if eligible is None:
+        eligible = eligibility.constituency_count(meeting.body, meeting.date)
+    present = meeting.attendance.count()
+    return rules.quorum(meeting.body.rule, present=present, eligible=eligible)
+
+
+def open_meeting(meeting, *, reason="") -> Meeting:
+    """Open the meeting: the constituency is counted at the meeting date and kept, so the
+    quorum is measured against the roll as it stood that day."""
+    eligible = eligibility.constituency_count(meeting.body, meeting.date)
+    with transaction.atomic():
+        return _move(meeting, MeetingStatus.OPEN, reason=reason, eligible_count=eligible, opened_at=timezone.now())
+
+
+def close_meeting(meeting, *, minutes=None, reason="") -> Meeting:
+    """Close the meeting (after every vote has been counted), keeping the minutes."""
+    if meeting.motions.filter(status=MotionStatus.OPEN).exists():
+        raise ValidationError("仍有表决未结束，请先结束表决")
+    changes = {"closed_at": timezone.now()}
+    if minutes is not None:
+        changes["minutes"] = minutes
+    with transaction.atomic():
+        return _move(meeting, MeetingStatus.CLOSED, reason=reason, **changes)

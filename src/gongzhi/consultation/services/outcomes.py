@@ -1,0 +1,70 @@
+"""民事民办 and 民事民评: tasks that carry out a matter, their progress, and residents' ratings
+of the outcome. The matter moves to 实施中 with its first task and to 已办结 when every task
+is done (transitions.MATTER)."""
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gongzhi.core import services as core
+from gongzhi.core.choices import AuditAction
+
+from .. import eligibility
+from ..choices import MatterStatus, TaskStatus
+from ..models import Matter, Rating, Task
+from .matters import _move as move_matter
+
+CAN_CARRY_OUT = (MatterStatus.DECIDED, MatterStatus.HANDLING, MatterStatus.CARRYING_OUT)
+
+
+def add_task(matter, *, title, owner_name, owner=None, due=None, decision=None, reason="") -> Task:
+    """Give part of a decided (or directly handled) matter to a responsible person."""
+    if matter.status not in CAN_CARRY_OUT:
+        raise ValidationError(f"议题处于“{matter.get_status_display()}”状态，尚不能安排实施")
+    if decision is not None and decision.matter_id != matter.pk:
+        raise ValidationError({"decision": "该决议不是就本议题作出的"})
+    with transaction.atomic():
+        task = core.create(Task, matter=matter, decision=decision, title=title, owner=owner, owner_name=owner_name,
+                           due=due, reason=reason)
+        if matter.status != MatterStatus.CARRYING_OUT:
+            move_matter(matter, MatterStatus.CARRYING_OUT, reason=f"安排实施任务：{title}")
+        return task
+
+
+def update_progress(task, progress: int, *, note="", expected_version=None) -> Task:
+    """Report progress (0–100 %). At 100 % the task is done; when the matter's last task is
+    done, the matter is 已办结."""
+    if task.status == TaskStatus.DONE:
+        raise ValidationError("任务已完成，不能再修改进度")
+    if not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise ValidationError({"progress": "进度须为 0–100 的整数"})
+    changes = {"progress": progress}
+    if progress == 100:
+        changes.update(status=TaskStatus.DONE, done_at=timezone.now())
+    with transaction.atomic():
+        task = core.update(task, changes, reason=note, expected_version=expected_version)
+        matter = Matter.objects.select_for_update(of=("self",)).select_related("node").get(pk=task.matter_id)
+        if task.status == TaskStatus.DONE and not matter.tasks.exclude(status=TaskStatus.DONE).exists():
+            move_matter(matter, MatterStatus.DONE, reason="全部实施任务已完成")
+        return task
+
+
+def rate(matter, resident, score: int, *, comment="") -> Rating:
+    """A resident's evaluation of a done matter (民评), once per resident."""
+    if matter.status != MatterStatus.DONE:
+        raise ValidationError("议题办结后才能评议")
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": "评分须为 1–5 的整数"})
+    if not resident.grid.path.startswith(matter.node.path):
+        raise ValidationError(f"{resident.name} 不是{matter.node.name}的居民，不能评议")
+    if not eligibility.is_adult_on(resident.birth_date, timezone.localdate()):
+        raise ValidationError(f"{resident.name} 未满{eligibility.ADULT_AGE}周岁，不能评议")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(matter=matter, resident=resident, score=score, comment=comment,
+                                               at=timezone.now())
+        except IntegrityError:
+            raise ValidationError(f"{resident.name} 已评议过该议题") from None
+        core.record(AuditAction.CREATE, rating, after={"matter": matter.pk, "resident": resident.pk, "score": score},
+                    node_path=matter.node.path)
+        return rating

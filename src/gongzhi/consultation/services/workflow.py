@@ -1,0 +1,117 @@
+"""Workflow templates applied to matters: steps are completed strictly in order, each with
+its evidence (an adopted decision of the right body, a disclosure entry, or a record), and
+a matter cannot even be put on the agenda of a body whose step is not yet due."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.core import services as core
+
+from ..choices import DecisionOutcome, StepKind
+from ..models import MatterWorkflow, StepCompletion
+
+
+def start_workflow(matter, template, *, reason="") -> MatterWorkflow:
+    """Put a matter on a template (one per matter)."""
+    if not template.active:
+        raise ValidationError({"template": "该流程模板已停用"})
+    if MatterWorkflow.objects.filter(matter=matter).exists():
+        raise ValidationError("该议题已按流程办理")
+    return core.create(MatterWorkflow, matter=matter, template=template, reason=reason)
+
+
+def _state(workflow):
+    steps = list(workflow.template.steps.order_by("order"))
+    done = {c.step_id: c for c in workflow.completions.all()}
+    return steps, done
+
+
+def pending(workflow):
+    """The steps not yet completed, in order."""
+    steps, done = _state(workflow)
+    return [s for s in steps if s.pk not in done]
+
+
+def _check_evidence(workflow, step, decision, disclosure, note, done):
+    matter = workflow.matter
+    if step.kind == StepKind.VOTE:
+        if decision is None:
+            raise ValidationError({"decision": f"第 {step.order} 步「{step.name}」须有会议决议"})
+        if decision.matter_id != matter.pk:
+            raise ValidationError({"decision": "该决议不是就本议题作出的"})
+        if decision.body.kind not in step.kinds():
+            raise ValidationError({"decision": f"第 {step.order} 步「{step.name}」须由规定的机构作出决议，"
+                                               f"而该决议由{decision.body.get_kind_display()}作出"})
+        if decision.outcome != DecisionOutcome.ADOPTED:
+            raise ValidationError({"decision": f"第 {step.order} 步「{step.name}」未获通过：{decision.result_text}"})
+        if any(c.decision_id == decision.pk for c in done.values()):
+            raise ValidationError({"decision": "该决议已用于完成其他步骤"})
+    elif step.kind == StepKind.DISCLOSE:
+        if disclosure is None:
+            raise ValidationError({"disclosure": f"第 {step.order} 步「{step.name}」须有公开栏条目"})
+        if disclosure.node_id != matter.node_id:
+            raise ValidationError({"disclosure": "公开条目不在本社区/村的公开栏"})
+        if any(c.disclosure_id == disclosure.pk for c in done.values()):
+            raise ValidationError({"disclosure": "该公开条目已用于完成其他步骤"})
+    elif not note.strip():
+        raise ValidationError({"note": f"请记录第 {step.order} 步「{step.name}」的办理情况"})
+
+
+def complete_step(workflow, order, *, decision=None, disclosure=None, note="", merge_previous=False, reason=""):
+    """Complete step `order` of the matter's workflow. Every earlier step must be complete,
+    except that a step marked `merges_with_previous` may be completed together with the one
+    before it (`merge_previous=True`). Returns the completions written."""
+    with transaction.atomic():
+        workflow = MatterWorkflow.objects.select_for_update(of=("self",)).select_related("matter", "template") \
+            .get(pk=workflow.pk)
+        steps, done = _state(workflow)
+        step = next((s for s in steps if s.order == order), None)
+        if step is None:
+            raise ValidationError(f"流程「{workflow.template.name}」没有第 {order} 步")
+        if step.pk in done:
+            raise ValidationError(f"第 {order} 步「{step.name}」已完成")
+        missing = [s for s in steps if s.order < order and s.pk not in done]
+        merged = None
+        if missing:
+            previous = missing[-1]
+            if merge_previous and step.merges_with_previous and missing == [previous] and previous.order == order - 1:
+                merged = previous
+            else:
+                first = missing[0]
+                raise ValidationError(f"按「{workflow.template.name}」流程，须先完成第 {first.order} 步「{first.name}」")
+        _check_evidence(workflow, step, decision, disclosure, note, done)
+        now, written = timezone.now(), []
+        if merged is not None:
+            written.append(core.create(StepCompletion, workflow=workflow, step=merged, completed_at=now, merged=True,
+                                       note=note or f"与第 {order} 步合并进行", reason=reason))
+        written.append(core.create(StepCompletion, workflow=workflow, step=step, completed_at=now, decision=decision,
+                                   disclosure=disclosure, note=note, reason=reason))
+        return written
+
+
+def check_vote_due(matter, body):
+    """Refuse to put a matter before `body` when its workflow has an earlier step still open
+    (Shenyang model: the council must agree before the assembly decides)."""
+    workflow = MatterWorkflow.objects.filter(matter=matter).select_related("template").first()
+    if workflow is None:
+        return
+    open_steps = pending(workflow)
+    due = next((s for s in open_steps if s.kind == StepKind.VOTE and body.kind in s.kinds()), None)
+    if due is None:
+        return
+    blocking = [s for s in open_steps if s.order < due.order and not (s.order == due.order - 1 and due.merges_with_previous)]
+    if blocking:
+        first = blocking[0]
+        raise ValidationError(f"按「{workflow.template.name}」流程，须先完成第 {first.order} 步「{first.name}」，"
+                              f"才能提交{body.name}表决")
+
+
+def decides_finally(matter, body) -> bool:
+    """Whether an adopted decision of `body` settles the matter under its workflow: only the
+    body of the template's last vote step does (四议两公开: the 村民会议/代表会议; Shenyang:
+    the members' congress). Without a workflow any body's decision is final."""
+    workflow = MatterWorkflow.objects.filter(matter=matter).select_related("template").first()
+    if workflow is None:
+        return True
+    votes = [s for s in workflow.template.steps.order_by("order") if s.kind == StepKind.VOTE]
+    return not votes or body.kind in votes[-1].kinds()

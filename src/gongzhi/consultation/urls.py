@@ -1,0 +1,43 @@
+"""Consultation pages (mounted at consultation/). The public disclosure board is in
+urls_public.py (mounted at public/, no login)."""
+from django.urls import path
+
+from . import views as v
+
+app_name = "consultation"
+urlpatterns = [
+    path("", v.matter_list, name="matter_list"),
+    path("matters/new/", v.matter_create, name="matter_create"),
+    path("matters/<int:pk>/", v.matter_detail, name="matter_detail"),
+    path("matters/<int:pk>/co-sign/", v.matter_co_sign, name="matter_co_sign"),
+    path("matters/<int:pk>/triage/", v.matter_triage, name="matter_triage"),
+    path("matters/<int:pk>/tasks/", v.task_add, name="task_add"),
+    path("matters/<int:pk>/result/", v.publish_result, name="publish_result"),
+    path("matters/<int:pk>/rate/", v.matter_rate, name="matter_rate"),
+    path("tasks/<int:pk>/progress/", v.task_progress, name="task_progress"),
+    path("bodies/", v.body_list, name="body_list"),
+    path("bodies/new/", v.body_create, name="body_create"),
+    path("bodies/<int:pk>/", v.body_detail, name="body_detail"),
+    path("bodies/<int:pk>/members/", v.member_add, name="member_add"),
+    path("bodies/<int:body_pk>/meetings/new/", v.meeting_create, name="meeting_create"),
+    path("meetings/", v.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", v.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/agenda/", v.agenda_add, name="agenda_add"),
+    path("meetings/<int:pk>/sign-in/", v.sign_in, name="sign_in"),
+    path("meetings/<int:pk>/state/", v.meeting_state, name="meeting_state"),
+    path("meetings/<int:pk>/motions/", v.motion_add, name="motion_add"),
+    path("motions/<int:pk>/state/", v.motion_state, name="motion_state"),
+    path("motions/<int:pk>/vote/", v.vote, name="vote"),
+    path("motions/<int:pk>/decision/", v.decision_record, name="decision_record"),
+    path("decisions/", v.decision_list, name="decision_list"),
+    path("decisions/<int:pk>/publish/", v.decision_publish, name="decision_publish"),
+    path("drafts/", v.draft_list, name="draft_list"),
+    path("drafts/new/", v.draft_create, name="draft_create"),
+    path("drafts/<int:pk>/", v.draft_detail, name="draft_detail"),
+    path("drafts/<int:pk>/state/", v.draft_state, name="draft_state"),
+    path("paragraphs/<int:pk>/comment/", v.comment_add, name="comment_add"),
+    path("comments/<int:pk>/answer/", v.comment_answer, name="comment_answer"),
+    path("board/", v.board_index, name="board_index"),
+    path("board/<int:pk>/publish/", v.entry_add, name="entry_add"),
+    path("board/<int:pk>/correct/<int:seq>/", v.entry_correct, name="entry_correct"),
+]

@@ -1,0 +1,10 @@
+"""The public disclosure board (村务公开/居务公开), mounted at public/: no login."""
+from django.urls import path
+
+from . import views as v
+
+app_name = "disclosure"
+urlpatterns = [
+    path("<str:code>/board/", v.public_board, name="board"),
+    path("<str:code>/board/verify/", v.public_verify, name="verify"),
+]

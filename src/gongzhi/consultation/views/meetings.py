@@ -1,0 +1,181 @@
+"""Meeting pages: scheduling with the legal notice check, the agenda, the sign-in sheet (in
+person or for a household), opening and closing with minutes. The page states whether the
+meeting is quorate with the arithmetic from the body's rule. Motions are in motions.py."""
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts.scoping import has_perm_anywhere
+from gongzhi.core.web import paginate, perm_required, run_service, wants_export
+
+from .. import permissions as perms
+from .. import rules
+from .. import selectors, services
+from ..choices import Constituency, MeetingStatus
+from ..forms import AgendaForm, CloseMeetingForm, MeetingForm, MotionForm, SignInForm
+from ..models import Attendance, Meeting
+from .bodies import _resident_by_number
+from .common import export_list, post_only
+from .motions import motion_rows
+
+COLUMNS = [
+    (_("会议名称"), lambda m: m.title), (_("议事机构"), lambda m: m.body.name), (_("社区/村"), lambda m: m.node.name),
+    (_("会议日期"), lambda m: m.date), (_("地点"), lambda m: m.location), (_("状态"), lambda m: m.get_status_display()),
+    (_("实到"), lambda m: m.present), (_("应到"), lambda m: m.eligible_count),
+]
+SHEET_COLUMNS = [
+    (_("签到人"), lambda a: a.resident.name), (_("方式"), lambda a: a.get_mode_display()),
+    (_("代表住户"), lambda a: a.household.number if a.household_id else ""), (_("签到时间"), lambda a: a.signed_at),
+]
+
+
+@perm_required("consultation.view_meeting")
+def meeting_list(request):
+    qs = selectors.meetings(request.user).annotate(present=Count("attendance")).order_by("-date", "-id")
+    if wants_export(request):
+        return export_list(Meeting, "会议", _("会议"), COLUMNS, qs)
+    return render(request, "consultation/meeting_list.html", {
+        "page": paginate(request, qs), "may_schedule": has_perm_anywhere(request.user, perms.SCHEDULE_MEETING)})
+
+
+@perm_required(perms.SCHEDULE_MEETING)
+def meeting_create(request, body_pk):
+    body = selectors.get_body(request.user, body_pk)
+    if not perms.can_schedule(request.user, body):
+        raise Http404
+    form = MeetingForm(request.POST or None, initial={"title": f"{body.name}会议"})
+
+    def action(d):
+        notice_at = timezone.make_aware(dt.datetime.combine(d["notice_date"], dt.time(9, 0)))
+        return services.schedule_meeting(body=body, title=d["title"], date=d["date"], notice_at=notice_at,
+                                         location=d["location"])
+
+    if request.method == "POST":
+        meeting = run_service(form, action)
+        if meeting:
+            messages.success(request, _("已通知会议：%(t)s") % {"t": meeting})
+            return redirect("consultation:meeting_detail", meeting.pk)
+    rule = body.rule
+    hint = (_("%(r)s：须提前 %(d)s 天通知（%(law)s%(art)s）") % {"r": rule.name, "d": rule.notice_days, "law": rule.law,
+                                                           "art": rule.article}) if rule.notice_days else ""
+    return render(request, "consultation/form.html", {"form": form, "title": _("通知会议：%(b)s") % {"b": body.name},
+                                                      "node": body.node, "hint": hint,
+                                                      "cancel": "consultation:meeting_list"})
+
+
+def _sign_in_form(meeting, data=None):
+    body = meeting.body
+    members = None
+    if body.constituency == Constituency.MEMBERS:
+        signed = Attendance.objects.filter(meeting=meeting).values("member_id")
+        members = body.members.active_on(meeting.date).exclude(pk__in=signed).select_related("resident")
+    return SignInForm(data, members=members)
+
+
+def _agenda_matters(user, meeting):
+    """Matters of the meeting's community (a village group's meeting takes its village's)."""
+    return selectors.matters(user).filter(node_id__in=[meeting.node_id, meeting.node.parent_id])
+
+
+def meeting_context(request, meeting, **forms):
+    user = request.user
+    attendance = list(meeting.attendance.select_related("resident", "household").order_by("signed_at", "id"))
+    runner = perms.can_run_meeting(user, meeting)
+    live = meeting.status in (MeetingStatus.PLANNED, MeetingStatus.OPEN)
+    context = {
+        "meeting": meeting, "body": meeting.body, "rule": meeting.body.rule, "node": meeting.node,
+        "quorum": services.meeting_quorum(meeting), "attendance": attendance,
+        "agenda": list(meeting.agenda.select_related("matter").order_by("order")),
+        "motions": motion_rows(request, meeting, attendance, runner),
+        "runner": runner, "live": live, "may_decide": perms.can_record_decision(user, meeting),
+        "may_see_voters": perms.can_see_voters(user, meeting),
+        "agenda_form": AgendaForm(matters=_agenda_matters(user, meeting)),
+        "sign_in_form": _sign_in_form(meeting), "close_form": CloseMeetingForm(initial={"minutes": meeting.minutes}),
+        "motion_form": MotionForm(agenda=meeting.agenda.all()),
+    }
+    rule = meeting.body.rule
+    if rule.notice_days:
+        context["notice"] = rules.notice(rule, notice_date=timezone.localtime(meeting.notice_at).date(),
+                                         meeting_date=meeting.date)
+    context.update(forms)
+    return context
+
+
+@perm_required("consultation.view_meeting")
+def meeting_detail(request, pk):
+    meeting = selectors.get_meeting(request.user, pk)
+    if wants_export(request):
+        rows = meeting.attendance.select_related("resident", "household").order_by("signed_at", "id")
+        return export_list(Attendance, f"签到表-{meeting.title}", _("签到表"), SHEET_COLUMNS, rows,
+                           node_path=meeting.node.path)
+    return render(request, "consultation/meeting_detail.html", meeting_context(request, meeting))
+
+
+def _runner_meeting(request, pk):
+    meeting = selectors.get_meeting(request.user, pk)
+    if not perms.can_run_meeting(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+def _done(request, meeting, form, result, ok_text, **forms):
+    if result:
+        messages.success(request, ok_text(result))
+        return redirect("consultation:meeting_detail", meeting.pk)
+    return render(request, "consultation/meeting_detail.html", meeting_context(request, meeting, **forms))
+
+
+@post_only
+@perm_required(perms.RUN_MEETING)
+def agenda_add(request, pk):
+    meeting = _runner_meeting(request, pk)
+    form = AgendaForm(request.POST, matters=_agenda_matters(request.user, meeting))
+    item = run_service(form, lambda d: services.add_agenda_item(meeting, title=d["title"], matter=d["matter"]))
+    return _done(request, meeting, form, item, lambda i: _("已列入议程：%(t)s") % {"t": i.title}, agenda_form=form)
+
+
+@post_only
+@perm_required(perms.RUN_MEETING)
+def sign_in(request, pk):
+    meeting = _runner_meeting(request, pk)
+    form = _sign_in_form(meeting, request.POST)
+
+    def action(d):
+        member = d.get("member")
+        resident = member.resident if member else _resident_by_number(request.user, meeting.body, d["id_number"])
+        return services.sign_in(meeting, resident)
+
+    row = run_service(form, action)
+    return _done(request, meeting, form, row, lambda r: _("%(n)s 已签到（%(m)s）") % {"n": r.resident.name,
+                                                                                   "m": r.get_mode_display()},
+                 sign_in_form=form)
+
+
+@post_only
+@perm_required(perms.RUN_MEETING)
+def meeting_state(request, pk):
+    """Open the meeting (the roll is counted at the meeting date) or close it with minutes."""
+    meeting = _runner_meeting(request, pk)
+    form = CloseMeetingForm(request.POST)
+    if request.POST.get("action") == "open":
+        result = run_service(form, lambda d: services.open_meeting(meeting))
+        text = lambda m: _("会议开始：%(q)s") % {"q": services.meeting_quorum(m).text}  # noqa: E731
+    else:
+        result = run_service(form, lambda d: services.close_meeting(meeting, minutes=d["minutes"]))
+        text = lambda m: _("会议已结束")  # noqa: E731
+    return _done(request, meeting, form, result, text, close_form=form)
+
+
+@post_only
+@perm_required(perms.RUN_MEETING)
+def motion_add(request, pk):
+    meeting = _runner_meeting(request, pk)
+    form = MotionForm(request.POST, agenda=meeting.agenda.all())
+    motion = run_service(form, lambda d: services.propose_motion(meeting, text=d["text"], secret=d["secret"],
+                                                                 agenda_item=d["agenda_item"]))
+    return _done(request, meeting, form, motion, lambda m: _("已提出表决事项"), motion_form=form)

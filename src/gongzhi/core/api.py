@@ -1,0 +1,279 @@
+"""Shared pieces of the JSON API: bearer authentication, the audit context per call, error
+bodies, pagination, scoped look-ups of referenced records, and optimistic locking with
+ETag / If-Match.
+
+Errors answer with a Chinese `detail`; validation errors list fields:
+`{"detail": [{"field": "id_number", "message": "…"}]}`. Anything the user may not see answers
+404 with the same body whether it exists or not.
+"""
+import functools
+import json
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from ninja import Schema
+from ninja.errors import HttpError
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer
+
+from gongzhi.accounts import scoping
+from gongzhi.accounts import services as accounts
+
+from . import audit
+
+NOT_FOUND = N_("未找到该记录")
+
+
+class Detail(Schema):
+    """An error: 401, 403, 404, 412 (with current_version), 428."""
+
+    detail: str
+    current_version: int | None = None
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+    existing_id: int | None = None
+
+
+class FieldErrors(Schema):
+    """422: one entry per message; "__all__" when it is not about one field."""
+
+    detail: list[FieldError]
+
+
+# Documented error answers of every endpoint (the exception handlers in gongzhi/api.py make them).
+ERRORS = {401: Detail, 403: Detail, 404: Detail, 412: Detail, 422: FieldErrors, 428: Detail}
+
+
+class Renderer(JSONRenderer):
+    """JSON with Chinese written as is (shorter and readable) rather than as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+def json_response(data, status=200) -> HttpResponse:
+    """A JSON answer built from plain dicts the endpoint already shaped to its documented
+    schema. List endpoints use it to skip ninja's per-row re-validation, which costs more
+    than the query itself on a page of 50 (bench/api.py); tests check the shapes."""
+    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <token>` with a token from POST /api/v1/auth/token."""
+
+    def authenticate(self, request, token):
+        user = accounts.user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def session_user(request):
+    """The logged-in browser user, so the docs page works after a web login. Only for safe
+    methods: writes need a token, which keeps cookie-borne CSRF out of the API entirely."""
+    user = getattr(request, "user", None)
+    if request.method in ("GET", "HEAD", "OPTIONS") and user is not None and user.is_authenticated:
+        return user
+    return None
+
+
+def in_audit_context(view):
+    """Run an endpoint as the authenticated user through the "api" channel, so the audit
+    entries services write name the caller and the client address."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = getattr(request, "auth", None)
+        with audit.acting(user=user, source="api", ip=request.META.get("REMOTE_ADDR")):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# ---- status errors --------------------------------------------------------------------------
+
+
+class PreconditionRequired(HttpError):
+    """A write to an existing record came without If-Match (428)."""
+
+    def __init__(self):
+        super().__init__(428, _("修改或删除记录须带 If-Match 请求头，其值为读取记录时得到的 ETag（如 \"3\"）"))
+
+
+def forbid():
+    raise HttpError(403, _("您没有执行此操作的权限"))
+
+
+def require_anywhere(user, perm):
+    """403 unless the user holds `perm` somewhere (list and create endpoints)."""
+    if not scoping.has_perm_anywhere(user, perm):
+        forbid()
+
+
+def require_at(user, perm, obj):
+    """403 unless the user holds `perm` where `obj` lies (they can already see it)."""
+    if not scoping.has_perm_at(user, perm, obj.scope_path()):
+        forbid()
+
+
+# ---- field errors ---------------------------------------------------------------------------
+
+_PYDANTIC_MESSAGES = {
+    "missing": N_("此字段为必填项"),
+    "int_parsing": N_("应为整数"),
+    "int_type": N_("应为整数"),
+    "int_from_float": N_("应为整数"),
+    "float_parsing": N_("应为数字"),
+    "float_type": N_("应为数字"),
+    "decimal_parsing": N_("应为数字"),
+    "decimal_type": N_("应为数字"),
+    "string_type": N_("应为文本"),
+    "bool_parsing": N_("应为 true 或 false"),
+    "bool_type": N_("应为 true 或 false"),
+    "date_parsing": N_("日期格式应为 YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("日期格式应为 YYYY-MM-DD"),
+    "date_type": N_("日期格式应为 YYYY-MM-DD"),
+    "list_type": N_("应为列表"),
+    "dict_type": N_("应为对象"),
+    "model_type": N_("应为对象"),
+    "model_attributes_type": N_("应为对象"),
+    "json_invalid": N_("请求体不是有效的 JSON"),
+    "extra_forbidden": N_("不支持的字段"),
+    "greater_than_equal": N_("不能小于 {ge}"),
+    "less_than_equal": N_("不能大于 {le}"),
+    "greater_than": N_("应大于 {gt}"),
+    "less_than": N_("应小于 {lt}"),
+    "string_too_long": N_("不能超过 {max_length} 个字符"),
+    "string_too_short": N_("至少 {min_length} 个字符"),
+}
+
+# Where ninja puts a parameter: ("body", "payload", "id_number") or ("query", "page").
+_SKIP = {"body": 2, "form": 2, "file": 2, "query": 1, "path": 1, "header": 1, "cookie": 1}
+
+
+def pydantic_field_errors(errors) -> list[dict]:
+    """ninja's pydantic error list as [{"field", "message"}] with Chinese messages."""
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ())]
+        field = ".".join(loc[_SKIP.get(loc[0], 1):]) if loc else ""
+        template = _PYDANTIC_MESSAGES.get(err.get("type"))
+        try:
+            message = _(template).format(**(err.get("ctx") or {})) if template else err.get("msg", "")
+        except (KeyError, IndexError):
+            message = err.get("msg", "")
+        out.append({"field": field or NON_FIELD_ERRORS, "message": message})
+    return out
+
+
+def django_field_errors(exc: ValidationError) -> list[dict]:
+    """A Django ValidationError as [{"field", "message"}] ("__all__" when not about a field)."""
+    if hasattr(exc, "error_dict"):
+        return [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    return [{"field": NON_FIELD_ERRORS, "message": m} for m in exc.messages]
+
+
+def field_error(field, message):
+    return ValidationError({field: message})
+
+
+# ---- look-ups -------------------------------------------------------------------------------
+
+
+def resolve(queryset, pk, field, label):
+    """The record `pk` from a scoped queryset, or a 422 on `field` — one message whether the
+    record does not exist or lies outside the caller's scope."""
+    if pk is None:
+        return None
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise field_error(field, _("%(label)s不存在或不在您的权限范围内") % {"label": label})
+    return obj
+
+
+# ---- pagination -----------------------------------------------------------------------------
+
+
+def page_bounds(page: int, page_size: int | None) -> tuple[int, int]:
+    """Validated (page, page_size); page_size defaults to settings.GONGZHI_PAGE_SIZE."""
+    size = settings.GONGZHI_PAGE_SIZE if page_size is None else page_size
+    errors = {}
+    if page < 1:
+        errors["page"] = _("页码从 1 开始")
+    if not 1 <= size <= settings.GONGZHI_MAX_PAGE_SIZE:
+        errors["page_size"] = _("每页条数应在 1 到 %(max)s 之间") % {"max": settings.GONGZHI_MAX_PAGE_SIZE}
+    if errors:
+        raise ValidationError(errors)
+    return page, size
+
+
+def paginate(queryset, page: int, page_size: int | None, serialize) -> dict:
+    """{"count", "page", "page_size", "results"}: one COUNT and one page query (plus whatever
+    prefetches the queryset carries)."""
+    page, size = page_bounds(page, page_size)
+    count = queryset.count()
+    start = (page - 1) * size
+    rows = list(queryset[start:start + size]) if start < count else []
+    return {"count": count, "page": page, "page_size": size, "results": serialize(rows)}
+
+
+# ---- optimistic locking ---------------------------------------------------------------------
+
+
+def set_etag(response, obj):
+    response["ETag"] = obj.etag
+    return obj
+
+
+def check_write(request, obj, perm) -> int:
+    """For a write to a record the caller can see: 403 without `perm` where it lies, then
+    428/412 from If-Match. Returns the version to hand to the service as expected_version."""
+    require_at(request.auth, perm, obj)
+    return expected_version(request, obj)
+
+
+def changed_ref(changes: dict, obj, field: str, queryset, label: str):
+    """Replace the id in changes[field] by the record, looked up in `queryset` (the caller's
+    write scope) only when it differs from the current one — keeping a parent or grid the
+    caller may not edit is fine, moving something there is not."""
+    if field not in changes:
+        return
+    pk = changes[field]
+    if pk == getattr(obj, f"{field}_id"):
+        changes[field] = getattr(obj, field)
+    else:
+        changes[field] = resolve(queryset, pk, field, label)
+
+
+def payload_changes(payload, partial: bool) -> tuple[dict, str]:
+    """(changes, reason) from an input schema; PATCH keeps only the fields sent."""
+    data = payload.model_dump(exclude_unset=partial)
+    reason = data.pop("reason", "") or ""
+    return data, reason
+
+
+def expected_version(request, obj) -> int:
+    """The version named by If-Match. Missing → 428; not the current version → 412 (raised as
+    StaleObject, so nothing is written). A wildcard `*` is refused like a missing header: a
+    registry must not be overwritten blindly. Weak tags (W/"3") compare by their version,
+    because a proxy may weaken the tag of an unchanged record."""
+    from .exceptions import StaleObject
+
+    raw = (request.headers.get("If-Match") or "").strip()
+    if not raw or raw == "*":
+        raise PreconditionRequired()
+    versions = set()
+    for part in raw.split(","):
+        tag = part.strip().removeprefix("W/").strip().strip('"')
+        if tag.isdigit():
+            versions.add(int(tag))
+    if obj.version in versions:
+        return obj.version
+    raise StaleObject(obj, ", ".join(str(v) for v in sorted(versions)) or raw)

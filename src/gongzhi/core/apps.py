@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _seed_calendar(sender, using="default", apps=None, **kwargs):
+    """Load the official calendar into an empty table; a table with rows is left alone."""
+    from .calendar_seed import seed_if_empty
+
+    try:
+        apps.get_model("core", "CalendarDay")
+    except (LookupError, AttributeError):  # migrated only part of the way: nothing to seed into
+        return
+    seed_if_empty(using=using, apps=apps)
+
+
+class CoreConfig(AppConfig):
+    name = "gongzhi.core"
+    label = "core"
+    verbose_name = _("基础")
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the system checks)
+        from .workdays import connect_signals
+
+        connect_signals()
+        # After every migrate and flush (test databases included): 2004–2026 are loaded.
+        post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="gongzhi_seed_calendar")

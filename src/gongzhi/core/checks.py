@@ -1,0 +1,51 @@
+"""System checks for administrators (`gongzhi check`, and the top of `migrate`/`runserver`).
+
+core.W001: the current year — or, from October on, the next year — has no published
+working-day calendar, so deadlines there are counted Monday–Friday. October because the State
+Council usually publishes next year's arrangement in the autumn and deadlines set in December
+run into January.
+
+This check reads the database, which Django's own checks avoid; it answers nothing when the
+database or the table is not there yet (before the first migrate).
+"""
+from django.core.checks import Warning, register
+from django.db import DatabaseError
+from django.utils import timezone
+
+# From this month on, next year's calendar is checked too.
+WARN_NEXT_YEAR_FROM_MONTH = 10
+
+
+def today():
+    """Today's date in Beijing (a function, so tests can set the date)."""
+    from .workdays import CN_TZ
+
+    return timezone.now().astimezone(CN_TZ).date()
+
+
+def years_to_check(today) -> list[int]:
+    """The years whose calendar should be loaded by `today`."""
+    return [today.year, today.year + 1] if today.month >= WARN_NEXT_YEAR_FROM_MONTH else [today.year]
+
+
+@register("gongzhi", "calendar")
+def calendar_published(app_configs=None, **kwargs):
+    """Warn for each year that should be loaded but is not published."""
+    from .calendar_models import CalendarYear
+    from .workdays import unpublished_warning
+
+    wanted = years_to_check(today())
+    try:
+        published = set(CalendarYear.objects.filter(year__in=wanted, published=True).values_list("year", flat=True))
+    except DatabaseError:
+        return []
+    return [
+        Warning(
+            unpublished_warning(year),
+            hint="国务院办公厅公布放假安排后，在后台“节假日与调休”录入该年的放假日和调休上班日，并在“工作日历年份”中勾选已载入；"
+            "或升级 chinesecalendar 后运行 gongzhi seed_calendar。详见 docs/calendar.md。",
+            id="core.W001",
+        )
+        for year in wanted
+        if year not in published
+    ]

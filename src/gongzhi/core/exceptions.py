@@ -1,0 +1,15 @@
+"""Errors services raise; views and the API turn them into messages and status codes."""
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 (re-exported)
+
+
+class StaleObject(Exception):
+    """The record changed since the caller read it (optimistic lock); nothing was written."""
+
+    def __init__(self, obj, expected):
+        self.obj = obj
+        self.expected = expected
+        super().__init__(f"记录已被他人修改（当前版本 {obj.version}，提交所基于的版本 {expected}），请刷新后重试")
+
+
+class NotFound(Exception):
+    """The object does not exist or the user may not see it — callers answer 404 either way."""

@@ -1,0 +1,99 @@
+"""Helpers shared by the web views of every app: permission guards, pagination, mapping
+service ValidationErrors onto forms, and the `?export=xlsx` hook on list pages."""
+import importlib
+import importlib.util
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts.scoping import has_perm_anywhere
+
+PAGE_SIZE = 25
+
+
+def perm_required(perm: str):
+    """Login required, and `perm` held somewhere; object views then check the object's path
+    (out-of-scope objects are simply not found, so they answer 404)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_perm_anywhere(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The requested page of `queryset` (bad page numbers give the nearest valid page)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def apply_errors(form, exc: ValidationError):
+    """Put a service's ValidationError on the form: field errors under their field, the rest
+    (and errors for fields the form does not show) at the top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                for message in error.messages:
+                    if target is None and name != "__all__":
+                        label = _field_label(form, name)
+                        message = f"{label}：{message}" if label else message
+                    form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _field_label(form, name):
+    model = getattr(form, "model", None)
+    if model is None:
+        return name
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - an unknown key is shown as is
+        return name
+
+
+def wants_export(request) -> bool:
+    return request.GET.get("export") == "xlsx"
+
+
+def export(request, module: str, function: str, queryset, fallback_url: str):
+    """Answer `?export=xlsx` with the export function another module provides; if that module
+    is not installed yet, say so instead of failing."""
+    # Only a missing module or function is "not available"; an error inside it propagates.
+    func = getattr(importlib.import_module(module), function, None) if importlib.util.find_spec(module) else None
+    if func is None:
+        messages.error(request, _("导出功能暂不可用，请联系管理员"))
+        return redirect(fallback_url)
+    return func(request.user, queryset)
+
+
+def run_service(form, action):
+    """If `form` is valid, call `action(cleaned_data)` and return its result. A service's
+    ValidationError lands on the form (under the field it names), a stale edit becomes a
+    message at the top; in both cases nothing was written and None is returned so the view
+    shows the form again with what the user typed."""
+    from .exceptions import StaleObject
+
+    if not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except StaleObject as exc:
+        form.add_error(None, _("保存失败：%(msg)s") % {"msg": exc})
+        form.stale = True
+    except ValidationError as exc:
+        apply_errors(form, exc)
+    return None

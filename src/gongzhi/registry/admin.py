@@ -1,0 +1,78 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from gongzhi.core import services as core
+from gongzhi.core.admin_mixins import ScopedServiceAdmin
+from gongzhi.core.masking import mask_id, mask_phone
+
+from . import services
+from .models import Household, Resident, ResidentMove, Tag
+from .validation import clean_person_fields
+
+
+@admin.register(Tag)
+class TagAdmin(ScopedServiceAdmin):
+    list_display = ("name", "slug", "sensitive", "care")
+    create_service = staticmethod(services.create_tag)
+    update_service = staticmethod(lambda obj, changes, **kw: core.update(obj, changes, **kw))
+    delete_service = staticmethod(lambda obj, **kw: core.delete(obj, **kw))
+
+    def get_queryset(self, request):
+        return Tag.objects.all()
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedServiceAdmin):
+    list_display = ("number", "grid", "building", "room", "tenure", "head")
+    search_fields = ("number", "address", "room")
+    autocomplete_fields = ("grid", "building", "head")
+    create_service = staticmethod(services.create_household)
+    update_service = staticmethod(services.update_household)
+    delete_service = staticmethod(services.delete_household)
+
+
+@admin.register(Resident)
+class ResidentAdmin(ScopedServiceAdmin):
+    list_display = ("name", "masked_id", "gender", "birth_date", "masked_phone", "grid", "household", "status")
+    list_filter = ("residence_type", "status", "gender")
+    search_fields = ("name", "name_initials", "name_pinyin")
+    autocomplete_fields = ("grid", "household")
+    filter_horizontal = ("tags",)
+    create_service = staticmethod(services.create_resident)
+    update_service = staticmethod(services.update_resident)
+    delete_service = staticmethod(services.delete_resident)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once registered, a person changes household or grid only through the move service.
+        return ("household", "grid") if obj is not None else ()
+
+    def validate_with_services(self, data, instance):
+        fields = {k: data.get(k) for k in ("name", "id_number", "gender", "birth_date", "phone") if k in data}
+        cleaned = clean_person_fields(fields)
+        if Resident.objects.filter(id_number=cleaned["id_number"]).exclude(pk=instance.pk).exists():
+            raise ValidationError({"id_number": "该身份证号已登记"})
+
+    @admin.display(description="身份证号")
+    def masked_id(self, obj):
+        return mask_id(obj.id_number)
+
+    @admin.display(description="电话")
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+
+@admin.register(ResidentMove)
+class ResidentMoveAdmin(admin.ModelAdmin):
+    list_display = ("resident", "at", "from_grid", "to_grid", "reason", "actor_name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(resident__in=Resident.objects.visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

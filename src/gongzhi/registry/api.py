@@ -1,0 +1,296 @@
+"""API for households and residents: scoped lists with filters, search and pages, single
+records with ETag, writes through registry.services with If-Match, and moves.
+
+Privacy: ID and phone numbers are masked unless the caller holds registry.unmask_pii where the
+person lives (each response showing full numbers writes one audit entry); residents with
+sensitive tags are hidden by the scoped queryset unless the caller holds
+registry.view_sensitive there, and a GET of such a record is logged."""
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.responses import Status
+
+from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
+from gongzhi.core import api as common
+from gongzhi.core import services as core
+from gongzhi.core.choices import AuditAction
+from gongzhi.territory.models import Building, Node
+
+from . import selectors, services
+from .api_schemas import (
+    RESIDENT_COLUMNS, SENSITIVE, HouseholdIn, HouseholdOut, HouseholdPage, HouseholdPatch, HouseholdUpdate, MoveIn, ResidentFields,
+    ResidentIn, ResidentOut, ResidentPage, ResidentPatch, TagOut, household_dict, resident_dict, resident_row, tags_of,
+)
+from .models import Household, Resident, Tag
+from .validation import DuplicateIdNumber
+
+router = Router(tags=["住户与居民"])
+ERRORS = common.ERRORS
+
+
+def _log_unmasked_list(results: list[dict], paths: list[str]):
+    """One audit entry per response that showed full numbers, naming the records (PIPL Art. 51)."""
+    shown = [(row["id"], path) for row, path in zip(results, paths)
+             if not row["masked"] and (row["id_number"] or row["phone"])]
+    if not shown:
+        return
+    ids = [pk for pk, _path in shown]
+    common_path = _common_path([path for _pk, path in shown])
+    core.record(
+        AuditAction.UNMASK, None, model=Resident, object_repr=_("接口列表：%(n)s 位居民的完整身份证号和电话") % {"n": len(ids)},
+        after={"ids": ids}, node_path=common_path, reason=_("查看完整身份证号、电话"),
+    )
+
+
+def _common_path(paths: list[str]) -> str:
+    """The deepest territory path containing all of `paths` ("1/2/" for "1/2/3/" and "1/2/4/")."""
+    if len(set(paths)) == 1:
+        return paths[0]
+    parts = [p.split("/") for p in paths]
+    shared = []
+    for level in zip(*parts):
+        if len(set(level)) != 1:
+            break
+        shared.append(level[0])
+    return "/".join(shared) + "/" if shared else ""
+
+
+def _resident_out(request, resident: Resident) -> dict:
+    """A single resident for the caller, logging sensitive views and unmasking."""
+    data = resident_dict(request.auth, resident)
+    if resident.has_sensitive:
+        services.log_sensitive_view(resident)
+    if not data["masked"] and (resident.id_number or resident.phone):
+        services.log_unmask(resident)
+    return data
+
+
+# ---- references -----------------------------------------------------------------------------
+
+
+def _grids(user, perm):
+    return Node.objects.visible_to(user, perm).filter(level=4)
+
+
+def _tags(user, slugs, path):
+    """Tag records for `slugs`; sensitive tags only for callers who may see them there."""
+    if slugs is None:
+        return None
+    wanted = list(dict.fromkeys(slugs))
+    found = {t.slug: t for t in Tag.objects.filter(slug__in=wanted)}
+    allowed_sensitive = has_perm_at(user, SENSITIVE, path)
+    unknown = [s for s in wanted if s not in found or (found[s].sensitive and not allowed_sensitive)]
+    if unknown:
+        raise common.field_error("tags", _("未知标签：%(slugs)s") % {"slugs": "、".join(unknown)})
+    return [found[s] for s in wanted]
+
+
+def _duplicate(user, exc: DuplicateIdNumber):
+    """The duplicate-ID error, pointing to the existing record only if the caller may see it."""
+    existing = exc.existing
+    if Resident.objects.visible_to(user).filter(pk=existing.pk).exists():
+        err = common.field_error("id_number", _("该身份证号已登记（居民编号 %(id)s）") % {"id": existing.pk})
+        err.visible_existing_id = existing.pk
+    else:
+        err = common.field_error("id_number", _("该身份证号已登记，登记记录不在您的权限范围内，请联系上级核实"))
+    return err
+
+
+# ---- tags -----------------------------------------------------------------------------------
+
+
+@router.get("/tags", response={200: list[TagOut], **ERRORS})
+def list_tags(request):
+    """The tag vocabulary; sensitive tags only for callers holding registry.view_sensitive."""
+    common.require_anywhere(request.auth, "registry.view_resident")
+    qs = Tag.objects.all()
+    if not has_perm_anywhere(request.auth, SENSITIVE):
+        qs = qs.filter(sensitive=False)
+    return [{"slug": t.slug, "name": t.name, "sensitive": t.sensitive, "care": t.care} for t in qs]
+
+
+# ---- households -----------------------------------------------------------------------------
+
+
+@router.get("/households", response={200: HouseholdPage, **ERRORS})
+def list_households(request, grid: int | None = None, building: int | None = None, tenure: str | None = None,
+                    q: str | None = None, page: int = 1, page_size: int | None = None):
+    """Households the caller may see; `q` matches the start of the number or part of the address or room."""
+    common.require_anywhere(request.auth, "registry.view_household")
+    qs = Household.objects.visible_to(request.auth)
+    for field, value in (("grid_id", grid), ("building_id", building), ("tenure", tenure)):
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    if q:
+        qs = qs.filter(Q(number__startswith=q) | Q(address__contains=q) | Q(room__contains=q))
+    return common.json_response(common.paginate(qs, page, page_size, lambda rows: [household_dict(h) for h in rows]))
+
+
+@router.get("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
+def get_household(request, response: HttpResponse, household_id: int):
+    return household_dict(common.set_etag(response, selectors.get_household(request.auth, household_id)))
+
+
+def _household_refs(user, perm, changes, household=None):
+    grids, buildings = _grids(user, perm), Building.objects.visible_to(user, perm)
+    if household is None:
+        changes["building"] = common.resolve(buildings, changes.get("building"), "building", _("楼栋"))
+        changes["grid"] = common.resolve(grids, changes.get("grid"), "grid", _("网格"))
+        if changes["grid"] is None and changes["building"] is not None:
+            changes.pop("grid")  # the service takes the building's grid
+        return
+    common.changed_ref(changes, household, "grid", grids, _("网格"))
+    common.changed_ref(changes, household, "building", buildings, _("楼栋"))
+    common.changed_ref(changes, household, "head", Resident.objects.visible_to(user), _("户主"))
+
+
+@router.post("/households", response={201: HouseholdOut, **ERRORS})
+def create_household(request, response: HttpResponse, payload: HouseholdIn):
+    common.require_anywhere(request.auth, "registry.add_household")
+    data, reason = common.payload_changes(payload, partial=False)
+    _household_refs(request.auth, "registry.add_household", data)
+    household = services.create_household(reason=reason, **data)
+    return Status(201, household_dict(common.set_etag(response, household)))
+
+
+def _update_household(request, response, household_id, payload, partial):
+    household = selectors.get_household(request.auth, household_id)
+    version = common.check_write(request, household, "registry.change_household")
+    changes, reason = common.payload_changes(payload, partial)
+    _household_refs(request.auth, "registry.change_household", changes, household)
+    household = services.update_household(household, changes, reason=reason, expected_version=version)
+    return household_dict(common.set_etag(response, household))
+
+
+@router.put("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
+def put_household(request, response: HttpResponse, household_id: int, payload: HouseholdUpdate):
+    return _update_household(request, response, household_id, payload, partial=False)
+
+
+@router.patch("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
+def patch_household(request, response: HttpResponse, household_id: int, payload: HouseholdPatch):
+    return _update_household(request, response, household_id, payload, partial=True)
+
+
+@router.delete("/households/{int:household_id}", response={204: None, **ERRORS})
+def delete_household(request, household_id: int, reason: str = ""):
+    household = selectors.get_household(request.auth, household_id)
+    version = common.check_write(request, household, "registry.delete_household")
+    services.delete_household(household, reason=reason, expected_version=version)
+    return Status(204, None)
+
+
+# ---- residents ------------------------------------------------------------------------------
+
+
+@router.get("/residents", response={200: ResidentPage, **ERRORS})
+def list_residents(request, grid: int | None = None, household: int | None = None, residence_type: str | None = None,
+                   tag: str | None = None, status: str | None = None, q: str | None = None,
+                   page: int = 1, page_size: int | None = None):
+    """Residents the caller may see. `q`: a name or part of it, pinyin or initials, part of an
+    ID or phone number."""
+    user = request.auth
+    common.require_anywhere(user, "registry.view_resident")
+    qs = Resident.objects.visible_to(user)
+    for field, value in (("grid_id", grid), ("household_id", household), ("residence_type", residence_type),
+                         ("status", status)):
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    qs = (selectors.search(qs, q) if q else qs).values(*RESIDENT_COLUMNS, "grid__path")
+
+    paths: list[str] = []
+
+    def serialize(rows):
+        tags = tags_of([r["id"] for r in rows]) if rows else {}
+        paths.extend(r["grid__path"] for r in rows)
+        return [resident_row(user, r, r["grid__path"], tags.get(r["id"], ())) for r in rows]
+
+    result = common.paginate(qs, page, page_size, serialize)
+    _log_unmasked_list(result["results"], paths)
+    return common.json_response(result)
+
+
+@router.get("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
+def get_resident(request, response: HttpResponse, resident_id: int):
+    return _resident_out(request, common.set_etag(response, selectors.get_resident(request.auth, resident_id)))
+
+
+@router.post("/residents", response={201: ResidentOut, **ERRORS})
+def create_resident(request, response: HttpResponse, payload: ResidentIn):
+    user = request.auth
+    common.require_anywhere(user, "registry.add_resident")
+    data, reason = common.payload_changes(payload, partial=False)
+    household = common.resolve(Household.objects.visible_to(user, "registry.add_resident"), data.pop("household"),
+                               "household", _("住户"))
+    grid = common.resolve(_grids(user, "registry.add_resident"), data.pop("grid"), "grid", _("网格"))
+    if household is not None and grid is not None and household.grid_id != grid.pk:
+        raise common.field_error("household", _("该住户不在所选网格内"))
+    grid = grid or (household.grid if household else None)
+    if grid is None:
+        raise common.field_error("grid", _("请选择网格或住户"))
+    tags = _tags(user, data.pop("tags"), grid.path)
+    try:
+        resident = services.create_resident(grid=grid, household=household, tags=tags, reason=reason, **data)
+    except DuplicateIdNumber as exc:
+        raise _duplicate(user, exc) from None
+    resident = selectors.get_resident(user, resident.pk)
+    return Status(201, _resident_out(request, common.set_etag(response, resident)))
+
+
+def _update_resident(request, response, resident_id, payload, partial):
+    user = request.auth
+    resident = selectors.get_resident(user, resident_id)
+    version = common.check_write(request, resident, "registry.change_resident")
+    changes, reason = common.payload_changes(payload, partial)
+    tags = _tags(user, changes.pop("tags", None), resident.grid.path)
+    try:
+        services.update_resident(resident, changes, tags=tags, reason=reason, expected_version=version)
+    except DuplicateIdNumber as exc:
+        raise _duplicate(user, exc) from None
+    resident = selectors.get_resident(user, resident_id)
+    return _resident_out(request, common.set_etag(response, resident))
+
+
+@router.put("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
+def put_resident(request, response: HttpResponse, resident_id: int, payload: ResidentFields):
+    """Replace the person's data, tags included (omitted tags are removed); PATCH changes only
+    the fields sent. Where the person lives changes through /move."""
+    return _update_resident(request, response, resident_id, payload, partial=False)
+
+
+@router.patch("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
+def patch_resident(request, response: HttpResponse, resident_id: int, payload: ResidentPatch):
+    return _update_resident(request, response, resident_id, payload, partial=True)
+
+
+@router.post("/residents/{int:resident_id}/move", response={200: ResidentOut, 204: None, **ERRORS})
+def move_resident(request, response: HttpResponse, resident_id: int, payload: MoveIn):
+    """Move a person to another household (and its grid) or to a grid without a household;
+    kept in the move history. Requires If-Match like any write."""
+    user = request.auth
+    resident = selectors.get_resident(user, resident_id)
+    version = common.check_write(request, resident, "registry.change_resident")
+    perm = "registry.change_resident"
+    household = common.resolve(Household.objects.visible_to(user, perm), payload.household, "household", _("住户"))
+    grid = common.resolve(_grids(user, perm), payload.grid, "grid", _("网格"))
+    if household is not None and grid is not None and household.grid_id != grid.pk:
+        raise common.field_error("household", _("该住户不在所选网格内"))
+    services.move_resident(resident, household=household, grid=grid if household is None else None,
+                           relation=payload.relation, reason=payload.reason, expected_version=version)
+    resident = selectors.residents(user).filter(pk=resident_id).first()
+    if resident is None:  # moved to where the caller may write but not read (a custom role)
+        return Status(204, None)
+    return _resident_out(request, common.set_etag(response, resident))
+
+
+@router.delete("/residents/{int:resident_id}", response={204: None, **ERRORS})
+def delete_resident(request, resident_id: int, reason: str = ""):
+    """Remove a record entered by mistake (`reason` is required). People who leave or die keep
+    their record: change `status` instead."""
+    resident = selectors.get_resident(request.auth, resident_id)
+    version = common.check_write(request, resident, "registry.delete_resident")
+    services.delete_resident(resident, reason=reason, expected_version=version)
+    return Status(204, None)

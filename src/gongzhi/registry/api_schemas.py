@@ -1,0 +1,181 @@
+"""Schemas and row serialisation of the registry API (registry/api.py): what a household and
+a resident look like to a caller — numbers masked and sensitive tags left out by permission."""
+import datetime as dt
+
+from ninja import Schema
+
+from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core import masking
+
+from .models import Household, Resident
+
+UNMASK, SENSITIVE = "registry.unmask_pii", "registry.view_sensitive"
+
+# ---- schemas --------------------------------------------------------------------------------
+
+
+class HouseholdOut(Schema):
+    id: int
+    number: str
+    grid: int
+    building: int | None
+    room: str
+    address: str
+    tenure: str
+    head: int | None
+    notes: str
+    version: int
+
+
+class HouseholdIn(Schema):
+    model_config = {"extra": "forbid"}
+    number: str
+    grid: int | None = None
+    building: int | None = None
+    room: str = ""
+    address: str = ""
+    tenure: str = "owner"
+    notes: str = ""
+    reason: str = ""
+
+
+class HouseholdUpdate(HouseholdIn):
+    head: int | None = None
+
+
+class HouseholdPatch(HouseholdUpdate):
+    number: str = None
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    gender: str
+    id_number: str
+    birth_date: dt.date
+    ethnicity: str
+    phone: str
+    masked: bool
+    grid: int
+    household: int | None
+    relation: str
+    employment: str
+    employer: str
+    social_relations: str
+    fertility: str
+    labour_security: str
+    residence_type: str
+    separation: str
+    status: str
+    notes: str
+    tags: list[str]
+    version: int
+
+
+class ResidentFields(Schema):
+    """The person's own data; where they live changes through /move."""
+
+    model_config = {"extra": "forbid"}
+    name: str
+    id_number: str
+    gender: str = ""
+    birth_date: dt.date | None = None
+    ethnicity: str = "汉族"
+    phone: str = ""
+    relation: str = ""
+    employment: str = ""
+    employer: str = ""
+    social_relations: str = ""
+    fertility: str = ""
+    labour_security: str = ""
+    residence_type: str = "registered"
+    separation: str = "none"
+    status: str = "active"
+    notes: str = ""
+    tags: list[str] = []
+    reason: str = ""
+
+
+class ResidentIn(ResidentFields):
+    grid: int | None = None
+    household: int | None = None
+
+
+class ResidentPatch(ResidentFields):
+    name: str = None
+    id_number: str = None
+    tags: list[str] | None = None
+
+
+class MoveIn(Schema):
+    model_config = {"extra": "forbid"}
+    household: int | None = None
+    grid: int | None = None
+    relation: str = ""
+    reason: str = ""
+
+
+class TagOut(Schema):
+    slug: str
+    name: str
+    sensitive: bool
+    care: bool
+
+
+def _page_of(item):
+    return type(f"{item.__name__}Page", (Schema,), {
+        "__annotations__": {"count": int, "page": int, "page_size": int, "results": list[item]},
+    })
+
+
+HouseholdPage, ResidentPage = _page_of(HouseholdOut), _page_of(ResidentOut)
+
+# ---- serialisation --------------------------------------------------------------------------
+
+
+def household_dict(h: Household) -> dict:
+    return {"id": h.pk, "number": h.number, "grid": h.grid_id, "building": h.building_id, "room": h.room,
+            "address": h.address, "tenure": h.tenure, "head": h.head_id, "notes": h.notes, "version": h.version}
+
+
+# Columns a resident row is built from; lists read them with values() (no model instances).
+RESIDENT_COLUMNS = (
+    "id", "name", "gender", "id_number", "birth_date", "ethnicity", "phone", "grid_id", "household_id", "relation",
+    "employment", "employer", "social_relations", "fertility", "labour_security", "residence_type", "separation",
+    "status", "notes", "version",
+)
+
+
+def resident_row(user, row: dict, path: str, tags) -> dict:
+    """A resident as the caller may see it: numbers masked without the unmask permission,
+    sensitive tags only with the sensitive permission, both judged where the person lives.
+    `tags` is [(slug, sensitive)]."""
+    unmasked = has_perm_at(user, UNMASK, path)
+    sensitive = has_perm_at(user, SENSITIVE, path)
+    return {
+        "id": row["id"], "name": row["name"], "gender": row["gender"],
+        "id_number": row["id_number"] if unmasked else masking.mask_id(row["id_number"]),
+        "birth_date": row["birth_date"], "ethnicity": row["ethnicity"],
+        "phone": row["phone"] if unmasked else masking.mask_phone(row["phone"]), "masked": not unmasked,
+        "grid": row["grid_id"], "household": row["household_id"], "relation": row["relation"],
+        "employment": row["employment"], "employer": row["employer"], "social_relations": row["social_relations"],
+        "fertility": row["fertility"], "labour_security": row["labour_security"],
+        "residence_type": row["residence_type"], "separation": row["separation"], "status": row["status"],
+        "notes": row["notes"], "tags": [slug for slug, is_sensitive in tags if sensitive or not is_sensitive],
+        "version": row["version"],
+    }
+
+
+def resident_dict(user, r: Resident) -> dict:
+    """resident_row for a model instance (single-record endpoints)."""
+    row = {c: getattr(r, c) for c in RESIDENT_COLUMNS}
+    return resident_row(user, row, r.grid.path, [(t.slug, t.sensitive) for t in r.tags.all()])
+
+
+def tags_of(ids) -> dict[int, list]:
+    """{resident id: [(slug, sensitive)]} for a page of residents, in one query."""
+    out: dict[int, list] = {}
+    rows = Resident.tags.through.objects.filter(resident_id__in=ids).order_by("tag__sensitive", "tag__name")
+    for rid, slug, is_sensitive in rows.values_list("resident_id", "tag__slug", "tag__sensitive"):
+        out.setdefault(rid, []).append((slug, is_sensitive))
+    return out

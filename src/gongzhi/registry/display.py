@@ -1,0 +1,36 @@
+"""What a reader may see of people on list pages. A household is not sensitive, but its head
+may carry a sensitive tag; then the head's name is shown only to users holding
+registry.view_sensitive on that grid, like the rest of that person's record. And a page that
+lists people carrying sensitive tags logs each such row as a view (PIPL Art. 51)."""
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts.scoping import has_perm_at
+
+RESTRICTED = "restricted"
+
+
+def head_label(user, household) -> str:
+    """The head's name, "—" when there is none, or a placeholder when the reader may not see them."""
+    head = household.head
+    if head is None:
+        return "—"
+    if head.has_sensitive and not has_perm_at(user, "registry.view_sensitive", household.grid.path):
+        return _("（受限）")
+    return head.name
+
+
+def label_heads(user, households):
+    """Set `head_label` on each household (for list and detail templates)."""
+    for h in households:
+        h.head_label = head_label(user, h)
+    return households
+
+
+def log_sensitive_rows(residents):
+    """Log a view of every listed resident carrying a sensitive tag (only readers holding
+    registry.view_sensitive there get such rows at all)."""
+    from .services import log_sensitive_view
+
+    for resident in residents:
+        if resident.has_sensitive:
+            log_sensitive_view(resident)

@@ -1,0 +1,120 @@
+"""Household pages: list (with Excel export), detail with its members and the quick "add
+member" flow a grid worker uses on a phone, create/edit forms and the history page."""
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at, scope_q
+from gongzhi.core.history import render_history
+from gongzhi.core.web import export, paginate, perm_required, run_service, wants_export
+from gongzhi.territory import selectors as territory
+from gongzhi.territory.models import Node
+
+from . import selectors, services
+from .display import label_heads, log_sensitive_rows
+from .forms import HouseholdFilter, HouseholdForm
+
+EXPORTS = "gongzhi.registry.exports"
+
+
+def filter_households(user, filters):
+    qs = selectors.households(user)
+    if not filters.is_valid():
+        return qs
+    d = filters.cleaned_data
+    if d["grid"]:
+        qs = qs.filter(grid_id=d["grid"])
+    if d["area"]:
+        area = Node.objects.visible_to(user, "registry.view_household").filter(pk=d["area"]).first()
+        qs = qs.filter(grid__path__startswith=area.path) if area else qs.none()
+    if d["building"]:
+        qs = qs.filter(building_id=d["building"])
+    if d["tenure"]:
+        qs = qs.filter(tenure=d["tenure"])
+    if d["q"]:
+        q = d["q"].strip()
+        # A head's name matches only where the reader may see that head (see display.py).
+        head = Q(head__name__startswith=q) & (Q(head__has_sensitive=False) | scope_q(user, "registry.view_sensitive", "grid__path"))
+        qs = qs.filter(Q(number__startswith=q) | Q(address__contains=q) | Q(room__startswith=q) | head)
+    return qs
+
+
+@perm_required("registry.view_household")
+def household_list(request):
+    filters = HouseholdFilter(request.GET, user=request.user)
+    qs = filter_households(request.user, filters)
+    if wants_export(request):
+        if not has_perm_anywhere(request.user, "registry.export_resident"):
+            messages.error(request, _("您没有导出的权限"))
+            return redirect(request.path)
+        return export(request, EXPORTS, "export_households", qs, request.path)
+    qs = qs.annotate(n_members=Count("members")).order_by("grid__code", "number")
+    page = paginate(request, qs)
+    label_heads(request.user, page.object_list)
+    return render(request, "registry/household_list.html", {
+        "page": page, "filters": filters,
+        "may_add": has_perm_anywhere(request.user, "registry.add_household"),
+        "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
+    })
+
+
+@perm_required("registry.view_household")
+def household_detail(request, pk):
+    household = selectors.get_household(request.user, pk)
+    label_heads(request.user, [household])
+    user, path = request.user, household.grid.path
+    # The head first, then by age.
+    members = sorted(selectors.residents(user).filter(household=household),
+                     key=lambda r: (r.pk != household.head_id, r.birth_date))
+    log_sensitive_rows(members)
+    return render(request, "registry/household_detail.html", {
+        "object": household, "node": household.grid, "members": members,
+        "may_edit": has_perm_at(user, "registry.change_household", path),
+        "may_add_member": has_perm_at(user, "registry.add_resident", path),
+    })
+
+
+@perm_required("registry.add_household")
+def household_create(request):
+    initial = {}
+    for name in ("grid", "building"):
+        if (request.GET.get(name) or "").isdigit():
+            initial[name] = int(request.GET[name])
+    if "building" in initial:
+        building = get_object_or_404(territory.buildings(request.user), pk=initial["building"])
+        initial["grid"] = building.grid_id
+    form = HouseholdForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST":
+        household = run_service(form, lambda d: services.create_household(**form.changes(), reason=d.get("reason", "")))
+        if household:
+            messages.success(request, _("已登记住户 %(n)s，请添加家庭成员") % {"n": household.number})
+            return redirect("registry:household_detail", household.pk)
+    grid = Node.objects.visible_to(request.user, "registry.add_household").filter(pk=initial.get("grid")).first()
+    return render(request, "registry/household_form.html", {
+        "form": form, "title": _("登记住户"), "node": grid, "cancel_url": reverse("registry:household_list")})
+
+
+@perm_required("registry.change_household")
+def household_edit(request, pk):
+    household = selectors.get_household(request.user, pk, perm="registry.change_household")
+    form = HouseholdForm(request.POST or None, user=request.user, instance=household)
+    if request.method == "POST":
+        saved = run_service(form, lambda d: services.update_household(
+            household, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]))
+        if saved:
+            messages.success(request, _("已保存"))
+            return redirect("registry:household_detail", household.pk)
+    return render(request, "registry/household_form.html", {
+        "form": form, "object": household, "node": household.grid,
+        "title": _("修改住户 %(n)s") % {"n": household.number},
+        "cancel_url": reverse("registry:household_detail", args=[pk])})
+
+
+@perm_required("registry.view_household")
+def household_history(request, pk):
+    household = selectors.get_household(request.user, pk)
+    return render_history(request, household, title=str(household),
+                          back_url=reverse("registry:household_detail", args=[pk]), node=household.grid)
+

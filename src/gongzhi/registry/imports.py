@@ -1,0 +1,284 @@
+"""Importing residents from .xlsx or .csv (the CLI `gongzhi import residents FILE` and the
+upload page both call `import_residents`).
+
+Rules a user can rely on:
+- every row is validated like a form (see import_rows); bad rows go to `<name>.errors.xlsx`
+  beside the input with their row number and the reason in Chinese, good rows are saved;
+- residents are matched by ID number (upsert): a row for a known person updates that record
+  through the registry services (and moves it, with history, when grid or household differ);
+  re-importing a file therefore creates no duplicates;
+- counts: `imported` = new residents, `updated` = known residents whose values changed,
+  `unchanged` = known residents the row did not change (counted as neither), `rejected` = bad
+  rows. Empty cells never clear a stored value;
+- rows are written in batches (settings.GONGZHI_IMPORT_BATCH), each in one transaction: a
+  killed import leaves only whole batches, and running it again finishes the job (rows already
+  saved count as unchanged);
+- every created or changed record gets its audit entry with source "import", and the run itself
+  one `import` entry with its counts.
+"""
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core import audit
+from gongzhi.core import services as core
+from gongzhi.core.choices import AuditAction
+from gongzhi.territory.choices import Level
+from gongzhi.territory.models import Node
+
+from . import import_columns as cols
+from . import services
+from .import_fastpath import Writer, ids_by, now
+from .import_reader import ErrorBook, ImportFileError, open_rows
+from .import_rows import IMPORT_PERM, SENSITIVE_PERM, RowCleaner, RowError
+from .models import Household, Resident, Tag
+from .search import index_new_residents
+
+__all__ = ["ImportFileError", "ImportResult", "import_residents"]
+
+# Fields compared when a known resident is imported again.
+_UPDATABLE = ("name", "phone", "ethnicity", "relation", "employment", "employer", "social_relations", "fertility",
+              "labour_security", "residence_type", "separation", "notes")
+
+
+@dataclass
+class ImportResult:
+    """What an import did; `error_path` is the error workbook, or None when no row failed."""
+
+    imported: int = 0
+    updated: int = 0
+    rejected: int = 0
+    error_path: Path | None = None
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        return f"imported {self.imported}, updated {self.updated}, rejected {self.rejected}"
+
+
+def read_layout(headers: list[str], *, has_default_grid=False) -> dict[str, int]:
+    """{field: column index} from the header row; ImportFileError naming missing columns."""
+    layout = {}
+    for i, header in enumerate(headers):
+        col = cols.BY_HEADER.get(header.replace(" ", "").rstrip("*"))
+        if col is not None and col.field not in layout:
+            layout[col.field] = i
+    missing = [c.header for c in cols.COLUMNS if c.required and c.field not in layout and not (c.field == "grid" and has_default_grid)]
+    if missing:
+        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为表头，列名见导入模板")
+    return layout
+
+
+def _grid_table() -> dict:
+    return {code: (pk, path, name) for pk, code, path, name in Node.objects.filter(level=Level.GRID).values_list("id", "code", "path", "name")}
+
+
+def _tag_table() -> dict:
+    table = {}
+    for pk, slug, name, sensitive in Tag.objects.values_list("id", "slug", "name", "sensitive"):
+        table[slug] = table[name] = (pk, name, sensitive)
+    return table
+
+
+def import_residents(path, *, batch_size=None, progress=None, default_grid=None, user=None) -> ImportResult:
+    """Import residents from `path` (.xlsx or .csv); see the module docstring for the rules.
+
+    `progress(n)` is called after each batch with the number of rows it handled. `default_grid`
+    (a grid Node or its code) is used for rows without 网格代码. With `user`, rows are accepted
+    only in grids where the user holds registry.import_resident (and sensitive tags only where
+    they may see them); without one (the CLI) the system imports everywhere.
+    """
+    batch_size = int(batch_size or settings.GONGZHI_IMPORT_BATCH)
+    if batch_size < 1:
+        raise ImportFileError("批大小须为正整数")
+    grid_code = default_grid.code if isinstance(default_grid, Node) else (default_grid or None)
+    headers, rows = open_rows(path)
+    layout = read_layout(headers, has_default_grid=bool(grid_code))
+    grids = _grid_table()
+    if grid_code and grid_code not in grids:
+        raise ImportFileError(f"默认网格代码 {grid_code} 不存在（须为网格一级的代码）")
+    with audit.acting(user=user, source="import"):
+        run = _Run(RowCleaner(layout, grids, _tag_table(), user=user, default_grid=grid_code), ErrorBook(path, headers), user)
+        while batch := list(itertools.islice(rows, batch_size)):
+            run.write(run.prepare(batch))
+            if progress is not None:
+                progress(len(batch))
+        result = run.result
+        result.rejected = len(run.errors)
+        result.error_path = run.errors.save()
+        core.record(
+            AuditAction.IMPORT, None, model=Resident, object_repr=Path(path).name[:200],
+            after={"imported": result.imported, "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected},
+        )
+    return result
+
+
+class _Run:
+    """State of one import run: the row cleaner, the error book, ID numbers seen so far (for
+    duplicates inside the file) and the running counts."""
+
+    def __init__(self, cleaner: RowCleaner, errors: ErrorBook, user):
+        self.cleaner = cleaner
+        self.errors = errors
+        self.user = user
+        self.seen: dict[str, int] = {}
+        self.result = ImportResult()
+        self.writer = Writer()
+
+    def prepare(self, batch) -> list:
+        """Clean a batch's rows (no database access); rejected rows go to the error book, the
+        rest are returned as (row number, values, clean row)."""
+        good = []
+        for number, values in batch:
+            try:
+                row = self.cleaner.clean(values)
+                first = self.seen.setdefault(row["id_number"], number)
+                if first != number:
+                    raise RowError(f"身份证号与第 {first} 行重复")
+            except RowError as e:
+                self.errors.add(number, values, str(e))
+                continue
+            self.writer.prebuild(row)
+            good.append((number, values, row))
+        return good
+
+    def write(self, good):
+        """Save a batch of clean rows in one transaction."""
+        pending = []  # rejections found against the database; kept only if the batch commits
+        with transaction.atomic():
+            existing = _existing(row["id_number"] for _, _, row in good)
+            households = _households({row["_household"] for _, _, row in good if row["_household"]})
+            new_rows, known_rows, new_households = [], [], {}
+            for number, values, row in good:
+                try:
+                    self._place(row, households, new_households)
+                except RowError as e:
+                    pending.append((number, values, str(e)))
+                    continue
+                known = existing.get(row["id_number"])
+                if known is None:
+                    new_rows.append(row)
+                else:
+                    known_rows.append((number, values, row, known))
+            created = self._insert(new_rows, new_households, households)
+            for number, values, row, known in known_rows:
+                if row["_household"] and row["household_id"] is None:
+                    row["household_id"] = created[row["_household"]]
+                try:
+                    with transaction.atomic():  # a savepoint: a refused update leaves nothing behind
+                        self._upsert(known, row)
+                except RowError as e:
+                    pending.append((number, values, str(e)))
+                except ValidationError as e:
+                    pending.append((number, values, "；".join(e.messages)))
+        for item in pending:
+            self.errors.add(*item)
+
+    def _place(self, row, households, new_households):
+        """Resolve the household number: an existing one must be in the row's grid; an unknown
+        one is created in that grid (once, however many rows name it)."""
+        number = row["_household"]
+        if not number:
+            row["household_id"] = None
+            return
+        found = households.get(number)
+        if found is None:
+            planned = new_households.get(number)
+            if planned is None:
+                address = row["_address"] or f"{row['_grid_name']}（地址待补充）"
+                new_households[number] = {"grid_id": row["grid_id"], "address": address[:200]}
+            elif planned["grid_id"] != row["grid_id"]:
+                raise RowError(f"户号 {number} 在本文件中已用于另一网格")
+            row["household_id"] = None
+            return
+        if found["grid_id"] != row["grid_id"]:
+            raise RowError(f"户号 {number} 属于另一网格，与网格代码不符")
+        row["household_id"] = found["id"]
+
+    def _upsert(self, resident, row):
+        """Update a known resident through the services when the row changes anything."""
+        if self.user is not None and not (
+            has_perm_at(self.user, IMPORT_PERM, resident.grid.path)
+            and (not resident.has_sensitive or has_perm_at(self.user, SENSITIVE_PERM, resident.grid.path))
+        ):
+            raise RowError("该身份证号已在您无权管理的网格登记，不能通过导入修改")
+        changes = {f: row[f] for f in _UPDATABLE if f in row and row[f] != getattr(resident, f)}
+        tags = None
+        if "_tags" in row and set(row["_tags"]) != {t.pk for t in resident.tags.all()}:
+            tags = Tag.objects.filter(pk__in=row["_tags"])
+        if row["_household"]:
+            household_id = row["household_id"]
+        else:  # no household number: keep the household unless the person changes grid
+            household_id = resident.household_id if row["grid_id"] == resident.grid_id else None
+        move = row["grid_id"] != resident.grid_id or household_id != resident.household_id
+        if not changes and tags is None and not move:
+            self.result.unchanged += 1
+            return
+        if changes or tags is not None:
+            services.update_resident(resident, changes, tags=tags, reason="批量导入更新")
+        if move:
+            target = Household.objects.get(pk=household_id) if household_id else None
+            grid = None if target else Node.objects.get(pk=row["grid_id"])
+            services.move_resident(resident, household=target, grid=grid, relation=row.get("relation", resident.relation),
+                                   reason="批量导入迁移")
+        self.result.updated += 1
+
+    def _insert(self, rows, new_households, households) -> dict:
+        """The fast path for new residents (see import_fastpath); returns the ids of the
+        households it created, {number: id}."""
+        if not rows and not new_households:
+            return {}
+        at = now()
+        w = self.writer
+        created = w.create_households(new_households, at) if new_households else {}
+        for row in rows:
+            if row["_household"] and row["household_id"] is None:
+                row["household_id"] = created[row["_household"]]
+        ids = w.create_residents(rows, at)
+        # The search structures for new rows (name parts, SQLite digit index), in bulk.
+        index_new_residents([(ids[r["id_number"]], r["name"], r["id_number"], r.get("phone", "")) for r in rows])
+        w.link_tags([(ids[r["id_number"]], t) for r in rows for t in r.get("_tags", ())])
+        existing_heads, new_heads = {}, {}
+        created_ids = set(created.values())
+        head_free = {h["id"] for h in households.values() if h["head_id"] is None} | created_ids
+        for row in rows:
+            hid = row["household_id"]
+            if row.get("relation") == "head" and hid in head_free and hid not in existing_heads and hid not in new_heads:
+                (new_heads if hid in created_ids else existing_heads)[hid] = ids[row["id_number"]]
+        w.set_heads({**existing_heads, **new_heads})
+        paths = {row["grid_id"]: row["_path"] for row in rows}
+        paths.update(_paths({v["grid_id"] for v in new_households.values()} - set(paths)))
+        w.audit_residents(rows, ids, at)
+        w.audit_households(new_households, created, new_heads, paths, at)
+        by_id = {h["id"]: h for h in households.values()}
+        w.audit_new_heads(existing_heads, by_id, paths | _paths({by_id[h]["grid_id"] for h in existing_heads} - set(paths)), at)
+        self.result.imported += len(rows)
+        return created
+
+
+def _existing(id_numbers) -> dict:
+    """Known residents by ID number. A cheap indexed lookup first: on a first import nearly
+    every row is new, and building model instances for nothing costs more than the insert."""
+    ids = list(ids_by(Resident, "id_number", id_numbers))
+    found = {}
+    for i in range(0, len(ids), 500):
+        for r in Resident.objects.filter(id_number__in=ids[i : i + 500]).select_related("grid"):
+            found[r.id_number] = r
+    return found
+
+
+def _households(numbers) -> dict:
+    numbers = list(numbers)
+    found = {}
+    for i in range(0, len(numbers), 500):
+        for h in Household.objects.filter(number__in=numbers[i : i + 500]).values("id", "number", "grid_id", "head_id"):
+            found[h["number"]] = h
+    return found
+
+
+def _paths(grid_ids) -> dict:
+    return dict(Node.objects.filter(pk__in=list(grid_ids)).values_list("id", "path")) if grid_ids else {}

@@ -1,0 +1,204 @@
+"""Resident pages: the searchable list (with Excel export), the detail page with masked
+identifiers (revealed, and logged, on request), create/edit forms with inline validation, the
+move form and the history page. Households are in household_views.py."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
+from gongzhi.core.history import render_history
+from gongzhi.core.web import export, paginate, perm_required, run_service, wants_export
+from gongzhi.territory.models import Node
+
+from . import selectors, services
+from .display import label_heads, log_sensitive_rows
+from .forms import MoveForm, ResidentFilter, ResidentForm
+from .models import ResidentMove, Tag
+from .validation import DuplicateIdNumber
+
+EXPORTS = "gongzhi.registry.exports"
+
+
+def filter_residents(user, filters):
+    """The user's residents narrowed by the list filters; search is registry.selectors.search."""
+    qs = selectors.residents(user)
+    if not filters.is_valid():
+        return qs
+    d = filters.cleaned_data
+    if d["grid"]:
+        qs = qs.filter(grid_id=d["grid"])
+    if d["area"]:
+        area = Node.objects.visible_to(user, "registry.view_resident").filter(pk=d["area"]).first()
+        qs = qs.filter(grid__path__startswith=area.path) if area else qs.none()
+    if d["household"]:
+        qs = qs.filter(household_id=d["household"])
+    for name in ("residence_type", "status"):
+        if d[name]:
+            qs = qs.filter(**{name: d[name]})
+    if d["tag"]:
+        qs = qs.filter(tags__id=d["tag"])
+    return selectors.search(qs, d["q"])
+
+
+@perm_required("registry.view_resident")
+def resident_list(request):
+    filters = ResidentFilter(request.GET, user=request.user)
+    qs = filter_residents(request.user, filters)
+    if wants_export(request):
+        if not has_perm_anywhere(request.user, "registry.export_resident"):
+            messages.error(request, _("您没有导出居民的权限"))
+            return redirect(request.path)
+        return export(request, EXPORTS, "export_residents", qs, request.path)
+    qs = qs.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    page = paginate(request, qs)
+    log_sensitive_rows(page.object_list)
+    # Typing in the search box asks (through htmx) for the results block only.
+    template = "registry/_resident_results.html" if request.headers.get("HX-Request") else "registry/resident_list.html"
+    response = render(request, template, {
+        "page": page, "filters": filters,
+        "may_add": has_perm_anywhere(request.user, "registry.add_resident"),
+        "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
+    })
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _visible_tags(user, resident):
+    tags = list(resident.tags.all())
+    if has_perm_at(user, "registry.view_sensitive", resident.grid.path):
+        return tags
+    return [t for t in tags if not t.sensitive]
+
+
+@perm_required("registry.view_resident")
+def resident_detail(request, pk):
+    resident = selectors.get_resident(request.user, pk)
+    if resident.has_sensitive:
+        services.log_sensitive_view(resident)
+    return _render_detail(request, resident, reveal=False)
+
+
+def _render_detail(request, resident, *, reveal):
+    user, path = request.user, resident.grid.path
+    moves = ResidentMove.objects.filter(resident=resident).select_related(
+        "from_household", "to_household", "from_grid", "to_grid")
+    return render(request, "registry/resident_detail.html", {
+        "object": resident, "node": resident.grid, "tags": _visible_tags(user, resident), "moves": moves,
+        "reveal": reveal, "may_unmask": has_perm_at(user, "registry.unmask_pii", path),
+        "may_edit": has_perm_at(user, "registry.change_resident", path),
+    })
+
+
+@perm_required("registry.unmask_pii")
+def resident_unmask(request, pk):
+    """Show the full ID and phone numbers (POST only, so a link preview cannot trigger it); the
+    unmasking is logged. With htmx only the numbers block is returned."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    resident = selectors.get_resident(request.user, pk, perm="registry.unmask_pii")
+    services.log_unmask(resident)
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_pii.html", {"object": resident, "reveal": True})
+    return _render_detail(request, resident, reveal=True)
+
+
+def _duplicate_error(user, exc):
+    """The message for a duplicate ID number: a link to the existing record when the user may
+    see it, otherwise no hint of where it is."""
+    existing = exc.existing
+    if selectors.residents(user).filter(pk=existing.pk).exists():
+        url = reverse("registry:resident_detail", args=[existing.pk])
+        return format_html('{}<a href="{}">{}</a>', _("该身份证号已登记："), url, existing.name)
+    return _("该身份证号已在其他辖区登记，请联系社区核实")
+
+
+def _save(request, form, write):
+    """Run the write through run_service, turning a duplicate ID number into a message under
+    the ID field (with a link when allowed)."""
+    def action(data):
+        try:
+            return write(data)
+        except DuplicateIdNumber as exc:
+            raise ValidationError({"id_number": _duplicate_error(request.user, exc)}) from None
+
+    return run_service(form, action)
+
+
+@perm_required("registry.add_resident")
+def resident_create(request):
+    household = None
+    hh = request.GET.get("household") or request.POST.get("fixed_household")
+    if hh and hh.isdigit():
+        household = get_object_or_404(selectors.households(request.user, "registry.add_resident"), pk=hh)
+    initial = {}
+    if household is None and (request.GET.get("grid") or "").isdigit():
+        initial["grid"] = int(request.GET["grid"])
+    if household is not None:
+        label_heads(request.user, [household])
+        if not household.head_id:
+            initial["relation"] = "head"
+    form = ResidentForm(request.POST or None, user=request.user, fixed_household=household, initial=initial)
+    if request.method == "POST":
+        resident = _save(request, form, lambda d: services.create_resident(
+            **form.changes(), tags=d.get("tags") or [], reason=d.get("reason", "")))
+        if resident:
+            messages.success(request, _("已登记居民 %(name)s") % {"name": resident.name})
+            if "add_another" in request.POST and household is not None:
+                return redirect(f"{reverse('registry:resident_create')}?household={household.pk}")
+            if household is not None:
+                return redirect("registry:household_detail", household.pk)
+            return redirect("registry:resident_detail", resident.pk)
+    return render(request, "registry/resident_form.html", {
+        "form": form, "household": household, "node": household.grid if household else None,
+        "title": _("登记居民"), "creating": True,
+        "cancel_url": reverse("registry:household_detail", args=[household.pk]) if household
+        else reverse("registry:resident_list"),
+    })
+
+
+@perm_required("registry.change_resident")
+def resident_edit(request, pk):
+    resident = selectors.get_resident(request.user, pk, perm="registry.change_resident")
+    form = ResidentForm(request.POST or None, user=request.user, instance=resident)
+    if request.method == "POST":
+        saved = _save(request, form, lambda d: services.update_resident(
+            resident, form.changes(), tags=d.get("tags") or [], reason=d.get("reason", ""),
+            expected_version=d["expected_version"]))
+        if saved:
+            messages.success(request, _("已保存"))
+            return redirect("registry:resident_detail", resident.pk)
+    return render(request, "registry/resident_form.html", {
+        "form": form, "object": resident, "node": resident.grid, "title": _("修改 %(name)s") % {"name": resident.name},
+        "cancel_url": reverse("registry:resident_detail", args=[pk]),
+    })
+
+
+@perm_required("registry.change_resident")
+def resident_move(request, pk):
+    resident = selectors.get_resident(request.user, pk, perm="registry.change_resident")
+    form = MoveForm(request.POST or None, user=request.user, initial={"expected_version": resident.version})
+    if request.method == "POST":
+        moved = run_service(form, lambda d: services.move_resident(
+            resident, household=d["household"], grid=d["grid"], relation=d["relation"], reason=d.get("reason", ""),
+            expected_version=d["expected_version"]))
+        if moved:
+            messages.success(request, _("已迁移 %(name)s") % {"name": moved.name})
+            if selectors.residents(request.user).filter(pk=moved.pk).exists():
+                return redirect("registry:resident_detail", moved.pk)
+            return redirect("registry:resident_list")
+    return render(request, "registry/move_form.html", {"form": form, "object": resident, "node": resident.grid})
+
+
+@perm_required("registry.view_resident")
+def resident_history(request, pk):
+    resident = selectors.get_resident(request.user, pk)
+    if resident.has_sensitive:
+        services.log_sensitive_view(resident)
+    return render_history(request, resident, title=resident.name,
+                          back_url=reverse("registry:resident_detail", args=[pk]), node=resident.grid)

@@ -1,0 +1,209 @@
+"""Service requests (诉求/工单) on the case engine, their configurable categories and photos."""
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.accounts.scoping import scope_q
+from gongzhi.cases.models import Case, CaseQuerySet
+from gongzhi.core.models import TrackedModel
+
+from . import validation as v
+from .choices import Channel, RequestKind
+
+
+class Category(TrackedModel):
+    """A kind of problem residents report (路灯损坏, 噪声扰民 …): who handles it by default, in
+    how many working days, the extension and wrong-assignment windows (set locally, e.g.
+    Shandong: 5 days, +10 extension, return within 2 working days), and its Open311
+    service_code. Inactive categories are kept for history but offered to nobody."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    kind = models.CharField(_("诉求类型"), max_length=12, choices=RequestKind.choices, default=RequestKind.HELP)
+    default_assignee = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("默认承办单位"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("办结时限（工作日）"), default=5, validators=[MinValueValidator(1), MaxValueValidator(365)])
+    max_extension_days = models.PositiveSmallIntegerField(
+        _("最多可延期（工作日）"), default=10, validators=[MaxValueValidator(365)])
+    return_window_days = models.PositiveSmallIntegerField(
+        _("退回时限（工作日）"), default=2, validators=[MaxValueValidator(30)],
+        help_text=_("派单后多少个工作日内承办单位可以退回错派件"))
+    service_code = models.CharField(_("Open311 服务代码"), max_length=40, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("诉求分类")
+        verbose_name_plural = _("诉求分类")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceRequestQuerySet(CaseQuerySet):
+    """Scoping of service requests (deny by default):
+    - `servicerequests.view_servicerequest` on a node shows the requests located in its
+      subtree (town, dispatcher, community, grid worker, supervisor, visitor);
+    - `servicerequests.view_assigned` shows only requests assigned to the user's own
+      organisation, in the nodes where it is held (departments)."""
+
+    def visible_to(self, user, perm=None):
+        perm = perm or "servicerequests.view_servicerequest"
+        q = scope_q(user, perm, "node__path")
+        org = getattr(user, "organisation_id", None)
+        if org is not None and perm == "servicerequests.view_servicerequest":
+            q |= scope_q(user, "servicerequests.view_assigned", "node__path") & Q(assignee_id=org)
+        return self.filter(q)
+
+
+class ServiceRequest(Case):
+    """A citizen's request: what (kind, category, description), where (grid, building,
+    household or resident of the registry; or a map point; or an address), who asked
+    (requester name and phone — masked in lists like the registry), how it came in (channel),
+    and the handling state the transition table moves it through (a pending extension, a
+    link to the request it duplicates)."""
+
+    kind = models.CharField(_("诉求类型"), max_length=12, choices=RequestKind.choices)
+    category = models.ForeignKey(Category, verbose_name=_("分类"), on_delete=models.PROTECT, related_name="requests")
+    description = models.TextField(_("诉求内容"), validators=[v.validate_description])
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    grid = models.ForeignKey("territory.Node", verbose_name=_("网格"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    building = models.ForeignKey("territory.Building", verbose_name=_("楼栋"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="service_requests")
+    household = models.ForeignKey("registry.Household", verbose_name=_("住户"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    resident = models.ForeignKey("registry.Resident", verbose_name=_("居民"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
+                              validators=[v.validate_lat])
+    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
+                              validators=[v.validate_lng])
+    address = models.CharField(_("地址"), max_length=200, blank=True, validators=[v.validate_no_html])
+    requester_name = models.CharField(_("诉求人"), max_length=50, blank=True, validators=[v.validate_no_html])
+    requester_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    duplicate_of = models.ForeignKey("self", verbose_name=_("重复于"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="duplicates")
+    extension_requested_days = models.PositiveSmallIntegerField(_("申请延期（工作日）"), null=True, blank=True)
+    extension_reason = models.CharField(_("延期理由"), max_length=500, blank=True)
+    extended_days = models.PositiveSmallIntegerField(_("已延期（工作日）"), default=0)
+    reply = models.TextField(_("答复内容"), blank=True)
+    # Open311 `token`: handed back to API clients before a request id is known.
+    token = models.UUIDField(_("接口令牌"), default=uuid.uuid4, unique=True, editable=False)
+    # Answers to the category's extra questions (CategoryAttribute.code → value or list).
+    attributes = models.JSONField(_("附加信息"), default=dict, blank=True)
+
+    objects = ServiceRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        ordering = ["-received_at", "-case_ptr_id"]
+        indexes = [models.Index(fields=["category", "lat", "lng"], name="request_category_point")]
+        permissions = [
+            ("view_assigned", _("查看派给本单位的诉求")),
+            ("dispatch_servicerequest", _("派单、审批延期、合并重复件")),
+            ("handle_servicerequest", _("承办诉求（签收、退回、延期申请、答复、办结）")),
+            ("supervise_servicerequest", _("督办超期诉求")),
+            ("visit_servicerequest", _("回访诉求人")),
+        ]
+
+    def clean(self):
+        errors = {}
+        if (self.lat is None) != (self.lng is None):
+            errors["lat"] = _("经纬度须同时填写或同时留空。")
+        has_place = any([self.grid_id, self.building_id, self.household_id, self.resident_id, self.lat is not None,
+                         (self.address or "").strip()])
+        if not has_place:
+            errors["address"] = _("请提供诉求地点：选择网格、楼栋、住户或居民，在地图上选点，或填写地址。")
+        if errors:
+            raise ValidationError(errors)
+
+
+def photo_path(instance, filename):
+    """requests/2026/11/<request id>/<uuid>.<ext>: never the uploader's file name."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"requests/{instance.uploaded_at:%Y/%m}/{instance.request_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class RequestPhoto(models.Model):
+    """A photo attached to a request, stored under MEDIA_ROOT; type and size are checked from
+    the content when it is attached (`validation.check_photo`)."""
+
+    request = models.ForeignKey(ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to=photo_path, max_length=200)
+    content_type = models.CharField(_("类型"), max_length=20)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("诉求照片")
+        verbose_name_plural = _("诉求照片")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.file.name
+
+
+class CategoryAttribute(TrackedModel):
+    """An extra question a category asks (Open311 service definition attribute): e.g. for
+    路灯损坏 "灯杆编号" (string) or "故障类型" (singlevaluelist with `values`). Values given at
+    filing are kept in `ServiceRequest.attributes` under `code`."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("短文本")
+        NUMBER = "number", _("数字")
+        DATETIME = "datetime", _("日期时间")
+        TEXT = "text", _("长文本")
+        SINGLE = "singlevaluelist", _("单选")
+        MULTI = "multivaluelist", _("多选")
+
+    category = models.ForeignKey(Category, verbose_name=_("分类"), on_delete=models.CASCADE, related_name="attributes")
+    code = models.CharField(_("代码"), max_length=40, validators=[v.validate_attribute_code])
+    variable = models.BooleanField(_("需要填写"), default=True, help_text=_("否：仅作说明，不收集数据"))
+    datatype = models.CharField(_("数据类型"), max_length=16, choices=Datatype.choices, default=Datatype.STRING)
+    required = models.BooleanField(_("必填"), default=False)
+    datatype_description = models.CharField(_("格式说明"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=1)
+    description = models.CharField(_("问题"), max_length=200)
+    # [{"key": "1", "name": "不亮"}, …] for the two list datatypes.
+    values = models.JSONField(_("可选值"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("分类附加问题")
+        verbose_name_plural = _("分类附加问题")
+        ordering = ["category", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="category_attribute_code")]
+
+    def __str__(self):
+        return f"{self.category} · {self.code}"
+
+
+class Open311Key(TrackedModel):
+    """An API key of a third party allowed to file requests through Open311 (POST). Only the
+    SHA-256 of the key is kept; the key itself is printed once by `gongzhi open311key NAME`."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("所属单位"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("Open311 接口密钥")
+        verbose_name_plural = _("Open311 接口密钥")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

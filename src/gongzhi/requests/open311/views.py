@@ -1,0 +1,178 @@
+"""Open311 GeoReport v2 views. Reads are public (no login, no key); filing and posting updates need an api_key.
+Every answer is XML or JSON by the path suffix; every failure is an Open311 error body."""
+import functools
+import uuid
+
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from gongzhi.cases.models import JournalEntry
+from gongzhi.core.audit import acting
+
+from ..choices import CASE_TYPE
+from ..models import Category, RequestPhoto, ServiceRequest
+from . import intake, records, update_intake
+from . import params as P
+from .errors import Open311Error, bad_request, not_found
+from .serializers import CONTENT_TYPES, render, render_error, when
+
+CHANGESET = "2026-11-22T00:00:00+08:00"  # when this endpoint's behaviour last changed
+
+
+def open311(*methods):
+    """Answer only `methods`; turn Open311Error into the error body in the asked format."""
+    def wrap(view):
+        @csrf_exempt  # third parties post forms with an api_key, not a session
+        @functools.wraps(view)
+        def inner(request, fmt, **kwargs):
+            try:
+                if request.method not in methods:
+                    raise bad_request(f"不支持 {request.method} 方法。")
+                return view(request, fmt, **kwargs)
+            except Open311Error as e:
+                return render_error(fmt, e)
+        return inner
+    return wrap
+
+
+def _params(request):
+    return request.POST if request.method == "POST" else request.GET
+
+
+@open311("GET")
+def discovery(request, fmt):
+    url = request.build_absolute_uri("/open311/v2/")
+    return render(fmt, "discovery", {
+        "changeset": CHANGESET, "contact": getattr(settings, "GONGZHI_OPEN311_CONTACT", "12345 政务服务便民热线"),
+        "key_service": getattr(settings, "GONGZHI_OPEN311_KEY_SERVICE", "请联系平台管理员申请 api_key"),
+        "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": url, "changeset": CHANGESET,
+                       "type": "production", "formats": list(CONTENT_TYPES.values())}],
+    })
+
+
+@open311("GET")
+def services(request, fmt):
+    P.jurisdiction(request.GET)
+    cats = Category.objects.filter(active=True).annotate(n_attributes=Count("attributes")).order_by("service_code")
+    return render(fmt, "services", [records.service(c) for c in cats])
+
+
+@open311("GET")
+def service_definition(request, fmt, code):
+    P.jurisdiction(request.GET)
+    cat = Category.objects.filter(service_code=code, active=True).first()
+    if cat is None:
+        raise not_found(f"服务不存在：{code[:40]}")
+    return render(fmt, "service_definition", records.definition(cat))
+
+
+def _base():
+    return (ServiceRequest.objects.select_related("category", "assignee", "building")
+            .prefetch_related(Prefetch("photos", queryset=RequestPhoto.objects.order_by("id"))))
+
+
+def _filtered(request):
+    errors: list[str] = []
+    node = P.jurisdiction(request.GET)
+    qs = _base()
+    if node is not None:
+        qs = qs.filter(node__path__startswith=node.path)
+    ids = P.comma_list(request.GET.get("service_request_id"))
+    page, size = P.paging(request.GET, errors)
+    if ids:  # overrides every other filter
+        if not all(x.isdigit() for x in ids):
+            errors.append("service_request_id 须为以逗号分隔的编号。")
+        P.check(errors)
+        return qs.filter(pk__in=[int(x) for x in ids[:size]]), page, size
+    codes = P.comma_list(request.GET.get("service_code"))
+    if codes:
+        known = set(Category.objects.filter(service_code__in=codes).values_list("service_code", flat=True))
+        errors.extend(f"service_code 不存在：{c[:40]}" for c in codes if c not in known)
+        qs = qs.filter(category__service_code__in=codes)
+    start, end = P.window(request.GET, errors)
+    wanted = P.statuses(request.GET, errors)
+    P.check(errors)
+    qs = qs.filter(received_at__gte=start, received_at__lte=end)
+    if wanted == {"open"}:
+        qs = qs.open()
+    elif wanted == {"closed"}:
+        qs = qs.closed()
+    return qs, page, size
+
+
+def _records(request, qs):
+    now = timezone.now()
+    return [records.request_record(r, request.build_absolute_uri, now) for r in qs]
+
+
+@open311("GET", "POST")
+def requests_(request, fmt):
+    if request.method == "POST":
+        return _post(request, fmt)
+    qs, page, size = _filtered(request)
+    qs = qs.order_by("-received_at", "-pk")[(page - 1) * size: page * size]
+    return render(fmt, "service_requests", _records(request, qs))
+
+
+def _post(request, fmt):
+    with acting(user=None, source="api"):
+        created = intake.file(request.POST)
+    notice = f"受理编号 {created.tracking_number}，办结时限 {when(created.deadline)[:10]}"
+    return render(fmt, "service_requests", [{
+        "service_request_id": str(created.pk), "service_notice": notice,
+        "account_id": request.POST.get("account_id", "")[:100]}])
+
+
+@open311("GET")
+def request_detail(request, fmt, request_id):
+    P.jurisdiction(request.GET)
+    found = _base().filter(pk=int(request_id)).first() if request_id.isdigit() else None
+    if found is None:
+        raise not_found(f"诉求不存在：{request_id[:40]}")
+    return render(fmt, "service_requests", _records(request, [found]))
+
+
+@open311("GET")
+def token(request, fmt, token):
+    found = ServiceRequest.objects.filter(token=token).values_list("pk", flat=True).first() if _is_uuid(token) else None
+    if found is None:
+        raise not_found(f"令牌不存在：{token[:40]}")
+    return render(fmt, "service_requests", [{"service_request_id": str(found), "token": token}])
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@open311("GET", "POST")
+def updates(request, fmt):
+    if request.method == "POST":
+        return _post_update(request, fmt)
+    errors: list[str] = []
+    node = P.jurisdiction(request.GET)
+    start, end = P.window(request.GET, errors)
+    page, size = P.paging(request.GET, errors)
+    P.check(errors)
+    qs = JournalEntry.objects.filter(public=True, case__case_type=CASE_TYPE, at__gte=start, at__lte=end)
+    if node is not None:
+        qs = qs.filter(case__node__path__startswith=node.path)
+    qs = qs.order_by("at", "pk")[(page - 1) * size: page * size]
+    return render(fmt, "service_request_updates", [records.update_record(e) for e in qs])
+
+
+def _post_update(request, fmt):
+    with acting(user=None, source="api"):
+        entry = update_intake.record(request.POST)
+    return render(fmt, "service_request_updates", [{"update_id": str(entry.pk)}])
+
+
+def unknown(request, rest=""):
+    """Anything else under /open311/v2/: 404 in the format the path asks for (XML by default)."""
+    fmt = "json" if rest.endswith(".json") else "xml"
+    return render_error(fmt, not_found(f"资源不存在：{rest[:80]}"))

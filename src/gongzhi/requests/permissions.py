@@ -1,0 +1,28 @@
+"""Permission strings of service requests and the questions views ask before calling a service.
+Each is checked at the territory path of the request (a membership covers its subtree); the
+handling organisation's actions also require the user to belong to the assigned organisation
+(checked by `cases.workflow`)."""
+from gongzhi.accounts.scoping import has_perm_at, has_perm_anywhere
+
+VIEW = "servicerequests.view_servicerequest"
+VIEW_ASSIGNED = "servicerequests.view_assigned"
+FILE = "servicerequests.add_servicerequest"
+DISPATCH = "servicerequests.dispatch_servicerequest"
+HANDLE = "servicerequests.handle_servicerequest"
+SUPERVISE = "servicerequests.supervise_servicerequest"
+VISIT = "servicerequests.visit_servicerequest"
+MANAGE_CATEGORIES = "servicerequests.change_category"
+STATS = "servicerequests.view_servicerequest"
+UNMASK = "registry.unmask_pii"
+
+
+def can_file_at(user, node) -> bool:
+    return has_perm_at(user, FILE, node.path)
+
+
+def can_file(user) -> bool:
+    return has_perm_anywhere(user, FILE)
+
+
+def can_unmask(user, request) -> bool:
+    return has_perm_at(user, UNMASK, request.node.path)

@@ -1,0 +1,24 @@
+"""Staff pages of service requests, under /requests/staff/ (login required on every page)."""
+from django.urls import path
+
+from . import views_desk as desk
+from . import views_staff as v
+
+app_name = "requests_staff"
+
+urlpatterns = [
+    path("", v.request_list, name="list"),
+    path("dispatch/", v.dispatch_queue, name="dispatch_queue"),
+    path("mine/", v.my_queue, name="my_queue"),
+    path("overdue/", v.overdue_list, name="overdue"),
+    path("<int:pk>/", v.request_detail, name="detail"),
+    path("<int:pk>/phone/", v.reveal_phone, name="reveal_phone"),
+    path("<int:pk>/act/<slug:name>/", v.act, name="act"),
+    path("<int:pk>/photos/<int:photo_id>/", v.photo, name="photo"),
+    path("file/field/", desk.file_from_field, name="file_field"),
+    path("file/hotline/", desk.file_from_call, name="file_hotline"),
+    path("file/duplicates/", desk.intake_duplicates, name="intake_duplicates"),
+    path("inbox/", desk.inbox, name="inbox"),
+    path("inbox/read/", desk.inbox_read, name="inbox_read"),
+    path("stats/", desk.statistics, name="stats"),
+]

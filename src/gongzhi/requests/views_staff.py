@@ -1,0 +1,290 @@
+"""Staff screens of service requests: the work queues per role (dispatcher: new and returned
+requests; department: assigned to my organisation; grid worker and everyone else: the
+requests of my area; supervisor: overdue, with 督办), the request page with its journal and
+likely duplicates, and one form per transition the user may take.
+
+Every read goes through `selectors` (out of scope → 404); every change through `services`
+(a refused move comes back as a Chinese message beside the form, and nothing is written).
+"Overdue" and the countdowns are derived from the deadline at the time of the request."""
+import math
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.accounts.scoping import has_perm_anywhere
+from gongzhi.cases.selectors import visits as case_visits
+from gongzhi.cases.workflow import available_actions
+from gongzhi.core import xlsx
+from gongzhi.core.exceptions import StaleObject
+from gongzhi.core.masking import mask_phone
+from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
+from gongzhi.registry.services import log_export
+
+from . import permissions as p
+from . import selectors, services
+from .choices import Status
+from .duplicates import find_likely_duplicates
+from .forms_staff import ACTION_FORMS
+from .models import RequestPhoto, ServiceRequest
+from .transitions import WORKFLOW, deadline_fields
+
+# ---------------------------------------------------------------- guards and helpers
+
+
+def any_perm_required(*perms):
+    """Login required and at least one of `perms` held somewhere."""
+
+    def decorator(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not any(has_perm_anywhere(request.user, perm) for perm in perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+        return wrapped
+
+    return decorator
+
+
+def countdown(deadline, now) -> tuple[str, bool]:
+    """("还剩 2 天 3 小时", False) or ("超期 4 天", True) in whole hours; a request still in
+    time shows at least "还剩 1 小时", never "还剩 0 小时"."""
+    if deadline is None:
+        return "", False
+    seconds = (deadline - now).total_seconds()
+    if seconds < 0:
+        hours = math.ceil(-seconds / 3600)
+        days, rest = divmod(hours, 24)
+        return (_("超期 %(d)s 天") % {"d": days} if days else _("超期 %(h)s 小时") % {"h": rest}), True
+    hours = max(int(seconds // 3600), 1)
+    days, rest = divmod(hours, 24)
+    text = _("还剩 %(d)s 天 %(h)s 小时") % {"d": days, "h": rest} if days else _("还剩 %(h)s 小时") % {"h": rest}
+    return text, False
+
+
+EXPORT_COLUMNS = [
+    ("tracking_number", "受理编号"), ("status", "状态"), ("kind", "诉求类型"), ("category", "分类"),
+    ("node", "所在区域"), ("assignee", "承办单位"), ("channel", "来源渠道"), ("requester_name", "诉求人"),
+    ("requester_phone", "联系电话"), ("received_at", "受理时间"), ("deadline", "办结时限"), ("overdue_text", "是否超期"),
+]
+
+
+def _local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def export_rows(request, qs, filename: str):
+    """The whole list (not one page) as .xlsx, phones and names masked; the export is logged."""
+    rows = selectors.list_rows(request.user, qs.iterator(chunk_size=2000))
+    log_export(ServiceRequest, count=len(rows), what=filename, masked=True)
+    data = ([r["tracking_number"], r["status"], r["kind"], r["category"], r["node"], r["assignee"], r["channel"],
+             r["requester_name"], r["requester_phone"], _local(r["received_at"]), _local(r["deadline"]),
+             "超期" if r["overdue"] else ""] for r in rows)
+    return xlsx.xlsx_response(filename, "诉求", [h for _k, h in EXPORT_COLUMNS], data, text_columns=(0, 8))
+
+
+def _queue_page(request, qs, *, title, queue, filename, intro="", flag_inline=False):
+    if wants_export(request):
+        return export_rows(request, qs, filename)
+    page = paginate(request, qs)
+    now = timezone.now()
+    rows = selectors.list_rows(request.user, page.object_list, now)
+    for row, obj in zip(rows, page.object_list):
+        row["countdown"], row["late"] = countdown(obj.deadline, now)
+        row["returned"] = obj.status == Status.RECEIVED and obj.dispatched_at is not None
+        row["flag_count"], row["version"] = obj.flag_count, obj.version
+    return render(request, "requests/staff_queue.html", {
+        "page": page, "rows": rows, "title": title, "queue": queue, "intro": intro, "flag_inline": flag_inline,
+        "may_file": has_perm_anywhere(request.user, p.FILE)})
+
+
+# ---------------------------------------------------------------- queues
+
+
+@perm_required(p.DISPATCH)
+def dispatch_queue(request):
+    """待派单: new requests and those returned by a department, oldest first."""
+    qs = selectors.requests_for(request.user, p.DISPATCH).filter(status=Status.RECEIVED).order_by("received_at", "pk")
+    return _queue_page(request, qs, title=_("待派单诉求"), queue="dispatch", filename="待派单诉求.xlsx",
+                       intro=_("新受理和被承办单位退回的诉求。"))
+
+
+@perm_required(p.HANDLE)
+def my_queue(request):
+    """本单位诉求: open requests assigned to my organisation, nearest deadline first."""
+    return _queue_page(request, selectors.my_queue(request.user), title=_("本单位承办的诉求"), queue="mine",
+                       filename="本单位诉求.xlsx", intro=_("按办结时限排序，超期的标红。"))
+
+
+STATUS_FILTERS = {"open": "open", "overdue": "overdue", "closed": "closed"}
+
+
+@any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
+def request_list(request):
+    """All requests the user may see (a grid worker: those of the grid), filterable."""
+    qs = selectors.requests_for(request.user)
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.open()
+    elif state == "overdue":
+        qs = qs.overdue(timezone.now())
+    elif state == "closed":
+        qs = qs.closed()
+    number = (request.GET.get("q") or "").strip()[:20]
+    if number:
+        qs = qs.filter(tracking_number__startswith=number)
+    qs = qs.order_by("-received_at", "-pk")
+    return _queue_page(request, qs, title=_("辖区诉求"), queue="all", filename="诉求列表.xlsx")
+
+
+@perm_required(p.SUPERVISE)
+def overdue_list(request):
+    """超期督办: open requests past their deadline where I supervise, most overdue first."""
+    qs = selectors.requests_for(request.user, p.SUPERVISE).overdue(timezone.now()).order_by("deadline", "pk")
+    return _queue_page(request, qs, title=_("超期诉求督办"), queue="overdue", filename="超期诉求.xlsx",
+                       intro=_("超过办结时限仍未办结的诉求；督办后承办单位会收到通知。"), flag_inline=True)
+
+
+# ---------------------------------------------------------------- the request page
+
+
+def _forms_for(request_obj, user, bound=None):
+    """{action name: form} for every action `user` may take now; `bound` replaces one."""
+    forms, seen = {}, set()
+    overdue = request_obj.overdue_at(timezone.now())
+    for act in available_actions(request_obj, user):
+        name = "visit" if act.name == "reopen" else act.name
+        if name in seen or (name == "flag" and not overdue):  # 督办 is offered on overdue requests only
+            continue
+        seen.add(name)
+        if bound is not None and bound.prefix == name:
+            forms[name] = bound
+        else:
+            forms[name] = ACTION_FORMS[name](request_obj=request_obj, user=user, prefix=name)
+    if bound is not None and bound.prefix not in forms:  # refused because the action is no longer open
+        forms[bound.prefix] = bound
+    return forms
+
+
+def _labels():
+    labels = {name: a.label for name, a in WORKFLOW.actions.items()}
+    labels["visit"] = _("回访")
+    return labels
+
+
+def _detail(request, r, *, bound=None, status=200, full_phone=None):
+    user = request.user
+    forms = _forms_for(r, user, bound)
+    now, duplicates = timezone.now(), []
+    if r.status in (Status.RECEIVED, Status.DISPATCHED):
+        duplicates = find_likely_duplicates(category=r.category, lat=r.lat, lng=r.lng, building=r.building_id,
+                                            exclude=r, user=user, now=now)
+    text, late = countdown(r.deadline, now) if r.is_open else ("", False)
+    labels = _labels()
+    return render(request, "requests/staff_detail.html", {
+        "r": r, "node": r.node, "journal": selectors.journal(user, r), "visits": case_visits(r),
+        "photos": list(r.photos.all()), "duplicates": duplicates, "countdown": text, "late": late,
+        "phone": full_phone if full_phone is not None else _masked_phone(r), "reveal": full_phone is not None,
+        "may_unmask": p.can_unmask(user, r),
+        "actions": [(name, labels[name], form) for name, form in forms.items()],
+        "dispatch_preview": deadline_fields(r.received_at, r.category.deadline_days) if "dispatch" in forms else None,
+        "deadline_by_category": _deadlines_by_category(r, forms.get("dispatch")),
+        "open_form": bound.prefix if bound is not None else "", "may_link": "link_duplicate" in forms,
+    }, status=status)
+
+
+def _deadlines_by_category(r, form) -> dict:
+    """{category id: "YYYY-MM-DD"}: the deadline dispatching under each category would fix
+    (counted from receipt), so the dispatcher sees it change with the category chosen."""
+    if form is None:
+        return {}
+    return {str(c.pk): f"{timezone.localtime(deadline_fields(r.received_at, c.deadline_days)['deadline']):%Y-%m-%d}"
+            for c in form.fields["category"].queryset}
+
+
+def _masked_phone(r):
+    return mask_phone(r.requester_phone) if r.requester_phone else ""
+
+
+@any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
+def request_detail(request, pk):
+    return _detail(request, selectors.get_request(request.user, pk))
+
+
+@require_POST
+@perm_required(p.UNMASK)
+def reveal_phone(request, pk):
+    """The requester's full phone number (POST, logged) for those who may unmask it there."""
+    r = selectors.get_request(request.user, pk)
+    if not p.can_unmask(request.user, r):
+        raise PermissionDenied
+    return _detail(request, r, full_phone=selectors.phone_for(request.user, r, log=True))
+
+
+def _call(name, r, user, d):
+    """Run the service of action `name` with the form's cleaned data."""
+    common = {"expected_version": d.get("expected_version")}
+    note = d.get("note", "")
+    calls = {
+        "dispatch": lambda: services.dispatch(r, user, assignee=d["assignee"], category=d["category"], note=note,
+                                              **common),
+        "accept": lambda: services.accept(r, user, note=note, **common),
+        "return": lambda: services.return_wrong_assignment(r, user, reason=note, **common),
+        "request_extension": lambda: services.request_extension(r, user, days=d["days"], reason=note, **common),
+        "grant_extension": lambda: services.grant_extension(r, user, note=note, **common),
+        "refuse_extension": lambda: services.refuse_extension(r, user, note=note, **common),
+        "reply": lambda: services.reply(r, user, text=note, **common),
+        "close": lambda: services.close(r, user, note=note, **common),
+        "flag": lambda: services.flag(r, user, note=note, **common),
+        "visit": lambda: services.return_visit(r, user, result=d["result"], note=note, **common),
+        "link_duplicate": lambda: services.link_duplicate(r, user, original=d["original"], note=note, **common),
+    }
+    return calls[name]()
+
+
+@require_POST
+@any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
+def act(request, pk, name):
+    """Take one transition. Success: back to where the user came from (the request page or the
+    overdue list) with a message. Refused: the page again, the form open with the reason."""
+    if name not in ACTION_FORMS:
+        raise Http404
+    r = selectors.get_request(request.user, pk)
+    form = ACTION_FORMS[name](request.POST, request_obj=r, user=request.user, prefix=name)
+    status = 200
+    if form.is_valid():
+        try:
+            _call(name, r, request.user, form.cleaned_data)
+        except StaleObject as exc:
+            form.add_error(None, _("保存失败：%(msg)s") % {"msg": exc})
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权进行此操作。"))
+            status = 403
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            r.refresh_from_db()
+            messages.success(request, _("%(n)s：已%(a)s。") % {"n": r.tracking_number, "a": _labels()[name]})
+            back = request.POST.get("next", "")
+            if back.startswith("/requests/staff/") and "//" not in back:
+                return redirect(back)
+            return redirect("requests_staff:detail", pk=r.pk)
+        r.refresh_from_db()
+    return _detail(request, r, bound=form, status=status)
+
+
+@any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
+def photo(request, pk, photo_id):
+    """A photo of a request the user may see (404 otherwise), served inline."""
+    r = selectors.get_request(request.user, pk)
+    obj = get_object_or_404(RequestPhoto, pk=photo_id, request_id=r.pk)
+    response = FileResponse(obj.file.open("rb"), content_type=obj.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

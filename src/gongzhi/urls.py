@@ -1,0 +1,27 @@
+"""URL map: the web UI by app, the JSON API under /api/v1, the back office under /admin."""
+import os
+
+from django.contrib import admin
+from django.urls import include, path
+
+from gongzhi.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("import/", include("gongzhi.registry.urls_import")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("gongzhi.accounts.urls")),
+    path("", include("gongzhi.registry.urls")),
+    path("territory/", include("gongzhi.territory.urls")),
+    path("audit/", include("gongzhi.core.urls")),
+    path("consultation/", include("gongzhi.consultation.urls")),
+    path("public/", include("gongzhi.consultation.urls_public")),
+    path("open311/v2/", include("gongzhi.requests.open311.urls")),
+    path("requests/staff/", include("gongzhi.requests.urls_staff")),
+    path("requests/", include("gongzhi.requests.urls_public")),
+    path("compact/", include("gongzhi.compact.urls")),
+]
+
+if os.environ.get("GONGZHI_BENCH") == "1":  # bench/api.py only: the plain JsonResponse baseline
+    urlpatterns.append(path("", include("gongzhi.core.bench_urls")))

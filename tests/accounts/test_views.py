@@ -1,0 +1,66 @@
+"""Login, logout and the home page for a grid worker and for wider scopes."""
+from django.urls import reverse
+
+from tests.factories import PASSWORD, make_building, make_household, make_resident, make_user
+
+
+def test_login_page_and_login(client, town):
+    user = make_user("grid", town["g11"], username="wangfang")
+    html = client.get(reverse("login")).content.decode()
+    assert "登录" in html and 'name="username"' in html and "csrfmiddlewaretoken" in html
+    resp = client.post(reverse("login"), {"username": "wangfang", "password": "wrong-password"})
+    assert "用户名或密码不正确" in resp.content.decode()
+    resp = client.post(reverse("login"), {"username": "wangfang", "password": PASSWORD})
+    assert resp.status_code == 302 and resp["Location"] == reverse("home")
+    assert client.get(reverse("home")).context["user"] == user
+
+
+def test_home_requires_login(client, town):
+    resp = client.get(reverse("home"))
+    assert resp.status_code == 302 and resp["Location"].startswith(reverse("login"))
+
+
+def test_logout_is_post(client, town):
+    client.force_login(make_user("grid", town["g11"]))
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_grid_worker_home_drills_down(client, town):
+    b = make_building(town["g11"], name="7号楼")
+    h = make_household(town["g11"], building=b)
+    make_resident(household=h)
+    make_resident(household=h, relation="spouse")
+    make_resident(town["g21"], name="别的网格")
+    client.force_login(make_user("grid", town["g11"]))
+    resp = client.get(reverse("home"))
+    html = resp.content.decode()
+    assert "我的网格" in html and "南庄社区第01网格" in html and "7号楼" in html
+    assert "梁丰" not in html
+    assert reverse("territory:building_detail", args=[b.pk]) in html
+    assert resp.context["totals"] == {"residents": 2, "households": 1, "buildings": 1}
+    assert 'class="breadcrumb"' in html
+
+
+def test_wider_scope_sees_grids_by_community(client, town):
+    make_resident(town["g11"])
+    make_resident(town["g21"])
+    client.force_login(make_user("town", town["t"]))
+    html = client.get(reverse("home")).content.decode()
+    assert "辖区概况" in html and "南庄社区" in html and "梁丰社区" in html
+    assert html.count("网格</a>") >= 4
+
+
+def test_user_without_scope_gets_a_hint(client, town):
+    client.force_login(make_user("resident", town["g11"]))
+    assert "还没有可查看的网格" in client.get(reverse("home")).content.decode()
+
+
+def test_login_is_in_the_audit_log(client, town):
+    from gongzhi.core.models import AuditEntry
+
+    user = make_user("grid", town["g11"], username="wangfang2")
+    response = client.post("/login/", {"username": "wangfang2", "password": PASSWORD})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="login")
+    assert (entry.actor, entry.source, entry.ip) == (user, "web", "127.0.0.1")

@@ -1,0 +1,113 @@
+"""Workflow templates are enforced in order: 四议两公开 (steps 1 and 2 may merge; step 3 needs
+the party meeting's quorum and majority) and the Shenyang rule (council before assembly)."""
+import pytest
+from django.core.exceptions import ValidationError
+
+from gongzhi.consultation import services
+from gongzhi.consultation.models import Matter, StepCompletion, WorkflowTemplate
+
+from .conftest import body_with_members, open_meeting_with
+
+
+def decide(body, people, matter, *, present, ayes):
+    """A meeting of `body` votes on `matter`; returns the recorded decision."""
+    meeting = open_meeting_with(body, people, present)
+    item = services.add_agenda_item(meeting, matter=matter)
+    motion = services.open_motion(services.propose_motion(meeting, text=matter.title, agenda_item=item))
+    for i, p in enumerate(people[:present]):
+        services.cast_ballot(motion, p, "for" if i < ayes else "against")
+    services.close_motion(motion)
+    return services.record_decision(motion)
+
+
+@pytest.fixture
+def village(town):
+    node = town["c2"]
+    bodies = {kind: body_with_members(node, n, kind=kind) for kind, n in
+              (("two_committees", 3), ("party_members", 6), ("villager_reps", 6))}
+    matter = services.triage(services.raise_matter(node=node, title="集体资产分红方案", source="party", art24=True),
+                             "assembly")
+    workflow = services.start_workflow(matter, WorkflowTemplate.objects.get(code="siyi_liang_gongkai"))
+    return node, bodies, matter, workflow
+
+
+def test_siyi_liang_gongkai_in_order(village):
+    node, bodies, matter, workflow = village
+    with pytest.raises(ValidationError, match="须先完成第 1 步「村党组织提议」"):
+        services.complete_step(workflow, 3, decision=None)
+
+    # Steps 1 and 2 merge: the party secretary also chairs the committee (一肩挑).
+    two = decide(*bodies["two_committees"], matter, present=3, ayes=2)
+    written = services.complete_step(workflow, 2, decision=two, merge_previous=True)
+    assert [(c.step.order, c.merged) for c in written] == [(1, True), (2, False)]
+
+    # The representatives may not vote before the party meeting has reviewed it.
+    meeting = open_meeting_with(*bodies["villager_reps"], 6)
+    with pytest.raises(ValidationError, match="须先完成第 3 步「党员大会审议」"):
+        services.add_agenda_item(meeting, matter=matter)
+
+    # Party meeting: 4 of 6 present is the quorum; 2 of 4 is not a majority of those present.
+    failed = decide(*bodies["party_members"], matter, present=4, ayes=2)
+    with pytest.raises(ValidationError, match="未获通过：出席 4/6，需 ≥ 4，达到法定人数；赞成 2/4，需 > 2，未通过"):
+        services.complete_step(workflow, 3, decision=failed)
+    party = decide(*bodies["party_members"], matter, present=4, ayes=3)
+    services.complete_step(workflow, 3, decision=party)
+
+    reps = decide(*bodies["villager_reps"], matter, present=4, ayes=3)
+    assert Matter.objects.get(pk=matter.pk).status == "decided"
+    with pytest.raises(ValidationError, match="须由规定的机构作出决议"):
+        services.complete_step(workflow, 4, decision=party)
+    services.complete_step(workflow, 4, decision=reps)
+
+    with pytest.raises(ValidationError, match="须有公开栏条目"):
+        services.complete_step(workflow, 5)
+    services.complete_step(workflow, 5, disclosure=services.publish_decision(reps))
+    result = services.publish(node=node, kind="result", title="分红发放结果", body="已按方案发放")
+    services.complete_step(workflow, 6, disclosure=result)
+    assert services.pending(workflow) == []
+    assert StepCompletion.objects.filter(workflow=workflow).count() == 6
+
+
+def test_only_the_step_marked_mergeable_merges(village):
+    _, bodies, matter, workflow = village
+    services.complete_step(workflow, 1, note="党支部会议提议")
+    with pytest.raises(ValidationError, match="须先完成第 2 步「村两委会议商议」"):
+        services.complete_step(workflow, 3, decision=None, merge_previous=True)
+    with pytest.raises(ValidationError, match="第 1 步「村党组织提议」已完成"):
+        services.complete_step(workflow, 1, note="again")
+
+
+def test_record_step_needs_a_note(village):
+    _, _, _, workflow = village
+    with pytest.raises(ValidationError, match="请记录第 1 步"):
+        services.complete_step(workflow, 1)
+
+
+def test_shenyang_council_before_assembly(town):
+    node = town["c1"]
+    council = body_with_members(node, 3, kind="council")
+    congress = body_with_members(node, 3, kind="members_congress")
+    matter = services.triage(services.raise_matter(node=node, title="小区停车收费", source="committee"), "council",
+                             body=council[0])
+    workflow = services.start_workflow(matter, WorkflowTemplate.objects.get(code="shenyang"))
+    meeting = open_meeting_with(*congress, 3)
+    with pytest.raises(ValidationError, match="须先完成第 1 步「议事会协商」，才能提交"):
+        services.add_agenda_item(meeting, matter=matter)
+    agreed = decide(*council, matter, present=3, ayes=2)
+    assert Matter.objects.get(pk=matter.pk).status == "to_assembly"  # the council agreed; the congress decides
+    services.complete_step(workflow, 1, decision=agreed)
+    assert services.add_agenda_item(meeting, matter=matter).matter == matter
+
+
+def test_one_workflow_per_matter(village):
+    _, _, matter, _ = village
+    with pytest.raises(ValidationError, match="已按流程办理"):
+        services.start_workflow(matter, WorkflowTemplate.objects.get(code="five_step"))
+
+
+def test_seeded_templates_are_valid():
+    for template in WorkflowTemplate.objects.prefetch_related("steps"):
+        orders = [s.order for s in template.steps.all()]
+        assert orders == list(range(1, len(orders) + 1)), template.code
+        for step in template.steps.all():
+            step.full_clean()
