@@ -87,3 +87,10 @@ class ScopedQuerySet(models.QuerySet):
         meta = self.model._meta
         perm = perm or f"{meta.app_label}.view_{meta.model_name}"
         return self.filter(scope_q(user, perm, self.model.SCOPE_FIELD))
+
+
+def scope_path(user, perm) -> str:
+    """The node path to file an export's audit entry under: the user's one granted subtree,
+    or '' when they hold the permission on several (or everywhere)."""
+    paths = paths_for(user, perm)
+    return paths[0] if paths and len(paths) == 1 else ""

@@ -8,7 +8,7 @@ from gongzhi.accounts.scoping import scope_q
 from .choices import AuditAction, AuditSource
 from .history import Reader
 from .models import AuditEntry
-from .web import paginate, perm_required
+from .web import paginate, perm_required, wants_export
 
 PERM = "core.view_auditentry"
 
@@ -52,6 +52,12 @@ def audit_list(request):
     """The audit log of the user's territory, newest first, filterable by action, source, date."""
     form = AuditFilterForm(request.GET or None, label_suffix="")
     qs = _filtered(audit_entries(request.user), form)
+    if wants_export(request):
+        from .audit_export import export_audit
+
+        back = request.GET.copy()
+        back.pop("export", None)
+        return export_audit(request, qs, PERM, f"{request.path}?{back.urlencode()}")
     page = paginate(request, qs, per_page=50)
     reader = Reader(request.user)
     reader.load(page.object_list)

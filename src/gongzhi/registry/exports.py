@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 
-from gongzhi.accounts.scoping import has_perm_anywhere, paths_for, scope_q
+from gongzhi.accounts.scoping import has_perm_anywhere, paths_for, scope_path, scope_q
 from gongzhi.core import xlsx
 from gongzhi.core.masking import mask_id, mask_phone
 
@@ -42,13 +42,6 @@ class PathTest:
 
     def __call__(self, path: str) -> bool:
         return self.paths is None or any((path or "").startswith(p) for p in self.paths)
-
-
-def scope_path(user, perm) -> str:
-    """The node path to file an export's audit entry under: the user's one granted subtree,
-    or '' when they hold the permission on several (or everywhere)."""
-    paths = paths_for(user, perm)
-    return paths[0] if paths and len(paths) == 1 else ""
 
 
 def _require(user, perm):
