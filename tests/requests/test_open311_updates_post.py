@@ -120,6 +120,9 @@ def test_missing_or_bad_key_is_403_and_records_nothing(client, key, req, api_key
     ({"service_request_id": "abc"}, "service_request_id 不存在"),
     ({"service_request_id": ""}, "service_request_id 必填"),
     ({"updated_datetime": "昨天下午"}, "updated_datetime"),
+    ({"update_id": "u" * 101}, "update_id 不能超过 100"),
+    ({"media_url": "javascript:alert(1)"}, "media_url"),
+    ({"media_url": "https://img.example.org/" + "p" * 500}, "media_url"),
 ])
 def test_bad_parameters_are_400_and_record_nothing(client, key, req, change, fragment):
     before = counts()
@@ -146,3 +149,36 @@ def test_service_refuses_an_unknown_status_without_writing(req):
     with pytest.raises(ValidationError):
         services.record_external_update(req, status="SOLVED", description="x", source_name="t")
     assert counts() == before
+
+
+def test_a_resent_update_is_noted_once(client, key, req):
+    first = client.post(URL.format("json"), good(key, req)).json()[0]["update_id"]
+    before = counts()
+    again = client.post(URL.format("json"), good(key, req, description="重发的同一条"))
+    assert again.status_code == 200 and again.json()[0]["update_id"] == first
+    assert counts() == before
+    assert JournalEntry.objects.get(pk=int(first)).note == "已派员到现场核查"
+
+
+def test_the_same_update_id_from_another_sender_is_a_different_update(client, key, req):
+    other = services.create_open311_key("市12345平台")[1]
+    first = client.post(URL.format("json"), good(key, req)).json()[0]["update_id"]
+    second = client.post(URL.format("json"), good(other, req)).json()[0]["update_id"]
+    assert first != second
+
+
+def test_an_update_id_reused_for_another_request_is_refused(client, key, req, flow):
+    client.post(URL.format("json"), good(key, req))
+    another = flow.file()
+    before = counts()
+    response = client.post(URL.format("json"), good(key, another))
+    assert response.status_code == 400 and f"已用于诉求 {req.pk}" in response.json()[0]["description"]
+    assert counts() == before
+
+
+def test_media_url_is_kept_and_listed(client, key, req):
+    link = "https://img.example.org/lamp-fixed.jpg"
+    update_id = client.post(URL.format("json"), good(key, req, media_url=link)).json()[0]["update_id"]
+    rows = client.get(URL.format("json"), WINDOW).json()
+    validate(rows, "servicerequestupdates.json")
+    assert [r["media_url"] for r in rows if r["update_id"] == update_id] == [link]

@@ -134,12 +134,20 @@ class JournalEntry(models.Model):
     # What an outside system reported with an update it sent (FixMyStreet status, e.g. FIXED);
     # empty for our own steps. Kept apart from `to_status`: outsiders never move our state.
     external_status = models.CharField(_("外部报送状态"), max_length=30, blank=True)
+    # "<sender>:<the sender's own update id>", so a re-sent update is recognised and not noted
+    # twice; empty for our own steps and for senders that give no id.
+    external_ref = models.CharField(_("外部更新编号"), max_length=150, blank=True)
+    external_media_url = models.URLField(_("外部图片链接"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="journal_case_at")]
+        constraints = [
+            models.UniqueConstraint(fields=["external_ref"], condition=~models.Q(external_ref=""),
+                                    name="journal_external_ref_unique"),
+        ]
 
     def __str__(self):
         return f"{self.case} {self.action_label or self.action}"

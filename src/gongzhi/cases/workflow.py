@@ -131,12 +131,13 @@ def available_actions(case, actor) -> list[Action]:
 
 
 def write_journal(case, actor, *, action, label="", from_status="", to_status="", note="", public=False, at=None,
-                  actor_name="", external_status=""):
+                  actor_name="", external_status="", external_ref="", external_media_url=""):
     """Append one journal entry (inside the caller's transaction)."""
     return JournalEntry.objects.create(
         case_id=case.pk, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
         actor_name=actor_name or _actor_name(actor), action=action, action_label=label, from_status=from_status,
         to_status=to_status, note=note or "", public=public, external_status=external_status,
+        external_ref=external_ref, external_media_url=external_media_url,
     )
 
 

@@ -7,7 +7,8 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from gongzhi.accounts.models import Membership
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.cases import inbox
 from gongzhi.cases.choices import NotificationKind, VisitResult
+from gongzhi.cases.models import JournalEntry
 from gongzhi.cases.workflow import open_case, transition, write_journal
 from gongzhi.core import phone as phones
 from gongzhi.core import services as core
@@ -90,27 +92,67 @@ EXTERNAL_STATUSES = ("OPEN", "INVESTIGATING", "IN_PROGRESS", "ACTION_SCHEDULED",
 EXTERNAL_ACTION = "external_update"
 
 
-def record_external_update(request, *, status, description, at=None, source_name=""):
+def _already_noted(request, external_ref):
+    """The entry an earlier post of the same update made, or None. The same update id sent for
+    another request is a sender's mistake, refused rather than silently re-filed."""
+    if not external_ref:
+        return None
+    existing = JournalEntry.objects.filter(external_ref=external_ref).first()
+    if existing is not None and existing.case_id != request.pk:
+        raise ValidationError({"update_id": _("该 update_id 已用于诉求 %(id)s 的进展，不能再用于其他诉求。")
+                               % {"id": existing.case_id}})
+    return existing
+
+
+def record_external_update(request, *, status, description, at=None, source_name="", external_ref="", media_url=""):
     """Note an update reported by an external system (a public journal entry) plus its audit entry,
     in one transaction.
 
     The case's state is NOT changed — not its status, deadline, version nor `updated_at`: only our
     own people move a request through the closed loop (transitions.py), and an outside system
     saying FIXED or CLOSED must not close it. The reported `status` is kept with the note so the
-    Open311 updates listing can give it back. Returns the journal entry."""
+    Open311 updates listing can give it back. `external_ref` ("<sender>:<their update id>") makes a
+    re-sent update answer with the entry its first post made instead of noting it twice.
+    Returns the journal entry."""
     if status not in EXTERNAL_STATUSES:
         raise ValidationError({"status": _("状态不正确。")})
     v.validate_description(description)
+    validate_media_url(media_url)
     at = at or timezone.now()
     name = (source_name or _("第三方系统"))[:100]
-    with transaction.atomic():
-        entry = write_journal(request, None, action=EXTERNAL_ACTION, external_status=status,
-                              label=_("第三方更新"), from_status=request.status, to_status=request.status,
-                              note=description.strip(), public=True, at=at, actor_name=name)
-        core.record(AuditAction.CREATE, entry, after={"status": status, "at": at.isoformat(), "note": entry.note},
-                    reason=_("%(n)s 报送诉求 %(id)s 的进展：%(s)s") % {"n": name, "id": request.pk, "s": status},
-                    node_path=request.node.path if request.node_id else "")
+    if (existing := _already_noted(request, external_ref)) is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            entry = write_journal(request, None, action=EXTERNAL_ACTION, external_status=status,
+                                  label=_("第三方更新"), from_status=request.status, to_status=request.status,
+                                  note=description.strip(), public=True, at=at, actor_name=name,
+                                  external_ref=external_ref, external_media_url=media_url)
+            after = {"status": status, "at": at.isoformat(), "note": entry.note}
+            if media_url:
+                after["media_url"] = media_url
+            core.record(AuditAction.CREATE, entry, after=after,
+                        reason=_("%(n)s 报送诉求 %(id)s 的进展：%(s)s") % {"n": name, "id": request.pk, "s": status},
+                        node_path=request.node.path if request.node_id else "")
+    except IntegrityError:
+        # The same update posted twice at once: the other post won; answer with its entry.
+        if (existing := _already_noted(request, external_ref)) is None:
+            raise
+        return existing
     return entry
+
+
+def validate_media_url(value):
+    """An outside system's picture link: http(s), at most 500 characters."""
+    if not value:
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+        ok = len(value) <= 500
+    except ValidationError:
+        ok = False
+    if not ok:
+        raise ValidationError({"media_url": _("media_url 须为 http 或 https 网址，且不超过 500 个字符。")})
 
 
 # ---------------------------------------------------------------- filing

@@ -75,4 +75,4 @@ def update_record(entry: JournalEntry) -> dict:
     status = (entry.external_status or UPDATE_STATUS_BY_ACTION.get(entry.action)
               or UPDATE_STATUS_BY_STATUS.get(entry.to_status, "IN_PROGRESS"))
     return {"update_id": str(entry.pk), "service_request_id": str(entry.case_id), "status": status,
-            "updated_datetime": when(entry.at), "description": entry.note, "media_url": ""}
+            "updated_datetime": when(entry.at), "description": entry.note, "media_url": entry.external_media_url}

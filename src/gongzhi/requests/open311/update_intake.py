@@ -4,8 +4,9 @@ a third party holding an api_key and note it on the request through
 
 As in intake.py, the api_key is checked first (403 before anything else), and an unknown
 `service_request_id` is a parameter, not a path, so 400 rather than 404. Every other problem is
-collected into one 400. Not stored: `update_id` (the caller's own id; we answer with ours),
-`media_url`, `first_name`, `last_name` and `email` — the journal has no place for them yet."""
+collected into one 400. The caller's own `update_id` is kept (with the key it came with) so
+a re-sent update answers with the entry the first post made; `media_url` is kept and listed.
+Not stored: `first_name`, `last_name` and `email` — an outside system's staff, not the citizen."""
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -55,10 +56,15 @@ def record(post):
     at = None
     if post.get("updated_datetime", "").strip():
         at = parse_when(post["updated_datetime"], "updated_datetime", errors)
+    update_id = post.get("update_id", "").strip()
+    if len(update_id) > 100:
+        errors.append("update_id 不能超过 100 个字符。")
     if errors:
         raise bad_request(*errors)
     try:
-        return services.record_external_update(request, status=status, description=description,
-                                               at=at or timezone.now(), source_name=key.name)
+        return services.record_external_update(
+            request, status=status, description=description, at=at or timezone.now(), source_name=key.name,
+            external_ref=f"open311-key-{key.pk}:{update_id}" if update_id else "",
+            media_url=post.get("media_url", "").strip())
     except ValidationError as e:
         raise bad_request(*e.messages) from None
