@@ -29,6 +29,17 @@ def _fresh_calendar_cache():
     workdays.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Login lockouts and page limits count in the "throttle" cache; a browser story's live
+    server commits, so clear it around every test and no count leaks into the next."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+    yield
+    caches["throttle"].clear()
+
+
 @pytest.fixture
 def town():
     return factories.make_town()

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.requests",
     "gongzhi.compact",
+    "axes",  # login lockout (docs/decisions/0004-throttling.md)
 ]
 
 MIDDLEWARE = [
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongzhi.core.middleware.AuditContextMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 answer
 ]
 
 ROOT_URLCONF = "gongzhi.urls"
@@ -86,7 +88,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["gongzhi.accounts.backends.ScopedBackend"]
+# Axes first: it refuses a locked-out username or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "gongzhi.accounts.backends.ScopedBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -132,3 +135,45 @@ GONGZHI_IMPORT_BATCH = int(os.environ.get("GONGZHI_IMPORT_BATCH", "2000"))
 # API list pages: default and largest page size.
 GONGZHI_PAGE_SIZE = 50
 GONGZHI_MAX_PAGE_SIZE = 1000
+
+# Throttling (docs/decisions/0004-throttling.md, docs/admin.md). Counters live in the "throttle"
+# cache: Redis when CACHE_URL or REDIS_URL is set, else a table in the database
+# (`gongzhi createcachetable`), so every worker process sees the same counts.
+_throttle_cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _throttle_cache_url,
+         "KEY_PREFIX": "gongzhi"}
+        if _throttle_cache_url
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongzhi_cache"}
+    ),
+}
+# The request header that holds the client address; behind a reverse proxy that sets it, e.g.
+# HTTP_X_REAL_IP. Both login lockout and page limits count per this address.
+GONGZHI_CLIENT_IP_META = os.environ.get("GONGZHI_CLIENT_IP_META", "REMOTE_ADDR")
+# Login lockout (web, admin, API token): this many failures per username, and per address,
+# lock that username / address for the lock time; the count is forgotten after the same time.
+GONGZHI_LOGIN_FAILURE_LIMIT = int(os.environ.get("GONGZHI_LOGIN_FAILURE_LIMIT", "5"))
+GONGZHI_LOGIN_LOCK_MINUTES = int(os.environ.get("GONGZHI_LOGIN_LOCK_MINUTES", "15"))
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "throttle"
+AXES_FAILURE_LIMIT = GONGZHI_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = GONGZHI_LOGIN_LOCK_MINUTES / 60  # axes reads a float as hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_RESET_ON_SUCCESS = False  # gongzhi.accounts.lockout resets the username's count only
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a fixed lock, not one that grows
+AXES_USERNAME_CALLABLE = "gongzhi.accounts.lockout.username_key"
+AXES_CLIENT_IP_CALLABLE = "gongzhi.core.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "gongzhi.accounts.lockout.locked_out_response"
+AXES_ENABLE_ADMIN = False  # the cache handler keeps no attempt rows to show
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log already
+AXES_VERBOSE = False
+# Public pages without login: "count/period" per client address (s, m, h, d; e.g. 10/15m).
+RATELIMIT_USE_CACHE = "throttle"
+RATELIMIT_IP_META_KEY = "gongzhi.core.throttle.client_ip"
+GONGZHI_RATE_PUBLIC_FILE = os.environ.get("GONGZHI_RATE_PUBLIC_FILE", "10/h")  # filing a request
+GONGZHI_RATE_TRACK_IP = os.environ.get("GONGZHI_RATE_TRACK_IP", "10/15m")  # failed progress checks
+GONGZHI_RATE_TRACK_NUMBER = os.environ.get("GONGZHI_RATE_TRACK_NUMBER", "5/15m")  # … per tracking number
+GONGZHI_RATE_OPEN311_POST = os.environ.get("GONGZHI_RATE_OPEN311_POST", "120/h")  # Open311 filings
+GONGZHI_RATE_BOARD_VERIFY = os.environ.get("GONGZHI_RATE_BOARD_VERIFY", "20/m")  # disclosure verify page

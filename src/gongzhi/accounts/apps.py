@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +15,31 @@ def _log_login(sender, request, user, **kwargs):
     from gongzhi.core import audit
     from gongzhi.core import services as core
 
+    from . import lockout
+
     with audit.acting(user=user, source="web", ip=request.META.get("REMOTE_ADDR") if request else None):
         core.record("login", user, object_repr=user.get_full_name())
+    lockout.succeeded(user.get_username())
+
+
+def _log_lockout(sender, request, username, ip_address, **kwargs):
+    """A new lock (too many failed logins for a username or from an address) is audited once,
+    in the request's own audit context (source web/admin/api, client address)."""
+    from gongzhi.core import services as core
+
+    from . import lockout
+    from .models import User
+
+    credentials = getattr(request, "axes_credentials", None)
+    locked = lockout.note_lock(request, credentials)
+    if not locked:
+        return  # a further attempt during a lock already recorded
+    name = (username or "").removeprefix(lockout.USER_PREFIX)
+    user = User.objects.filter(username__iexact=name).first() if name else None
+    core.record("lockout", user, model=User, object_repr=name or ip_address or "",
+                after={"username": name, "ip": ip_address, "locked": locked,
+                       "failures": settings.AXES_FAILURE_LIMIT, "minutes": settings.GONGZHI_LOGIN_LOCK_MINUTES},
+                reason="连续登录失败，暂时锁定")
 
 
 class AccountsConfig(AppConfig):
@@ -28,3 +52,7 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(_seed, dispatch_uid="gongzhi_seed_roles")
         # Logins are in the audit log too (who came in, when, from where).
         user_logged_in.connect(_log_login, dispatch_uid="gongzhi_log_login")
+        # … and so is every login lockout (django-axes' signal, see accounts/lockout.py).
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(_log_lockout, dispatch_uid="gongzhi_log_lockout")

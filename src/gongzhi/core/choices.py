@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     LOGIN = "login", _("登录")
+    LOCKOUT = "lockout", _("登录锁定")
 
 
 class AuditSource(models.TextChoices):
