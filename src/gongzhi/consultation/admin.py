@@ -2,13 +2,14 @@
 (validated and audited); matters, meetings, votes and decisions change only through their
 workflow services, so the admin shows them read-only."""
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from gongzhi.core import services as core
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
 
 from . import services
-from .models import (Body, BodyMember, BodyRule, Decision, DisclosureEntry, Draft, Matter, Meeting, Motion, Task,
-                     WorkflowStep, WorkflowTemplate)
+from .models import (Body, BodyMember, BodyRule, Decision, DisclosureEntry, DisclosureInterval, Draft, Matter, Meeting,
+                     Milestone, Motion, Task, WorkflowStep, WorkflowTemplate)
 
 
 @admin.register(BodyRule)
@@ -149,3 +150,30 @@ class DraftAdmin(ReadOnlyScopedAdmin):
 
     def get_queryset(self, request):
         return Draft.objects.visible_to(request.user, "consultation.view_draft")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyScopedAdmin):
+    list_display = ("task", "order", "title", "due", "done_at", "done_by")
+
+    def get_queryset(self, request):
+        return Milestone.objects.visible_to(request.user, "consultation.view_matter").select_related("task")
+
+
+@admin.register(DisclosureInterval)
+class DisclosureIntervalAdmin(ConfigAdmin):
+    """Months between periodic disclosures: the global default (no area) and any town's or
+    community's own rows; the nearest row covering a community applies (reminders.py)."""
+
+    list_display = ("__str__", "node", "kind", "months", "basis")
+    list_filter = ("kind",)
+    autocomplete_fields = ("node",)
+    create_service = staticmethod(lambda *, node=None, kind, months, basis="", reason="", **kw: services.set_interval(
+        node=node, kind=kind, months=months, basis=basis, reason=reason))
+    update_service = staticmethod(lambda obj, changes, reason="", **kw: core.update(
+        obj, changes, reason=reason or "后台修改公开提醒间隔"))
+
+    def validate_with_services(self, data, instance):
+        node = data.get("node")
+        if node is not None and node.level > 3:
+            raise ValidationError({"node": "提醒间隔按街道/乡镇或社区/村设置"})

@@ -129,6 +129,7 @@ class DisclosureKind(models.TextChoices):
     RESULT = "result", _("实施结果公开")
     FINANCE = "finance", _("财务公开")
     AFFAIRS = "affairs", _("村（居）务公开")
+    NOTICE = "notice", _("会议通知")
     CORRECTION = "correction", _("更正")
 
 

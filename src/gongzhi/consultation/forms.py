@@ -182,6 +182,24 @@ class ProgressForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("节点"), max_length=200)
+    due = forms.DateField(label=_("节点时限"), widget=date_input())
+
+
+class VersionForm(forms.Form):
+    """Only the version the page was drawn from (optimistic locking): marking a milestone reached."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReasonForm(VersionForm):
+    """A required reason: cancelling a meeting, reopening a milestone."""
+
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("请填写原因")})
+
+
 class ResultForm(forms.Form):
     body = forms.CharField(label=_("实施结果"), widget=TEXTAREA)
 

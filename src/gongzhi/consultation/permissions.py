@@ -13,6 +13,7 @@ RUN_MEETING = "consultation.run_meeting"
 RECORD_DECISION = "consultation.add_decision"
 VIEW_VOTERS = "consultation.view_ballotcast"
 EDIT_RULES = "consultation.change_bodyrule"
+CHANGE_TASK = "consultation.change_task"
 
 
 def can_raise(user, node) -> bool:
@@ -34,6 +35,11 @@ def can_manage_body(user, body) -> bool:
 
 def can_schedule(user, body) -> bool:
     return has_perm_at(user, SCHEDULE_MEETING, body.node.path)
+
+
+def can_cancel_meeting(user, meeting) -> bool:
+    """Whoever may schedule a body's meetings may call one off (before it opens)."""
+    return has_perm_at(user, SCHEDULE_MEETING, meeting.node.path)
 
 
 def can_run_meeting(user, meeting) -> bool:
@@ -60,6 +66,12 @@ def can_manage_tasks(user, matter) -> bool:
     return has_perm_at(user, "consultation.add_task", matter.node.path)
 
 
+def can_manage_milestones(user, matter) -> bool:
+    """Milestones are part of a task: whoever reports a task's progress adds, completes and
+    reopens them."""
+    return has_perm_at(user, CHANGE_TASK, matter.node.path)
+
+
 def can_publish(user, node) -> bool:
     """Publishing on a community's disclosure board (appending; nobody may edit an entry)."""
     return has_perm_at(user, "consultation.add_disclosureentry", node.path)
@@ -67,6 +79,11 @@ def can_publish(user, node) -> bool:
 
 def can_run_workflow(user, matter) -> bool:
     return has_perm_at(user, "consultation.add_stepcompletion", matter.node.path)
+
+
+def can_start_workflow(user, matter) -> bool:
+    """Putting a matter on a template (四议两公开 …) is the committee's choice."""
+    return has_perm_at(user, "consultation.add_matterworkflow", matter.node.path)
 
 
 def can_rate(user, matter) -> bool:

@@ -1,18 +1,22 @@
 """When each community's next disclosure is due (村委法 Art. 30: village affairs at least
 quarterly; finances monthly where there are many transactions; major matters at once).
 
-The intervals below are the statutory defaults; a community with few finance transactions
-may disclose finances quarterly (pass its own schedule)."""
+The intervals are data (models.DisclosureInterval), edited in the admin: a global default
+per kind, seeded with the statutory figures by migration 0009, and optional rows for a town
+or a community (say, a village with few finance transactions disclosing quarterly) that
+cover the communities below them; the nearest row wins. A kind nobody configured falls back
+to DEFAULT_SCHEDULE, so a missing row never silences the statutory minimum."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from .choices import DisclosureKind
-from .models import DisclosureEntry
+from .models import DisclosureEntry, DisclosureInterval
 
-# 村民委员会组织法 Art. 30 (2018 numbering — verify after the 2025 amendment): months between disclosures.
+# 村民委员会组织法 Art. 30 (2018 numbering — verify after the 2025 amendment): months between
+# disclosures; the fallback when the interval table holds no row for a kind.
 DEFAULT_SCHEDULE = {DisclosureKind.AFFAIRS: 3, DisclosureKind.FINANCE: 1}
 
 
@@ -51,11 +55,28 @@ class Due:
         return f"{label}：{last}，下次应于 {self.due_on:%Y-%m-%d} 前公开"
 
 
+def schedule_for(node) -> dict[str, int]:
+    """Months between disclosures of each periodic kind on `node`'s board: the row on the
+    nearest node covering it (the community itself, its town …), else the global default, else
+    the statutory fallback."""
+    # "1/4/17/" is covered by rows on "1/", "1/4/" and "1/4/17/".
+    ancestors = [node.path[:i + 1] for i, ch in enumerate(node.path) if ch == "/"]
+    rows = DisclosureInterval.objects.filter(Q(node__isnull=True) | Q(node__path__in=ancestors)).values_list(
+        "kind", "months", "node__path")
+    best: dict[str, tuple[int, int]] = {}
+    for kind, months, path in rows:
+        depth = len(path) if path else -1
+        if kind not in best or depth > best[kind][0]:
+            best[kind] = (depth, months)
+    return {kind: best[kind][1] if kind in best else months for kind, months in DEFAULT_SCHEDULE.items()}
+
+
 def due(node, today=None, schedule=None) -> list[Due]:
-    """The next due date of each scheduled kind on `node`'s board. A board that never
-    published a kind is due at once."""
+    """The next due date of each scheduled kind on `node`'s board (intervals from
+    `schedule_for` unless a schedule is given). A board that never published a kind is due
+    at once."""
     today = today or timezone.localdate()
-    schedule = schedule or DEFAULT_SCHEDULE
+    schedule = schedule or schedule_for(node)
     last = dict(DisclosureEntry.objects.filter(node=node, kind__in=list(schedule)).values_list("kind")
                 .annotate(at=Max("published_at")).order_by())
     out = []

@@ -23,7 +23,8 @@ def supports(user, matter):
 
 
 def meetings(user):
-    return Meeting.objects.visible_to(user, "consultation.view_meeting").select_related("body", "node")
+    return Meeting.objects.visible_to(user, "consultation.view_meeting").select_related("body", "node", "notice_entry",
+                                                                                        "cancel_entry")
 
 
 def motions(user, meeting=None):

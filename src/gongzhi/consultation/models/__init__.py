@@ -2,15 +2,15 @@
 motions, ballots, decisions, carrying out and evaluation, the disclosure board, workflow templates
 and public comment on drafts."""
 from .bodies import Body, BodyMember, BodyRule
-from .disclosure import DisclosureEntry
+from .disclosure import DisclosureEntry, DisclosureInterval
 from .drafts import Comment, Draft, Paragraph
 from .matters import Matter, Support
 from .meetings import AgendaItem, Attendance, BallotCast, BallotChoice, Decision, Meeting, Motion
-from .outcomes import Rating, Task
+from .outcomes import Milestone, Rating, Task
 from .workflow import MatterWorkflow, StepCompletion, WorkflowStep, WorkflowTemplate
 
 __all__ = [
     "AgendaItem", "Attendance", "BallotCast", "BallotChoice", "Body", "BodyMember", "BodyRule", "Comment", "Decision",
-    "DisclosureEntry", "Draft", "Matter", "MatterWorkflow", "Meeting", "Motion", "Paragraph", "Rating", "StepCompletion",
-    "Support", "Task", "WorkflowStep", "WorkflowTemplate",
+    "DisclosureEntry", "DisclosureInterval", "Draft", "Matter", "MatterWorkflow", "Meeting", "Milestone", "Motion",
+    "Paragraph", "Rating", "StepCompletion", "Support", "Task", "WorkflowStep", "WorkflowTemplate",
 ]

@@ -6,15 +6,19 @@ with that link, so changing, removing or reordering any stored entry breaks the 
 that point on, and the verifier names the first entry where it breaks. Nothing updates or
 deletes an entry; a correction is a new entry that points to the one it corrects.
 """
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
+from gongzhi.core.models import TrackedModel
 
 from .. import choices as c
 
 GENESIS = "0" * 64
+# The kinds published on a schedule (the others are published when something happens).
+PERIODIC_KINDS = [x for x in c.DisclosureKind.choices if x[0] in (c.DisclosureKind.AFFAIRS, c.DisclosureKind.FINANCE)]
 
 
 class DisclosureEntry(models.Model):
@@ -52,3 +56,35 @@ class DisclosureEntry(models.Model):
 
     def scope_path(self):
         return self.node.path
+
+
+class DisclosureInterval(TrackedModel):
+    """How many months may pass between two disclosures of one kind (村委法 Art. 30: village
+    affairs at least quarterly, finances monthly where busy). A row without a node is the
+    default for everyone; a row on a node (a town, or one community) covers that node's
+    communities, and the nearest one wins — so a town, or one quiet village disclosing its
+    finances quarterly, differs from the default without a release. Edited in the admin,
+    through the audited services."""
+
+    node = models.ForeignKey("territory.Node", verbose_name=_("适用区域"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+", help_text=_("留空为全局默认；选择街道/乡镇或社区/村则适用于其下各社区/村"))
+    kind = models.CharField(_("公开类别"), max_length=12, choices=PERIODIC_KINDS)
+    months = models.PositiveSmallIntegerField(_("间隔（月）"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("公开提醒间隔")
+        verbose_name_plural = _("公开提醒间隔")
+        ordering = ["node_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "kind"], name="interval_unique_node_kind"),
+            models.UniqueConstraint(fields=["kind"], condition=models.Q(node__isnull=True),
+                                    name="interval_unique_default_kind"),
+        ]
+
+    def __str__(self):
+        where = self.node.name if self.node_id else _("全局默认")
+        return f"{where} · {self.get_kind_display()}：{self.months} 个月"
+
+    def scope_path(self):
+        return self.node.path if self.node_id else ""

@@ -27,7 +27,8 @@ from .. import choices as c
 class Meeting(TrackedModel):
     """A meeting of a body: date, notice, place, minutes and status (transitions.MEETING).
     `node` repeats the body's node so scoping needs one join. `eligible_count` is the
-    constituency counted at the meeting date when the meeting opens."""
+    constituency counted at the meeting date when the meeting opens. A meeting not yet opened
+    may be cancelled with a reason (`cancelled_at`, `cancel_reason`)."""
 
     SCOPE_FIELD = "node__path"
 
@@ -43,6 +44,16 @@ class Meeting(TrackedModel):
     minutes = models.TextField(_("会议记录"), blank=True)
     opened_at = models.DateTimeField(_("开会时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("散会时间"), null=True, blank=True)
+    # A meeting called off before it opened keeps its agenda for the record; its matters are
+    # free to go on another meeting (re-scheduling is a new meeting).
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.TextField(_("取消原因"), blank=True)
+    # The entries on the community's disclosure board announcing the meeting and calling it
+    # off; the board itself is append-only, so the link is kept here.
+    notice_entry = models.ForeignKey("consultation.DisclosureEntry", verbose_name=_("公开栏会议通知"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    cancel_entry = models.ForeignKey("consultation.DisclosureEntry", verbose_name=_("公开栏取消通知"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
 
     objects = ScopedQuerySet.as_manager()
 

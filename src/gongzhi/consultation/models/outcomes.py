@@ -45,6 +45,44 @@ class Task(TrackedModel):
         return self.matter.node.path
 
 
+class Milestone(TrackedModel):
+    """A dated step of a task (节点): what should be reached by when, and whether (when, by
+    whom) it was reached. Whether it is overdue is derived from `due` and today (`overdue_on`),
+    never stored, so it cannot go stale. Milestones suggest a task's progress (the share done)
+    but never set it: the owner still reports progress, because steps rarely weigh the same."""
+
+    SCOPE_FIELD = "task__matter__node__path"
+
+    task = models.ForeignKey(Task, verbose_name=_("实施任务"), on_delete=models.CASCADE, related_name="milestones")
+    order = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("节点"), max_length=200)
+    due = models.DateField(_("节点时限"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务节点")
+        verbose_name_plural = _("任务节点")
+        ordering = ["task_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["task", "order"], name="milestone_unique_order")]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+    def scope_path(self):
+        return self.task.matter.node.path
+
+    def overdue_on(self, today) -> bool:
+        return self.done_at is None and self.due < today
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())
+
+
 class Rating(models.Model):
     """One resident's evaluation of a done matter (民评): a score of 1–5 and a comment. One
     per resident per matter."""

@@ -8,7 +8,7 @@ from gongzhi.core import services as core
 
 from .. import chain
 from ..choices import DisclosureKind
-from ..models import DisclosureEntry
+from ..models import DisclosureEntry, DisclosureInterval
 from ..models.disclosure import GENESIS
 
 
@@ -60,3 +60,16 @@ def publish_result(matter, *, body, reason="") -> DisclosureEntry:
         raise ValidationError("议题尚未实施，不能公开实施结果")
     return publish(node=matter.node, kind=DisclosureKind.RESULT, title=f"实施结果公开：{matter.title}"[:200], body=body,
                    reason=reason)
+
+
+def set_interval(*, kind, months, node=None, basis="", reason="") -> DisclosureInterval:
+    """Set how many months may pass between two disclosures of `kind`: the global default
+    (`node` None), or for a town or a community and what lies below it. Creates the row or
+    changes the existing one; audited either way."""
+    if node is not None and node.level > 3:
+        raise ValidationError({"node": "提醒间隔按街道/乡镇或社区/村设置"})
+    with transaction.atomic():
+        row = DisclosureInterval.objects.select_for_update().filter(node=node, kind=kind).first()
+        if row is None:
+            return core.create(DisclosureInterval, node=node, kind=kind, months=months, basis=basis, reason=reason)
+        return core.update(row, {"months": months, "basis": basis or row.basis}, reason=reason)

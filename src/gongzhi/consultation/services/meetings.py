@@ -1,5 +1,6 @@
-"""Meetings: notice, agenda, sign-in, opening and closing. Every status change goes through
-`_move`, which checks transitions.MEETING."""
+"""Meetings: notice, agenda, sign-in, opening, closing and cancelling. Every status change goes
+through `_move`, which checks transitions.MEETING. A matter sits on the agenda of at most one
+notified (not yet opened) meeting of a body; cancelling that meeting frees it for another."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,15 +9,16 @@ from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 
 from .. import eligibility, rules, transitions
-from ..choices import MatterStatus, MeetingStatus, MotionStatus
+from ..choices import DisclosureKind, MatterStatus, MeetingStatus, MotionStatus
 from ..models import AgendaItem, Attendance, Meeting
+from .disclosure import publish
 from .workflow import check_vote_due
 
 
-def _move(meeting, target, *, reason="", **changes) -> Meeting:
+def _move(meeting, target, *, reason="", expected_version=None, **changes) -> Meeting:
     """The one place a meeting changes status."""
     transitions.check("meeting", meeting.status, target)
-    return core.update(meeting, {"status": target, **changes}, reason=reason)
+    return core.update(meeting, {"status": target, **changes}, reason=reason, expected_version=expected_version)
 
 
 def schedule_meeting(*, body, title, date, notice_at=None, location="", reason="") -> Meeting:
@@ -44,6 +46,14 @@ def add_agenda_item(meeting, *, title="", matter=None, reason="") -> AgendaItem:
         if matter.status not in (MatterStatus.IN_COUNCIL, MatterStatus.TO_ASSEMBLY, MatterStatus.REJECTED):
             raise ValidationError({"matter": f"议题处于“{matter.get_status_display()}”状态，不能列入会议议程"})
         check_vote_due(matter, meeting.body)
+        # Not announced twice by the same body. Another body's meeting (四议两公开: 两委, then
+        # 党员大会, then 村民会议) may take it up, and a meeting in progress may announce the
+        # next one (改期再议) before it closes.
+        other = (AgendaItem.objects.filter(matter=matter, meeting__body_id=meeting.body_id,
+                                           meeting__status=MeetingStatus.PLANNED)
+                 .exclude(meeting=meeting).select_related("meeting").first())
+        if other is not None:
+            raise ValidationError({"matter": f"议题已列入尚未召开的“{other.meeting}”的议程；该会议召开或取消后才能另行安排"})
         title = title or matter.title
     if not title:
         raise ValidationError({"title": "请填写议程"})
@@ -101,3 +111,51 @@ def close_meeting(meeting, *, minutes=None, reason="") -> Meeting:
         changes["minutes"] = minutes
     with transaction.atomic():
         return _move(meeting, MeetingStatus.CLOSED, reason=reason, **changes)
+
+
+def _notice_text(meeting) -> str:
+    return (f"{meeting.body.name}定于 {meeting.date:%Y年%m月%d日} 召开{meeting.title}"
+            + (f"，地点：{meeting.location}" if meeting.location else "") + "。")
+
+
+def publish_meeting_notice(meeting, *, reason="") -> Meeting:
+    """Post the notice of a notified meeting on its community's disclosure board (a village
+    group's meeting on its village's board), with the agenda as it stands; once only."""
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError("只有尚未召开的会议可以在公开栏发布通知")
+    if meeting.notice_entry_id:
+        raise ValidationError(f"会议通知已在公开栏发布（第 {meeting.notice_entry.seq} 条）")
+    board = meeting.node if meeting.node.level == 3 else meeting.node.parent
+    agenda = "；".join(f"{a.order}. {a.title}" for a in meeting.agenda.order_by("order"))
+    with transaction.atomic():
+        entry = publish(node=board, kind=DisclosureKind.NOTICE, title=f"会议通知：{meeting.title}"[:200],
+                        body=_notice_text(meeting) + (f"\n议程：{agenda}" if agenda else ""), reason=reason)
+        return core.update(meeting, {"notice_entry": entry}, reason=reason or "公开栏发布会议通知")
+
+
+def cancel_meeting(meeting, *, reason, expected_version=None) -> Meeting:
+    """Call off a meeting that has not opened, saying why (the reason is public). Its agenda
+    stays on record and its matters are free to go on another meeting — re-scheduling is a new
+    meeting. If the notice was posted on the disclosure board, a notice of cancellation is
+    appended there (the board is append-only: the original notice stays)."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        # Locked re-read: a meeting opened meanwhile must not be cancelled as well.
+        meeting = Meeting.objects.select_for_update(of=("self",)).select_related("body", "node", "notice_entry").get(
+            pk=meeting.pk)
+        if meeting.status == MeetingStatus.OPEN:
+            raise ValidationError("会议已开始，不能取消；请按程序散会")
+        if meeting.status == MeetingStatus.CLOSED:
+            raise ValidationError("会议已结束，不能取消")
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError("会议已取消")
+        if not reason:
+            raise ValidationError({"reason": "请填写取消会议的原因"})
+        changes = {"cancelled_at": timezone.now(), "cancel_reason": reason}
+        if meeting.notice_entry_id:
+            notice = meeting.notice_entry
+            changes["cancel_entry"] = publish(
+                node=notice.node, kind=DisclosureKind.NOTICE, title=f"会议取消通知：{meeting.title}"[:200],
+                body=f"原定 {meeting.date:%Y年%m月%d日} 召开的{meeting.title}（{meeting.body.name}）取消。"
+                     f"\n原因：{reason}\n原通知见公开栏第 {notice.seq} 条。", reason=reason)
+        return _move(meeting, MeetingStatus.CANCELLED, reason=reason, expected_version=expected_version, **changes)

@@ -1,16 +1,22 @@
-"""民事民办 and 民事民评: tasks that carry out a matter, their progress, and residents' ratings
-of the outcome. The matter moves to 实施中 with its first task and to 已办结 when every task
-is done (transitions.MATTER)."""
+"""民事民办 and 民事民评: tasks that carry out a matter, their milestones and progress, and
+residents' ratings of the outcome. The matter moves to 实施中 with its first task and to 已办结
+when every task is done (transitions.MATTER).
+
+Milestones and progress: reaching milestones *suggests* a progress (`suggested_progress`, the
+share of milestones reached) that the page offers beside the progress form, but never sets
+it — milestones rarely weigh the same, and the owner answers for the figure they report. A
+task may reach 100 % with a milestone still open (it was dropped or merged); the page shows it."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gongzhi.core import audit
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 
 from .. import eligibility
 from ..choices import MatterStatus, TaskStatus
-from ..models import Matter, Rating, Task
+from ..models import Matter, Milestone, Rating, Task
 from .matters import _move as move_matter
 
 CAN_CARRY_OUT = (MatterStatus.DECIDED, MatterStatus.HANDLING, MatterStatus.CARRYING_OUT)
@@ -46,6 +52,62 @@ def update_progress(task, progress: int, *, note="", expected_version=None) -> T
         if task.status == TaskStatus.DONE and not matter.tasks.exclude(status=TaskStatus.DONE).exists():
             move_matter(matter, MatterStatus.DONE, reason="全部实施任务已完成")
         return task
+
+
+def _open_task(task):
+    if task.status == TaskStatus.DONE:
+        raise ValidationError("任务已完成，不能再修改节点")
+
+
+def add_milestone(task, *, title, due, reason="") -> Milestone:
+    """Add a dated milestone at the end of an open task's list."""
+    _open_task(task)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "请填写节点名称"})
+    if due is None:
+        raise ValidationError({"due": "请填写节点时限"})
+    if task.due and due > task.due:
+        raise ValidationError({"due": f"节点时限不能晚于任务完成时限 {task.due:%Y-%m-%d}"})
+    with transaction.atomic():
+        # Lock the task so two people adding at once do not take the same number.
+        Task.objects.select_for_update().filter(pk=task.pk).exists()
+        last = task.milestones.order_by("-order").values_list("order", flat=True).first() or 0
+        return core.create(Milestone, task=task, order=last + 1, title=title, due=due, reason=reason)
+
+
+def complete_milestone(milestone, *, note="", expected_version=None) -> Milestone:
+    """Mark a milestone reached, now, by the acting user."""
+    _open_task(milestone.task)
+    if milestone.done_at is not None:
+        raise ValidationError(f"节点“{milestone.title}”已完成")
+    user = audit.current().user
+    by = user if getattr(user, "is_authenticated", False) else None
+    return core.update(milestone, {"done_at": timezone.now(), "done_by": by}, reason=note,
+                       expected_version=expected_version)
+
+
+def reopen_milestone(milestone, *, reason, expected_version=None) -> Milestone:
+    """Undo a milestone marked reached by mistake (or found not reached); the reason is required
+    and kept in the audit log with the old completion."""
+    _open_task(milestone.task)
+    if milestone.done_at is None:
+        raise ValidationError(f"节点“{milestone.title}”尚未完成，无需重新打开")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请说明重新打开节点的原因"})
+    return core.update(milestone, {"done_at": None, "done_by": None}, reason=reason, expected_version=expected_version,
+                       action=AuditAction.UPDATE)
+
+
+def suggested_progress(milestones) -> int | None:
+    """The share of milestones reached, in whole per cent (rounded down, so it reads 100 only
+    when all are reached); None without milestones. A suggestion only (see module doc)."""
+    milestones = list(milestones)
+    if not milestones:
+        return None
+    done = sum(1 for m in milestones if m.done_at is not None)
+    return done * 100 // len(milestones)
 
 
 def rate(matter, resident, score: int, *, comment="") -> Rating:

@@ -17,7 +17,7 @@ STATUS_TAG = {
     "declined": "bad", "decided": "ok", "rejected": "bad", "withdrawn": "", "carrying_out": "warn", "done": "ok",
     "planned": "info", "open": "warn", "closed": "", "cancelled": "bad", "draft": "", "adopted": "ok",
     "partly": "warn", "not_adopted": "bad", "reported": "ok", "decision": "ok", "result": "info",
-    "finance": "warn", "affairs": "info", "correction": "bad",
+    "finance": "warn", "affairs": "info", "correction": "bad", "notice": "info",
 }
 
 

@@ -15,6 +15,7 @@ from .. import selectors, services
 from ..choices import MatterStatus, TaskStatus
 from ..forms import MatterForm, ProgressForm, RatingForm, ResultForm, TaskForm, TriageForm
 from ..models import Body, MatterWorkflow, Support
+from . import milestones
 from .common import communities, community_of, export_list, post_only
 
 COLUMNS = [
@@ -109,6 +110,8 @@ def _detail_context(request, matter):
                                                                         .filter(matter=matter)),
         "result_form": ResultForm(), "rating_form": RatingForm(), "open_task": TaskStatus.OPEN,
         "workflow": _workflow_steps(matter),
+        # Each task's milestones, overdue flags and suggested progress.
+        **milestones.context(request, matter, tasks),
     }
 
 

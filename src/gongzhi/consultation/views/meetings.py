@@ -1,9 +1,11 @@
-"""Meeting pages: scheduling with the legal notice check, the agenda, the sign-in sheet (in
-person or for a household), opening and closing with minutes. The page states whether the
+"""Meeting pages: scheduling with the legal notice check, the notice on the disclosure board,
+the agenda, the sign-in sheet (in person or for a household), opening and closing with
+minutes, and cancelling a meeting not yet opened (with a public reason). The page states whether the
 meeting is quorate with the arithmetic from the body's rule. Motions are in motions.py."""
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from .. import permissions as perms
 from .. import rules
 from .. import selectors, services
 from ..choices import Constituency, MeetingStatus
-from ..forms import AgendaForm, CloseMeetingForm, MeetingForm, MotionForm, SignInForm
+from ..forms import AgendaForm, CloseMeetingForm, MeetingForm, MotionForm, ReasonForm, SignInForm
 from ..models import Attendance, Meeting
 from .bodies import _resident_by_number
 from .common import export_list, post_only
@@ -27,6 +29,7 @@ COLUMNS = [
     (_("会议名称"), lambda m: m.title), (_("议事机构"), lambda m: m.body.name), (_("社区/村"), lambda m: m.node.name),
     (_("会议日期"), lambda m: m.date), (_("地点"), lambda m: m.location), (_("状态"), lambda m: m.get_status_display()),
     (_("实到"), lambda m: m.present), (_("应到"), lambda m: m.eligible_count),
+    (_("取消原因"), lambda m: m.cancel_reason),
 ]
 SHEET_COLUMNS = [
     (_("签到人"), lambda a: a.resident.name), (_("方式"), lambda a: a.get_mode_display()),
@@ -97,6 +100,10 @@ def meeting_context(request, meeting, **forms):
         "agenda_form": AgendaForm(matters=_agenda_matters(user, meeting)),
         "sign_in_form": _sign_in_form(meeting), "close_form": CloseMeetingForm(initial={"minutes": meeting.minutes}),
         "motion_form": MotionForm(agenda=meeting.agenda.all()),
+        "may_cancel": meeting.status == MeetingStatus.PLANNED and perms.can_cancel_meeting(user, meeting),
+        "may_post_notice": meeting.status == MeetingStatus.PLANNED and not meeting.notice_entry_id
+        and perms.can_publish(user, _board(meeting)),
+        "cancel_form": ReasonForm(initial={"expected_version": meeting.version}),
     }
     rule = meeting.body.rule
     if rule.notice_days:
@@ -104,6 +111,12 @@ def meeting_context(request, meeting, **forms):
                                          meeting_date=meeting.date)
     context.update(forms)
     return context
+
+
+def _board(meeting):
+    """The disclosure board a meeting's notice goes on: its community's (a village group's
+    meeting uses its village's)."""
+    return meeting.node if meeting.node.level == 3 else meeting.node.parent
 
 
 @perm_required("consultation.view_meeting")
@@ -179,3 +192,38 @@ def motion_add(request, pk):
     motion = run_service(form, lambda d: services.propose_motion(meeting, text=d["text"], secret=d["secret"],
                                                                  agenda_item=d["agenda_item"]))
     return _done(request, meeting, form, motion, lambda m: _("已提出表决事项"), motion_form=form)
+
+
+@post_only
+@perm_required(perms.SCHEDULE_MEETING)
+def meeting_cancel(request, pk):
+    """Call off a meeting that has not opened; the reason is required and shown publicly."""
+    meeting = selectors.get_meeting(request.user, pk)
+    if not perms.can_cancel_meeting(request.user, meeting):
+        raise Http404
+    form = ReasonForm(request.POST)
+    result = run_service(form, lambda d: services.cancel_meeting(meeting, reason=d["reason"],
+                                                                 expected_version=d["expected_version"]))
+    if result:
+        text = _("会议已取消")
+        if result.cancel_entry_id:
+            text += _("，取消通知已在公开栏公开（第 %(n)s 条）") % {"n": result.cancel_entry.seq}
+        messages.success(request, text)
+        return redirect("consultation:meeting_detail", meeting.pk)
+    return render(request, "consultation/meeting_detail.html", meeting_context(request, meeting, cancel_form=form))
+
+
+@post_only
+@perm_required("consultation.add_disclosureentry")
+def meeting_notice(request, pk):
+    """Post the meeting's notice on its community's disclosure board."""
+    meeting = selectors.get_meeting(request.user, pk)
+    if not perms.can_publish(request.user, _board(meeting)):
+        raise Http404
+    try:
+        meeting = services.publish_meeting_notice(meeting)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("会议通知已在公开栏公开（第 %(n)s 条）") % {"n": meeting.notice_entry.seq})
+    return redirect("consultation:meeting_detail", meeting.pk)
