@@ -16,16 +16,16 @@ ROLE_NODE = {"admin": "d", "town": "t", "community": "c1", "grid": "g11", "super
              "resident": "c1"}
 
 # role: (see c1, see c2, raise c1, triage c1, triage c2, run meeting c1, record decision c1, see voters c1, co-sign c1,
-#        tasks c1, publish c1, publish c2, workflow c1, rate c1, cancel meeting c1, cancel meeting c2,
-#        milestones c1, milestones c2)
+#        tasks c1, publish c1, publish c2, workflow c1, rate c1, start workflow c1, start workflow c2, workflow c2,
+#        cancel meeting c1, cancel meeting c2, milestones c1, milestones c2)
 MATRIX = {
-    "admin":      (1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1),
-    "town":       (1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1),
-    "community":  (1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0),
-    "grid":       (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-    "supervisor": (1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-    "department": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-    "resident":   (1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0),
+    "admin":      (1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1),
+    "town":       (1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1),
+    "community":  (1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0),
+    "grid":       (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "supervisor": (1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "department": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "resident":   (1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0),
 }
 
 
@@ -76,6 +76,8 @@ def test_permission_matrix(role, town, world):
         perms.can_see_voters(user, c1["meeting"]), perms.can_co_sign(user, c1["matter"]),
         perms.can_manage_tasks(user, c1["matter"]), perms.can_publish(user, town["c1"]), perms.can_publish(user, town["c2"]),
         perms.can_run_workflow(user, c1["matter"]), perms.can_rate(user, c1["matter"]),
+        perms.can_start_workflow(user, c1["matter"]), perms.can_start_workflow(user, c2["matter"]),
+        perms.can_run_workflow(user, c2["matter"]),
         perms.can_cancel_meeting(user, c1["meeting"]), perms.can_cancel_meeting(user, c2["meeting"]),
         perms.can_manage_milestones(user, c1["matter"]), perms.can_manage_milestones(user, c2["matter"]),
     )

@@ -10,14 +10,17 @@ from .conftest import body_with_members, open_meeting_with
 
 
 def decide(body, people, matter, *, present, ayes):
-    """A meeting of `body` votes on `matter`; returns the recorded decision."""
+    """A meeting of `body` votes on `matter` and closes (a matter is on one live meeting at a
+    time); returns the recorded decision."""
     meeting = open_meeting_with(body, people, present)
     item = services.add_agenda_item(meeting, matter=matter)
     motion = services.open_motion(services.propose_motion(meeting, text=matter.title, agenda_item=item))
     for i, p in enumerate(people[:present]):
         services.cast_ballot(motion, p, "for" if i < ayes else "against")
     services.close_motion(motion)
-    return services.record_decision(motion)
+    decision = services.record_decision(motion)
+    services.close_meeting(meeting, minutes="会议记录")
+    return decision
 
 
 @pytest.fixture
@@ -111,3 +114,25 @@ def test_seeded_templates_are_valid():
         assert orders == list(range(1, len(orders) + 1)), template.code
         for step in template.steps.all():
             step.full_clean()
+
+
+def test_a_template_needs_a_body_for_each_vote_step(town):
+    node = town["c1"]
+    matter = services.raise_matter(node=node, title="停车收费", source="committee")
+    five_step = WorkflowTemplate.objects.get(code="five_step")
+    with pytest.raises(ValidationError, match="南庄社区尚无可办理第 2 步「民事民议」的议事会，不能按"):
+        services.start_workflow(matter, five_step)
+    options = {t.code: [s.order for s in lacking] for t, lacking in services.workflow.template_options(node)}
+    assert options == {"five_step": [2, 3], "shenyang": [1, 2], "siyi_liang_gongkai": [2, 3, 4]}
+    body_with_members(node, 3, kind="council")
+    options = {t.code: [s.order for s in lacking] for t, lacking in services.workflow.template_options(node)}
+    assert options == {"five_step": [], "shenyang": [2], "siyi_liang_gongkai": [2, 3, 4]}
+    assert services.start_workflow(matter, five_step).template == five_step
+
+
+def test_no_workflow_on_a_withdrawn_matter(town):
+    body_with_members(town["c1"], 3, kind="council")
+    matter = services.raise_matter(node=town["c1"], title="停车收费", source="committee")
+    matter = services.withdraw_matter(matter, reason="已另行解决")
+    with pytest.raises(ValidationError, match="议题已撤回，不能启动办理流程"):
+        services.start_workflow(matter, WorkflowTemplate.objects.get(code="five_step"))

@@ -81,6 +81,11 @@ def can_run_workflow(user, matter) -> bool:
     return has_perm_at(user, "consultation.add_stepcompletion", matter.node.path)
 
 
+def can_start_workflow(user, matter) -> bool:
+    """Putting a matter on a template (四议两公开 …) is the committee's choice."""
+    return has_perm_at(user, "consultation.add_matterworkflow", matter.node.path)
+
+
 def can_rate(user, matter) -> bool:
     """Rating is done in one's own name, like co-signing."""
     return bool(getattr(user, "resident_id", None)) and has_perm_at(user, "consultation.add_rating", matter.node.path)

@@ -3,6 +3,7 @@ urls_public.py (mounted at public/, no login)."""
 from django.urls import path
 
 from . import views as v
+from .views import workflow as wf
 
 app_name = "consultation"
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("matters/<int:pk>/tasks/", v.task_add, name="task_add"),
     path("matters/<int:pk>/result/", v.publish_result, name="publish_result"),
     path("matters/<int:pk>/rate/", v.matter_rate, name="matter_rate"),
+    path("matters/<int:pk>/workflow/", wf.workflow_start, name="workflow_start"),
+    path("matters/<int:pk>/workflow/step/", wf.workflow_complete, name="workflow_complete"),
     path("tasks/<int:pk>/progress/", v.task_progress, name="task_progress"),
     path("tasks/<int:pk>/milestones/", v.milestone_add, name="milestone_add"),
     path("milestones/<int:pk>/done/", v.milestone_done, name="milestone_done"),

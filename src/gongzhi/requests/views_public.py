@@ -6,15 +6,17 @@ saves in one transaction; every error is shown in Chinese beside the field, with
 typed kept. Checking progress goes through `public.public_status`, which answers a wrong
 number and wrong digits with the same message.
 
-Not rate-limited yet: a public form and a 4-digit check invite guessing and spam; put a
-limit per client address in front of both (reverse proxy or a cache counter) before going
-live."""
+Both are rate-limited (core/throttle.py, settings GONGZHI_RATE_*): filing per client address;
+the 4-digit check counts failures per address and per tracking number, so guessing one
+request's digits or trying many numbers stops long before it can succeed, while a resident's
+right answer never uses up the allowance."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from gongzhi.core import throttle
 from gongzhi.core.audit import acting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.territory.models import Node
@@ -79,6 +81,7 @@ def _show(form, error: ValidationError):
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.limit("requests.public_file", "GONGZHI_RATE_PUBLIC_FILE")
 def file_request(request):
     """The public filing form; on success the tracking number is shown once."""
     form = PublicRequestForm(request.POST or None)
@@ -117,14 +120,38 @@ class TrackForm(forms.Form):
                                              "invalid": _("请填写 4 位数字。")})
 
 
+def _tracking_number(group, request):
+    """The tracking number typed, as public_status compares it."""
+    return request.POST.get("number", "").strip()
+
+
+# (counter, rate setting, key): wrong answers per client address and per tracking number.
+TRACK_LIMITS = [
+    ("requests.track_ip", "GONGZHI_RATE_TRACK_IP", "ip"),
+    ("requests.track_number", "GONGZHI_RATE_TRACK_NUMBER", _tracking_number),
+]
+
+
+def _track_blocked(request) -> int | None:
+    """Seconds to wait when this address or this tracking number has used up its failures."""
+    waits = [throttle.exhausted(request, group, rate, key) for group, rate, key in TRACK_LIMITS]
+    return max((w for w in waits if w), default=None)
+
+
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Progress check; POST so the phone digits stay out of URLs and server logs."""
     form = TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")[:20]})
     status = None
     if request.method == "POST" and form.is_valid():
+        wait = _track_blocked(request)
+        if wait:
+            return throttle.too_many(request, wait, _("查询失败次数过多，请 %(minutes)s 分钟后再试。")
+                                     % {"minutes": throttle.minutes(wait)})
         try:
             status = public_status(form.cleaned_data["number"], form.cleaned_data["last4"])
         except NotFound as e:
+            for group, rate, key in TRACK_LIMITS:
+                throttle.fail(request, group, rate, key)
             form.add_error(None, str(e))
     return render(request, "requests/public_track.html", {"form": form, "status": status})

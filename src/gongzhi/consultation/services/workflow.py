@@ -3,20 +3,54 @@ its evidence (an adopted decision of the right body, a disclosure entry, or a re
 a matter cannot even be put on the agenda of a body whose step is not yet due."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongzhi.core import services as core
 
-from ..choices import DecisionOutcome, StepKind
-from ..models import MatterWorkflow, StepCompletion
+from ..choices import BodyKind, DecisionOutcome, MatterStatus, StepKind
+from ..models import Body, MatterWorkflow, StepCompletion, WorkflowTemplate
+
+# A matter that was declined or withdrawn is closed: no workflow starts on it.
+CLOSED = (MatterStatus.DECLINED, MatterStatus.WITHDRAWN)
+
+
+def template_options(node) -> list[tuple]:
+    """Each active template with the vote steps `node` (a community or village) cannot take
+    because it has no active body of a kind the step names, in the community or above it
+    (an empty list means the template is valid there): 四议两公开 needs the 两委, the party
+    members and a 村民（代表）会议; the Shenyang rule a council and a members' congress."""
+    parts = [p for p in node.path.strip("/").split("/") if p]
+    above = ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    kinds = set(Body.objects.filter(active=True).filter(Q(node__path__startswith=node.path) | Q(node__path__in=above))
+                .values_list("kind", flat=True))
+    out = []
+    for template in WorkflowTemplate.objects.filter(active=True).prefetch_related("steps").order_by("code"):
+        lacking = [s for s in template.steps.all() if s.kind == StepKind.VOTE and not kinds & set(s.kinds())]
+        out.append((template, lacking))
+    return out
+
+
+def body_kinds_text(step) -> str:
+    """The kinds of body that may take a vote step, in Chinese (两委会议、党员大会 …)."""
+    labels = dict(BodyKind.choices)
+    return "或".join(str(labels.get(k, k)) for k in step.kinds())
 
 
 def start_workflow(matter, template, *, reason="") -> MatterWorkflow:
-    """Put a matter on a template (one per matter)."""
-    if not template.active:
-        raise ValidationError({"template": "该流程模板已停用"})
+    """Put a matter on a template (one per matter), if its community has a body for every
+    vote step of the template."""
     if MatterWorkflow.objects.filter(matter=matter).exists():
         raise ValidationError("该议题已按流程办理")
+    if not template.active:
+        raise ValidationError({"template": "该流程模板已停用"})
+    if matter.status in CLOSED:
+        raise ValidationError(f"议题{matter.get_status_display()}，不能启动办理流程")
+    lacking = dict((t.pk, steps) for t, steps in template_options(matter.node)).get(template.pk, [])
+    if lacking:
+        step = lacking[0]
+        raise ValidationError({"template": f"{matter.node.name}尚无可办理第 {step.order} 步「{step.name}」的"
+                                           f"{body_kinds_text(step)}，不能按「{template.name}」流程办理"})
     return core.create(MatterWorkflow, matter=matter, template=template, reason=reason)
 
 

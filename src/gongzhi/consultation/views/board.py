@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from gongzhi.core import throttle
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
@@ -54,7 +55,9 @@ def public_board(request, code):
     })
 
 
+@throttle.limit("consultation.board_verify", "GONGZHI_RATE_BOARD_VERIFY", methods=("GET", "HEAD"))
 def public_verify(request, code):
+    """Re-checks the whole hash chain of a board: costly, public, so limited per address."""
     node = _community(code)
     check = chain.verify(node)
     broken = DisclosureEntry.objects.filter(pk=check.broken_id).first() if not check.ok else None

@@ -14,8 +14,8 @@ from .. import permissions as perms
 from .. import selectors, services
 from ..choices import MatterStatus, TaskStatus
 from ..forms import MatterForm, ProgressForm, RatingForm, ResultForm, TaskForm, TriageForm
-from ..models import Body, MatterWorkflow, Support
-from . import milestones
+from ..models import Body, Support
+from . import milestones, workflow_panel
 from .common import communities, community_of, export_list, post_only
 
 COLUMNS = [
@@ -76,17 +76,6 @@ def matter_create(request):
     return render(request, "consultation/matter_form.html", {"form": form, "staff": staff})
 
 
-def _workflow_steps(matter):
-    """The matter's workflow (四议两公开 …) as its steps in order, each with its completion
-    (or None), for a read-only display; None when the matter follows no template."""
-    workflow = MatterWorkflow.objects.filter(matter=matter).select_related("template").first()
-    if workflow is None:
-        return None
-    done = {c.step_id: c for c in workflow.completions.select_related("decision", "disclosure")}
-    return {"template": workflow.template,
-            "steps": [(s, done.get(s.pk)) for s in workflow.template.steps.order_by("order")]}
-
-
 def _detail_context(request, matter):
     user = request.user
     resident = getattr(user, "resident", None)
@@ -109,7 +98,8 @@ def _detail_context(request, matter):
         "triage_form": TriageForm(bodies=bodies), "task_form": TaskForm(decisions=selectors.decisions(user)
                                                                         .filter(matter=matter)),
         "result_form": ResultForm(), "rating_form": RatingForm(), "open_task": TaskStatus.OPEN,
-        "workflow": _workflow_steps(matter),
+        # The workflow panel (四议两公开 …): steps, and the forms that start and complete them.
+        **workflow_panel.context(request, matter),
         # Each task's milestones, overdue flags and suggested progress.
         **milestones.context(request, matter, tasks),
     }

@@ -1,6 +1,6 @@
-"""Open311 errors: 404 for an unknown resource, 403 for a missing or bad api_key, 400 for
-anything else; the body lists one or more errors as `[{"code": 400, "description": "…"}]`
-or `<errors><error><code>…</code><description>…</description></error></errors>`."""
+"""Open311 errors: 404 for an unknown resource, 403 for a missing or bad api_key, 429 for
+posting too often (with Retry-After), 400 for anything else; the body lists one or more errors as
+`[{"code": 400, "description": "…"}]` or `<errors><error><code>…</code><description>…</description></error></errors>`."""
 
 
 class Open311Error(Exception):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.cases.models import JournalEntry
+from gongzhi.core import throttle
 from gongzhi.core.audit import acting
 
 from ..choices import CASE_TYPE
@@ -110,6 +111,13 @@ def _records(request, qs):
 @open311("GET", "POST")
 def requests_(request, fmt):
     if request.method == "POST":
+        # Filing is keyed, but a leaked or buggy key must not flood the desk: a rate per
+        # client address (GONGZHI_RATE_OPEN311_POST), answered as an Open311 error with 429.
+        wait = throttle.hit(request, "open311.post_request", "GONGZHI_RATE_OPEN311_POST")
+        if wait:
+            response = render_error(fmt, Open311Error(429, f"提交过于频繁，请 {throttle.minutes(wait)} 分钟后再试。"))
+            response["Retry-After"] = str(wait)
+            return response
         return _post(request, fmt)
     qs, page, size = _filtered(request)
     qs = qs.order_by("-received_at", "-pk")[(page - 1) * size: page * size]
