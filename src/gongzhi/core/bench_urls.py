@@ -16,7 +16,7 @@ _ROW = {
     "residence_type": "registered", "separation": "none", "status": "active", "notes": "", "tags": ["party"],
     "version": 1,
 }
-PAYLOAD = {"count": 1250, "page": 1, "page_size": 50, "results": [{**_ROW, "id": i} for i in range(1, 51)]}
+PAYLOAD = {"count": 1250, "count_exact": True, "page": 1, "page_size": 50, "results": [{**_ROW, "id": i} for i in range(1, 51)]}
 
 
 def plain(request):
@@ -38,7 +38,7 @@ def plain_db(request):
     count, rows = qs.count(), list(qs[:50])
     tags = tags_of([r["id"] for r in rows])
     results = [resident_row(user, r, r["grid__path"], tags.get(r["id"], ())) for r in rows]
-    data = {"count": count, "page": 1, "page_size": 50, "results": results}
+    data = {"count": count, "count_exact": True, "page": 1, "page_size": 50, "results": results}
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 

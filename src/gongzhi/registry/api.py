@@ -199,8 +199,6 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
             qs = qs.filter(**{field: value})
     if tag:
         qs = qs.filter(tags__slug=tag)
-    qs = (selectors.search(qs, q) if q else qs).values(*RESIDENT_COLUMNS, "grid__path")
-
     paths: list[str] = []
 
     def serialize(rows):
@@ -208,7 +206,19 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
         paths.extend(r["grid__path"] for r in rows)
         return [resident_row(user, r, r["grid__path"], tags.get(r["id"], ())) for r in rows]
 
-    result = common.paginate(qs, page, page_size, serialize)
+    if q and q.strip():
+        # A search counts up to selectors.SEARCH_COUNT_CAP; past it `count` is the cap and
+        # `count_exact` false (docs/api.md), and the pages follow the search index's order.
+        page, size = common.page_bounds(page, page_size)
+        found = selectors.search_page(qs, q)
+        start = (page - 1) * size
+        stop = min(start + size, found.count)  # past the cap, pages cover the first `count` only
+        rows = list(found.queryset.values(*RESIDENT_COLUMNS, "grid__path")[start:stop]) if start < stop else []
+        result = {"count": found.count, "count_exact": found.exact, "page": page, "page_size": size,
+                  "results": serialize(rows)}
+    else:
+        result = common.paginate(qs.values(*RESIDENT_COLUMNS, "grid__path"), page, page_size, serialize)
+        result = {"count": result.pop("count"), "count_exact": True, **result}
     _log_unmasked_list(result["results"], paths)
     return common.json_response(result)
 

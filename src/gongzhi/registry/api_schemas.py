@@ -122,13 +122,15 @@ class TagOut(Schema):
     care: bool
 
 
-def _page_of(item):
+def _page_of(item, **extra):
     return type(f"{item.__name__}Page", (Schema,), {
-        "__annotations__": {"count": int, "page": int, "page_size": int, "results": list[item]},
+        "__annotations__": {"count": int, **extra, "page": int, "page_size": int, "results": list[item]},
     })
 
 
-HouseholdPage, ResidentPage = _page_of(HouseholdOut), _page_of(ResidentOut)
+# count_exact: false when a search (`q`) matched more than `count` residents (the count is
+# capped, docs/api.md); always true for lists without `q`.
+HouseholdPage, ResidentPage = _page_of(HouseholdOut), _page_of(ResidentOut, count_exact=bool)
 
 # ---- serialisation --------------------------------------------------------------------------
 

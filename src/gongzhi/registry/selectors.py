@@ -1,5 +1,6 @@
 """Reads of households and residents, always scoped to the user, plus search."""
 import re
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from gongzhi.core import idnumber
 
 from .models import Household, Resident, ResidentNamePart
-from .search import digit_match_sql, has_digit_index
+from .search import DIGITS_TABLE, digit_match_sql, has_digit_index
 
 _DIGITS = re.compile(r"^(?=.*[0-9*])[0-9Xx*]+$")  # "x" alone is a pinyin initial (许, 谢)
 _LATIN = re.compile(r"^[A-Za-z ]+$")
@@ -45,26 +46,52 @@ def _exact_first(qs, exact: Q):
     return qs.order_by(Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField()), "name", "id")
 
 
-def _by_name(qs, q: str):
+class _Plan(NamedTuple):
+    """A search: the filtered queryset, what counts as an exact match (None: the order below
+    already puts them first) and the order its driving index delivers without a sort — used
+    for the first page when too many residents match to sort them all."""
+
+    queryset: object
+    exact: Q | None
+    index_order: tuple
+
+
+_NAME_ORDER = ("name", "id")
+
+
+def _small_scope(qs) -> bool:
+    """Is `qs` limited to a few grids (`ResidentQuerySet.visible_to`)? Then reading their
+    residents and testing each beats walking a town-wide index."""
+    return bool(getattr(qs, "scope_grids", None))
+
+
+def _by_name(qs, q: str) -> _Plan:
     if len(q) == 1:
         # One character is read as a surname (张): names starting with it, in the order of the
         # (name, grid, has_sensitive) index, so a town-wide page and count need no row reads.
         # An exact match (a one-character name) sorts first anyway.
-        return qs.filter(_prefix(qs, "name", q)).order_by("name", "grid_id", "has_sensitive", "id")
+        if _small_scope(qs):  # a few grids: read their residents, test the name on each
+            return _Plan(qs.filter(name__startswith=q), None, ("name", "grid_id", "has_sensitive", "id"))
+        order = ("name", "grid_id", "has_sensitive", "id")
+        return _Plan(qs.filter(_prefix(qs, "name", q)), None, order)
     # Any part starting at the first three characters is a prefix of the name or of its suffix
     # columns; parts further into a long name are in the (small) name-part table.
     parts = ResidentNamePart.objects.filter(_prefix(qs, "part", q)).values("resident_id")
     matched = _prefix(qs, "name", q) | _prefix(qs, "name_s1", q) | _prefix(qs, "name_s2", q) | Q(pk__in=parts)
-    return _exact_first(qs.filter(matched), Q(name=q))
+    # Two characters or more match a few thousand at most: sorting them all stays cheap.
+    return _Plan(qs.filter(matched), Q(name=q), None)
 
 
-def _by_pinyin(qs, q: str):
+def _by_pinyin(qs, q: str) -> _Plan:
     if len(q) == 1:
         # One letter: every name's initials start with its pinyin's first letter, so the
         # initials range alone is the answer, in the order of its covering index.
-        return qs.filter(_prefix(qs, "name_initials", q)).order_by("name_initials", "grid_id", "has_sensitive", "id")
+        order = ("name_initials", "grid_id", "has_sensitive", "id")
+        if _small_scope(qs):
+            return _Plan(qs.filter(name_initials__startswith=q), None, order)
+        return _Plan(qs.filter(_prefix(qs, "name_initials", q)), None, order)
     matched = qs.filter(_prefix(qs, "name_initials", q) | _prefix(qs, "name_pinyin", q))
-    return _exact_first(matched, Q(name_initials=q) | Q(name_pinyin=q))
+    return _Plan(matched, Q(name_initials=q) | Q(name_pinyin=q), None)
 
 
 def _contains_digits(qs, digits: str) -> Q:
@@ -76,19 +103,32 @@ def _contains_digits(qs, digits: str) -> Q:
     return Q(id_number__contains=digits) | Q(phone__contains=digits)
 
 
-def _by_digits(qs, text: str):
+def _by_digits(qs, text: str) -> _Plan:
     text = text.upper()
+    exact = Q(id_number=text) | Q(phone=text)
     if "*" in text:
-        return _by_masked(qs, text)
+        return _Plan(_by_masked(qs, text), None, _NAME_ORDER)
     if len(text) < 3:  # one or two digits say little: only numbers starting with them
-        matched = _prefix(qs, "id_number", text) | _prefix(qs, "phone", text)
+        matched = qs.filter(_prefix(qs, "id_number", text) | _prefix(qs, "phone", text))
     elif len(text) == 18 and _whole_id(text):
-        matched = Q(id_number=text)  # a whole ID number: the unique index, nothing to scan
+        matched = qs.filter(id_number=text)  # a whole ID number: the unique index, nothing to scan
     elif len(text) == 15 and (whole := _whole_id(text)):
-        matched = Q(id_number=whole) | _contains_digits(qs, text)  # a legacy number, or a fragment
+        matched = qs.filter(Q(id_number=whole) | _contains_digits(qs, text))  # a legacy number, or a fragment
+    elif _small_scope(qs) or not has_digit_index(qs.db):
+        # A few grids: testing each of their residents' numbers is cheaper than the index.
+        matched = qs.filter(Q(id_number__contains=text) | Q(phone__contains=text))
     else:
-        matched = _contains_digits(qs, text)
-    return _exact_first(qs.filter(matched), Q(id_number=text) | Q(phone=text))
+        # The digit index joined (not `id IN (…)`, which SQLite would fill with every match
+        # first): its matches come in rowid order, so a capped count and a first page in that
+        # order stop early even when half the town matches.
+        sql, params = digit_match_sql(text)
+        where = sql.split(" WHERE ", 1)[1]
+        matched = qs.extra(tables=[DIGITS_TABLE], where=[f"{DIGITS_TABLE}.rowid = registry_resident.id", where],
+                           params=params)
+        # Ordered by the index's own rowid: SQLite does not see that `registry_resident.id`
+        # is the same order and would sort every match.
+        return _Plan(matched, exact, (RawSQL(f"{DIGITS_TABLE}.rowid", []),))
+    return _Plan(matched, exact, ("id",))
 
 
 def _whole_id(text: str) -> str:
@@ -110,17 +150,63 @@ def _by_masked(qs, text: str):
     return matched.order_by("name", "id")
 
 
-def search(qs, q: str):
-    """Filter residents by what a worker types: a name or any part of it of two or more
-    characters (张三, 娜娜), one character as a surname (张), pinyin or its initials (zhangsan,
-    zs, ZS, z), or part of an ID or phone number (440524, 19800101, 002X, 5678, a masked
-    3201**********123X). Exact matches come first, then by name. Why it is built this way:
-    docs/decisions/0003-resident-search.md."""
+def _plan(qs, q: str) -> _Plan | None:
     q = " ".join((q or "").split())
     if not q:
-        return qs
+        return None
     if _DIGITS.match(q):
         return _by_digits(qs, q)
     if _LATIN.match(q):
         return _by_pinyin(qs, q.replace(" ", "").lower())
     return _by_name(qs, q.replace(" ", ""))
+
+
+def _ordered(plan: _Plan):
+    if plan.exact is None:
+        return plan.queryset.order_by(*plan.index_order)
+    return _exact_first(plan.queryset, plan.exact)
+
+
+def search(qs, q: str):
+    """Filter residents by what a worker types: a name or any part of it of two or more
+    characters (张三, 娜娜), one character as a surname (张), pinyin or its initials (zhangsan,
+    zs, ZS, z), or part of an ID or phone number (440524, 19800101, 002X, 5678, a masked
+    3201**********123X). Exact matches come first, then by name. Every match, fully ordered
+    (exports); a list page uses `search_page`. Why it is built this way:
+    docs/decisions/0003-resident-search.md."""
+    plan = _plan(qs, q)
+    return qs if plan is None else _ordered(plan)
+
+
+# A list says "1,000+" rather than counting further: counting (and sorting) half a town's
+# residents for one page took seconds (docs/decisions/0003-resident-search.md).
+SEARCH_COUNT_CAP = 1000
+
+
+class Found(NamedTuple):
+    """A search for a list page: `queryset` in display order, `count` of matches — exact when
+    `exact`, else only known to be more than `count` (= the cap)."""
+
+    queryset: object
+    count: int
+    exact: bool
+
+
+def search_page(qs, q: str, cap: int | None = None) -> Found:
+    """`search` for a list: the matches are counted up to `cap`; when there are more, the
+    count says so (exact=False) and the order is the one the search's index delivers (a
+    surname in name order, number fragments in order of registration) so the first page needs
+    no sort of every match. Without a query: the queryset and its exact count."""
+    cap = SEARCH_COUNT_CAP if cap is None else cap
+    plan = _plan(qs, q)
+    if plan is None:
+        return Found(qs, qs.count(), True)
+    # The ids of up to cap + 1 matches, in no particular order (so SQLite stops at cap + 1):
+    # when that is all of them, the page is sorted from these ids and the search (an FTS
+    # phrase, say) is not evaluated a second time.
+    ids = list(plan.queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+    if len(ids) <= cap:
+        return Found(_ordered(plan._replace(queryset=qs.filter(pk__in=ids))), len(ids), True)
+    if plan.index_order is None:  # names of two characters or more: a few thousand, sorted
+        return Found(_ordered(plan), cap, False)
+    return Found(plan.queryset.order_by(*plan.index_order), cap, False)

@@ -3,6 +3,7 @@ identifiers (revealed, and logged, on request), create/edit forms with inline va
 move form and the history page. Households are in household_views.py."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.history import render_history
-from gongzhi.core.web import export, paginate, perm_required, run_service, wants_export
+from gongzhi.core.web import PAGE_SIZE, export, paginate, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
 from . import selectors, services
@@ -27,9 +28,15 @@ EXPORTS = "gongzhi.registry.exports"
 
 def filter_residents(user, filters):
     """The user's residents narrowed by the list filters; search is registry.selectors.search."""
+    qs, q = _filtered(user, filters)
+    return selectors.search(qs, q)
+
+
+def _filtered(user, filters):
+    """(the user's residents narrowed by the filters but the search, the search text)."""
     qs = selectors.residents(user)
     if not filters.is_valid():
-        return qs
+        return qs, ""
     d = filters.cleaned_data
     if d["grid"]:
         qs = qs.filter(grid_id=d["grid"])
@@ -43,20 +50,35 @@ def filter_residents(user, filters):
             qs = qs.filter(**{name: d[name]})
     if d["tag"]:
         qs = qs.filter(tags__id=d["tag"])
-    return selectors.search(qs, d["q"])
+    return qs, d["q"]
+
+
+class _SearchPaginator(Paginator):
+    """Pages of a search whose count `selectors.search_page` capped: past the cap the list
+    says "1,000+" and pages through the first 1,000 only."""
+
+    def __init__(self, found, per_page):
+        super().__init__(found.queryset, per_page)
+        self.count = found.count  # instead of Paginator's COUNT over every match
+        self.exact = found.exact
 
 
 @perm_required("registry.view_resident")
 def resident_list(request):
     filters = ResidentFilter(request.GET, user=request.user)
-    qs = filter_residents(request.user, filters)
-    if wants_export(request):
+    qs, q = _filtered(request.user, filters)
+    if wants_export(request):  # every match, fully ordered
         if not has_perm_anywhere(request.user, "registry.export_resident"):
             messages.error(request, _("您没有导出居民的权限"))
             return redirect(request.path)
-        return export(request, EXPORTS, "export_residents", qs, request.path)
-    qs = qs.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-    page = paginate(request, qs)
+        return export(request, EXPORTS, "export_residents", selectors.search(qs, q), request.path)
+    tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    if q.strip():  # a search counts up to a cap and pages in its index's order past it
+        found = selectors.search_page(qs, q)
+        found = found._replace(queryset=found.queryset.prefetch_related(tags))
+        page = _SearchPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        page = paginate(request, qs.prefetch_related(tags))
     log_sensitive_rows(page.object_list)
     # Typing in the search box asks (through htmx) for the results block only.
     template = "registry/_resident_results.html" if request.headers.get("HX-Request") else "registry/resident_list.html"
