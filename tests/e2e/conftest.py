@@ -1,6 +1,10 @@
 """Browser stories drive headless Chromium through Playwright's sync API, which runs an event
 loop in the test thread; Django's database calls from that thread are safe here (the live
-server runs in another thread), so the async-safety guard is switched off for these tests."""
+server runs in another thread), so the async-safety guard is switched off for these tests.
+
+The live server's database is flushed after each story, which removes what migrations
+seeded (legal rules, workflow templates, disclosure intervals, roles, the calendar …); the
+`seeded` fixture, used by every story here, writes it all back first (tests/seeds.py)."""
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +15,15 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def seeded(db):
+    """Every row `migrate` seeds is there, whatever an earlier story's flush removed. Autouse,
+    so every browser story gets it; name it in a story's arguments to make the need explicit."""
+    from tests.seeds import reseed
+
+    reseed()
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def fill_member(page, name, number, relation=None, phone=""):
         page.select_option("#id_relation", relation)
 
 
-def test_grid_worker_registers_household(live_server, phone, shot, town):
+def test_grid_worker_registers_household(live_server, seeded, phone, shot, town):
     make_user("grid", town["g11"], username="wangfang")
     make_building(town["g11"], name="5号楼", address="人民路 5 号")
     people = [("王建国", id_number(male=True), "head", "13912345678"),

@@ -4,10 +4,8 @@ committee sends it to the 议事会; the first council meeting misses its quorum
 says why with the arithmetic, the second passes it by secret ballot (no running tally while
 the vote is open), and the public board — no login — shows the decision and a whole chain."""
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from gongzhi.consultation import services
@@ -17,13 +15,6 @@ from tests.consultation.conftest import adults, body_with_members, born
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def legal_rules():
-    """The seeded BodyRule rows: a browser story's database is flushed between tests, which
-    removes what data migrations wrote, so seed them again (idempotent)."""
-    importlib.import_module("gongzhi.consultation.migrations.0002_seed_rules").seed(apps, None)
 
 
 def log_in(page, base, username):
@@ -56,7 +47,7 @@ def sign_in(page, people):
         page.wait_for_selector(f"text={person.name} 已签到")
 
 
-def test_residents_raise_parking_matter(live_server, phone, shot, town, legal_rules):
+def test_residents_raise_parking_matter(live_server, seeded, phone, shot, town):
     c1, base, page = town["c1"], live_server.url, phone
     council, members = body_with_members(c1, 6, name="南庄社区议事会")
     services.create_body(node=c1, kind="resident_assembly", name="南庄社区居民会议", constituency="adults")
