@@ -18,11 +18,10 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 
 install: $(STAMP)
 
-# Migrate, create the throttle cache table (unused when REDIS_URL is set), load the demo town
-# into an empty database, print the demo accounts, serve.
+# Migrate (which also creates the throttle counters' table), load the demo town into an empty
+# database, print the demo accounts, serve.
 run: $(STAMP)
 	$(BIN)/gongzhi migrate --no-input -v 0
-	$(BIN)/gongzhi createcachetable
 	$(BIN)/gongzhi collectstatic --no-input -v 0
 	$(BIN)/gongzhi demo --if-empty --residents $(DEMO_RESIDENTS) --seed 1
 	$(BIN)/gunicorn gongzhi.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -

@@ -14,6 +14,15 @@ def _seed_calendar(sender, using="default", apps=None, **kwargs):
     seed_if_empty(using=using, apps=apps)
 
 
+def _create_cache_table(sender, using="default", **kwargs):
+    """The throttle counters' table when they live in the database (docs/decisions/
+    0004-throttling.md), so `migrate` alone leaves a site whose logins work; a no-op with Redis
+    or when the table exists."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
+
+
 class CoreConfig(AppConfig):
     name = "gongzhi.core"
     label = "core"
@@ -26,3 +35,4 @@ class CoreConfig(AppConfig):
         connect_signals()
         # After every migrate and flush (test databases included): 2004–2026 are loaded.
         post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="gongzhi_seed_calendar")
+        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="gongzhi_create_cache_table")
