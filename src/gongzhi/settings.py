@@ -78,13 +78,18 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the
     # start of a transaction so two writers queue instead of failing with "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GONGZHI_TEST_SQLITE") or None}
+    # Keep each worker thread's connection between requests (Django's connections are per
+    # thread, so gunicorn's threads never share one): opening a SQLite connection and running
+    # the PRAGMAs above costs ~2 ms, more than most queries of a request (docs/benchmarks.md,
+    # API). Health checks drop a connection that broke instead of failing the next request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
