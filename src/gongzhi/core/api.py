@@ -214,11 +214,12 @@ def page_bounds(page: int, page_size: int | None) -> tuple[int, int]:
     return page, size
 
 
-def paginate(queryset, page: int, page_size: int | None, serialize) -> dict:
+def paginate(queryset, page: int, page_size: int | None, serialize, counted=None) -> dict:
     """{"count", "page", "page_size", "results"}: one COUNT and one page query (plus whatever
-    prefetches the queryset carries)."""
+    prefetches the queryset carries). `counted`, if given, is the same rows written in a form
+    the database counts faster; the COUNT runs on it."""
     page, size = page_bounds(page, page_size)
-    count = queryset.count()
+    count = (queryset if counted is None else counted).count()
     start = (page - 1) * size
     rows = list(queryset[start:start + size]) if start < count else []
     return {"count": count, "page": page, "page_size": size, "results": serialize(rows)}

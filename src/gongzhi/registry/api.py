@@ -192,11 +192,12 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
     ID or phone number."""
     user = request.auth
     common.require_anywhere(user, "registry.view_resident")
-    qs = Resident.objects.visible_to(user)
-    for field, value in (("grid_id", grid), ("household_id", household), ("residence_type", residence_type),
-                         ("status", status)):
-        if value is not None:
-            qs = qs.filter(**{field: value})
+    filters = {field: value for field, value in (("grid_id", grid), ("household_id", household),
+                                                  ("residence_type", residence_type), ("status", status))
+               if value is not None}
+    qs = Resident.objects.visible_to(user).filter(**filters)
+    # Without a search or tag the count reads the scope's grids from an index (counted_for).
+    counted = None if (q or tag) else Resident.objects.counted_for(user).filter(**filters)
     if tag:
         qs = qs.filter(tags__slug=tag)
     paths: list[str] = []
@@ -204,7 +205,8 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
     def serialize(rows):
         tags = tags_of([r["id"] for r in rows]) if rows else {}
         paths.extend(r["grid__path"] for r in rows)
-        return [resident_row(user, r, r["grid__path"], tags.get(r["id"], ())) for r in rows]
+        memo: dict = {}
+        return [resident_row(user, r, r["grid__path"], tags.get(r["id"], ()), memo) for r in rows]
 
     if q and q.strip():
         # A search counts up to selectors.SEARCH_COUNT_CAP; past it `count` is the cap and
@@ -217,7 +219,8 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
         result = {"count": found.count, "count_exact": found.exact, "page": page, "page_size": size,
                   "results": serialize(rows)}
     else:
-        result = common.paginate(qs.values(*RESIDENT_COLUMNS, "grid__path"), page, page_size, serialize)
+        result = common.paginate(qs.values(*RESIDENT_COLUMNS, "grid__path"), page, page_size, serialize,
+                                 counted=counted)
         result = {"count": result.pop("count"), "count_exact": True, **result}
     _log_unmasked_list(result["results"], paths)
     return common.json_response(result)
