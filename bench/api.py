@@ -51,6 +51,7 @@ def run(cmd, env, **kw):
 def prepare(data_dir: Path, residents: int, env) -> float:
     """Migrate and build the demo town; returns the seconds the demo took."""
     run([str(BIN / "gongzhi"), "migrate", "--no-input", "-v", "0"], env)
+    run([str(BIN / "gongzhi"), "createcachetable"], env)  # the login-lockout counters (settings.CACHES)
     started = time.perf_counter()
     run([str(BIN / "gongzhi"), "demo", "--residents", str(residents), "--seed", "1"], env, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
@@ -168,6 +169,23 @@ def load_python(port, path, headers, duration, connections, threads) -> tuple[fl
     return counts[0] / (time.monotonic() - started), errors[0]
 
 
+def server_cpu(master_pid: int) -> float:
+    """CPU seconds (user + system) spent so far by the gunicorn workers under `master_pid`,
+    from /proc (Linux); 0.0 where that is not available. On a shared machine the CPU a request
+    costs the server is steadier than requests per second, which other work on the machine
+    drags down unevenly."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return total
+
+
 # ---- main -----------------------------------------------------------------------------------
 
 
@@ -202,6 +220,8 @@ def main():
     try:
         if args.data_dir and (data_dir / "gongzhi.sqlite3").exists():
             print(f"reusing the demo database in {data_dir}")
+            run([str(BIN / "gongzhi"), "migrate", "--no-input", "-v", "0"], env)
+            run([str(BIN / "gongzhi"), "createcachetable"], env)
         else:
             demo_seconds = prepare(data_dir, args.residents, env)
             print(f"demo town with {args.residents} residents built in {demo_seconds:.1f} s")
@@ -222,15 +242,25 @@ def main():
             load(port, path, hdrs, warm, args.connections, 2)
         # Interleaved rounds, so a neighbour's load on a shared machine falls on all three alike.
         samples: dict[str, list[float]] = {name: [] for name, _p, _h in targets}
+        cpu: dict[str, list[float]] = {name: [0.0, 0.0] for name, _p, _h in targets}  # seconds, requests
         slice_seconds = max(1, args.duration // args.rounds)
         for _round in range(args.rounds):
             for name, path, hdrs in targets:
+                before = server_cpu(server.pid)
                 rate, bad = load(port, path, hdrs, slice_seconds, args.connections, 2)
+                cpu[name][0] += server_cpu(server.pid) - before
+                cpu[name][1] += rate * slice_seconds
                 samples[name].append(rate)
                 if bad:
                     print(f"    {name}: {bad} answers were not 200")
         rates = {name: sum(values) / len(values) for name, values in samples.items()}
         print("per round: " + "; ".join(f"{n} " + ", ".join(f"{v:.0f}" for v in vs) for n, vs in samples.items()))
+        per_request = {name: 1000 * secs / count if count and secs else 0.0 for name, (secs, count) in cpu.items()}
+        if all(per_request.values()):
+            print("server CPU per request: " + "; ".join(f"{n} {ms:.2f} ms" for n, ms in per_request.items())
+                  + f" → plain/api {per_request['plain'] / per_request['api']:.2f},"
+                  f" plain-db/api {per_request['plain-db'] / per_request['api']:.2f}"
+                  " (the throughput ratios an otherwise idle machine would show if CPU is the limit)")
         print(f"plain JsonResponse (hard-coded)   {rates['plain']:9.1f} req/s")
         print(f"plain Django view, same queries   {rates['plain-db']:9.1f} req/s")
         print(f"GET {API_PATH} {rates['api']:9.1f} req/s")
