@@ -111,3 +111,15 @@ def test_superuser_administrator_sees_everything(town):
     record = make_resident(town["g21"], with_household=False)
     assert api.user.is_superuser
     assert api.get(f"/residents/{record.pk}").status_code == 200
+
+
+def test_superuser_administrator_sees_people_in_sensitive_groups(town):
+    """`Q(has_sensitive=False) | <everywhere>` must stay "everything" for a superuser."""
+    from gongzhi.registry.models import Resident
+    from tests.factories import sensitive_tag
+
+    admin = make_user("admin", town["d"])
+    record = make_resident(town["g21"], tags=[sensitive_tag()], with_household=False)
+    assert admin.is_superuser and Resident.objects.visible_to(admin).filter(pk=record.pk).exists()
+    assert ApiClient(admin).get(f"/residents/{record.pk}").status_code == 200
+    assert Resident.objects.visible_to(admin).count() == Resident.objects.count()

@@ -88,11 +88,18 @@ def has_perm_at(user, perm: str, path: str) -> bool:
     return paths is None or any((path or "").startswith(p) for p in paths)
 
 
+# Matches every row and survives being combined with | and & (Django drops the always-true
+# NOT (pk IN ()) from the SQL).
+EVERYWHERE = ~Q(pk__in=[])
+
+
 def scope_q(user, perm: str, field: str) -> Q:
     """A filter matching rows whose territory path (`field`) lies in the user's scope for `perm`."""
     paths = paths_for(user, perm)
     if paths is None:
-        return Q()
+        # Not Q(): an empty Q vanishes when OR-ed (`Q(a) | Q()` is just `Q(a)`), which would turn
+        # "not sensitive, or everywhere" into "not sensitive". This one compiles to no condition.
+        return EVERYWHERE
     if not paths:
         return Q(pk__in=[])
     q = Q()
