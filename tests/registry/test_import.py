@@ -282,3 +282,41 @@ def test_fast_path_audit_snapshot_matches_the_services(tmp_path, town):
     assert differing == {"id_number", "birth_date"}
     for field in ("name_pinyin", "name_initials", "name_s1", "name_s2", "has_sensitive", "version", "status", "ethnicity"):
         assert getattr(imported, field) == getattr(via_service, field)
+
+
+def test_larger_page_cache_only_while_importing(tmp_path, town, monkeypatch):
+    """The import connection gets a larger SQLite page cache for the run and its own back
+    after, even when the import fails."""
+    from django.db import connection
+
+    from gongzhi.registry import imports
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite pragma")
+
+    def cache():
+        with connection.cursor() as c:
+            c.execute("PRAGMA cache_size")
+            return c.fetchone()[0]
+
+    before, seen = cache(), []
+    real_write = imports._Run.write
+
+    def write(self, good):
+        seen.append(cache())
+        return real_write(self, good)
+
+    monkeypatch.setattr(imports._Run, "write", write)
+    assert import_residents(write_csv(tmp_path / "c.csv", [row(1, town["g11"])])).imported == 1
+    assert seen == [-imports.IMPORT_CACHE_KIB] and cache() == before
+    monkeypatch.setattr(imports._Run, "write", lambda self, good: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        import_residents(write_csv(tmp_path / "d.csv", [row(2, town["g11"])]))
+    assert cache() == before
+
+
+def test_check_character_fast_path_agrees_with_the_definition():
+    digits = [f"{n:017d}" for n in range(0, 10**17, 7_919_007_919_007)] + ["44052418800101001", "11010519491231002"]
+    for first17 in digits:
+        assert idnumber.check_char(first17) == idnumber.CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, idnumber.WEIGHTS)) % 11]
+    assert idnumber.check_char("１" * 17) == idnumber.CHECK_CHARS[sum(idnumber.WEIGHTS) % 11]  # full-width digits too

@@ -6,6 +6,7 @@ have a YYMMDD birth date and no check character; they are upgraded by inserting 
 appending the computed check character.
 """
 import datetime as dt
+import operator
 from dataclasses import dataclass
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -30,8 +31,15 @@ class IdNumber:
         return self.value[:6]
 
 
+_ASCII_ZEROS = ord("0") * sum(WEIGHTS)
+
+
 def check_char(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
+    if first17.isascii() and first17.isdigit():
+        # The weighted sum straight from the bytes ("0" is 48): four times faster than int()
+        # per digit, which mattered for a 200,000-row import (docs/benchmarks.md).
+        return CHECK_CHARS[(sum(map(operator.mul, first17.encode(), WEIGHTS)) - _ASCII_ZEROS) % 11]
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
 
 

@@ -42,6 +42,7 @@ def _plain_shape() -> bool:
     return search_keys("欧阳娜娜") == {"name_pinyin": "ouyangnana", "name_initials": "oynn", **name_suffixes("欧阳娜娜")}
 
 
+@functools.lru_cache(maxsize=65_536)  # names repeat (张伟, 王芳 …); the result is an immutable tuple
 def import_search_keys(name: str) -> tuple:
     """The derived search columns of a (stripped) name as ((field, value), …)."""
     if not _plain_shape() or _has_phrase(name):

@@ -16,13 +16,14 @@ Rules a user can rely on:
 - every created or changed record gets its audit entry with source "import", and the run itself
   one `import` entry with its counts.
 """
+import contextlib
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import audit
@@ -101,7 +102,7 @@ def import_residents(path, *, batch_size=None, progress=None, default_grid=None,
     grids = _grid_table()
     if grid_code and grid_code not in grids:
         raise ImportFileError(f"默认网格代码 {grid_code} 不存在（须为网格一级的代码）")
-    with audit.acting(user=user, source="import"):
+    with audit.acting(user=user, source="import"), _import_pragmas():
         run = _Run(RowCleaner(layout, grids, _tag_table(), user=user, default_grid=grid_code), ErrorBook(path, headers), user)
         while batch := list(itertools.islice(rows, batch_size)):
             run.write(run.prepare(batch))
@@ -258,6 +259,33 @@ class _Run:
         w.audit_new_heads(existing_heads, by_id, paths | _paths({by_id[h]["grid_id"] for h in existing_heads} - set(paths)), at)
         self.result.imported += len(rows)
         return created
+
+
+# SQLite page cache for the import connection while it runs, in KiB (0: leave the default,
+# 2 MB). The resident table's indexes are on random keys (name, pinyin, ID number, phone …);
+# once they outgrow the default cache every batch re-reads their pages. Measured in
+# docs/benchmarks.md ("Resident import").
+IMPORT_CACHE_KIB = 128 * 1024
+
+
+@contextlib.contextmanager
+def _import_pragmas():
+    """A larger page cache on SQLite for the duration of the import, then the connection's
+    previous size (it may serve other requests after). `temp_store = MEMORY` was considered
+    too: SQLite refuses to change it inside a transaction (tests, a view in ATOMIC_REQUESTS),
+    and the import makes no temporary tables or sorts for it to speed up."""
+    if connection.vendor != "sqlite" or not IMPORT_CACHE_KIB:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{int(IMPORT_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _existing(id_numbers) -> dict:
