@@ -152,6 +152,13 @@ def test_deadline_into_2027_counts_monday_to_friday_and_warns(caplog):
     assert workdays.unpublished_years_in_use() == [2027]
 
 
+def test_unpublished_years_can_be_listed_when_the_year_is_no_longer_cached():
+    workdays.compute_deadline(bj(2026, 12, 28, 9), 5)
+    workdays.invalidate()  # the cache expired, or a calendar row changed
+    # Loading the year again takes the cache lock; listing must not already hold it.
+    assert workdays.unpublished_years_in_use() == [2027]
+
+
 def test_whole_period_in_2027_and_log_is_not_flooded(caplog):
     with caplog.at_level(logging.WARNING, logger="gongzhi.core.workdays"):
         for _ in range(50):

@@ -149,7 +149,9 @@ def _note_unpublished(years) -> tuple:
 def unpublished_years_in_use() -> list[int]:
     """Years without a published calendar that deadline arithmetic in this process has used."""
     with _lock:
-        return sorted(y for y in _unpublished_used if not year_is_published(y))
+        used = list(_unpublished_used)
+    # Checked outside the lock: year_is_published may load the year, which takes the lock.
+    return sorted(y for y in used if not year_is_published(y))
 
 
 def unpublished_warning(year: int) -> str:
