@@ -11,18 +11,9 @@ from gongzhi.consultation.models import StepCompletion
 from tests import factories
 from tests.consultation.conftest import body_with_members
 from tests.consultation.test_workflow import decide
-from tests.factories import PASSWORD
+from tests.e2e.pages import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def complete(page, step, *, decision=None, disclosure=None, note="", merge=False):

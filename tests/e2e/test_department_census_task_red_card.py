@@ -13,7 +13,8 @@ from django.utils import timezone
 from gongzhi.accounts.models import Organisation
 from gongzhi.compact import services as svc
 from gongzhi.compact.models import RedCard, Score
-from tests.factories import PASSWORD, make_user
+from tests.e2e.pages import log_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
 YEAR = timezone.localdate().year
@@ -46,11 +47,7 @@ def _login(browser, live_server, username, width=390, height=844):
                                   accept_downloads=True, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(live_server.url + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server.url, username)
     return page
 
 

@@ -16,7 +16,7 @@ from gongzhi.requests.choices import Status
 from gongzhi.cases.models import JournalEntry
 from gongzhi.requests.models import ServiceRequest
 from gongzhi.requests.transitions import deadline_fields
-from tests.factories import PASSWORD
+from tests.e2e.pages import log_in
 from tests.requests.conftest import make_world
 
 pytestmark = pytest.mark.e2e
@@ -27,11 +27,7 @@ def _login(browser, live_server, user):
                                   accept_downloads=True, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(live_server.url + "/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server.url, user.username)
     return page
 
 

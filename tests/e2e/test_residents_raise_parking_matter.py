@@ -12,18 +12,9 @@ from gongzhi.consultation import services
 from gongzhi.consultation.models import Matter
 from tests import factories
 from tests.consultation.conftest import adults, body_with_members, born
-from tests.factories import PASSWORD
+from tests.e2e.pages import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def meeting(page, base, body, title):
