@@ -25,7 +25,9 @@ def test_demo_consultation(town):
     assert missed.motions.get().status == "draft"
     parking = Matter.objects.get(title__startswith="小区乱停车")
     assert (parking.status, parking.support_count) == ("carrying_out", 43)
-    assert parking.tasks.filter(progress=60).exists()
+    marking = parking.tasks.get(progress=60)
+    assert [(m.title, m.done_at is not None, m.overdue) for m in marking.milestones.order_by("order")] == [
+        ("南区划线", True, False), ("张贴错时停车告示", False, True), ("北区划线", False, False)]
     dividend = Matter.objects.get(title="集体资产收益分红方案")
     assert dividend.status == "decided"
     assert StepCompletion.objects.filter(workflow__matter=dividend).count() == 5

@@ -88,6 +88,10 @@ def _parking(node, council, members, today):
     services.publish_decision(decision)
     task = services.add_task(decision.matter, title="划设错时停车位", owner_name="物业公司", decision=decision,
                              due=today + dt.timedelta(days=20))
+    south = services.add_milestone(task, title="南区划线", due=today - dt.timedelta(days=10))
+    services.complete_milestone(south, note="南区 40 个车位已划线")
+    services.add_milestone(task, title="张贴错时停车告示", due=today - dt.timedelta(days=2))  # shows as overdue
+    services.add_milestone(task, title="北区划线", due=today + dt.timedelta(days=15))
     services.update_progress(task, 60, note="已完成南区划线")
     services.add_task(decision.matter, title="制定停车管理公约", owner_name="议事会", due=today + dt.timedelta(days=30))
 
