@@ -180,3 +180,12 @@ def test_behind_a_proxy_each_real_address_counts_alone(client, user, settings):
     other = client.post("/login/", {"username": user.username, "password": PASSWORD},
                         REMOTE_ADDR=A, HTTP_X_REAL_IP="198.51.100.8")
     assert other.status_code == 302
+
+
+def test_behind_a_proxy_the_audit_log_names_the_real_address(client, user, settings):
+    from gongzhi.core.models import AuditEntry
+
+    settings.GONGZHI_CLIENT_IP_META = "HTTP_X_REAL_IP"
+    client.post("/login/", {"username": user.username, "password": PASSWORD}, REMOTE_ADDR=A,
+                HTTP_X_REAL_IP="198.51.100.9")
+    assert AuditEntry.objects.filter(action="login", actor=user).latest("pk").ip == "198.51.100.9"

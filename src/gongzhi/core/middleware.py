@@ -1,9 +1,11 @@
 """Opens the audit context for each web request, so services know who acts and from where."""
 from . import audit
+from .throttle import client_ip
 
 
 class AuditContextMiddleware:
-    """Marks requests as web, admin or API and records the client address."""
+    """Marks requests as web, admin or API and records the client address — the same one the
+    login and page limits count by, so behind a proxy the log names the real client."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -12,5 +14,5 @@ class AuditContextMiddleware:
         path = request.path
         source = "admin" if path.startswith("/admin/") else "api" if path.startswith("/api/") else "web"
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        with audit.acting(user=user, source=source, ip=request.META.get("REMOTE_ADDR")):
+        with audit.acting(user=user, source=source, ip=client_ip(request)):
             return self.get_response(request)
