@@ -82,3 +82,17 @@ def test_open311_post_past_the_rate_is_an_open311_429(client, key, settings):  #
     assert "提交过于频繁" in errors_of(response)[0]
     assert ServiceRequest.objects.count() == 2
     assert client.get("/open311/v2/services.json").status_code == 200  # reads are not limited
+
+
+def test_open311_posted_updates_past_the_rate_are_an_open311_429(client, key, settings):  # noqa: F811
+    from gongzhi.cases.models import JournalEntry
+
+    settings.GONGZHI_RATE_OPEN311_POST = "2/h"
+    filed = ServiceRequest.objects.get(pk=int(post(client, **good(key)).json()[0]["service_request_id"]))
+    update = {"api_key": key, "service_request_id": str(filed.pk), "status": "INVESTIGATING", "description": "已核查"}
+    for _ in range(2):  # counted apart from filings
+        assert client.post("/open311/v2/servicerequestupdates.json", update).status_code == 200
+    before = JournalEntry.objects.count()
+    response = client.post("/open311/v2/servicerequestupdates.json", update)
+    assert response.status_code == 429 and "提交过于频繁" in errors_of(response)[0]
+    assert JournalEntry.objects.count() == before

@@ -108,17 +108,21 @@ def _records(request, qs):
     return [records.request_record(r, request.build_absolute_uri, now) for r in qs]
 
 
+def _flooding(request, fmt, group):
+    """Posting is keyed, but a leaked or buggy key must not flood the desk: a rate per client
+    address (GONGZHI_RATE_OPEN311_POST), answered as an Open311 error with 429; else None."""
+    wait = throttle.hit(request, group, "GONGZHI_RATE_OPEN311_POST")
+    if not wait:
+        return None
+    response = render_error(fmt, Open311Error(429, f"提交过于频繁，请 {throttle.minutes(wait)} 分钟后再试。"))
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @open311("GET", "POST")
 def requests_(request, fmt):
     if request.method == "POST":
-        # Filing is keyed, but a leaked or buggy key must not flood the desk: a rate per
-        # client address (GONGZHI_RATE_OPEN311_POST), answered as an Open311 error with 429.
-        wait = throttle.hit(request, "open311.post_request", "GONGZHI_RATE_OPEN311_POST")
-        if wait:
-            response = render_error(fmt, Open311Error(429, f"提交过于频繁，请 {throttle.minutes(wait)} 分钟后再试。"))
-            response["Retry-After"] = str(wait)
-            return response
-        return _post(request, fmt)
+        return _flooding(request, fmt, "open311.post_request") or _post(request, fmt)
     qs, page, size = _filtered(request)
     qs = qs.order_by("-received_at", "-pk")[(page - 1) * size: page * size]
     return render(fmt, "service_requests", _records(request, qs))
@@ -161,7 +165,7 @@ def _is_uuid(value) -> bool:
 @open311("GET", "POST")
 def updates(request, fmt):
     if request.method == "POST":
-        return _post_update(request, fmt)
+        return _flooding(request, fmt, "open311.post_update") or _post_update(request, fmt)
     errors: list[str] = []
     node = P.jurisdiction(request.GET)
     start, end = P.window(request.GET, errors)
