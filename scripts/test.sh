@@ -21,7 +21,8 @@ PY
 then
   echo "== leg: postgresql ($PG_URL)"
   # Browser stories are about pages, not the database: run them once, on SQLite.
-  DATABASE_URL=$PG_URL GONGZHI_SKIP_E2E=1 $BIN/python -m pytest -q "$@"
+  # A test database of this run's own (dropped at the end), never one another run is using.
+  DATABASE_URL=$PG_URL GONGZHI_SKIP_E2E=1 GONGZHI_TEST_DB_NAME="test_gongzhi_$$" $BIN/python -m pytest -q "$@"
   rc=$?
   [ $rc -eq 0 ] || status=$rc
   legs+=("postgresql: $([ $rc -eq 0 ] && echo passed || echo FAILED)")

@@ -90,6 +90,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # API). Health checks drop a connection that broke instead of failing the next request.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif os.environ.get("GONGZHI_TEST_DB_NAME"):
+    # The suite's own test database on a shared server (scripts/test.sh names one per run), so
+    # a second run at the same time cannot collide with, or drop, another run's database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["GONGZHI_TEST_DB_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
