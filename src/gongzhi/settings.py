@@ -173,14 +173,14 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the
 AXES_RESET_ON_SUCCESS = False  # gongzhi.accounts.lockout resets the username's count only
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a fixed lock, not one that grows
 AXES_USERNAME_CALLABLE = "gongzhi.accounts.lockout.username_key"
-AXES_CLIENT_IP_CALLABLE = "gongzhi.core.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "gongzhi.core.audit.client_ip"
 AXES_LOCKOUT_CALLABLE = "gongzhi.accounts.lockout.locked_out_response"
 AXES_ENABLE_ADMIN = False  # the cache handler keeps no attempt rows to show
 AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log already
 AXES_VERBOSE = False
 # Public pages without login: "count/period" per client address (s, m, h, d; e.g. 10/15m).
 RATELIMIT_USE_CACHE = "throttle"
-RATELIMIT_IP_META_KEY = "gongzhi.core.throttle.client_ip"
+RATELIMIT_IP_META_KEY = "gongzhi.core.audit.client_ip"
 GONGZHI_RATE_PUBLIC_FILE = os.environ.get("GONGZHI_RATE_PUBLIC_FILE", "10/h")  # filing a request
 GONGZHI_RATE_TRACK_IP = os.environ.get("GONGZHI_RATE_TRACK_IP", "10/15m")  # failed progress checks
 GONGZHI_RATE_TRACK_NUMBER = os.environ.get("GONGZHI_RATE_TRACK_NUMBER", "5/15m")  # … per tracking number

@@ -1,10 +1,10 @@
-"""The client address every limit counts by (core/throttle.client_ip): the socket's peer, or
+"""The client address every limit counts by (core/audit.client_ip): the socket's peer, or
 behind a proxy the header it sets — never garbage, never an address a client could pick when no
 proxy header is configured."""
 import pytest
 from django.test import RequestFactory
 
-from gongzhi.core import throttle
+from gongzhi.core import audit, throttle
 
 
 @pytest.mark.parametrize("meta,header,expected", [
@@ -17,7 +17,7 @@ from gongzhi.core import throttle
 def test_client_ip(settings, meta, header, expected):
     settings.GONGZHI_CLIENT_IP_META = meta
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", **header)
-    assert throttle.client_ip(request) == expected
+    assert audit.client_ip(request) == expected
 
 
 def test_minutes_round_up_and_never_say_zero():

@@ -14,11 +14,10 @@ def _seed(sender, **kwargs):
 def _log_login(sender, request, user, **kwargs):
     from gongzhi.core import audit
     from gongzhi.core import services as core
-    from gongzhi.core.throttle import client_ip
 
     from . import lockout
 
-    with audit.acting(user=user, source="web", ip=client_ip(request) if request else None):
+    with audit.acting(user=user, source="web", ip=audit.client_ip(request) if request else None):
         core.record("login", user, object_repr=user.get_full_name())
     lockout.succeeded(user.get_username())
 

@@ -5,7 +5,10 @@ change log names the source of every change — including changes made outside t
 """
 import contextlib
 import contextvars
+import ipaddress
 from dataclasses import dataclass, replace
+
+from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,14 @@ def acting(user=None, source: str | None = None, ip: str | None = None):
         yield _current.get()
     finally:
         _current.reset(token)
+
+
+def client_ip(request) -> str | None:
+    """The client address that logins and pages are counted by: REMOTE_ADDR, or behind a proxy
+    the header named by GONGZHI_CLIENT_IP_META (of a list, the right-most entry, the one the
+    proxy itself added). The audit log, axes and django-ratelimit all use it, so they agree."""
+    value = (request.META.get(settings.GONGZHI_CLIENT_IP_META) or "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:  # no header or garbage in it: the socket's peer is all we know
+        return request.META.get("REMOTE_ADDR") or None

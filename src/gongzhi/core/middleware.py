@@ -1,6 +1,5 @@
 """Opens the audit context for each web request, so services know who acts and from where."""
 from . import audit
-from .throttle import client_ip
 
 
 class AuditContextMiddleware:
@@ -14,5 +13,5 @@ class AuditContextMiddleware:
         path = request.path
         source = "admin" if path.startswith("/admin/") else "api" if path.startswith("/api/") else "web"
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        with audit.acting(user=user, source=source, ip=client_ip(request)):
+        with audit.acting(user=user, source=source, ip=audit.client_ip(request)):
             return self.get_response(request)

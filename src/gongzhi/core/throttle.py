@@ -10,7 +10,6 @@ and answers in Chinese with Retry-After. Two ways to count:
 
 docs/decisions/0004-throttling.md explains the choices."""
 import functools
-import ipaddress
 import math
 
 from django.conf import settings
@@ -18,16 +17,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
-
-def client_ip(request) -> str | None:
-    """The client address that logins and pages are counted by: REMOTE_ADDR, or behind a proxy
-    the header named by GONGZHI_CLIENT_IP_META (of a list, the right-most entry, the one the
-    proxy itself added). Used by both axes and django-ratelimit, so they always agree."""
-    value = (request.META.get(settings.GONGZHI_CLIENT_IP_META) or "").split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:  # no header or garbage in it: the socket's peer is all we know
-        return request.META.get("REMOTE_ADDR") or None
 
 
 def _usage(request, group, rate_setting, key, increment):
