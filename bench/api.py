@@ -9,9 +9,12 @@ Builds the demo town in a temporary GONGZHI_DATA_DIR (SQLite), serves it with gu
     GET /api/bench/plain                   (a hard-coded page of the same shape)
     GET /api/bench/plain-db                (the same queries and rows in a plain Django view)
     GET /api/v1/residents?page_size=50     (the API: token auth, scoped query, masking, JSON)
+    GET /api/v1/residents?page_size=50&n=… (the same with a new query string on every request,
+                                            so no kept answer can be reused: core/read_cache.py)
 
-and prints requests per second and the ratios api/plain (the goal: ≥ 0.7) and api/plain-db
-(what django-ninja itself costs over hand-written Django). The load generator is `wrk`
+and prints requests per second and the ratios api/plain (the goal: ≥ 0.7), api/plain-db
+(what django-ninja itself costs over hand-written Django) and api-fresh/plain (the list read
+from the database on every request). The load generator is `wrk`
 (Debian package `wrk`) when installed, else a bounded Python thread pool with http.client;
 both talk to the loopback address only. Everything is removed afterwards.
 """
@@ -33,6 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
 API_PATH = "/api/v1/residents?page_size=50"
+FRESH_PATH = API_PATH + "&n={n}"  # {n}: a new number for every request
+# wrk asks for a new query string on every request (per-thread counter + random number).
+WRK_FRESH = """
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, "%s" .. math.random(1, 1000000000) .. "-" .. n)
+end
+"""
 PLAIN_PATH = "/api/bench/plain"
 PLAIN_DB_PATH = "/api/bench/plain-db"
 GOAL = 0.7
@@ -108,14 +120,15 @@ def check_payloads(port: int, headers: dict):
     """All endpoints answer 200 with 50 rows, and the hand-written view the same rows as the
     API; returns the body sizes."""
     sizes, bodies = {}, {}
-    for name, path, hdrs in (("api", API_PATH, headers), ("plain", PLAIN_PATH, {}), ("plain-db", PLAIN_DB_PATH, headers)):
+    for name, path, hdrs in (("api", API_PATH, headers), ("plain", PLAIN_PATH, {}), ("plain-db", PLAIN_DB_PATH, headers),
+                             ("api-fresh", FRESH_PATH.format(n=0), headers)):
         status, content = request(port, "GET", path, headers=hdrs)
         data = json.loads(content)
         if status != 200 or len(data["results"]) != 50:
             raise SystemExit(f"{path} answered {status} with {len(data.get('results', []))} rows")
         sizes[name], bodies[name] = len(content), data
-    if bodies["api"] != bodies["plain-db"]:
-        raise SystemExit("the plain-db baseline does not return what the API returns")
+    if not bodies["api"] == bodies["plain-db"] == bodies["api-fresh"]:
+        raise SystemExit("the plain-db baseline or the fresh API request does not return what the API returns")
     return sizes
 
 
@@ -126,7 +139,13 @@ def load_wrk(port, path, headers, duration, connections, threads) -> tuple[float
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     for key, value in headers.items():
         cmd += ["-H", f"{key}: {value}"]
-    out = subprocess.run(cmd + [f"http://{HOST}:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if "{n}" in path:
+            script.write(WRK_FRESH % path.replace("{n}", ""))
+            script.flush()
+            cmd += ["-s", script.name]
+        url = f"http://{HOST}:{port}{path.replace('{n}', '0')}"
+        out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = int(bad.group(1)) if bad else 0
@@ -146,7 +165,7 @@ def load_python(port, path, headers, duration, connections, threads) -> tuple[fl
         done = bad = 0
         while time.monotonic() < stop:
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request("GET", path.replace("{n}", f"{threading.get_ident()}-{done}-{bad}"), headers=headers)
                 response = conn.getresponse()
                 response.read()
                 done += 1
@@ -237,7 +256,8 @@ def main():
               f"{args.connections} connections, {args.duration} s each; bodies: api {sizes['api']} B, "
               f"plain {sizes['plain']} B")
         warm = max(1, args.duration // 5)
-        targets = (("plain", PLAIN_PATH, {}), ("plain-db", PLAIN_DB_PATH, headers), ("api", API_PATH, headers))
+        targets = (("plain", PLAIN_PATH, {}), ("plain-db", PLAIN_DB_PATH, headers), ("api", API_PATH, headers),
+                   ("api-fresh", FRESH_PATH, headers))
         for _name, path, hdrs in targets:
             load(port, path, hdrs, warm, args.connections, 2)
         # Interleaved rounds, so a neighbour's load on a shared machine falls on all three alike.
@@ -259,15 +279,19 @@ def main():
         if all(per_request.values()):
             print("server CPU per request: " + "; ".join(f"{n} {ms:.2f} ms" for n, ms in per_request.items())
                   + f" → plain/api {per_request['plain'] / per_request['api']:.2f},"
-                  f" plain-db/api {per_request['plain-db'] / per_request['api']:.2f}"
+                  f" plain-db/api {per_request['plain-db'] / per_request['api']:.2f},"
+                  f" plain/api-fresh {per_request['plain'] / per_request['api-fresh']:.2f}"
                   " (the throughput ratios an otherwise idle machine would show if CPU is the limit)")
         print(f"plain JsonResponse (hard-coded)   {rates['plain']:9.1f} req/s")
         print(f"plain Django view, same queries   {rates['plain-db']:9.1f} req/s")
         print(f"GET {API_PATH} {rates['api']:9.1f} req/s")
+        print(f"the same, new query string each   {rates['api-fresh']:9.1f} req/s")
         ratio = rates["api"] / rates["plain"] if rates["plain"] else 0.0
         framework = rates["api"] / rates["plain-db"] if rates["plain-db"] else 0.0
+        fresh = rates["api-fresh"] / rates["plain"] if rates["plain"] else 0.0
         print(f"ratio api/plain       {ratio:6.2f}  (goal ≥ {GOAL}) {'OK' if ratio >= GOAL else 'BELOW GOAL'}")
         print(f"ratio api/plain-db    {framework:6.2f}  (the framework's share)")
+        print(f"ratio api-fresh/plain {fresh:6.2f}  (every request read from the database)")
         return 0
     finally:
         if server is not None:

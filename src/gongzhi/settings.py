@@ -144,6 +144,10 @@ GONGZHI_IMPORT_BATCH = int(os.environ.get("GONGZHI_IMPORT_BATCH", "2000"))
 # API list pages: default and largest page size.
 GONGZHI_PAGE_SIZE = 50
 GONGZHI_MAX_PAGE_SIZE = 1000
+# Bytes of resident-list answers kept per SQLite connection (one per server thread) while the
+# database is unchanged (core/read_cache.py, docs/decisions/0006-api-read-cache.md); 0 reads
+# every request afresh.
+GONGZHI_READ_CACHE_BYTES = int(os.environ.get("GONGZHI_READ_CACHE_BYTES", str(4 << 20)))
 
 # Throttling (docs/decisions/0004-throttling.md, docs/admin.md). Counters live in the "throttle"
 # cache: Redis when CACHE_URL or REDIS_URL is set, else a table in the database

@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core import api as common
+from gongzhi.core import read_cache
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 from gongzhi.territory.models import Building, Node
@@ -185,6 +186,7 @@ def delete_household(request, household_id: int, reason: str = ""):
 
 
 @router.get("/residents", response={200: ResidentPage, **ERRORS})
+@read_cache.kept_answers
 def list_residents(request, grid: int | None = None, household: int | None = None, residence_type: str | None = None,
                    tag: str | None = None, status: str | None = None, q: str | None = None,
                    page: int = 1, page_size: int | None = None):
