@@ -66,26 +66,53 @@ def issue_token(user) -> str:
 def user_for_token(key: str):
     """The active user a bearer token belongs to, or None.
 
-    One raw query answers token → user → active → not expired: the ORM's select_related form
-    spent four times the CPU (1.2 against 0.3 ms), mostly building its SQL, on every API
-    request (docs/decisions/0005-api-request-queries.md). Nothing is cached between requests, so a
-    deleted token, a deactivated user or an expiry takes effect on the very next request."""
+    One raw query answers token → user → active → not expired, and the user is built from its
+    row with the model's own converters: the ORM's select_related form spent four times the CPU
+    (1.2 against 0.3 ms), mostly building its SQL, and `User.objects.raw` still ≈ 0.3 ms,
+    mostly in RawQuerySet's set-up, on every API request (docs/decisions/0005-api-request-queries.md).
+    Nothing is cached between requests, so a deleted token, a deactivated user or an expiry
+    takes effect on the very next request."""
     now = timezone.now()
+    fields, converters, select = _user_row_reader()
     qn = connection.ops.quote_name
     sql = (
-        f"SELECT u.*, t.id AS token_id, (t.last_used_at IS NULL OR t.last_used_at < %s) AS token_stale "
+        f"SELECT {select}, t.id, (t.last_used_at IS NULL OR t.last_used_at < %s) "
         f"FROM {qn(ApiToken._meta.db_table)} t INNER JOIN {qn(User._meta.db_table)} u ON u.id = t.user_id "
         f"WHERE t.key_hash = %s AND u.is_active AND (t.expires_at IS NULL OR t.expires_at > %s)"
     )
     stamp = connection.ops.adapt_datetimefield_value  # the column's stored form on this database
-    found = list(User.objects.raw(sql, [stamp(now - _TOKEN_TOUCH), ApiToken.hash(key or ""), stamp(now)]))
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stamp(now - _TOKEN_TOUCH), ApiToken.hash(key or ""), stamp(now)])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    user = found[0]
-    if user.token_stale:
-        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
-    del user.token_id, user.token_stale
+    *values, token_id, stale = row
+    for i, col, field_converters in converters:
+        for convert in field_converters:
+            values[i] = convert(values[i], col, connection)
+    user = User.from_db(connection.alias, [f.attname for f in fields], values)
+    if stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user
+
+
+def _user_row_reader():
+    """(User's concrete fields, [(index, column, converters)] for those that need any, the
+    SELECT list),
+    as the ORM's compiler would derive them; kept on the thread's connection wrapper, whose
+    operations the converters belong to."""
+    reader = getattr(connection, "_gongzhi_user_row_reader", None)
+    if reader is None:
+        fields = User._meta.concrete_fields
+        converters = []
+        for i, field in enumerate(fields):
+            col = field.get_col("u")
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                converters.append((i, col, found))
+        select = ", ".join(f"u.{connection.ops.quote_name(f.column)}" for f in fields)
+        reader = connection._gongzhi_user_row_reader = (fields, converters, select)
+    return reader
 
 
 # last_used_at is written at most once a minute per token, not on every call.
