@@ -237,3 +237,11 @@ class HouseholdForm(ServiceForm):
         if not data.get("grid") and not data.get("building") and "grid" not in self.errors:
             self.add_error("grid", _("请选择网格或楼栋"))
         return data
+
+
+class DeleteForm(forms.Form):
+    """Confirm deleting a record entered by mistake: the reason goes into the change log."""
+
+    reason = forms.CharField(label=gettext_lazy("删除原因"), max_length=200,
+                             error_messages={"required": gettext_lazy("请填写删除原因，会记入修改历史")})
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

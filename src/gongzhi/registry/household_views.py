@@ -73,6 +73,7 @@ def household_detail(request, pk):
         "object": household, "node": household.grid, "members": members,
         "may_edit": has_perm_at(user, "registry.change_household", path),
         "may_add_member": has_perm_at(user, "registry.add_resident", path),
+        "may_delete": has_perm_at(user, "registry.delete_household", path),
     })
 
 

@@ -1,7 +1,10 @@
 """Every change to households and residents. Each function owns its transaction and writes
 the audit entry; views, the API, the admin, the CLI and the import all call these."""
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from gongzhi.core import audit
@@ -89,10 +92,23 @@ def delete_resident(resident, *, reason="", expected_version=None):
     """Remove a record entered by mistake. People who leave or die keep their record with a status."""
     if not reason:
         raise ValidationError({"reason": "删除居民记录须填写原因"})
-    with transaction.atomic():
-        if resident.household_id and resident.household.head_id == resident.pk:
-            core.update(resident.household, {"head": None}, reason=f"户主 {resident.name} 记录删除")
-        return core.delete(resident, reason=reason, expected_version=expected_version)
+    with _refused_while_referenced("该居民"):
+        with transaction.atomic():
+            if resident.household_id and resident.household.head_id == resident.pk:
+                core.update(resident.household, {"head": None}, reason=f"户主 {resident.name} 记录删除")
+            return core.delete(resident, reason=reason, expected_version=expected_version)
+
+
+@contextmanager
+def _refused_while_referenced(what: str):
+    """A record other records still point at (a council seat, a meeting sign-in, a petition
+    signature …) is refused with a message naming them, not a crash; the transaction inside
+    has rolled back, so nothing was written."""
+    try:
+        yield
+    except ProtectedError as exc:
+        kinds = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
+        raise ValidationError(f"{what}仍被其他记录引用（{kinds}），不能删除；已迁出或去世的请修改状态") from None
 
 
 def create_household(*, reason="", **fields) -> Household:
@@ -117,7 +133,9 @@ def delete_household(household, *, reason="", expected_version=None):
     """Delete a household with no members."""
     if household.members.exists():
         raise ValidationError("该户仍有成员，请先迁出成员再删除")
-    return core.delete(household, reason=reason, expected_version=expected_version)
+    with _refused_while_referenced("该住户"):
+        with transaction.atomic():
+            return core.delete(household, reason=reason, expected_version=expected_version)
 
 
 def create_tag(*, slug, name, sensitive=False, care=False, reason="") -> Tag:

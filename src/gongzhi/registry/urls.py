@@ -1,6 +1,7 @@
 """Registry pages: residents and households."""
 from django.urls import path
 
+from . import delete_views as dv
 from . import household_views as hv
 from . import views
 
@@ -11,11 +12,13 @@ urlpatterns = [
     path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),
     path("residents/<int:pk>/edit/", views.resident_edit, name="resident_edit"),
     path("residents/<int:pk>/move/", views.resident_move, name="resident_move"),
+    path("residents/<int:pk>/delete/", dv.resident_delete, name="resident_delete"),
     path("residents/<int:pk>/unmask/", views.resident_unmask, name="resident_unmask"),
     path("residents/<int:pk>/history/", views.resident_history, name="resident_history"),
     path("households/", hv.household_list, name="household_list"),
     path("households/new/", hv.household_create, name="household_create"),
     path("households/<int:pk>/", hv.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", hv.household_edit, name="household_edit"),
+    path("households/<int:pk>/delete/", dv.household_delete, name="household_delete"),
     path("households/<int:pk>/history/", hv.household_history, name="household_history"),
 ]

@@ -114,6 +114,7 @@ def _render_detail(request, resident, *, reveal):
         "object": resident, "node": resident.grid, "tags": _visible_tags(user, resident), "moves": moves,
         "reveal": reveal, "may_unmask": has_perm_at(user, "registry.unmask_pii", path),
         "may_edit": has_perm_at(user, "registry.change_resident", path),
+        "may_delete": has_perm_at(user, "registry.delete_resident", path),
     })
 
 
