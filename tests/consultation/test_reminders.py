@@ -4,6 +4,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gongzhi.consultation import reminders, services
 
@@ -114,3 +116,37 @@ def test_administrator_edits_an_interval_in_the_admin(client, town):
     assert DisclosureInterval.objects.get(pk=row.pk).months == 3
     assert AuditEntry.objects.filter(content_type__model="disclosureinterval", object_id=str(row.pk),
                                      after={"months": 3}).exists()
+
+
+def test_every_board_is_read_in_two_queries(town, django_assert_num_queries):
+    """The staff board overview lists every community of a town: two queries in all, not two
+    per community, and the same answers as one board at a time."""
+    services.publish(node=town["c1"], kind="finance", title="5月财务", body="…",
+                     published_at=dt.datetime(2026, 6, 3, 9, tzinfo=TZ))
+    services.set_interval(kind="affairs", months=1, node=town["c2"], reason="本村按月公开村务")
+    nodes = [town["c1"], town["c2"]]
+    today = dt.date(2026, 7, 5)
+    with django_assert_num_queries(2):
+        many = reminders.due_many(nodes, today=today)
+    assert many == {n.pk: reminders.due(n, today=today) for n in nodes}
+    assert {d.kind: d.due_on for d in many[town["c2"].pk]} == {"affairs": today, "finance": today}
+    assert {d.kind: d.due_on for d in many[town["c1"].pk]}["finance"] == dt.date(2026, 7, 3)
+
+
+def test_board_overview_queries_do_not_grow_with_communities(client, town):
+    from django.urls import reverse
+
+    from gongzhi.territory import services as territory
+    from tests.factories import make_user
+
+    official = make_user("town", town["t"])
+    client.force_login(official)
+    url = reverse("consultation:board_index")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(3, 8):
+        territory.create_node(parent=town["t"], kind="community", code=f"320582100{i:03d}", name=f"第{i}社区")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200 and "第7社区" in page.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -55,33 +55,57 @@ class Due:
         return f"{label}：{last}，下次应于 {self.due_on:%Y-%m-%d} 前公开"
 
 
-def schedule_for(node) -> dict[str, int]:
-    """Months between disclosures of each periodic kind on `node`'s board: the row on the
-    nearest node covering it (the community itself, its town …), else the global default, else
-    the statutory fallback."""
-    # "1/4/17/" is covered by rows on "1/", "1/4/" and "1/4/17/".
-    ancestors = [node.path[:i + 1] for i, ch in enumerate(node.path) if ch == "/"]
-    rows = DisclosureInterval.objects.filter(Q(node__isnull=True) | Q(node__path__in=ancestors)).values_list(
-        "kind", "months", "node__path")
-    best: dict[str, tuple[int, int]] = {}
-    for kind, months, path in rows:
-        depth = len(path) if path else -1
-        if kind not in best or depth > best[kind][0]:
-            best[kind] = (depth, months)
-    return {kind: best[kind][1] if kind in best else months for kind, months in DEFAULT_SCHEDULE.items()}
+def _ancestors(path: str) -> list[str]:
+    """"1/4/17/" → ["1/", "1/4/", "1/4/17/"]: the paths of the node and every node above it."""
+    return [path[:i + 1] for i, ch in enumerate(path) if ch == "/"]
 
 
-def due(node, today=None, schedule=None) -> list[Due]:
-    """The next due date of each scheduled kind on `node`'s board (intervals from
-    `schedule_for` unless a schedule is given). A board that never published a kind is due
-    at once."""
-    today = today or timezone.localdate()
-    schedule = schedule or schedule_for(node)
-    last = dict(DisclosureEntry.objects.filter(node=node, kind__in=list(schedule)).values_list("kind")
-                .annotate(at=Max("published_at")).order_by())
-    out = []
-    for kind, months in schedule.items():
-        at = last.get(kind)
-        last_on = timezone.localtime(at).date() if at else None
-        out.append(Due(kind, last_on, add_months(last_on, months) if last_on else today, today))
+def schedules_for(nodes) -> dict[int, dict[str, int]]:
+    """Months between disclosures of each periodic kind on each node's board, by node id: the
+    row on the nearest node covering it (the community itself, its town …), else the global
+    default, else the statutory fallback. One query for any number of nodes."""
+    covering = sorted({p for node in nodes for p in _ancestors(node.path)})
+    rows = list(DisclosureInterval.objects.filter(Q(node__isnull=True) | Q(node__path__in=covering)).values_list(
+        "kind", "months", "node__path"))
+    out = {}
+    for node in nodes:
+        best: dict[str, tuple[int, int]] = {}
+        for kind, months, path in rows:
+            if path and not node.path.startswith(path):
+                continue
+            depth = len(path) if path else -1
+            if kind not in best or depth > best[kind][0]:
+                best[kind] = (depth, months)
+        out[node.pk] = {kind: best[kind][1] if kind in best else months for kind, months in DEFAULT_SCHEDULE.items()}
     return out
+
+
+def schedule_for(node) -> dict[str, int]:
+    """schedules_for one node."""
+    return schedules_for([node])[node.pk]
+
+
+def due_many(nodes, today=None) -> dict[int, list[Due]]:
+    """The next due date of each scheduled kind on each node's board, by node id, in two
+    queries whatever the number of boards (a town official's board overview lists every
+    community). A board that never published a kind is due at once."""
+    nodes = list(nodes)
+    today = today or timezone.localdate()
+    schedules = schedules_for(nodes)
+    kinds = list(DEFAULT_SCHEDULE)
+    last = {(node_id, kind): at for node_id, kind, at in DisclosureEntry.objects.filter(
+        node__in=nodes, kind__in=kinds).values_list("node_id", "kind").annotate(at=Max("published_at")).order_by()}
+    out = {}
+    for node in nodes:
+        items = []
+        for kind, months in schedules[node.pk].items():
+            at = last.get((node.pk, kind))
+            last_on = timezone.localtime(at).date() if at else None
+            items.append(Due(kind, last_on, add_months(last_on, months) if last_on else today, today))
+        out[node.pk] = items
+    return out
+
+
+def due(node, today=None) -> list[Due]:
+    """due_many for one node."""
+    return due_many([node], today)[node.pk]

@@ -71,7 +71,9 @@ def public_verify(request, code):
 @perm_required("consultation.add_disclosureentry")
 def board_index(request):
     """The staff's boards: each community with its public link and what is due."""
-    rows = [{"node": n, "due": reminders.due(n)} for n in communities(request.user, "consultation.add_disclosureentry")]
+    nodes = list(communities(request.user, "consultation.add_disclosureentry"))
+    due = reminders.due_many(nodes)
+    rows = [{"node": n, "due": due[n.pk]} for n in nodes]
     return render(request, "consultation/board_index.html", {"rows": rows})
 
 

@@ -21,8 +21,10 @@ class Command(BaseCommand):
             if not nodes.exists():
                 raise CommandError(f"没有代码为 {node} 的社区或村")
         shown = 0
+        nodes = list(nodes)
+        due = reminders.due_many(nodes)
         for n in nodes:
-            for item in reminders.due(n):
+            for item in due[n.pk]:
                 if all or item.overdue:
                     shown += 1
                     self.stdout.write(f"{n.name}（{n.code}）{item.text}")
