@@ -183,6 +183,15 @@ class AgreementForm(ServiceForm):
         self.fields["community"].queryset = Node.objects.filter(parent=self.town, level=3).exclude(pk__in=taken).order_by("code")
 
 
+class AgreementDraftForm(AgreementForm):
+    """Correct a draft: its terms and items (the community and the year stay as drafted)."""
+
+    field_names = tuple(f for f in AgreementForm.field_names if f not in ("community", "year"))
+
+    def scope(self, user):
+        """No community to choose."""
+
+
 class NewListForm(forms.Form):
     """Start a year's list (a draft until published)."""
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/new/", views.agreement_create, name="agreement_create"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/new/", views.assign, name="assign"),
     path("tasks/override/", views.override, name="override"),

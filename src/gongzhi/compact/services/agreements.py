@@ -41,6 +41,28 @@ def add_agreement_item(user, agreement, *, item, rate=None, rate_mode=None, unit
         )
 
 
+def update_draft(user, agreement, changes: dict, *, items, reason="", expected_version=None):
+    """Correct a draft agreement before it is signed: its payment terms (`changes`, fields as
+    on the model) and the items it covers (`items`, assistance items: new ones are added at the
+    list's funding standard, ones no longer listed are taken out). One transaction, each
+    change in the history; a signed agreement is fixed."""
+    perms.require(user, perms.SIGN_AGREEMENT, agreement.community.path, "无权修改该协议")
+    if agreement.is_signed:
+        raise ValidationError("协议已签订，不能再修改")
+    if not items:
+        raise ValidationError({"items": "请选择协议包含的协助事项"})
+    changes = {k: v for k, v in changes.items() if k not in ("town", "community", "year", "status", "signed_on")}
+    wanted = {item.pk: item for item in items}
+    with transaction.atomic(), acting_as(user):
+        agreement = core.update(agreement, changes, reason=reason, expected_version=expected_version)
+        for kept in list(agreement.items.select_related("item")):
+            if wanted.pop(kept.item_id, None) is None:
+                core.delete(kept, reason=reason or "从协议草稿中删去")
+        for item in wanted.values():
+            add_agreement_item(user, agreement, item=item, reason=reason)
+        return agreement
+
+
 def sign_agreement(user, agreement, *, signed_on, reason="", expected_version=None):
     """Sign a draft agreement on `signed_on`; from then on it gates assignments and funds work."""
     perms.require(user, perms.SIGN_AGREEMENT, agreement.community.path, "无权签订该协议")

@@ -2,8 +2,10 @@
 one below the issuing town; published and signed by the town."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.forms.models import model_to_dict
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -122,8 +124,36 @@ def agreement_detail(request, pk):
     items = list(agreement.items.all())
     return render(request, "compact/agreement_detail.html", {
         "agreement": agreement, "items": items, "form": form, "node": agreement.community, "tags": STATUS_TAG,
+        "may_edit": may_sign,
         "is_current": agreement.year == this_year(),
     })
+
+
+@perm_required(perms.SIGN_AGREEMENT)
+def agreement_edit(request, pk):
+    """Correct a draft agreement's terms and items before it is signed."""
+    from ..forms import AgreementDraftForm
+
+    agreement = selectors.get_agreement(request.user, pk)
+    if agreement.is_signed or not has_perm_at(request.user, perms.SIGN_AGREEMENT, agreement.community.path):
+        messages.error(request, _("协议已签订，不能再修改") if agreement.is_signed else _("无权修改该协议"))
+        return redirect("compact:agreement_detail", pk)
+    town = agreement.town
+    chosen = [i.item for i in agreement.items.select_related("item")]
+    items = selectors.citable_items(request.user, town, agreement.year).order_by("seq")
+    form = AgreementDraftForm(request.POST or None, user=request.user, town=town, items=items, instance=agreement,
+                              initial={**model_to_dict(agreement, fields=AgreementDraftForm.field_names),
+                                       "expected_version": agreement.version, "items": chosen})
+    if request.method == "POST":
+        saved = run_service(form, lambda d: services.update_draft(
+            request.user, agreement, form.changes(), items=list(d["items"]), reason=d.get("reason", ""),
+            expected_version=d["expected_version"]))
+        if saved:
+            messages.success(request, _("已保存协议草稿"))
+            return redirect("compact:agreement_detail", pk)
+    return render(request, "compact/agreement_form.html", {
+        "form": form, "town": town, "node": agreement.community, "agreement": agreement,
+        "cancel_url": reverse("compact:agreement_detail", args=[pk])})
 
 
 @perm_required(perms.SIGN_AGREEMENT)
@@ -152,4 +182,5 @@ def agreement_create(request):
         if agreement:
             messages.success(request, _("已拟定%(a)s，请核对后签订") % {"a": agreement})
             return redirect("compact:agreement_detail", agreement.pk)
-    return render(request, "compact/agreement_form.html", {"form": form, "town": town, "node": town})
+    return render(request, "compact/agreement_form.html", {
+        "form": form, "town": town, "node": town, "cancel_url": reverse("compact:agreement_list")})
