@@ -98,9 +98,8 @@ def user_for_token(key: str):
 
 def _user_row_reader():
     """(User's concrete fields, [(index, column, converters)] for those that need any, the
-    SELECT list),
-    as the ORM's compiler would derive them; kept on the thread's connection wrapper, whose
-    operations the converters belong to."""
+    SELECT list) as the ORM's compiler would derive them; kept on the thread's connection
+    wrapper, whose operations the converters belong to."""
     reader = getattr(connection, "_gongzhi_user_row_reader", None)
     if reader is None:
         fields = User._meta.concrete_fields
