@@ -46,12 +46,11 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A page the size of a phone (390×844) that accepts downloads."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  accept_downloads=True, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    from tests.e2e.pages import new_page
+
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

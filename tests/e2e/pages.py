@@ -2,6 +2,16 @@
 from tests.factories import PASSWORD
 
 
+def new_page(browser, width=390, height=844):
+    """A page in a fresh context the size of a phone by default, in Chinese, that accepts
+    downloads; its context closes with the browser (or call page.context.close())."""
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2,
+                                  accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return page
+
+
 def log_in(page, base, username, password=PASSWORD):
     """Log `username` in on `page` (dropping whoever was logged in before) and wait for the page."""
     page.context.clear_cookies()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import Organisation
 from gongzhi.compact import services as svc
 from gongzhi.compact.models import RedCard, Score
-from tests.e2e.pages import log_in
+from tests.e2e.pages import log_in, new_page
 from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
@@ -43,10 +43,7 @@ def _compact_world(town):
 
 
 def _login(browser, live_server, username, width=390, height=844):
-    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2,
-                                  accept_downloads=True, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = new_page(browser, width, height)
     log_in(page, live_server.url, username)
     return page
 

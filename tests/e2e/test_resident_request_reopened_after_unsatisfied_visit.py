@@ -16,17 +16,14 @@ from gongzhi.requests.choices import Status
 from gongzhi.cases.models import JournalEntry
 from gongzhi.requests.models import ServiceRequest
 from gongzhi.requests.transitions import deadline_fields
-from tests.e2e.pages import log_in
+from tests.e2e.pages import log_in, new_page
 from tests.requests.conftest import make_world
 
 pytestmark = pytest.mark.e2e
 
 
 def _login(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  accept_downloads=True, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = new_page(browser)
     log_in(page, live_server.url, user.username)
     return page
 
