@@ -158,3 +158,20 @@ def test_size_decides_when_not_told(tmp_path, town, monkeypatch):
     monkeypatch.setattr(import_pipeline, "PARALLEL_MIN_ROWS", 2)
     import_residents(path)
     assert seen[0] is False and seen[1] is True  # (then the worker itself reads sequentially)
+
+
+def test_prepared_household_snapshot_is_the_built_one(town):
+    """The household snapshot prepared with a row (split where the head goes) gives the JSON
+    the writer would build, also for an address that spells out the split marker."""
+    import json
+
+    from gongzhi.core import audit
+
+    with audit.acting(source="import"):
+        writer = import_fastpath.Writer()
+    address = '人民路1号 "head":null'
+    grid, addr, before, after = writer.household_after("H1", town["g11"].pk, address)
+    for head in (None, 42):
+        data = json.loads(before + '"head":' + ("null" if head is None else str(head)) + after)
+        assert data["address"] == address and data["head"] == head and data["grid"] == town["g11"].pk
+        assert list(data) == [key for key, _, _ in writer.household_keys]

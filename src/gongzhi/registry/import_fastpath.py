@@ -127,7 +127,7 @@ def _plain(value):
 class Slot:
     """Positions in a prepared row (`Writer.prebuild`); HOUSEHOLD_ID is filled by the writer."""
 
-    ID, HOUSEHOLD, ADDRESS, GRID_NAME, GRID, PATH, NAME, PHONE, RELATION, TAGS, PRE, AFTER, HOUSEHOLD_ID = range(13)
+    ID, HOUSEHOLD, ADDRESS, GRID_NAME, GRID, PATH, NAME, PHONE, RELATION, TAGS, PRE, AFTER, NEW_HOUSEHOLD, HOUSEHOLD_ID = range(14)
 
 
 class Writer:
@@ -162,20 +162,36 @@ class Writer:
         self._snap_defaults = {a: d for _, a, d in snap}
         entry = {**self.audit.defaults, "action": AuditAction.CREATE.value, "content_type_id": self.ct_resident,
                  "before": None, "reason": "", **self.actor}
-        self._audit_const = operator.itemgetter(*self.resident_audit.attnames[: -len(_AUDIT_LATE)])(entry)
+        early_audit = operator.itemgetter(*self.resident_audit.attnames[: -len(_AUDIT_LATE)])
+        self._audit_const = early_audit(entry)
+        self._household_audit_const = early_audit({**entry, "content_type_id": self.ct_household})
 
-    def prebuild(self, row: dict) -> list:
+    def household_after(self, number: str, grid_id: int, address: str) -> tuple:
+        """A new household's audit snapshot as JSON, split where its head goes (known only when
+        the batch is written): (grid_id, address, text before, text after), see audit_households."""
+        row = {"number": number, "room": "", "tenure": "owner", "notes": "", "building_id": None, "grid_id": grid_id,
+               "address": address, "head_id": None}
+        text = _dumps({key: _plain(row.get(att, default)) for key, att, default in self.household_keys})
+        # Inside JSON strings every quote is escaped, so this can only match the key itself.
+        before, found, after = text.partition('"head":null')
+        assert found, text
+        return grid_id, address, before, after
+
+    def prebuild(self, row: dict, new_household=False) -> list:
         """The prepared row (see `Slot`): everything of a new resident's insert and audit entry
         that does not depend on the database (all but timestamps, household and id), computed
         once while cleaning — the leading insert parameters and the audit snapshot as JSON
         (without the household, which `audit_residents` puts in front). A flat list, not the
         clean dict: it may be sent from the worker process, and a list of plain values is
-        several times cheaper to unpickle than a dict."""
+        several times cheaper to unpickle than a dict. With `new_household` (the first row naming
+        a household number) also the audit snapshot of that household, should it be created."""
         pre = self._pick_early({**self._resident_defaults, **row, "birth_date": self._adapt_date(row["birth_date"])})
         after = dict(zip(self._snap_keys, self._snap_pick({**self._snap_defaults, **row, "birth_date": row["birth_date"].isoformat()})))
         after["tags"] = row.get("_tag_names", [])
         return [row["id_number"], row["_household"], row["_address"], row["_grid_name"], row["grid_id"], row["_path"],
-                row["name"], row.get("phone", ""), row.get("relation"), tuple(row.get("_tags", ())), pre, _dumps(after), None]
+                row["name"], row.get("phone", ""), row.get("relation"), tuple(row.get("_tags", ())), pre, _dumps(after),
+                self.household_after(row["_household"], row["grid_id"], household_address(row["_address"], row["_grid_name"]))
+                if new_household else None, None]
 
     def create_households(self, new: dict, now) -> dict:
         """Insert households {number: {grid_id, address}}; returns {number: id}."""
@@ -220,15 +236,16 @@ class Writer:
         """`create` entries for new households (with their head), `update` entries for existing
         households that got their head from this batch."""
         stamp = connection.ops.adapt_datetimefield_value(now)
-        entries = []
+        const, params = self._household_audit_const, []
         for number, values in created.items():
-            hid = ids[number]
-            row = {"number": number, "room": "", "tenure": "owner", "notes": "", "building_id": None, **values,
-                   "head_id": heads.get(hid)}
-            after = {key: _plain(row.get(att, default)) for key, att, default in self.household_keys}
-            entries.append(self._household_entry(AuditAction.CREATE, hid, f"{number} {values['address']}", None, after,
-                                                 paths[values["grid_id"]], stamp))
-        self.audit.insert(entries)
+            hid, grid_id, address = ids[number], values["grid_id"], values["address"]
+            split = values.get("after")  # prepared with the row that planned the household
+            if split is None or split[:2] != (grid_id, address):
+                split = self.household_after(number, grid_id, address)
+            head = heads.get(hid)
+            after = split[2] + '"head":' + (str(head) if head is not None else "null") + split[3]
+            params.append(const + (f"{number} {address}"[:200], paths[grid_id], stamp, str(hid), after))
+        self.resident_audit.insert_params(params)
 
     def audit_new_heads(self, heads: dict, households: dict, paths: dict, now):
         stamp = connection.ops.adapt_datetimefield_value(now)
@@ -252,6 +269,11 @@ class Writer:
             "object_id": str(hid), "object_repr": text[:200], "before": _dumps(before) if before is not None else None,
             "after": _dumps(after), "node_path": path, "reason": reason,
         }
+
+
+def household_address(address: str, grid_name: str) -> str:
+    """The address a new household gets: the row's, or a placeholder naming the grid."""
+    return (address or f"{grid_name}（地址待补充）")[:200]
 
 
 _RESIDENT_LATE = ("created_at", "updated_at", "household_id")

@@ -42,6 +42,7 @@ class Preparer:
         self.cleaner = cleaner
         self.prebuild = prebuild
         self.seen: dict[str, int] = {}
+        self.households: set[str] = set()  # numbers named by an earlier good row
 
     def prepare(self, batch) -> tuple[list, list]:
         """(good, rejected) for a batch of (row number, values): good rows as (number, values,
@@ -58,7 +59,11 @@ class Preparer:
             except RowError as e:
                 rejected.append((number, values, str(e)))
                 continue
-            good.append((number, values, prebuild(row)))
+            household = row["_household"]
+            first_of_household = bool(household) and household not in self.households
+            if first_of_household:
+                self.households.add(household)
+            good.append((number, values, prebuild(row, first_of_household)))
         return good, rejected
 
 

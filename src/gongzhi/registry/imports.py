@@ -35,11 +35,11 @@ from . import import_columns as cols
 from . import services
 from . import import_pipeline as pipeline
 from .import_fastpath import Slot as S
-from .import_fastpath import Writer, ids_by, now
+from .import_fastpath import Writer, household_address, ids_by, now
 from .import_reader import ErrorBook, ImportFileError, estimate_rows, open_rows
 from .import_rows import IMPORT_PERM, SENSITIVE_PERM, RowCleaner, RowError
 from .models import Household, Resident, Tag
-from .search import index_new_residents
+from .search import index_new_id_range, index_new_residents
 
 __all__ = ["ImportFileError", "ImportResult", "import_residents"]
 
@@ -189,8 +189,8 @@ class _Run:
         if found is None:
             planned = new_households.get(number)
             if planned is None:
-                address = row[S.ADDRESS] or f"{row[S.GRID_NAME]}（地址待补充）"
-                new_households[number] = {"grid_id": row[S.GRID], "address": address[:200]}
+                new_households[number] = {"grid_id": row[S.GRID], "address": household_address(row[S.ADDRESS], row[S.GRID_NAME]),
+                                          "after": row[S.NEW_HOUSEHOLD]}
             elif planned["grid_id"] != row[S.GRID]:
                 raise RowError(f"户号 {number} 在本文件中已用于另一网格")
             row[S.HOUSEHOLD_ID] = None
@@ -239,8 +239,12 @@ class _Run:
             if row[S.HOUSEHOLD] and row[S.HOUSEHOLD_ID] is None:
                 row[S.HOUSEHOLD_ID] = created[row[S.HOUSEHOLD]]
         ids = w.create_residents(rows, at)
-        # The search structures for new rows (name parts, SQLite digit index), in bulk.
-        index_new_residents([(pk, r[S.NAME], r[S.ID], r[S.PHONE]) for r, pk in zip(rows, ids)])
+        # The search structures for new rows (name parts, SQLite digit index), in bulk; from
+        # the stored rows when their ids are consecutive (always on SQLite, see new_ids).
+        if rows and ids == list(range(ids[0], ids[0] + len(ids))):
+            index_new_id_range(ids[0], ids[-1], [r[S.NAME] for r in rows])
+        else:
+            index_new_residents([(pk, r[S.NAME], r[S.ID], r[S.PHONE]) for r, pk in zip(rows, ids)])
         w.link_tags([(pk, t) for r, pk in zip(rows, ids) for t in r[S.TAGS]])
         existing_heads, new_heads = {}, {}
         created_ids = set(created.values())
@@ -265,26 +269,41 @@ class _Run:
 # once they outgrow the default cache every batch re-reads their pages. Measured in
 # docs/benchmarks.md ("Resident import").
 IMPORT_CACHE_KIB = 128 * 1024
+# WAL pages after which the import connection's commits checkpoint (SQLite's default: 1,000).
+# Every batch dirties more than 1,000 pages, so by default every commit copied the WAL back
+# into the database file with two fsyncs, and index pages touched by every batch were written
+# back every time. With a larger threshold they are written back once per several batches.
+# The WAL may grow to about this many pages (× 4 KiB); the import checkpoints at its end, so
+# the next writer does not inherit that work. 0: leave the connection's setting.
+IMPORT_WAL_PAGES = 16_000
 
 
 @contextlib.contextmanager
 def _import_pragmas():
-    """A larger page cache on SQLite for the duration of the import, then the connection's
-    previous size (it may serve other requests after). `temp_store = MEMORY` was considered
-    too: SQLite refuses to change it inside a transaction (tests, a view in ATOMIC_REQUESTS),
-    and the import makes no temporary tables or sorts for it to speed up."""
-    if connection.vendor != "sqlite" or not IMPORT_CACHE_KIB:
+    """A larger page cache and checkpoint threshold on SQLite for the duration of the import,
+    then the connection's previous values (it may serve other requests after). `temp_store =
+    MEMORY` was considered too: SQLite refuses to change it inside a transaction (tests, a view
+    in ATOMIC_REQUESTS), and the import makes no temporary tables or sorts for it to speed up."""
+    if connection.vendor != "sqlite":
         yield
         return
+    settings_ = [(name, value) for name, value in (("cache_size", -int(IMPORT_CACHE_KIB)), ("wal_autocheckpoint", int(IMPORT_WAL_PAGES))) if value]
+    previous = []
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(IMPORT_CACHE_KIB)}")
+        for name, value in settings_:
+            cursor.execute(f"PRAGMA {name}")
+            previous.append((name, int(cursor.fetchone()[0])))
+            cursor.execute(f"PRAGMA {name} = {value}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            for name, value in previous:
+                cursor.execute(f"PRAGMA {name} = {value}")
+            if IMPORT_WAL_PAGES and not connection.in_atomic_block:
+                # What the larger threshold left in the WAL goes back into the database now,
+                # as part of the import's own time (no-op outside WAL mode).
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _existing(id_numbers) -> dict:
