@@ -68,9 +68,16 @@ class Preparer:
 
 
 def can_run_parallel() -> bool:
-    """A worker process is used on Linux with more than one CPU (fork start method: the
-    worker inherits the loaded apps and reference data instead of setting Django up again)."""
-    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """A worker process is used on Linux when this process may run on more than one CPU
+    (its affinity, so `taskset -c 0` means sequential: two processes on one CPU only add the
+    cost of sending the rows). Fork start method: the worker inherits the loaded apps and the
+    reference data instead of setting Django up again."""
+    return can_fork() and len(os.sched_getaffinity(0)) > 1
+
+
+def can_fork() -> bool:
+    """Can a worker be started at all (Linux, fork start method)? `parallel=True` needs it."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def batches(path, preparer: Preparer, batch_size: int, rows=None, *, parallel=False):
