@@ -179,6 +179,11 @@ def test_prepared_household_snapshot_is_the_built_one(town):
         assert list(data) == [key for key, _, _ in writer.household_keys]
 
 
-def test_one_cpu_means_sequential(monkeypatch):
+def test_one_cpu_or_a_daemonic_process_means_sequential(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert import_pipeline.can_run_parallel() is True
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    assert import_pipeline.can_run_parallel() is False
+    monkeypatch.undo()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     assert import_pipeline.can_run_parallel() is False

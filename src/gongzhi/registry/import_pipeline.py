@@ -71,8 +71,9 @@ def can_run_parallel() -> bool:
     """A worker process is used on Linux when this process may run on more than one CPU
     (its affinity, so `taskset -c 0` means sequential: two processes on one CPU only add the
     cost of sending the rows). Fork start method: the worker inherits the loaded apps and the
-    reference data instead of setting Django up again."""
-    return can_fork() and len(os.sched_getaffinity(0)) > 1
+    reference data instead of setting Django up again. Not from a daemonic process (a pool
+    worker of some task queue): those may not start processes of their own."""
+    return can_fork() and len(os.sched_getaffinity(0)) > 1 and not multiprocessing.current_process().daemon
 
 
 def can_fork() -> bool:
