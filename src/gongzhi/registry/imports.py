@@ -14,7 +14,9 @@ Rules a user can rely on:
   killed import leaves only whole batches, and running it again finishes the job (rows already
   saved count as unchanged);
 - every created or changed record gets its audit entry with source "import", and the run itself
-  one `import` entry with its counts.
+  one `import` entry with its counts;
+- a large file is read and validated in a worker process while this one writes the previous
+  batch (import_pipeline); what is stored and reported is the same as without it.
 """
 import contextlib
 from dataclasses import dataclass
@@ -114,12 +116,15 @@ def import_residents(path, *, batch_size=None, progress=None, default_grid=None,
             parallel = pipeline.can_run_parallel() and (estimate_rows(path) or 0) >= pipeline.PARALLEL_MIN_ROWS
         if parallel:
             rows.close()  # the worker reads the file itself
-        for good, rejected, count in pipeline.batches(path, preparer, batch_size, rows, parallel=parallel):
-            for item in rejected:
-                run.errors.add(*item)
-            run.write(good)
-            if progress is not None:
-                progress(count)
+        # closing(): on an error the worker is ended right here, not when the traceback that
+        # keeps this frame alive is finally dropped.
+        with contextlib.closing(pipeline.batches(path, preparer, batch_size, rows, parallel=parallel)) as batches:
+            for good, rejected, count in batches:
+                for item in rejected:
+                    run.errors.add(*item)
+                run.write(good)
+                if progress is not None:
+                    progress(count)
         result = run.result
         result.rejected = len(run.errors)
         result.error_path = run.errors.save()
