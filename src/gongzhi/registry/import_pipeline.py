@@ -103,6 +103,7 @@ class WorkerFailed(RuntimeError):
 
 
 def _parallel(path, preparer, batch_size):
+    """`batches` with the preparing done by a forked worker process; this side only receives."""
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue(maxsize=_AHEAD)
     worker = ctx.Process(target=_work, args=(path, preparer, batch_size, out, os.getpid()), daemon=True,
