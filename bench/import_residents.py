@@ -213,6 +213,8 @@ def main():
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=3, help="baseline runs (median is used)")
     parser.add_argument("--keep", default=None, help="directory to keep the CSV and databases in")
+    parser.add_argument("--worker", choices=("auto", "on", "off"), default="auto",
+                        help="prepare batches in a worker process (registry.import_pipeline): auto = as the import decides")
     parser.add_argument("--import-cache-mb", type=int, default=None,
                         help="page cache of the import connection (registry.imports.IMPORT_CACHE_KIB; 0 = SQLite's default)")
     args = parser.parse_args()
@@ -242,12 +244,24 @@ def main():
         print(f"CSV: {args.residents:,} residents in {len(grids)} grids, {csv_path.stat().st_size / 1e6:.1f} MB "
               f"(generated in {time.perf_counter() - t0:.1f} s)")
 
+        import resource
+
+        from gongzhi.registry import import_pipeline
+
+        parallel = {"auto": None, "on": True, "off": False}[args.worker]
+        used = import_pipeline.can_run_parallel() and args.residents >= import_pipeline.PARALLEL_MIN_ROWS if parallel is None else parallel
+        print(f"load average {os.getloadavg()[0]:.1f} at the start; this process may use CPUs "
+              f"{sorted(os.sched_getaffinity(0))} of {os.cpu_count()}; worker process: {'yes' if used else 'no'}")
+        own0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        result = import_residents(csv_path, batch_size=batch)
+        result = import_residents(csv_path, batch_size=batch, parallel=parallel)
         import_s = time.perf_counter() - start
+        own1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         print(f"import_residents: {result.summary()} in {import_s:.2f} s "
               f"({args.residents / import_s:,.0f} rows/s, batch {batch}, import page cache "
               f"{f'{cache_kib // 1024} MB' if cache_kib else 'SQLite default'})")
+        print(f"  CPU: importing process {own1.ru_utime - own0.ru_utime:.1f} s user + {own1.ru_stime - own0.ru_stime:.1f} s system, "
+              f"worker {kids1.ru_utime - kids0.ru_utime:.1f} s + {kids1.ru_stime - kids0.ru_stime:.1f} s")
         print(f"  stored: {Resident.objects.count():,} residents, {Household.objects.count():,} households, "
               f"{AuditEntry.objects.count():,} audit entries")
         from django.db import connection

@@ -285,8 +285,8 @@ def test_fast_path_audit_snapshot_matches_the_services(tmp_path, town):
 
 
 def test_larger_page_cache_only_while_importing(tmp_path, town, monkeypatch):
-    """The import connection gets a larger SQLite page cache for the run and its own back
-    after, even when the import fails."""
+    """The import connection gets a larger SQLite page cache and checkpoint threshold for the
+    run and its own back after, even when the import fails."""
     from django.db import connection
 
     from gongzhi.registry import imports
@@ -297,7 +297,9 @@ def test_larger_page_cache_only_while_importing(tmp_path, town, monkeypatch):
     def cache():
         with connection.cursor() as c:
             c.execute("PRAGMA cache_size")
-            return c.fetchone()[0]
+            size = c.fetchone()[0]
+            c.execute("PRAGMA wal_autocheckpoint")
+            return size, c.fetchone()[0]
 
     before, seen = cache(), []
     real_write = imports._Run.write
@@ -308,7 +310,7 @@ def test_larger_page_cache_only_while_importing(tmp_path, town, monkeypatch):
 
     monkeypatch.setattr(imports._Run, "write", write)
     assert import_residents(write_csv(tmp_path / "c.csv", [row(1, town["g11"])])).imported == 1
-    assert seen == [-imports.IMPORT_CACHE_KIB] and cache() == before
+    assert seen == [(-imports.IMPORT_CACHE_KIB, imports.IMPORT_WAL_PAGES)] and cache() == before
     monkeypatch.setattr(imports._Run, "write", lambda self, good: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         import_residents(write_csv(tmp_path / "d.csv", [row(2, town["g11"])]))

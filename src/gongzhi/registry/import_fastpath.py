@@ -10,6 +10,7 @@ the per-row ORM round trips are gone. Column lists come from the models' metadat
 another change adds to Resident is written with its default instead of breaking the import.
 """
 import datetime as dt
+import enum
 import json
 import operator
 
@@ -26,8 +27,21 @@ from .models import Household, Resident
 _LOOKUP_CHUNK = 500  # below SQLite's 999-parameter cap
 
 
+# One encoder for the run: `json.dumps` with non-default options builds a new JSONEncoder
+# per call, which cost more than the encoding itself (≈ 12 µs against ≈ 5 µs per snapshot).
+# Snapshots are flat dicts of plain values, so the circular-reference check (≈ 20 % of the
+# encoding) has nothing to find.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(value)
+
+
+def _value(default):
+    """A field default as the plain value stored: TextChoices members become their str value
+    (same SQL parameter, but cheap to pickle when a row crosses to another process)."""
+    return default.value if isinstance(default, enum.Enum) else default
 
 
 class Table:
@@ -41,7 +55,7 @@ class Table:
         # while cleaning it and append the late values (ids, timestamps) as a short tuple.
         fields = [f for f in fields if f.attname not in last] + [model._meta.get_field(a) for a in last]
         self.attnames = [f.attname for f in fields]
-        self.defaults = {f.attname: (f.get_default() if f.has_default() else None) for f in fields}
+        self.defaults = {f.attname: (_value(f.get_default()) if f.has_default() else None) for f in fields}
         for f in fields:
             if not f.has_default() and not f.null and isinstance(f, (models.CharField, models.TextField)):
                 self.defaults[f.attname] = ""
@@ -112,6 +126,12 @@ def _plain(value):
     return value
 
 
+class Slot:
+    """Positions in a prepared row (`Writer.prebuild`); HOUSEHOLD_ID is filled by the writer."""
+
+    ID, HOUSEHOLD, ADDRESS, GRID_NAME, GRID, PATH, NAME, PHONE, RELATION, TAGS, PRE, AFTER, NEW_HOUSEHOLD, HOUSEHOLD_ID = range(14)
+
+
 class Writer:
     """Writes one batch of new households and residents with their audit entries. Built once
     per import: table SQL, content types and the actor are fixed for the run."""
@@ -144,17 +164,36 @@ class Writer:
         self._snap_defaults = {a: d for _, a, d in snap}
         entry = {**self.audit.defaults, "action": AuditAction.CREATE.value, "content_type_id": self.ct_resident,
                  "before": None, "reason": "", **self.actor}
-        self._audit_const = operator.itemgetter(*self.resident_audit.attnames[: -len(_AUDIT_LATE)])(entry)
+        early_audit = operator.itemgetter(*self.resident_audit.attnames[: -len(_AUDIT_LATE)])
+        self._audit_const = early_audit(entry)
+        self._household_audit_const = early_audit({**entry, "content_type_id": self.ct_household})
 
-    def prebuild(self, row: dict):
-        """Everything of a new resident's insert and audit entry that does not depend on the
-        database (all but timestamps, household and id), computed once while cleaning:
-        row["_pre"] (leading insert parameters) and row["_after"] (the audit snapshot as JSON,
-        without the household, which `audit_residents` puts in front)."""
-        row["_pre"] = self._pick_early({**self._resident_defaults, **row, "birth_date": self._adapt_date(row["birth_date"])})
+    def household_after(self, number: str, grid_id: int, address: str) -> tuple:
+        """A new household's audit snapshot as JSON, split where its head goes (known only when
+        the batch is written): (grid_id, address, text before, text after), see audit_households."""
+        row = {"number": number, "room": "", "tenure": "owner", "notes": "", "building_id": None, "grid_id": grid_id,
+               "address": address, "head_id": None}
+        text = _dumps({key: _plain(row.get(att, default)) for key, att, default in self.household_keys})
+        # Inside JSON strings every quote is escaped, so this can only match the key itself.
+        before, found, after = text.partition('"head":null')
+        assert found, text
+        return grid_id, address, before, after
+
+    def prebuild(self, row: dict, new_household=False) -> list:
+        """The prepared row (see `Slot`): everything of a new resident's insert and audit entry
+        that does not depend on the database (all but timestamps, household and id), computed
+        once while cleaning — the leading insert parameters and the audit snapshot as JSON
+        (without the household, which `audit_residents` puts in front). A flat list, not the
+        clean dict: it may be sent from the worker process, and a list of plain values is
+        several times cheaper to unpickle than a dict. With `new_household` (the first row naming
+        a household number) also the audit snapshot of that household, should it be created."""
+        pre = self._pick_early({**self._resident_defaults, **row, "birth_date": self._adapt_date(row["birth_date"])})
         after = dict(zip(self._snap_keys, self._snap_pick({**self._snap_defaults, **row, "birth_date": row["birth_date"].isoformat()})))
         after["tags"] = row.get("_tag_names", [])
-        row["_after"] = _dumps(after)
+        return [row["id_number"], row["_household"], row["_address"], row["_grid_name"], row["grid_id"], row["_path"],
+                row["name"], row.get("phone", ""), row.get("relation"), tuple(row.get("_tags", ())), pre, _dumps(after),
+                self.household_after(row["_household"], row["grid_id"], household_address(row["_address"], row["_grid_name"]))
+                if new_household else None, None]
 
     def create_households(self, new: dict, now) -> dict:
         """Insert households {number: {grid_id, address}}; returns {number: id}."""
@@ -163,12 +202,12 @@ class Writer:
         self.households.insert([{"created_at": stamp, "updated_at": stamp, "version": 1, "number": n, **new[n]} for n in numbers])
         return dict(zip(numbers, new_ids(Household, "number", numbers)))
 
-    def create_residents(self, rows: list[dict], now) -> dict:
-        """Insert prebuilt residents (see `prebuild`); returns {id_number: id}."""
+    def create_residents(self, rows: list[list], now) -> list:
+        """Insert prepared residents (see `prebuild`); returns their ids, in order."""
         stamp = connection.ops.adapt_datetimefield_value(now)
-        self.residents.insert_params([row["_pre"] + (stamp, stamp, row["household_id"]) for row in rows])
-        numbers = [r["id_number"] for r in rows]
-        return dict(zip(numbers, new_ids(Resident, "id_number", numbers)))
+        pre, hh = Slot.PRE, Slot.HOUSEHOLD_ID
+        self.residents.insert_params([row[pre] + (stamp, stamp, row[hh]) for row in rows])
+        return new_ids(Resident, "id_number", [r[Slot.ID] for r in rows])
 
     def link_tags(self, pairs: list[tuple[int, int]]):
         self.links.insert([{"resident_id": r, "tag_id": t} for r, t in pairs])
@@ -182,30 +221,33 @@ class Writer:
         with connection.cursor() as cursor:
             cursor.executemany(sql, [(r, h) for h, r in heads.items()])
 
-    def audit_residents(self, rows: list[dict], ids: dict, now):
-        """One `create` entry per new resident, its snapshot in the shape of
-        `core.services.snapshot` plus the tag names, as `core.services.create` writes it."""
+    def audit_residents(self, rows: list[list], ids: list, now):
+        """One `create` entry per new resident (`ids` in the order of `rows`), its snapshot in
+        the shape of `core.services.snapshot` plus the tag names, as `core.services.create`
+        writes it."""
         stamp = connection.ops.adapt_datetimefield_value(now)
         const = self._audit_const
+        name, path, hh, after = Slot.NAME, Slot.PATH, Slot.HOUSEHOLD_ID, Slot.AFTER
         self.resident_audit.insert_params([
-            const + (row["name"][:200], row["_path"], stamp, str(ids[row["id_number"]]),
-                     '{"household":' + (str(row["household_id"]) if row["household_id"] else "null") + "," + row["_after"][1:])
-            for row in rows
+            const + (row[name][:200], row[path], stamp, str(pk),
+                     '{"household":' + (str(row[hh]) if row[hh] else "null") + "," + row[after][1:])
+            for row, pk in zip(rows, ids)
         ])
 
     def audit_households(self, created: dict, ids: dict, heads: dict, paths: dict, now):
         """`create` entries for new households (with their head), `update` entries for existing
         households that got their head from this batch."""
         stamp = connection.ops.adapt_datetimefield_value(now)
-        entries = []
+        const, params = self._household_audit_const, []
         for number, values in created.items():
-            hid = ids[number]
-            row = {"number": number, "room": "", "tenure": "owner", "notes": "", "building_id": None, **values,
-                   "head_id": heads.get(hid)}
-            after = {key: _plain(row.get(att, default)) for key, att, default in self.household_keys}
-            entries.append(self._household_entry(AuditAction.CREATE, hid, f"{number} {values['address']}", None, after,
-                                                 paths[values["grid_id"]], stamp))
-        self.audit.insert(entries)
+            hid, grid_id, address = ids[number], values["grid_id"], values["address"]
+            split = values.get("after")  # prepared with the row that planned the household
+            if split is None or split[:2] != (grid_id, address):
+                split = self.household_after(number, grid_id, address)
+            head = heads.get(hid)
+            after = split[2] + '"head":' + (str(head) if head is not None else "null") + split[3]
+            params.append(const + (f"{number} {address}"[:200], paths[grid_id], stamp, str(hid), after))
+        self.resident_audit.insert_params(params)
 
     def audit_new_heads(self, heads: dict, households: dict, paths: dict, now):
         stamp = connection.ops.adapt_datetimefield_value(now)
@@ -231,6 +273,11 @@ class Writer:
         }
 
 
+def household_address(address: str, grid_name: str) -> str:
+    """The address a new household gets: the row's, or a placeholder naming the grid."""
+    return (address or f"{grid_name}（地址待补充）")[:200]
+
+
 _RESIDENT_LATE = ("created_at", "updated_at", "household_id")
 _AUDIT_LATE = ("object_repr", "node_path", "at", "object_id", "after")
 
@@ -242,7 +289,7 @@ def _snapshot_keys(model) -> list[tuple[str, str, object]]:
     for field in model._meta.concrete_fields:
         if field.name in exclude:
             continue
-        default = field.get_default() if field.has_default() else ("" if isinstance(field, (models.CharField, models.TextField)) and not field.null else None)
+        default = _value(field.get_default()) if field.has_default() else ("" if isinstance(field, (models.CharField, models.TextField)) and not field.null else None)
         keys.append((field.name if field.is_relation else field.attname, field.attname, default))
     return keys
 

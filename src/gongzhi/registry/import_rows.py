@@ -74,6 +74,12 @@ class RowCleaner:
         self.user = user
         self.default_grid = default_grid
         self._items = list(layout.items())
+        # The user's rights per grid, decided once here: cleaning then needs no database, so it
+        # can run in the import's worker process (import_pipeline), and costs a lookup per row.
+        if user is not None:
+            self._may_import = {code: has_perm_at(user, IMPORT_PERM, g[1]) for code, g in grids.items()}
+            self._may_sensitive = {code: has_perm_at(user, SENSITIVE_PERM, g[1]) for code, g in grids.items()}
+        cols.choice_tables()  # filled here, not in a worker process
 
     def raw(self, values: list) -> dict:
         """{field: cell value} for the columns present, '' for short rows."""
@@ -98,7 +104,7 @@ class RowCleaner:
                 errors.append(f"{cols.BY_FIELD[name].header}：最多 {limit} 个字")
         grid = self._grid(raw, errors)
         if grid is not None:
-            out["grid_id"], out["_path"], out["_grid_name"] = grid
+            out["grid_id"], out["_path"], out["_grid_name"], _ = grid
         out["_household"] = str(raw.get("household") or "").strip()
         if len(out["_household"]) > 30:
             errors.append("户号：最多 30 个字符")
@@ -162,10 +168,10 @@ class RowCleaner:
         if grid is None:
             errors.append(f"网格代码 {code} 不存在（须为网格一级的代码）")
             return None
-        if self.user is not None and not has_perm_at(self.user, IMPORT_PERM, grid[1]):
+        if self.user is not None and not self._may_import[code]:
             errors.append(f"无权向网格 {code} 导入居民")
             return None
-        return grid
+        return grid + (code,)
 
     def _tags(self, raw, out, errors, grid):
         text = str(raw.get("tags") or "").strip()
@@ -183,7 +189,7 @@ class RowCleaner:
                 ids.append(tag[0])
                 names.append(tag[1])
                 sensitive = sensitive or tag[2]
-        if sensitive and self.user is not None and grid is not None and not has_perm_at(self.user, SENSITIVE_PERM, grid[1]):
+        if sensitive and self.user is not None and grid is not None and not self._may_sensitive[grid[3]]:
             errors.append("无权为居民设置敏感标签")
         out["_tags"], out["_tag_names"] = ids, sorted(names)
         out["has_sensitive"] = sensitive

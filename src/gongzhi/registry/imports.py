@@ -14,10 +14,11 @@ Rules a user can rely on:
   killed import leaves only whole batches, and running it again finishes the job (rows already
   saved count as unchanged);
 - every created or changed record gets its audit entry with source "import", and the run itself
-  one `import` entry with its counts.
+  one `import` entry with its counts;
+- a large file is read and validated in a worker process while this one writes the previous
+  batch (import_pipeline); what is stored and reported is the same as without it.
 """
 import contextlib
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +35,13 @@ from gongzhi.territory.models import Node
 
 from . import import_columns as cols
 from . import services
-from .import_fastpath import Writer, ids_by, now
-from .import_reader import ErrorBook, ImportFileError, open_rows
+from . import import_pipeline as pipeline
+from .import_fastpath import Slot as S
+from .import_fastpath import Writer, household_address, ids_by, now
+from .import_reader import ErrorBook, ImportFileError, estimate_rows, open_rows
 from .import_rows import IMPORT_PERM, SENSITIVE_PERM, RowCleaner, RowError
 from .models import Household, Resident, Tag
-from .search import index_new_residents
+from .search import index_new_id_range, index_new_residents
 
 __all__ = ["ImportFileError", "ImportResult", "import_residents"]
 
@@ -85,13 +88,16 @@ def _tag_table() -> dict:
     return table
 
 
-def import_residents(path, *, batch_size=None, progress=None, default_grid=None, user=None) -> ImportResult:
+def import_residents(path, *, batch_size=None, progress=None, default_grid=None, user=None, parallel=None) -> ImportResult:
     """Import residents from `path` (.xlsx or .csv); see the module docstring for the rules.
 
     `progress(n)` is called after each batch with the number of rows it handled. `default_grid`
     (a grid Node or its code) is used for rows without 网格代码. With `user`, rows are accepted
     only in grids where the user holds registry.import_resident (and sensitive tags only where
     they may see them); without one (the CLI) the system imports everywhere.
+
+    `parallel`: prepare the next batch in a worker process while this one is written
+    (import_pipeline). None decides by the file's size and the machine; the result is the same.
     """
     batch_size = int(batch_size or settings.GONGZHI_IMPORT_BATCH)
     if batch_size < 1:
@@ -103,11 +109,22 @@ def import_residents(path, *, batch_size=None, progress=None, default_grid=None,
     if grid_code and grid_code not in grids:
         raise ImportFileError(f"默认网格代码 {grid_code} 不存在（须为网格一级的代码）")
     with audit.acting(user=user, source="import"), _import_pragmas():
-        run = _Run(RowCleaner(layout, grids, _tag_table(), user=user, default_grid=grid_code), ErrorBook(path, headers), user)
-        while batch := list(itertools.islice(rows, batch_size)):
-            run.write(run.prepare(batch))
-            if progress is not None:
-                progress(len(batch))
+        cleaner = RowCleaner(layout, grids, _tag_table(), user=user, default_grid=grid_code)
+        run = _Run(cleaner, ErrorBook(path, headers), user)
+        preparer = pipeline.Preparer(cleaner, run.writer.prebuild)
+        if parallel is None:
+            parallel = pipeline.can_run_parallel() and (estimate_rows(path) or 0) >= pipeline.PARALLEL_MIN_ROWS
+        if parallel:
+            rows.close()  # the worker reads the file itself
+        # closing(): on an error the worker is ended right here, not when the traceback that
+        # keeps this frame alive is finally dropped.
+        with contextlib.closing(pipeline.batches(path, preparer, batch_size, rows, parallel=parallel)) as batches:
+            for good, rejected, count in batches:
+                for item in rejected:
+                    run.errors.add(*item)
+                run.write(good)
+                if progress is not None:
+                    progress(count)
         result = run.result
         result.rejected = len(run.errors)
         result.error_path = run.errors.save()
@@ -119,54 +136,41 @@ def import_residents(path, *, batch_size=None, progress=None, default_grid=None,
 
 
 class _Run:
-    """State of one import run: the row cleaner, the error book, ID numbers seen so far (for
-    duplicates inside the file) and the running counts."""
+    """State of one import run: the row cleaner (for known residents, see `write`), the error
+    book, the writer and the running counts. (Preparing rows, with the ID numbers seen so far,
+    is import_pipeline.Preparer's.)"""
 
     def __init__(self, cleaner: RowCleaner, errors: ErrorBook, user):
         self.cleaner = cleaner
         self.errors = errors
         self.user = user
-        self.seen: dict[str, int] = {}
         self.result = ImportResult()
         self.writer = Writer()
 
-    def prepare(self, batch) -> list:
-        """Clean a batch's rows (no database access); rejected rows go to the error book, the
-        rest are returned as (row number, values, clean row)."""
-        good = []
-        for number, values in batch:
-            try:
-                row = self.cleaner.clean(values)
-                first = self.seen.setdefault(row["id_number"], number)
-                if first != number:
-                    raise RowError(f"身份证号与第 {first} 行重复")
-            except RowError as e:
-                self.errors.add(number, values, str(e))
-                continue
-            self.writer.prebuild(row)
-            good.append((number, values, row))
-        return good
-
     def write(self, good):
-        """Save a batch of clean rows in one transaction."""
+        """Save a batch of prepared rows, (number, values, prepared row), in one transaction."""
         pending = []  # rejections found against the database; kept only if the batch commits
         with transaction.atomic():
-            existing = _existing(row["id_number"] for _, _, row in good)
-            households = _households({row["_household"] for _, _, row in good if row["_household"]})
+            existing = _existing(p[S.ID] for _, _, p in good)
+            households = _households({p[S.HOUSEHOLD] for _, _, p in good if p[S.HOUSEHOLD]})
             new_rows, known_rows, new_households = [], [], {}
-            for number, values, row in good:
+            for number, values, prepared in good:
                 try:
-                    self._place(row, households, new_households)
+                    self._place(prepared, households, new_households)
                 except RowError as e:
                     pending.append((number, values, str(e)))
                     continue
-                known = existing.get(row["id_number"])
+                known = existing.get(prepared[S.ID])
                 if known is None:
-                    new_rows.append(row)
+                    new_rows.append(prepared)
                 else:
-                    known_rows.append((number, values, row, known))
+                    known_rows.append((number, values, prepared, known))
             created = self._insert(new_rows, new_households, households)
-            for number, values, row, known in known_rows:
+            for number, values, prepared, known in known_rows:
+                # Known residents are rare in a bulk file: their full clean row is computed
+                # again here (the same result the preparing side had) for the services.
+                row = self.cleaner.clean(pipeline.values_of(values))
+                row["household_id"] = prepared[S.HOUSEHOLD_ID]
                 if row["_household"] and row["household_id"] is None:
                     row["household_id"] = created[row["_household"]]
                 try:
@@ -176,29 +180,29 @@ class _Run:
                     pending.append((number, values, str(e)))
                 except ValidationError as e:
                     pending.append((number, values, "；".join(e.messages)))
-        for item in pending:
-            self.errors.add(*item)
+        for number, values, reason in pending:
+            self.errors.add(number, pipeline.values_of(values), reason)
 
     def _place(self, row, households, new_households):
-        """Resolve the household number: an existing one must be in the row's grid; an unknown
-        one is created in that grid (once, however many rows name it)."""
-        number = row["_household"]
+        """Resolve the household number of a prepared row: an existing one must be in the
+        row's grid; an unknown one is created in that grid (once, however many rows name it)."""
+        number = row[S.HOUSEHOLD]
         if not number:
-            row["household_id"] = None
+            row[S.HOUSEHOLD_ID] = None
             return
         found = households.get(number)
         if found is None:
             planned = new_households.get(number)
             if planned is None:
-                address = row["_address"] or f"{row['_grid_name']}（地址待补充）"
-                new_households[number] = {"grid_id": row["grid_id"], "address": address[:200]}
-            elif planned["grid_id"] != row["grid_id"]:
+                new_households[number] = {"grid_id": row[S.GRID], "address": household_address(row[S.ADDRESS], row[S.GRID_NAME]),
+                                          "after": row[S.NEW_HOUSEHOLD]}
+            elif planned["grid_id"] != row[S.GRID]:
                 raise RowError(f"户号 {number} 在本文件中已用于另一网格")
-            row["household_id"] = None
+            row[S.HOUSEHOLD_ID] = None
             return
-        if found["grid_id"] != row["grid_id"]:
+        if found["grid_id"] != row[S.GRID]:
             raise RowError(f"户号 {number} 属于另一网格，与网格代码不符")
-        row["household_id"] = found["id"]
+        row[S.HOUSEHOLD_ID] = found["id"]
 
     def _upsert(self, resident, row):
         """Update a known resident through the services when the row changes anything."""
@@ -229,29 +233,33 @@ class _Run:
         self.result.updated += 1
 
     def _insert(self, rows, new_households, households) -> dict:
-        """The fast path for new residents (see import_fastpath); returns the ids of the
-        households it created, {number: id}."""
+        """The fast path for new residents (prepared rows, see import_fastpath); returns the
+        ids of the households it created, {number: id}."""
         if not rows and not new_households:
             return {}
         at = now()
         w = self.writer
         created = w.create_households(new_households, at) if new_households else {}
         for row in rows:
-            if row["_household"] and row["household_id"] is None:
-                row["household_id"] = created[row["_household"]]
+            if row[S.HOUSEHOLD] and row[S.HOUSEHOLD_ID] is None:
+                row[S.HOUSEHOLD_ID] = created[row[S.HOUSEHOLD]]
         ids = w.create_residents(rows, at)
-        # The search structures for new rows (name parts, SQLite digit index), in bulk.
-        index_new_residents([(ids[r["id_number"]], r["name"], r["id_number"], r.get("phone", "")) for r in rows])
-        w.link_tags([(ids[r["id_number"]], t) for r in rows for t in r.get("_tags", ())])
+        # The search structures for new rows (name parts, SQLite digit index), in bulk; from
+        # the stored rows when their ids are consecutive (always on SQLite, see new_ids).
+        if rows and ids == list(range(ids[0], ids[0] + len(ids))):
+            index_new_id_range(ids[0], ids[-1], [r[S.NAME] for r in rows])
+        else:
+            index_new_residents([(pk, r[S.NAME], r[S.ID], r[S.PHONE]) for r, pk in zip(rows, ids)])
+        w.link_tags([(pk, t) for r, pk in zip(rows, ids) for t in r[S.TAGS]])
         existing_heads, new_heads = {}, {}
         created_ids = set(created.values())
         head_free = {h["id"] for h in households.values() if h["head_id"] is None} | created_ids
-        for row in rows:
-            hid = row["household_id"]
-            if row.get("relation") == "head" and hid in head_free and hid not in existing_heads and hid not in new_heads:
-                (new_heads if hid in created_ids else existing_heads)[hid] = ids[row["id_number"]]
+        for row, pk in zip(rows, ids):
+            hid = row[S.HOUSEHOLD_ID]
+            if row[S.RELATION] == "head" and hid in head_free and hid not in existing_heads and hid not in new_heads:
+                (new_heads if hid in created_ids else existing_heads)[hid] = pk
         w.set_heads({**existing_heads, **new_heads})
-        paths = {row["grid_id"]: row["_path"] for row in rows}
+        paths = {row[S.GRID]: row[S.PATH] for row in rows}
         paths.update(_paths({v["grid_id"] for v in new_households.values()} - set(paths)))
         w.audit_residents(rows, ids, at)
         w.audit_households(new_households, created, new_heads, paths, at)
@@ -266,26 +274,41 @@ class _Run:
 # once they outgrow the default cache every batch re-reads their pages. Measured in
 # docs/benchmarks.md ("Resident import").
 IMPORT_CACHE_KIB = 128 * 1024
+# WAL pages after which the import connection's commits checkpoint (SQLite's default: 1,000).
+# Every batch dirties more than 1,000 pages, so by default every commit copied the WAL back
+# into the database file with two fsyncs, and index pages touched by every batch were written
+# back every time. With a larger threshold they are written back once per several batches.
+# The WAL may grow to about this many pages (× 4 KiB); the import checkpoints at its end, so
+# the next writer does not inherit that work. 0: leave the connection's setting.
+IMPORT_WAL_PAGES = 16_000
 
 
 @contextlib.contextmanager
 def _import_pragmas():
-    """A larger page cache on SQLite for the duration of the import, then the connection's
-    previous size (it may serve other requests after). `temp_store = MEMORY` was considered
-    too: SQLite refuses to change it inside a transaction (tests, a view in ATOMIC_REQUESTS),
-    and the import makes no temporary tables or sorts for it to speed up."""
-    if connection.vendor != "sqlite" or not IMPORT_CACHE_KIB:
+    """A larger page cache and checkpoint threshold on SQLite for the duration of the import,
+    then the connection's previous values (it may serve other requests after). `temp_store =
+    MEMORY` was considered too: SQLite refuses to change it inside a transaction (tests, a view
+    in ATOMIC_REQUESTS), and the import makes no temporary tables or sorts for it to speed up."""
+    if connection.vendor != "sqlite":
         yield
         return
+    settings_ = [(name, value) for name, value in (("cache_size", -int(IMPORT_CACHE_KIB)), ("wal_autocheckpoint", int(IMPORT_WAL_PAGES))) if value]
+    previous = []
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(IMPORT_CACHE_KIB)}")
+        for name, value in settings_:
+            cursor.execute(f"PRAGMA {name}")
+            previous.append((name, int(cursor.fetchone()[0])))
+            cursor.execute(f"PRAGMA {name} = {value}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            for name, value in previous:
+                cursor.execute(f"PRAGMA {name} = {value}")
+            if IMPORT_WAL_PAGES and not connection.in_atomic_block:
+                # What the larger threshold left in the WAL goes back into the database now,
+                # as part of the import's own time (no-op outside WAL mode).
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _existing(id_numbers) -> dict:
@@ -300,11 +323,19 @@ def _existing(id_numbers) -> dict:
 
 
 def _households(numbers) -> dict:
+    """Stored households by number: {number: {id, number, grid_id, head_id}}. Raw SQL in
+    chunks: once per batch for up to a thousand numbers, where the ORM's rows cost more than
+    the lookup."""
     numbers = list(numbers)
+    qn = connection.ops.quote_name
+    sql = f"SELECT {qn('id')}, {qn('number')}, {qn('grid_id')}, {qn('head_id')} FROM {qn(Household._meta.db_table)} WHERE {qn('number')} IN "
     found = {}
-    for i in range(0, len(numbers), 500):
-        for h in Household.objects.filter(number__in=numbers[i : i + 500]).values("id", "number", "grid_id", "head_id"):
-            found[h["number"]] = h
+    with connection.cursor() as cursor:
+        for i in range(0, len(numbers), 500):
+            chunk = numbers[i : i + 500]
+            cursor.execute(sql + f"({', '.join(['%s'] * len(chunk))})", chunk)
+            for pk, number, grid_id, head_id in cursor.fetchall():
+                found[number] = {"id": pk, "number": number, "grid_id": grid_id, "head_id": head_id}
     return found
 
 

@@ -86,6 +86,25 @@ def index_new_residents(rows, using="default"):
             )
 
 
+def index_new_id_range(first_id: int, last_id: int, names, using="default"):
+    """`index_new_residents` for residents just inserted with the consecutive ids first_id …
+    last_id (the import's batches on SQLite, see import_fastpath.new_ids), whose `names` are
+    given in id order: the digit index is filled from the stored rows by one INSERT … SELECT,
+    so no per-row parameters are built and bound in Python."""
+    # Only names longer than PART_FROM + 1 characters have parts (rare); skip the call for the rest.
+    parts = [(pk, part) for pk, name in zip(range(first_id, last_id + 1), names) if len(name) > PART_FROM + 1
+             for part in name_parts(name)]
+    with connections[using].cursor() as cursor:
+        if parts:
+            cursor.executemany("INSERT INTO registry_residentnamepart (resident_id, part) VALUES (%s, %s)", parts)
+        if has_digit_index(using):
+            cursor.execute(
+                f"INSERT INTO {DIGITS_TABLE}(rowid, d) SELECT id, id_number || ' ' || phone FROM registry_resident "
+                "WHERE id BETWEEN %s AND %s",
+                [first_id, last_id],
+            )
+
+
 def reindex_all_names(using="default", out=None):
     """Rebuild every name part and suffix column (after a migration or a repair), in chunks of
     primary keys."""
