@@ -3,6 +3,7 @@ path on a file with every kind of row, errors and interrupts ending the import a
 with it, whole batches after a kill and a re-run that finishes the job."""
 import multiprocessing
 import os
+import threading
 
 import pytest
 from django.db import transaction
@@ -184,11 +185,16 @@ def test_prepared_household_snapshot_is_the_built_one(town):
         assert list(data) == [key for key, _, _ in writer.household_keys]
 
 
-def test_one_cpu_or_a_daemonic_process_means_sequential(monkeypatch):
+def test_one_cpu_a_daemonic_process_or_other_threads_mean_sequential(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert import_pipeline.can_run_parallel() is True
+    monkeypatch.setattr(threading, "active_count", lambda: 5)  # a threaded web server
+    assert import_pipeline.can_run_parallel() is False
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
     assert import_pipeline.can_run_parallel() is False
     monkeypatch.undo()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert import_pipeline.can_run_parallel() is False

@@ -22,6 +22,7 @@ import pickle
 import queue
 import signal
 import sys
+import threading
 
 from .import_reader import open_rows
 from .import_rows import RowError
@@ -72,8 +73,12 @@ def can_run_parallel() -> bool:
     (its affinity, so `taskset -c 0` means sequential: two processes on one CPU only add the
     cost of sending the rows). Fork start method: the worker inherits the loaded apps and the
     reference data instead of setting Django up again. Not from a daemonic process (a pool
-    worker of some task queue): those may not start processes of their own."""
-    return can_fork() and len(os.sched_getaffinity(0)) > 1 and not multiprocessing.current_process().daemon
+    worker of some task queue): those may not start processes of their own. And only from a
+    process with a single thread — `gongzhi import residents`, not the upload page served by
+    gunicorn's threads: a fork copies only the calling thread, and a lock another thread held
+    at that moment (in logging, in a library) would stay locked in the worker for good."""
+    return (can_fork() and len(os.sched_getaffinity(0)) > 1 and not multiprocessing.current_process().daemon
+            and threading.active_count() == 1)
 
 
 def can_fork() -> bool:
