@@ -171,7 +171,14 @@ def _drop_first_shape(cursor):
         cursor.execute(f"DROP TABLE {DIGITS_TABLE}")
 
 
+def digit_match_condition(fragment: str) -> tuple[str, list]:
+    """The condition on the digit index (joined as DIGITS_TABLE) that its row's ID number or
+    phone contains `fragment` (three or more digits/X), with its parameters: an FTS5 phrase of
+    trigrams is an exact substring test."""
+    return f"{DIGITS_TABLE} MATCH %s", ['"' + fragment.replace('"', "") + '"']
+
+
 def digit_match_sql(fragment: str) -> tuple[str, list]:
-    """SQL selecting the ids of residents whose ID number or phone contains `fragment` (three
-    or more digits/X): an FTS5 phrase of trigrams is an exact substring test."""
-    return f"SELECT rowid FROM {DIGITS_TABLE} WHERE {DIGITS_TABLE} MATCH %s", ['"' + fragment.replace('"', "") + '"']
+    """SQL selecting the ids of residents whose ID number or phone contains `fragment`."""
+    condition, params = digit_match_condition(fragment)
+    return f"SELECT rowid FROM {DIGITS_TABLE} WHERE {condition}", params

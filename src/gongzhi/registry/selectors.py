@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from gongzhi.core import idnumber
 
 from .models import Household, Resident, ResidentNamePart
-from .search import DIGITS_TABLE, digit_match_sql, has_digit_index
+from .search import DIGITS_TABLE, digit_match_condition, digit_match_sql, has_digit_index
 
 _DIGITS = re.compile(r"^(?=.*[0-9*])[0-9Xx*]+$")  # "x" alone is a pinyin initial (许, 谢)
 _LATIN = re.compile(r"^[A-Za-z ]+$")
@@ -121,9 +121,9 @@ def _by_digits(qs, text: str) -> _Plan:
         # The digit index joined (not `id IN (…)`, which SQLite would fill with every match
         # first): its matches come in rowid order, so a capped count and a first page in that
         # order stop early even when half the town matches.
-        sql, params = digit_match_sql(text)
-        where = sql.split(" WHERE ", 1)[1]
-        matched = qs.extra(tables=[DIGITS_TABLE], where=[f"{DIGITS_TABLE}.rowid = registry_resident.id", where],
+        condition, params = digit_match_condition(text)
+        resident = connections[qs.db].ops.quote_name(Resident._meta.db_table)
+        matched = qs.extra(tables=[DIGITS_TABLE], where=[f"{DIGITS_TABLE}.rowid = {resident}.id", condition],
                            params=params)
         # Ordered by the index's own rowid: SQLite does not see that `registry_resident.id`
         # is the same order and would sort every match.
