@@ -198,3 +198,29 @@ def test_one_cpu_a_daemonic_process_or_other_threads_mean_sequential(monkeypatch
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert import_pipeline.can_run_parallel() is False
+
+
+def test_the_command_starts_no_thread_before_the_import_decides(tmp_path, town, monkeypatch):
+    """`gongzhi import residents` is where large files come from: its progress bar (tqdm, whose
+    monitor is a thread) must not make the process multi-threaded before the import decides
+    whether to fork its worker. Threads other tests left running are not counted."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    already, real_count = threading.active_count(), threading.active_count
+    monkeypatch.setattr(threading, "active_count", lambda: real_count() - already + 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(import_pipeline, "PARALLEL_MIN_ROWS", 2)
+    used, real_parallel = [], import_pipeline._parallel
+
+    def spy(*args, **kwargs):
+        used.append(True)
+        return real_parallel(*args, **kwargs)
+
+    monkeypatch.setattr(import_pipeline, "_parallel", spy)
+    path = write_csv(tmp_path / "cli.csv", [row(n, town["g11"]) for n in range(1, 6)])
+    out = StringIO()
+    call_command("import", "residents", str(path), "--batch-size", "2", stdout=out, stderr=StringIO())
+    assert used and "imported 5, updated 0, rejected 0" in out.getvalue()
+    assert Resident.objects.count() == 5

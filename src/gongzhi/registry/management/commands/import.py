@@ -25,7 +25,9 @@ class Command(BaseCommand):
         bar = None
 
         def progress(count):
-            # Created on the first batch, so a file refused up front shows no empty bar.
+            # Created on the first batch, so a file refused up front shows no empty bar, and
+            # after the import has forked its worker: tqdm's monitor is a thread, and the
+            # worker is forked only from a single-threaded process (import_pipeline).
             nonlocal bar
             if no_progress:
                 return
