@@ -28,8 +28,34 @@ def test_category_edit_is_audited(client, world):
     url = reverse("admin:servicerequests_category_change", args=[world.noise.pk])
     data = {"name": "噪声扰民", "kind": "complaint", "default_assignee": world.orgs.cg.pk, "deadline_days": 7,
             "max_extension_days": 10, "return_window_days": 2, "service_code": "noise", "description": "",
-            "active": "on"}
+            "visibility": "public", "active": "on"}
     assert client.post(url, data).status_code == 302
     world.noise.refresh_from_db()
     assert world.noise.deadline_days == 7
     assert AuditEntry.objects.filter(object_repr="噪声扰民").count() == before + 1
+
+
+def test_admin_makes_a_category_private_and_it_leaves_open311(client, world, flow):
+    """Visibility is edited in the admin like any field (through the service, audited), and
+    the public channels follow at once."""
+    r = flow.file(received_at=factories_now())
+    assert str(r.pk) in client.get("/open311/v2/requests.json").content.decode()
+    client.force_login(factories.make_user("admin", world.town["d"]))
+    url = reverse("admin:servicerequests_category_change", args=[world.noise.pk])
+    data = {"name": "噪声扰民", "kind": "complaint", "default_assignee": world.orgs.cg.pk, "deadline_days": 5,
+            "max_extension_days": 10, "return_window_days": 2, "service_code": "noise", "description": "",
+            "visibility": "private", "active": "on"}
+    assert client.post(url, data).status_code == 302
+    world.noise.refresh_from_db()
+    assert world.noise.visibility == "private"
+    entry = AuditEntry.objects.filter(object_repr="噪声扰民").latest("pk")
+    assert entry.before["visibility"] == "public" and entry.after["visibility"] == "private"
+    client.logout()
+    assert client.get("/open311/v2/requests.json").json() == []
+    assert client.get(f"/open311/v2/requests/{r.pk}.json").status_code == 404
+
+
+def factories_now():
+    from django.utils import timezone
+
+    return timezone.now()

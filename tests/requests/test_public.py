@@ -29,7 +29,7 @@ def test_leaks_no_person(world, flow):
     for secret in ("张三", PHONE, "13812345678", world.users.dept.get_full_name(), world.users.visitor.get_full_name()):
         assert secret not in dumped
     assert {f.name for f in dataclasses.fields(s)} == {
-        "tracking_number", "stage", "category", "received_at", "deadline", "closed", "notes"}
+        "tracking_number", "stage", "private", "category", "received_at", "deadline", "closed", "notes"}
 
 
 @pytest.mark.parametrize("number,digits", [

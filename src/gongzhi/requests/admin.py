@@ -11,9 +11,9 @@ from .models import Category, CategoryAttribute, Open311Key, ServiceRequest
 
 @admin.register(Category)
 class CategoryAdmin(ScopedServiceAdmin):
-    list_display = ("name", "kind", "default_assignee", "deadline_days", "max_extension_days", "return_window_days",
-                    "service_code", "active")
-    list_filter = ("kind", "active")
+    list_display = ("name", "kind", "visibility", "default_assignee", "deadline_days", "max_extension_days",
+                    "return_window_days", "service_code", "active")
+    list_filter = ("kind", "visibility", "active")
     create_service = staticmethod(services.create_category)
     update_service = staticmethod(services.update_category)
 

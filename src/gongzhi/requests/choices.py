@@ -20,6 +20,15 @@ class Channel(models.TextChoices):
     API = "api", _("第三方接口（Open311）")
 
 
+class Visibility(models.TextChoices):
+    """Whether a category's requests may be shown to the public (Open311 reads, public pages).
+    Help requests, health, family and neighbour disputes name people and their situation
+    (PIPL Art. 28): such categories are private."""
+
+    PUBLIC = "public", _("公开（位置模糊处理）")
+    PRIVATE = "private", _("不公开")
+
+
 class Status(models.TextChoices):
     RECEIVED = "received", _("已受理")
     DISPATCHED = "dispatched", _("已派单")

@@ -14,14 +14,16 @@ from gongzhi.cases.models import Case, CaseQuerySet
 from gongzhi.core.models import TrackedModel
 
 from . import validation as v
-from .choices import Channel, RequestKind
+from .choices import Channel, RequestKind, Visibility
 
 
 class Category(TrackedModel):
     """A kind of problem residents report (路灯损坏, 噪声扰民 …): who handles it by default, in
     how many working days, the extension and wrong-assignment windows (set locally, e.g.
-    Shandong: 5 days, +10 extension, return within 2 working days), and its Open311
-    service_code. Inactive categories are kept for history but offered to nobody."""
+    Shandong: 5 days, +10 extension, return within 2 working days), its Open311
+    service_code, and whether its requests may be shown to the public (`visibility`; private
+    unless chosen otherwise, see `requests/public.py`). Inactive categories are kept for
+    history but offered to nobody."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
     kind = models.CharField(_("诉求类型"), max_length=12, choices=RequestKind.choices, default=RequestKind.HELP)
@@ -38,6 +40,11 @@ class Category(TrackedModel):
         help_text=_("派单后多少个工作日内承办单位可以退回错派件"))
     service_code = models.CharField(_("Open311 服务代码"), max_length=40, unique=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
+    # Deny by default: a category made without a choice stays out of every public channel.
+    visibility = models.CharField(
+        _("公开范围"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE,
+        help_text=_("不公开：求助、健康、家庭和邻里纠纷等涉及具体个人的分类，其诉求不出现在任何公开渠道。"
+                    "公开：诉求可出现在 Open311 等公开渠道，但坐标模糊到约 100 米，地址只显示到道路。"))
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -117,6 +124,7 @@ class ServiceRequest(Case):
             ("handle_servicerequest", _("承办诉求（签收、退回、延期申请、答复、办结）")),
             ("supervise_servicerequest", _("督办超期诉求")),
             ("visit_servicerequest", _("回访诉求人")),
+            ("contact_requester", _("联系来电人（查看诉求人完整电话，须说明用途）")),
         ]
 
     def clean(self):

@@ -27,13 +27,18 @@ from . import validation as v
 from .choices import CASE_TYPE, Channel
 from .location import locate_grid
 from .models import Category, CategoryAttribute, Open311Key, RequestPhoto, ServiceRequest
+from .public import suggested_visibility
 from .transitions import deadline_fields
 
 # ---------------------------------------------------------------- categories
 
 
 def create_category(*, reason="", **fields) -> Category:
-    """Add a category (name, kind, default department, working days, Open311 code)."""
+    """Add a category (name, kind, default department, working days, Open311 code). Without a
+    `visibility` it is private when its name speaks of a person's situation (help, health,
+    disputes …) and public otherwise (`public.suggested_visibility`)."""
+    if not fields.get("visibility"):
+        fields["visibility"] = suggested_visibility(fields.get("name", ""))
     return core.create(Category, reason=reason, **fields)
 
 

@@ -2,13 +2,18 @@
 words in `status_notes`; the handling organisation is `agency_responsible`, the deadline
 `expected_datetime`. `service_request_id` is the request's internal number, not the
 citizen's tracking number, so a tracking number found on paper cannot be matched to a public
-record; nothing about the requester (name, phone) is ever emitted."""
+record; nothing about the requester (name, phone) is ever emitted.
+
+Only requests of public categories reach these functions (`public.public_requests()`), and
+their place is what `public.public_place()` allows: the road, a point rounded to about 100 m,
+no building id (it would tie requests to one building)."""
 from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import JournalEntry
 
 from ..choices import Status
 from ..models import Category, ServiceRequest
+from ..public import is_public, public_place
 from .serializers import when
 
 # FixMyStreet's extended statuses for a journal step: by action first, else by the new status.
@@ -38,7 +43,7 @@ def definition(category: Category) -> dict:
 def status_notes(r: ServiceRequest, now=None) -> str:
     """The internal stage and what else a citizen would want to know, in words."""
     parts = [_("当前环节：%(s)s") % {"s": r.status_label}]
-    if r.status == Status.DUPLICATE and r.duplicate_of_id:
+    if r.status == Status.DUPLICATE and r.duplicate_of_id and is_public(r.duplicate_of):
         parts.append(_("与诉求 %(id)s 合并办理") % {"id": r.duplicate_of_id})
     if r.is_open and r.reopen_count:
         parts.append(_("回访不满意，已重新办理（第 %(n)s 次）") % {"n": r.reopen_count})
@@ -55,16 +60,16 @@ def _media_url(r: ServiceRequest, absolute) -> str:
 
 
 def request_record(r: ServiceRequest, absolute, now=None) -> dict:
-    """One request as an Open311 record; `absolute` turns a path into a full URL."""
+    """One public request as an Open311 record; `absolute` turns a path into a full URL."""
+    place = public_place(r)
     return {
         "service_request_id": str(r.pk), "status": "open" if r.is_open else "closed",
         "status_notes": status_notes(r, now), "service_name": r.category.name,
         "service_code": str(r.category.service_code), "description": r.description,
         "agency_responsible": r.assignee.name if r.assignee_id else "", "service_notice": r.deadline_note,
         "requested_datetime": when(r.received_at), "updated_datetime": when(r.updated_at),
-        "expected_datetime": when(r.deadline), "address": r.address or (r.building.address if r.building_id else ""),
-        "address_id": str(r.building_id) if r.building_id else "", "zipcode": "",
-        "lat": float(r.lat) if r.lat is not None else None, "long": float(r.lng) if r.lng is not None else None,
+        "expected_datetime": when(r.deadline), "address": place.address, "address_id": "", "zipcode": "",
+        "lat": place.lat, "long": place.lng,
         "media_url": _media_url(r, absolute),
     }
 

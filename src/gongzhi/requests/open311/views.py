@@ -1,5 +1,9 @@
 """Open311 GeoReport v2 views. Reads are public (no login, no key); filing and posting updates need an api_key.
-Every answer is XML or JSON by the path suffix; every failure is an Open311 error body."""
+Every answer is XML or JSON by the path suffix; every failure is an Open311 error body.
+
+Every read of requests or their updates starts from `public.public_requests()`: a request of a
+private category is not listed, and looking it up by id answers the same 404 as an id that does
+not exist. Filing one through POST still works (the filer gets its id and token)."""
 import functools
 import uuid
 
@@ -14,6 +18,7 @@ from gongzhi.core.audit import acting
 
 from ..choices import CASE_TYPE
 from ..models import Category, RequestPhoto, ServiceRequest
+from ..public import public_requests
 from . import intake, records, update_intake
 from . import params as P
 from .errors import Open311Error, bad_request, not_found
@@ -70,7 +75,7 @@ def service_definition(request, fmt, code):
 
 
 def _base():
-    return (ServiceRequest.objects.select_related("category", "assignee", "building")
+    return (public_requests().select_related("category", "assignee", "building", "node", "duplicate_of__category")
             .prefetch_related(Prefetch("photos", queryset=RequestPhoto.objects.order_by("id"))))
 
 
@@ -171,7 +176,8 @@ def updates(request, fmt):
     start, end = P.window(request.GET, errors)
     page, size = P.paging(request.GET, errors)
     P.check(errors)
-    qs = JournalEntry.objects.filter(public=True, case__case_type=CASE_TYPE, at__gte=start, at__lte=end)
+    qs = JournalEntry.objects.filter(public=True, case__case_type=CASE_TYPE, at__gte=start, at__lte=end,
+                                     case__in=public_requests().values("pk"))
     if node is not None:
         qs = qs.filter(case__node__path__startswith=node.path)
     qs = qs.order_by("at", "pk")[(page - 1) * size: page * size]
