@@ -25,7 +25,7 @@ ALLOWED = {
     "town": EDIT | {"export", "import", "unmask"},
     "community": EDIT | {"export", "import"},
     "grid": EDIT | {"export"},
-    "department": {"view"},
+    "department": set(),  # sees only the residents its requests refer to, on the request page
     "supervisor": {"view"},
     "resident": set(),
     "sensitive": {"view", "view_sensitive"},

@@ -275,7 +275,7 @@ def test_export_passes_the_filtered_list(client, town, worker):
 
 def test_export_needs_the_export_permission(client, town):
     make_resident(town["g11"])
-    client = login(client, make_user("department", town["t"]))
+    client = login(client, make_user("supervisor", town["t"]))
     html = client.get(reverse("registry:resident_list")).content.decode()
     assert "export=xlsx" not in html
     resp = client.get(reverse("registry:resident_list"), {"export": "xlsx"})

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from gongzhi.core.models import AuditEntry
-from gongzhi.requests import selectors, services
+from gongzhi.requests import contact, selectors, services
 from gongzhi.requests.choices import Status
 
 from .conftest import PHONE, T0
@@ -118,13 +118,14 @@ def test_anonymous_cannot_act(world, flow):
 
 
 class TestMasking:
-    def test_phone_masked_unless_unmask_permission(self, world, flow):
+    def test_phone_shown_only_through_contact_with_a_purpose(self, world, flow):
+        """No read unmasks by itself any more: the town too goes through 联系来电人 (test_contact.py)."""
         r = flow.to(Status.DISPATCHED)
-        assert selectors.phone_for(world.users.dept, r) == "138****5678"
-        assert selectors.phone_for(world.users.grid, r) == "138****5678"
         before = AuditEntry.objects.filter(action="unmask").count()
-        assert selectors.phone_for(world.users.town, r) == PHONE
+        assert contact.contact_requester(r, world.users.town, purpose="核实诉求地点") == PHONE
+        entry = AuditEntry.objects.filter(action="unmask").latest("pk")
         assert AuditEntry.objects.filter(action="unmask").count() == before + 1
+        assert entry.actor == world.users.town and entry.reason == "联系来电人：核实诉求地点"
 
     def test_list_rows_never_unmask(self, world, flow):
         flow.to(Status.DISPATCHED)

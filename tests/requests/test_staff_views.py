@@ -102,12 +102,12 @@ def test_returned_request_is_tagged_in_dispatch_queue(client, world, flow):
     assert r.tracking_number in page and "退回" in page
 
 
-def test_phone_masked_and_revealed_only_with_unmask(client, world, flow):
+def test_phone_masked_and_revealed_only_through_contact(client, world, flow):
     r = flow.to(Status.RECEIVED)
-    page = _as(client, world.users.dispatcher).get(_url("detail", r.pk)).content.decode()
-    assert "138****5678" in page and PHONE not in page and "显示完整号码" not in page
-    assert client.post(_url("reveal_phone", r.pk)).status_code == 403
-    page = _as(client, world.users.town).post(_url("reveal_phone", r.pk)).content.decode()
+    page = _as(client, world.users.grid).get(_url("detail", r.pk)).content.decode()
+    assert "138****5678" in page and PHONE not in page and "联系来电人" not in page
+    assert client.post(_url("contact", r.pk), {"purpose": "回访"}).status_code == 403
+    page = _as(client, world.users.town).post(_url("contact", r.pk), {"purpose": "回访"}).content.decode()
     assert PHONE in page
 
 

@@ -44,7 +44,11 @@ SEEDED_ROLES = {
         [*VIEW_TERRITORY, *EDIT_TERRITORY, *VIEW_REGISTRY, *EDIT_REGISTRY, "registry.export_resident",
          *VIEW_CONSULTATION],
     ),
-    "department": ("职能部门", "按授权查看服务区域内的人口、住户和单位（号码脱敏）", [*VIEW_TERRITORY, *VIEW_REGISTRY]),
+    # No registry reads: a department sees only the residents and households its assigned
+    # requests refer to, masked, on the request page (requests/referenced.py). Existing
+    # databases lose the old reads by migration servicerequests 0004 (seeding never removes).
+    "department": ("职能部门", "查看服务区域内的楼栋和单位；承办派给本单位的诉求，只能看到诉求涉及的居民和住户（号码脱敏）",
+                   [*VIEW_TERRITORY]),
     "supervisor": ("监督员（村务监督委员会）", "只读查看辖区数据和审计日志", [*VIEW_TERRITORY, *VIEW_REGISTRY, "core.view_auditentry",
                                                       *VIEW_CONSULTATION, "consultation.view_ballotcast"]),
     "resident": ("居民", "查看和办理与本人有关的事项", [
@@ -126,11 +130,16 @@ REQUESTS_PERMISSIONS = {
 }
 for _slug, _perms in REQUESTS_PERMISSIONS.items():
     SEEDED_ROLES[_slug][2].extend(p for p in _perms if p not in SEEDED_ROLES[_slug][2])
+# 联系来电人: the roles whose job is calling citizens back may reveal a requester's number,
+# one request at a time, with a stated purpose, audited (requests/contact.py); the handling
+# organisation may too, by being the assignee, not by a role permission.
+CONTACT = "servicerequests.contact_requester"
 SEEDED_ROLES.update({
-    "dispatcher": ("派单员", "受理、派单、审批延期、合并重复件、督办超期诉求（辖区内）",
+    "dispatcher": ("派单员", "受理、派单、审批延期、合并重复件、督办超期诉求（辖区内）；联系来电人",
                    [*VIEW_TERRITORY, *REQUESTS_FILE, "servicerequests.dispatch_servicerequest",
-                    "servicerequests.supervise_servicerequest"]),
-    "hotline": ("热线接线员", "登记来电诉求，查看辖区内诉求（号码脱敏）", [*VIEW_TERRITORY, *REQUESTS_FILE]),
-    "visitor": ("回访员", "对已办结诉求回访群众，独立于承办单位",
-                [*REQUESTS_VIEW, "servicerequests.visit_servicerequest"]),
+                    "servicerequests.supervise_servicerequest", CONTACT]),
+    "hotline": ("热线接线员", "登记来电诉求，查看辖区内诉求（号码脱敏）；联系来电人",
+                [*VIEW_TERRITORY, *REQUESTS_FILE, CONTACT]),
+    "visitor": ("回访员", "对已办结诉求回访群众，独立于承办单位；联系来电人",
+                [*REQUESTS_VIEW, "servicerequests.visit_servicerequest", CONTACT]),
 })

@@ -11,6 +11,7 @@ DISPATCH = "servicerequests.dispatch_servicerequest"
 HANDLE = "servicerequests.handle_servicerequest"
 SUPERVISE = "servicerequests.supervise_servicerequest"
 VISIT = "servicerequests.visit_servicerequest"
+CONTACT = "servicerequests.contact_requester"
 MANAGE_CATEGORIES = "servicerequests.change_category"
 STATS = "servicerequests.view_servicerequest"
 UNMASK = "registry.unmask_pii"
@@ -22,7 +23,3 @@ def can_file_at(user, node) -> bool:
 
 def can_file(user) -> bool:
     return has_perm_anywhere(user, FILE)
-
-
-def can_unmask(user, request) -> bool:
-    return has_perm_at(user, UNMASK, request.node.path)

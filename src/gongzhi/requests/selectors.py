@@ -1,16 +1,12 @@
 """Reads of service requests, always scoped to the user (deny by default; what a user may not
-see answers 404). Requesters' phone numbers are masked as in the registry unless the user holds
-`registry.unmask_pii` where the request is; showing one unmasked is logged."""
+see answers 404). Requesters' phone numbers are always masked here; the full number is shown
+only through 联系来电人 (`contact.contact_requester`: a stated purpose, audited)."""
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.cases.selectors import journal as case_journal
 from gongzhi.core import masking
-from gongzhi.core import services as core
-from gongzhi.core.choices import AuditAction
 
-from . import permissions as p
 from .models import Category, ServiceRequest
 
 _LIST_RELATED = ("category", "assignee", "node")
@@ -46,17 +42,6 @@ def journal(user, request, *, public_only=False):
 
 def active_categories():
     return Category.objects.filter(active=True).select_related("default_assignee")
-
-
-def phone_for(user, request, *, log=True) -> str:
-    """The requester's phone as this user may see it; an unmasked view is logged."""
-    if not request.requester_phone:
-        return ""
-    if has_perm_at(user, p.UNMASK, request.node.path):
-        if log:
-            core.record(AuditAction.UNMASK, request, reason="查看诉求人完整电话")
-        return request.requester_phone
-    return masking.mask_phone(request.requester_phone)
 
 
 def list_rows(user, qs, now=None) -> list[dict]:

@@ -8,6 +8,8 @@ Every read goes through `selectors` (out of scope → 404); every change through
 "Overdue" and the countdowns are derived from the deadline at the time of the request."""
 import math
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,22 +18,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 
 from gongzhi.accounts.scoping import has_perm_anywhere
 from gongzhi.cases.selectors import visits as case_visits
 from gongzhi.cases.workflow import available_actions
-from gongzhi.core import xlsx
+from gongzhi.core import throttle, xlsx
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
 from gongzhi.registry.services import log_export
 
+from . import contact
 from . import permissions as p
 from . import selectors, services
 from .choices import Status
 from .duplicates import find_likely_duplicates
 from .forms_staff import ACTION_FORMS
 from .models import RequestPhoto, ServiceRequest
+from .referenced import referenced
 from .transitions import WORKFLOW, deadline_fields
 
 # ---------------------------------------------------------------- guards and helpers
@@ -68,6 +73,10 @@ def countdown(deadline, now) -> tuple[str, bool]:
     text = _("还剩 %(d)s 天 %(h)s 小时") % {"d": days, "h": rest} if days else _("还剩 %(h)s 小时") % {"h": rest}
     return text, False
 
+
+# 联系来电人 per user: a return-visit officer calls a few dozen citizens a day; a run of
+# hundreds of reveals is harvesting, not calling back.
+CONTACT_RATE = "30/h"
 
 EXPORT_COLUMNS = [
     ("tracking_number", "受理编号"), ("status", "状态"), ("kind", "诉求类型"), ("category", "分类"),
@@ -179,7 +188,7 @@ def _labels():
     return labels
 
 
-def _detail(request, r, *, bound=None, status=200, full_phone=None):
+def _detail(request, r, *, bound=None, status=200, full_phone=None, contact_form=None):
     user = request.user
     forms = _forms_for(r, user, bound)
     now, duplicates = timezone.now(), []
@@ -188,11 +197,14 @@ def _detail(request, r, *, bound=None, status=200, full_phone=None):
                                             exclude=r, user=user, now=now)
     text, late = countdown(r.deadline, now) if r.is_open else ("", False)
     labels = _labels()
+    may_contact = bool(r.requester_phone) and contact.may_contact(user, r)
     return render(request, "requests/staff_detail.html", {
         "r": r, "node": r.node, "journal": selectors.journal(user, r), "visits": case_visits(r),
         "photos": list(r.photos.all()), "duplicates": duplicates, "countdown": text, "late": late,
         "phone": full_phone if full_phone is not None else _masked_phone(r), "reveal": full_phone is not None,
-        "may_unmask": p.can_unmask(user, r),
+        "may_contact": may_contact,
+        "contact_form": contact_form or (ContactForm(initial={"purpose": contact.DEFAULT_PURPOSE}) if may_contact else None),
+        "referenced": referenced(user, r),
         "actions": [(name, labels[name], form) for name, form in forms.items()],
         "dispatch_preview": deadline_fields(r.received_at, r.category.deadline_days) if "dispatch" in forms else None,
         "deadline_by_category": _deadlines_by_category(r, forms.get("dispatch")),
@@ -218,14 +230,43 @@ def request_detail(request, pk):
     return _detail(request, selectors.get_request(request.user, pk))
 
 
+class ContactForm(forms.Form):
+    """联系来电人: the purpose is required and kept in the audit entry."""
+
+    purpose = forms.CharField(label=_("联系用途"), max_length=contact.MAX_PURPOSE,
+                              error_messages={"required": _("请说明联系来电人的用途。"),
+                                              "max_length": _("联系用途不能超过 %(limit_value)s 字。")})
+
+
+def _contact_rate_exceeded(request) -> int | None:
+    """Seconds to wait when this user has revealed too many numbers in the period, else None.
+    Counted per user, so several tabs or addresses do not multiply the allowance."""
+    rate = getattr(settings, "GONGZHI_RATE_CONTACT", CONTACT_RATE)
+    usage = get_usage(request, group="requests.contact", key="user", rate=rate, increment=True)
+    return max(1, int(usage["time_left"])) if usage and usage["should_limit"] else None
+
+
 @require_POST
-@perm_required(p.UNMASK)
-def reveal_phone(request, pk):
-    """The requester's full phone number (POST, logged) for those who may unmask it there."""
+@any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
+def contact_requester(request, pk):
+    """联系来电人: the requester's full number, once, for those who must call back (see
+    `contact.may_contact`), with a stated purpose; each reveal is audited."""
     r = selectors.get_request(request.user, pk)
-    if not p.can_unmask(request.user, r):
+    if not (r.requester_phone and contact.may_contact(request.user, r)):
         raise PermissionDenied
-    return _detail(request, r, full_phone=selectors.phone_for(request.user, r, log=True))
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, r, contact_form=form, status=400)
+    wait = _contact_rate_exceeded(request)
+    if wait:
+        return throttle.too_many(request, wait, _("查看来电人号码过于频繁，请 %(minutes)s 分钟后再试。")
+                                 % {"minutes": throttle.minutes(wait)})
+    try:
+        phone = contact.contact_requester(r, request.user, purpose=form.cleaned_data["purpose"])
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _detail(request, r, contact_form=form, status=400)
+    return _detail(request, r, full_phone=phone, contact_form=form)
 
 
 def _call(name, r, user, d):
