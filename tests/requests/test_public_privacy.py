@@ -168,3 +168,11 @@ def test_staff_still_see_the_private_request_in_full(client, world, pair):
 def test_public_filing_form_still_offers_private_categories(client, pair):
     """Private is about showing, not filing: a resident may still ask for help."""
     assert "困难救助" in client.get("/requests/public/").content.decode()
+
+
+def test_demo_town_keeps_its_help_and_dispute_requests_private():
+    """The issue's reproduction ran on the demo: its 困难救助 "家中老人重病…" was on Open311."""
+    from gongzhi.requests.demo import CATEGORIES
+
+    private = {name for name, *_ in CATEGORIES if suggested_visibility(name) == Visibility.PRIVATE}
+    assert private == {"困难救助", "邻里纠纷", "医疗卫生建议"}
