@@ -139,7 +139,11 @@ def test_a_new_signing_key_fails_the_check_until_the_heads_are_resigned(boards):
         assert not ok and "签名密钥已更换" in text
         out = StringIO()
         call_command("verify-disclosure", "--resign", stdout=out)
-        assert "已按现存条目重新签署 3 个栏头" in out.getvalue()
+        assert "已按现存条目重新签署 3 个栏头" in out.getvalue() and "账本完整" in out.getvalue()
+        from gongzhi.core.models import AuditEntry
+
+        entry = AuditEntry.objects.filter(reason="更换签名密钥后重新签署").get()
+        assert entry.source == "cli" and entry.after["ledger_count"] == 5
     assert not verify_command()[0]  # the old key no longer matches either
 
 

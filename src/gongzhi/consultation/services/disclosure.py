@@ -57,6 +57,17 @@ def publish(*, node, kind, title, body, period="", decision=None, corrects=None,
         return entry
 
 
+def resign_heads(*, reason, using="default") -> int:
+    """Re-sign every board's head and the ledger's from the entries as they stand (after the
+    signing key changed); one audit entry with how many heads and the ledger's count."""
+    with transaction.atomic(using=using):
+        written = ledger.resign(using)
+        count, digest = ledger.ledger_head(using)
+        core.record("update", model=DisclosureHead, object_repr=_("公开栏签名栏头"), object_id="*",
+                    after={"heads": written, "ledger_count": count, "ledger_hash": digest}, reason=reason)
+    return written
+
+
 def publish_decision(decision, *, reason="") -> DisclosureEntry:
     """决议公开: put a decision, with its vote arithmetic and date, on its community's board."""
     body = (f"{decision.body.name} {decision.decided_on:%Y年%m月%d日} 会议：{decision.text}\n"

@@ -6,7 +6,9 @@ changed (docs/admin.md)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from gongzhi.consultation import chain, ledger
+from gongzhi.core.audit import acting
+
+from gongzhi.consultation import chain, ledger, services
 from gongzhi.consultation.models import DisclosureEntry, DisclosureHead
 from gongzhi.territory.models import Node
 
@@ -53,7 +55,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, node=None, database="default", resign=False, **opts):
         if resign:
-            written = ledger.resign(database)
+            with acting(user=None, source="cli"):
+                written = services.resign_heads(reason=_("更换签名密钥后重新签署"), using=database)
             self.stdout.write(_("已按现存条目重新签署 %(n)s 个栏头") % {"n": written})
         results = check_all(database, node)
         broken = 0
