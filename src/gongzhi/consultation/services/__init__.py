@@ -19,6 +19,6 @@ __all__ = [
     "complete_step", "correct", "create_body", "create_draft", "end_membership", "meeting_quorum", "open_meeting",
     "open_motion", "pending", "propose_motion", "publish", "publish_decision", "publish_feedback",
     "publish_meeting_notice", "publish_result", "raise_matter", "rate", "record_decision", "reopen_milestone",
-    "resign_heads", "schedule_meeting", "set_interval", "sign_in", "start_workflow", "suggested_progress", "triage", "update_progress",
-    "update_rule", "withdraw_matter",
+    "resign_heads", "schedule_meeting", "set_interval", "sign_in", "start_workflow", "suggested_progress", "triage",
+    "update_progress", "update_rule", "withdraw_matter",
 ]
