@@ -129,3 +129,35 @@ def head(node, using="default") -> tuple[int, str]:
     """(sequence number, hash) of the newest entry — the value to record outside the system."""
     row = (DisclosureEntry.objects.using(using).filter(node=node).order_by("-seq").values_list("seq", "hash").first())
     return row if row else (0, GENESIS)
+
+
+def check_all(using="default", node=None):
+    """Every check as (ok, line) pairs: per board, boards removed whole, and the ledger (None if
+    `node` names no community). `gongzhi verify-disclosure` prints them; the backup and restore
+    commands run them on the copy (apps.ConsultationConfig.verify_copy)."""
+    from gongzhi.territory.models import Node
+
+    if node:
+        nodes = list(Node.objects.using(using).filter(code=node))
+        if not nodes:
+            return None
+    else:
+        ids = DisclosureEntry.objects.using(using).values_list("node_id", flat=True).distinct()
+        headed = DisclosureHead.objects.using(using).exclude(key=DisclosureHead.LEDGER).values_list("key", flat=True)
+        nodes = list(Node.objects.using(using).filter(pk__in=ids) | Node.objects.using(using).filter(code__in=headed))
+        nodes.sort(key=lambda n: n.code)
+    results = []
+    for n in nodes:
+        result = verify(n, using)
+        line = f"{n.name}（{n.code}）：{result.text}"
+        if result.ok:
+            seq, digest = head(n, using)
+            line += _("；最新第 %(n)s 条哈希 %(h)s…") % {"n": seq, "h": digest[:16]}
+        results.append((result.ok, line))
+    if not node:
+        for orphan in ledger.orphan_heads({n.code for n in nodes}, using):  # heads whose node is gone too
+            results.append((False, _("公开栏 %(code)s：签名栏头记录共 %(n)s 条，现已无此栏及任何条目（整栏被删除）")
+                            % {"code": orphan.key, "n": orphan.count}))
+        check = ledger.verify_ledger(using)
+        results.append((check.ok, check.text))
+    return results

@@ -8,40 +8,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import acting
 
-from gongzhi.consultation import chain, ledger, services
-from gongzhi.consultation.models import DisclosureEntry, DisclosureHead
-from gongzhi.territory.models import Node
-
-
-def check_all(using="default", node=None):
-    """Every check as (ok, line) pairs: per board, boards removed whole, and the ledger. The
-    backup command runs the same on its copy."""
-    if node:
-        nodes = list(Node.objects.using(using).filter(code=node))
-        if not nodes:
-            raise CommandError(_("没有代码为 %(code)s 的社区或村") % {"code": node})
-    else:
-        ids = DisclosureEntry.objects.using(using).values_list("node_id", flat=True).distinct()
-        headed = DisclosureHead.objects.using(using).exclude(key=DisclosureHead.LEDGER).values_list("key", flat=True)
-        nodes = list(Node.objects.using(using).filter(pk__in=ids) | Node.objects.using(using).filter(code__in=headed))
-        nodes.sort(key=lambda n: n.code)
-    results = []
-    for n in nodes:
-        result = chain.verify(n, using)
-        line = f"{n.name}（{n.code}）：{result.text}"
-        if result.ok:
-            seq, digest = chain.head(n, using)
-            line += _("；最新第 %(n)s 条哈希 %(h)s…") % {"n": seq, "h": digest[:16]}
-        results.append((result.ok, line))
-    if not node:
-        present = {n.code for n in nodes if DisclosureEntry.objects.using(using).filter(node=n).exists()}
-        known = {n.code for n in nodes}
-        for head in ledger.orphan_heads(present | known, using):
-            results.append((False, _("公开栏 %(code)s：签名栏头记录共 %(n)s 条，现已无此栏及任何条目（整栏被删除）")
-                            % {"code": head.key, "n": head.count}))
-        check = ledger.verify_ledger(using)
-        results.append((check.ok, check.text))
-    return results
+from gongzhi.consultation import chain, services
+from gongzhi.consultation.models import DisclosureEntry
 
 
 class Command(BaseCommand):
@@ -58,7 +26,9 @@ class Command(BaseCommand):
             with acting(user=None, source="cli"):
                 written = services.resign_heads(reason=_("更换签名密钥后重新签署"), using=database)
             self.stdout.write(_("已按现存条目重新签署 %(n)s 个栏头") % {"n": written})
-        results = check_all(database, node)
+        results = chain.check_all(database, node)
+        if results is None:
+            raise CommandError(_("没有代码为 %(code)s 的社区或村") % {"code": node})
         broken = 0
         for ok, line in results:
             if ok:
