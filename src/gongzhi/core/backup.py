@@ -230,7 +230,7 @@ def _backup_postgres(partial: Path, using) -> Report:
             counts = _counts(cur, "postgresql")
         checks = _app_checks(using)  # in the same snapshot the dump will hold
         _run([tool, "-Fc", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", "-f", str(partial)],
-             _pg_env(using), _("pg_dump "))
+             _pg_env(using), "pg_dump ")
     _failed(checks)
     found = dump_counts(partial, using)
     _compare(counts, {t: found.get(t, 0) for t in counts} | {t: n for t, n in found.items() if t not in counts},
@@ -307,4 +307,4 @@ def _restore_postgres(path: Path, using):
     connections[using].close()
     env = _pg_env(using)
     _run([tool, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "-d", env["PGDATABASE"],
-          str(path)], env, _("pg_restore "))
+          str(path)], env, "pg_restore ")
