@@ -79,7 +79,7 @@ class LedgerCheck:
 
 def _ledger_rows(using):
     entry = connections[using].ops.quote_name(DisclosureEntry._meta.db_table)
-    node = connections[using].ops.quote_name("territory_node")
+    node = connections[using].ops.quote_name(DisclosureEntry._meta.get_field("node").related_model._meta.db_table)
     sql = (f"SELECT e.gseq, n.code, e.seq, e.hash, e.ledger_prev, e.ledger_hash FROM {entry} e "
            f"LEFT JOIN {node} n ON n.id = e.node_id ORDER BY e.gseq")
     with connections[using].cursor() as cur:
