@@ -5,8 +5,9 @@ transaction that first counted every table's rows. In WAL mode that read transac
 snapshot: writers go on, and the copy is exactly the counted state. The stepwise copy that
 `sqlite3 .backup` makes (100 pages, then a pause) starts over whenever another connection
 writes between two steps, and under ~16 writes/s it never finished; one step cannot be
-interrupted (measured: 65 MB in 0.3 s with 20 writes/s going on; `VACUUM INTO` takes as long
-but cannot run inside the counting transaction, so its copy could not be compared).
+interrupted (bench/backup_sqlite.py: 65 MB in 0.3–2.5 s with 20 writes/s going on, while the
+stepwise copy had not finished after 30 s; `VACUUM INTO` takes as long but cannot run inside
+the counting transaction, so its copy could not be compared).
 
 PostgreSQL: a REPEATABLE READ READ ONLY transaction counts every table, runs the apps' checks
 and exports its snapshot; `pg_dump -Fc --snapshot` dumps exactly that snapshot while the
