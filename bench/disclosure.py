@@ -38,8 +38,8 @@ def setup(data_dir: Path):
 
 
 def fill(n: int):
-    from gongzhi.consultation import chain
-    from gongzhi.consultation.models import DisclosureEntry
+    from gongzhi.consultation import chain, ledger
+    from gongzhi.consultation.models import DisclosureEntry, DisclosureHead
     from gongzhi.consultation.models.disclosure import GENESIS
     from gongzhi.territory import services as territory
 
@@ -47,18 +47,22 @@ def fill(n: int):
     t = territory.create_node(parent=d, kind="town", code="320582100", name="杨舍镇")
     node = territory.create_node(parent=t, kind="community", code="320582100001", name="南庄社区")
     start = dt.datetime(2016, 1, 1, tzinfo=dt.timezone.utc)
-    prev, batch = GENESIS, []
+    prev, link, batch = GENESIS, GENESIS, []
     for seq in range(1, n + 1):
         at = start + dt.timedelta(minutes=seq * 37, microseconds=seq)
         title, body = f"第{seq}号公开", f"财务收支：收入 {seq * 13 % 9973} 元，支出 {seq * 7 % 8887} 元。" * 3
         digest = chain.entry_hash(node.code, seq, "finance", title, body, "", at, None, None, prev)
+        new_link = ledger.link_hash(seq, node.code, seq, digest, link)
         batch.append(DisclosureEntry(node=node, seq=seq, kind="finance", title=title, body=body, period="",
-                                     published_at=at, prev_hash=prev, hash=digest))
-        prev = digest
+                                     published_at=at, prev_hash=prev, hash=digest, gseq=seq, ledger_prev=link,
+                                     ledger_hash=new_link))
+        prev, link = digest, new_link
         if len(batch) == 5000:
             DisclosureEntry.objects.bulk_create(batch)
             batch = []
     DisclosureEntry.objects.bulk_create(batch)
+    ledger.put_head(node.code, n, n, prev)
+    ledger.put_head(DisclosureHead.LEDGER, n, n, link)
     return node
 
 

@@ -190,3 +190,7 @@ GONGZHI_RATE_TRACK_IP = os.environ.get("GONGZHI_RATE_TRACK_IP", "10/15m")  # fai
 GONGZHI_RATE_TRACK_NUMBER = os.environ.get("GONGZHI_RATE_TRACK_NUMBER", "5/15m")  # … per tracking number
 GONGZHI_RATE_OPEN311_POST = os.environ.get("GONGZHI_RATE_OPEN311_POST", "120/h")  # Open311 filings
 GONGZHI_RATE_BOARD_VERIFY = os.environ.get("GONGZHI_RATE_BOARD_VERIFY", "20/m")  # disclosure verify page
+
+# Signs the disclosure boards' heads (consultation/ledger.py); empty: derived from SECRET_KEY.
+# Kept in the environment, never in the database or its backups (docs/admin.md).
+GONGZHI_DISCLOSURE_KEY = os.environ.get("GONGZHI_DISCLOSURE_KEY", "")

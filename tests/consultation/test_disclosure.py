@@ -100,7 +100,7 @@ def test_command_reports_each_board_and_fails_on_a_break(board):
     assert "南庄社区（320582100001）：共 5 条，哈希链完整" in text and "梁丰社区" in text
     DisclosureEntry.objects.filter(pk=entries[4].pk).update(title="被改")
     out = StringIO()
-    with pytest.raises(CommandError, match="1 个公开栏的哈希链断开"):
+    with pytest.raises(CommandError, match="1 处公开记录断开"):
         call_command("verify-disclosure", stdout=out)
     assert f"第 5 条（编号 {entries[4].pk}）起断开：内容与哈希不符" in out.getvalue()
 

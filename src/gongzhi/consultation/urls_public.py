@@ -7,4 +7,5 @@ app_name = "disclosure"
 urlpatterns = [
     path("<str:code>/board/", v.public_board, name="board"),
     path("<str:code>/board/verify/", v.public_verify, name="verify"),
+    path("<str:code>/board/<int:seq>/notice/", v.public_notice, name="notice"),
 ]

@@ -2,7 +2,7 @@
 motions, ballots, decisions, carrying out and evaluation, the disclosure board, workflow templates
 and public comment on drafts."""
 from .bodies import Body, BodyMember, BodyRule
-from .disclosure import DisclosureEntry, DisclosureInterval
+from .disclosure import DisclosureEntry, DisclosureHead, DisclosureInterval
 from .drafts import Comment, Draft, Paragraph
 from .matters import Matter, Support
 from .meetings import AgendaItem, Attendance, BallotCast, BallotChoice, Decision, Meeting, Motion
@@ -11,6 +11,7 @@ from .workflow import MatterWorkflow, StepCompletion, WorkflowStep, WorkflowTemp
 
 __all__ = [
     "AgendaItem", "Attendance", "BallotCast", "BallotChoice", "Body", "BodyMember", "BodyRule", "Comment", "Decision",
-    "DisclosureEntry", "DisclosureInterval", "Draft", "Matter", "MatterWorkflow", "Meeting", "Milestone", "Motion",
+    "DisclosureEntry", "DisclosureHead", "DisclosureInterval", "Draft", "Matter", "MatterWorkflow", "Meeting",
+    "Milestone", "Motion",
     "Paragraph", "Rating", "StepCompletion", "Support", "Task", "WorkflowStep", "WorkflowTemplate",
 ]

@@ -5,6 +5,12 @@ Each entry stores the hash of the entry before it and the hash of its own conten
 with that link, so changing, removing or reordering any stored entry breaks the chain from
 that point on, and the verifier names the first entry where it breaks. Nothing updates or
 deletes an entry; a correction is a new entry that points to the one it corrects.
+
+A chain alone cannot show that its newest entries, or a whole board, were removed. So every
+entry also takes a place in one ledger across all boards (`gseq`, `ledger_prev`,
+`ledger_hash`: each entry records the ledger's head, i.e. the newest entry of any board, at the
+moment it was published), and `DisclosureHead` keeps, per board and for the ledger, the count
+and the newest hash, signed with a key the database does not hold (see `consultation/ledger.py`).
 """
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -42,6 +48,11 @@ class DisclosureEntry(models.Model):
                                  related_name="corrections")
     prev_hash = models.CharField(_("上一条哈希"), max_length=64)
     hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
+    # The cross-board ledger: this entry's place among all boards' entries, the ledger's head
+    # before it, and the link hash over both (ledger.link_hash).
+    gseq = models.PositiveBigIntegerField(_("账本序号"), unique=True)
+    ledger_prev = models.CharField(_("账本上一条哈希"), max_length=64)
+    ledger_hash = models.CharField(_("账本哈希"), max_length=64)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -56,6 +67,31 @@ class DisclosureEntry(models.Model):
 
     def scope_path(self):
         return self.node.path
+
+
+class DisclosureHead(models.Model):
+    """The signed head of one board (`key` = the community's code) or of the ledger across all
+    boards (`key` = LEDGER): how many entries it has, the newest one's hash and ledger place, and
+    an HMAC over these with a key kept outside the database. Written only by
+    services.disclosure.publish in the same transaction as the entry; keyed by code rather than
+    by a foreign key so that removing a board's node row cannot take its head with it."""
+
+    LEDGER = "*"
+
+    key = models.CharField(_("公开栏"), max_length=20, unique=True)
+    count = models.PositiveBigIntegerField(_("条目数"))
+    hash = models.CharField(_("最新哈希"), max_length=64)
+    gseq = models.PositiveBigIntegerField(_("最新条目的账本序号"))
+    mac = models.CharField(_("签名"), max_length=64)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公开栏签名栏头")
+        verbose_name_plural = _("公开栏签名栏头")
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.key} #{self.count} {self.hash[:16]}"
 
 
 class DisclosureInterval(TrackedModel):

@@ -3,7 +3,7 @@ writes its audit entry (through gongzhi.core.services); views, the API, the admi
 call them and never save a model themselves. Status changes are checked against the tables
 in transitions.py."""
 from .bodies import add_member, create_body, end_membership, update_rule
-from .disclosure import correct, publish, publish_decision, publish_result, set_interval
+from .disclosure import correct, publish, publish_decision, publish_result, resign_heads, set_interval
 from .drafts import answer, close_draft, comment, create_draft, publish_feedback
 from .matters import co_sign, raise_matter, triage, withdraw_matter
 from .meetings import (add_agenda_item, cancel_meeting, close_meeting, meeting_quorum, open_meeting,
@@ -19,6 +19,6 @@ __all__ = [
     "complete_step", "correct", "create_body", "create_draft", "end_membership", "meeting_quorum", "open_meeting",
     "open_motion", "pending", "propose_motion", "publish", "publish_decision", "publish_feedback",
     "publish_meeting_notice", "publish_result", "raise_matter", "rate", "record_decision", "reopen_milestone",
-    "schedule_meeting", "set_interval", "sign_in", "start_workflow", "suggested_progress", "triage", "update_progress",
-    "update_rule", "withdraw_matter",
+    "resign_heads", "schedule_meeting", "set_interval", "sign_in", "start_workflow", "suggested_progress", "triage",
+    "update_progress", "update_rule", "withdraw_matter",
 ]

@@ -3,13 +3,29 @@ delete; a correction is a new entry pointing to the one it corrects."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
-from .. import chain
+from .. import chain, ledger
 from ..choices import DisclosureKind
-from ..models import DisclosureEntry, DisclosureInterval
+from ..models import DisclosureEntry, DisclosureHead, DisclosureInterval
 from ..models.disclosure import GENESIS
+
+
+def _trusted_head(key, entries):
+    """The signed head `key` (a board's code or the ledger), locked until the transaction ends.
+    Links continue from the head, not from the newest stored row, so entries removed from the end
+    stay visible as a gap after the next publication instead of being papered over. A head that
+    is missing while entries exist, or whose signature fails, stops publishing."""
+    head = DisclosureHead.objects.select_for_update().filter(key=key).first()
+    if head is None:
+        if entries.exists():
+            raise ValidationError(_("公开栏的签名栏头缺失，请管理员运行 gongzhi verify-disclosure 核查"))
+        return 0, 0, GENESIS
+    if not ledger.signed(head):
+        raise ValidationError(_("公开栏栏头的签名不符，请管理员运行 gongzhi verify-disclosure 核查"))
+    return head.count, head.gseq, head.hash
 
 
 def publish(*, node, kind, title, body, period="", decision=None, corrects=None, published_at=None,
@@ -25,15 +41,31 @@ def publish(*, node, kind, title, body, period="", decision=None, corrects=None,
         raise ValidationError({"decision": "决议不属于本社区/村"})
     published_at = published_at or timezone.now()
     with transaction.atomic():
-        # Lock the head so two publishers queue (SQLite already serialises writers).
-        last = (DisclosureEntry.objects.select_for_update().filter(node=node).order_by("-seq")
-                .values_list("seq", "hash").first())
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        # The ledger's head first: every publisher of every board queues on that one row (SQLite
+        # already serialises writers), so the ledger has a single order. Publications are rare.
+        total, _last, ledger_prev = _trusted_head(DisclosureHead.LEDGER, DisclosureEntry.objects.all())
+        count, _gseq, prev = _trusted_head(node.code, DisclosureEntry.objects.filter(node=node))
+        seq, gseq = count + 1, total + 1
         digest = chain.entry_hash(node.code, seq, kind, title, body, period, published_at,
                                   decision.pk if decision else None, corrects.seq if corrects else None, prev)
-        return core.create(DisclosureEntry, node=node, seq=seq, kind=kind, title=title, body=body, period=period,
-                           published_at=published_at, decision=decision, corrects=corrects, prev_hash=prev,
-                           hash=digest, reason=reason)
+        link = ledger.link_hash(gseq, node.code, seq, digest, ledger_prev)
+        entry = core.create(DisclosureEntry, node=node, seq=seq, kind=kind, title=title, body=body, period=period,
+                            published_at=published_at, decision=decision, corrects=corrects, prev_hash=prev,
+                            hash=digest, gseq=gseq, ledger_prev=ledger_prev, ledger_hash=link, reason=reason)
+        ledger.put_head(node.code, seq, gseq, digest)
+        ledger.put_head(DisclosureHead.LEDGER, gseq, gseq, link)
+        return entry
+
+
+def resign_heads(*, reason, using="default") -> int:
+    """Re-sign every board's head and the ledger's from the entries as they stand (after the
+    signing key changed); one audit entry with how many heads and the ledger's count."""
+    with transaction.atomic(using=using):
+        written = ledger.resign(using)
+        count, digest = ledger.ledger_head(using)
+        core.record("update", model=DisclosureHead, object_repr=_("公开栏签名栏头"), object_id="*",
+                    after={"heads": written, "ledger_count": count, "ledger_hash": digest}, reason=reason)
+    return written
 
 
 def publish_decision(decision, *, reason="") -> DisclosureEntry:

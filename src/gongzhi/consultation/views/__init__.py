@@ -1,5 +1,5 @@
 """Web pages of consultation, one module per concern; urls.py and urls_public.py map them."""
-from .board import board_index, entry_add, entry_correct, public_board, public_verify
+from .board import board_index, entry_add, entry_correct, public_board, public_notice, public_verify
 from .bodies import body_create, body_detail, body_list, member_add
 from .decisions import decision_list, decision_publish
 from .drafts import comment_add, comment_answer, draft_create, draft_detail, draft_list, draft_state
@@ -16,5 +16,6 @@ __all__ = [
     "entry_add", "entry_correct", "matter_co_sign", "matter_create", "matter_detail", "matter_list", "matter_rate",
     "matter_triage", "meeting_create", "meeting_detail", "meeting_list", "meeting_state", "member_add", "motion_add",
     "meeting_cancel", "meeting_notice", "milestone_add", "milestone_done", "milestone_reopen",
-    "motion_state", "public_board", "public_verify", "publish_result", "sign_in", "task_add", "task_progress", "vote",
+    "motion_state", "public_board", "public_notice", "public_verify", "publish_result", "sign_in", "task_add",
+    "task_progress", "vote",
 ]

@@ -4,6 +4,7 @@ the staff forms that append an entry or a correction (nothing is ever edited).""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.core import throttle
@@ -11,7 +12,7 @@ from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
-from .. import chain, reminders
+from .. import chain, ledger, reminders
 from .. import permissions as perms
 from .. import selectors, services
 from ..forms import CorrectionForm, EntryForm
@@ -65,6 +66,16 @@ def public_verify(request, code):
     return render(request, "consultation/public_verify.html", {
         "board": node, "check": check, "broken": broken, "head": head,
         "broken_page": (head[0] - broken.seq) // PAGE + 1 if broken else None,
+    })
+
+
+def public_notice(request, code, seq):
+    """The printable notice of one entry, with the board's and the ledger's head at printing."""
+    node = _community(code)
+    entry = get_object_or_404(selectors.public_board(node), seq=seq)
+    return render(request, "consultation/public_notice.html", {
+        "board": node, "entry": entry, "head": chain.head(node), "ledger": ledger.ledger_head(),
+        "verify_url": request.build_absolute_uri(reverse("disclosure:verify", args=[node.code])),
     })
 
 
