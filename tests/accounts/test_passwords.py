@@ -56,12 +56,19 @@ def test_cli_createuser_refuses_a_common_password(town):
 
 
 def test_demo_and_test_passwords_satisfy_the_rules():
+    """Every demo account's password passes, with that account's username and name."""
     from gongzhi.compact import demo as compact_demo
-    from gongzhi.core.demo.town import DEMO_PASSWORD
+    from gongzhi.core.demo import town as town_demo
     from gongzhi.requests import demo as requests_demo
 
-    for password in {DEMO_PASSWORD, compact_demo.PASSWORD, requests_demo.PASSWORD, PASSWORD}:
-        validate_password(password, User(username="wangfang", display_name="王芳"))
+    assert compact_demo.PASSWORD == requests_demo.PASSWORD == town_demo.DEMO_PASSWORD
+    accounts = [(u, d) for u, d, *_ in town_demo.USERS]
+    accounts += [(u, d) for u, d, _org in requests_demo.DEPARTMENT_USERS + compact_demo.DEPARTMENT_USERS]
+    accounts += list(compact_demo.COMMUNITY_USERS.values())
+    accounts += [("paidan", "李派单"), ("huifang", "孙回访"), ("rexian", "钱接线")]
+    for username, display in accounts:
+        validate_password(town_demo.DEMO_PASSWORD, User(username=username, display_name=display))
+    validate_password(PASSWORD, User(username="grid1", display_name="grid用户"))
 
 
 def test_account_page_refuses_a_weak_new_password(client, town):

@@ -2,9 +2,12 @@
 them whatever path made it, and a user sees and revokes their own — on the account page and
 through the API — each issue and revocation audited, effective on the very next request."""
 from datetime import timedelta
+from io import StringIO
+from unittest import mock
 
 import pytest
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,11 +75,8 @@ def test_a_password_change_revokes_every_token_at_once(api, how):
         assert form.is_valid(), form.errors
         form.save()
     else:
-        from django.core.management import call_command
-        from unittest import mock
-
         with mock.patch("getpass.getpass", return_value=NEW_PASSWORD):
-            call_command("changepassword", user.username, stdout=__import__("io").StringIO())
+            call_command("changepassword", user.username, stdout=StringIO())
     assert not ApiToken.objects.filter(user=user).exists()
     assert api.get("/nodes").status_code == 401
     entry = AuditEntry.objects.filter(action="delete", reason__contains="修改密码").latest("id")
@@ -184,3 +184,26 @@ def test_account_page_password_change_keeps_this_session_and_revokes_tokens(clie
 
 def test_account_page_needs_login(client):
     assert client.get(reverse("account")).status_code == 302
+
+
+ROLE_NODES = [("admin", "d"), ("town", "t"), ("community", "c1"), ("grid", "g11"), ("department", "t"),
+              ("supervisor", "c1"), ("resident", "g11"), ("sensitive", "c1")]
+
+
+@pytest.mark.parametrize("role, node", ROLE_NODES)
+def test_every_role_manages_its_own_tokens_only(client, town, role, node):
+    """Permission rows: web and API, each role — own tokens listed and revocable, nobody
+    else's; only the administrator reaches the back office's token list."""
+    user = make_user(role, town[node], is_staff=role in ("admin", "town"))
+    stranger = make_user("grid", town["g11"])
+    theirs = ApiToken.objects.get(key_hash=ApiToken.hash(services.issue_token(stranger)))
+    api = ApiClient(user)
+    assert [t["prefix"] for t in api.get("/auth/tokens").json()] == [api.token[:8]]
+    assert api.delete(f"/auth/tokens/{theirs.pk}").status_code == 404
+    client.force_login(user)
+    page = client.get(reverse("account")).content.decode()
+    assert api.token[:8] in page and theirs.prefix not in page
+    assert client.post(reverse("account_token_revoke", args=[theirs.pk])).status_code == 404
+    admin_list = client.get(reverse("admin:accounts_apitoken_changelist"))
+    assert (admin_list.status_code == 200) == (role == "admin")
+    assert ApiToken.objects.filter(pk=theirs.pk).exists()

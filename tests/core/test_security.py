@@ -92,7 +92,7 @@ def test_an_idle_session_ends(client, town, role, is_staff, limit_hours):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_the_session_is_not_written_on_every_request(client, town, django_assert_num_queries):
+def test_the_session_is_not_written_on_every_request(client, town):
     client.force_login(make_user("grid", town["g11"]))
     client.get(reverse("account"))
     key = client.session.session_key

@@ -25,12 +25,14 @@ def _page(request, *, password_form=None, token_form=None, new_key=None, status=
 
 @login_required
 def account(request):
+    """The page: password form, the user's valid tokens, the form to issue one."""
     return _page(request)
 
 
 @login_required
 @require_POST
 def change_password(request):
+    """Change one's own password (old one required; the password rules apply)."""
     form = PasswordChangeForm(request.user, request.POST)
     if not form.is_valid():
         return _page(request, password_form=form, status=422)
@@ -43,6 +45,7 @@ def change_password(request):
 @login_required
 @require_POST
 def issue_token(request):
+    """Issue a token and show its key on this answer only."""
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _page(request, token_form=form, status=422)
@@ -54,7 +57,8 @@ def issue_token(request):
 @login_required
 @require_POST
 def revoke_token(request, token_id):
+    """Revoke one of one's own tokens; anyone else's answers 404."""
     token = get_object_or_404(services.tokens_of(request.user), pk=token_id)  # only one's own
-    services.revoke_token(token, reason=_("本人撤销"))
+    services.revoke_token(token, reason=services.BY_OWNER)
     messages.success(request, _("已撤销接口令牌 %(prefix)s…") % {"prefix": token.prefix})
     return redirect("account")

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext as _
 
 from . import services
 from .models import ApiToken, Membership, Organisation, Role, User
@@ -48,8 +47,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj):
-        services.revoke_token(obj, reason=_("管理员撤销"))
+        services.revoke_token(obj, reason=services.BY_ADMINISTRATOR)
 
     def delete_queryset(self, request, queryset):
         for token in queryset.select_related("user"):
-            services.revoke_token(token, reason=_("管理员撤销"))
+            services.revoke_token(token, reason=services.BY_ADMINISTRATOR)

@@ -69,7 +69,7 @@ def list_tokens(request):
 def revoke_token(request, token_id: int):
     """Revoke one of the caller's own tokens; another user's token answers 404."""
     token = get_object_or_404(services.tokens_of(request.auth), pk=token_id)
-    services.revoke_token(token, reason=_("本人撤销"))
+    services.revoke_token(token, reason=services.BY_OWNER)
     return Status(204, None)
 
 
@@ -78,5 +78,5 @@ def revoke_current_token(request):
     """Log out: revoke the token this request presents."""
     key = request.headers.get("Authorization", "").partition(" ")[2].strip()
     token = get_object_or_404(ApiToken, user=request.auth, key_hash=ApiToken.hash(key))
-    services.revoke_token(token, reason=_("本人退出登录"))
+    services.revoke_token(token, reason=services.OWNER_LOGGED_OUT)
     return Status(204, None)

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from gongzhi.core import services as core
 
@@ -71,6 +70,14 @@ def issue_token(user, *, name="", days=None) -> str:
     return key
 
 
+# Reasons kept in the audit log: stored as written (the log reads the same in every language).
+BY_OWNER = "本人撤销"
+OWNER_LOGGED_OUT = "本人退出登录"
+BY_ADMINISTRATOR = "管理员撤销"
+PASSWORD_CHANGED = "修改密码，接口令牌全部作废"
+DEACTIVATED = "停用账号，接口令牌全部作废"
+
+
 def revoke_token(token, *, reason=""):
     """Revoke one token: the next request that presents it answers 401."""
     with transaction.atomic():
@@ -96,9 +103,9 @@ def credentials_changed(user, *, password_changed: bool, deactivated: bool):
     whatever path saved it (the account page, the admin, `changepassword`, a service): the
     user's API tokens stop working at once."""
     if password_changed:
-        revoke_tokens(user, reason=gettext("修改密码，接口令牌全部作废"))
+        revoke_tokens(user, reason=PASSWORD_CHANGED)
     if deactivated:
-        revoke_tokens(user, reason=gettext("停用账号，接口令牌全部作废"))
+        revoke_tokens(user, reason=DEACTIVATED)
 
 
 def tokens_of(user):
