@@ -217,7 +217,7 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--user", default="chenshuji", help="demo account (community staff; numbers masked)")
-    parser.add_argument("--password", default="gongzhi-demo")
+    parser.add_argument("--password", default="gongzhi-demo-2026")
     parser.add_argument("--data-dir", type=Path, help="reuse (or keep) the demo database in this directory")
     parser.add_argument("--conn-max-age", type=int, default=None,
                         help="serve with this CONN_MAX_AGE instead of the settings' value (an experiment)")

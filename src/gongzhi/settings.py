@@ -3,6 +3,8 @@
 DATABASE_URL      default: SQLite (WAL) at $GONGZHI_DATA_DIR/gongzhi.sqlite3
 GONGZHI_DATA_DIR  where the SQLite file and uploads live (default: ./var)
 GONGZHI_SECRET_KEY, GONGZHI_DEBUG, GONGZHI_ALLOWED_HOSTS
+GONGZHI_HTTPS=1   served over HTTPS behind a proxy that sets X-Forwarded-Proto: secure cookies,
+                  HSTS, redirect to https (docs/admin.md, 安全设置)
 """
 import os
 from pathlib import Path
@@ -15,9 +17,15 @@ PROJECT_DIR = BASE_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("GONGZHI_DATA_DIR", PROJECT_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("GONGZHI_SECRET_KEY", "dev-only-not-secret-change-me-in-production")
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret-change-me-in-production"
+SECRET_KEY = os.environ.get("GONGZHI_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = os.environ.get("GONGZHI_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("GONGZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# The development key signs sessions and reset links with a secret everyone can read: refuse
+# to start with it unless the server answers on this machine only (core/startup.py).
+from gongzhi.core.startup import refuse_development_key  # noqa: E402
+
+refuse_development_key(SECRET_KEY, DEBUG, ALLOWED_HOSTS, DEVELOPMENT_SECRET_KEY)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gongzhi.core.middleware.ContentSecurityPolicyMiddleware",
+    "gongzhi.core.middleware.IdleSessionMiddleware",
     "gongzhi.core.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 answer
 ]
@@ -103,9 +113,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's four checks with Chinese messages (accounts/validators.py); every path that sets a
+# password runs them (web, admin, `gongzhi createuser`, `changepassword`, the demo accounts).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "gongzhi.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "gongzhi.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "gongzhi.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "gongzhi.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "gongzhi.accounts.validators.NumericPasswordValidator"},
 ]
+# API tokens expire this many days after they are issued (accounts.services.issue_token).
+GONGZHI_API_TOKEN_DAYS = int(os.environ.get("GONGZHI_API_TOKEN_DAYS", "90"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -129,6 +146,44 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS (docs/admin.md, 安全设置). Behind a reverse proxy that ends TLS and sets
+# X-Forwarded-Proto (it must overwrite any such header a client sends).
+HTTPS = os.environ.get("GONGZHI_HTTPS", "0") == "1"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("GONGZHI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("GONGZHI_HSTS_SUBDOMAINS", "1") == "1"
+    # The header alone only permits submitting the domain to the browsers' preload list.
+    SECURE_HSTS_PRELOAD = os.environ.get("GONGZHI_HSTS_PRELOAD", "1") == "1"
+
+# Sessions end after this long without a request (core/middleware.py IdleSessionMiddleware):
+# staff (admin, town) sooner, everyone else after a working day's break at most.
+GONGZHI_SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("GONGZHI_SESSION_IDLE_MINUTES_STAFF", str(8 * 60)))
+GONGZHI_SESSION_IDLE_MINUTES = int(os.environ.get("GONGZHI_SESSION_IDLE_MINUTES", str(24 * 60)))
+SESSION_COOKIE_AGE = max(GONGZHI_SESSION_IDLE_MINUTES_STAFF, GONGZHI_SESSION_IDLE_MINUTES) * 60
+
+# Content-Security-Policy of every answer (core/middleware.py, docs/decisions/0007-csp.md):
+# scripts only from our own static files (no inline script, no handlers in attributes, no
+# eval); inline styles allowed (see the decision for why).
+GONGZHI_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -26,6 +26,17 @@ def seeded(db):
     reseed()
 
 
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """A story fails if the browser blocked anything under the site's Content-Security-Policy
+    (an inline script, an on…= handler, an outside resource): tests/e2e/pages.py collects them."""
+    from tests.e2e.pages import CSP_VIOLATIONS
+
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == []
+
+
 @pytest.fixture
 def browser():
     if not Path(CHROMIUM).exists() or not shutil.which(CHROMIUM):

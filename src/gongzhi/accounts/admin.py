@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import services
 from .models import ApiToken, Membership, Organisation, Role, User
 
 
@@ -31,5 +32,23 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "created_at", "last_used_at", "expires_at")
-    readonly_fields = ("key_hash", "prefix")
+    """Tokens are issued by their owner (account page, API) and only revoked here, through the
+    service so each revocation is audited."""
+
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "expires_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "prefix", "name")
+    readonly_fields = ("user", "name", "key_hash", "prefix", "created_at", "last_used_at", "expires_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.revoke_token(obj, reason=services.BY_ADMINISTRATOR)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            services.revoke_token(token, reason=services.BY_ADMINISTRATOR)

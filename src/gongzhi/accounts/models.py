@@ -3,7 +3,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, Permission
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +56,26 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.display_name or super().get_full_name() or self.username
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_active = user.__dict__.get("is_active")  # to notice a deactivation on save
+        return user
+
+    def save(self, *args, **kwargs):
+        """Save; a new password or a deactivation revokes the user's API tokens in the same
+        transaction. Here rather than in one service because Django's own paths (the admin's
+        forms, `changepassword`, password reset) set passwords and flags and call `save`."""
+        from . import services
+
+        password_changed = self._password is not None and self.pk is not None
+        deactivated = self.pk is not None and getattr(self, "_loaded_active", None) is True and not self.is_active
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if password_changed or deactivated:
+                services.credentials_changed(self, password_changed=password_changed, deactivated=deactivated)
+        self._loaded_active = self.is_active
+
     def __str__(self):
         return self.get_full_name()
 
@@ -101,14 +121,17 @@ class Membership(models.Model):
 
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only a SHA-256 hash is stored; the token itself is shown
-    once when issued."""
+    once when issued. Every token expires (GONGZHI_API_TOKEN_DAYS after issue); a password
+    change or a deactivation revokes all of a user's tokens, and a user can revoke any of their
+    own on the account page or through the API (accounts/services.py)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=50, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    created_at = models.DateTimeField(_("签发时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("接口令牌")

@@ -5,10 +5,12 @@ working-day calendar, so deadlines there are counted Monday–Friday. October be
 Council usually publishes next year's arrangement in the autumn and deadlines set in December
 run into January.
 
-This check reads the database, which Django's own checks avoid; it answers nothing when the
+core.E001 (with --deploy): the built-in development SECRET_KEY is in use.
+
+The calendar check reads the database, which Django's own checks avoid; it answers nothing when the
 database or the table is not there yet (before the first migrate).
 """
-from django.core.checks import Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -49,3 +51,15 @@ def calendar_published(app_configs=None, **kwargs):
         for year in wanted
         if year not in published
     ]
+
+
+@register(Tags.security, deploy=True)
+def development_secret_key(app_configs=None, **kwargs):
+    """`check --deploy`: the development key is public (it is in the source). Django's own
+    security.W009 passes it (long and varied), so it is named here, as an error."""
+    from django.conf import settings
+
+    if settings.SECRET_KEY != getattr(settings, "DEVELOPMENT_SECRET_KEY", None):
+        return []
+    return [Error("正在使用内置的开发用 SECRET_KEY，任何人都能据此伪造登录会话。",
+                  hint="设置环境变量 GONGZHI_SECRET_KEY 为随机长字符串，见 docs/admin.md“安全设置”。", id="core.E001")]

@@ -22,7 +22,7 @@ from gongzhi.territory.models import Building
 from . import services
 from .choices import Channel
 
-PASSWORD = "gongzhi-demo"
+PASSWORD = "gongzhi-demo-2026"  # the same as core.demo.town.DEMO_PASSWORD
 # name, kind, department, working days, Open311 code, what people write
 CATEGORIES = [
     ("噪声扰民", "complaint", "城市管理局", 5, "noise", ["晚上十点后广场舞音乐声音太大，影响老人和孩子休息", "夜间施工噪声扰民"]),

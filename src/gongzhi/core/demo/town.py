@@ -27,7 +27,8 @@ TAGS = [
     ("mental", "精神障碍", True, True), ("disabled", "残疾", True, True), ("dibao", "低保", True, True),
     ("chronic", "慢性病", True, False),
 ]
-DEMO_PASSWORD = "gongzhi-demo"
+# Satisfies the password rules for every demo username (tests/accounts/test_passwords.py).
+DEMO_PASSWORD = "gongzhi-demo-2026"
 USERS = [
     # username, display name, role, node key, organisation
     ("admin", "系统管理员", "admin", "district", None),

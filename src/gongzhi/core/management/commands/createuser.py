@@ -15,7 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, help="角色代码：" + "、".join(["admin", "town", "community", "grid", "department", "supervisor", "resident", "sensitive"]))
         parser.add_argument("--node", required=True, help="区划/网格代码，如 320582100001")
-        parser.add_argument("--password", required=True)
+        parser.add_argument("--password", required=True,
+                            help="至少 10 个字符，不能全是数字、不能是常见密码、不能与用户名或姓名相似")
         parser.add_argument("--name", default="", help="显示姓名")
 
     def handle(self, *args, username, role, node, password, name, **opts):

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, residents, seed, grids, if_empty, **opts):
         if Node.objects.exists():
             if if_empty:
-                self.stdout.write("数据库已有数据，跳过演示数据。演示账号密码：gongzhi-demo（如为演示库）")
+                self.stdout.write("数据库已有数据，跳过演示数据。演示账号密码：gongzhi-demo-2026（如为演示库）")
                 return
             raise CommandError("数据库已有区划数据；演示数据只能生成在空库中（或使用 --if-empty）")
         if residents < 1:

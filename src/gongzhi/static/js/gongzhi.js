@@ -1,0 +1,71 @@
+/* Behaviour of the pages, kept out of the HTML so the Content-Security-Policy can forbid
+   inline script (docs/decisions/0007-csp.md). Each part wires itself to the elements that ask
+   for it by a data- attribute or an id; pages without them are left alone. Texts come from
+   the page (translated there), never from this file. Every page works without it. */
+(function () {
+  "use strict";
+
+  function each(selector, fn) { Array.prototype.forEach.call(document.querySelectorAll(selector), fn); }
+  function byId(id) { return document.getElementById(id); }
+  function jsonData(id) { var el = byId(id); return el ? JSON.parse(el.textContent) : null; }
+
+  // The ☰ button opens and closes the left menu on a phone.
+  each("[data-toggle-menu]", function (button) {
+    button.addEventListener("click", function () {
+      var menu = byId(button.getAttribute("data-toggle-menu"));
+      if (!menu) return;
+      menu.classList.toggle("open");
+      button.setAttribute("aria-expanded", menu.classList.contains("open"));
+    });
+  });
+
+  // A select that submits its form when changed (language, list filters).
+  each("select[data-autosubmit]", function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // "Get my location": fills #id_lat / #id_lng from the device. The button carries the texts
+  // (data-unsupported, data-locating, data-located, data-failed); data-show-coords appends
+  // the coordinates; data-notify names an element that gets the htmx event "located".
+  var locate = byId("locate");
+  if (locate) {
+    locate.addEventListener("click", function () {
+      var d = locate.dataset, out = byId("location-text");
+      if (!navigator.geolocation) { out.textContent = d.unsupported; return; }
+      if (d.locating) out.textContent = d.locating;
+      navigator.geolocation.getCurrentPosition(function (p) {
+        var lat = p.coords.latitude.toFixed(6), lng = p.coords.longitude.toFixed(6);
+        byId("id_lat").value = lat;
+        byId("id_lng").value = lng;
+        out.textContent = d.showCoords ? d.located + " " + lat + "，" + d.longitude + " " + lng : d.located;
+        if (d.notify && window.htmx) htmx.trigger(d.notify, "located");
+      }, function () { out.textContent = d.failed; }, {enableHighAccuracy: true, timeout: 15000});
+    });
+  }
+
+  // Dispatching a request: the deadline the chosen category gives.
+  var days = jsonData("deadline-by-category"), category = byId("id_dispatch-category");
+  if (days && category) {
+    category.addEventListener("change", function () {
+      var out = byId("dispatch-category-deadline");
+      out.hidden = !this.value;
+      out.textContent = this.value ? out.dataset.prefix + " " + days[this.value] + "。" : "";
+    });
+  }
+
+  // A matter's workflow: show only the evidence the chosen step takes (a decision, a board
+  // entry, or a note); the server checks it anyway.
+  var kinds = jsonData("workflow-kinds"), complete = byId("workflow-complete");
+  if (kinds && complete) {
+    var step = complete.querySelector("[name=step]");
+    var field = function (name) { return byId("field-" + name); };
+    var update = function () {
+      var k = kinds[step.value] || {}, merge = field("merge_previous");
+      if (merge) merge.hidden = !k.merge;
+      if (field("decision")) field("decision").hidden = k.kind !== "vote";
+      if (field("disclosure")) field("disclosure").hidden = k.kind !== "disclose";
+    };
+    step.addEventListener("change", update);
+    update();
+  }
+})();
