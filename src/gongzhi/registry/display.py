@@ -28,9 +28,8 @@ def label_heads(user, households):
 
 def log_sensitive_rows(residents):
     """Log a view of every listed resident carrying a sensitive tag (only readers holding
-    registry.view_sensitive there get such rows at all)."""
-    from .services import log_sensitive_view
+    registry.view_sensitive there get such rows at all): disclosure.log_sensitive_reads, the
+    one mechanism every channel calls."""
+    from .disclosure import log_sensitive_reads
 
-    for resident in residents:
-        if resident.has_sensitive:
-            log_sensitive_view(resident)
+    log_sensitive_reads(residents)
