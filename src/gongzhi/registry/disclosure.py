@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
+from gongzhi.core.masking import mask_id, mask_phone
 
 UNMASK_PERM = "registry.unmask_pii"
 SENSITIVE_VIEW = "查看敏感人员记录"
@@ -32,11 +33,15 @@ def clean_purpose(text) -> str:
     return purpose
 
 
-def _key(record):
-    """(pk, name, grid path, carries a sensitive tag) of a model instance or a values() row."""
-    if isinstance(record, dict):
-        return record["id"], record["name"], record["grid__path"], record["has_sensitive"]
-    return record.pk, record.name, record.grid.path, record.has_sensitive
+def _sensitive_keys(records):
+    """(pk, name, grid path) of each record carrying a sensitive tag: model instances or
+    values() rows with id, name, grid__path and has_sensitive."""
+    for r in records:
+        if isinstance(r, dict):
+            if r["has_sensitive"]:
+                yield r["id"], r["name"], r["grid__path"]
+        elif r.has_sensitive:
+            yield r.pk, r.name, r.grid.path
 
 
 def log_sensitive_reads(records):
@@ -44,12 +49,12 @@ def log_sensitive_reads(records):
     with id, name, grid__path and has_sensitive). Returns how many were logged."""
     from .models import Resident
 
-    shown = [k for k in map(_key, records) if k[3]]
+    shown = list(_sensitive_keys(records))
     # One INSERT for a page, not one per row (the lists' query-count guards).
     core.record_many(
         core.build_entry(AuditAction.VIEW, None, model=Resident, object_id=pk, object_repr=name, node_path=path,
                          reason=SENSITIVE_VIEW)
-        for pk, name, path, _flag in shown
+        for pk, name, path in shown
     )
     return len(shown)
 
@@ -72,3 +77,36 @@ def log_unmasked_rows(model, ids, node_path, purpose, what, fields=("id_number",
     return core.record(AuditAction.UNMASK, None, model=model, object_repr=what, node_path=node_path,
                        after={"ids": list(ids), "fields": list(fields), "purpose": purpose},
                        reason=_unmask_reason(fields, purpose))
+
+
+class MaskedNumbersForm:
+    """Mixin for the forms that edit a resident (web and admin): the ID and phone fields start
+    with the masked numbers, so opening an edit form reveals nothing; a masked value sent back
+    unchanged keeps the stored number, and typing a whole new number corrects it."""
+
+    MASKS = {"id_number": mask_id, "phone": mask_phone}
+
+    def mask_numbers(self):
+        """Call at the end of __init__."""
+        stored = self._stored()
+        if stored is None:
+            return
+        for name, mask in self.MASKS.items():
+            if name in self.fields and getattr(stored, name):
+                self.initial[name] = mask(getattr(stored, name))
+
+    def _stored(self):
+        instance = getattr(self, "instance", None)
+        return instance if instance is not None and instance.pk else None
+
+    def _kept(self, name):
+        value = self.cleaned_data.get(name)
+        stored = self._stored()
+        current = getattr(stored, name) if stored is not None else ""
+        return current if current and value == self.MASKS[name](current) else value
+
+    def clean_id_number(self):
+        return self._kept("id_number")
+
+    def clean_phone(self):
+        return self._kept("phone")
