@@ -171,9 +171,13 @@ def log_unmask(obj, fields=("id_number", "phone"), purpose=""):
     write(obj, fields, purpose)
 
 
-def log_export(model, *, count: int, what: str, masked: bool, node_path=""):
-    """Every export is logged with its size and whether identifiers were masked."""
+def log_export(model, *, count: int, what: str, masked: bool, node_path="", unmasked: int = 0, purpose=""):
+    """Every export is logged with its size and whether identifiers were masked; an export
+    showing full numbers also with how many rows did and the stated purpose (PIPL Art. 6)."""
+    after = {"rows": count, "masked": masked}
+    if unmasked:
+        after.update(unmasked=unmasked, purpose=purpose)
     core.record(
-        AuditAction.EXPORT, None, model=model, object_repr=what,
-        after={"rows": count, "masked": masked}, node_path=node_path,
+        AuditAction.EXPORT, None, model=model, object_repr=what, after=after, node_path=node_path,
+        reason=f"导出完整号码；用途：{purpose}" if unmasked else "",
     )
