@@ -11,7 +11,7 @@ logs the view."""
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
@@ -45,6 +45,14 @@ def _log_unmasked_list(results: list[dict], paths: list[str], purpose: str):
         Resident, ids, _common_path([path for _pk, path in shown]), purpose,
         "接口列表：%(n)s 位居民的完整身份证号和电话" % {"n": len(ids)},
     )
+
+
+# The explicit request for full numbers, documented in the OpenAPI schema (docs/api.md).
+UNMASK_QUERY = Query(False, description="1: 显示完整身份证号和电话（需 registry.unmask_pii 授权，并须填写 purpose；"
+                                        "无授权时答 403）。Show full ID and phone numbers: needs the unmask right and a purpose; "
+                                        "403 without the right.")
+PURPOSE_QUERY = Query(None, description=f"用途（unmask=1 时必填，最多 {disclosure.PURPOSE_MAX} 字），记入审计日志。"
+                                        "Purpose of the unmasking, required with unmask=1, kept in the audit log.")
 
 
 def _unmask_request(user, unmask: bool, purpose: str | None, path: str | None = None) -> str:
@@ -205,7 +213,7 @@ def delete_household(request, household_id: int, reason: str = ""):
 @read_cache.kept_answers
 def list_residents(request, grid: int | None = None, household: int | None = None, residence_type: str | None = None,
                    tag: str | None = None, status: str | None = None, q: str | None = None,
-                   page: int = 1, page_size: int | None = None, unmask: bool = False, purpose: str | None = None):
+                   page: int = 1, page_size: int | None = None, unmask: bool = UNMASK_QUERY, purpose: str | None = PURPOSE_QUERY):
     """Residents the caller may see. `q`: a name or part of it, pinyin or initials, part of an
     ID or phone number. Numbers are masked; `unmask=1` with a `purpose` (用途, up to 100
     characters) shows them in full where the caller holds registry.unmask_pii (403 if nowhere;
@@ -254,7 +262,8 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
 
 
 @router.get("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def get_resident(request, response: HttpResponse, resident_id: int, unmask: bool = False, purpose: str | None = None):
+def get_resident(request, response: HttpResponse, resident_id: int, unmask: bool = UNMASK_QUERY,
+                 purpose: str | None = PURPOSE_QUERY):
     """One resident, numbers masked; `unmask=1` with a `purpose` shows them in full (403
     without registry.unmask_pii where the person lives), audited with the purpose."""
     resident = selectors.get_resident(request.auth, resident_id)
