@@ -366,3 +366,29 @@ def test_list_export_option_with_a_purpose_for_the_unmask_right_only(client, tow
     assert "导出完整号码" not in community.get(reverse("registry:resident_list")).content.decode()
     answer = community.post(url, {"unmask": "1", "purpose": "核对"})
     assert answer.status_code == 302 and not answer.get("Content-Disposition")
+
+
+def test_history_page_unmasks_only_with_a_purpose(client, town):
+    r = make_resident(town["g11"], name="郑一", phone="13700001234")
+    official = make_user("town", town["t"])
+    url = reverse("registry:resident_history", args=[r.pk])
+    login(client, official)
+    assert 'name="purpose"' in client.get(url).content.decode()
+    for bad in ({"unmask": "1"}, {"unmask": "1", "purpose": "长" * 101}):
+        assert r.id_number not in client.get(url, bad).content.decode()
+    assert not AuditEntry.objects.filter(action=AuditAction.UNMASK).exists()
+    assert r.id_number in client.get(url, {"unmask": "1", "purpose": "核对户籍"}).content.decode()
+    entry = AuditEntry.objects.get(action=AuditAction.UNMASK)
+    assert entry.after["purpose"] == "核对户籍" and entry.actor == official
+
+
+def test_household_list_logs_a_sensitive_head_it_names(client, town):
+    r = make_resident(town["g11"], name="褚户主", tags=[sensitive_tag()])
+    carer = make_user("sensitive", town["c1"])
+    html = login(client, carer).get(reverse("registry:household_list")).content.decode()
+    assert "褚户主" in html
+    views = AuditEntry.objects.filter(action=AuditAction.VIEW, actor=carer)
+    assert list(views.values_list("object_id", flat=True)) == [str(r.pk)]
+    worker = make_user("grid", town["g11"])
+    assert "褚户主" not in login(client, worker).get(reverse("registry:household_list")).content.decode()
+    assert not AuditEntry.objects.filter(action=AuditAction.VIEW, actor=worker).exists()

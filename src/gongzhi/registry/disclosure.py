@@ -67,7 +67,7 @@ def _unmask_reason(fields, purpose) -> str:
 def log_unmask(obj, fields=("id_number", "phone"), purpose=""):
     """Log that full numbers of one record were shown, with the stated purpose."""
     core.record(AuditAction.UNMASK, obj, reason=_unmask_reason(fields, purpose),
-                after={"fields": list(fields), "purpose": purpose})
+                after={"purpose": purpose} if purpose else None)
 
 
 def log_unmasked_rows(model, ids, node_path, purpose, what, fields=("id_number", "phone")):
@@ -75,7 +75,7 @@ def log_unmasked_rows(model, ids, node_path, purpose, what, fields=("id_number",
     if not ids:
         return None
     return core.record(AuditAction.UNMASK, None, model=model, object_repr=what, node_path=node_path,
-                       after={"ids": list(ids), "fields": list(fields), "purpose": purpose},
+                       after={"ids": list(ids), "purpose": purpose},
                        reason=_unmask_reason(fields, purpose))
 
 
