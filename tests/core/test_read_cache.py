@@ -121,8 +121,24 @@ def test_every_unmasked_list_is_audited(town_):
     make_resident(town_["g11"], name="王五", phone="13812345678")
     official = ApiClient(make_user("town", town_["t"]))
     for _ in range(3):
-        assert official.get("/residents").json()["results"][0]["masked"] is False
+        assert official.get("/residents", unmask=1, purpose="核对").json()["results"][0]["masked"] is False
     assert AuditEntry.objects.filter(action="unmask", actor=official.user).count() == 3
+    # Without the request the list is masked, writes nothing and may be kept.
+    assert official.get("/residents").json()["results"][0]["masked"] is True
+    _, queries = _queries(lambda: official.get("/residents"))
+    assert AuditEntry.objects.filter(action="unmask", actor=official.user).count() == 3 and queries <= 2
+
+
+def test_every_list_showing_a_sensitive_record_is_audited(town_):
+    """Issue 9, finding 4: a carer's list writes its view entries on every request, never
+    answered from a kept copy that would skip them."""
+    from tests.factories import sensitive_tag
+
+    make_resident(town_["g11"], name="褚矫正", tags=[sensitive_tag()])
+    carer = ApiClient(make_user("sensitive", town_["c1"]))
+    for _ in range(3):
+        assert _names(carer.get("/residents")) == ["褚矫正"]
+    assert AuditEntry.objects.filter(action="view", actor=carer.user).count() == 3
 
 
 def test_nothing_is_kept_inside_a_transaction(town_, api):

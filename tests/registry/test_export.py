@@ -60,13 +60,55 @@ def test_grid_worker_export_is_masked_and_scoped(town, people):
     assert entry.content_type.model == "resident" and entry.node_path == town["g11"].path
 
 
-def test_unmask_permission_shows_full_numbers(town, people):
+def test_town_export_is_masked_by_default(town, people):
+    """Issue 9, finding 5: the right to unmask no longer means full numbers in every file."""
     official = factories.make_user("town", town["t"])
     _, rows, _ = sheet(export_as(official))
     by_name = {r["姓名"]: r for r in rows}
     assert set(by_name) == {"张三", "王五"}  # still no sensitive record without view_sensitive
+    assert by_name["张三"]["身份证号"] != people["plain"].id_number and by_name["张三"]["联系电话"] == "138****5678"
+    assert AuditEntry.objects.get(action=AuditAction.EXPORT).after == {"rows": 2, "masked": True}
+
+
+def test_export_option_shows_full_numbers_with_a_purpose_kept_in_the_audit(town, people):
+    official = factories.make_user("town", town["t"])
+    with audit.acting(user=official, source="web"):
+        response = exports.export_residents(official, Resident.objects.all(), unmask=True, purpose="核对低保名单")
+    by_name = {r["姓名"]: r for r in sheet(response)[1]}
     assert by_name["张三"]["身份证号"] == people["plain"].id_number and by_name["张三"]["联系电话"] == "13812345678"
-    assert AuditEntry.objects.get(action=AuditAction.EXPORT).after == {"rows": 2, "masked": False}
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert entry.after == {"rows": 2, "masked": False, "unmasked": 2, "purpose": "核对低保名单"}
+    assert "核对低保名单" in entry.reason
+
+
+@pytest.mark.parametrize("purpose", ["", "   ", "长" * 101])
+def test_export_option_needs_a_bounded_purpose(town, people, purpose):
+    from django.core.exceptions import ValidationError
+
+    official = factories.make_user("town", town["t"])
+    with pytest.raises(ValidationError):
+        exports.export_residents(official, Resident.objects.all(), unmask=True, purpose=purpose)
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+@pytest.mark.parametrize("role", ["community", "grid", "sensitive", "supervisor"])
+def test_export_option_refused_without_the_unmask_right(town, people, role):
+    user = factories.make_user(role, town["c1"])
+    accounts.grant(user, role="grid", node=town["g11"])  # may export there
+    user = type(user).objects.get(pk=user.pk)
+    with pytest.raises(PermissionDenied):
+        exports.export_residents(user, Resident.objects.all(), unmask=True, purpose="核对")
+
+
+def test_exported_sensitive_records_are_logged_as_views(town, people):
+    carer = factories.make_user("grid", town["g11"])
+    accounts.grant(carer, role="sensitive", node=town["g11"])
+    carer = type(carer).objects.get(pk=carer.pk)
+    export_as(carer)
+    views = AuditEntry.objects.filter(action=AuditAction.VIEW, actor=carer)
+    assert list(views.values_list("object_id", "reason")) == [(str(people["secret"].pk), "查看敏感人员记录")]
+    export_as(carer, exports.export_households, Household)  # 李四 heads a household: named, so logged
+    assert views.count() == 2
 
 
 def test_sensitive_records_and_tags_only_with_permission(town, people):

@@ -147,15 +147,20 @@ class Reader:
         return rows
 
 
+PURPOSE_MAX = 100  # as registry.disclosure.PURPOSE_MAX (core imports no app)
+
+
 def render_history(request, obj, *, title, back_url, node=None):
     """The history page of `obj` (already fetched through a scoped selector)."""
     path = obj.scope_path()
     may_unmask = has_perm_at(request.user, "registry.unmask_pii", path) and _has_identifiers(obj)
-    unmask = may_unmask and request.GET.get("unmask") == "1"
+    # Full numbers only on request and for a stated purpose (PIPL Art. 6), kept in the audit entry.
+    purpose = " ".join((request.GET.get("purpose") or "").split())
+    unmask = may_unmask and request.GET.get("unmask") == "1" and 0 < len(purpose) <= PURPOSE_MAX
     if unmask:
         from gongzhi.registry.services import log_unmask
 
-        log_unmask(obj)
+        log_unmask(obj, purpose=purpose)
     reader = Reader(request.user, unmask=unmask)
     model = type(obj)
     entries = list(entries_for(obj))
@@ -163,7 +168,7 @@ def render_history(request, obj, *, title, back_url, node=None):
     rows = [(e, reader.changes(e, model, names)) for e in entries]
     return render(request, "core/history.html", {
         "object": obj, "title": title, "back_url": back_url, "rows": rows, "node": node,
-        "may_unmask": may_unmask and not unmask,
+        "may_unmask": may_unmask and not unmask, "purpose_max": PURPOSE_MAX,
     })
 
 

@@ -1,11 +1,16 @@
+"""The registry in the back office: one more client of the same services, version check,
+masking and audit as the web and the API. Full ID and phone numbers are never shown here (the
+change form holds them masked; an unchanged masked value means "unchanged"); revealing them is
+the web detail page's button, with a purpose, audited. Showing a record carrying a sensitive
+tag — in the list or on its change page — is logged like on every other channel."""
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from gongzhi.core import services as core
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
 from gongzhi.core.masking import mask_id, mask_phone
 
 from . import services
+from .disclosure import MaskedNumbersForm, log_sensitive_reads
 from .models import Household, Resident, ResidentMove, Tag
 from .validation import clean_person_fields
 
@@ -14,8 +19,8 @@ from .validation import clean_person_fields
 class TagAdmin(ScopedServiceAdmin):
     list_display = ("name", "slug", "sensitive", "care")
     create_service = staticmethod(services.create_tag)
-    update_service = staticmethod(lambda obj, changes, **kw: core.update(obj, changes, **kw))
-    delete_service = staticmethod(lambda obj, **kw: core.delete(obj, **kw))
+    update_service = staticmethod(services.update_tag)
+    delete_service = staticmethod(services.delete_tag)
 
     def get_queryset(self, request):
         return Tag.objects.all()
@@ -46,10 +51,34 @@ class ResidentAdmin(ScopedServiceAdmin):
         # Once registered, a person changes household or grid only through the move service.
         return ("household", "grid") if obj is not None else ()
 
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+
+        class ResidentAdminForm(MaskedNumbersForm, base):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                self.mask_numbers()
+
+        return ResidentAdminForm
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original") if request.method == "GET" else None
+        if obj is not None:
+            log_sensitive_reads([obj])
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            log_sensitive_reads(changelist.result_list)
+        return response
+
     def validate_with_services(self, data, instance):
         fields = {k: data.get(k) for k in ("name", "id_number", "gender", "birth_date", "phone") if k in data}
         cleaned = clean_person_fields(fields)
-        if Resident.objects.filter(id_number=cleaned["id_number"]).exclude(pk=instance.pk).exists():
+        if "id_number" in cleaned and Resident.objects.filter(id_number=cleaned["id_number"]).exclude(pk=instance.pk).exists():
             raise ValidationError({"id_number": "该身份证号已登记"})
 
     @admin.display(description="身份证号")

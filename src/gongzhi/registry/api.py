@@ -1,24 +1,27 @@
 """API for households and residents: scoped lists with filters, search and pages, single
 records with ETag, writes through registry.services with If-Match, and moves.
 
-Privacy: ID and phone numbers are masked unless the caller holds registry.unmask_pii where the
-person lives (each response showing full numbers writes one audit entry); residents with
-sensitive tags are hidden by the scoped queryset unless the caller holds
-registry.view_sensitive there, and a GET of such a record is logged."""
+Privacy (registry/disclosure.py): ID and phone numbers are masked for everyone by default. Full
+numbers only on an explicit `?unmask=1` with a `purpose` (用途), for a caller holding
+registry.unmask_pii where the person lives; without that right the request is refused (403),
+and every response showing full numbers writes one audit entry keeping the purpose. Residents
+with sensitive tags are hidden by the scoped queryset unless the caller holds
+registry.view_sensitive there, and every response showing such a record — list or single —
+logs the view."""
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
+from ninja.errors import HttpError
 from ninja.responses import Status
 
 from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core import api as common
 from gongzhi.core import read_cache
-from gongzhi.core import services as core
-from gongzhi.core.choices import AuditAction
+from gongzhi.core.masking import mask_id, mask_phone
 from gongzhi.territory.models import Building, Node
 
-from . import selectors, services
+from . import disclosure, selectors, services
 from .api_schemas import (
     RESIDENT_COLUMNS, SENSITIVE, HouseholdIn, HouseholdOut, HouseholdPage, HouseholdPatch, HouseholdUpdate, MoveIn, ResidentFields,
     ResidentIn, ResidentOut, ResidentPage, ResidentPatch, TagOut, household_dict, resident_dict, resident_row, tags_of,
@@ -30,18 +33,39 @@ router = Router(tags=["住户与居民"])
 ERRORS = common.ERRORS
 
 
-def _log_unmasked_list(results: list[dict], paths: list[str]):
-    """One audit entry per response that showed full numbers, naming the records (PIPL Art. 51)."""
+def _log_unmasked_list(results: list[dict], paths: list[str], purpose: str):
+    """One audit entry per response that showed full numbers, naming the records and keeping
+    the purpose (PIPL Art. 6, 51)."""
     shown = [(row["id"], path) for row, path in zip(results, paths)
              if not row["masked"] and (row["id_number"] or row["phone"])]
     if not shown:
         return
     ids = [pk for pk, _path in shown]
-    common_path = _common_path([path for _pk, path in shown])
-    core.record(
-        AuditAction.UNMASK, None, model=Resident, object_repr=_("接口列表：%(n)s 位居民的完整身份证号和电话") % {"n": len(ids)},
-        after={"ids": ids}, node_path=common_path, reason=_("查看完整身份证号、电话"),
+    disclosure.log_unmasked_rows(
+        Resident, ids, _common_path([path for _pk, path in shown]), purpose,
+        "接口列表：%(n)s 位居民的完整身份证号和电话" % {"n": len(ids)},
     )
+
+
+# The explicit request for full numbers, documented in the OpenAPI schema (docs/api.md).
+UNMASK_QUERY = Query(False, description="1: 显示完整身份证号和电话（需 registry.unmask_pii 授权，并须填写 purpose；"
+                                        "无授权时答 403）。Show full ID and phone numbers: needs the unmask right and a purpose; "
+                                        "403 without the right.")
+PURPOSE_QUERY = Query(None, description=f"用途（unmask=1 时必填，最多 {disclosure.PURPOSE_MAX} 字），记入审计日志。"
+                                        "Purpose of the unmasking, required with unmask=1, kept in the audit log.")
+
+
+def _unmask_request(user, unmask: bool, purpose: str | None, path: str | None = None) -> str:
+    """The cleaned purpose of an explicit `?unmask=1`, or "" when none was asked. A caller
+    without registry.unmask_pii (at `path`, or anywhere for a list) is refused with 403, so
+    asking never silently returns what looks like an answer; a missing or overlong purpose is 422."""
+    if not unmask:
+        return ""
+    allowed = has_perm_at(user, disclosure.UNMASK_PERM, path) if path is not None \
+        else has_perm_anywhere(user, disclosure.UNMASK_PERM)
+    if not allowed:
+        raise HttpError(403, _("您没有查看完整号码的权限（需要“查看完整身份证号和电话”授权），号码仍按脱敏显示"))
+    return disclosure.clean_purpose(purpose)
 
 
 def _common_path(paths: list[str]) -> str:
@@ -57,13 +81,13 @@ def _common_path(paths: list[str]) -> str:
     return "/".join(shared) + "/" if shared else ""
 
 
-def _resident_out(request, resident: Resident) -> dict:
-    """A single resident for the caller, logging sensitive views and unmasking."""
-    data = resident_dict(request.auth, resident)
-    if resident.has_sensitive:
-        services.log_sensitive_view(resident)
+def _resident_out(request, resident: Resident, purpose: str = "") -> dict:
+    """A single resident for the caller (numbers in full only when `purpose` is given, i.e.
+    an allowed `?unmask=1`), logging the sensitive view and the unmasking."""
+    data = resident_dict(request.auth, resident, unmask=bool(purpose))
+    disclosure.log_sensitive_reads([resident])
     if not data["masked"] and (resident.id_number or resident.phone):
-        services.log_unmask(resident)
+        disclosure.log_unmask(resident, purpose=purpose)
     return data
 
 
@@ -189,11 +213,14 @@ def delete_household(request, household_id: int, reason: str = ""):
 @read_cache.kept_answers
 def list_residents(request, grid: int | None = None, household: int | None = None, residence_type: str | None = None,
                    tag: str | None = None, status: str | None = None, q: str | None = None,
-                   page: int = 1, page_size: int | None = None):
+                   page: int = 1, page_size: int | None = None, unmask: bool = UNMASK_QUERY, purpose: str | None = PURPOSE_QUERY):
     """Residents the caller may see. `q`: a name or part of it, pinyin or initials, part of an
-    ID or phone number."""
+    ID or phone number. Numbers are masked; `unmask=1` with a `purpose` (用途, up to 100
+    characters) shows them in full where the caller holds registry.unmask_pii (403 if nowhere;
+    rows elsewhere stay masked, `masked: true`), and is audited with the purpose."""
     user = request.auth
     common.require_anywhere(user, "registry.view_resident")
+    purpose = _unmask_request(user, unmask, purpose)
     filters = {field: value for field, value in (("grid_id", grid), ("household_id", household),
                                                   ("residence_type", residence_type), ("status", status))
                if value is not None}
@@ -203,12 +230,15 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
     if tag:
         qs = qs.filter(tags__slug=tag)
     paths: list[str] = []
+    shown: list[dict] = []
+    columns = (*RESIDENT_COLUMNS, "grid__path", "has_sensitive")
 
     def serialize(rows):
         tags = tags_of([r["id"] for r in rows]) if rows else {}
         paths.extend(r["grid__path"] for r in rows)
+        shown.extend(rows)
         memo: dict = {}
-        return [resident_row(user, r, r["grid__path"], tags.get(r["id"], ()), memo) for r in rows]
+        return [resident_row(user, r, r["grid__path"], tags.get(r["id"], ()), memo, unmask=bool(purpose)) for r in rows]
 
     if q and q.strip():
         # A search counts up to selectors.SEARCH_COUNT_CAP; past it `count` is the cap and
@@ -217,20 +247,28 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
         found = selectors.search_page(qs, q)
         start = (page - 1) * size
         stop = min(start + size, found.count)  # past the cap, pages cover the first `count` only
-        rows = list(found.queryset.values(*RESIDENT_COLUMNS, "grid__path")[start:stop]) if start < stop else []
+        rows = list(found.queryset.values(*columns)[start:stop]) if start < stop else []
         result = {"count": found.count, "count_exact": found.exact, "page": page, "page_size": size,
                   "results": serialize(rows)}
     else:
-        result = common.paginate(qs.values(*RESIDENT_COLUMNS, "grid__path"), page, page_size, serialize,
+        result = common.paginate(qs.values(*columns), page, page_size, serialize,
                                  counted=counted)
         result = {"count": result.pop("count"), "count_exact": True, **result}
-    _log_unmasked_list(result["results"], paths)
+    # Audit entries written here make the answer uncacheable (core/read_cache.py), so every
+    # such request is logged, not only the first.
+    disclosure.log_sensitive_reads(shown)
+    _log_unmasked_list(result["results"], paths, purpose)
     return common.json_response(result)
 
 
 @router.get("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def get_resident(request, response: HttpResponse, resident_id: int):
-    return _resident_out(request, common.set_etag(response, selectors.get_resident(request.auth, resident_id)))
+def get_resident(request, response: HttpResponse, resident_id: int, unmask: bool = UNMASK_QUERY,
+                 purpose: str | None = PURPOSE_QUERY):
+    """One resident, numbers masked; `unmask=1` with a `purpose` shows them in full (403
+    without registry.unmask_pii where the person lives), audited with the purpose."""
+    resident = selectors.get_resident(request.auth, resident_id)
+    purpose = _unmask_request(request.auth, unmask, purpose, resident.grid.path)
+    return _resident_out(request, common.set_etag(response, resident), purpose)
 
 
 @router.post("/residents", response={201: ResidentOut, **ERRORS})
@@ -255,11 +293,21 @@ def create_resident(request, response: HttpResponse, payload: ResidentIn):
     return Status(201, _resident_out(request, common.set_etag(response, resident)))
 
 
+def _drop_masked_echo(changes: dict, resident):
+    """A record read masked and sent back unchanged (GET, then PUT) carries the masked numbers:
+    they mean "unchanged", not a new number, so a PUT needs no unmasking."""
+    for field, mask in (("id_number", mask_id), ("phone", mask_phone)):
+        current = getattr(resident, field)
+        if field in changes and current and changes[field] == mask(current) and changes[field] != current:
+            del changes[field]
+
+
 def _update_resident(request, response, resident_id, payload, partial):
     user = request.auth
     resident = selectors.get_resident(user, resident_id)
     version = common.check_write(request, resident, "registry.change_resident")
     changes, reason = common.payload_changes(payload, partial)
+    _drop_masked_echo(changes, resident)
     tags = _tags(user, changes.pop("tags", None), resident.grid.path)
     try:
         services.update_resident(resident, changes, tags=tags, reason=reason, expected_version=version)

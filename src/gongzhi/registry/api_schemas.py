@@ -149,14 +149,15 @@ RESIDENT_COLUMNS = (
 )
 
 
-def resident_row(user, row: dict, path: str, tags, memo: dict | None = None) -> dict:
-    """A resident as the caller may see it: numbers masked without the unmask permission,
-    sensitive tags only with the sensitive permission, both judged where the person lives.
+def resident_row(user, row: dict, path: str, tags, memo: dict | None = None, unmask: bool = False) -> dict:
+    """A resident as the caller may see it: numbers masked unless the caller asked to see them
+    (`unmask`, the API's `?unmask=1` with a purpose) and holds the unmask permission, sensitive
+    tags only with the sensitive permission, both judged where the person lives.
     `tags` is [(slug, sensitive)]. A list passes one `memo` dict for its page, so the two
     permission checks run once per grid rather than twice per row."""
     rights = memo.get(path) if memo is not None else None
     if rights is None:
-        rights = (has_perm_at(user, UNMASK, path), has_perm_at(user, SENSITIVE, path))
+        rights = (unmask and has_perm_at(user, UNMASK, path), has_perm_at(user, SENSITIVE, path))
         if memo is not None:
             memo[path] = rights
     unmasked, sensitive = rights
@@ -174,10 +175,10 @@ def resident_row(user, row: dict, path: str, tags, memo: dict | None = None) -> 
     }
 
 
-def resident_dict(user, r: Resident) -> dict:
+def resident_dict(user, r: Resident, unmask: bool = False) -> dict:
     """resident_row for a model instance (single-record endpoints)."""
     row = {c: getattr(r, c) for c in RESIDENT_COLUMNS}
-    return resident_row(user, row, r.grid.path, [(t.slug, t.sensitive) for t in r.tags.all()])
+    return resident_row(user, row, r.grid.path, [(t.slug, t.sensitive) for t in r.tags.all()], unmask=unmask)
 
 
 def tags_of(ids) -> dict[int, list]:

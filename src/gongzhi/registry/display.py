@@ -19,18 +19,26 @@ def head_label(user, household) -> str:
     return head.name
 
 
-def label_heads(user, households):
-    """Set `head_label` on each household (for list and detail templates)."""
+def label_heads(user, households, log=True):
+    """Set `head_label` on each household (for list and detail templates); a head carrying a
+    sensitive tag whose name is shown is logged as a view of that record (`log=False` where the
+    page logs its members anyway)."""
+    from .disclosure import log_sensitive_reads
+
+    shown = []
     for h in households:
         h.head_label = head_label(user, h)
+        if h.head is not None and h.head.has_sensitive and h.head_label == h.head.name:
+            shown.append({"id": h.head.pk, "name": h.head.name, "grid__path": h.grid.path, "has_sensitive": True})
+    if log:
+        log_sensitive_reads(shown)
     return households
 
 
 def log_sensitive_rows(residents):
     """Log a view of every listed resident carrying a sensitive tag (only readers holding
-    registry.view_sensitive there get such rows at all)."""
-    from .services import log_sensitive_view
+    registry.view_sensitive there get such rows at all): disclosure.log_sensitive_reads, the
+    one mechanism every channel calls."""
+    from .disclosure import log_sensitive_reads
 
-    for resident in residents:
-        if resident.has_sensitive:
-            log_sensitive_view(resident)
+    log_sensitive_reads(residents)

@@ -4,8 +4,11 @@
 What the file holds is what the user may see, no more: rows outside the user's export scope
 are dropped, records carrying sensitive tags (and the tags themselves) appear only where the
 user holds registry.view_sensitive, and ID and phone numbers are masked (3201**********123X,
-138****5678) unless the user holds registry.unmask_pii on that row's grid. Each export writes
-one audit entry with its size and whether numbers were masked (PIPL Art. 51).
+138****5678). Full numbers only when the export asks for them (`unmask=True`, the list page's
+"导出完整号码" option) with a stated purpose, and then only on rows whose grid the user holds
+registry.unmask_pii on (PIPL Art. 6). Each export writes one audit entry with its size, how many
+rows showed full numbers and the purpose; each exported record carrying a sensitive tag is
+logged as a view, like on every other channel (disclosure.py).
 
 The resident sheet uses the import's column names, so an unmasked export can be corrected
 and imported again.
@@ -19,6 +22,7 @@ from gongzhi.core import xlsx
 from gongzhi.core.masking import mask_id, mask_phone
 
 from . import import_columns as cols
+from .disclosure import clean_purpose, log_sensitive_reads
 from .models import Household, Resident
 from .services import log_export
 
@@ -53,9 +57,20 @@ def _filename(what: str) -> str:
     return f"{what}_{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def export_residents(user, queryset):
-    """An .xlsx of the residents in `queryset` the user may export."""
+def _unmask_option(user, unmask: bool, purpose: str) -> str:
+    """The cleaned purpose of an export asking for full numbers, or "" for a masked export."""
+    if not unmask:
+        return ""
+    if not has_perm_anywhere(user, UNMASK_PERM):
+        raise PermissionDenied("没有查看完整号码的权限")
+    return clean_purpose(purpose)
+
+
+def export_residents(user, queryset, *, unmask=False, purpose=""):
+    """An .xlsx of the residents in `queryset` the user may export; numbers in full only with
+    `unmask` and a `purpose`, where the user holds the unmask permission."""
     _require(user, EXPORT_PERM)
+    purpose = _unmask_option(user, unmask, purpose)
     qs = (
         queryset.filter(scope_q(user, EXPORT_PERM, "grid__path"))
         .filter(Q(has_sensitive=False) | scope_q(user, SENSITIVE_PERM, "grid__path"))
@@ -64,13 +79,16 @@ def export_residents(user, queryset):
     )
     unmask, sensitive = PathTest(user, UNMASK_PERM), PathTest(user, SENSITIVE_PERM)
     stats = {"rows": 0, "masked": 0}
+    shown_sensitive = []
 
     def rows():
         for r in qs.iterator(chunk_size=2000):
             path = r.grid.path
-            full = unmask(path)
+            full = bool(purpose) and unmask(path)
             stats["rows"] += 1
             stats["masked"] += not full
+            if r.has_sensitive:
+                shown_sensitive.append({"id": r.pk, "name": r.name, "grid__path": path, "has_sensitive": True})
             show_sensitive = sensitive(path)
             tags = "、".join(t.name for t in r.tags.all() if show_sensitive or not t.sensitive)
             yield [
@@ -85,14 +103,17 @@ def export_residents(user, queryset):
     with translation.override("zh-hans"):  # the sheet is the Chinese import format, whatever the UI language
         response = xlsx.xlsx_response(_filename("居民"), "居民", RESIDENT_HEADERS, rows(), text_columns=(2, 5, 6, 8))
     log_export(Resident, count=stats["rows"], what=f"居民名单（{stats['rows']} 人）", masked=stats["masked"] > 0,
-               node_path=scope_path(user, EXPORT_PERM))
+               node_path=scope_path(user, EXPORT_PERM), unmasked=stats["rows"] - stats["masked"], purpose=purpose)
+    log_sensitive_reads(shown_sensitive)
     return response
 
 
-def export_households(user, queryset):
+def export_households(user, queryset, *, unmask=False, purpose=""):
     """An .xlsx of the households in `queryset` the user may export. A head carrying a
-    sensitive tag is named only to users who may see that record."""
+    sensitive tag is named only to users who may see that record (and that is logged); the
+    heads' numbers are masked unless asked for as in `export_residents`."""
     _require(user, EXPORT_PERM)
+    purpose = _unmask_option(user, unmask, purpose)
     qs = (
         queryset.filter(scope_q(user, EXPORT_PERM, "grid__path"))
         .select_related("grid", "building", "head")
@@ -100,14 +121,17 @@ def export_households(user, queryset):
     )
     unmask, sensitive = PathTest(user, UNMASK_PERM), PathTest(user, SENSITIVE_PERM)
     stats = {"rows": 0, "masked": 0}
+    shown_sensitive = []
 
     def rows():
         for h in qs.iterator(chunk_size=2000):
             path = h.grid.path
-            full = unmask(path)
+            full = bool(purpose) and unmask(path)
             stats["rows"] += 1
             stats["masked"] += not full
             head = h.head if h.head_id and (not h.head.has_sensitive or sensitive(path)) else None
+            if head is not None and head.has_sensitive:
+                shown_sensitive.append({"id": head.pk, "name": head.name, "grid__path": path, "has_sensitive": True})
             yield [
                 h.number, h.grid.code, h.grid.name, h.building.name if h.building_id else "", h.room, h.address,
                 h.get_tenure_display(), head.name if head else "",
@@ -118,5 +142,6 @@ def export_households(user, queryset):
     with translation.override("zh-hans"):
         response = xlsx.xlsx_response(_filename("住户"), "住户", HOUSEHOLD_HEADERS, rows(), text_columns=(0, 1, 8, 9))
     log_export(Household, count=stats["rows"], what=f"住户名单（{stats['rows']} 户）", masked=stats["masked"] > 0,
-               node_path=scope_path(user, EXPORT_PERM))
+               node_path=scope_path(user, EXPORT_PERM), unmasked=stats["rows"] - stats["masked"], purpose=purpose)
+    log_sensitive_reads(shown_sensitive)
     return response

@@ -15,6 +15,7 @@ from gongzhi.territory.models import Building, Node
 
 from . import choices as c
 from .models import Household, Resident, Tag
+from .disclosure import MaskedNumbersForm
 from .validation import clean_person_fields
 
 PERSON_FIELDS = ("name", "id_number", "gender", "birth_date", "phone")
@@ -89,7 +90,7 @@ class PersonFieldsMixin:
                 self.cleaned_data[k] = cleaned[k]
 
 
-class ResidentForm(PersonFieldsMixin, ServiceForm):
+class ResidentForm(MaskedNumbersForm, PersonFieldsMixin, ServiceForm):
     """Create or correct a resident. On create the household (fixed when coming from the
     household page, else typed as 户号) or the grid places the person; on edit the place
     changes only through the move form."""
@@ -111,6 +112,7 @@ class ResidentForm(PersonFieldsMixin, ServiceForm):
     def __init__(self, *args, fixed_household=None, **kwargs):
         self.fixed_household = fixed_household
         super().__init__(*args, **kwargs)
+        self.mask_numbers()  # an edit form reveals no number (disclosure.py)
 
     def scope(self, user):
         f = self.fields

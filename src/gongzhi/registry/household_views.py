@@ -63,7 +63,7 @@ def household_list(request):
 @perm_required("registry.view_household")
 def household_detail(request, pk):
     household = selectors.get_household(request.user, pk)
-    label_heads(request.user, [household])
+    label_heads(request.user, [household], log=False)  # the head is among the members logged below
     user, path = request.user, household.grid.path
     # The head first, then by age.
     members = sorted(selectors.residents(user).filter(household=household),

@@ -11,10 +11,11 @@ from gongzhi.territory.choices import Level
 from . import choices as c
 
 
-class Tag(models.Model):
+class Tag(TrackedModel):
     """A label on residents: a care category (独居老人, 困难群众 …) or a sensitive category
     (刑满释放, 社区矫正, 吸毒, 精神障碍, 残疾, 低保, health — PIPL Art. 28). A resident carrying a
-    sensitive tag is visible only to users with `registry.view_sensitive` on their grid."""
+    sensitive tag is visible only to users with `registry.view_sensitive` on their grid.
+    Versioned like every record the admin edits, so a stale form cannot overwrite a newer one."""
 
     slug = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40, unique=True)
@@ -152,7 +153,8 @@ class Resident(TrackedModel):
     and checked against what was typed. `name_pinyin` and `name_initials` serve pinyin search
     ("zhangsan", "zs"); `name_s1` and `name_s2` (the name from its second and third character
     on) make any part of a name of up to four characters a prefix of an indexed column;
-    `has_sensitive` mirrors the tags so scoping needs no join.
+    `has_sensitive` mirrors the tags so scoping needs no join; database triggers keep it
+    whatever changed the tags (registry/sensitive_flag.py).
     """
 
     SCOPE_FIELD = "grid__path"

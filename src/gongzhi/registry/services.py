@@ -18,6 +18,8 @@ from .validation import DuplicateIdNumber, clean_person_fields
 
 
 def _sync_sensitive(resident):
+    """Bring the in-memory flag in line with the tags. The database triggers
+    (sensitive_flag.py) have already written it; this also covers a database without them."""
     flag = resident.tags.filter(sensitive=True).exists()
     if flag != resident.has_sensitive:
         Resident.objects.filter(pk=resident.pk).update(has_sensitive=flag)
@@ -139,22 +141,43 @@ def delete_household(household, *, reason="", expected_version=None):
 
 
 def create_tag(*, slug, name, sensitive=False, care=False, reason="") -> Tag:
+    """Add a tag to the vocabulary."""
     return core.create(Tag, slug=slug, name=name, sensitive=sensitive, care=care, reason=reason)
 
 
+def update_tag(tag, changes: dict, *, reason="", expected_version=None) -> Tag:
+    """Rename a tag or make it (un)sensitive. The carriers' `has_sensitive` follows in the same
+    transaction (database triggers, sensitive_flag.py), so who may see them changes at once."""
+    return core.update(tag, changes, reason=reason, expected_version=expected_version)
+
+
+def delete_tag(tag, *, reason="", expected_version=None):
+    """Remove a tag from the vocabulary and from every resident carrying it."""
+    return core.delete(tag, reason=reason, expected_version=expected_version)
+
+
 def log_sensitive_view(resident):
-    """Every view of a record carrying a sensitive tag is logged (PIPL Art. 51)."""
-    core.record(AuditAction.VIEW, resident, reason="查看敏感人员记录")
+    """Every view of a record carrying a sensitive tag is logged (PIPL Art. 51); the same
+    mechanism as the lists' (disclosure.py)."""
+    from .disclosure import log_sensitive_reads
+
+    log_sensitive_reads([resident])
 
 
-def log_unmask(obj, fields=("id_number", "phone")):
-    """Showing full ID and phone numbers is logged."""
-    core.record(AuditAction.UNMASK, obj, reason="查看完整" + "、".join({"id_number": "身份证号", "phone": "电话"}.get(f, f) for f in fields))
+def log_unmask(obj, fields=("id_number", "phone"), purpose=""):
+    """Showing full ID and phone numbers is logged, with the stated purpose (disclosure.py)."""
+    from .disclosure import log_unmask as write
+
+    write(obj, fields, purpose)
 
 
-def log_export(model, *, count: int, what: str, masked: bool, node_path=""):
-    """Every export is logged with its size and whether identifiers were masked."""
+def log_export(model, *, count: int, what: str, masked: bool, node_path="", unmasked: int = 0, purpose=""):
+    """Every export is logged with its size and whether identifiers were masked; an export
+    showing full numbers also with how many rows did and the stated purpose (PIPL Art. 6)."""
+    after = {"rows": count, "masked": masked}
+    if unmasked:
+        after.update(unmasked=unmasked, purpose=purpose)
     core.record(
-        AuditAction.EXPORT, None, model=model, object_repr=what,
-        after={"rows": count, "masked": masked}, node_path=node_path,
+        AuditAction.EXPORT, None, model=model, object_repr=what, after=after, node_path=node_path,
+        reason=f"导出完整号码；用途：{purpose}" if unmasked else "",
     )

@@ -17,7 +17,7 @@ from gongzhi.core.history import render_history
 from gongzhi.core.web import PAGE_SIZE, export, paginate, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
-from . import selectors, services
+from . import disclosure, selectors, services
 from .display import label_heads, log_sensitive_rows
 from .forms import MoveForm, ResidentFilter, ResidentForm
 from .models import ResidentMove, Tag
@@ -71,6 +71,8 @@ def resident_list(request):
         if not has_perm_anywhere(request.user, "registry.export_resident"):
             messages.error(request, _("您没有导出居民的权限"))
             return redirect(request.path)
+        if request.method == "POST" and request.POST.get("unmask") == "1":
+            return _export_unmasked(request, selectors.search(qs, q))
         return export(request, EXPORTS, "export_residents", selectors.search(qs, q), request.path)
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
     if q.strip():  # a search counts up to a cap and pages in its index's order past it
@@ -86,9 +88,28 @@ def resident_list(request):
         "page": page, "filters": filters,
         "may_add": has_perm_anywhere(request.user, "registry.add_resident"),
         "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
+        "may_unmask": has_perm_anywhere(request.user, disclosure.UNMASK_PERM),
+        "purpose_max": disclosure.PURPOSE_MAX,
     })
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _export_unmasked(request, queryset):
+    """The export option "导出完整号码": POST only (a link cannot trigger it), by a holder of
+    registry.unmask_pii, with a stated purpose kept in the audit entry; rows on grids where the
+    user lacks the right stay masked."""
+    from . import exports
+
+    back = request.get_full_path().replace("export=xlsx", "").rstrip("&?")
+    if not has_perm_anywhere(request.user, disclosure.UNMASK_PERM):
+        messages.error(request, _("您没有查看完整号码的权限"))
+        return redirect(back)
+    try:
+        return exports.export_residents(request.user, queryset, unmask=True, purpose=request.POST.get("purpose"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(back)
 
 
 def _visible_tags(user, resident):
@@ -113,6 +134,7 @@ def _render_detail(request, resident, *, reveal):
     return render(request, "registry/resident_detail.html", {
         "object": resident, "node": resident.grid, "tags": _visible_tags(user, resident), "moves": moves,
         "reveal": reveal, "may_unmask": has_perm_at(user, "registry.unmask_pii", path),
+        "purpose_max": disclosure.PURPOSE_MAX,
         "may_edit": has_perm_at(user, "registry.change_resident", path),
         "may_delete": has_perm_at(user, "registry.delete_resident", path),
     })
@@ -120,12 +142,23 @@ def _render_detail(request, resident, *, reveal):
 
 @perm_required("registry.unmask_pii")
 def resident_unmask(request, pk):
-    """Show the full ID and phone numbers (POST only, so a link preview cannot trigger it); the
-    unmasking is logged. With htmx only the numbers block is returned."""
+    """Show the full ID and phone numbers (POST only, so a link preview cannot trigger it) for
+    a stated purpose (用途); the unmasking is logged with it. With htmx only the numbers block
+    is returned. Without a purpose nothing is revealed and the form says why."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     resident = selectors.get_resident(request.user, pk, perm="registry.unmask_pii")
-    services.log_unmask(resident)
+    try:
+        purpose = disclosure.clean_purpose(request.POST.get("purpose"))
+    except ValidationError as exc:
+        error = "；".join(exc.messages)
+        if request.headers.get("HX-Request"):
+            return render(request, "registry/_pii.html", {
+                "object": resident, "reveal": False, "may_unmask": True, "purpose_error": error,
+                "purpose_max": disclosure.PURPOSE_MAX})
+        messages.error(request, error)
+        return _render_detail(request, resident, reveal=False)
+    disclosure.log_unmask(resident, purpose=purpose)
     if request.headers.get("HX-Request"):
         return render(request, "registry/_pii.html", {"object": resident, "reveal": True})
     return _render_detail(request, resident, reveal=True)

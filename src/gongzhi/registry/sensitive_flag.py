@@ -1,0 +1,84 @@
+"""`Resident.has_sensitive` kept by database triggers (docs/decisions/0007-sensitive-flag-triggers.md).
+
+The flag gates who may see a person (`ResidentQuerySet.visible_to`), so it must follow its
+inputs whatever changed them: a tag added to or removed from a resident (web, API, admin,
+import, raw SQL) or a tag made or unmade sensitive. Triggers on the tag link table and on
+`registry_tag.sensitive` re-derive it in the same statement's transaction, on SQLite and
+PostgreSQL alike. SQLite drops a table's triggers when a migration rebuilds the table, so
+`ensure_sensitive_triggers` runs after every `migrate` (like the digit index in search.py)
+and, when a trigger had to be (re)created, re-derives every flag once.
+"""
+from django.db import connections
+
+LINKS, TAGS, RESIDENTS = "registry_resident_tags", "registry_tag", "registry_resident"
+
+# The flag of the resident whose id is `{rid}`, as an SQL expression.
+_DERIVED = (
+    f"EXISTS (SELECT 1 FROM {LINKS} rt INNER JOIN {TAGS} t ON t.id = rt.tag_id "
+    "WHERE rt.resident_id = {rid} AND t.sensitive)"
+)
+_SET_ONE = f"UPDATE {RESIDENTS} SET has_sensitive = " + _DERIVED.format(rid="{rid}") + " WHERE id = {rid}"
+_SET_CARRIERS = (
+    f"UPDATE {RESIDENTS} SET has_sensitive = " + _DERIVED.format(rid=f"{RESIDENTS}.id")
+    + f" WHERE id IN (SELECT resident_id FROM {LINKS} WHERE tag_id = NEW.id)"
+)
+REDERIVE_ALL = f"UPDATE {RESIDENTS} SET has_sensitive = " + _DERIVED.format(rid=f"{RESIDENTS}.id")
+
+_SQLITE = {
+    "registry_sensitive_link_ai": f"AFTER INSERT ON {LINKS} BEGIN " + _SET_ONE.format(rid="NEW.resident_id") + "; END",
+    "registry_sensitive_link_ad": f"AFTER DELETE ON {LINKS} BEGIN " + _SET_ONE.format(rid="OLD.resident_id") + "; END",
+    "registry_sensitive_link_au": (
+        f"AFTER UPDATE ON {LINKS} BEGIN " + _SET_ONE.format(rid="OLD.resident_id") + "; "
+        + _SET_ONE.format(rid="NEW.resident_id") + "; END"
+    ),
+    "registry_sensitive_tag_au": f"AFTER UPDATE OF sensitive ON {TAGS} WHEN OLD.sensitive IS NOT NEW.sensitive BEGIN "
+    + _SET_CARRIERS + "; END",
+}
+
+_PG_FUNCTIONS = {
+    "registry_sensitive_link_fn": (
+        "BEGIN "
+        "IF TG_OP IN ('DELETE', 'UPDATE') THEN " + _SET_ONE.format(rid="OLD.resident_id") + "; END IF; "
+        "IF TG_OP IN ('INSERT', 'UPDATE') THEN " + _SET_ONE.format(rid="NEW.resident_id") + "; END IF; "
+        "RETURN NULL; END;"
+    ),
+    "registry_sensitive_tag_fn": (
+        "BEGIN IF OLD.sensitive IS DISTINCT FROM NEW.sensitive THEN " + _SET_CARRIERS + "; END IF; RETURN NULL; END;"
+    ),
+}
+_PG_TRIGGERS = {
+    "registry_sensitive_link_tr": f"AFTER INSERT OR UPDATE OR DELETE ON {LINKS} FOR EACH ROW "
+    "EXECUTE FUNCTION registry_sensitive_link_fn()",
+    "registry_sensitive_tag_tr": f"AFTER UPDATE OF sensitive ON {TAGS} FOR EACH ROW EXECUTE FUNCTION registry_sensitive_tag_fn()",
+}
+
+
+def ensure_sensitive_triggers(using="default", **kwargs):
+    """Create the triggers keeping `has_sensitive` where missing and then re-derive every flag
+    (a row written while a trigger was missing would otherwise stay wrong). Idempotent;
+    connected to post_migrate. Returns the names of the triggers created."""
+    conn = connections[using]
+    tables = set(conn.introspection.table_names())
+    if not {LINKS, TAGS, RESIDENTS} <= tables:
+        return []
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            present = {row[0] for row in cursor.fetchall()}
+            created = [name for name in _SQLITE if name not in present]
+            for name in created:
+                cursor.execute(f"CREATE TRIGGER {name} {_SQLITE[name]}")
+        elif conn.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            present = {row[0] for row in cursor.fetchall()}
+            created = [name for name in _PG_TRIGGERS if name not in present]
+            if created:
+                for name, body in _PG_FUNCTIONS.items():
+                    cursor.execute(f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$")
+            for name in created:
+                cursor.execute(f"CREATE TRIGGER {name} {_PG_TRIGGERS[name]}")
+        else:  # another backend: the services still re-derive it (services._sync_sensitive)
+            return []
+        if created:
+            cursor.execute(REDERIVE_ALL)
+    return created
