@@ -24,5 +24,5 @@ class RegistryConfig(AppConfig):
         # The SQLite digit index lives outside Django's models; re-check it after every
         # migrate, because rebuilding registry_resident drops its triggers.
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="gongzhi_registry_search_index")
-        # Likewise the triggers keeping Resident.has_sensitive (docs/decisions/0007).
+        # Likewise the triggers keeping Resident.has_sensitive (docs/decisions/0008).
         post_migrate.connect(_ensure_sensitive_triggers, sender=self, dispatch_uid="gongzhi_registry_sensitive_flag")

@@ -1,4 +1,4 @@
-"""`Resident.has_sensitive` kept by database triggers (docs/decisions/0007-sensitive-flag-triggers.md).
+"""`Resident.has_sensitive` kept by database triggers (docs/decisions/0008-sensitive-flag-triggers.md).
 
 The flag gates who may see a person (`ResidentQuerySet.visible_to`), so it must follow its
 inputs whatever changed them: a tag added to or removed from a resident (web, API, admin,
