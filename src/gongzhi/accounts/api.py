@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from gongzhi.core import audit
-from gongzhi.core.api import Detail, FieldErrors
+from gongzhi.core.api import Detail, FieldErrors, Text
 
 from . import lockout, services
 
@@ -16,15 +16,15 @@ router = Router(tags=["认证"])
 
 
 class Credentials(Schema):
-    username: str
-    password: str
+    username: Text(150)
+    password: Text(4096)
 
 
 class TokenOut(Schema):
     token: str
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: Detail, 422: FieldErrors, 429: Detail})
+@router.post("/token", auth=None, response={200: TokenOut, 400: Detail, 401: Detail, 422: FieldErrors, 429: Detail})
 def issue_token(request, credentials: Credentials):
     """Issue a bearer token for `Authorization: Bearer <token>`. The token is shown only once;
     only its hash is stored. Too many failures for a username or from an address lock both

@@ -115,8 +115,9 @@ def list_tags(request):
 
 
 @router.get("/households", response={200: HouseholdPage, **ERRORS})
-def list_households(request, grid: int | None = None, building: int | None = None, tenure: str | None = None,
-                    q: str | None = None, page: int = 1, page_size: int | None = None):
+def list_households(request, grid: common.Id | None = None, building: common.Id | None = None,
+                    tenure: common.Filter | None = None, q: common.Filter | None = None,
+                    page: common.Int64 = 1, page_size: common.Int64 | None = None):
     """Households the caller may see; `q` matches the start of the number or part of the address or room."""
     common.require_anywhere(request.auth, "registry.view_household")
     qs = Household.objects.visible_to(request.auth)
@@ -129,7 +130,7 @@ def list_households(request, grid: int | None = None, building: int | None = Non
 
 
 @router.get("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
-def get_household(request, response: HttpResponse, household_id: int):
+def get_household(request, response: HttpResponse, household_id: common.Id):
     return household_dict(common.set_etag(response, selectors.get_household(request.auth, household_id)))
 
 
@@ -165,17 +166,17 @@ def _update_household(request, response, household_id, payload, partial):
 
 
 @router.put("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
-def put_household(request, response: HttpResponse, household_id: int, payload: HouseholdUpdate):
+def put_household(request, response: HttpResponse, household_id: common.Id, payload: HouseholdUpdate):
     return _update_household(request, response, household_id, payload, partial=False)
 
 
 @router.patch("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
-def patch_household(request, response: HttpResponse, household_id: int, payload: HouseholdPatch):
+def patch_household(request, response: HttpResponse, household_id: common.Id, payload: HouseholdPatch):
     return _update_household(request, response, household_id, payload, partial=True)
 
 
 @router.delete("/households/{int:household_id}", response={204: None, **ERRORS})
-def delete_household(request, household_id: int, reason: str = ""):
+def delete_household(request, household_id: common.Id, reason: common.Reason = ""):
     household = selectors.get_household(request.auth, household_id)
     version = common.check_write(request, household, "registry.delete_household")
     services.delete_household(household, reason=reason, expected_version=version)
@@ -187,9 +188,10 @@ def delete_household(request, household_id: int, reason: str = ""):
 
 @router.get("/residents", response={200: ResidentPage, **ERRORS})
 @read_cache.kept_answers
-def list_residents(request, grid: int | None = None, household: int | None = None, residence_type: str | None = None,
-                   tag: str | None = None, status: str | None = None, q: str | None = None,
-                   page: int = 1, page_size: int | None = None):
+def list_residents(request, grid: common.Id | None = None, household: common.Id | None = None,
+                   residence_type: common.Filter | None = None, tag: common.Filter | None = None,
+                   status: common.Filter | None = None, q: common.Filter | None = None,
+                   page: common.Int64 = 1, page_size: common.Int64 | None = None):
     """Residents the caller may see. `q`: a name or part of it, pinyin or initials, part of an
     ID or phone number."""
     user = request.auth
@@ -229,7 +231,7 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
 
 
 @router.get("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def get_resident(request, response: HttpResponse, resident_id: int):
+def get_resident(request, response: HttpResponse, resident_id: common.Id):
     return _resident_out(request, common.set_etag(response, selectors.get_resident(request.auth, resident_id)))
 
 
@@ -270,19 +272,19 @@ def _update_resident(request, response, resident_id, payload, partial):
 
 
 @router.put("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def put_resident(request, response: HttpResponse, resident_id: int, payload: ResidentFields):
+def put_resident(request, response: HttpResponse, resident_id: common.Id, payload: ResidentFields):
     """Replace the person's data, tags included (omitted tags are removed); PATCH changes only
     the fields sent. Where the person lives changes through /move."""
     return _update_resident(request, response, resident_id, payload, partial=False)
 
 
 @router.patch("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def patch_resident(request, response: HttpResponse, resident_id: int, payload: ResidentPatch):
+def patch_resident(request, response: HttpResponse, resident_id: common.Id, payload: ResidentPatch):
     return _update_resident(request, response, resident_id, payload, partial=True)
 
 
 @router.post("/residents/{int:resident_id}/move", response={200: ResidentOut, 204: None, **ERRORS})
-def move_resident(request, response: HttpResponse, resident_id: int, payload: MoveIn):
+def move_resident(request, response: HttpResponse, resident_id: common.Id, payload: MoveIn):
     """Move a person to another household (and its grid) or to a grid without a household;
     kept in the move history. Requires If-Match like any write."""
     user = request.auth
@@ -302,7 +304,7 @@ def move_resident(request, response: HttpResponse, resident_id: int, payload: Mo
 
 
 @router.delete("/residents/{int:resident_id}", response={204: None, **ERRORS})
-def delete_resident(request, resident_id: int, reason: str = ""):
+def delete_resident(request, resident_id: common.Id, reason: common.Reason = ""):
     """Remove a record entered by mistake (`reason` is required). People who leave or die keep
     their record: change `status` instead."""
     resident = selectors.get_resident(request.auth, resident_id)

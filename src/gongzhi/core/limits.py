@@ -1,0 +1,13 @@
+"""Upper bounds on free text, shared by the API schemas, the forms and the models, so a note
+or a reason is refused with the same message whichever channel it comes through (a 5 MB note
+once went through the API and into an audit row of the same size)."""
+
+# Free text without a max_length of its own (TextField): notes, descriptions, comments,
+# minutes. About five pages of Chinese; a longer document belongs in an attachment.
+TEXT_MAX_LENGTH = 5000
+
+# The reason (原因/理由) given for a change, kept in its audit entry.
+REASON_MAX_LENGTH = 500
+
+# A search or filter value in a query string.
+FILTER_MAX_LENGTH = 200
