@@ -6,8 +6,13 @@ once went through the API and into an audit row of the same size)."""
 # minutes. About five pages of Chinese; a longer document belongs in an attachment.
 TEXT_MAX_LENGTH = 5000
 
-# The reason (原因/理由) given for a change, kept in its audit entry.
+# The reason (原因/理由) a caller gives for a change (API `reason`, forms), kept in its audit entry.
 REASON_MAX_LENGTH = 500
+
+# What an audit entry keeps of any reason, however it was made. Some services compose a reason
+# that quotes text kept in full elsewhere (a journal note, a red card's grounds); the audit copy
+# of those is cut here rather than the action refused.
+AUDIT_REASON_MAX_LENGTH = 2000
 
 # A search or filter value in a query string.
 FILTER_MAX_LENGTH = 200

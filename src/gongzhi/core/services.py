@@ -6,15 +6,13 @@ import decimal
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from . import audit
 from .choices import AuditAction
 from .exceptions import StaleObject
-from .limits import REASON_MAX_LENGTH
+from .limits import AUDIT_REASON_MAX_LENGTH
 from .models import AuditEntry
 
 
@@ -44,16 +42,13 @@ def node_path_of(obj) -> str:
     return (getter() if callable(getter) else getter) or ""
 
 
-def check_reason(reason) -> str:
-    """The reason for a change, refused (a ValidationError on "reason") past
-    REASON_MAX_LENGTH characters: it is copied into the audit log, which keeps every entry for
-    good, so it is bounded here where every writer passes rather than in each form."""
-    reason = str(reason or "")  # may be a lazy translation
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": _("原因不能超过 %(limit)s 个字符（现有 %(length)s 个）") % {
-            "limit": REASON_MAX_LENGTH, "length": len(reason)}})
-    if "\x00" in reason:
-        raise ValidationError({"reason": _("不能包含空字符（\\x00）")})
+def bounded_reason(reason) -> str:
+    """The reason as an audit entry keeps it: at most AUDIT_REASON_MAX_LENGTH characters (cut
+    with "…") and without NUL characters, whichever writer it came from. Input channels refuse
+    a longer reason of their own (core.limits.REASON_MAX_LENGTH); this bounds every row."""
+    reason = str(reason or "").replace("\x00", "")  # str(): it may be a lazy translation
+    if len(reason) > AUDIT_REASON_MAX_LENGTH:
+        reason = reason[:AUDIT_REASON_MAX_LENGTH - 1] + "…"
     return reason
 
 
@@ -61,7 +56,7 @@ def record(
     action, obj=None, *, before=None, after=None, reason="", object_repr=None, model=None, node_path=None, object_id=None
 ):
     """Write one audit entry as the current actor. Used directly for views, unmasking and exports."""
-    reason = check_reason(reason)
+    reason = bounded_reason(reason)
     ctx = audit.current()
     user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
     target_model = model or (type(obj) if obj is not None else None)
@@ -88,7 +83,6 @@ def _m2m_names(obj, name) -> list[str]:
 
 def create(model: type[models.Model], *, reason="", m2m: dict | None = None, **fields):
     """Validate and insert a record (with many-to-many values in `m2m`), and log its values."""
-    check_reason(reason)
     with transaction.atomic():
         obj = model(**fields)
         obj.full_clean()
@@ -116,7 +110,6 @@ def update(obj, changes: dict, *, reason="", expected_version=None, action=Audit
     """Apply `changes` (and many-to-many values in `m2m`) to `obj` if nobody wrote it since
     `expected_version`; log before/after. A write that changes nothing is neither logged nor
     versioned."""
-    check_reason(reason)
     with transaction.atomic():
         _check_version(obj, expected_version)
         before = snapshot(obj)
@@ -142,7 +135,6 @@ def update(obj, changes: dict, *, reason="", expected_version=None, action=Audit
 
 def delete(obj, *, reason="", expected_version=None):
     """Delete a record if unchanged since `expected_version`, logging its last values."""
-    check_reason(reason)
     with transaction.atomic():
         _check_version(obj, expected_version)
         before = snapshot(obj)
