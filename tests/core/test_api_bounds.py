@@ -120,3 +120,12 @@ def test_a_nul_character_is_a_field_error_not_a_database_error(town, town_api):
     assert errors(response) == {"name": "不能包含空字符（\\x00）"}
     response = town_api.get("/buildings", q="a\x00b")
     assert errors(response) == {"q": "不能包含空字符（\\x00）"}
+
+
+def test_a_body_past_the_upload_limit_is_a_json_400(town_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"kind": "grid", "code": "1", "name": "x" * (2 * 1024 * 1024)})
+    response = town_api.client.post("/api/v1/nodes", body, content_type="application/json",
+                                     HTTP_AUTHORIZATION=f"Bearer {town_api.token}")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求体过大，不能超过 1 MB"}

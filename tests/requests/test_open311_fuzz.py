@@ -82,3 +82,19 @@ def test_open311_answers_as_documented(world, wsgi_app, mode, settings):
     if mode is GenerationMode.POSITIVE:  # filings and updates got past the key into the services
         assert ("POST /open311/v2/requests.json", 200) in statuses
         assert ("GET /open311/v2/requests.json", 200) in statuses
+
+
+@pytest.mark.parametrize("method,path,data", [
+    ("get", "/open311/v2/requests.json", {"jurisdiction_id": "320582\x00"}),
+    ("get", "/open311/v2/services.json", {"jurisdiction_id": "\x00"}),
+    ("get", "/open311/v2/tokens/ab\x00c.json", {}),
+    ("post", "/open311/v2/requests.json", {"service_code": "noise", "address_string": "人民路\x001号"}),
+])
+def test_a_nul_character_is_an_open311_400_not_a_database_error(world, client, method, path, data):
+    """Found by the fuzz above on PostgreSQL, which refuses NUL in text with an error (500)."""
+    _, key = services.create_open311_key("nul")
+    if method == "post":
+        data = {**data, "api_key": key}
+    response = getattr(client, method)(path, data)
+    assert response.status_code == 400
+    assert "不能包含空字符" in response.json()[0]["description"]
