@@ -78,3 +78,36 @@ def test_a_workflow_note_longer_than_an_input_reason_still_moves_the_case(town):
     household.refresh_from_db()
     assert household.notes == note
     assert AuditEntry.objects.order_by("-pk").first().reason == f"补记：{note}"
+
+
+def test_a_document_field_takes_a_longer_bound(town):
+    """Meeting minutes are a whole document: TEXT_LIMITS lifts their bound, and still bounds it."""
+    from gongzhi.consultation.models import Meeting
+    from gongzhi.core.limits import LONG_TEXT_MAX_LENGTH
+
+    meeting = Meeting(minutes="记" * (TEXT_MAX_LENGTH + 1))
+    with pytest.raises(ValidationError) as exc:
+        meeting.clean_fields()
+    assert "minutes" not in exc.value.message_dict
+    meeting.minutes = "记" * (LONG_TEXT_MAX_LENGTH + 1)
+    with pytest.raises(ValidationError) as exc:
+        meeting.clean_fields()
+    assert exc.value.message_dict["minutes"] == [f"不能超过 {LONG_TEXT_MAX_LENGTH} 个字符（现有 {LONG_TEXT_MAX_LENGTH + 1} 个）"]
+
+
+@pytest.mark.parametrize("module", ["gongzhi.consultation.forms", "gongzhi.compact.forms"])
+def test_free_text_form_fields_are_bounded(module):
+    """Every multi-line text box of the plain (non-model) forms carries a max_length, so the
+    browser stops at it and the form answers in its own field."""
+    import importlib
+
+    from django import forms
+
+    mod = importlib.import_module(module)
+    boxes = []
+    for cls in vars(mod).values():
+        if isinstance(cls, type) and issubclass(cls, forms.BaseForm):
+            for name, f in cls.base_fields.items():
+                if isinstance(f, forms.CharField) and isinstance(f.widget, forms.Textarea):
+                    boxes.append((cls.__name__, name, f.max_length))
+    assert boxes and all(limit for _, _, limit in boxes), [b for b in boxes if not b[2]]

@@ -6,6 +6,9 @@ once went through the API and into an audit row of the same size)."""
 # minutes. About five pages of Chinese; a longer document belongs in an attachment.
 TEXT_MAX_LENGTH = 5000
 
+# A whole document typed into one box: meeting minutes, the full text of a draft for comment.
+LONG_TEXT_MAX_LENGTH = 50000
+
 # The reason (原因/理由) a caller gives for a change (API `reason`, forms), kept in its audit entry.
 REASON_MAX_LENGTH = 500
 

@@ -24,6 +24,10 @@ class TrackedModel(models.Model):
     # Fields left out of audit snapshots (bookkeeping, derived search keys).
     AUDIT_EXCLUDE = ("created_at", "updated_at", "version")
 
+    # Longer bounds for TextFields that hold whole documents, e.g. {"minutes": LONG_TEXT_MAX_LENGTH};
+    # a class attribute rather than max_length, so changing a bound needs no migration.
+    TEXT_LIMITS: dict = {}
+
     class Meta:
         abstract = True
 
@@ -33,7 +37,8 @@ class TrackedModel(models.Model):
 
     def clean_fields(self, exclude=None):
         """Django's field checks, plus bounds it leaves out: a TextField is at most its
-        max_length or core.limits.TEXT_MAX_LENGTH characters (Django checks neither), and no
+        TEXT_LIMITS entry, its max_length or core.limits.TEXT_MAX_LENGTH characters (Django
+        checks neither), and no
         text holds a NUL character (PostgreSQL refuses it with an error, SQLite keeps it).
         Every service validates through here, and model forms too, so no channel is missed."""
         errors = {}
@@ -49,7 +54,7 @@ class TrackedModel(models.Model):
             value = getattr(self, field.attname)
             if not isinstance(value, str):
                 continue
-            limit = field.max_length or TEXT_MAX_LENGTH
+            limit = self.TEXT_LIMITS.get(field.name) or field.max_length or TEXT_MAX_LENGTH
             if isinstance(field, models.TextField) and len(value) > limit:
                 errors[field.name] = [ValidationError(
                     _("不能超过 %(limit)s 个字符（现有 %(length)s 个）"), code="max_length",
