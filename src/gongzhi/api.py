@@ -5,12 +5,14 @@ browser session may also read (GET) so the docs page works. Every call runs in t
 context of its user with source "api". Writes to existing records require If-Match
 (docs/decisions/0002-api-optimistic-locking.md).
 """
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.accounts.api import router as auth_router
@@ -64,6 +66,22 @@ def _forbidden(request, exc):
     return _error(request, 403, str(exc) or _("您没有执行此操作的权限"))
 
 
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    detail = str(exc)
+    if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        # ninja's own message for a body that is not JSON; every answer speaks Chinese.
+        detail = _("请求体不是有效的 JSON")
+    return _error(request, exc.status_code, detail)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    # Past DATA_UPLOAD_MAX_MEMORY_SIZE Django refuses to read the body; answer the documented
+    # JSON 400 rather than the site's HTML error page.
+    return _error(request, 400, _("请求体过大，不能超过 %(mb)s MB") % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     response = _error(request, 401, _("未登录或令牌无效：请先通过 POST /api/v1/auth/token 获取令牌"))
@@ -81,3 +99,10 @@ def _stale(request, exc):
 api.add_router("/auth", auth_router)
 api.add_router("/", territory_router)
 api.add_router("/", registry_router)
+
+
+@csrf_exempt  # like every API route: a PUT to a wrong path is a 404, not the web's CSRF page
+def unknown_path(request, rest=""):
+    """Any other path under /api/v1 (`/nodes/-1`, `/nodes/abc`, a typo) answers the API's JSON
+    404 rather than the web site's HTML page, so clients always get the documented body."""
+    return JsonResponse({"detail": _(common.NOT_FOUND)}, status=404, json_dumps_params={"ensure_ascii": False})

@@ -2,13 +2,14 @@
 import os
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from gongzhi.api import api
+from gongzhi.api import api, unknown_path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", unknown_path),
     path("import/", include("gongzhi.registry.urls_import")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("gongzhi.accounts.urls")),

@@ -14,7 +14,7 @@ from ninja.responses import Status
 from ninja.errors import HttpError
 
 from gongzhi.core import audit
-from gongzhi.core.api import ERRORS, Detail, FieldErrors
+from gongzhi.core.api import ERRORS, Detail, FieldErrors, Text
 
 from . import lockout, services
 from .models import ApiToken
@@ -23,8 +23,8 @@ router = Router(tags=["认证"])
 
 
 class Credentials(Schema):
-    username: str = Field(max_length=150)
-    password: str = Field(max_length=4096)
+    username: Text(150)
+    password: Text(4096)
     name: str = Field("", max_length=50, description="令牌用途，便于在“接口令牌”页区分")
 
 
@@ -42,7 +42,7 @@ class TokenInfo(Schema):
     expires_at: datetime
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: Detail, 422: FieldErrors, 429: Detail})
+@router.post("/token", auth=None, response={200: TokenOut, 400: Detail, 401: Detail, 422: FieldErrors, 429: Detail})
 def issue_token(request, credentials: Credentials):
     """Issue a bearer token for `Authorization: Bearer <token>`. The token is shown only once;
     only its hash is stored. It expires at `expires_at` (90 days by default), and when the

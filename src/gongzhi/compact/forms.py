@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.limits import TEXT_MAX_LENGTH
+
 from gongzhi.accounts.models import Organisation
 from gongzhi.core.forms import ServiceForm
 from gongzhi.territory.models import Node
@@ -51,7 +53,7 @@ class _TaskFields(forms.Form):
     due_date = forms.DateField(label=_("完成期限"), widget=_date_input())
     quantity = forms.IntegerField(label=_("工作量"), required=False, min_value=1)
     unit = forms.CharField(label=_("计量单位"), required=False, max_length=20)
-    description = forms.CharField(label=_("任务说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("任务说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, town, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +76,7 @@ class OverrideForm(_TaskFields):
     """A town official assigns despite the gate; the reason is required and goes on the red card."""
 
     department = forms.ModelChoiceField(label=_("派发部门"), queryset=Organisation.objects.none())
-    reason = forms.CharField(label=_("越单派发理由"), widget=forms.Textarea(attrs={"rows": 2}),
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("越单派发理由"), widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("必填；被拒绝的社区各记一张红牌，理由记入红牌和修改历史"))
 
     field_order = ["department", "title", "item", "communities", "due_date", "quantity", "unit", "description", "reason"]
@@ -116,7 +118,7 @@ class CompleteForm(forms.Form):
 
     units_done = forms.IntegerField(label=_("完成工作量"), required=False, min_value=0)
     hours_spent = forms.DecimalField(label=_("耗用工时"), required=False, min_value=0, max_digits=8, decimal_places=1)
-    note = forms.CharField(label=_("办理说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("办理说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("佐证材料"), required=False,
                               help_text=_("可多选；每个文件不超过 10 MB，最多 10 个（PDF、图片、Office 文档等）"))
 

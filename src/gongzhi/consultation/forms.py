@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.limits import LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
+
 from . import choices as c
 from .choices import MatterStatus
 
@@ -21,7 +23,7 @@ class MatterForm(forms.Form):
     staff also choose the community, who raises it, Art. 24 and the support threshold."""
 
     title = forms.CharField(label=_("标题"), max_length=200)
-    description = forms.CharField(label=_("内容"), required=False, widget=TEXTAREA)
+    description = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("内容"), required=False, widget=TEXTAREA)
     kind = forms.ChoiceField(label=_("类别"), choices=c.MatterKind.choices, initial=c.MatterKind.PUBLIC_AFFAIRS)
     body = forms.ModelChoiceField(label=_("提请召开会议"), queryset=None, required=False,
                                   help_text=_("选择后按该会议的法定提议比例计算联署门槛"))
@@ -54,7 +56,7 @@ class MatterForm(forms.Form):
 class TriageForm(forms.Form):
     route = forms.ChoiceField(label=_("研判结果"), choices=c.TriageRoute.choices, widget=forms.RadioSelect)
     body = forms.ModelChoiceField(label=_("交由机构"), queryset=None, required=False)
-    reason = forms.CharField(label=_("理由"), required=False, widget=TEXTAREA,
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("理由"), required=False, widget=TEXTAREA,
                              help_text=_("不予立项须说明理由，理由将公开"))
 
     def __init__(self, *args, bodies, **kwargs):
@@ -136,11 +138,11 @@ class SignInForm(forms.Form):
 
 
 class CloseMeetingForm(forms.Form):
-    minutes = forms.CharField(label=_("会议记录"), required=False, widget=TEXTAREA)
+    minutes = forms.CharField(max_length=LONG_TEXT_MAX_LENGTH, label=_("会议记录"), required=False, widget=TEXTAREA)
 
 
 class MotionForm(forms.Form):
-    text = forms.CharField(label=_("表决事项"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("表决事项"), widget=forms.Textarea(attrs={"rows": 2}))
     agenda_item = forms.ModelChoiceField(label=_("议程"), queryset=None, required=False)
     secret = forms.BooleanField(label=_("无记名投票"), required=False)
 
@@ -196,18 +198,18 @@ class VersionForm(forms.Form):
 class ReasonForm(VersionForm):
     """A required reason: cancelling a meeting, reopening a milestone."""
 
-    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}),
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("请填写原因")})
 
 
 class ResultForm(forms.Form):
-    body = forms.CharField(label=_("实施结果"), widget=TEXTAREA)
+    body = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("实施结果"), widget=TEXTAREA)
 
 
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(label=_("评分"), coerce=int, widget=forms.RadioSelect,
                                    choices=[(i, f"{i} 分") for i in range(5, 0, -1)])
-    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DraftForm(forms.Form):
@@ -215,7 +217,7 @@ class DraftForm(forms.Form):
     title = forms.CharField(label=_("文件名称"), max_length=200)
     issuer = forms.CharField(label=_("起草单位"), max_length=100)
     closes_on = forms.DateField(label=_("截止日期"), widget=date_input())
-    text = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 10}),
+    text = forms.CharField(max_length=LONG_TEXT_MAX_LENGTH, label=_("正文"), widget=forms.Textarea(attrs={"rows": 10}),
                            help_text=_("段落之间空一行，每段可分别提意见"))
 
     def __init__(self, *args, nodes, **kwargs):
@@ -225,13 +227,13 @@ class DraftForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AnswerForm(forms.Form):
     adoption = forms.ChoiceField(label=_("采纳情况"), widget=forms.RadioSelect,
                                  choices=[x for x in c.Adoption.choices if x[0] != c.Adoption.PENDING])
-    answer = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -240,9 +242,9 @@ class EntryForm(forms.Form):
                                                        if x[0] != c.DisclosureKind.CORRECTION])
     title = forms.CharField(label=_("标题"), max_length=200)
     period = forms.CharField(label=_("所属期间"), max_length=40, required=False, help_text=_("如 2026年第二季度、2026年6月"))
-    body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class CorrectionForm(forms.Form):
-    body = forms.CharField(label=_("更正内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("更正内容"), widget=forms.Textarea(attrs={"rows": 6}))
     reason = forms.CharField(label=_("更正原因"), max_length=200)

@@ -8,6 +8,7 @@ Errors answer with a Chinese `detail`; validation errors list fields:
 """
 import functools
 import json
+from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -16,6 +17,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from ninja import Schema
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
@@ -24,12 +27,40 @@ from gongzhi.accounts import scoping
 from gongzhi.accounts import services as accounts
 
 from . import audit
+from .limits import FILTER_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
 NOT_FOUND = N_("未找到该记录")
 
+# ---- bounded input types --------------------------------------------------------------------
+# Every number and text an endpoint takes is bounded here, once, so the OpenAPI document states
+# the bounds and nothing out of range reaches the database: SQLite raises OverflowError past
+# 64 bits and PostgreSQL refuses NUL characters, both of which would otherwise answer 500.
+
+DB_INT_MAX = 2**63 - 1  # BigAutoField and SQLite INTEGER
+DB_INT32_MAX = 2**31 - 1  # (Positive)IntegerField on PostgreSQL
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("string_nul", N_("不能包含空字符（\\x00）"))
+    return value
+
+
+def Text(max_length: int = TEXT_MAX_LENGTH):  # noqa: N802 - used as a type: `notes: Text(2000) = ""`
+    """A text field of at most `max_length` characters, without NUL characters."""
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
+
+
+Id = Annotated[int, Field(ge=1, le=DB_INT_MAX)]  # a record id: in paths, filters and references
+Int64 = Annotated[int, Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]  # page numbers and other plain integers
+Count = Annotated[int, Field(ge=0, le=DB_INT32_MAX)]  # a PositiveIntegerField value
+Reason = Text(REASON_MAX_LENGTH)  # why a change was made: kept in the audit entry
+Notes = Text(TEXT_MAX_LENGTH)  # free text: notes, descriptions, comments
+Filter = Text(FILTER_MAX_LENGTH)  # a search or filter value in a query string
+
 
 class Detail(Schema):
-    """An error: 401, 403, 404, 412 (with current_version), 428."""
+    """An error: 400, 401, 403, 404, 412 (with current_version), 428, 429."""
 
     detail: str
     current_version: int | None = None
@@ -47,8 +78,13 @@ class FieldErrors(Schema):
     detail: list[FieldError]
 
 
-# Documented error answers of every endpoint (the exception handlers in gongzhi/api.py make them).
-ERRORS = {401: Detail, 403: Detail, 404: Detail, 412: Detail, 422: FieldErrors, 428: Detail}
+# Documented error answers (the exception handlers in gongzhi/api.py make them). Reads cannot
+# meet a body or a version check; creates have no record to find or to be stale; writes to a
+# record can meet them all. ERRORS is the union, for endpoints that do not say which they are.
+READ_ERRORS = {401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
+CREATE_ERRORS = {400: Detail, 401: Detail, 403: Detail, 422: FieldErrors}
+WRITE_ERRORS = {**READ_ERRORS, 400: Detail, 412: Detail, 428: Detail}
+ERRORS = {**WRITE_ERRORS, **CREATE_ERRORS}
 
 
 class Renderer(JSONRenderer):
@@ -152,6 +188,13 @@ _PYDANTIC_MESSAGES = {
     "less_than": N_("应小于 {lt}"),
     "string_too_long": N_("不能超过 {max_length} 个字符"),
     "string_too_short": N_("至少 {min_length} 个字符"),
+    "string_nul": N_("不能包含空字符（\\x00）"),
+    "enum": N_("应为以下之一：{expected}"),
+    "literal_error": N_("应为以下之一：{expected}"),
+    "decimal_max_digits": N_("数字位数不能超过 {max_digits} 位"),
+    "decimal_max_places": N_("小数位数不能超过 {decimal_places} 位"),
+    "decimal_whole_digits": N_("整数部分不能超过 {whole_digits} 位"),
+    "finite_number": N_("应为有限的数字"),
 }
 
 # Where ninja puts a parameter: ("body", "payload", "id_number") or ("query", "page").

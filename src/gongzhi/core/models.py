@@ -1,11 +1,13 @@
 """Base model with optimistic locking, and the audit log every service writes to."""
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, AuditSource
+from .limits import TEXT_MAX_LENGTH
 
 
 class TrackedModel(models.Model):
@@ -22,12 +24,45 @@ class TrackedModel(models.Model):
     # Fields left out of audit snapshots (bookkeeping, derived search keys).
     AUDIT_EXCLUDE = ("created_at", "updated_at", "version")
 
+    # Longer bounds for TextFields that hold whole documents, e.g. {"minutes": LONG_TEXT_MAX_LENGTH};
+    # a class attribute rather than max_length, so changing a bound needs no migration.
+    TEXT_LIMITS: dict = {}
+
     class Meta:
         abstract = True
 
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
+
+    def clean_fields(self, exclude=None):
+        """Django's field checks, plus bounds it leaves out: a TextField is at most its
+        TEXT_LIMITS entry, its max_length or core.limits.TEXT_MAX_LENGTH characters (Django
+        checks neither), and no
+        text holds a NUL character (PostgreSQL refuses it with an error, SQLite keeps it).
+        Every service validates through here, and model forms too, so no channel is missed."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if field.name in (exclude or ()) or field.name in errors:
+                continue
+            if not isinstance(field, (models.CharField, models.TextField)):
+                continue
+            value = getattr(self, field.attname)
+            if not isinstance(value, str):
+                continue
+            limit = self.TEXT_LIMITS.get(field.name) or field.max_length or TEXT_MAX_LENGTH
+            if isinstance(field, models.TextField) and len(value) > limit:
+                errors[field.name] = [ValidationError(
+                    _("不能超过 %(limit)s 个字符（现有 %(length)s 个）"), code="max_length",
+                    params={"limit": limit, "length": len(value)})]
+            elif "\x00" in value:
+                errors[field.name] = [ValidationError(_("不能包含空字符（\\x00）"), code="null_characters_not_allowed")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class AuditEntry(models.Model):

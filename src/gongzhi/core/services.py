@@ -12,6 +12,7 @@ from django.utils import timezone
 from . import audit
 from .choices import AuditAction
 from .exceptions import StaleObject
+from .limits import AUDIT_REASON_MAX_LENGTH
 from .models import AuditEntry
 
 
@@ -41,6 +42,16 @@ def node_path_of(obj) -> str:
     return (getter() if callable(getter) else getter) or ""
 
 
+def bounded_reason(reason) -> str:
+    """The reason as an audit entry keeps it: at most AUDIT_REASON_MAX_LENGTH characters (cut
+    with "…") and without NUL characters, whichever writer it came from. Input channels refuse
+    a longer reason of their own (core.limits.REASON_MAX_LENGTH); this bounds every row."""
+    reason = str(reason or "").replace("\x00", "")  # str(): it may be a lazy translation
+    if len(reason) > AUDIT_REASON_MAX_LENGTH:
+        reason = reason[:AUDIT_REASON_MAX_LENGTH - 1] + "…"
+    return reason
+
+
 def record(
     action, obj=None, *, before=None, after=None, reason="", object_repr=None, model=None, node_path=None, object_id=None
 ):
@@ -62,6 +73,7 @@ def build_entry(
     action, obj=None, *, before=None, after=None, reason="", object_repr=None, model=None, node_path=None, object_id=None
 ):
     """The unsaved audit entry `record` writes: the one builder of audit rows."""
+    reason = bounded_reason(reason)
     ctx = audit.current()
     user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
     target_model = model or (type(obj) if obj is not None else None)

@@ -139,8 +139,9 @@ def list_tags(request):
 
 
 @router.get("/households", response={200: HouseholdPage, **ERRORS})
-def list_households(request, grid: int | None = None, building: int | None = None, tenure: str | None = None,
-                    q: str | None = None, page: int = 1, page_size: int | None = None):
+def list_households(request, grid: common.Id | None = None, building: common.Id | None = None,
+                    tenure: common.Filter | None = None, q: common.Filter | None = None,
+                    page: common.Int64 = 1, page_size: common.Int64 | None = None):
     """Households the caller may see; `q` matches the start of the number or part of the address or room."""
     common.require_anywhere(request.auth, "registry.view_household")
     qs = Household.objects.visible_to(request.auth)
@@ -153,7 +154,7 @@ def list_households(request, grid: int | None = None, building: int | None = Non
 
 
 @router.get("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
-def get_household(request, response: HttpResponse, household_id: int):
+def get_household(request, response: HttpResponse, household_id: common.Id):
     return household_dict(common.set_etag(response, selectors.get_household(request.auth, household_id)))
 
 
@@ -189,17 +190,17 @@ def _update_household(request, response, household_id, payload, partial):
 
 
 @router.put("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
-def put_household(request, response: HttpResponse, household_id: int, payload: HouseholdUpdate):
+def put_household(request, response: HttpResponse, household_id: common.Id, payload: HouseholdUpdate):
     return _update_household(request, response, household_id, payload, partial=False)
 
 
 @router.patch("/households/{int:household_id}", response={200: HouseholdOut, **ERRORS})
-def patch_household(request, response: HttpResponse, household_id: int, payload: HouseholdPatch):
+def patch_household(request, response: HttpResponse, household_id: common.Id, payload: HouseholdPatch):
     return _update_household(request, response, household_id, payload, partial=True)
 
 
 @router.delete("/households/{int:household_id}", response={204: None, **ERRORS})
-def delete_household(request, household_id: int, reason: str = ""):
+def delete_household(request, household_id: common.Id, reason: common.Reason = ""):
     household = selectors.get_household(request.auth, household_id)
     version = common.check_write(request, household, "registry.delete_household")
     services.delete_household(household, reason=reason, expected_version=version)
@@ -211,9 +212,11 @@ def delete_household(request, household_id: int, reason: str = ""):
 
 @router.get("/residents", response={200: ResidentPage, **ERRORS})
 @read_cache.kept_answers
-def list_residents(request, grid: int | None = None, household: int | None = None, residence_type: str | None = None,
-                   tag: str | None = None, status: str | None = None, q: str | None = None,
-                   page: int = 1, page_size: int | None = None, unmask: bool = UNMASK_QUERY, purpose: str | None = PURPOSE_QUERY):
+def list_residents(request, grid: common.Id | None = None, household: common.Id | None = None,
+                   residence_type: common.Filter | None = None, tag: common.Filter | None = None,
+                   status: common.Filter | None = None, q: common.Filter | None = None,
+                   page: common.Int64 = 1, page_size: common.Int64 | None = None,
+                   unmask: bool = UNMASK_QUERY, purpose: str | None = PURPOSE_QUERY):
     """Residents the caller may see. `q`: a name or part of it, pinyin or initials, part of an
     ID or phone number. Numbers are masked; `unmask=1` with a `purpose` (用途, up to 100
     characters) shows them in full where the caller holds registry.unmask_pii (403 if nowhere;
@@ -262,7 +265,7 @@ def list_residents(request, grid: int | None = None, household: int | None = Non
 
 
 @router.get("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def get_resident(request, response: HttpResponse, resident_id: int, unmask: bool = UNMASK_QUERY,
+def get_resident(request, response: HttpResponse, resident_id: common.Id, unmask: bool = UNMASK_QUERY,
                  purpose: str | None = PURPOSE_QUERY):
     """One resident, numbers masked; `unmask=1` with a `purpose` shows them in full (403
     without registry.unmask_pii where the person lives), audited with the purpose."""
@@ -318,19 +321,19 @@ def _update_resident(request, response, resident_id, payload, partial):
 
 
 @router.put("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def put_resident(request, response: HttpResponse, resident_id: int, payload: ResidentFields):
+def put_resident(request, response: HttpResponse, resident_id: common.Id, payload: ResidentFields):
     """Replace the person's data, tags included (omitted tags are removed); PATCH changes only
     the fields sent. Where the person lives changes through /move."""
     return _update_resident(request, response, resident_id, payload, partial=False)
 
 
 @router.patch("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def patch_resident(request, response: HttpResponse, resident_id: int, payload: ResidentPatch):
+def patch_resident(request, response: HttpResponse, resident_id: common.Id, payload: ResidentPatch):
     return _update_resident(request, response, resident_id, payload, partial=True)
 
 
 @router.post("/residents/{int:resident_id}/move", response={200: ResidentOut, 204: None, **ERRORS})
-def move_resident(request, response: HttpResponse, resident_id: int, payload: MoveIn):
+def move_resident(request, response: HttpResponse, resident_id: common.Id, payload: MoveIn):
     """Move a person to another household (and its grid) or to a grid without a household;
     kept in the move history. Requires If-Match like any write."""
     user = request.auth
@@ -350,7 +353,7 @@ def move_resident(request, response: HttpResponse, resident_id: int, payload: Mo
 
 
 @router.delete("/residents/{int:resident_id}", response={204: None, **ERRORS})
-def delete_resident(request, resident_id: int, reason: str = ""):
+def delete_resident(request, resident_id: common.Id, reason: common.Reason = ""):
     """Remove a record entered by mistake (`reason` is required). People who leave or die keep
     their record: change `status` instead."""
     resident = selectors.get_resident(request.auth, resident_id)

@@ -7,6 +7,7 @@ from ninja import Schema
 
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import masking
+from gongzhi.core.api import Id, Notes, Reason
 
 from .models import Household, Resident, Tag
 
@@ -31,17 +32,17 @@ class HouseholdOut(Schema):
 class HouseholdIn(Schema):
     model_config = {"extra": "forbid"}
     number: str
-    grid: int | None = None
-    building: int | None = None
+    grid: Id | None = None
+    building: Id | None = None
     room: str = ""
     address: str = ""
     tenure: str = "owner"
-    notes: str = ""
-    reason: str = ""
+    notes: Notes = ""
+    reason: Reason = ""
 
 
 class HouseholdUpdate(HouseholdIn):
-    head: int | None = None
+    head: Id | None = None
 
 
 class HouseholdPatch(HouseholdUpdate):
@@ -92,14 +93,14 @@ class ResidentFields(Schema):
     residence_type: str = "registered"
     separation: str = "none"
     status: str = "active"
-    notes: str = ""
+    notes: Notes = ""
     tags: list[str] = []
-    reason: str = ""
+    reason: Reason = ""
 
 
 class ResidentIn(ResidentFields):
-    grid: int | None = None
-    household: int | None = None
+    grid: Id | None = None
+    household: Id | None = None
 
 
 class ResidentPatch(ResidentFields):
@@ -110,10 +111,10 @@ class ResidentPatch(ResidentFields):
 
 class MoveIn(Schema):
     model_config = {"extra": "forbid"}
-    household: int | None = None
-    grid: int | None = None
+    household: Id | None = None
+    grid: Id | None = None
     relation: str = ""
-    reason: str = ""
+    reason: Reason = ""
 
 
 class TagOut(Schema):

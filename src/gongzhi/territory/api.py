@@ -1,21 +1,29 @@
 """API for the territory tree, buildings and units: scoped lists with filters and pages,
 single records with ETag, and writes through territory.services with If-Match."""
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import Field
 
 from gongzhi.core import api as common
 
 from . import selectors, services
+from .choices import Level, NodeKind, UnitKind
 from .models import Building, Node, Unit
 
 router = Router(tags=["区划与楼栋"])
 
 # ---- schemas --------------------------------------------------------------------------------
+# Inputs are bounded by the shared types of core/api.py and the model's own limits, so a value
+# the database cannot hold is a 422 here rather than a 500 in the driver.
+
+Id, Count, Reason = common.Id, common.Count, common.Reason
+Coordinate = Annotated[Decimal, Field(max_digits=9, decimal_places=6, allow_inf_nan=False)]
 
 
 class NodeOut(Schema):
@@ -36,19 +44,19 @@ class NodeDetail(NodeOut):
 
 class NodeIn(Schema):
     model_config = {"extra": "forbid"}
-    parent: int | None = None
-    kind: str
-    code: str
-    name: str
+    parent: Id | None = None
+    kind: NodeKind
+    code: common.Text(20)
+    name: common.Text(100)
     geojson: dict | None = None
-    households_planned: int | None = None
-    reason: str = ""
+    households_planned: Count | None = None
+    reason: Reason = ""
 
 
 class NodePatch(NodeIn):
-    kind: str = None
-    code: str = None
-    name: str = None
+    kind: NodeKind = None
+    code: common.Text(20) = None
+    name: common.Text(100) = None
 
 
 class BuildingOut(Schema):
@@ -65,21 +73,21 @@ class BuildingOut(Schema):
 
 class BuildingIn(Schema):
     model_config = {"extra": "forbid"}
-    grid: int
-    name: str
-    address: str
-    floors: int
-    rooms: int | None = None
-    lat: Decimal | None = None
-    lng: Decimal | None = None
-    reason: str = ""
+    grid: Id
+    name: common.Text(50)
+    address: common.Text(200)
+    floors: Count
+    rooms: Count | None = None
+    lat: Coordinate | None = None
+    lng: Coordinate | None = None
+    reason: Reason = ""
 
 
 class BuildingPatch(BuildingIn):
-    grid: int = None
-    name: str = None
-    address: str = None
-    floors: int = None
+    grid: Id = None
+    name: common.Text(50) = None
+    address: common.Text(200) = None
+    floors: Count = None
 
 
 class UnitOut(Schema):
@@ -98,21 +106,21 @@ class UnitOut(Schema):
 
 class UnitIn(Schema):
     model_config = {"extra": "forbid"}
-    grid: int
-    building: int | None = None
-    name: str
-    credit_code: str | None = None
-    kind: str = "enterprise"
-    legal_representative: str = ""
-    phone: str = ""
-    address: str = ""
-    employees: int | None = None
-    reason: str = ""
+    grid: Id
+    building: Id | None = None
+    name: common.Text(200)
+    credit_code: common.Text(18) | None = None
+    kind: UnitKind = UnitKind.ENTERPRISE
+    legal_representative: common.Text(50) = ""
+    phone: common.Text(30) = ""
+    address: common.Text(200) = ""
+    employees: Count | None = None
+    reason: Reason = ""
 
 
 class UnitPatch(UnitIn):
-    grid: int = None
-    name: str = None
+    grid: Id = None
+    name: common.Text(200) = None
 
 
 def _page_of(item):
@@ -122,7 +130,7 @@ def _page_of(item):
 
 
 NodePage, BuildingPage, UnitPage = _page_of(NodeOut), _page_of(BuildingOut), _page_of(UnitOut)
-ERRORS = common.ERRORS
+READ, CREATE, WRITE = common.READ_ERRORS, common.CREATE_ERRORS, common.WRITE_ERRORS
 
 # ---- serialisation (plain dicts: lists are the hot path) ------------------------------------
 
@@ -155,9 +163,9 @@ def _grids(user, perm):
 # ---- nodes ----------------------------------------------------------------------------------
 
 
-@router.get("/nodes", response={200: NodePage, **ERRORS})
-def list_nodes(request, parent: int | None = None, level: int | None = None, kind: str | None = None,
-               code: str | None = None, page: int = 1, page_size: int | None = None):
+@router.get("/nodes", response={200: NodePage, **READ})
+def list_nodes(request, parent: Id | None = None, level: Level | None = None, kind: NodeKind | None = None,
+               code: common.Filter | None = None, page: common.Int64 = 1, page_size: common.Int64 | None = None):
     """Territory nodes the caller may see. `code` matches exactly."""
     common.require_anywhere(request.auth, "territory.view_node")
     qs = Node.objects.visible_to(request.auth).order_by("code")
@@ -167,8 +175,8 @@ def list_nodes(request, parent: int | None = None, level: int | None = None, kin
     return common.json_response(common.paginate(qs, page, page_size, _rows(node_dict)))
 
 
-@router.get("/nodes/{int:node_id}", response={200: NodeDetail, **ERRORS})
-def get_node(request, response: HttpResponse, node_id: int):
+@router.get("/nodes/{int:node_id}", response={200: NodeDetail, **READ})
+def get_node(request, response: HttpResponse, node_id: Id):
     node = common.set_etag(response, selectors.get_node(request.auth, node_id))
     return {**node_dict(node), "path": node.path, "geojson": node.geojson}
 
@@ -185,7 +193,7 @@ def _node_parent(user, perm, changes, node=None):
         raise common.field_error("parent", _("请选择上级区划（只有系统管理员可以新建区县）"))
 
 
-@router.post("/nodes", response={201: NodeDetail, **ERRORS})
+@router.post("/nodes", response={201: NodeDetail, **CREATE})
 def create_node(request, response: HttpResponse, payload: NodeIn):
     common.require_anywhere(request.auth, "territory.add_node")
     data, reason = common.payload_changes(payload, partial=False)
@@ -204,18 +212,18 @@ def _update_node(request, response, node_id, payload, partial):
     return {**node_dict(node), "path": node.path, "geojson": node.geojson}
 
 
-@router.put("/nodes/{int:node_id}", response={200: NodeDetail, **ERRORS})
-def put_node(request, response: HttpResponse, node_id: int, payload: NodeIn):
+@router.put("/nodes/{int:node_id}", response={200: NodeDetail, **WRITE})
+def put_node(request, response: HttpResponse, node_id: Id, payload: NodeIn):
     return _update_node(request, response, node_id, payload, partial=False)
 
 
-@router.patch("/nodes/{int:node_id}", response={200: NodeDetail, **ERRORS})
-def patch_node(request, response: HttpResponse, node_id: int, payload: NodePatch):
+@router.patch("/nodes/{int:node_id}", response={200: NodeDetail, **WRITE})
+def patch_node(request, response: HttpResponse, node_id: Id, payload: NodePatch):
     return _update_node(request, response, node_id, payload, partial=True)
 
 
-@router.delete("/nodes/{int:node_id}", response={204: None, **ERRORS})
-def delete_node(request, node_id: int, reason: str = ""):
+@router.delete("/nodes/{int:node_id}", response={204: None, **WRITE})
+def delete_node(request, node_id: Id, reason: Reason = ""):
     node = selectors.get_node(request.auth, node_id)
     version = common.check_write(request, node, "territory.delete_node")
     services.delete_node(node, reason=reason, expected_version=version)
@@ -225,8 +233,9 @@ def delete_node(request, node_id: int, reason: str = ""):
 # ---- buildings ------------------------------------------------------------------------------
 
 
-@router.get("/buildings", response={200: BuildingPage, **ERRORS})
-def list_buildings(request, grid: int | None = None, q: str | None = None, page: int = 1, page_size: int | None = None):
+@router.get("/buildings", response={200: BuildingPage, **READ})
+def list_buildings(request, grid: Id | None = None, q: common.Filter | None = None, page: common.Int64 = 1,
+                   page_size: common.Int64 | None = None):
     """Buildings the caller may see; `q` matches part of the name or address."""
     common.require_anywhere(request.auth, "territory.view_building")
     qs = Building.objects.visible_to(request.auth).order_by("grid_id", "name", "id")
@@ -237,12 +246,12 @@ def list_buildings(request, grid: int | None = None, q: str | None = None, page:
     return common.json_response(common.paginate(qs, page, page_size, _rows(building_dict)))
 
 
-@router.get("/buildings/{int:building_id}", response={200: BuildingOut, **ERRORS})
-def get_building(request, response: HttpResponse, building_id: int):
+@router.get("/buildings/{int:building_id}", response={200: BuildingOut, **READ})
+def get_building(request, response: HttpResponse, building_id: Id):
     return building_dict(common.set_etag(response, selectors.get_building(request.auth, building_id)))
 
 
-@router.post("/buildings", response={201: BuildingOut, **ERRORS})
+@router.post("/buildings", response={201: BuildingOut, **CREATE})
 def create_building(request, response: HttpResponse, payload: BuildingIn):
     common.require_anywhere(request.auth, "territory.add_building")
     data, reason = common.payload_changes(payload, partial=False)
@@ -260,18 +269,18 @@ def _update_building(request, response, building_id, payload, partial):
     return building_dict(common.set_etag(response, building))
 
 
-@router.put("/buildings/{int:building_id}", response={200: BuildingOut, **ERRORS})
-def put_building(request, response: HttpResponse, building_id: int, payload: BuildingIn):
+@router.put("/buildings/{int:building_id}", response={200: BuildingOut, **WRITE})
+def put_building(request, response: HttpResponse, building_id: Id, payload: BuildingIn):
     return _update_building(request, response, building_id, payload, partial=False)
 
 
-@router.patch("/buildings/{int:building_id}", response={200: BuildingOut, **ERRORS})
-def patch_building(request, response: HttpResponse, building_id: int, payload: BuildingPatch):
+@router.patch("/buildings/{int:building_id}", response={200: BuildingOut, **WRITE})
+def patch_building(request, response: HttpResponse, building_id: Id, payload: BuildingPatch):
     return _update_building(request, response, building_id, payload, partial=True)
 
 
-@router.delete("/buildings/{int:building_id}", response={204: None, **ERRORS})
-def delete_building(request, building_id: int, reason: str = ""):
+@router.delete("/buildings/{int:building_id}", response={204: None, **WRITE})
+def delete_building(request, building_id: Id, reason: Reason = ""):
     building = selectors.get_building(request.auth, building_id)
     version = common.check_write(request, building, "territory.delete_building")
     services.delete_building(building, reason=reason, expected_version=version)
@@ -281,9 +290,9 @@ def delete_building(request, building_id: int, reason: str = ""):
 # ---- units ----------------------------------------------------------------------------------
 
 
-@router.get("/units", response={200: UnitPage, **ERRORS})
-def list_units(request, grid: int | None = None, credit_code: str | None = None, q: str | None = None,
-               page: int = 1, page_size: int | None = None):
+@router.get("/units", response={200: UnitPage, **READ})
+def list_units(request, grid: Id | None = None, credit_code: common.Filter | None = None, q: common.Filter | None = None,
+               page: common.Int64 = 1, page_size: common.Int64 | None = None):
     """Units the caller may see; `credit_code` matches exactly, `q` part of the name."""
     common.require_anywhere(request.auth, "territory.view_unit")
     qs = Unit.objects.visible_to(request.auth).order_by("name", "id")
@@ -296,8 +305,8 @@ def list_units(request, grid: int | None = None, credit_code: str | None = None,
     return common.json_response(common.paginate(qs, page, page_size, _rows(unit_dict)))
 
 
-@router.get("/units/{int:unit_id}", response={200: UnitOut, **ERRORS})
-def get_unit(request, response: HttpResponse, unit_id: int):
+@router.get("/units/{int:unit_id}", response={200: UnitOut, **READ})
+def get_unit(request, response: HttpResponse, unit_id: Id):
     return unit_dict(common.set_etag(response, selectors.get_unit(request.auth, unit_id)))
 
 
@@ -312,7 +321,7 @@ def _unit_refs(user, perm, changes, unit=None):
         common.changed_ref(changes, unit, "building", buildings, _("楼栋"))
 
 
-@router.post("/units", response={201: UnitOut, **ERRORS})
+@router.post("/units", response={201: UnitOut, **CREATE})
 def create_unit(request, response: HttpResponse, payload: UnitIn):
     common.require_anywhere(request.auth, "territory.add_unit")
     data, reason = common.payload_changes(payload, partial=False)
@@ -330,18 +339,18 @@ def _update_unit(request, response, unit_id, payload, partial):
     return unit_dict(common.set_etag(response, unit))
 
 
-@router.put("/units/{int:unit_id}", response={200: UnitOut, **ERRORS})
-def put_unit(request, response: HttpResponse, unit_id: int, payload: UnitIn):
+@router.put("/units/{int:unit_id}", response={200: UnitOut, **WRITE})
+def put_unit(request, response: HttpResponse, unit_id: Id, payload: UnitIn):
     return _update_unit(request, response, unit_id, payload, partial=False)
 
 
-@router.patch("/units/{int:unit_id}", response={200: UnitOut, **ERRORS})
-def patch_unit(request, response: HttpResponse, unit_id: int, payload: UnitPatch):
+@router.patch("/units/{int:unit_id}", response={200: UnitOut, **WRITE})
+def patch_unit(request, response: HttpResponse, unit_id: Id, payload: UnitPatch):
     return _update_unit(request, response, unit_id, payload, partial=True)
 
 
-@router.delete("/units/{int:unit_id}", response={204: None, **ERRORS})
-def delete_unit(request, unit_id: int, reason: str = ""):
+@router.delete("/units/{int:unit_id}", response={204: None, **WRITE})
+def delete_unit(request, unit_id: Id, reason: Reason = ""):
     unit = selectors.get_unit(request.auth, unit_id)
     version = common.check_write(request, unit, "territory.delete_unit")
     services.delete_unit(unit, reason=reason, expected_version=version)

@@ -42,6 +42,11 @@ class Node(TrackedModel):
 
     def clean(self):
         self.level = KIND_LEVEL.get(self.kind, self.level)
+        if self.level not in Level.values:
+            # A kind that is not a node kind (say a unit's "enterprise") has no level; every rule
+            # below depends on the level, so stop here with the message rather than crash on it.
+            raise ValidationError({"kind": _("区划类型应为以下之一：%(kinds)s") % {
+                "kinds": "、".join(f"{value}（{label}）" for value, label in NodeKind.choices)}})
         errors = {}
         if self.parent_id is None and self.level != Level.DISTRICT:
             errors["parent"] = _("只有区县可以没有上级")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
+from gongzhi.core.limits import LONG_TEXT_MAX_LENGTH
 from gongzhi.core.models import TrackedModel
 
 from .. import choices as c
@@ -31,6 +32,7 @@ class Meeting(TrackedModel):
     may be cancelled with a reason (`cancelled_at`, `cancel_reason`)."""
 
     SCOPE_FIELD = "node__path"
+    TEXT_LIMITS = {"minutes": LONG_TEXT_MAX_LENGTH}  # minutes are a whole document
 
     body = models.ForeignKey("consultation.Body", verbose_name=_("议事机构"), on_delete=models.PROTECT, related_name="meetings")
     node = models.ForeignKey("territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="+",

@@ -36,11 +36,22 @@ def open311(*methods):
             try:
                 if request.method not in methods:
                     raise bad_request(f"不支持 {request.method} 方法。")
+                _refuse_nul(request, kwargs)
                 return view(request, fmt, **kwargs)
             except Open311Error as e:
                 return render_error(fmt, e)
         return inner
     return wrap
+
+
+def _refuse_nul(request, path_values):
+    """A NUL character in any parameter or path segment is a 400 here, before a query:
+    PostgreSQL refuses NUL in text with an error (a 500), SQLite would just find nothing."""
+    bad = sorted({name for params in (request.GET, request.POST) for name, values in params.lists()
+                  if "\x00" in name or any("\x00" in v for v in values)})
+    bad += [name for name, value in path_values.items() if "\x00" in str(value)]
+    if bad:
+        raise bad_request(*(f"{name.replace(chr(0), '')[:40]} 不能包含空字符（\\x00）。" for name in bad))
 
 
 def _params(request):
