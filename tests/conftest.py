@@ -68,6 +68,29 @@ def town():
     return factories.make_town()
 
 
+def _flushes_the_database(item) -> bool:
+    """Transactional tests (live server, real commits) end with the database flushed."""
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return transactional or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that flushed the database, put back what migrations seeded (roles, the
+    calendar, legal rules …), so the next test finds the database as migrate left it whatever
+    order the tests run in (parallel workers each run their own order)."""
+    result = yield
+    if _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.seeds import reseed
+
+        with item.config.stash[blocking_manager_key].unblock():
+            reseed()
+    return result
+
+
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("GONGZHI_SKIP_E2E") == "1":
         skip = pytest.mark.skip(reason="browser stories skipped (GONGZHI_SKIP_E2E=1)")
