@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 
-.PHONY: run test test-fast install browser demo bench clean
+.PHONY: run test test-fast lint format check install browser bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,12 +27,26 @@ run: $(STAMP)
 	$(BIN)/gunicorn gongzhi.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # Installs Debian's chromium and a CJK font where it can (root with apt), then runs the
-# suite on SQLite and, when PostgreSQL answers, again on PostgreSQL.
+# suite on SQLite and, when PostgreSQL answers, again on PostgreSQL (in parallel processes).
 test: $(STAMP) browser
 	bash scripts/test.sh
 
+# SQLite only, no browser: the quick loop while working.
 test-fast: $(STAMP)
-	GONGZHI_SKIP_E2E=1 bash scripts/test.sh
+	GONGZHI_SKIP_E2E=1 GONGZHI_TEST_LEGS=sqlite bash scripts/test.sh
+
+# What CI checks before the tests: lint, formatting, migrations in step with the models, and an
+# English catalogue with no untranslated message.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: lint
+	$(BIN)/gongzhi makemigrations --check --dry-run
 
 browser:
 	@bash scripts/install-browser.sh

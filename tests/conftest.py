@@ -8,6 +8,29 @@ from gongzhi.core import audit
 from . import factories
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Hash test passwords with MD5: the production hasher takes ~0.3 s per password by design,
+    and factories and the demo town create hundreds of accounts. No test is about hash cost."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """PostgreSQL test databases skip waiting for the WAL flush on commit: a crash may lose the
+    last commits of a database that is dropped after the run anyway, and every test and story
+    that commits waits less. (The server-wide `fsync=off` is not ours to set.)"""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        options = db.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c synchronous_commit=off").strip()
+
+
 @pytest.fixture(autouse=True)
 def _db(db):
     """All tests may touch the database."""
@@ -43,6 +66,29 @@ def _fresh_throttle_counters():
 @pytest.fixture
 def town():
     return factories.make_town()
+
+
+def _flushes_the_database(item) -> bool:
+    """Transactional tests (live server, real commits) end with the database flushed."""
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return transactional or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that flushed the database, put back what migrations seeded (roles, the
+    calendar, legal rules …), so the next test finds the database as migrate left it whatever
+    order the tests run in (parallel workers each run their own order)."""
+    result = yield
+    if _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.seeds import reseed
+
+        with item.config.stash[blocking_manager_key].unblock():
+            reseed()
+    return result
 
 
 def pytest_collection_modifyitems(config, items):
