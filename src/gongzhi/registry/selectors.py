@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from gongzhi.core import idnumber
 
+from . import number_search
 from .models import Household, Resident, ResidentNamePart
 from .search import DIGITS_TABLE, digit_match_condition, digit_match_sql, has_digit_index
 
@@ -104,7 +105,24 @@ def _contains_digits(qs, digits: str) -> Q:
 
 
 def _by_digits(qs, text: str) -> _Plan:
+    """A search by number, limited to what the user may see of each number, counted against
+    their allowance and, for a whole number, audited (registry.number_search)."""
     text = text.upper()
+    user = number_search.searcher(qs)
+    number_search.count(user, text)
+    plan = _match_digits(qs, text)
+    limit = number_search.restriction(user, text)
+    if limit is not None:
+        # A condition on each match, after the index has found them: the index's order and
+        # early stop are kept (docs/decisions/0003-resident-search.md).
+        plan = plan._replace(queryset=plan.queryset.filter(limit))
+    number_search.log_lookup(user, text, plan.queryset)
+    return plan
+
+
+def _match_digits(qs, text: str) -> _Plan:
+    """Every resident whose ID or phone number matches `text` (upper-case), by the cheapest
+    structure for its shape."""
     exact = Q(id_number=text) | Q(phone=text)
     if "*" in text:
         return _Plan(_by_masked(qs, text), None, _NAME_ORDER)
