@@ -134,7 +134,7 @@ def test_duplicate_id_links_only_when_visible(client, town, worker):
     html = client.post(reverse("registry:resident_create"),
                        _resident_post(grid=town["g11"], id_number=theirs.id_number)).content.decode()
     errors = field_errors(html, "id_number")
-    assert "其他辖区" in errors and "孙八" not in html
+    assert "迁入" in errors and "孙八" not in html
     assert reverse("registry:resident_detail", args=[theirs.pk]) not in html
 
 
