@@ -158,7 +158,7 @@ def _whole_id(text: str) -> str:
 
 
 def _by_masked(qs, text: str):
-    """A masked number pasted back (3201**********123X, 138****5678): each * is one unknown
+    """A masked number pasted back (3201**************, 138****5678): each * is one unknown
     character. Narrowed by the longest known piece, then checked as a whole."""
     piece = max(text.split("*"), key=len)
     if len(piece) < 3:
@@ -189,9 +189,10 @@ def search(qs, q: str):
     """Filter residents by what a worker types: a name or any part of it of two or more
     characters (张三, 娜娜), one character as a surname (张), pinyin or its initials (zhangsan,
     zs, ZS, z), or part of an ID or phone number (440524, 19800101, 002X, 5678, a masked
-    3201**********123X). Exact matches come first, then by name. Every match, fully ordered
+    138****5678). Exact matches come first, then by name. Every match, fully ordered
     (exports); a list page uses `search_page`. Why it is built this way:
-    docs/decisions/0003-resident-search.md."""
+    docs/decisions/0003-resident-search.md. Numbers the user sees masked are matched only by
+    what the mask shows or whole (registry.number_search)."""
     plan = _plan(qs, q)
     return qs if plan is None else _ordered(plan)
 
