@@ -76,6 +76,25 @@ def sees_every_number(user) -> bool:
     return view is not None and all(any(v.startswith(u) for u in unmask) for v in view)
 
 
+def sees_no_number(user) -> bool:
+    """Does `user` see every number in their scope masked (no unmask right anywhere in it)?
+    Then a search by number is answered from what the masks show alone (`selectors`)."""
+    if user is None:
+        return False
+    unmask = paths_for(user, UNMASK)
+    if unmask is None:
+        return False
+    view = paths_for(user, VIEW)
+    if view is None:
+        return not unmask
+    return not any(u.startswith(v) or v.startswith(u) for u in unmask for v in view)
+
+
+def visible_pattern(text: str) -> Q:
+    """`_visible_pattern`, for the selectors."""
+    return _visible_pattern(text)
+
+
 def _visible(text: str) -> Q:
     """Residents whose numbers show `text` through the mask: the start of the ID number, the
     start or end of the phone number, or the whole of either."""

@@ -1,17 +1,21 @@
 """Reads of households and residents, always scoped to the user, plus search."""
+import functools
+import operator
 import re
 from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual
 from django.shortcuts import get_object_or_404
 
-from gongzhi.core import idnumber
+from gongzhi.core import idnumber, masking
 
 from . import number_search
 from .models import Household, Resident, ResidentNamePart
-from .search import DIGITS_TABLE, digit_match_condition, digit_match_sql, has_digit_index
+from .search import DIGITS_TABLE, digit_match_condition, digit_match_sql, has_digit_index, phone_tail_sql
 
 _DIGITS = re.compile(r"^(?=.*[0-9*])[0-9Xx*]+$")  # "x" alone is a pinyin initial (许, 谢)
 _LATIN = re.compile(r"^[A-Za-z ]+$")
@@ -110,14 +114,58 @@ def _by_digits(qs, text: str) -> _Plan:
     text = text.upper()
     user = number_search.searcher(qs)
     number_search.count(user, text)
-    plan = _match_digits(qs, text)
-    limit = number_search.restriction(user, text)
-    if limit is not None:
-        # A condition on each match, after the index has found them: the index's order and
-        # early stop are kept (docs/decisions/0003-resident-search.md).
-        plan = plan._replace(queryset=plan.queryset.filter(limit))
+    if number_search.sees_no_number(user):
+        plan = _visible_only(qs, text)
+    else:
+        plan = _match_digits(qs, text)
+        limit = number_search.restriction(user, text)
+        if limit is not None:
+            # Rights differ between grids: a condition on each match, after the index has found
+            # them (docs/decisions/0003-resident-search.md, update on masked numbers).
+            plan = plan._replace(queryset=plan.queryset.filter(limit))
     number_search.log_lookup(user, text, plan.queryset)
     return plan
+
+
+def _visible_only(qs, text: str) -> _Plan:
+    """A search by number for a user who sees every number masked: the start of an ID number
+    (up to masking.ID_HEAD characters), the start or end of a phone number, a masked number
+    pasted back with only visible characters, or a whole number — each from an index, so a
+    fragment that is common among the hidden digits (320582) reads nothing."""
+    exact = Q(id_number=text) | Q(phone=text)
+    if "*" in text:
+        head, tail = text.split("*")[0], text.split("*")[-1]
+        if head:
+            drive = _prefix(qs, "id_number", head) | _prefix(qs, "phone", head)
+        elif tail:
+            drive = _phone_tail(qs, tail[-masking.PHONE_TAIL:])
+        else:
+            return _Plan(qs.none(), None, ("id",))
+        return _Plan(qs.filter(drive).filter(number_search.visible_pattern(text)), None, _NAME_ORDER)
+    n, parts = len(text), []
+    if n <= masking.ID_HEAD:
+        parts.append(_prefix(qs, "id_number", text))
+    if n <= masking.ID_HEAD:  # a landline's visible start is at most its 4-digit area code
+        parts.append(_prefix(qs, "phone", text)
+                     & Q(GreaterThanOrEqual(Length("phone"), n + masking.PHONE_HIDDEN + masking.PHONE_TAIL)))
+    if 3 <= n <= masking.PHONE_TAIL:  # one or two digits match only the start (as for everyone)
+        parts.append(_phone_tail(qs, text))
+    if whole := number_search.whole_id(text):
+        parts.append(Q(id_number=whole))
+    if number_search.lookup_kind(text) == "phone":
+        parts.append(Q(phone=text))
+    if not parts:
+        return _Plan(qs.none(), None, ("id",))
+    return _Plan(qs.filter(functools.reduce(operator.or_, parts)), exact, ("id",))
+
+
+def _phone_tail(qs, tail: str) -> Q:
+    """Phone ends with `tail`: the digit index's tail mark, or a test on each row of a small
+    scope (or where there is no index)."""
+    if _small_scope(qs) or not has_digit_index(qs.db):
+        return Q(phone__endswith=tail)
+    sql, params = phone_tail_sql(tail)
+    return Q(pk__in=RawSQL(sql, params))
 
 
 def _match_digits(qs, text: str) -> _Plan:
