@@ -141,11 +141,12 @@ def _visible_only(qs, text: str) -> _Plan:
             drive = _phone_tail(qs, tail[-masking.PHONE_TAIL:])
         else:
             return _Plan(qs.none(), None, ("id",))
-        return _Plan(qs.filter(drive).filter(number_search.visible_pattern(text)), None, _NAME_ORDER)
+        # In id order (the table's own), not by name: a pasted 3205************** matches most
+        # of a town, and a page in id order stops early where sorting by name would not.
+        return _Plan(qs.filter(drive).filter(number_search.visible_pattern(text)), None, ("id",))
     n, parts = len(text), []
-    if n <= masking.ID_HEAD:
+    if n <= masking.ID_HEAD:  # (a landline's visible start, too, is at most its 4-digit area code)
         parts.append(_prefix(qs, "id_number", text))
-    if n <= masking.ID_HEAD:  # a landline's visible start is at most its 4-digit area code
         parts.append(_prefix(qs, "phone", text)
                      & Q(GreaterThanOrEqual(Length("phone"), n + masking.PHONE_HIDDEN + masking.PHONE_TAIL)))
     if 3 <= n <= masking.PHONE_TAIL:  # one or two digits match only the start (as for everyone)
@@ -162,7 +163,7 @@ def _visible_only(qs, text: str) -> _Plan:
 def _phone_tail(qs, tail: str) -> Q:
     """Phone ends with `tail`: the digit index's tail mark, or a test on each row of a small
     scope (or where there is no index)."""
-    if _small_scope(qs) or not has_digit_index(qs.db):
+    if len(tail) < 3 or _small_scope(qs) or not has_digit_index(qs.db):  # FTS phrases need 3
         return Q(phone__endswith=tail)
     sql, params = phone_tail_sql(tail)
     return Q(pk__in=RawSQL(sql, params))
