@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.accounts.api import router as auth_router
 from gongzhi.core import api as common
-from gongzhi.core.exceptions import NotFound, StaleObject
+from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
 from gongzhi.registry.api import router as registry_router
 from gongzhi.territory.api import router as territory_router
 
@@ -93,6 +93,13 @@ def _unauthenticated(request, exc):
 def _stale(request, exc):
     response = _error(request, 412, str(exc), current_version=exc.obj.version)
     response["ETag"] = f'"{exc.obj.version}"'
+    return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc):
+    response = _error(request, 429, str(exc))
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -52,7 +52,7 @@ def test_grid_worker_export_is_masked_and_scoped(town, people):
     assert wb.worksheets[0].freeze_panes == "A2"
     assert [r["姓名"] for r in rows] == ["张三"]  # 李四 is sensitive, 王五 is in another grid
     plain = people["plain"]
-    assert rows[0]["身份证号"] == plain.id_number[:4] + "*" * 10 + plain.id_number[-4:]
+    assert rows[0]["身份证号"] == plain.id_number[:4] + "*" * 14
     assert rows[0]["联系电话"] == "138****5678"
     assert rows[0]["网格代码"] == town["g11"].code and rows[0]["人口类型"] == "户籍人口"
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)

@@ -4,6 +4,7 @@ residents found, the scope and the sensitive filter kept, in the web list and th
 import pytest
 from django.urls import reverse
 
+from gongzhi.accounts import services as accounts
 from gongzhi.registry import selectors
 from gongzhi.registry.models import Resident
 from tests.api_client import ApiClient
@@ -66,8 +67,11 @@ def test_no_query_counts_everything(zhangs):
 @pytest.mark.parametrize("q", ["张", "z", "zs", "张三", "1381234", "0003", "000", "13812340003", "138****0003"])
 def test_small_scope_finds_the_same_residents(zhangs, town, q):
     """A grid worker's search reads their grid's residents and tests each; it must find exactly
-    what the index-driven search finds there, nothing of other grids, no hidden sensitive row."""
+    what the index-driven search finds there, nothing of other grids, no hidden sensitive row.
+    (With the unmask right there: without it, number fragments are limited to what the mask
+    shows — tests/registry/test_number_search.py.)"""
     worker = make_user("grid", town["g11"])
+    accounts.grant(worker, role="town", node=town["g11"])
     mine = selectors.residents(worker)
     assert mine.scope_grids == [town["g11"].pk]
     found = selectors.search_page(mine, q)

@@ -13,3 +13,12 @@ class StaleObject(Exception):
 
 class NotFound(Exception):
     """The object does not exist or the user may not see it — callers answer 404 either way."""
+
+
+class Throttled(Exception):
+    """The user went over a rate limit (core.throttle); the web answers the 429 page and the API
+    a 429 body, both with Retry-After = `retry_after` seconds."""
+
+    def __init__(self, retry_after: int, message: str):
+        self.retry_after = retry_after
+        super().__init__(message)

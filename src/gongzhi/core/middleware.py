@@ -1,5 +1,6 @@
 """Opens the audit context for each web request, so services know who acts and from where."""
 from . import audit
+from .exceptions import Throttled
 
 
 class AuditContextMiddleware:
@@ -15,6 +16,15 @@ class AuditContextMiddleware:
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
         with audit.acting(user=user, source=source, ip=audit.client_ip(request)):
             return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """A rate limit reached deep in a read (a search by number, core.exceptions.Throttled)
+        answers the 429 page with Retry-After, wherever the view raised it."""
+        if isinstance(exception, Throttled):
+            from . import throttle
+
+            return throttle.too_many(request, exception.retry_after, str(exception))
+        return None
 
 
 class ContentSecurityPolicyMiddleware:

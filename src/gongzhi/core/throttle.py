@@ -44,6 +44,28 @@ def fail(request, group: str, rate_setting: str, key="ip") -> None:
     _usage(request, group, rate_setting, key, increment=True)
 
 
+def _user_key(user):
+    return lambda group, request: f"user:{user.pk}"
+
+
+def hit_user(user, group: str, rate_setting: str) -> int | None:
+    """`hit` for a logged-in user, counted per account wherever the request came from (web,
+    API): for reads deep inside a selector that has no request, such as a search by number."""
+    usage = get_usage(None, group=group, key=_user_key(user), rate=getattr(settings, rate_setting), increment=True)
+    return _wait(usage) if usage and usage["should_limit"] else None
+
+
+def exhausted_user(user, group: str, rate_setting: str) -> int | None:
+    """`exhausted` per user: the seconds to wait when the user has used up `group`, else None."""
+    usage = get_usage(None, group=group, key=_user_key(user), rate=getattr(settings, rate_setting), increment=False)
+    return _wait(usage) if usage and usage["count"] >= usage["limit"] else None
+
+
+def fail_user(user, group: str, rate_setting: str) -> None:
+    """`fail` per user: count one against the user's allowance."""
+    get_usage(None, group=group, key=_user_key(user), rate=getattr(settings, rate_setting), increment=True)
+
+
 def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
 

@@ -21,7 +21,7 @@ from gongzhi.core import read_cache
 from gongzhi.core.masking import mask_id, mask_phone
 from gongzhi.territory.models import Building, Node
 
-from . import disclosure, selectors, services
+from . import disclosure, duplicates, selectors, services
 from .api_schemas import (
     RESIDENT_COLUMNS, SENSITIVE, HouseholdIn, HouseholdOut, HouseholdPage, HouseholdPatch, HouseholdUpdate, MoveIn, ResidentFields,
     ResidentIn, ResidentOut, ResidentPage, ResidentPatch, TagOut, household_dict, resident_dict, resident_row, tags_of,
@@ -118,7 +118,7 @@ def _duplicate(user, exc: DuplicateIdNumber):
         err = common.field_error("id_number", _("该身份证号已登记（居民编号 %(id)s）") % {"id": existing.pk})
         err.visible_existing_id = existing.pk
     else:
-        err = common.field_error("id_number", _("该身份证号已登记，登记记录不在您的权限范围内，请联系上级核实"))
+        err = common.field_error("id_number", duplicates.hidden_message())
     return err
 
 

@@ -34,7 +34,7 @@ from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 from . import import_columns as cols
-from . import services
+from . import duplicates, services
 from . import import_pipeline as pipeline
 from .import_fastpath import Slot as S
 from .import_fastpath import Writer, household_address, ids_by, now
@@ -210,7 +210,7 @@ class _Run:
             has_perm_at(self.user, IMPORT_PERM, resident.grid.path)
             and (not resident.has_sensitive or has_perm_at(self.user, SENSITIVE_PERM, resident.grid.path))
         ):
-            raise RowError("该身份证号已在您无权管理的网格登记，不能通过导入修改")
+            raise RowError(duplicates.import_refusal(self.user, resident))
         changes = {f: row[f] for f in _UPDATABLE if f in row and row[f] != getattr(resident, f)}
         tags = None
         if "_tags" in row and set(row["_tags"]) != {t.pk for t in resident.tags.all()}:

@@ -99,10 +99,14 @@ class ResidentQuerySet(ScopedQuerySet):
     # Grids whose residents a search may simply read (≈ 1,000 residents a grid).
     SMALL_SCOPE_GRIDS = 5
     scope_grids = None  # the grid ids of a small scope, set by visible_to
+    # Whose scope this is, set by visible_to: a search by number restricts what it matches to
+    # what this user may see of each number (registry.number_search).
+    scope_user = None
 
     def _clone(self):
         clone = super()._clone()
         clone.scope_grids = self.scope_grids
+        clone.scope_user = self.scope_user
         return clone
 
     def visible_to(self, user, perm=None):
@@ -115,6 +119,7 @@ class ResidentQuerySet(ScopedQuerySet):
             ids = sorted(int(p.strip("/").split("/")[-1]) for p in paths)
             qs = qs.filter(grid_id__in=ids)  # the same rows: each path is exactly one grid
             qs.scope_grids = ids
+        qs.scope_user = user
         return qs
 
     def counted_for(self, user, perm=None):

@@ -9,9 +9,9 @@ Derived structures besides the pinyin columns (docs/decisions/0003-resident-sear
   cannot. Longer names (five characters or more, rare) also get `ResidentNamePart` rows for
   their parts starting further in: `index_new_residents` for new rows (the services, and the
   import's raw inserts once per batch), `reindex_names` after a name changes.
-* Digit index (SQLite only): an FTS5 trigram table over "ID number + phone", so any
-  fragment of three or more characters of an ID or phone number is found without scanning a
-  million rows. New rows are indexed with their name parts by `index_new_residents`; updates
+* Digit index (SQLite only): an FTS5 trigram table over "ID number + phone + #last four of
+  the phone", so any fragment of three or more characters of an ID or phone number, and the
+  end of a phone number (what its mask shows), is found without scanning a million rows. New rows are indexed with their name parts by `index_new_residents`; updates
   and deletes by triggers. SQLite drops a table's triggers when a migration rebuilds the
   table, so `ensure_digit_index` runs after every `migrate` and refills the index when a
   trigger had gone or the row counts differ. On PostgreSQL the search falls back to a plain
@@ -27,7 +27,24 @@ _TRIGGERS = {
     f"{DIGITS_TABLE}_ad": "AFTER DELETE ON registry_resident BEGIN {delete} END",
     f"{DIGITS_TABLE}_au": "AFTER UPDATE OF id_number, phone ON registry_resident BEGIN {delete} {insert} END",
 }
-_INSERT = f"INSERT INTO {DIGITS_TABLE}(rowid, d) VALUES (new.id, new.id_number || ' ' || new.phone);"
+# Each row's document: the ID number, the phone and, between "#" marks, the phone's last four
+# digits, so that "the phone ends with 034" (what a mask shows, registry.number_search) is the
+# FTS phrase "034#" — answered from the index like any fragment, where `LIKE '%034'` would scan.
+MARK = "#"
+
+
+def _document(prefix: str) -> str:
+    """The SQL expression of a row's document, its columns read from `prefix` (new. or '')."""
+    return f"{prefix}id_number || ' ' || {prefix}phone || ' {MARK}' || substr({prefix}phone, -4) || '{MARK}'"
+
+
+def document(id_number: str, phone: str) -> str:
+    """A row's document built in Python (equal to `_document`)."""
+    phone = phone or ""
+    return f"{id_number} {phone} {MARK}{phone[-4:]}{MARK}"
+
+
+_INSERT = f"INSERT INTO {DIGITS_TABLE}(rowid, d) VALUES (new.id, {_document('new.')});"
 _DELETE = f"DELETE FROM {DIGITS_TABLE} WHERE rowid = old.id;"
 _CHUNK = 500  # ids per statement, below SQLite's 999-parameter cap on old builds
 
@@ -82,7 +99,7 @@ def index_new_residents(rows, using="default"):
         if rows and has_digit_index(using):
             cursor.executemany(
                 f"INSERT INTO {DIGITS_TABLE}(rowid, d) VALUES (%s, %s)",
-                [(pk, f"{ident} {phone or ''}") for pk, _, ident, phone in rows],
+                [(pk, document(ident, phone)) for pk, _, ident, phone in rows],
             )
 
 
@@ -99,7 +116,7 @@ def index_new_id_range(first_id: int, last_id: int, names, using="default"):
             cursor.executemany("INSERT INTO registry_residentnamepart (resident_id, part) VALUES (%s, %s)", parts)
         if has_digit_index(using):
             cursor.execute(
-                f"INSERT INTO {DIGITS_TABLE}(rowid, d) SELECT id, id_number || ' ' || phone FROM registry_resident "
+                f"INSERT INTO {DIGITS_TABLE}(rowid, d) SELECT id, {_document('')} FROM registry_resident "
                 "WHERE id BETWEEN %s AND %s",
                 [first_id, last_id],
             )
@@ -147,8 +164,13 @@ def ensure_digit_index(using="default", **kwargs):
             conn._gongzhi_digit_index = False
             return
         conn._gongzhi_digit_index = True
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registry_resident'")
-        present = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registry_resident'")
+        present = set()
+        for name, sql in cursor.fetchall():
+            if name in _TRIGGERS and MARK not in sql:  # written before the tail mark: replace, refill
+                cursor.execute(f"DROP TRIGGER {name}")
+                continue
+            present.add(name)
         for name, body in _TRIGGERS.items():
             if name not in present:
                 cursor.execute(f"CREATE TRIGGER {name} " + body.format(insert=_INSERT, delete=_DELETE))
@@ -157,7 +179,7 @@ def ensure_digit_index(using="default", **kwargs):
         if set(_TRIGGERS) <= present and residents == indexed:
             return
         cursor.execute(f"DELETE FROM {DIGITS_TABLE}")
-        cursor.execute(f"INSERT INTO {DIGITS_TABLE}(rowid, d) SELECT id, id_number || ' ' || phone FROM registry_resident")
+        cursor.execute(f"INSERT INTO {DIGITS_TABLE}(rowid, d) SELECT id, {_document('')} FROM registry_resident")
         cursor.execute(f"INSERT INTO {DIGITS_TABLE}({DIGITS_TABLE}) VALUES ('optimize')")  # one segment: faster reads
 
 
@@ -176,6 +198,11 @@ def digit_match_condition(fragment: str) -> tuple[str, list]:
     phone contains `fragment` (three or more digits/X), with its parameters: an FTS5 phrase of
     trigrams is an exact substring test."""
     return f"{DIGITS_TABLE} MATCH %s", ['"' + fragment.replace('"', "") + '"']
+
+
+def phone_tail_sql(tail: str) -> tuple[str, list]:
+    """SQL selecting the ids of residents whose phone ends with `tail` (three or four digits)."""
+    return f"SELECT rowid FROM {DIGITS_TABLE} WHERE {DIGITS_TABLE} MATCH %s", ['"' + tail.replace('"', "") + MARK + '"']
 
 
 def digit_match_sql(fragment: str) -> tuple[str, list]:

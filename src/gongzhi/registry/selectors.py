@@ -1,16 +1,21 @@
 """Reads of households and residents, always scoped to the user, plus search."""
+import functools
+import operator
 import re
 from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual
 from django.shortcuts import get_object_or_404
 
-from gongzhi.core import idnumber
+from gongzhi.core import idnumber, masking
 
+from . import number_search
 from .models import Household, Resident, ResidentNamePart
-from .search import DIGITS_TABLE, digit_match_condition, digit_match_sql, has_digit_index
+from .search import DIGITS_TABLE, digit_match_condition, digit_match_sql, has_digit_index, phone_tail_sql
 
 _DIGITS = re.compile(r"^(?=.*[0-9*])[0-9Xx*]+$")  # "x" alone is a pinyin initial (许, 谢)
 _LATIN = re.compile(r"^[A-Za-z ]+$")
@@ -104,7 +109,69 @@ def _contains_digits(qs, digits: str) -> Q:
 
 
 def _by_digits(qs, text: str) -> _Plan:
+    """A search by number, limited to what the user may see of each number, counted against
+    their allowance and, for a whole number, audited (registry.number_search)."""
     text = text.upper()
+    user = number_search.searcher(qs)
+    number_search.count(user, text)
+    if number_search.sees_no_number(user):
+        plan = _visible_only(qs, text)
+    else:
+        plan = _match_digits(qs, text)
+        limit = number_search.restriction(user, text)
+        if limit is not None:
+            # Rights differ between grids: a condition on each match, after the index has found
+            # them (docs/decisions/0003-resident-search.md, update on masked numbers).
+            plan = plan._replace(queryset=plan.queryset.filter(limit))
+    number_search.log_lookup(user, text, plan.queryset)
+    return plan
+
+
+def _visible_only(qs, text: str) -> _Plan:
+    """A search by number for a user who sees every number masked: the start of an ID number
+    (up to masking.ID_HEAD characters), the start or end of a phone number, a masked number
+    pasted back with only visible characters, or a whole number — each from an index, so a
+    fragment that is common among the hidden digits (320582) reads nothing."""
+    exact = Q(id_number=text) | Q(phone=text)
+    if "*" in text:
+        head, tail = text.split("*")[0], text.split("*")[-1]
+        if head:
+            drive = _prefix(qs, "id_number", head) | _prefix(qs, "phone", head)
+        elif tail:
+            drive = _phone_tail(qs, tail[-masking.PHONE_TAIL:])
+        else:
+            return _Plan(qs.none(), None, ("id",))
+        # In id order (the table's own), not by name: a pasted 3205************** matches most
+        # of a town, and a page in id order stops early where sorting by name would not.
+        return _Plan(qs.filter(drive).filter(number_search.visible_pattern(text)), None, ("id",))
+    n, parts = len(text), []
+    if n <= masking.ID_HEAD:  # (a landline's visible start, too, is at most its 4-digit area code)
+        parts.append(_prefix(qs, "id_number", text))
+        parts.append(_prefix(qs, "phone", text)
+                     & Q(GreaterThanOrEqual(Length("phone"), n + masking.PHONE_HIDDEN + masking.PHONE_TAIL)))
+    if 3 <= n <= masking.PHONE_TAIL:  # one or two digits match only the start (as for everyone)
+        parts.append(_phone_tail(qs, text))
+    if whole := number_search.whole_id(text):
+        parts.append(Q(id_number=whole))
+    if number_search.lookup_kind(text) == "phone":
+        parts.append(Q(phone=text))
+    if not parts:
+        return _Plan(qs.none(), None, ("id",))
+    return _Plan(qs.filter(functools.reduce(operator.or_, parts)), exact, ("id",))
+
+
+def _phone_tail(qs, tail: str) -> Q:
+    """Phone ends with `tail`: the digit index's tail mark, or a test on each row of a small
+    scope (or where there is no index)."""
+    if len(tail) < 3 or _small_scope(qs) or not has_digit_index(qs.db):  # FTS phrases need 3
+        return Q(phone__endswith=tail)
+    sql, params = phone_tail_sql(tail)
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def _match_digits(qs, text: str) -> _Plan:
+    """Every resident whose ID or phone number matches `text` (upper-case), by the cheapest
+    structure for its shape."""
     exact = Q(id_number=text) | Q(phone=text)
     if "*" in text:
         return _Plan(_by_masked(qs, text), None, _NAME_ORDER)
@@ -140,7 +207,7 @@ def _whole_id(text: str) -> str:
 
 
 def _by_masked(qs, text: str):
-    """A masked number pasted back (3201**********123X, 138****5678): each * is one unknown
+    """A masked number pasted back (3201**************, 138****5678): each * is one unknown
     character. Narrowed by the longest known piece, then checked as a whole."""
     piece = max(text.split("*"), key=len)
     if len(piece) < 3:
@@ -171,9 +238,10 @@ def search(qs, q: str):
     """Filter residents by what a worker types: a name or any part of it of two or more
     characters (张三, 娜娜), one character as a surname (张), pinyin or its initials (zhangsan,
     zs, ZS, z), or part of an ID or phone number (440524, 19800101, 002X, 5678, a masked
-    3201**********123X). Exact matches come first, then by name. Every match, fully ordered
+    138****5678). Exact matches come first, then by name. Every match, fully ordered
     (exports); a list page uses `search_page`. Why it is built this way:
-    docs/decisions/0003-resident-search.md."""
+    docs/decisions/0003-resident-search.md. Numbers the user sees masked are matched only by
+    what the mask shows or whole (registry.number_search)."""
     plan = _plan(qs, q)
     return qs if plan is None else _ordered(plan)
 

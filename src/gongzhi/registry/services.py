@@ -11,6 +11,7 @@ from gongzhi.core import audit
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 
+from . import duplicates
 from .choices import Relation
 from .models import Household, Resident, ResidentMove, Tag
 from .search import index_new_residents, reindex_names
@@ -32,12 +33,25 @@ def _check_duplicate(id_number: str, exclude_pk=None):
         raise DuplicateIdNumber(existing)
 
 
+def _refuse_duplicate(id_number: str, exclude_pk=None):
+    """The duplicate check before the write's transaction: a refusal is a look-up by number
+    (registry.duplicates), whose audit entry and count must outlive the refused write. The
+    check inside the transaction stays, for a registration racing this one."""
+    duplicates.check_allowance()
+    try:
+        _check_duplicate(id_number, exclude_pk)
+    except DuplicateIdNumber as exc:
+        duplicates.note_refusal(exc.existing)
+        raise
+
+
 def create_resident(*, tags=(), reason="", **fields) -> Resident:
     """Register a resident. The grid defaults to the household's; the ID number must be new."""
     data = clean_person_fields(fields)
     household = data.get("household")
     if household is not None and not data.get("grid"):
         data["grid"] = household.grid
+    _refuse_duplicate(data["id_number"])
     with transaction.atomic():
         _check_duplicate(data["id_number"])
         resident = core.create(Resident, reason=reason, m2m={"tags": list(tags)}, **data)
@@ -54,6 +68,8 @@ def update_resident(resident, changes: dict, *, tags=None, reason="", expected_v
     if {"household", "grid"} & set(changes):
         raise ValidationError("迁移住户或网格请使用“迁移”功能，以保留迁移记录")
     data = clean_person_fields(changes)
+    if "id_number" in data and data["id_number"] != resident.id_number:
+        _refuse_duplicate(data["id_number"], exclude_pk=resident.pk)
     with transaction.atomic():
         if "id_number" in data:
             _check_duplicate(data["id_number"], exclude_pk=resident.pk)

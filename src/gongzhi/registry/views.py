@@ -17,7 +17,7 @@ from gongzhi.core.history import render_history
 from gongzhi.core.web import PAGE_SIZE, export, paginate, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
-from . import disclosure, selectors, services
+from . import disclosure, duplicates, selectors, services
 from .display import label_heads, log_sensitive_rows
 from .forms import MoveForm, ResidentFilter, ResidentForm
 from .models import ResidentMove, Tag
@@ -171,7 +171,7 @@ def _duplicate_error(user, exc):
     if selectors.residents(user).filter(pk=existing.pk).exists():
         url = reverse("registry:resident_detail", args=[existing.pk])
         return format_html('{}<a href="{}">{}</a>', _("该身份证号已登记："), url, existing.name)
-    return _("该身份证号已在其他辖区登记，请联系社区核实")
+    return duplicates.hidden_message()
 
 
 def _save(request, form, write):
