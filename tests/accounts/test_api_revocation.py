@@ -13,11 +13,6 @@ from tests.api_client import ApiClient
 from tests.factories import make_resident, make_user
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api(town):
     make_resident(town["g11"], name="王五", with_household=False)

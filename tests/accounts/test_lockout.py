@@ -24,12 +24,6 @@ def api(client, username, password="wrong-password", ip=A):
                        content_type="application/json", REMOTE_ADDR=ip)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Dozens of password checks per test: the production hasher would spend seconds on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client():
     return Client()

@@ -16,11 +16,6 @@ from tests.factories import PASSWORD, make_user
 WEAK = ["12345678", "password", "1234567890123", "short-9ch", "Password123"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize("password", WEAK)
 def test_weak_passwords_are_refused_when_creating_a_user(town, password):
     with pytest.raises(ValidationError):

@@ -20,11 +20,6 @@ from tests.factories import PASSWORD, make_user
 NEW_PASSWORD = "another-good-pass-7"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api(town):
     return ApiClient(make_user("grid", town["g11"]))

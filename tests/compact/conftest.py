@@ -76,4 +76,3 @@ def assign(w, item=_ITEM_A, communities=None, user=None, dept=None, title="å…¥æˆ
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """The world creates many users; a fast hasher keeps set-up short (hashing is not under test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

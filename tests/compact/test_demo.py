@@ -22,7 +22,6 @@ def _nodes():
 
 @pytest.fixture
 def bare_town(monkeypatch, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(DemoTown, "_service_requests", lambda self, nodes: [])
     monkeypatch.setattr(DemoTown, "_consultation", lambda self, nodes: None)
     called = []

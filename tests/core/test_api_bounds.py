@@ -15,11 +15,6 @@ from tests.factories import make_household, make_user
 HUGE = "99999999999999999999"  # past 2**63: SQLite raised OverflowError on it (500)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def town_api(town):
     return ApiClient(make_user("town", town["t"]))

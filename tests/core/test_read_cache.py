@@ -29,7 +29,6 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def _setup(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     reseed()  # an earlier transactional test may have flushed the seeded roles
     read_cache.clear()
     yield

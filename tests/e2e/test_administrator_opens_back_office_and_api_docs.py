@@ -10,7 +10,6 @@ pytestmark = pytest.mark.e2e
 
 
 def test_administrator_opens_back_office_and_api_docs(live_server, seeded, browser, shot, town, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     root = make_user("admin", town["d"], username="root", is_staff=True)
     make_resident(town["g11"], name="王五")
     page = new_page(browser, width=1280, height=900)

@@ -49,7 +49,6 @@ def _login(browser, live_server, username, width=390, height=844):
 
 
 def test_department_census_task_red_card(live_server, seeded, browser, shot, town, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     stats = _compact_world(town)
     url = live_server.url
 

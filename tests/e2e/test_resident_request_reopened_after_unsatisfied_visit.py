@@ -45,7 +45,6 @@ def _act(page, name, fill=None):
 
 def test_resident_request_reopened_after_unsatisfied_visit(live_server, seeded, browser, phone, shot, town,
                                                             settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     w = make_world(town)
     url = live_server.url
 

@@ -20,7 +20,6 @@ def _try(page, url, username, password):
 
 
 def test_worker_mistypes_password_and_is_told_when_to_come_back(live_server, seeded, phone, shot, town, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     worker = make_user("grid", town["g11"])
     url = live_server.url
 

@@ -21,7 +21,6 @@ def _api_status(key):
 
 
 def test_worker_revokes_a_lost_token_and_changes_password(live_server, seeded, phone, shot, town, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     worker = make_user("grid", town["g11"])
     lost = services.issue_token(worker, name="统计脚本")
     assert _api_status(lost) == 200

@@ -11,11 +11,6 @@ from gongzhi.registry.models import Resident
 from tests.factories import make_resident, make_user, sensitive_tag
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def change_url(resident):
     return reverse("admin:registry_resident_change", args=[resident.pk])
 

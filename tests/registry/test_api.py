@@ -9,11 +9,6 @@ from tests.api_client import ApiClient, errors
 from tests.factories import id_number, make_household, make_resident, make_user, sensitive_tag
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def grid_api(town):
     return ApiClient(make_user("grid", town["g11"]))

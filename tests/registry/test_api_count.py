@@ -8,11 +8,6 @@ from tests.api_client import ApiClient
 from tests.factories import make_household, make_resident, make_user, sensitive_tag
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(town):
     party, tag = Tag.objects.create(slug="party", name="党员"), sensitive_tag()

@@ -15,11 +15,6 @@ MAY_UNMASK = {"town"}
 MAY_SEE_SENSITIVE = {"sensitive"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(town):
     plain = make_resident(town["g11"], name="张三", phone="13812345678")

@@ -20,12 +20,6 @@ ACTIONS = ["list", "get", "create", "update", "delete"]
 MODELS = {"resident": "/residents", "household": "/households"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """160 users are made here; hashing their passwords properly would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def holds(role: str, perm: str) -> bool:
     perms = SEEDED_ROLES[role][2]
     return perms == "__all__" or perm in perms

@@ -21,11 +21,6 @@ MAY_UNMASK, MAY_SEE_SENSITIVE = {"town"}, {"sensitive"}
 MAY_EXPORT, STAFF = {"town", "community", "grid"}, {"town"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(town):
     plain = make_resident(town["g11"], name="张三", phone="13812345678")

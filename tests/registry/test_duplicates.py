@@ -17,11 +17,6 @@ from .test_import import error_rows, row, write_csv
 from .test_views import _resident_post, field_errors
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def elsewhere(town):
     """Records a grid worker of g11 may not see: in another community, a sensitive one in their

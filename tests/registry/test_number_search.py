@@ -22,11 +22,6 @@ from tests.factories import id_number, make_resident, make_user
 PHONE = "18912340034"  # shown as 189****0034
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def target(town):
     import datetime as dt

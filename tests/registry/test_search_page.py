@@ -11,11 +11,6 @@ from tests.api_client import ApiClient
 from tests.factories import make_resident, make_user, sensitive_tag
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def zhangs(town):
     """Five 张 in g11 sharing the phone fragment 13812340…, one 张 in g21, one sensitive 张 in g11."""

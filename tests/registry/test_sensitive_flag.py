@@ -2,7 +2,6 @@
 changed them (issue 9, finding 3): a tag made or unmade sensitive (service, admin), a tag added
 to or removed from a resident (web, API, admin, import, a raw many-to-many write), a tag
 deleted. Kept by database triggers on SQLite and PostgreSQL (docs/decisions/0007)."""
-import pytest
 from django.db import connection
 from django.urls import reverse
 
@@ -12,11 +11,6 @@ from gongzhi.registry.models import Resident, Tag
 from gongzhi.registry.sensitive_flag import ensure_sensitive_triggers
 from tests.api_client import ApiClient
 from tests.factories import make_resident, make_user, sensitive_tag
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def flag(resident) -> bool:

@@ -49,12 +49,6 @@ def make_world(town):
     return SimpleNamespace(town=town, orgs=orgs, noise=noise, light=light, users=users)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """A dozen users per test: the production hasher would spend seconds on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(town):
     return make_world(town)

@@ -29,7 +29,6 @@ def _snapshot():
 
 @pytest.fixture
 def bare_town(monkeypatch, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(DemoTown, "_service_requests", lambda self, nodes: [])
     DemoTown(120, seed=2, grids_per_community=2, out=lambda *a: None).build()
     return _nodes()
@@ -60,7 +59,6 @@ def test_deterministic_for_a_seed(bare_town):
 
 
 def test_demo_town_includes_requests(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     users = DemoTown(60, seed=1, grids_per_community=1, out=lambda *a: None).build()
     assert ServiceRequest.objects.count() == 20
     assert "paidan" in {u[1] for u in users} and "huifang" in {u[1] for u in users}

@@ -15,11 +15,6 @@ def credit_code(n: int) -> str:
     return first17 + uscc.check_char(first17)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def town_api(town):
     return ApiClient(make_user("town", town["t"]))

@@ -13,11 +13,6 @@ ACTIONS = ["list", "get", "create", "update", "delete"]
 MODELS = {"building": ("/buildings", Building), "unit": ("/units", Unit)}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def expected(role, model, action, in_scope) -> int:
     perms = SEEDED_ROLES[role][2]
     can = lambda verb: perms == "__all__" or f"territory.{verb}_{model}" in perms  # noqa: E731
