@@ -8,6 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from gongzhi.core import idnumber
+from gongzhi.core.halfwidth import ascii_form
 
 from .models import Household, Resident, ResidentNamePart
 from .search import DIGITS_TABLE, digit_match_condition, digit_match_sql, has_digit_index
@@ -151,7 +152,7 @@ def _by_masked(qs, text: str):
 
 
 def _plan(qs, q: str) -> _Plan | None:
-    q = " ".join((q or "").split())
+    q = " ".join(ascii_form(q or "").split())  # full-width digits are searched as the stored ASCII
     if not q:
         return None
     if _DIGITS.match(q):
