@@ -18,21 +18,26 @@ Lunar dates and the solar term come from `lunar-python` (Beijing time, covers 19
 import datetime as dt
 from functools import lru_cache
 
-from lunar_python import Lunar
-
 # The first year under each revision's rules (earlier years are always in the seeded table).
 _REVISION_2025 = 2025
 _REVISION_2014 = 2014
 
 
+def _lunar_class():
+    # Imported when first needed (0.15 s): only a year without its notice loaded needs it.
+    from lunar_python import Lunar
+
+    return Lunar
+
+
 def _lunar(year: int, month: int, day: int) -> dt.date:
-    solar = Lunar.fromYmd(year, month, day).getSolar()
+    solar = _lunar_class().fromYmd(year, month, day).getSolar()
     return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
 def _qingming(year: int) -> dt.date:
     # The 清明 term of solar year Y is in the table of lunar year Y (which starts at 春节).
-    solar = Lunar.fromYmd(year, 6, 1).getJieQiTable()["清明"]
+    solar = _lunar_class().fromYmd(year, 6, 1).getJieQiTable()["清明"]
     return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
