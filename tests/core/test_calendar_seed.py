@@ -41,10 +41,11 @@ def test_seed_if_empty_leaves_a_filled_table_alone():
 def test_seed_if_empty_fills_an_empty_table():
     CalendarDay.objects.all().delete()
     CalendarYear.objects.all().delete()
-    assert workdays.is_workday(dt.date(2026, 10, 1))  # empty table: Mon–Fri fallback, a Thursday works
+    # Empty table: the fallback knows the statutory 1 October, not the notice's longer break.
+    assert not workdays.is_workday(dt.date(2026, 10, 1)) and workdays.is_workday(dt.date(2026, 10, 7))
     added = seed_if_empty()
     assert added == CalendarDay.objects.count() > 500
-    assert not workdays.is_workday(dt.date(2026, 10, 1))
+    assert not workdays.is_workday(dt.date(2026, 10, 7))
 
 
 def test_command_is_idempotent_and_silent_when_nothing_changed():

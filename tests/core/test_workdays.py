@@ -138,14 +138,15 @@ def test_non_integer_days_refused_in_chinese(n):
 # ---------------------------------------------------------------- unpublished years
 
 
-def test_deadline_into_2027_counts_monday_to_friday_and_warns(caplog):
+def test_deadline_into_2027_skips_new_year_and_warns(caplog):
     assert not workdays.year_is_published(2027)
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(D(2027, 1, 1))  # the package cannot answer this
     with caplog.at_level(logging.WARNING, logger="gongzhi.core.workdays"):
         result = workdays.compute_deadline(bj(2026, 12, 28, 9), 5)
-    # 29, 30, 31 December, Friday 1 January 2027 (unknown yet: counted), Monday 4 January.
-    assert result.date == D(2027, 1, 4)
+    # 29, 30, 31 December, (Friday 1 January 2027: 元旦, a statutory holiday known in advance),
+    # Monday 4 and Tuesday 5 January.
+    assert result.date == D(2027, 1, 5)
     assert result.unpublished_years == (2027,)
     assert any("2027" in w for w in result.warnings)
     assert any("2027" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)

@@ -87,9 +87,9 @@ class TestDeadlines:
         assert _day(r.deadline) == dt.date(2026, 10, 10)
 
     def test_deadline_in_unpublished_2027(self, flow):
-        # Mon 28 Dec 2026 + 5: 29, 30, 31 Dec, Fri 1 Jan 2027 (counted Mon–Fri), Mon 4 Jan.
+        # Mon 28 Dec 2026 + 5: 29, 30, 31 Dec, (Fri 1 Jan 2027: 元旦, known before the notice), Mon 4, Tue 5 Jan.
         r = flow.file(received_at=cn(2026, 12, 28, 10, 0))
-        assert _day(r.deadline) == dt.date(2027, 1, 4)
+        assert _day(r.deadline) == dt.date(2027, 1, 5)
         assert "2027" in r.deadline_note
         assert r.pk and r.tracking_number.startswith("20261228")
 

@@ -4,10 +4,16 @@
 1 check character = '10X98765432'[Σ dᵢ·wᵢ mod 11]. Legacy 15-digit numbers (GB 11643-1989)
 have a YYMMDD birth date and no check character; they are upgraded by inserting "19" and
 appending the computed check character.
+
+Full-width digits and `Ｘ` (typed in an input method's full-width mode) are read as their ASCII
+forms (core.halfwidth); any other non-ASCII character is refused, so only `0-9` and `X` are
+ever stored.
 """
 import datetime as dt
 import operator
 from dataclasses import dataclass
+
+from .halfwidth import ascii_form
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -57,11 +63,11 @@ def _birth(text: str) -> dt.date:
 
 def parse(raw: str) -> IdNumber:
     """Validate and normalise an ID number; raise IdNumberError with a Chinese message."""
-    text = (raw or "").strip().replace(" ", "").upper()
+    text = ascii_form(raw or "").strip().replace(" ", "").upper()
     if not text:
         raise IdNumberError("身份证号不能为空")
     if len(text) == 15:
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise IdNumberError("15 位身份证号只能由数字组成")
         first17 = text[:6] + "19" + text[6:]
         born = _birth(first17[6:14])
@@ -69,7 +75,8 @@ def parse(raw: str) -> IdNumber:
         return IdNumber(full, born, "M" if int(full[16]) % 2 else "F", upgraded_from=text)
     if len(text) != 18:
         raise IdNumberError(f"身份证号应为 18 位（或旧版 15 位），现在是 {len(text)} 位")
-    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    # isascii(): isdigit() alone also accepts other scripts' digits (٣, ²), which are no ID digits.
+    if not text.isascii() or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
         raise IdNumberError("身份证号前 17 位须为数字，最后一位为数字或 X")
     born = _birth(text[6:14])
     expected = check_char(text[:17])

@@ -1,19 +1,24 @@
 """Phone numbers: mainland mobile numbers are 11 digits starting with 1; landlines are
-accepted as area code + number (e.g. 0512-58881234) because offices and the elderly have them."""
+accepted as area code + number (e.g. 0512-58881234) because offices and the elderly have them.
+Full-width digits, `＋`, `－` and the ideographic space are read as ASCII (core.halfwidth), and
+only ASCII digits are stored."""
 import re
+
+from .halfwidth import ascii_form
 
 
 class PhoneError(ValueError):
     """A malformed phone number; the message is shown to the user."""
 
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+# [0-9], not \d: \d also matches other scripts' digits, which must not be stored.
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
 
 
 def normalise(raw: str) -> str:
     """Strip spaces, dashes in mobiles and a +86 prefix; return '' for empty input."""
-    text = (raw or "").strip().replace(" ", "")
+    text = ascii_form(raw or "").strip().replace(" ", "")
     if not text:
         return ""
     if text.startswith("+86"):

@@ -13,8 +13,11 @@ in this process (signals, see `connect_signals`) and refreshed after `CACHE_SECO
 edits made by other processes are picked up too.
 
 For a year without a published official arrangement (`CalendarYear.published`), days are
-counted Monday–Friday (plus any rows already entered for it); nothing raises, a warning is
-logged and the year is listed by `unpublished_years_in_use()`.
+counted Monday–Friday less the statutory holidays, which are fixed in advance (元旦, 春节,
+清明, 劳动节, 端午, 中秋, 国庆 and the make-up day of one falling on a weekend, see
+core.calendar_statutory), plus any rows already entered for it, which take precedence. Only
+the 调休 (weekend days worked for a longer break) waits for the State Council's notice.
+Nothing raises, a warning is logged and the year is listed by `unpublished_years_in_use()`.
 """
 import bisect
 import datetime as dt
@@ -27,6 +30,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from .calendar_statutory import statutory_days_off
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +63,7 @@ class Deadline:
 
 
 _cache: dict[int, tuple[float, YearCalendar]] = {}
-_unpublished_used: dict[int, int] = {}  # year → how many computations fell back to Mon–Fri
+_unpublished_used: dict[int, int] = {}  # year → how many computations used the fallback
 _lock = threading.Lock()
 
 
@@ -69,8 +74,10 @@ def _load_year(year: int) -> YearCalendar:
     from .calendar_models import CalendarDay, CalendarYear, DayKind
 
     rows = CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
-    status = {d: kind == DayKind.WORKDAY for d, kind in rows.values_list("date", "kind")}
     published = CalendarYear.objects.filter(year=year, published=True).exists()
+    # Not published: the statutory holidays are known anyway; rows entered so far override them.
+    status = {} if published else dict.fromkeys(statutory_days_off(year), False)
+    status.update({d: kind == DayKind.WORKDAY for d, kind in rows.values_list("date", "kind")})
     return YearCalendar(
         year=year,
         published=published,
@@ -135,14 +142,14 @@ def year_is_published(year: int) -> bool:
 
 
 def _note_unpublished(years) -> tuple:
-    """Record and log years counted Monday–Friday; returns them sorted."""
+    """Record and log years counted without the official notice; returns them sorted."""
     missing = tuple(sorted(y for y in set(years) if not year_is_published(y)))
     for year in missing:
         with _lock:
             first = year not in _unpublished_used
             _unpublished_used[year] = _unpublished_used.get(year, 0) + 1
         if first:  # once per process and year: a busy day must not flood the log
-            logger.warning("%s 年的法定节假日安排尚未载入工作日历，期限按周一至周五计算，请管理员补录。", year)
+            logger.warning("%s 年的法定节假日安排尚未载入工作日历，期限按周一至周五及法定节假日计算（不含调休），请管理员补录。", year)
     return missing
 
 
@@ -156,7 +163,7 @@ def unpublished_years_in_use() -> list[int]:
 
 def unpublished_warning(year: int) -> str:
     """The message shown to staff and administrators for an unpublished year."""
-    return _("%(year)s 年的法定节假日安排尚未公布或尚未录入，该年按周一至周五计算工作日。") % {"year": year}
+    return _("%(year)s 年的法定节假日安排尚未公布或尚未录入：该年法定节假日照常放假，调休上班日尚未计入，其余按周一至周五计算工作日。") % {"year": year}
 
 
 def forget_unpublished_usage() -> None:

@@ -86,13 +86,24 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def batches(path, preparer: Preparer, batch_size: int, rows=None, *, parallel=False):
+def batches(path, preparer: Preparer, batch_size: int, rows=None, unreadable=None, *, parallel=False):
     """Yield (good, rejected, row count) per batch of the file at `path`. `rows` is the row
-    iterator of `open_rows(path)` if the caller has one (used only when not parallel)."""
+    iterator of `open_rows(path, unreadable)` if the caller has one (used only when not
+    parallel). Rows the reader could not decode (import_reader) join the batch's rejected
+    rows: checked once per batch, so a clean file pays nothing per row."""
     if not parallel:
-        rows = rows if rows is not None else open_rows(path)[1]
+        if rows is None:
+            unreadable = []
+            rows = open_rows(path, unreadable)[1]
         while batch := list(itertools.islice(rows, batch_size)):
-            yield (*preparer.prepare(batch), len(batch))
+            good, rejected = preparer.prepare(batch)
+            if unreadable:
+                rejected.extend(unreadable)
+                unreadable.clear()
+            yield good, rejected, len(batch)
+        if unreadable:  # the last rows of the file
+            yield [], list(unreadable), 0
+            unreadable.clear()
         return
     yield from _parallel(path, preparer, batch_size)
 

@@ -1,20 +1,35 @@
 """Reading an import file (.xlsx or .csv) row by row, and writing the error workbook.
 
 CSV files are UTF-8 (with or without BOM) or GB18030: Excel in China saves "CSV" in the ANSI
-code page (GBK), and GB18030 is its superset, so a file that is not valid UTF-8 is read as
-GB18030. The encoding is decided by scanning the whole file first, so a bad byte deep in the
-file cannot stop an import half-way.
+code page (GBK), and GB18030 is its superset. The header row decides: Chinese column names
+that decode as UTF-8 mean UTF-8 (GBK bytes of Chinese text are practically never valid
+UTF-8); an ASCII header falls back to scanning the whole file.
+
+A byte that does not decode (a damaged file, a cell pasted from another encoding) makes its
+row a rejected row like any other — its row number and reason in the error workbook, the
+rest imported — never an error half-way through (docs/decisions/0001-import-fast-path.md:
+the clean file pays nothing for this; the file is read on with `surrogateescape` from the
+row where the first bad byte appears, see `_csv_rows`).
+
+An .xlsx file is a zip of XML: before openpyxl reads it, the members' declared sizes are
+checked (a few hundred KB can unpack to gigabytes), and while it reads, every member is
+read through a limit on the longest run of text (a cell or a shared string), so a huge cell
+is refused before it is held in memory (`xlsx_guard`).
 """
 import codecs
 import csv
 import datetime as dt
+import re
 from pathlib import Path
-
-from openpyxl import load_workbook
 
 from gongzhi.core import xlsx
 
+from .xlsx_guard import guarded_workbook
+
 SUPPORTED = (".xlsx", ".csv")
+# surrogateescape turns each undecodable byte into one of these code points, which no valid
+# UTF-8 or GB18030 text decodes to.
+_ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 class ImportFileError(ValueError):
@@ -23,7 +38,16 @@ class ImportFileError(ValueError):
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8-sig' when the whole file decodes as UTF-8, else 'gb18030'."""
+    """'utf-8-sig' or 'gb18030': by the header row when it has Chinese text, else by whether
+    the whole file decodes as UTF-8."""
+    with open(path, "rb") as fh:
+        header = fh.readline(1 << 16)
+    if not header.isascii():
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(header)  # not final: may end mid-character
+        except UnicodeDecodeError:
+            return "gb18030"
+        return "utf-8-sig"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with open(path, "rb") as fh:
@@ -52,10 +76,7 @@ def _cell_text(value):
 
 
 def _xlsx_rows(path: Path):
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many types for a broken file
-        raise ImportFileError(f"无法读取 Excel 文件：{e}") from None
+    wb = guarded_workbook(path)  # ImportFileError for a broken or oversized file
     try:
         ws = wb.worksheets[0]
         for row in ws.iter_rows(values_only=True):
@@ -64,22 +85,77 @@ def _xlsx_rows(path: Path):
         wb.close()
 
 
-def _csv_rows(path: Path):
-    with open(path, newline="", encoding=detect_encoding(path)) as fh:
-        for row in csv.reader(fh):
-            yield [v.strip() for v in row]
+def _csv_rows(path: Path, unreadable: list):
+    """The rows of a CSV file. Reading is strict (and at full speed) until a byte does not
+    decode; the file is then read again with surrogateescape from the row where that
+    happened, each row checked: one with an undecodable byte is yielded as [] (a blank row,
+    skipped, so the row numbers stay right) and appended to `unreadable` as (row number,
+    values, reason)."""
+    encoding = detect_encoding(path)
+    given = 0
+    with open(path, newline="", encoding=encoding) as fh:
+        reader = csv.reader(fh)
+        try:
+            for given, row in enumerate(reader, 1):
+                yield [v.strip() for v in row]
+        except UnicodeDecodeError:
+            # The text layer decodes ahead by chunks: the error comes before any row of the
+            # bad chunk was given, so the `given` rows were whole and decoded cleanly.
+            pass
+        except csv.Error as e:
+            raise _csv_error(reader, e) from None
+        else:
+            return
+    with open(path, newline="", encoding=encoding, errors="surrogateescape") as fh:
+        reader = csv.reader(fh)
+        try:
+            for number, row in enumerate(reader, 1):
+                if number <= given:
+                    continue
+                values = [v.strip() for v in row]
+                if _ESCAPED.search("\x1f".join(values)) is None:
+                    yield values
+                    continue
+                readable = [_ESCAPED.sub("\ufffd", v) for v in values]
+                unreadable.append((number, readable, _undecodable_reason(encoding)))
+                yield []
+        except csv.Error as e:
+            raise _csv_error(reader, e) from None
 
 
-def open_rows(path) -> tuple[list[str], object]:
+def _undecodable_reason(encoding: str) -> str:
+    name = "UTF-8" if encoding.startswith("utf-8") else "GB18030（GBK）"
+    return (f"该行含有无法识别的字节（按 {name} 编码读取），已显示为 �：文件可能已损坏或混入了其他编码的文字，"
+            "请在原文件中改正这一行后重新导入")
+
+
+def _csv_error(reader, error) -> "ImportFileError":
+    return ImportFileError(f"CSV 文件第 {reader.line_num} 行格式错误（{error}），请用 Excel 另存为 CSV 后重新导入")
+
+
+class _Refuse(list):
+    """`unreadable` when the caller keeps no list: the first undecodable row refuses the file."""
+
+    def append(self, item):
+        number, _, reason = item
+        raise ImportFileError(f"第 {number} 行：{reason}")
+
+
+def open_rows(path, unreadable: list | None = None) -> tuple[list[str], object]:
     """(headers, iterator of (row number, [cell values])) for an .xlsx or .csv file. Row numbers
-    are the ones a user sees in Excel: the header is row 1. Blank rows are skipped."""
+    are the ones a user sees in Excel: the header is row 1. Blank rows are skipped.
+
+    A CSV row with a byte that does not decode is not yielded: it is appended to `unreadable`
+    as (row number, values, reason) — the caller reports it as a rejected row (without a list,
+    ImportFileError names the row)."""
     path = Path(path)
     if not path.exists():
         raise ImportFileError(f"找不到文件：{path}")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise ImportFileError(f"不支持的文件类型“{path.suffix or '无扩展名'}”：请使用 .xlsx 或 .csv 文件")
-    rows = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path)
+    unreadable = _Refuse() if unreadable is None else unreadable
+    rows = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path, unreadable)
     headers = None
     number = 0
     for values in rows:
@@ -87,6 +163,8 @@ def open_rows(path) -> tuple[list[str], object]:
         if any(v != "" for v in values):
             headers = [str(v).strip() for v in values]
             break
+    if unreadable:  # the header row, or a row before it, did not decode
+        raise ImportFileError(f"第 {unreadable[0][0]} 行（表头）：{unreadable[0][2]}")
     if headers is None:
         raise ImportFileError("文件是空的：第一行应为表头（姓名、身份证号、网格代码……）")
     while headers and headers[-1] == "":
@@ -147,7 +225,7 @@ def estimate_rows(path) -> int | None:
             with open(path, "rb") as fh:
                 return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
         if path.suffix.lower() == ".xlsx":
-            wb = load_workbook(path, read_only=True)
+            wb = guarded_workbook(path)
             try:
                 rows = wb.worksheets[0].max_row
             finally:

@@ -103,7 +103,8 @@ def import_residents(path, *, batch_size=None, progress=None, default_grid=None,
     if batch_size < 1:
         raise ImportFileError("批大小须为正整数")
     grid_code = default_grid.code if isinstance(default_grid, Node) else (default_grid or None)
-    headers, rows = open_rows(path)
+    unreadable = []  # CSV rows that did not decode: rejected rows, see import_reader
+    headers, rows = open_rows(path, unreadable)
     layout = read_layout(headers, has_default_grid=bool(grid_code))
     grids = _grid_table()
     if grid_code and grid_code not in grids:
@@ -116,22 +117,25 @@ def import_residents(path, *, batch_size=None, progress=None, default_grid=None,
             parallel = pipeline.can_run_parallel() and (estimate_rows(path) or 0) >= pipeline.PARALLEL_MIN_ROWS
         if parallel:
             rows.close()  # the worker reads the file itself
-        # closing(): on an error the worker is ended right here, not when the traceback that
-        # keeps this frame alive is finally dropped.
-        with contextlib.closing(pipeline.batches(path, preparer, batch_size, rows, parallel=parallel)) as batches:
-            for good, rejected, count in batches:
-                for item in rejected:
-                    run.errors.add(*item)
-                run.write(good)
-                if progress is not None:
-                    progress(count)
-        result = run.result
-        result.rejected = len(run.errors)
-        result.error_path = run.errors.save()
-        core.record(
-            AuditAction.IMPORT, None, model=Resident, object_repr=Path(path).name[:200],
-            after={"imported": result.imported, "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected},
-        )
+        try:
+            # closing(): on an error the worker is ended right here, not when the traceback that
+            # keeps this frame alive is finally dropped.
+            with contextlib.closing(pipeline.batches(path, preparer, batch_size, rows, unreadable, parallel=parallel)) as batches:
+                for good, rejected, count in batches:
+                    for item in rejected:
+                        run.errors.add(*item)
+                    run.write(good)
+                    if progress is not None:
+                        progress(count)
+        except ImportFileError as e:
+            # A limit met part-way through the file (an oversized cell deep in a worksheet, a
+            # malformed CSV line): the whole batches written so far stay, as after a kill. The
+            # run is recorded with what it did, and the message says so.
+            result = run.finish(path, aborted=str(e))
+            raise ImportFileError(
+                f"{e}。导入已在此中止：此前已新增 {result.imported} 人、更新 {result.updated} 人；"
+                "改正文件后重新导入即可，已导入的行不会重复") from None
+        result = run.finish(path)
     return result
 
 
@@ -146,6 +150,17 @@ class _Run:
         self.user = user
         self.result = ImportResult()
         self.writer = Writer()
+
+    def finish(self, path, aborted="") -> "ImportResult":
+        """Save the error workbook and write the run's audit entry; the result."""
+        result = self.result
+        result.rejected = len(self.errors)
+        result.error_path = self.errors.save()
+        after = {"imported": result.imported, "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected}
+        if aborted:
+            after["aborted"] = aborted[:500]
+        core.record(AuditAction.IMPORT, None, model=Resident, object_repr=Path(path).name[:200], after=after)
+        return result
 
     def write(self, good):
         """Save a batch of prepared rows, (number, values, prepared row), in one transaction."""

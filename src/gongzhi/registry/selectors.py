@@ -12,6 +12,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.shortcuts import get_object_or_404
 
 from gongzhi.core import idnumber, masking
+from gongzhi.core.halfwidth import ascii_form
 
 from . import number_search
 from .models import Household, Resident, ResidentNamePart
@@ -218,7 +219,7 @@ def _by_masked(qs, text: str):
 
 
 def _plan(qs, q: str) -> _Plan | None:
-    q = " ".join((q or "").split())
+    q = " ".join(ascii_form(q or "").split())  # full-width digits are searched as the stored ASCII
     if not q:
         return None
     if _DIGITS.match(q):

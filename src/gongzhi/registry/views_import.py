@@ -10,10 +10,8 @@ workbook even with its token.
 """
 import re
 import secrets
-import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -26,25 +24,19 @@ from gongzhi.core import xlsx
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
+from .import_files import import_dir, remove_stale
 from .import_reader import SUPPORTED, ImportFileError
 from .import_template import template_bytes
 from .imports import import_residents
 
 IMPORT_PERM = "registry.import_resident"
 MAX_UPLOAD = 20 * 1024 * 1024
-KEEP_DAYS = 7
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def _require(user):
     if not has_perm_anywhere(user, IMPORT_PERM):
         raise PermissionDenied(_("没有导入居民的权限"))
-
-
-def import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _check(upload) -> str:
@@ -57,18 +49,11 @@ def _check(upload) -> str:
     return ""
 
 
-def _forget_old(user):
-    """Error workbooks hold personal data: a user's own older than KEEP_DAYS are removed
-    whenever they import again."""
-    limit = time.time() - KEEP_DAYS * 86400
-    for old in import_dir().glob(f"{user.pk}-*"):
-        if old.stat().st_mtime < limit:
-            old.unlink(missing_ok=True)
-
-
 def _run(user, upload):
     """Save the upload, import it as `user`, remove it; (result, error message, token)."""
-    _forget_old(user)
+    # Error workbooks and uploads left by a killed import hold personal data: old ones go
+    # whenever anyone imports (and at `gongzhi tick`), see import_files.
+    remove_stale()
     token = secrets.token_urlsafe(24)
     source = import_dir() / f"{user.pk}-{token}{Path(upload.name).suffix.lower()}"
     with open(source, "wb") as fh:

@@ -1,15 +1,21 @@
-"""`gongzhi tick`: send the deadline reminders that are due. Safe to run from cron as often as
-you like (every 10 minutes is plenty): a reminder already sent is never sent again."""
+"""`gongzhi tick`: send the deadline reminders that are due, and remove import files past their
+time (an upload a killed import left behind after a day, error workbooks after a week). Safe to
+run from cron as often as you like (every 10 minutes is plenty): a reminder already sent is
+never sent again."""
 from django.core.management.base import BaseCommand
 
 from gongzhi.cases import inbox
 from gongzhi.core import audit
+from gongzhi.registry import import_files
 
 
 class Command(BaseCommand):
-    help = "发送到期提醒（到期前一个工作日、超期）；可由 cron 定时运行，重复运行不会重复发送"
+    help = "发送到期提醒（到期前一个工作日、超期），并删除过期的导入文件；可由 cron 定时运行，重复运行不会重复发送"
 
     def handle(self, *args, **opts):
         with audit.acting(source="cli"):
             sent = inbox.tick()
         self.stdout.write(f"即将到期提醒 {sent['due_soon']} 条，超期提醒 {sent['overdue']} 条")
+        removed = import_files.remove_stale()
+        if removed:
+            self.stdout.write(f"已删除过期的导入文件 {removed} 个")
