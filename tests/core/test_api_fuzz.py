@@ -42,11 +42,14 @@ def wsgi_app():
     signals.request_finished.connect(close_old_connections)
 
 
-def fuzz(schema, headers, mode) -> tuple[list[str], set[int]]:
-    """Run every operation of `schema` with `headers`: the failures, and the statuses seen."""
+def fuzz(schema, make_headers, mode) -> tuple[list[str], set[int]]:
+    """Run every operation of `schema` with the headers `make_headers()` gives it (fresh ones per
+    operation: `DELETE /auth/token` revokes the token it is called with): the failures, and the
+    statuses seen."""
     failures, statuses = [], set()
     for result in schema.get_all_operations():
         operation = result.ok()
+        headers = make_headers()
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES[mode], derandomize=True, deadline=None, database=None,
@@ -72,7 +75,7 @@ def test_api_answers_as_documented(wsgi_app, town, role, node, mode):
     factories.make_resident(town["g11"], notes="一条备注")
     schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
     schema.app = wsgi_app
-    failures, statuses = fuzz(schema, {"Authorization": f"Bearer {accounts.issue_token(user)}"}, mode)
+    failures, statuses = fuzz(schema, lambda: {"Authorization": f"Bearer {accounts.issue_token(user)}"}, mode)
     assert not failures, "\n\n".join(failures)
     # It reached the endpoints' work, not only their refusals.
     assert {200, 422} <= statuses if mode is GenerationMode.POSITIVE else 422 in statuses

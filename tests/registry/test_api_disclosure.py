@@ -10,7 +10,9 @@ from gongzhi.registry.models import Resident
 from tests.api_client import ApiClient, errors
 from tests.factories import make_resident, make_user, sensitive_tag
 
-ROLES = {"town": "t", "community": "c1", "grid": "g11", "department": "t", "sensitive": "c1", "supervisor": "t"}
+# Roles that read the registry. Departments read none of it, only what their requests refer to
+# (tests/requests/test_department_registry.py).
+ROLES = {"town": "t", "community": "c1", "grid": "g11", "sensitive": "c1", "supervisor": "t"}
 MAY_UNMASK = {"town"}
 MAY_SEE_SENSITIVE = {"sensitive"}
 

@@ -110,7 +110,7 @@ def test_import_row_gets_the_same_message(tmp_path, town, elsewhere):
 
 def test_import_names_a_record_the_user_may_see_but_not_change(tmp_path, town, elsewhere):
     user = make_user("community", town["c1"])
-    accounts.grant(user, role="department", node=town["c2"])  # may read 梁丰, not import there
+    accounts.grant(user, role="supervisor", node=town["c2"])  # may read 梁丰, not import there
     result = import_residents(write_csv(tmp_path / "v.csv", [row(1, town["g11"], 身份证号=elsewhere["community"].id_number)]),
                               user=user)
     _, errors = error_rows(result)

@@ -41,7 +41,7 @@ def hidden_fragments(r):
             ident[4:10], ident[:17]]
 
 
-@pytest.mark.parametrize("role", ["grid", "department", "community"])
+@pytest.mark.parametrize("role", ["grid", "supervisor", "community"])
 def test_fragments_over_hidden_digits_find_nothing(town, target, role):
     """The issue's reproduction: 1893 (…and so on digit by digit) found 189****0034."""
     user = make_user(role, town["c1"] if role != "grid" else town["g11"])
@@ -66,7 +66,7 @@ def test_web_list_and_export_obey_the_same_rule(client, town, target):
     assert [r for r in rows[1:] if "王芳" in r] == []
 
 
-@pytest.mark.parametrize("role", ["grid", "department"])
+@pytest.mark.parametrize("role", ["grid", "supervisor"])
 @pytest.mark.parametrize("how", ["phone head", "phone tail", "phone tail 3", "id head", "masked phone", "masked id",
                                  "masked tail only", "1 digit"])
 def test_what_the_mask_shows_still_finds(town, target, how, role):
@@ -106,7 +106,7 @@ def test_lookup_that_finds_nobody_is_logged_with_the_number_masked(town, target)
 
 
 def test_lookup_through_the_api_is_logged_as_api(town, target):
-    api = ApiClient(make_user("department", town["t"]))
+    api = ApiClient(make_user("supervisor", town["t"]))
     assert [r["name"] for r in api.get("/residents", q=PHONE).json()["results"]] == ["王芳"]
     assert AuditEntry.objects.get(action="unmask", object_id=str(target.pk)).source == "api"
 
@@ -144,11 +144,11 @@ def _mask_shows(value: str, masked: str, q: str) -> bool:
     return masked.startswith(q) or masked.endswith(q)
 
 
-@pytest.mark.parametrize("who", ["grid", "department", "unmask elsewhere"])
+@pytest.mark.parametrize("who", ["grid", "supervisor", "unmask elsewhere"])
 def test_matches_equal_the_oracle_on_random_fragments(town, settings, who):
     """Random residents and random fragments of their numbers: a masked user's search finds
     exactly the residents whose mask shows the fragment (or whose whole number it is) — for a
-    grid worker (rows of their grid tested one by one), a department (the digit index) and a
+    grid worker (rows of their grid tested one by one), a supervisor reading the whole town (the digit index) and a
     user who may unmask in another community (a condition on each match)."""
     settings.GONGZHI_RATE_NUMBER_SEARCH = settings.GONGZHI_RATE_NUMBER_LOOKUP = "1000/h"
     rng = random.Random(9)
@@ -157,7 +157,7 @@ def test_matches_equal_the_oracle_on_random_fragments(town, settings, who):
     if who == "grid":
         worker = make_user("grid", town["g11"])
     else:
-        worker = make_user("department", town["t"])
+        worker = make_user("supervisor", town["t"])
         if who == "unmask elsewhere":
             accounts.grant(worker, role="town", node=town["c2"])
     queries = set()
@@ -205,8 +205,8 @@ def test_whole_number_lookups_have_a_tighter_limit(town, target, settings):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 digit index is SQLite's")
 def test_digit_index_of_the_earlier_shape_is_rebuilt_with_the_phone_tail(town, target):
     """A database indexed before the tail mark: its triggers are replaced and the index refilled
-    after migrate, so a department finds a phone by its visible end through the index."""
-    dept = make_user("department", town["t"])
+    after migrate, so a town-wide reader without the unmask right finds a phone by its visible end through the index."""
+    reader = make_user("supervisor", town["t"])
     with connection.cursor() as c:
         c.execute("DROP TRIGGER registry_resident_digits_au")
         c.execute("CREATE TRIGGER registry_resident_digits_au AFTER UPDATE OF id_number, phone ON registry_resident "
@@ -214,11 +214,11 @@ def test_digit_index_of_the_earlier_shape_is_rebuilt_with_the_phone_tail(town, t
                   "(rowid, d) VALUES (new.id, new.id_number || ' ' || new.phone); END")
         c.execute("UPDATE registry_resident_digits SET d = (SELECT id_number || ' ' || phone FROM registry_resident "
                   "WHERE id = registry_resident_digits.rowid)")
-    assert names(dept, "0034") == set()
+    assert names(reader, "0034") == set()
     ensure_digit_index()
-    assert names(dept, "0034") == {"王芳"} and names(dept, "034") == {"王芳"}
+    assert names(reader, "0034") == {"王芳"} and names(reader, "034") == {"王芳"}
     with audit.acting(source="system"):
         from gongzhi.registry import services
 
         services.update_resident(target, {"phone": "13700005678"}, reason="换号")
-    assert names(dept, "0034") == set() and names(dept, "5678") == {"王芳"}
+    assert names(reader, "0034") == set() and names(reader, "5678") == {"王芳"}

@@ -33,6 +33,11 @@ class CoreConfig(AppConfig):
         from .workdays import connect_signals
 
         connect_signals()
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import IdleSessionMiddleware
+
+        user_logged_in.connect(IdleSessionMiddleware.on_login, dispatch_uid="gongzhi_idle_session_login")
         # After every migrate and flush (test databases included): 2004–2026 are loaded.
         post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="gongzhi_seed_calendar")
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="gongzhi_create_cache_table")

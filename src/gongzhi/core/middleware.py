@@ -89,6 +89,17 @@ class IdleSessionMiddleware:
                 request.session.set_expiry(self.limit(request.user))
         return response
 
+    @classmethod
+    def on_login(cls, sender, request, user, **kwargs):
+        """Stamp the session when it is made (login saves it anyway), so the first page after a
+        login does not write it a second time."""
+        session = getattr(request, "session", None)
+        if session is not None:
+            import time
+
+            session[cls.KEY] = int(time.time())
+            session.set_expiry(cls.limit(user))
+
     @staticmethod
     def shortest() -> int:
         from django.conf import settings
