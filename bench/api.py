@@ -18,6 +18,7 @@ from the database on every request). The load generator is `wrk`
 (Debian package `wrk`) when installed, else a bounded Python thread pool with http.client;
 both talk to the loopback address only. Everything is removed afterwards.
 """
+
 import argparse
 import http.client
 import json
@@ -79,8 +80,18 @@ def settings_override(data_dir: Path, env, conn_max_age: int):
 
 
 def start_server(port: int, env, workers: int, threads: int) -> subprocess.Popen:
-    cmd = [str(BIN / "gunicorn"), "gongzhi.wsgi", "--bind", f"{HOST}:{port}", "--workers", str(workers),
-           "--threads", str(threads), "--log-level", "warning"]
+    cmd = [
+        str(BIN / "gunicorn"),
+        "gongzhi.wsgi",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -120,8 +131,12 @@ def check_payloads(port: int, headers: dict):
     """All endpoints answer 200 with 50 rows, and the hand-written view the same rows as the
     API; returns the body sizes."""
     sizes, bodies = {}, {}
-    for name, path, hdrs in (("api", API_PATH, headers), ("plain", PLAIN_PATH, {}), ("plain-db", PLAIN_DB_PATH, headers),
-                             ("api-fresh", FRESH_PATH.format(n=0), headers)):
+    for name, path, hdrs in (
+        ("api", API_PATH, headers),
+        ("plain", PLAIN_PATH, {}),
+        ("plain-db", PLAIN_DB_PATH, headers),
+        ("api-fresh", FRESH_PATH.format(n=0), headers),
+    ):
         status, content = request(port, "GET", path, headers=hdrs)
         data = json.loads(content)
         if status != 200 or len(data["results"]) != 50:
@@ -219,8 +234,12 @@ def parse_args():
     parser.add_argument("--user", default="chenshuji", help="demo account (community staff; numbers masked)")
     parser.add_argument("--password", default="gongzhi-demo-2026")
     parser.add_argument("--data-dir", type=Path, help="reuse (or keep) the demo database in this directory")
-    parser.add_argument("--conn-max-age", type=int, default=None,
-                        help="serve with this CONN_MAX_AGE instead of the settings' value (an experiment)")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=None,
+        help="serve with this CONN_MAX_AGE instead of the settings' value (an experiment)",
+    )
     return parser.parse_args()
 
 
@@ -228,8 +247,10 @@ def main():
     args = parse_args()
     have_wrk = shutil.which("wrk") is not None
     if not have_wrk:
-        print("wrk not found (Debian: apt-get install wrk); using the Python thread-pool client, "
-              "which itself spends CPU and under-reports both rates.")
+        print(
+            "wrk not found (Debian: apt-get install wrk); using the Python thread-pool client, "
+            "which itself spends CPU and under-reports both rates."
+        )
     load = load_wrk if have_wrk else load_python
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="gongzhi-bench-api-"))
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -252,12 +273,18 @@ def main():
         wait_ready(port, server)
         headers = {"Authorization": f"Bearer {token_for(port, args.user, args.password)}"}
         sizes = check_payloads(port, headers)
-        print(f"gunicorn on {HOST}:{port}, {args.workers} workers × {args.threads} threads; "
-              f"{args.connections} connections, {args.duration} s each; bodies: api {sizes['api']} B, "
-              f"plain {sizes['plain']} B")
+        print(
+            f"gunicorn on {HOST}:{port}, {args.workers} workers × {args.threads} threads; "
+            f"{args.connections} connections, {args.duration} s each; bodies: api {sizes['api']} B, "
+            f"plain {sizes['plain']} B"
+        )
         warm = max(1, args.duration // 5)
-        targets = (("plain", PLAIN_PATH, {}), ("plain-db", PLAIN_DB_PATH, headers), ("api", API_PATH, headers),
-                   ("api-fresh", FRESH_PATH, headers))
+        targets = (
+            ("plain", PLAIN_PATH, {}),
+            ("plain-db", PLAIN_DB_PATH, headers),
+            ("api", API_PATH, headers),
+            ("api-fresh", FRESH_PATH, headers),
+        )
         for _name, path, hdrs in targets:
             load(port, path, hdrs, warm, args.connections, 2)
         # Interleaved rounds, so a neighbour's load on a shared machine falls on all three alike.
@@ -277,11 +304,14 @@ def main():
         print("per round: " + "; ".join(f"{n} " + ", ".join(f"{v:.0f}" for v in vs) for n, vs in samples.items()))
         per_request = {name: 1000 * secs / count if count and secs else 0.0 for name, (secs, count) in cpu.items()}
         if all(per_request.values()):
-            print("server CPU per request: " + "; ".join(f"{n} {ms:.2f} ms" for n, ms in per_request.items())
-                  + f" → plain/api {per_request['plain'] / per_request['api']:.2f},"
-                  f" plain-db/api {per_request['plain-db'] / per_request['api']:.2f},"
-                  f" plain/api-fresh {per_request['plain'] / per_request['api-fresh']:.2f}"
-                  " (the throughput ratios an otherwise idle machine would show if CPU is the limit)")
+            print(
+                "server CPU per request: "
+                + "; ".join(f"{n} {ms:.2f} ms" for n, ms in per_request.items())
+                + f" → plain/api {per_request['plain'] / per_request['api']:.2f},"
+                f" plain-db/api {per_request['plain-db'] / per_request['api']:.2f},"
+                f" plain/api-fresh {per_request['plain'] / per_request['api-fresh']:.2f}"
+                " (the throughput ratios an otherwise idle machine would show if CPU is the limit)"
+            )
         print(f"plain JsonResponse (hard-coded)   {rates['plain']:9.1f} req/s")
         print(f"plain Django view, same queries   {rates['plain-db']:9.1f} req/s")
         print(f"GET {API_PATH} {rates['api']:9.1f} req/s")

@@ -13,6 +13,7 @@ with a new query string on every request (so read from the database every time) 
 the ratios, and the SQL of one API request. `--profile N` adds the N most expensive functions
 of the API request (cProfile on CPU time).
 """
+
 import argparse
 import cProfile
 import os
@@ -21,10 +22,13 @@ import sys
 import time
 from pathlib import Path
 
-PATHS = (("plain", "/api/bench/plain", False), ("plain-db", "/api/bench/plain-db", True),
-         ("api", "/api/v1/residents?page_size=50", True),
-         # a new query string on every request: no kept answer can be reused (core/read_cache.py)
-         ("api-fresh", "/api/v1/residents?page_size=50&n={n}", True))
+PATHS = (
+    ("plain", "/api/bench/plain", False),
+    ("plain-db", "/api/bench/plain-db", True),
+    ("api", "/api/v1/residents?page_size=50", True),
+    # a new query string on every request: no kept answer can be reused (core/read_cache.py)
+    ("api-fresh", "/api/v1/residents?page_size=50&n={n}", True),
+)
 
 
 def main():
@@ -72,8 +76,10 @@ def main():
         ms = {name: cpu_ms(path, auth if needs_auth else {}) for name, path, needs_auth in PATHS}
         for name, path, _a in PATHS:
             print(f"{name:9s} {path:34s} {ms[name]:7.2f} ms CPU per request")
-        print(f"plain/api {ms['plain'] / ms['api']:.2f}   plain-db/api {ms['plain-db'] / ms['api']:.2f}   "
-              f"plain/api-fresh {ms['plain'] / ms['api-fresh']:.2f}")
+        print(
+            f"plain/api {ms['plain'] / ms['api']:.2f}   plain-db/api {ms['plain-db'] / ms['api']:.2f}   "
+            f"plain/api-fresh {ms['plain'] / ms['api-fresh']:.2f}"
+        )
         with CaptureQueriesContext(connection) as queries:
             client.get(PATHS[3][1].format(n="sql"), **auth)
         print(f"{len(queries.captured_queries)} queries:")

@@ -10,6 +10,7 @@ A writer thread with its own connection commits about 20 inserts a second the wh
    what `gongzhi backup` does (core/backup.py); the copy's count must equal the snapshot's.
 3. `VACUUM INTO` — also one read transaction, but it cannot run inside the counting one.
 """
+
 import argparse
 import shutil
 import sqlite3

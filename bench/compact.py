@@ -15,6 +15,7 @@ are noisy, so each line also prints a ratio against a baseline measured in the s
 plain COUNT(*) with a SUM over the same table (community tasks for the report, scores for the
 results), which reads every row; the bare COUNT(*) is printed too.
 """
+
 import argparse
 import datetime as dt
 import decimal
@@ -31,7 +32,18 @@ GOAL_MS = 300.0
 COMMUNITIES, DEPARTMENTS = 200, 50
 PER_ASSIGNMENT = 10  # communities per assignment
 YEAR = 2026
-DEPT_NAMES = ["民政局", "人社局", "卫健委", "公安分局", "司法局", "城管局", "统计局", "应急管理局", "住建局", "农业农村局"]
+DEPT_NAMES = [
+    "民政局",
+    "人社局",
+    "卫健委",
+    "公安分局",
+    "司法局",
+    "城管局",
+    "统计局",
+    "应急管理局",
+    "住建局",
+    "农业农村局",
+]
 
 
 def setup(data_dir: str, db_file: Path):
@@ -64,7 +76,7 @@ def raw_insert(cur, model, rows):
     fields = [f for f in model._meta.concrete_fields if f.column != "id"]
     cols = [f.column for f in fields]
     defaults = {f.column: f.get_default() for f in fields}
-    sql = f'INSERT INTO {model._meta.db_table} ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
+    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     cur.executemany(sql, [[_sql_value(r.get(c, defaults[c])) for c in cols] for r in rows])
 
 
@@ -83,15 +95,28 @@ def build(n_tasks, out):
     with audit.acting(source="system"), transaction.atomic():
         d = territory.create_node(kind="district", code="320585", name="太仓市")
         t = territory.create_node(parent=d, kind="town", code="320585100", name="城厢镇")
-        comms = [territory.create_node(parent=t, kind="community", code=f"{t.code}{i:03d}", name=f"第{i}社区")
-                 for i in range(1, COMMUNITIES + 1)]
-        depts = [Organisation.objects.create(name=f"{DEPT_NAMES[i % 10]}{i // 10 + 1}科", kind="department", node=t)
-                 for i in range(DEPARTMENTS)]
+        comms = [
+            territory.create_node(parent=t, kind="community", code=f"{t.code}{i:03d}", name=f"第{i}社区")
+            for i in range(1, COMMUNITIES + 1)
+        ]
+        depts = [
+            Organisation.objects.create(name=f"{DEPT_NAMES[i % 10]}{i // 10 + 1}科", kind="department", node=t)
+            for i in range(DEPARTMENTS)
+        ]
         official = accounts.create_user(username="bench_town", password=pw, role="town", node=t)
         staff = accounts.create_user(username="bench_community", password=pw, role="community", node=comms[0])
-        dept_user = accounts.create_user(username="bench_dept", password=pw, role="department", node=t, organisation=depts[0])
-        lst = svc.create_assistance_list(official, node=t, year=YEAR, items=[
-            {"title": f"协助事项{i + 1}", "department": dep, "amount": decimal.Decimal("100.00")} for i, dep in enumerate(depts)])
+        dept_user = accounts.create_user(
+            username="bench_dept", password=pw, role="department", node=t, organisation=depts[0]
+        )
+        lst = svc.create_assistance_list(
+            official,
+            node=t,
+            year=YEAR,
+            items=[
+                {"title": f"协助事项{i + 1}", "department": dep, "amount": decimal.Decimal("100.00")}
+                for i, dep in enumerate(depts)
+            ],
+        )
         svc.publish_list(official, lst)
         items = list(lst.items.order_by("seq"))
         rnd = svc.open_round(official, town=t, year=YEAR, kind="year_end")
@@ -102,21 +127,65 @@ def build(n_tasks, out):
     cur = connection.connection.cursor()
     cur.execute("PRAGMA synchronous=OFF")
     with transaction.atomic():
-        raw_insert(cur, m.CompactAgreement, [
-            dict(town_id=t.pk, community_id=c.pk, year=YEAR, status="signed", signed_on=dt.date(YEAR, 1, 15),
-                 base_amount=decimal.Decimal("20000.00"), created_at=now, updated_at=now) for c in comms])
+        raw_insert(
+            cur,
+            m.CompactAgreement,
+            [
+                dict(
+                    town_id=t.pk,
+                    community_id=c.pk,
+                    year=YEAR,
+                    status="signed",
+                    signed_on=dt.date(YEAR, 1, 15),
+                    base_amount=decimal.Decimal("20000.00"),
+                    created_at=now,
+                    updated_at=now,
+                )
+                for c in comms
+            ],
+        )
         agr = dict(m.CompactAgreement.objects.filter(year=YEAR).values_list("community_id", "pk"))
-        raw_insert(cur, m.AgreementItem, [
-            dict(agreement_id=agr[c.pk], item_id=it.pk, rate="100.00", rate_mode="per_item", unit="", created_at=now,
-                 updated_at=now) for c in comms for it in items])
-        ai = {(a, i): pk for pk, a, i in m.AgreementItem.objects.values_list("pk", "agreement__community_id", "item_id")}
+        raw_insert(
+            cur,
+            m.AgreementItem,
+            [
+                dict(
+                    agreement_id=agr[c.pk],
+                    item_id=it.pk,
+                    rate="100.00",
+                    rate_mode="per_item",
+                    unit="",
+                    created_at=now,
+                    updated_at=now,
+                )
+                for c in comms
+                for it in items
+            ],
+        )
+        ai = {
+            (a, i): pk for pk, a, i in m.AgreementItem.objects.values_list("pk", "agreement__community_id", "item_id")
+        }
         out(f"  {len(comms)} agreements, {len(ai):,} agreement items")
 
         n_assign = n_tasks // PER_ASSIGNMENT
-        raw_insert(cur, m.TaskAssignment, [
-            dict(town_id=t.pk, year=YEAR, department_id=depts[k % DEPARTMENTS].pk, item_id=items[k % DEPARTMENTS].pk,
-                 title=f"任务{k}", due_date=dt.date(YEAR, 12, 31), assigned_at=now, created_at=now, updated_at=now)
-            for k in range(n_assign)])
+        raw_insert(
+            cur,
+            m.TaskAssignment,
+            [
+                dict(
+                    town_id=t.pk,
+                    year=YEAR,
+                    department_id=depts[k % DEPARTMENTS].pk,
+                    item_id=items[k % DEPARTMENTS].pk,
+                    title=f"任务{k}",
+                    due_date=dt.date(YEAR, 12, 31),
+                    assigned_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for k in range(n_assign)
+            ],
+        )
         assignments = list(m.TaskAssignment.objects.order_by("pk").values_list("pk", "department_id", "item_id"))
         statuses = ["confirmed"] * 5 + ["done", "accepted", "assigned", "sent_back", "red_carded"]
         tasks, dept_pairs = [], set()
@@ -126,29 +195,70 @@ def build(n_tasks, out):
                 c = comms[(start + j * 17) % COMMUNITIES]
                 status = rng.choice(statuses)
                 done = status in ("done", "confirmed", "sent_back")
-                tasks.append(dict(assignment_id=apk, community_id=c.pk, town_id=t.pk, year=YEAR, department_id=dep,
-                                  agreement_item_id=ai[(c.pk, item)], status=status, red_carded=status == "red_carded",
-                                  units_done=rng.randrange(1, 50) if done else None,
-                                  hours_spent=decimal.Decimal(rng.randrange(1, 80)) / 2 if done else None,
-                                  confirmed_at=now if status == "confirmed" else None,
-                                  amount_due="100.00" if status == "confirmed" else "0", created_at=now, updated_at=now))
+                tasks.append(
+                    dict(
+                        assignment_id=apk,
+                        community_id=c.pk,
+                        town_id=t.pk,
+                        year=YEAR,
+                        department_id=dep,
+                        agreement_item_id=ai[(c.pk, item)],
+                        status=status,
+                        red_carded=status == "red_carded",
+                        units_done=rng.randrange(1, 50) if done else None,
+                        hours_spent=decimal.Decimal(rng.randrange(1, 80)) / 2 if done else None,
+                        confirmed_at=now if status == "confirmed" else None,
+                        amount_due="100.00" if status == "confirmed" else "0",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
                 dept_pairs.add((c.pk, dep))
         for i in range(0, len(tasks), 50_000):
-            raw_insert(cur, m.CommunityTask, tasks[i:i + 50_000])
+            raw_insert(cur, m.CommunityTask, tasks[i : i + 50_000])
         out(f"  {len(assignments):,} assignments, {len(tasks):,} community tasks")
 
-        carded = list(m.CommunityTask.objects.filter(red_carded=True).values_list("pk", "department_id", "community_id"))
-        raw_insert(cur, m.RedCard, [
-            dict(task_id=pk, department_id=dep, community_id=c, town_id=t.pk, year=YEAR, origin=rng.choice(["override", "community"]),
-                 grounds="清单外事项", status=rng.choice(["pending", "upheld", "dismissed"]), raised_at=now, created_at=now,
-                 updated_at=now) for pk, dep, c in carded])
+        carded = list(
+            m.CommunityTask.objects.filter(red_carded=True).values_list("pk", "department_id", "community_id")
+        )
+        raw_insert(
+            cur,
+            m.RedCard,
+            [
+                dict(
+                    task_id=pk,
+                    department_id=dep,
+                    community_id=c,
+                    town_id=t.pk,
+                    year=YEAR,
+                    origin=rng.choice(["override", "community"]),
+                    grounds="清单外事项",
+                    status=rng.choice(["pending", "upheld", "dismissed"]),
+                    raised_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for pk, dep, c in carded
+            ],
+        )
         refusals = []
         for _ in range(n_tasks // 200):
             attempt, dep = uuid.uuid4(), rng.choice(depts)
             code = rng.choice(["not_on_list", "expired", "not_in_agreement", "no_agreement"])
             for c in rng.sample(comms, 10):
-                refusals.append(dict(attempt=attempt, town_id=t.pk, year=YEAR, department_id=dep.pk, community_id=c.pk,
-                                     title="清单外任务", code=code, message="清单外事项", at=now))
+                refusals.append(
+                    dict(
+                        attempt=attempt,
+                        town_id=t.pk,
+                        year=YEAR,
+                        department_id=dep.pk,
+                        community_id=c.pk,
+                        title="清单外任务",
+                        code=code,
+                        message="清单外事项",
+                        at=now,
+                    )
+                )
         raw_insert(cur, m.GateRefusal, refusals)
         out(f"  {len(carded):,} red cards, {len(refusals):,} gate refusals")
 
@@ -158,18 +268,48 @@ def build(n_tasks, out):
         scores = []
         for c_pk, dep in sorted(dept_pairs):  # each community scores each department that assigned it work
             for cr in to_dept:
-                scores.append(dict(round_id=rnd.pk, criterion_id=cr.pk, evaluator_node_id=c_pk, subject_org_id=dep,
-                                   community_id=c_pk, evaluator_key=f"n:{c_pk}", subject_key=f"o:{dep}",
-                                   value=str(rng.randrange(40, 101)), scored_at=now))
+                scores.append(
+                    dict(
+                        round_id=rnd.pk,
+                        criterion_id=cr.pk,
+                        evaluator_node_id=c_pk,
+                        subject_org_id=dep,
+                        community_id=c_pk,
+                        evaluator_key=f"n:{c_pk}",
+                        subject_key=f"o:{dep}",
+                        value=str(rng.randrange(40, 101)),
+                        scored_at=now,
+                    )
+                )
             for cr in to_comm:  # and the department scores the community back
-                scores.append(dict(round_id=rnd.pk, criterion_id=cr.pk, evaluator_org_id=dep, subject_node_id=c_pk,
-                                   community_id=c_pk, evaluator_key=f"o:{dep}", subject_key=f"n:{c_pk}",
-                                   value=str(rng.randrange(40, 101)), scored_at=now))
+                scores.append(
+                    dict(
+                        round_id=rnd.pk,
+                        criterion_id=cr.pk,
+                        evaluator_org_id=dep,
+                        subject_node_id=c_pk,
+                        community_id=c_pk,
+                        evaluator_key=f"o:{dep}",
+                        subject_key=f"n:{c_pk}",
+                        value=str(rng.randrange(40, 101)),
+                        scored_at=now,
+                    )
+                )
         for c in comms:
             for cr in to_comm:
-                scores.append(dict(round_id=rnd.pk, criterion_id=cr.pk, evaluator_node_id=t.pk, subject_node_id=c.pk,
-                                   community_id=c.pk, evaluator_key=f"n:{t.pk}", subject_key=f"n:{c.pk}",
-                                   value=str(rng.randrange(40, 101)), scored_at=now))
+                scores.append(
+                    dict(
+                        round_id=rnd.pk,
+                        criterion_id=cr.pk,
+                        evaluator_node_id=t.pk,
+                        subject_node_id=c.pk,
+                        community_id=c.pk,
+                        evaluator_key=f"n:{t.pk}",
+                        subject_key=f"n:{c.pk}",
+                        value=str(rng.randrange(40, 101)),
+                        scored_at=now,
+                    )
+                )
         raw_insert(cur, m.Score, scores)
         out(f"  {len(scores):,} scores in the {rnd}")
     return t, rnd, (official, staff, dept_user)
@@ -202,6 +342,7 @@ def run(town, rnd, users, repeat):
             with connection.cursor() as c:
                 c.execute(sql)
                 return c.fetchone()[0]
+
         return go
 
     tasks_t, scores_t = CommunityTask._meta.db_table, Score._meta.db_table
@@ -211,21 +352,35 @@ def run(town, rnd, users, repeat):
     base_tasks = timed(plain(f"SELECT COUNT(*), SUM(units_done) FROM {tasks_t}"), repeat)
     base_scores = timed(plain(f"SELECT COUNT(*), SUM(value) FROM {scores_t}"), repeat)
     n_tasks, n_scores = plain(f"SELECT COUNT(*) FROM {tasks_t}")(), plain(f"SELECT COUNT(*) FROM {scores_t}")()
-    print(f"\nSQLite {connection.Database.sqlite_version}; {n_tasks:,} community tasks, {n_scores:,} scores; median of {repeat}")
+    print(
+        f"\nSQLite {connection.Database.sqlite_version}; {n_tasks:,} community tasks, {n_scores:,} scores; median of {repeat}"
+    )
     print(f"bare COUNT(*) community tasks: {count_tasks:.2f} ms")
     print(f"baseline COUNT(*)+SUM over community tasks: {base_tasks:.2f} ms; over scores: {base_scores:.2f} ms\n")
     print(f"{'measure':44} {'user':10} {'rows':>5} {'ms':>8} {'×base':>7}  goal")
     names = ("town", "community", "department")
     cases = []
     for who, user in zip(names, users):
-        cases.append(("burden report (both tables)", who, base_tasks,
-                      lambda u=user: sum(map(len, reports.burden_report(u, town, YEAR).values())) * [0]))
+        cases.append(
+            (
+                "burden report (both tables)",
+                who,
+                base_tasks,
+                lambda u=user: sum(map(len, reports.burden_report(u, town, YEAR).values())) * [0],
+            )
+        )
     for who, user in zip(names, users):
-        cases.append(("burden report, per community", who, base_tasks, lambda u=user: reports.by_community(u, town, YEAR)))
-        cases.append(("burden report, per department", who, base_tasks, lambda u=user: reports.by_department(u, town, YEAR)))
+        cases.append(
+            ("burden report, per community", who, base_tasks, lambda u=user: reports.by_community(u, town, YEAR))
+        )
+        cases.append(
+            ("burden report, per department", who, base_tasks, lambda u=user: reports.by_department(u, town, YEAR))
+        )
     for who, user in zip(names, users):
-        for label, direction in (("results: communities scored", Direction.TO_COMMUNITY),
-                                 ("results: departments scored", Direction.TO_DEPARTMENT)):
+        for label, direction in (
+            ("results: communities scored", Direction.TO_COMMUNITY),
+            ("results: departments scored", Direction.TO_DEPARTMENT),
+        ):
             cases.append((label, who, base_scores, lambda u=user, d=direction: selectors.round_results(u, rnd, d)))
     worst = 0.0
     for label, who, base, fn in cases:
@@ -255,7 +410,10 @@ def main():
     if reuse and User.objects.filter(username="bench_town").exists():
         print(f"reusing {args.db}")
         rnd = EvaluationRound.objects.select_related("town").get(year=YEAR, kind="year_end")
-        town, users = rnd.town, tuple(User.objects.get(username=n) for n in ("bench_town", "bench_community", "bench_dept"))
+        town, users = (
+            rnd.town,
+            tuple(User.objects.get(username=n) for n in ("bench_town", "bench_community", "bench_dept")),
+        )
     else:
         t0 = time.perf_counter()
         town, rnd, users = build(args.tasks, print)

@@ -8,6 +8,7 @@ department user, on the database bench/compact.py builds (200 communities, 50 de
 
 Prints the median of `--repeat` renders per page and user (after one warm-up render).
 """
+
 import argparse
 import os
 import statistics
@@ -16,8 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
-PAGES = ["compact:task_list", "compact:redcard_list", "compact:refusal_list", "compact:burden", "compact:round_detail",
-         "compact:lists", "compact:agreement_list"]
+PAGES = [
+    "compact:task_list",
+    "compact:redcard_list",
+    "compact:refusal_list",
+    "compact:burden",
+    "compact:round_detail",
+    "compact:lists",
+    "compact:agreement_list",
+]
 USERS = ("bench_town", "bench_community", "bench_dept")
 
 

@@ -10,6 +10,7 @@ run: reading the same columns with plain sqlite3 and computing the same SHA-256 
 no checks — the floor any verifier has to pay. Finally one row is edited in the database and
 the verifier must name it.
 """
+
 import argparse
 import datetime as dt
 import hashlib
@@ -53,9 +54,22 @@ def fill(n: int):
         title, body = f"第{seq}号公开", f"财务收支：收入 {seq * 13 % 9973} 元，支出 {seq * 7 % 8887} 元。" * 3
         digest = chain.entry_hash(node.code, seq, "finance", title, body, "", at, None, None, prev)
         new_link = ledger.link_hash(seq, node.code, seq, digest, link)
-        batch.append(DisclosureEntry(node=node, seq=seq, kind="finance", title=title, body=body, period="",
-                                     published_at=at, prev_hash=prev, hash=digest, gseq=seq, ledger_prev=link,
-                                     ledger_hash=new_link))
+        batch.append(
+            DisclosureEntry(
+                node=node,
+                seq=seq,
+                kind="finance",
+                title=title,
+                body=body,
+                period="",
+                published_at=at,
+                prev_hash=prev,
+                hash=digest,
+                gseq=seq,
+                ledger_prev=link,
+                ledger_hash=new_link,
+            )
+        )
         prev, link = digest, new_link
         if len(batch) == 5000:
             DisclosureEntry.objects.bulk_create(batch)
@@ -69,8 +83,10 @@ def fill(n: int):
 def raw_baseline(db_file: Path) -> float:
     con = sqlite3.connect(db_file)
     start = time.perf_counter()
-    for row in con.execute("SELECT seq, kind, title, body, period, published_at, decision_id, prev_hash FROM "
-                           "consultation_disclosureentry ORDER BY seq"):
+    for row in con.execute(
+        "SELECT seq, kind, title, body, period, published_at, decision_id, prev_hash FROM "
+        "consultation_disclosureentry ORDER BY seq"
+    ):
         hashlib.sha256("".join(f"{len(str(p))}:{p}" for p in row).encode()).hexdigest()
     took = time.perf_counter() - start
     con.close()
@@ -91,8 +107,10 @@ def main():
         start, cpu = time.perf_counter(), time.process_time()
         result = chain.verify(node)
         took, cpu = time.perf_counter() - start, time.process_time() - cpu
-        print(f"chain.verify: {result.text} in {took:.2f} s ({cpu:.2f} s CPU; goal < {GOAL:.0f} s) — "
-              f"{'met' if took < GOAL else 'NOT met'}")
+        print(
+            f"chain.verify: {result.text} in {took:.2f} s ({cpu:.2f} s CPU; goal < {GOAL:.0f} s) — "
+            f"{'met' if took < GOAL else 'NOT met'}"
+        )
         raw = raw_baseline(work / "gongzhi.sqlite3")
         print(f"raw sqlite3 read + SHA-256 of the same rows: {raw:.2f} s; ratio {took / raw:.2f}×")
         victim = DisclosureEntry.objects.get(node=node, seq=args.entries * 2 // 3)

@@ -15,6 +15,7 @@ validates the CSV, and writes no audit entries, households, tag links or search 
 run also prints a second figure: everything the import stored (all those tables) inserted
 again with plain executemany — the database's own share of the work, for comparison.
 """
+
 import argparse
 import csv
 import datetime as dt
@@ -34,8 +35,26 @@ GIVEN_MALE = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健
 GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀英玲燕萍红梅琳雪慧婷颖洁琴云莉兰凤倩欣悦佳怡晶婉月"
 REGIONS = ["320582", "320581", "320583", "340102", "410522", "510104", "430524", "362201"]
 PHONES = ["138", "139", "137", "150", "151", "158", "186", "189", "177", "133"]
-HEADERS = ["姓名", "性别", "身份证号", "出生日期", "民族", "联系电话", "网格代码", "户号", "住址", "与户主关系", "就业情况",
-           "工作单位", "社会关系", "生育情况", "劳动保障", "人口类型", "人户分离", "标签"]
+HEADERS = [
+    "姓名",
+    "性别",
+    "身份证号",
+    "出生日期",
+    "民族",
+    "联系电话",
+    "网格代码",
+    "户号",
+    "住址",
+    "与户主关系",
+    "就业情况",
+    "工作单位",
+    "社会关系",
+    "生育情况",
+    "劳动保障",
+    "人口类型",
+    "人户分离",
+    "标签",
+]
 TODAY = dt.date(2026, 11, 1)
 
 
@@ -65,8 +84,16 @@ def build_territory(communities=10, grids=10) -> list[str]:
         for ci in range(1, communities + 1):
             c = territory.create_node(parent=t, kind="community", code=f"320582100{ci:03d}", name=f"第{ci}社区")
             for gi in range(1, grids + 1):
-                codes.append(territory.create_node(parent=c, kind="grid", code=f"{c.code}{gi:03d}", name=f"{c.name}第{gi:02d}网格").code)
-        for slug, name, sensitive in (("elderly_alone", "独居老人", False), ("party", "党员", False), ("dibao", "低保", True)):
+                codes.append(
+                    territory.create_node(
+                        parent=c, kind="grid", code=f"{c.code}{gi:03d}", name=f"{c.name}第{gi:02d}网格"
+                    ).code
+                )
+        for slug, name, sensitive in (
+            ("elderly_alone", "独居老人", False),
+            ("party", "党员", False),
+            ("dibao", "低保", True),
+        ):
             registry.create_tag(slug=slug, name=name, sensitive=sensitive)
     return codes
 
@@ -97,15 +124,43 @@ class People:
         age = (TODAY - born).days // 365
         pool = GIVEN_MALE if male else GIVEN_FEMALE
         name = surname + rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.6 else "")
-        employment = "学龄前" if age < 6 else "在校学生" if age < 19 else "离退休" if age >= 60 else rng.choice(["在职"] * 5 + ["个体/自由职业", "失业", "务农"])
-        tags = "独居老人" if age >= 75 and rng.random() < 0.2 else "党员" if rng.random() < 0.05 else "低保" if rng.random() < 0.01 else ""
+        employment = (
+            "学龄前"
+            if age < 6
+            else "在校学生"
+            if age < 19
+            else "离退休"
+            if age >= 60
+            else rng.choice(["在职"] * 5 + ["个体/自由职业", "失业", "务农"])
+        )
+        tags = (
+            "独居老人"
+            if age >= 75 and rng.random() < 0.2
+            else "党员"
+            if rng.random() < 0.05
+            else "低保"
+            if rng.random() < 0.01
+            else ""
+        )
         return [
-            name, "男" if male else "女", self.id_number(born, male), born.isoformat() if rng.random() < 0.5 else "", "汉族",
-            rng.choice(PHONES) + f"{rng.randrange(10**8):08d}" if age >= 16 else "", grid, hh, address, relation, employment,
-            "张家港市某公司" if employment == "在职" and rng.random() < 0.3 else "", "" if age >= 18 else "监护人：户主",
+            name,
+            "男" if male else "女",
+            self.id_number(born, male),
+            born.isoformat() if rng.random() < 0.5 else "",
+            "汉族",
+            rng.choice(PHONES) + f"{rng.randrange(10**8):08d}" if age >= 16 else "",
+            grid,
+            hh,
+            address,
+            relation,
+            employment,
+            "张家港市某公司" if employment == "在职" and rng.random() < 0.3 else "",
+            "" if age >= 18 else "监护人：户主",
             "不适用" if male or age < 20 else rng.choice(["未育", "一孩", "二孩"]),
             "领取养老金" if age >= 60 else "职工社保" if employment == "在职" else "城乡居民社保",
-            rng.choice(["户籍人口"] * 4 + ["常住人口", "流动人口"]), rng.choice(["人户一致"] * 9 + ["户在人不在"]), tags,
+            rng.choice(["户籍人口"] * 4 + ["常住人口", "流动人口"]),
+            rng.choice(["人户一致"] * 9 + ["户在人不在"]),
+            tags,
         ]
 
     def rows(self, n: int, grids: list[str]):
@@ -118,7 +173,9 @@ class People:
             head_male = self.rng.random() < 0.7
             family = [self.person(surname, 30, 65, "户主", grid, number, address, male=head_male)]
             if self.rng.random() < 0.85:
-                family.append(self.person(self.rng.choice(SURNAMES), 28, 63, "配偶", grid, number, address, male=not head_male))
+                family.append(
+                    self.person(self.rng.choice(SURNAMES), 28, 63, "配偶", grid, number, address, male=not head_male)
+                )
             for _ in range(self.rng.choice([0, 1, 1, 2])):
                 family.append(self.person(surname, 1, 25, "子女", grid, number, address))
             if self.rng.random() < 0.15:
@@ -139,9 +196,13 @@ def baseline(db_file: Path, raw_file: Path, batch: int, cache_kib: int = 0) -> t
     """Insert the imported rows again with plain sqlite3.executemany into a same-shaped table
     (with SQLite's default page cache unless `cache_kib` is given)."""
     src = sqlite3.connect(db_file)
-    ddl = [sql for (sql,) in src.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'registry_resident' AND type IN ('table', 'index') AND sql IS NOT NULL "
-        "ORDER BY type = 'table' DESC")]
+    ddl = [
+        sql
+        for (sql,) in src.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'registry_resident' AND type IN ('table', 'index') AND sql IS NOT NULL "
+            "ORDER BY type = 'table' DESC"
+        )
+    ]
     columns = [r[1] for r in src.execute("PRAGMA table_info(registry_resident)") if r[1] != "id"]
     rows = src.execute(f"SELECT {', '.join(columns)} FROM registry_resident ORDER BY id").fetchall()
     src.close()
@@ -163,7 +224,13 @@ def baseline(db_file: Path, raw_file: Path, batch: int, cache_kib: int = 0) -> t
     return elapsed, len(rows)
 
 
-FLOOR_TABLES = ["registry_household", "registry_resident", "registry_resident_tags", "registry_residentnamepart", "core_auditentry"]
+FLOOR_TABLES = [
+    "registry_household",
+    "registry_resident",
+    "registry_resident_tags",
+    "registry_residentnamepart",
+    "core_auditentry",
+]
 DIGITS = "registry_resident_digits"
 
 
@@ -175,9 +242,14 @@ def write_floor(db_file: Path, raw_file: Path, batch: int) -> tuple[float, dict]
     src = sqlite3.connect(db_file)
     plan = []
     for table in FLOOR_TABLES:
-        ddl = [sql for (sql,) in src.execute(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index') AND sql IS NOT NULL "
-            "ORDER BY type = 'table' DESC", [table])]
+        ddl = [
+            sql
+            for (sql,) in src.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index') AND sql IS NOT NULL "
+                "ORDER BY type = 'table' DESC",
+                [table],
+            )
+        ]
         columns = [r[1] for r in src.execute(f"PRAGMA table_info({table})") if r[1] != "id"]
         rows = src.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id").fetchall()
         insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
@@ -213,10 +285,18 @@ def main():
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=3, help="baseline runs (median is used)")
     parser.add_argument("--keep", default=None, help="directory to keep the CSV and databases in")
-    parser.add_argument("--worker", choices=("auto", "on", "off"), default="auto",
-                        help="prepare batches in a worker process (registry.import_pipeline): auto = as the import decides")
-    parser.add_argument("--import-cache-mb", type=int, default=None,
-                        help="page cache of the import connection (registry.imports.IMPORT_CACHE_KIB; 0 = SQLite's default)")
+    parser.add_argument(
+        "--worker",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="prepare batches in a worker process (registry.import_pipeline): auto = as the import decides",
+    )
+    parser.add_argument(
+        "--import-cache-mb",
+        type=int,
+        default=None,
+        help="page cache of the import connection (registry.imports.IMPORT_CACHE_KIB; 0 = SQLite's default)",
+    )
     args = parser.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="gongzhi-import-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -241,29 +321,43 @@ def main():
         csv_path = work / "residents.csv"
         t0 = time.perf_counter()
         write_csv(csv_path, args.residents, grids, args.seed)
-        print(f"CSV: {args.residents:,} residents in {len(grids)} grids, {csv_path.stat().st_size / 1e6:.1f} MB "
-              f"(generated in {time.perf_counter() - t0:.1f} s)")
+        print(
+            f"CSV: {args.residents:,} residents in {len(grids)} grids, {csv_path.stat().st_size / 1e6:.1f} MB "
+            f"(generated in {time.perf_counter() - t0:.1f} s)"
+        )
 
         import resource
 
         from gongzhi.registry import import_pipeline
 
         parallel = {"auto": None, "on": True, "off": False}[args.worker]
-        used = import_pipeline.can_run_parallel() and args.residents >= import_pipeline.PARALLEL_MIN_ROWS if parallel is None else parallel
-        print(f"load average {os.getloadavg()[0]:.1f} at the start; this process may use CPUs "
-              f"{sorted(os.sched_getaffinity(0))} of {os.cpu_count()}; worker process: {'yes' if used else 'no'}")
+        used = (
+            import_pipeline.can_run_parallel() and args.residents >= import_pipeline.PARALLEL_MIN_ROWS
+            if parallel is None
+            else parallel
+        )
+        print(
+            f"load average {os.getloadavg()[0]:.1f} at the start; this process may use CPUs "
+            f"{sorted(os.sched_getaffinity(0))} of {os.cpu_count()}; worker process: {'yes' if used else 'no'}"
+        )
         own0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         result = import_residents(csv_path, batch_size=batch, parallel=parallel)
         import_s = time.perf_counter() - start
         own1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        print(f"import_residents: {result.summary()} in {import_s:.2f} s "
-              f"({args.residents / import_s:,.0f} rows/s, batch {batch}, import page cache "
-              f"{f'{cache_kib // 1024} MB' if cache_kib else 'SQLite default'})")
-        print(f"  CPU: importing process {own1.ru_utime - own0.ru_utime:.1f} s user + {own1.ru_stime - own0.ru_stime:.1f} s system, "
-              f"worker {kids1.ru_utime - kids0.ru_utime:.1f} s + {kids1.ru_stime - kids0.ru_stime:.1f} s")
-        print(f"  stored: {Resident.objects.count():,} residents, {Household.objects.count():,} households, "
-              f"{AuditEntry.objects.count():,} audit entries")
+        print(
+            f"import_residents: {result.summary()} in {import_s:.2f} s "
+            f"({args.residents / import_s:,.0f} rows/s, batch {batch}, import page cache "
+            f"{f'{cache_kib // 1024} MB' if cache_kib else 'SQLite default'})"
+        )
+        print(
+            f"  CPU: importing process {own1.ru_utime - own0.ru_utime:.1f} s user + {own1.ru_stime - own0.ru_stime:.1f} s system, "
+            f"worker {kids1.ru_utime - kids0.ru_utime:.1f} s + {kids1.ru_stime - kids0.ru_stime:.1f} s"
+        )
+        print(
+            f"  stored: {Resident.objects.count():,} residents, {Household.objects.count():,} households, "
+            f"{AuditEntry.objects.count():,} audit entries"
+        )
         from django.db import connection
 
         connection.close()
@@ -279,19 +373,27 @@ def main():
             raw_runs.append(raw_s)
             floor_runs.append(floor_s)
         raw_s, floor_s = statistics.median(raw_runs), statistics.median(floor_runs)
-        print(f"sqlite3.executemany baseline: {n:,} resident rows in {raw_s:.2f} s (median of "
-              f"{', '.join(f'{t:.2f}' for t in raw_runs)})")
-        print(f"raw executemany of everything the import stores: {sum(counts.values()):,} rows in {floor_s:.2f} s "
-              f"(median of {', '.join(f'{t:.2f}' for t in floor_runs)})")
+        print(
+            f"sqlite3.executemany baseline: {n:,} resident rows in {raw_s:.2f} s (median of "
+            f"{', '.join(f'{t:.2f}' for t in raw_runs)})"
+        )
+        print(
+            f"raw executemany of everything the import stores: {sum(counts.values()):,} rows in {floor_s:.2f} s "
+            f"(median of {', '.join(f'{t:.2f}' for t in floor_runs)})"
+        )
         print("  " + ", ".join(f"{t} {c:,}" for t, c in counts.items()))
         if cache_kib:  # the same baseline given the import's page cache: how much of the gain is the cache
             for suffix in ("", "-wal", "-shm"):
                 (work / f"raw.sqlite3{suffix}").unlink(missing_ok=True)
             cached_s, _ = baseline(work / "gongzhi.sqlite3", work / "raw.sqlite3", batch, cache_kib)
-            print(f"same baseline with the import's page cache ({cache_kib // 1024} MB): {cached_s:.2f} s (one run); "
-                  f"import / that: {import_s / cached_s:.2f}×")
+            print(
+                f"same baseline with the import's page cache ({cache_kib // 1024} MB): {cached_s:.2f} s (one run); "
+                f"import / that: {import_s / cached_s:.2f}×"
+            )
         ratio = import_s / raw_s
-        print(f"ratio import / raw insert of the resident rows: {ratio:.2f}× (goal ≤ {GOAL}×) — {'met' if ratio <= GOAL else 'NOT met'}")
+        print(
+            f"ratio import / raw insert of the resident rows: {ratio:.2f}× (goal ≤ {GOAL}×) — {'met' if ratio <= GOAL else 'NOT met'}"
+        )
         print(f"ratio import / raw insert of all rows it stores: {import_s / floor_s:.2f}×")
         print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end of the run)")
     finally:

@@ -18,6 +18,7 @@ statistics page under 300 ms. Machines are noisy, so each line also prints a rat
 baseline measured in the same run: a plain COUNT(*) with a SUM over the requests' case table,
 which reads every row.
 """
+
 import argparse
 import datetime as dt
 import os
@@ -36,8 +37,15 @@ COMMUNITIES, GRIDS, DEPARTMENTS, CATEGORIES = 20, 5, 20, 10
 GOALS = {"overdue": 100.0, "open311": 300.0, "stats": 300.0}
 PW = "bench-password-123"
 # (status, share, closed?)
-STAGES = [("received", 4, False), ("dispatched", 4, False), ("handling", 20, False), ("replied", 4, False),
-          ("closed", 14, True), ("completed", 50, True), ("duplicate", 4, True)]
+STAGES = [
+    ("received", 4, False),
+    ("dispatched", 4, False),
+    ("handling", 20, False),
+    ("replied", 4, False),
+    ("closed", 14, True),
+    ("completed", 50, True),
+    ("duplicate", 4, True),
+]
 
 
 def _local_insert(cur, model, rows):
@@ -47,7 +55,7 @@ def _local_insert(cur, model, rows):
     defaults = {f.column: f.get_default() for f in fields}
     from compact import _sql_value
 
-    sql = f'INSERT INTO {model._meta.db_table} ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
+    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     cur.executemany(sql, [[_sql_value(r.get(c, defaults[c])) for c in cols] for r in rows])
 
 
@@ -57,10 +65,12 @@ def _people(t, comms, depts):
     gov = depts[0].__class__.objects.create(name="城厢镇人民政府", kind="government", node=t)
     return {
         "town": accounts.create_user(username="bench_town", password=PW, role="town", node=t, organisation=gov),
-        "dept": accounts.create_user(username="bench_dept", password=PW, role="department", node=t,
-                                     organisation=depts[0]),
-        "dispatcher": accounts.create_user(username="bench_dispatcher", password=PW, role="dispatcher", node=t,
-                                           organisation=gov),
+        "dept": accounts.create_user(
+            username="bench_dept", password=PW, role="department", node=t, organisation=depts[0]
+        ),
+        "dispatcher": accounts.create_user(
+            username="bench_dispatcher", password=PW, role="dispatcher", node=t, organisation=gov
+        ),
     }
 
 
@@ -77,20 +87,55 @@ def _request_rows(n, now, grids, depts, cats, rng):
         deadline = received + dt.timedelta(days=7)
         closed_at = min(received + dt.timedelta(hours=rng.randrange(2, 14 * 24)), now) if closed else None
         visit = {"completed": rng.choice(["satisfied", "satisfied", "basically", "unsatisfied"])}.get(status, "")
-        cases.append(dict(
-            id=i, tracking_number=f"{received:%Y%m%d}{i:07d}", case_type="servicerequest", status=status,
-            node_id=grid[0], assignee_id=rng.choice(depts).pk if assigned else None, received_at=received,
-            dispatched_at=received + dt.timedelta(hours=1) if assigned else None, deadline=deadline,
-            deadline_note="", closed_at=closed_at, workdays_taken=rng.randrange(1, 12) if closed_at else None,
-            reopen_count=1 if rng.random() < 0.05 else 0, last_visit_result=visit, flagged_at=None, flag_count=0,
-            created_at=received, updated_at=received, version=1))
-        reqs.append(dict(
-            case_ptr_id=i, kind=cat.kind, category_id=cat.pk, description=f"第{i}号诉求：路灯不亮，夜间出行不便",
-            channel=rng.choice(["web", "grid", "hotline"]), grid_id=grid[0], building_id=None, household_id=None,
-            resident_id=None, lat=f"{31.45 + rng.random() / 10:.6f}", lng=f"{121.10 + rng.random() / 10:.6f}",
-            address=f"人民路{i % 300}号", requester_name="张三", requester_phone=f"138{i:08d}", filed_by_id=None,
-            duplicate_of_id=None, extension_requested_days=None, extension_reason="", extended_days=0,
-            reply="已修复" if closed_at else "", token=uuid.UUID(int=rng.getrandbits(128)), attributes="{}"))
+        cases.append(
+            dict(
+                id=i,
+                tracking_number=f"{received:%Y%m%d}{i:07d}",
+                case_type="servicerequest",
+                status=status,
+                node_id=grid[0],
+                assignee_id=rng.choice(depts).pk if assigned else None,
+                received_at=received,
+                dispatched_at=received + dt.timedelta(hours=1) if assigned else None,
+                deadline=deadline,
+                deadline_note="",
+                closed_at=closed_at,
+                workdays_taken=rng.randrange(1, 12) if closed_at else None,
+                reopen_count=1 if rng.random() < 0.05 else 0,
+                last_visit_result=visit,
+                flagged_at=None,
+                flag_count=0,
+                created_at=received,
+                updated_at=received,
+                version=1,
+            )
+        )
+        reqs.append(
+            dict(
+                case_ptr_id=i,
+                kind=cat.kind,
+                category_id=cat.pk,
+                description=f"第{i}号诉求：路灯不亮，夜间出行不便",
+                channel=rng.choice(["web", "grid", "hotline"]),
+                grid_id=grid[0],
+                building_id=None,
+                household_id=None,
+                resident_id=None,
+                lat=f"{31.45 + rng.random() / 10:.6f}",
+                lng=f"{121.10 + rng.random() / 10:.6f}",
+                address=f"人民路{i % 300}号",
+                requester_name="张三",
+                requester_phone=f"138{i:08d}",
+                filed_by_id=None,
+                duplicate_of_id=None,
+                extension_requested_days=None,
+                extension_reason="",
+                extended_days=0,
+                reply="已修复" if closed_at else "",
+                token=uuid.UUID(int=rng.getrandbits(128)),
+                attributes="{}",
+            )
+        )
     return cases, reqs
 
 
@@ -108,15 +153,31 @@ def build(n, out):
     with audit.acting(source="system"), transaction.atomic():
         d = territory.create_node(kind="district", code="320585", name="太仓市")
         t = territory.create_node(parent=d, kind="town", code="320585100", name="城厢镇")
-        comms = [territory.create_node(parent=t, kind="community", code=f"{t.code}{i:03d}", name=f"第{i}社区")
-                 for i in range(1, COMMUNITIES + 1)]
-        grids = [(g.pk, g.path) for c in comms for g in (
-            territory.create_node(parent=c, kind="grid", code=f"{c.code}{k:03d}", name=f"{c.name}第{k}网格")
-            for k in range(1, GRIDS + 1))]
-        depts = [Organisation.objects.create(name=f"部门{i + 1}", kind="department", node=t) for i in range(DEPARTMENTS)]
-        cats = [services.create_category(name=f"分类{i + 1}", kind=rng.choice(["consult", "help", "complaint"]),
-                                         default_assignee=depts[i % DEPARTMENTS], deadline_days=5,
-                                         service_code=f"code{i + 1}") for i in range(CATEGORIES)]
+        comms = [
+            territory.create_node(parent=t, kind="community", code=f"{t.code}{i:03d}", name=f"第{i}社区")
+            for i in range(1, COMMUNITIES + 1)
+        ]
+        grids = [
+            (g.pk, g.path)
+            for c in comms
+            for g in (
+                territory.create_node(parent=c, kind="grid", code=f"{c.code}{k:03d}", name=f"{c.name}第{k}网格")
+                for k in range(1, GRIDS + 1)
+            )
+        ]
+        depts = [
+            Organisation.objects.create(name=f"部门{i + 1}", kind="department", node=t) for i in range(DEPARTMENTS)
+        ]
+        cats = [
+            services.create_category(
+                name=f"分类{i + 1}",
+                kind=rng.choice(["consult", "help", "complaint"]),
+                default_assignee=depts[i % DEPARTMENTS],
+                deadline_days=5,
+                service_code=f"code{i + 1}",
+            )
+            for i in range(CATEGORIES)
+        ]
         people = _people(t, comms, depts)
     out(f"  territory ({len(grids)} grids), {len(depts)} departments, {len(cats)} categories, users")
     now = dt.datetime.now(dt.timezone.utc)
@@ -126,8 +187,8 @@ def build(n, out):
     cur.execute("PRAGMA synchronous=OFF")
     with transaction.atomic():
         for i in range(0, n, 50_000):
-            _local_insert(cur, Case, cases[i:i + 50_000])
-            _local_insert(cur, ServiceRequest, reqs[i:i + 50_000])
+            _local_insert(cur, Case, cases[i : i + 50_000])
+            _local_insert(cur, ServiceRequest, reqs[i : i + 50_000])
     cur.execute("ANALYZE")
     out(f"  {n:,} requests")
     return t, people
@@ -152,6 +213,7 @@ def run(town, people, repeat):
             with connection.cursor() as c:
                 c.execute(sql)
                 return c.fetchone()[0]
+
         return go
 
     table = Case._meta.db_table
@@ -170,16 +232,20 @@ def run(town, people, repeat):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             return response
+
         return go
 
     overdue_rows = selectors.overdue_for(people["dept"]).count()
     open311 = get(api, "/open311/v2/requests.json")
     n_records = len(open311().json())
     cases = [
-        ("overdue list, department (all rows, selector)", "overdue", overdue_rows,
-         lambda: list(selectors.overdue_for(people["dept"]))),
-        ("overdue list page, department (25 rows, HTTP)", "overdue", 25,
-         get(dept, "/requests/staff/?state=overdue")),
+        (
+            "overdue list, department (all rows, selector)",
+            "overdue",
+            overdue_rows,
+            lambda: list(selectors.overdue_for(people["dept"])),
+        ),
+        ("overdue list page, department (25 rows, HTTP)", "overdue", 25, get(dept, "/requests/staff/?state=overdue")),
         ("Open311 GET requests.json (HTTP)", "open311", n_records, open311),
         ("statistics page, town (HTTP)", "stats", None, get(town_user, "/requests/staff/stats/")),
         ("statistics page, department (HTTP)", "stats", None, get(dept, "/requests/staff/stats/")),
@@ -188,7 +254,9 @@ def run(town, people, repeat):
     for label, goal, rows, fn in cases:
         ms = timed(fn, repeat)
         ok = "ok" if ms < GOALS[goal] else "SLOW"
-        print(f"{label:50} {rows if rows is not None else '—':>6} {ms:8.2f} {ms / base:7.1f}  {ok} (< {GOALS[goal]:.0f})")
+        print(
+            f"{label:50} {rows if rows is not None else '—':>6} {ms:8.2f} {ms / base:7.1f}  {ok} (< {GOALS[goal]:.0f})"
+        )
 
 
 def main():

@@ -16,6 +16,7 @@ Machines are noisy, so besides absolute milliseconds (goal: under 50 ms per quer
 prints a ratio against a baseline measured in the same run: the same page fetched by primary
 key range plus an exact indexed ID-number count.
 """
+
 import argparse
 import datetime as dt
 import functools
@@ -33,7 +34,9 @@ GOAL_MS = 50.0
 PAGE = 50
 COMMUNITIES, GRIDS_PER_COMMUNITY = 20, 50
 LOCAL_REGION = "320582"
-OTHER_REGIONS = [f"{p}{i:02d}" for p in ("3205", "3206", "3401", "4105", "5101", "4305", "3607", "4403") for i in range(1, 6)]
+OTHER_REGIONS = [
+    f"{p}{i:02d}" for p in ("3205", "3206", "3401", "4105", "5101", "4305", "3607", "4403") for i in range(1, 6)
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 COMPOUND = ["欧阳", "司马", "诸葛", "上官"]
 GIVEN = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆峰建国兵志文博晨阳亮成林东海芳娜敏静丽艳娟霞秀英玲燕萍红梅琳雪慧婷颖洁琴云莉兰凤倩欣悦佳怡晶婉月"
@@ -67,7 +70,11 @@ def build_territory():
         for c in range(1, COMMUNITIES + 1):
             community = territory.create_node(parent=t, kind="community", code=f"{t.code}{c:03d}", name=f"第{c}社区")
             for g in range(1, GRIDS_PER_COMMUNITY + 1):
-                grids.append(territory.create_node(parent=community, kind="grid", code=f"{community.code}{g:03d}", name=f"第{c}社区第{g}网格"))
+                grids.append(
+                    territory.create_node(
+                        parent=community, kind="grid", code=f"{community.code}{g:03d}", name=f"第{c}社区第{g}网格"
+                    )
+                )
         pw = "bench-password-123"
         town_user = accounts.create_user(username="bench_town", password=pw, role="town", node=t)
         grid_user = accounts.create_user(username="bench_grid", password=pw, role="grid", node=grids[0])
@@ -140,14 +147,29 @@ def insert_residents(n, grids, out, analyze=False):
     cols = [f.column for f in fields]
     defaults = {f.column: f.get_default() for f in fields}
     now = dt.datetime(2026, 11, 1, 8, 0).isoformat(sep=" ")
-    sql = f'INSERT INTO registry_resident ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
+    sql = f"INSERT INTO registry_resident ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     people = People()
     per_grid = max(1, n // len(grids))
 
     def row(name, grid_id, ident, born, gender, phone, sensitive):
-        r = dict(defaults, created_at=now, updated_at=now, version=1, name=name, gender=gender, id_number=ident,
-                 birth_date=born.isoformat(), phone=phone, grid_id=grid_id, household_id=None, has_sensitive=sensitive,
-                 ethnicity="汉族", residence_type="registered", separation="none", status="active")
+        r = dict(
+            defaults,
+            created_at=now,
+            updated_at=now,
+            version=1,
+            name=name,
+            gender=gender,
+            id_number=ident,
+            birth_date=born.isoformat(),
+            phone=phone,
+            grid_id=grid_id,
+            household_id=None,
+            has_sensitive=sensitive,
+            ethnicity="汉族",
+            residence_type="registered",
+            separation="none",
+            status="active",
+        )
         r.update(keys(name))
         return [r[c] for c in cols]
 
@@ -248,18 +270,23 @@ def run(args):
     first_pk = Resident.objects.order_by("pk").values_list("pk", flat=True).first()
 
     def baseline():
-        rows = list(Resident.objects.select_related("grid", "household").filter(pk__gte=first_pk + 5000).order_by("pk")[:PAGE])
+        rows = list(
+            Resident.objects.select_related("grid", "household").filter(pk__gte=first_pk + 5000).order_by("pk")[:PAGE]
+        )
         return rows, Resident.objects.filter(id_number=target.id_number).count()
 
     base = timed(baseline, args.repeat)
     total = Resident.objects.count()
-    print(f"\nSQLite {connection.Database.sqlite_version}, {total:,} residents, {len(args.grids)} grids; page {PAGE} rows + count; "
-          f"median of {args.repeat}")
+    print(
+        f"\nSQLite {connection.Database.sqlite_version}, {total:,} residents, {len(args.grids)} grids; page {PAGE} rows + count; "
+        f"median of {args.repeat}"
+    )
     print(f"baseline (page by pk range + exact ID count): {base:.2f} ms\n")
     print(f"{'query':34} {'user':5} {'rows':>8} {'ms':>8} {'×base':>7} {'×goal':>6}  goal")
     worst = 0.0
     for label, q in queries(target, with_x):
         for who, user in (("town", town_user), ("grid", grid_user), ("dept", dept)):
+
             def go(user=user, q=q):
                 return page_and_count(selectors.residents(user), q)
 
@@ -295,8 +322,11 @@ def main():
     if reuse and User.objects.filter(username="bench_town").exists():
         print(f"reusing {args.db}")
         args.grids = list(Node.objects.filter(level=4).order_by("code"))
-        args.users = (User.objects.get(username="bench_town"), User.objects.get(username="bench_grid"),
-                      dept_user(Node.objects.get(level=2)))
+        args.users = (
+            User.objects.get(username="bench_town"),
+            User.objects.get(username="bench_grid"),
+            dept_user(Node.objects.get(level=2)),
+        )
     else:
         t0 = time.perf_counter()
         grids, town_user, grid_user, dept = build_territory()

@@ -1,4 +1,5 @@
 """A Django test client that speaks to /api/v1 as one user with a bearer token."""
+
 import json
 
 from django.test import Client

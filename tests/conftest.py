@@ -1,4 +1,5 @@
 """Shared fixtures. Every test gets a database; `town` is the small town of tests/factories.py."""
+
 import os
 
 import pytest

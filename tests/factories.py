@@ -4,6 +4,7 @@ A small town: district 320582 › town 320582100 › communities 南庄 (001) an
 two grids each. `make_town()` returns a dict of nodes; `make_user(role, node)` a user with
 one membership; `make_resident(grid, …)` a resident with a valid, unique ID number.
 """
+
 import datetime as dt
 import itertools
 
@@ -26,14 +27,21 @@ def make_town():
     nodes = {"d": d, "t": t, "c1": c1, "c2": c2}
     for key, c in (("1", c1), ("2", c2)):
         for g in (1, 2):
-            nodes[f"g{key}{g}"] = territory.create_node(parent=c, kind="grid", code=f"{c.code}{g:03d}", name=f"{c.name}第{g:02d}网格")
+            nodes[f"g{key}{g}"] = territory.create_node(
+                parent=c, kind="grid", code=f"{c.code}{g:03d}", name=f"{c.name}第{g:02d}网格"
+            )
     return nodes
 
 
 def make_user(role, node, username=None, **extra):
     """A user holding `role` (slug) on `node`."""
     return accounts.create_user(
-        username=username or f"{role}{next(_seq)}", password=PASSWORD, display_name=f"{role}用户", role=role, node=node, **extra
+        username=username or f"{role}{next(_seq)}",
+        password=PASSWORD,
+        display_name=f"{role}用户",
+        role=role,
+        node=node,
+        **extra,
     )
 
 
@@ -48,14 +56,22 @@ def id_number(birth=dt.date(1990, 1, 1), male=True, region="320582") -> str:
 
 def make_building(grid, name=None, **fields):
     return territory.create_building(
-        grid=grid, name=name or f"{next(_seq)}号楼", address=fields.pop("address", "人民路1号"), floors=fields.pop("floors", 6), **fields
+        grid=grid,
+        name=name or f"{next(_seq)}号楼",
+        address=fields.pop("address", "人民路1号"),
+        floors=fields.pop("floors", 6),
+        **fields,
     )
 
 
 def make_household(grid, building=None, **fields):
     building = building or make_building(grid)
     return registry.create_household(
-        number=fields.pop("number", f"HH{next(_seq):08d}"), grid=grid, building=building, room=fields.pop("room", "1-101"), **fields
+        number=fields.pop("number", f"HH{next(_seq):08d}"),
+        grid=grid,
+        building=building,
+        room=fields.pop("room", "1-101"),
+        **fields,
     )
 
 
@@ -63,8 +79,13 @@ def make_resident(grid=None, household=None, name="张三", tags=(), **fields):
     if household is None and grid is not None and fields.pop("with_household", True):
         household = make_household(grid)
     return registry.create_resident(
-        name=name, id_number=fields.pop("id_number", None) or id_number(), grid=grid or household.grid, household=household,
-        relation=fields.pop("relation", "head"), tags=tags, **fields,
+        name=name,
+        id_number=fields.pop("id_number", None) or id_number(),
+        grid=grid or household.grid,
+        household=household,
+        relation=fields.pop("relation", "head"),
+        tags=tags,
+        **fields,
     )
 
 

@@ -13,6 +13,7 @@ writes them again by calling the very functions the migrations and post-migrate 
 
 Seeds run in migration order with the current models (they only look models up through
 `apps.get_model`)."""
+
 from django.apps import apps as current_apps
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connections

@@ -5,6 +5,7 @@ browser session may also read (GET) so the docs page works. Every call runs in t
 context of its user with source "api". Writes to existing records require If-Match
 (docs/decisions/0002-api-optimistic-locking.md).
 """
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -79,7 +80,11 @@ def _http_error(request, exc):
 def _too_big(request, exc):
     # Past DATA_UPLOAD_MAX_MEMORY_SIZE Django refuses to read the body; answer the documented
     # JSON 400 rather than the site's HTML error page.
-    return _error(request, 400, _("请求体过大，不能超过 %(mb)s MB") % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
+    return _error(
+        request,
+        400,
+        _("请求体过大，不能超过 %(mb)s MB") % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)},
+    )
 
 
 @api.exception_handler(AuthenticationError)

@@ -3,6 +3,7 @@
 Every management command works through it (`gongzhi migrate`, `gongzhi shell`,
 `gongzhi import residents FILE`, `gongzhi demo`, `gongzhi createuser`).
 """
+
 import os
 import sys
 

@@ -6,6 +6,7 @@ GONGZHI_SECRET_KEY, GONGZHI_DEBUG, GONGZHI_ALLOWED_HOSTS
 GONGZHI_HTTPS=1   served over HTTPS behind a proxy that sets X-Forwarded-Proto: secure cookies,
                   HSTS, redirect to https (docs/admin.md, 安全设置)
 """
+
 import os
 from pathlib import Path
 
@@ -211,8 +212,11 @@ _throttle_cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _throttle_cache_url,
-         "KEY_PREFIX": "gongzhi"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _throttle_cache_url,
+            "KEY_PREFIX": "gongzhi",
+        }
         if _throttle_cache_url
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongzhi_cache"}
     ),

@@ -1,4 +1,5 @@
 """URL map: the web UI by app, the JSON API under /api/v1, the back office under /admin."""
+
 import os
 
 from django.contrib import admin

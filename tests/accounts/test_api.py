@@ -1,4 +1,5 @@
 """POST /api/v1/auth/token and bearer authentication."""
+
 import pytest
 from django.test import Client
 
@@ -13,7 +14,9 @@ def client():
 
 
 def _token(client, username, password=PASSWORD):
-    return client.post("/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json")
+    return client.post(
+        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
+    )
 
 
 def test_token_issued_for_good_credentials_and_works_as_bearer(client, town):
@@ -68,8 +71,11 @@ def test_browser_session_may_read_but_not_write(client, town):
     user = make_user("grid", town["g11"])
     client.force_login(user)
     assert client.get("/api/v1/nodes").status_code == 200
-    response = client.post("/api/v1/buildings", {"grid": town["g11"].pk, "name": "1号楼", "address": "x", "floors": 3},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/buildings",
+        {"grid": town["g11"].pk, "name": "1号楼", "address": "x", "floors": 3},
+        content_type="application/json",
+    )
     assert response.status_code == 401
 
 
@@ -77,8 +83,15 @@ def test_openapi_and_docs_are_served(client):
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for p in ("/api/v1/auth/token", "/api/v1/residents", "/api/v1/residents/{resident_id}/move", "/api/v1/nodes",
-              "/api/v1/buildings", "/api/v1/units", "/api/v1/households"):
+    for p in (
+        "/api/v1/auth/token",
+        "/api/v1/residents",
+        "/api/v1/residents/{resident_id}/move",
+        "/api/v1/nodes",
+        "/api/v1/buildings",
+        "/api/v1/units",
+        "/api/v1/households",
+    ):
         assert p in paths, p
     assert "BearerAuth" in schema.json()["components"]["securitySchemes"]
     assert client.get("/api/v1/docs").status_code == 200

@@ -1,6 +1,7 @@
 """Bearer tokens and grants are read afresh on every API request: a revoked token, a
 deactivated user, an expired token, a removed membership or a permission taken from a role
 takes effect on the very next request (accounts.services.user_for_token, scoping.grants)."""
+
 from datetime import timedelta
 
 import pytest

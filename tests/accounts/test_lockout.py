@@ -2,6 +2,7 @@
 address for a while on the web login, the admin login and POST /api/v1/auth/token alike; the
 answer is Chinese with Retry-After; each lock is audited once; a right password resets the
 username's count; a few mistakes never lock anyone."""
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -20,8 +21,12 @@ def web(client, username, password="wrong-password", ip=A, url="/login/"):
 
 
 def api(client, username, password="wrong-password", ip=A):
-    return client.post("/api/v1/auth/token", {"username": username, "password": password},
-                       content_type="application/json", REMOTE_ADDR=ip)
+    return client.post(
+        "/api/v1/auth/token",
+        {"username": username, "password": password},
+        content_type="application/json",
+        REMOTE_ADDR=ip,
+    )
 
 
 @pytest.fixture
@@ -167,12 +172,16 @@ def test_unlock_needs_a_user_or_an_address():
 def test_behind_a_proxy_each_real_address_counts_alone(client, user, settings):
     settings.GONGZHI_CLIENT_IP_META = "HTTP_X_REAL_IP"
     for i in range(LIMIT):  # all through the same proxy, from one real address, many usernames
-        client.post("/login/", {"username": f"nobody{i}", "password": "x"}, REMOTE_ADDR=A, HTTP_X_REAL_IP="198.51.100.7")
-    locked = client.post("/login/", {"username": user.username, "password": PASSWORD},
-                         REMOTE_ADDR=A, HTTP_X_REAL_IP="198.51.100.7")
+        client.post(
+            "/login/", {"username": f"nobody{i}", "password": "x"}, REMOTE_ADDR=A, HTTP_X_REAL_IP="198.51.100.7"
+        )
+    locked = client.post(
+        "/login/", {"username": user.username, "password": PASSWORD}, REMOTE_ADDR=A, HTTP_X_REAL_IP="198.51.100.7"
+    )
     assert_locked(locked)
-    other = client.post("/login/", {"username": user.username, "password": PASSWORD},
-                        REMOTE_ADDR=A, HTTP_X_REAL_IP="198.51.100.8")
+    other = client.post(
+        "/login/", {"username": user.username, "password": PASSWORD}, REMOTE_ADDR=A, HTTP_X_REAL_IP="198.51.100.8"
+    )
     assert other.status_code == 302
 
 
@@ -180,6 +189,7 @@ def test_behind_a_proxy_the_audit_log_names_the_real_address(client, user, setti
     from gongzhi.core.models import AuditEntry
 
     settings.GONGZHI_CLIENT_IP_META = "HTTP_X_REAL_IP"
-    client.post("/login/", {"username": user.username, "password": PASSWORD}, REMOTE_ADDR=A,
-                HTTP_X_REAL_IP="198.51.100.9")
+    client.post(
+        "/login/", {"username": user.username, "password": PASSWORD}, REMOTE_ADDR=A, HTTP_X_REAL_IP="198.51.100.9"
+    )
     assert AuditEntry.objects.filter(action="login", actor=user).latest("pk").ip == "198.51.100.9"

@@ -1,5 +1,6 @@
 """Password rules (issue 9, finding 8): Django's four validators with Chinese messages (English
 when the page is in English) on every path that sets a password."""
+
 from io import StringIO
 
 import pytest
@@ -45,8 +46,9 @@ def test_a_password_like_the_users_own_name_is_refused(town):
 
 def test_cli_createuser_refuses_a_common_password(town):
     with pytest.raises(CommandError, match="太常见"):
-        call_command("createuser", "cli-user", role="grid", node=town["g11"].code, password="password123",
-                     stdout=StringIO())
+        call_command(
+            "createuser", "cli-user", role="grid", node=town["g11"].code, password="password123", stdout=StringIO()
+        )
     assert not User.objects.filter(username="cli-user").exists()
 
 
@@ -69,8 +71,10 @@ def test_demo_and_test_passwords_satisfy_the_rules():
 def test_account_page_refuses_a_weak_new_password(client, town):
     user = make_user("grid", town["g11"])
     client.force_login(user)
-    response = client.post(reverse("account_password"), {
-        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    response = client.post(
+        reverse("account_password"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert response.status_code == 422
     assert "这个密码太常见" in response.content.decode()
     user.refresh_from_db()

@@ -1,5 +1,6 @@
 """Scoped permissions: a membership grants its role's permissions on a node's whole subtree,
 nowhere else; reads filter by it."""
+
 from django.contrib.auth.models import AnonymousUser
 
 from gongzhi.accounts import scoping

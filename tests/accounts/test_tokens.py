@@ -1,6 +1,7 @@
 """API tokens (issue 9, finding 8): they expire, a password change or a deactivation revokes
 them whatever path made it, and a user sees and revokes their own — on the account page and
 through the API — each issue and revocation audited, effective on the very next request."""
+
 from datetime import timedelta
 from io import StringIO
 from unittest import mock
@@ -44,8 +45,11 @@ def test_a_token_without_expiry_is_refused(api):
 
 def test_issue_is_audited_and_the_api_answers_the_expiry(client, town):
     user = make_user("grid", town["g11"])
-    response = client.post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD, "name": "脚本"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": user.username, "password": PASSWORD, "name": "脚本"},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["expires_at"]
     entry = AuditEntry.objects.filter(content_type__model="apitoken", action="create").latest("id")
     assert entry.actor == user and entry.after["name"] == "脚本" and "expires_at" in entry.after
@@ -80,8 +84,10 @@ def test_a_password_change_revokes_every_token_at_once(api, how):
 
 def test_logging_in_again_does_not_revoke_tokens(api, client, settings):
     """A login that re-hashes the stored password (a new hasher) is not a password change."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.ScryptPasswordHasher",
-                                 "django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
     response = client.post(reverse("login"), {"username": api.user.username, "password": PASSWORD})
     assert response.status_code == 302
     assert User.objects.get(pk=api.user.pk).password.startswith("scrypt$")  # re-hashed and saved
@@ -105,8 +111,16 @@ def test_deactivation_in_the_admin_revokes(api, client, town):
     url = reverse("admin:accounts_user_change", args=[user.pk])
     form = client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, (list, tuple))}
-    data.update({"username": user.username, "is_active": "", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
-                 "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "username": user.username,
+            "is_active": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        }
+    )
     data.pop("is_active")
     data.pop("last_login", None)
     response = client.post(url, data)
@@ -168,8 +182,10 @@ def test_account_page_password_change_keeps_this_session_and_revokes_tokens(clie
     user = make_user("grid", town["g11"])
     services.issue_token(user)
     client.force_login(user)
-    response = client.post(reverse("account_password"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        reverse("account_password"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     assert client.get(reverse("account")).status_code == 200  # still logged in here
     assert not ApiToken.objects.filter(user=user).exists()
@@ -181,8 +197,16 @@ def test_account_page_needs_login(client):
     assert client.get(reverse("account")).status_code == 302
 
 
-ROLE_NODES = [("admin", "d"), ("town", "t"), ("community", "c1"), ("grid", "g11"), ("department", "t"),
-              ("supervisor", "c1"), ("resident", "g11"), ("sensitive", "c1")]
+ROLE_NODES = [
+    ("admin", "d"),
+    ("town", "t"),
+    ("community", "c1"),
+    ("grid", "g11"),
+    ("department", "t"),
+    ("supervisor", "c1"),
+    ("resident", "g11"),
+    ("sensitive", "c1"),
+]
 
 
 @pytest.mark.parametrize("role, node", ROLE_NODES)

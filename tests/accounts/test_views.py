@@ -1,4 +1,5 @@
 """Login, logout and the home page for a grid worker and for wider scopes."""
+
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_building, make_household, make_resident, make_user

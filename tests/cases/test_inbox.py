@@ -1,6 +1,7 @@
 """The in-app inbox: dispatch notifications sent on commit (never for a rolled-back change),
 reminders one working day before the deadline and when overdue, and `gongzhi tick` sending
 nothing new on a second run."""
+
 import io
 
 import pytest
@@ -44,12 +45,15 @@ def test_rolled_back_dispatch_sends_nothing(world, flow, django_capture_on_commi
 
 
 class TestTick:
-    @pytest.mark.parametrize("now,due_soon,overdue", [
-        (cn(2026, 11, 5, 23, 0), 0, 0),   # Thursday: deadline Monday 9th is two working days away
-        (cn(2026, 11, 6, 8, 0), 1, 0),    # Friday: one working day before
-        (cn(2026, 11, 9, 12, 0), 1, 0),   # the deadline day itself, not yet passed
-        (cn(2026, 11, 10, 0, 0, 1), 0, 1),  # passed
-    ])
+    @pytest.mark.parametrize(
+        "now,due_soon,overdue",
+        [
+            (cn(2026, 11, 5, 23, 0), 0, 0),  # Thursday: deadline Monday 9th is two working days away
+            (cn(2026, 11, 6, 8, 0), 1, 0),  # Friday: one working day before
+            (cn(2026, 11, 9, 12, 0), 1, 0),  # the deadline day itself, not yet passed
+            (cn(2026, 11, 10, 0, 0, 1), 0, 1),  # passed
+        ],
+    )
     def test_when(self, world, flow, now, due_soon, overdue):
         flow.to(Status.HANDLING)
         assert inbox.tick(now) == {"due_soon": due_soon, "overdue": overdue}

@@ -1,5 +1,6 @@
 """Case engine basics: overdue derived from deadline and now (queryset and property, never
 stored), the registry of workflows, journals public and internal."""
+
 import datetime as dt
 
 from gongzhi.cases.models import Case

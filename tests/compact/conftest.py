@@ -3,6 +3,7 @@ year's published lists, and signed agreements — 南庄 (c1) covers items A and
 
 Item A (民政局, per task, 200 元), item B (民政局, per unit: 5 元/户), item S (统计局, per task);
 last year's item OLD (民政局)."""
+
 import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
@@ -39,14 +40,27 @@ def world(town):
     w.grid = make_user("grid", town["g11"])
     o = w.official
 
-    old = svc.create_assistance_list(o, node=t, year=YEAR - 1, items=[{"title": "旧事项", "department": civil, "amount": 100}])
+    old = svc.create_assistance_list(
+        o, node=t, year=YEAR - 1, items=[{"title": "旧事项", "department": civil, "amount": 100}]
+    )
     svc.publish_list(o, old)
     w.item_old = old.items.get()
-    lst = svc.create_assistance_list(o, node=t, year=YEAR, items=[
-        {"title": "低保入户核查", "department": civil, "amount": Decimal("200.00"), "evidence": "核查表"},
-        {"title": "高龄津贴申报", "department": civil, "funding_mode": "per_unit", "amount": Decimal("5.00"), "unit": "户"},
-        {"title": "统计数据报送", "department": stats, "amount": Decimal("300.00")},
-    ])
+    lst = svc.create_assistance_list(
+        o,
+        node=t,
+        year=YEAR,
+        items=[
+            {"title": "低保入户核查", "department": civil, "amount": Decimal("200.00"), "evidence": "核查表"},
+            {
+                "title": "高龄津贴申报",
+                "department": civil,
+                "funding_mode": "per_unit",
+                "amount": Decimal("5.00"),
+                "unit": "户",
+            },
+            {"title": "统计数据报送", "department": stats, "amount": Decimal("300.00")},
+        ],
+    )
     svc.publish_list(o, lst)
     w.list = lst
     w.item_a, w.item_b, w.item_s = lst.items.order_by("seq")
@@ -69,8 +83,15 @@ _ITEM_A = object()
 
 def assign(w, item=_ITEM_A, communities=None, user=None, dept=None, title="入户核查", **kw):
     """assign_task with the world's defaults (民政局 citing item A to 南庄)."""
-    return svc.assign_task(user or w.civil_user, department=dept or w.civil, item=w.item_a if item is _ITEM_A else item,
-                           communities=communities or [w.c1], title=title, due_date=kw.pop("due_date", DUE), **kw)
+    return svc.assign_task(
+        user or w.civil_user,
+        department=dept or w.civil,
+        item=w.item_a if item is _ITEM_A else item,
+        communities=communities or [w.c1],
+        title=title,
+        due_date=kw.pop("due_date", DUE),
+        **kw,
+    )
 
 
 @pytest.fixture(autouse=True)

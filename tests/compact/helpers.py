@@ -1,4 +1,5 @@
 """Building blocks for evaluation and payment tests."""
+
 import datetime as dt
 
 from django.utils import timezone
@@ -34,4 +35,11 @@ def criteria(rnd, direction):
 def score_community(world, rnd, community, values, evaluator=None, user=None):
     """The town scores a community on each to-community criterion with `values` (in order)."""
     for crit, v in zip(criteria(rnd, Direction.TO_COMMUNITY), values):
-        svc.score(user or world.official, round=rnd, criterion=crit, evaluator=evaluator or world.t, subject=community, value=v)
+        svc.score(
+            user or world.official,
+            round=rnd,
+            criterion=crit,
+            evaluator=evaluator or world.t,
+            subject=community,
+            value=v,
+        )

@@ -1,6 +1,7 @@
 """Permission matrix of the compact's actions: role × action, in scope, plus the same roles
 from another town (out of scope). Allowed means the service did not raise PermissionDenied
 (it may still refuse for a domain reason, which is not a permission question)."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -18,7 +19,9 @@ def _assign(w, u):
 
 
 def _override(w, u):
-    svc.override_assignment(u, department=w.stats, item=None, communities=[w.c1], title="普查", due_date=DUE, reason="一次")
+    svc.override_assignment(
+        u, department=w.stats, item=None, communities=[w.c1], title="普查", due_date=DUE, reason="一次"
+    )
 
 
 def _accept(w, u):
@@ -52,7 +55,9 @@ def _publish_list(w, u):
 def _score_as_community(w, u):
     assign(w)
     rnd = svc.open_round(w.official, town=w.t, year=YEAR, kind="mid_year")
-    svc.score(u, round=rnd, criterion=criteria(rnd, Direction.TO_DEPARTMENT)[0], evaluator=w.c1, subject=w.civil, value=80)
+    svc.score(
+        u, round=rnd, criterion=criteria(rnd, Direction.TO_DEPARTMENT)[0], evaluator=w.c1, subject=w.civil, value=80
+    )
 
 
 ACTIONS = {

@@ -1,6 +1,7 @@
 """A town corrects a draft agreement before signing it: terms and items change in one
 transaction with their history, bad input is refused with nothing half-saved, a stale form
 changes nothing, a signed agreement is fixed, and only the town may do it."""
+
 from decimal import Decimal
 
 import pytest
@@ -14,8 +15,14 @@ from gongzhi.core.models import AuditEntry
 
 from .conftest import TODAY, YEAR
 
-TERMS = {"base_amount": "12000", "pass_score": "60", "full_pay_score": "90", "partial_pay_percent": "80",
-         "fail_pay_percent": "50", "payment_terms": "按季度拨付"}
+TERMS = {
+    "base_amount": "12000",
+    "pass_score": "60",
+    "full_pay_score": "90",
+    "partial_pay_percent": "80",
+    "fail_pay_percent": "50",
+    "payment_terms": "按季度拨付",
+}
 
 
 @pytest.fixture
@@ -23,7 +30,9 @@ def draft(world, town):
     from gongzhi.territory import services as territory
 
     c3 = territory.create_node(parent=world.t, kind="community", code="320582100003", name="东城社区")
-    agreement = svc.create_agreement(world.official, town=world.t, community=c3, year=YEAR, base_amount=Decimal("10000"))
+    agreement = svc.create_agreement(
+        world.official, town=world.t, community=c3, year=YEAR, base_amount=Decimal("10000")
+    )
     for item in (world.item_a, world.item_b):
         svc.add_agreement_item(world.official, agreement, item=item)
     return agreement
@@ -35,8 +44,10 @@ def _items(agreement):
 
 def _edit(client, user, agreement, **data):
     client.force_login(user)
-    return client.post(reverse("compact:agreement_edit", args=[agreement.pk]), {
-        **TERMS, "expected_version": agreement.version, "reason": "镇里复核后调整", **data})
+    return client.post(
+        reverse("compact:agreement_edit", args=[agreement.pk]),
+        {**TERMS, "expected_version": agreement.version, "reason": "镇里复核后调整", **data},
+    )
 
 
 def test_town_corrects_terms_and_items_of_a_draft(client, world, draft):
@@ -53,8 +64,9 @@ def test_town_corrects_terms_and_items_of_a_draft(client, world, draft):
     assert _items(draft) == {world.item_a.pk, world.item_s.pk}
     taken_out = AuditEntry.objects.filter(action=AuditAction.DELETE, content_type__model="agreementitem")
     assert taken_out.count() == 1 and taken_out.get().reason == "镇里复核后调整"
-    assert AuditEntry.objects.filter(action=AuditAction.UPDATE, content_type__model="compactagreement",
-                                     object_id=str(draft.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.UPDATE, content_type__model="compactagreement", object_id=str(draft.pk)
+    ).exists()
     svc.sign_agreement(world.official, draft, signed_on=TODAY)  # still signable
 
 

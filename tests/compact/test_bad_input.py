@@ -1,5 +1,6 @@
 """Bad input: each refused with a clear Chinese message, and nothing half-saved — no task, no
 score, no list item, no audit entry for a change that did not happen."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,8 +14,17 @@ from gongzhi.core.models import AuditEntry
 from .conftest import DUE, TODAY, YEAR, assign
 from .helpers import criteria
 
-TABLES = [m.TaskAssignment, m.CommunityTask, m.RedCard, m.EvidenceFile, m.Score, m.AssistanceItem, m.AgreementItem,
-          m.CompactAgreement, m.AssistanceList]
+TABLES = [
+    m.TaskAssignment,
+    m.CommunityTask,
+    m.RedCard,
+    m.EvidenceFile,
+    m.Score,
+    m.AssistanceItem,
+    m.AgreementItem,
+    m.CompactAgreement,
+    m.AssistanceList,
+]
 
 
 def _counts():
@@ -93,8 +103,12 @@ def test_lists_and_agreements_refuse_bad_changes(world, before):
     with pytest.raises(ValidationError, match="协议已签订，不能再修改"):
         svc.add_agreement_item(world.official, world.agr2, item=world.item_b)
     with pytest.raises(ValidationError, match="按工作量计费须填写计量单位"):
-        svc.create_assistance_list(world.official, node=world.t, year=YEAR + 1, items=[
-            {"title": "按户计费", "department": world.civil, "funding_mode": "per_unit", "amount": 1}])
+        svc.create_assistance_list(
+            world.official,
+            node=world.t,
+            year=YEAR + 1,
+            items=[{"title": "按户计费", "department": world.civil, "funding_mode": "per_unit", "amount": 1}],
+        )
     _unchanged(before)  # the new year's list was rolled back with its bad item
 
 

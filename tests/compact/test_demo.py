@@ -1,13 +1,20 @@
 """The demo town's compact data: this and last year's lists, a signed agreement per community,
 tasks in every state, refusals, red cards of both origins and rulings, a closed published
 round with scores both ways — and the same data again for the same seed."""
+
 import pytest
 from django.db import transaction
 
 from gongzhi.compact.choices import RedCardOrigin, RedCardStatus, RoundStatus, TaskStatus
 from gongzhi.compact.demo import build_demo_compact
 from gongzhi.compact.models import (
-    AssistanceList, CommunityTask, CompactAgreement, EvaluationRound, GateRefusal, RedCard, Score,
+    AssistanceList,
+    CommunityTask,
+    CompactAgreement,
+    EvaluationRound,
+    GateRefusal,
+    RedCard,
+    Score,
 )
 from gongzhi.core.demo.town import DemoTown
 from gongzhi.territory.models import Node
@@ -32,8 +39,11 @@ def bare_town(monkeypatch, settings):
 
 
 def _snapshot():
-    return list(CommunityTask.objects.order_by("assignment__title", "community__code").values_list(
-        "assignment__title", "community__name", "status", "units_done", "amount_due", "red_carded"))
+    return list(
+        CommunityTask.objects.order_by("assignment__title", "community__code").values_list(
+            "assignment__title", "community__name", "status", "units_done", "amount_due", "red_carded"
+        )
+    )
 
 
 def test_every_state_cards_and_a_closed_round(bare_town):
@@ -45,11 +55,16 @@ def test_every_state_cards_and_a_closed_round(bare_town):
     assert set(CommunityTask.objects.values_list("status", flat=True)) == set(TaskStatus.values)
     census = RedCard.objects.filter(origin=RedCardOrigin.OVERRIDE, department__name="统计站")
     assert census.count() == n_communities and census.filter(status=RedCardStatus.UPHELD).count() == n_communities
-    assert set(RedCard.objects.filter(origin=RedCardOrigin.COMMUNITY).values_list("status", flat=True)) == set(RedCardStatus.values)
+    assert set(RedCard.objects.filter(origin=RedCardOrigin.COMMUNITY).values_list("status", flat=True)) == set(
+        RedCardStatus.values
+    )
     assert set(GateRefusal.objects.values_list("code", flat=True)) == {"not_on_list", "not_in_agreement"}
     rnd = EvaluationRound.objects.get()
     assert rnd.status == RoundStatus.CLOSED and rnd.published_at is not None
-    assert Score.objects.filter(subject_org__name="统计站").exists() and Score.objects.filter(subject_node__isnull=False).exists()
+    assert (
+        Score.objects.filter(subject_org__name="统计站").exists()
+        and Score.objects.filter(subject_node__isnull=False).exists()
+    )
 
 
 def test_deterministic_for_a_seed(bare_town):
@@ -69,7 +84,13 @@ def test_demo_pages_open_for_the_demo_accounts(bare_town, client):
 
     build_demo_compact(bare_town, seed=5)
     rnd = EvaluationRound.objects.get()
-    pages = ["compact:lists", "compact:agreement_list", "compact:task_list", "compact:redcard_list", "compact:round_list"]
+    pages = [
+        "compact:lists",
+        "compact:agreement_list",
+        "compact:task_list",
+        "compact:redcard_list",
+        "compact:round_list",
+    ]
     for username in ("likezhang", "chenshuji", "tongji", "minzheng", "jiandu"):
         client.force_login(User.objects.get(username=username))
         for name in pages:

@@ -1,5 +1,6 @@
 """Two-way evaluation rounds: who scores whom, the scale, no self-scoring, no duplicates, no
 scoring after close; results and their visibility before and after publication."""
+
 from decimal import Decimal
 
 import pytest

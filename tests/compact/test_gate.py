@@ -1,5 +1,6 @@
 """The assignment gate: the four cases of the issue, plus unknown items and the wrong
 department. A refusal names the reason per community and saves nothing of the task."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -67,16 +68,18 @@ def test_another_departments_item_is_refused(world):
 
 
 def test_unpublished_list_is_not_citable(world):
-    draft = svc.create_assistance_list(world.admin, node=world.d, year=YEAR, items=[
-        {"title": "区级草稿事项", "department": world.civil, "amount": 1}])
+    draft = svc.create_assistance_list(
+        world.admin, node=world.d, year=YEAR, items=[{"title": "区级草稿事项", "department": world.civil, "amount": 1}]
+    )
     with pytest.raises(svc.GateRefused) as exc:
         assign(world, item=draft.items.get())
     assert _refused(exc) == {world.c1.pk: GateCode.NOT_ON_LIST}
 
 
 def test_county_list_applies_to_its_towns(world):
-    county = svc.create_assistance_list(world.admin, node=world.d, year=YEAR, items=[
-        {"title": "区级事项", "department": world.civil, "amount": 50}])
+    county = svc.create_assistance_list(
+        world.admin, node=world.d, year=YEAR, items=[{"title": "区级事项", "department": world.civil, "amount": 50}]
+    )
     svc.publish_list(world.admin, county)
     item = county.items.get()
     with pytest.raises(svc.GateRefused) as exc:  # on the county's list, but in no agreement yet
@@ -92,8 +95,15 @@ def test_only_the_department_itself_assigns(world):
 
 
 def test_override_creates_tasks_and_red_cards(world):
-    a = svc.override_assignment(world.official, department=world.stats, item=None, communities=[world.c1, world.c2],
-                                title="人口普查入户登记", due_date=DUE, reason="普查时间紧，镇里同意一次")
+    a = svc.override_assignment(
+        world.official,
+        department=world.stats,
+        item=None,
+        communities=[world.c1, world.c2],
+        title="人口普查入户登记",
+        due_date=DUE,
+        reason="普查时间紧，镇里同意一次",
+    )
     assert a.overridden and a.override_reason == "普查时间紧，镇里同意一次"
     cards = RedCard.objects.filter(task__assignment=a)
     assert cards.count() == 2
@@ -114,6 +124,13 @@ def test_override_needs_a_town_official_and_a_reason(world):
 
 
 def test_override_of_acceptable_work_has_no_red_card(world):
-    a = svc.override_assignment(world.official, department=world.civil, item=world.item_a, communities=[world.c1],
-                                title="核查", due_date=DUE, reason="加急")
+    a = svc.override_assignment(
+        world.official,
+        department=world.civil,
+        item=world.item_a,
+        communities=[world.c1],
+        title="核查",
+        due_date=DUE,
+        reason="加急",
+    )
     assert not a.overridden and not RedCard.objects.exists()

@@ -1,5 +1,6 @@
 """The community task lifecycle: allowed and refused transitions, who may make them, evidence
 limits, and the money that accrues on confirmation."""
+
 from decimal import Decimal
 
 import pytest
@@ -53,13 +54,25 @@ def test_per_unit_rate_accrues_rate_times_units(world):
     assert t.amount_due == Decimal("185.00")  # 37 户 × 5 元
 
 
-@pytest.mark.parametrize("start,target,allowed", [
-    (T.ASSIGNED, T.ACCEPTED, True), (T.ASSIGNED, T.RED_CARDED, True), (T.ASSIGNED, T.DONE, False),
-    (T.ASSIGNED, T.CONFIRMED, False), (T.ACCEPTED, T.DONE, True), (T.ACCEPTED, T.CONFIRMED, False),
-    (T.DONE, T.CONFIRMED, True), (T.DONE, T.SENT_BACK, True), (T.SENT_BACK, T.DONE, True),
-    (T.SENT_BACK, T.CONFIRMED, False), (T.CONFIRMED, T.SENT_BACK, False), (T.CONFIRMED, T.DONE, False),
-    (T.RED_CARDED, T.ACCEPTED, False), (T.RED_CARDED, T.ASSIGNED, True),
-])
+@pytest.mark.parametrize(
+    "start,target,allowed",
+    [
+        (T.ASSIGNED, T.ACCEPTED, True),
+        (T.ASSIGNED, T.RED_CARDED, True),
+        (T.ASSIGNED, T.DONE, False),
+        (T.ASSIGNED, T.CONFIRMED, False),
+        (T.ACCEPTED, T.DONE, True),
+        (T.ACCEPTED, T.CONFIRMED, False),
+        (T.DONE, T.CONFIRMED, True),
+        (T.DONE, T.SENT_BACK, True),
+        (T.SENT_BACK, T.DONE, True),
+        (T.SENT_BACK, T.CONFIRMED, False),
+        (T.CONFIRMED, T.SENT_BACK, False),
+        (T.CONFIRMED, T.DONE, False),
+        (T.RED_CARDED, T.ACCEPTED, False),
+        (T.RED_CARDED, T.ASSIGNED, True),
+    ],
+)
 def test_transition_table(start, target, allowed):
     assert transitions.allowed("task", start, target) is allowed
     if not allowed:
@@ -148,8 +161,12 @@ def test_failure_after_storing_files_removes_them(world, tmp_path, monkeypatch):
 
     monkeypatch.setattr(lifecycle, "_store_files", store_then_fail)
     with pytest.raises(RuntimeError):
-        svc.complete(world.staff1, t, units_done=1, files=[SimpleUploadedFile("表.pdf", b"%PDF ok"),
-                                                         SimpleUploadedFile("照片.png", b"png")])
+        svc.complete(
+            world.staff1,
+            t,
+            units_done=1,
+            files=[SimpleUploadedFile("表.pdf", b"%PDF ok"), SimpleUploadedFile("照片.png", b"png")],
+        )
     t.refresh_from_db()
     assert t.status == T.ACCEPTED and not EvidenceFile.objects.exists()
     assert not any(p.is_file() for p in tmp_path.rglob("*"))

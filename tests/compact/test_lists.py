@@ -1,5 +1,6 @@
 """Lists by year: a town's lists are read by the communities below it; last year's stay
 readable but are not citable; publishing fixes a list."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -33,5 +34,9 @@ def test_publishing(world):
         from gongzhi.accounts.models import Organisation
 
         gov = Organisation.objects.create(name="杨舍镇人民政府", kind="government", node=world.t)
-        svc.add_assistance_item(world.official, svc.create_assistance_list(world.official, node=world.t, year=YEAR + 2),
-                                title="x", department=gov)
+        svc.add_assistance_item(
+            world.official,
+            svc.create_assistance_list(world.official, node=world.t, year=YEAR + 2),
+            title="x",
+            department=gov,
+        )

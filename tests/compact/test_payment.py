@@ -1,5 +1,6 @@
 """Payment due for a round: (half the lump sum + money accrued in the half-year) × the pay
 percentage the agreement sets for the community's score."""
+
 from decimal import Decimal
 
 import pytest
@@ -48,8 +49,15 @@ def test_pay_bands_follow_the_agreement(world):
 def test_off_list_work_earns_nothing_from_the_agreement(world):
     import datetime as dt
 
-    a = svc.override_assignment(world.official, department=world.stats, item=None, communities=[world.c1],
-                                title="人口普查", due_date=dt.date.today() + dt.timedelta(days=5), reason="一次")
+    a = svc.override_assignment(
+        world.official,
+        department=world.stats,
+        item=None,
+        communities=[world.c1],
+        title="人口普查",
+        due_date=dt.date.today() + dt.timedelta(days=5),
+        reason="一次",
+    )
     task = a.community_tasks.get()
     svc.accept(world.staff1, task)
     svc.complete(world.staff1, task, units_done=300)

@@ -3,6 +3,7 @@
 In scope: town 杨舍镇's objects — 民政局's task to 南庄 with a community red card, 统计局's
 override to 梁丰 (red card), a round in which 民政局 scored 梁丰 and 南庄 scored 民政局.
 Out of scope: the same kinds of objects in a second town, 塘桥镇, which no 杨舍镇 user may see."""
+
 import pytest
 
 from gongzhi.accounts.models import Organisation
@@ -21,8 +22,9 @@ def matrix(world):
     w = world
     w.task = assign(w).community_tasks.get()  # 民政局 → 南庄
     w.card = svc.raise_red_card(w.staff1, w.task, reason="清单外")
-    ov = svc.override_assignment(w.official, department=w.stats, item=None, communities=[w.c2], title="普查",
-                                 due_date=DUE, reason="一次")
+    ov = svc.override_assignment(
+        w.official, department=w.stats, item=None, communities=[w.c2], title="普查", due_date=DUE, reason="一次"
+    )
     w.task2 = ov.community_tasks.get()
     w.card2 = w.task2.red_cards.get()
     w.round = svc.open_round(w.official, town=w.t, year=YEAR, kind="year_end")
@@ -40,7 +42,9 @@ def _other_town(w):
     c3 = territory.create_node(parent=t2, kind="community", code="320582101001", name="韩山社区")
     dept = Organisation.objects.create(name="城管局", kind="department", node=t2)
     off, staff, du = make_user("town", t2), make_user("community", c3), make_user("department", t2, organisation=dept)
-    lst = svc.create_assistance_list(off, node=t2, year=YEAR, items=[{"title": "市容巡查", "department": dept, "amount": 10}])
+    lst = svc.create_assistance_list(
+        off, node=t2, year=YEAR, items=[{"title": "市容巡查", "department": dept, "amount": 10}]
+    )
     svc.publish_list(off, lst)
     agr = svc.create_agreement(off, town=t2, community=c3, year=YEAR)
     svc.add_agreement_item(off, agr, item=lst.items.get())
@@ -49,7 +53,9 @@ def _other_town(w):
     ctask = task.community_tasks.get()
     card = svc.raise_red_card(staff, ctask, reason="x")
     rnd = svc.open_round(off, town=t2, year=YEAR, kind="year_end")
-    sc = svc.score(off, round=rnd, criterion=criteria(rnd, Direction.TO_COMMUNITY)[0], evaluator=t2, subject=c3, value=80)
+    sc = svc.score(
+        off, round=rnd, criterion=criteria(rnd, Direction.TO_COMMUNITY)[0], evaluator=t2, subject=c3, value=80
+    )
     w.far = {"list": lst, "agreement": agr, "task": ctask, "card": card, "round": rnd, "score": sc}
 
 
@@ -96,10 +102,17 @@ def test_community_sees_override_red_card_against_the_department(matrix):
     assert matrix.card2.department == matrix.stats and matrix.card2.origin == "override"
 
 
-@pytest.mark.parametrize("who,communities", [
-    ("official", {"南庄社区", "梁丰社区"}), ("supervisor", {"南庄社区", "梁丰社区"}), ("staff1", {"南庄社区"}),
-    ("civil_user", set()), ("grid", set()), ("resident", set()),
-])
+@pytest.mark.parametrize(
+    "who,communities",
+    [
+        ("official", {"南庄社区", "梁丰社区"}),
+        ("supervisor", {"南庄社区", "梁丰社区"}),
+        ("staff1", {"南庄社区"}),
+        ("civil_user", set()),
+        ("grid", set()),
+        ("resident", set()),
+    ],
+)
 def test_burden_report_scope(matrix, who, communities):
     rows = reports.by_community(getattr(matrix, who), matrix.t, YEAR)
     assert {r["name"] for r in rows} == communities

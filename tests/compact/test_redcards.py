@@ -1,4 +1,5 @@
 """A community shows a red card on a task it considers off-list; the town rules on it."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -67,7 +68,14 @@ def test_red_card_rules(world):
 def test_override_task_cannot_be_carded_twice(world):
     import datetime as dt
 
-    a = svc.override_assignment(world.official, department=world.stats, item=None, communities=[world.c1],
-                                title="人口普查", due_date=dt.date.today() + dt.timedelta(days=9), reason="一次")
+    a = svc.override_assignment(
+        world.official,
+        department=world.stats,
+        item=None,
+        communities=[world.c1],
+        title="人口普查",
+        due_date=dt.date.today() + dt.timedelta(days=9),
+        reason="一次",
+    )
     with pytest.raises(ValidationError, match="已有红牌"):
         svc.raise_red_card(world.staff1, a.community_tasks.get(), reason="清单外")

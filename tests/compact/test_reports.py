@@ -1,5 +1,6 @@
 """The 减负 report's figures, and query-count guards on the list selectors: the number of
 queries does not grow with the number of rows."""
+
 from decimal import Decimal
 
 import pytest
@@ -22,9 +23,18 @@ def test_burden_figures(world):
     with pytest.raises(svc.GateRefused):
         assign(world, item=world.item_b, communities=[world.c1, world.c2])  # 梁丰 refused: not in agreement
     with pytest.raises(svc.GateRefused):
-        assign(world, dept=world.stats, user=world.stats_user, item=None, communities=[world.c1, world.c2], title="普查")
-    svc.override_assignment(world.official, department=world.stats, item=None, communities=[world.c2], title="普查",
-                            due_date=DUE, reason="一次")
+        assign(
+            world, dept=world.stats, user=world.stats_user, item=None, communities=[world.c1, world.c2], title="普查"
+        )
+    svc.override_assignment(
+        world.official,
+        department=world.stats,
+        item=None,
+        communities=[world.c2],
+        title="普查",
+        due_date=DUE,
+        reason="一次",
+    )
 
     rows = {r["name"]: r for r in reports.by_community(world.official, world.t, YEAR)}
     nz, lf = rows["南庄社区"], rows["梁丰社区"]
@@ -35,8 +45,18 @@ def test_burden_figures(world):
 
     depts = {r["name"]: r for r in reports.by_department(world.official, world.t, YEAR)}
     civil, stats = depts["民政局"], depts["统计局"]
-    assert (civil["received"], civil["red_carded"], civil["attempts_refused"], civil["off_list_attempts"]) == (2, 1, 1, 0)
-    assert (stats["received"], stats["attempts_refused"], stats["off_list_attempts"], stats["override_cards"]) == (1, 1, 1, 1)
+    assert (civil["received"], civil["red_carded"], civil["attempts_refused"], civil["off_list_attempts"]) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    assert (stats["received"], stats["attempts_refused"], stats["off_list_attempts"], stats["override_cards"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
     assert stats["upheld_cards"] == 1 and stats["refused"] == 2
     both = reports.burden_report(world.official, world.t, YEAR)
     assert both["communities"] == reports.by_community(world.official, world.t, YEAR)
@@ -98,9 +118,11 @@ def test_report_and_results_query_count_is_flat(world):
     crits = criteria(rnd, Direction.TO_COMMUNITY)
 
     def measure():
-        return (_count(lambda: reports.by_community(world.official, world.t, YEAR)),
-                _count(lambda: reports.by_department(world.official, world.t, YEAR)),
-                _count(lambda: selectors.round_results(world.official, rnd, Direction.TO_COMMUNITY)))
+        return (
+            _count(lambda: reports.by_community(world.official, world.t, YEAR)),
+            _count(lambda: reports.by_department(world.official, world.t, YEAR)),
+            _count(lambda: selectors.round_results(world.official, rnd, Direction.TO_COMMUNITY)),
+        )
 
     _grow(world, 1)
     svc.score(world.official, round=rnd, criterion=crits[0], evaluator=world.t, subject=world.c1, value=80)

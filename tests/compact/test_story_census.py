@@ -2,6 +2,7 @@
 work onto every community; it is not on the assistance list, so it is refused; the town
 overrides once, which is recorded as a red card; the community sees the card and, at year-end,
 scores that department accordingly; the burden report counts the attempt."""
+
 import pytest
 
 from gongzhi.compact import reports, selectors
@@ -19,7 +20,9 @@ def test_census_task_refused_overridden_carded_and_scored(world):
         assign(world, dept=world.stats, user=world.stats_user, **census)
     assert "清单外事项" in exc.value.messages[0]
 
-    a = svc.override_assignment(world.official, department=world.stats, due_date=DUE, reason="普查时间紧，镇里同意一次", **census)
+    a = svc.override_assignment(
+        world.official, department=world.stats, due_date=DUE, reason="普查时间紧，镇里同意一次", **census
+    )
     card = selectors.red_cards(world.staff1).get()
     assert card.department == world.stats and card.task.assignment == a and card.status == "upheld"
     assert AuditEntry.objects.filter(reason="普查时间紧，镇里同意一次").exists()

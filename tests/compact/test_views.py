@@ -3,6 +3,7 @@ the gate's refusal shown per community with the typed values kept, the town's ov
 into red cards the community sees, the task lifecycle and rulings through the forms, scoring
 with the department's red cards beside the form, .xlsx exports, and query counts that do not
 grow with the rows on a page."""
+
 import io
 
 import openpyxl
@@ -17,8 +18,14 @@ from gongzhi.compact.models import CommunityTask, GateRefusal, RedCard, Score, T
 from .conftest import DUE, YEAR, assign
 from .helpers import criteria
 
-PAGES = ["compact:lists", "compact:agreement_list", "compact:task_list", "compact:redcard_list", "compact:round_list",
-         "compact:burden"]
+PAGES = [
+    "compact:lists",
+    "compact:agreement_list",
+    "compact:task_list",
+    "compact:redcard_list",
+    "compact:round_list",
+    "compact:burden",
+]
 
 
 def _get(client, user, name, *args, **params):
@@ -31,13 +38,16 @@ def _xlsx(resp):
     return openpyxl.load_workbook(io.BytesIO(resp.content))
 
 
-@pytest.mark.parametrize("role, expected", [
-    ("official", [200, 200, 200, 200, 200, 200]),
-    ("staff1", [200, 200, 200, 200, 200, 200]),
-    ("civil_user", [200, 200, 200, 200, 200, 403]),
-    ("supervisor", [200, 200, 200, 200, 200, 200]),
-    ("grid", [403, 403, 403, 403, 403, 403]),
-])
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("official", [200, 200, 200, 200, 200, 200]),
+        ("staff1", [200, 200, 200, 200, 200, 200]),
+        ("civil_user", [200, 200, 200, 200, 200, 403]),
+        ("supervisor", [200, 200, 200, 200, 200, 200]),
+        ("grid", [403, 403, 403, 403, 403, 403]),
+    ],
+)
 def test_status_codes_per_role(client, world, role, expected):
     got = [_get(client, getattr(world, role), name).status_code for name in PAGES]
     assert got == expected
@@ -57,8 +67,12 @@ def test_only_a_department_may_open_the_assignment_form(client, world):
 
 def _assign_post(client, user, item, communities, title="低保复核"):
     client.force_login(user)
-    data = {"title": title, "item": item.pk if item else "", "communities": [c.pk for c in communities],
-            "due_date": DUE.isoformat()}
+    data = {
+        "title": title,
+        "item": item.pk if item else "",
+        "communities": [c.pk for c in communities],
+        "due_date": DUE.isoformat(),
+    }
     return client.post(reverse("compact:assign"), data)
 
 
@@ -97,9 +111,17 @@ def test_override_becomes_red_cards_the_community_sees(client, world):
     page = _get(client, world.official, "compact:override", attempt=str(attempt))
     assert page.status_code == 200 and "人口普查入户登记" in page.content.decode()
     client.force_login(world.official)
-    resp = client.post(f"{reverse('compact:override')}?attempt={attempt}", {
-        "department": world.stats.pk, "title": "人口普查入户登记", "item": "", "communities": [world.c1.pk, world.c2.pk],
-        "due_date": DUE.isoformat(), "reason": "普查时点临近，镇里同意一次"})
+    resp = client.post(
+        f"{reverse('compact:override')}?attempt={attempt}",
+        {
+            "department": world.stats.pk,
+            "title": "人口普查入户登记",
+            "item": "",
+            "communities": [world.c1.pk, world.c2.pk],
+            "due_date": DUE.isoformat(),
+            "reason": "普查时点临近，镇里同意一次",
+        },
+    )
     assert resp.status_code == 302
     assert RedCard.objects.filter(department=world.stats, status="upheld").count() == 2
     refusals = _get(client, world.official, "compact:refusal_list").content.decode()
@@ -113,8 +135,16 @@ def test_override_becomes_red_cards_the_community_sees(client, world):
 
 def test_override_needs_a_reason(client, world):
     client.force_login(world.official)
-    resp = client.post(reverse("compact:override"), {"department": world.stats.pk, "title": "普查", "communities": [world.c1.pk],
-                                                     "due_date": DUE.isoformat(), "reason": ""})
+    resp = client.post(
+        reverse("compact:override"),
+        {
+            "department": world.stats.pk,
+            "title": "普查",
+            "communities": [world.c1.pk],
+            "due_date": DUE.isoformat(),
+            "reason": "",
+        },
+    )
     assert resp.status_code == 200 and "field-error" in resp.content.decode() and not RedCard.objects.exists()
     assert _get(client, world.civil_user, "compact:override").status_code == 403
 
@@ -174,8 +204,15 @@ def test_community_red_card_and_town_ruling(client, world):
 
 
 def test_scoring_shows_the_departments_red_cards_and_refuses_out_of_scale(client, world):
-    svc.override_assignment(world.official, department=world.stats, item=None, communities=[world.c1], title="人口普查",
-                            due_date=DUE, reason="一次")
+    svc.override_assignment(
+        world.official,
+        department=world.stats,
+        item=None,
+        communities=[world.c1],
+        title="人口普查",
+        due_date=DUE,
+        reason="一次",
+    )
     rnd = svc.open_round(world.official, town=world.t, year=YEAR, kind="year_end")
     url = reverse("compact:score_form", args=[rnd.pk, f"o:{world.stats.pk}"])
     client.force_login(world.staff1)
@@ -207,7 +244,11 @@ def test_results_after_publication_only(client, world):
     pay = _get(client, world.official, "compact:round_payments", rnd.pk).content.decode()
     assert "5000.00" in pay  # 南庄: base 10000 / 2 at 100 % (score 90 ≥ full-pay 90)
     assert "本轮没有对梁丰社区的评分" in pay
-    rows = list(_xlsx(_get(client, world.official, "compact:round_payments", rnd.pk, export="xlsx")).active.iter_rows(values_only=True))
+    rows = list(
+        _xlsx(_get(client, world.official, "compact:round_payments", rnd.pk, export="xlsx")).active.iter_rows(
+            values_only=True
+        )
+    )
     assert rows[1][0] == "南庄社区" and rows[1][5] == 5000
     assert _get(client, world.civil_user, "compact:round_payments", rnd.pk).status_code == 403
     assert _get(client, world.staff1, "compact:round_payments", rnd.pk).status_code == 403
@@ -219,11 +260,15 @@ def test_task_export_content(client, world):
     rows = list(wb.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("任务名称", "社区/村", "派发部门")
     assert sorted(r[1] for r in rows[1:]) == ["南庄社区", "梁丰社区"] and all(r[0] == "低保复核" for r in rows[1:])
-    mine = list(_xlsx(_get(client, world.staff2, "compact:task_list", export="xlsx")).active.iter_rows(values_only=True))
+    mine = list(
+        _xlsx(_get(client, world.staff2, "compact:task_list", export="xlsx")).active.iter_rows(values_only=True)
+    )
     assert [r[1] for r in mine[1:]] == ["梁丰社区"]
 
 
-@pytest.mark.parametrize("name", ["compact:lists", "compact:agreement_list", "compact:redcard_list", "compact:round_list"])
+@pytest.mark.parametrize(
+    "name", ["compact:lists", "compact:agreement_list", "compact:redcard_list", "compact:round_list"]
+)
 def test_every_list_exports(client, world, name):
     wb = _xlsx(_get(client, world.official, name, export="xlsx"))
     assert wb.active.max_row >= 1 and wb.active.cell(1, 1).value
@@ -237,7 +282,9 @@ def test_burden_report_tables_chart_and_export(client, world):
     assert wb.sheetnames == ["按社区", "按部门"]
     dept = list(wb["按部门"].iter_rows(values_only=True))
     assert dept[1][0] == "民政局" and dept[1][1] == 2
-    mine = list(_xlsx(_get(client, world.staff1, "compact:burden", export="xlsx"))["按社区"].iter_rows(values_only=True))
+    mine = list(
+        _xlsx(_get(client, world.staff1, "compact:burden", export="xlsx"))["按社区"].iter_rows(values_only=True)
+    )
     assert [r[0] for r in mine[1:]] == ["南庄社区"]
 
 
@@ -255,8 +302,15 @@ def _queries(client, user, name):
 @pytest.mark.parametrize("name", ["compact:task_list", "compact:redcard_list"])
 def test_list_queries_do_not_grow_with_rows(client, world, name):
     def more():
-        svc.override_assignment(world.official, department=world.stats, item=None, communities=[world.c1, world.c2],
-                                title="普查", due_date=DUE, reason="一次")
+        svc.override_assignment(
+            world.official,
+            department=world.stats,
+            item=None,
+            communities=[world.c1, world.c2],
+            title="普查",
+            due_date=DUE,
+            reason="一次",
+        )
 
     more()
     few = _queries(client, world.official, name)
@@ -271,8 +325,16 @@ def test_town_drafts_and_signs_an_agreement(client, world, town):
     c3 = territory.create_node(parent=world.t, kind="community", code="320582100003", name="东城社区")
     client.force_login(world.official)
     assert client.get(reverse("compact:agreement_create")).status_code == 200
-    data = {"community": c3.pk, "year": YEAR, "base_amount": "50000", "pass_score": "95", "full_pay_score": "90",
-            "partial_pay_percent": "80", "fail_pay_percent": "50", "items": [world.item_a.pk, world.item_s.pk]}
+    data = {
+        "community": c3.pk,
+        "year": YEAR,
+        "base_amount": "50000",
+        "pass_score": "95",
+        "full_pay_score": "90",
+        "partial_pay_percent": "80",
+        "fail_pay_percent": "50",
+        "items": [world.item_a.pk, world.item_s.pk],
+    }
     resp = client.post(reverse("compact:agreement_create"), data)
     assert resp.status_code == 200 and "合格分不能高于全额拨付分" in resp.content.decode()
     from gongzhi.compact.models import CompactAgreement
@@ -296,10 +358,20 @@ def test_town_drafts_fills_and_publishes_next_years_list(client, world):
     lst = AssistanceList.objects.get(year=YEAR + 1)
     assert resp.status_code == 302 and lst.title == f"杨舍镇{YEAR + 1}年协助政府工作事项清单"
     url = reverse("compact:list_detail", args=["assistance", lst.pk])
-    resp = client.post(url, {"title": "高龄津贴申报", "department": world.civil.pk, "funding_mode": "per_unit", "amount": "5"})
+    resp = client.post(
+        url, {"title": "高龄津贴申报", "department": world.civil.pk, "funding_mode": "per_unit", "amount": "5"}
+    )
     assert resp.status_code == 200 and "按工作量计费须填写计量单位" in resp.content.decode() and not lst.items.exists()
-    client.post(url, {"title": "高龄津贴申报", "department": world.civil.pk, "funding_mode": "per_unit", "amount": "5",
-                      "unit": "人"})
+    client.post(
+        url,
+        {
+            "title": "高龄津贴申报",
+            "department": world.civil.pk,
+            "funding_mode": "per_unit",
+            "amount": "5",
+            "unit": "人",
+        },
+    )
     assert lst.items.get().unit == "人"
     client.post(reverse("compact:list_publish", args=["assistance", lst.pk]))
     lst.refresh_from_db()
@@ -313,7 +385,9 @@ def test_town_drafts_fills_and_publishes_next_years_list(client, world):
 
 def _refuse(world):
     with pytest.raises(svc.GateRefused):
-        assign(world, item=None, communities=[world.c1, world.c2], dept=world.stats, user=world.stats_user, title="普查")
+        assign(
+            world, item=None, communities=[world.c1, world.c2], dept=world.stats, user=world.stats_user, title="普查"
+        )
 
 
 @pytest.mark.parametrize("name", ["compact:refusal_list", "compact:burden", "compact:lists"])

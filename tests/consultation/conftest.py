@@ -1,5 +1,6 @@
 """Consultation fixtures: residents born on a chosen day, bodies with members, a council of
 30 for the quorum stories."""
+
 import datetime as dt
 import itertools
 
@@ -21,8 +22,9 @@ def born(grid, birth, *, household=None, name="李四", relation="head"):
     first17 = f"3205{n // 1000 % 100:02d}{birth:%Y%m%d}{n % 1000:03d}"
     if household is None:
         household = factories.make_household(grid)
-    return registry.create_resident(name=name, id_number=first17 + idnumber.check_char(first17), grid=grid,
-                                    household=household, relation=relation)
+    return registry.create_resident(
+        name=name, id_number=first17 + idnumber.check_char(first17), grid=grid, household=household, relation=relation
+    )
 
 
 def adults(grid, n, *, birth=dt.date(1980, 5, 1)):

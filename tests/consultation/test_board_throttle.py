@@ -1,6 +1,7 @@
 """The public verify page re-checks a whole board's hash chain, so it is limited per address
 (GONGZHI_RATE_BOARD_VERIFY): a visitor checking now and then is never stopped; a burst is
 answered 429 in Chinese with Retry-After, for that address only."""
+
 from django.urls import reverse
 
 from gongzhi.consultation import services

@@ -1,6 +1,7 @@
 """The consultation demo builds on a town through the services: bodies with members, a
 meeting that missed quorum, a decision being carried out, 四议两公开 in a village, a draft with
 comments, and a valid disclosure board in every community."""
+
 import datetime as dt
 
 from gongzhi.consultation import chain
@@ -27,7 +28,10 @@ def test_demo_consultation(town):
     assert (parking.status, parking.support_count) == ("carrying_out", 43)
     marking = parking.tasks.get(progress=60)
     assert [(m.title, m.done_at is not None, m.overdue) for m in marking.milestones.order_by("order")] == [
-        ("南区划线", True, False), ("张贴错时停车告示", False, True), ("北区划线", False, False)]
+        ("南区划线", True, False),
+        ("张贴错时停车告示", False, True),
+        ("北区划线", False, False),
+    ]
     dividend = Matter.objects.get(title="集体资产收益分红方案")
     assert dividend.status == "decided"
     assert StepCompletion.objects.filter(workflow__matter=dividend).count() == 5

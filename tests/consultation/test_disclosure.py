@@ -1,5 +1,6 @@
 """The disclosure board: append-only, hash-chained; editing, deleting or reordering a stored
 row is detected and the first broken entry is named, by the service and the command."""
+
 import datetime as dt
 from io import StringIO
 
@@ -16,8 +17,16 @@ from gongzhi.consultation.models.disclosure import GENESIS
 def board(town):
     """Five entries on 南庄's board and one on 梁丰's."""
     c1 = town["c1"]
-    entries = [services.publish(node=c1, kind="finance", title=f"{m}月财务公开", body=f"收入 {m * 1000} 元，支出 {m * 800} 元",
-                                period=f"2026年{m}月") for m in range(1, 6)]
+    entries = [
+        services.publish(
+            node=c1,
+            kind="finance",
+            title=f"{m}月财务公开",
+            body=f"收入 {m * 1000} 元，支出 {m * 800} 元",
+            period=f"2026年{m}月",
+        )
+        for m in range(1, 6)
+    ]
     services.publish(node=town["c2"], kind="affairs", title="村务公开", body="第二季度村务")
     return c1, entries
 
@@ -43,8 +52,9 @@ def test_an_edited_row_is_named(board):
 def test_an_edited_and_rehashed_row_breaks_the_next_link(board):
     node, entries = board
     e = entries[1]
-    forged = chain.entry_hash(node.code, e.seq, e.kind, "改过的标题", e.body, e.period, e.published_at, None, None,
-                              e.prev_hash)
+    forged = chain.entry_hash(
+        node.code, e.seq, e.kind, "改过的标题", e.body, e.period, e.published_at, None, None, e.prev_hash
+    )
     DisclosureEntry.objects.filter(pk=e.pk).update(title="改过的标题", hash=forged)
     result = chain.verify(node)
     assert (result.broken_seq, result.broken_id) == (3, entries[2].pk)
@@ -61,7 +71,9 @@ def test_a_deleted_row_is_detected(board):
 
 def test_a_changed_date_is_detected(board):
     node, entries = board
-    DisclosureEntry.objects.filter(pk=entries[0].pk).update(published_at=entries[0].published_at - dt.timedelta(days=30))
+    DisclosureEntry.objects.filter(pk=entries[0].pk).update(
+        published_at=entries[0].published_at - dt.timedelta(days=30)
+    )
     assert chain.verify(node).broken_seq == 1
 
 

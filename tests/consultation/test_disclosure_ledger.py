@@ -1,6 +1,7 @@
 """Finding 11: removing the newest entries of a board, or a whole board, straight in the
 database (raw SQL, no service) is detected by `gongzhi verify-disclosure`, the public verify
 page and the next publication; an untouched set of boards passes."""
+
 from io import StringIO
 
 import pytest
@@ -70,10 +71,14 @@ def test_deleting_the_newest_entry_and_rewriting_the_head_without_the_key_is_det
     c1, c2, made = boards
     sql(f"DELETE FROM {DisclosureEntry._meta.db_table} WHERE id = %s", [made[-1].pk])
     prev = made[-2]  # the ledger's and 南庄's heads moved back by hand, signatures copied along
-    sql(f"UPDATE {DisclosureHead._meta.db_table} SET count = 2, gseq = 3, hash = %s WHERE key = %s",
-        [made[2].hash, c1.code])
-    sql(f"UPDATE {DisclosureHead._meta.db_table} SET count = 4, gseq = 4, hash = %s WHERE key = %s",
-        [prev.ledger_hash, DisclosureHead.LEDGER])
+    sql(
+        f"UPDATE {DisclosureHead._meta.db_table} SET count = 2, gseq = 3, hash = %s WHERE key = %s",
+        [made[2].hash, c1.code],
+    )
+    sql(
+        f"UPDATE {DisclosureHead._meta.db_table} SET count = 4, gseq = 4, hash = %s WHERE key = %s",
+        [prev.ledger_hash, DisclosureHead.LEDGER],
+    )
     assert "签名不符" in chain.verify(c1).text
     assert "签名不符" in ledger.verify_ledger().text
     assert not verify_command()[0]

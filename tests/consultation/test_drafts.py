@@ -1,5 +1,6 @@
 """Public comment on a draft: paragraphs, comments, answers with reasons, and the published
 采纳情况反馈."""
+
 import datetime as dt
 
 import pytest
@@ -22,8 +23,13 @@ TEXT = """第一条 为规范小区停车秩序，制定本办法。
 
 @pytest.fixture
 def draft(town):
-    return services.create_draft(node=town["c1"], title="南庄社区停车管理办法（征求意见稿）", issuer="南庄社区居委会",
-                                 text=TEXT, closes_on=timezone.localdate() + dt.timedelta(days=14))
+    return services.create_draft(
+        node=town["c1"],
+        title="南庄社区停车管理办法（征求意见稿）",
+        issuer="南庄社区居委会",
+        text=TEXT,
+        closes_on=timezone.localdate() + dt.timedelta(days=14),
+    )
 
 
 def test_draft_is_split_into_paragraphs(draft):
@@ -67,17 +73,29 @@ def test_comments_answers_and_the_feedback_report(town, draft):
 
 def test_empty_draft_and_past_deadline_are_refused(town):
     with pytest.raises(ValidationError, match="请填写征求意见稿正文"):
-        services.create_draft(node=town["c1"], title="空", issuer="居委会", text="\n\n  \n",
-                              closes_on=timezone.localdate())
+        services.create_draft(
+            node=town["c1"], title="空", issuer="居委会", text="\n\n  \n", closes_on=timezone.localdate()
+        )
     with pytest.raises(ValidationError, match="截止日期不能早于今天"):
-        services.create_draft(node=town["c1"], title="旧", issuer="居委会", text="一段",
-                              closes_on=timezone.localdate() - dt.timedelta(days=1))
+        services.create_draft(
+            node=town["c1"],
+            title="旧",
+            issuer="居委会",
+            text="一段",
+            closes_on=timezone.localdate() - dt.timedelta(days=1),
+        )
 
 
-@pytest.mark.parametrize("role,node,sees,answers,comments", [
-    ("community", "c1", True, True, False), ("community", "c2", False, False, False),
-    ("resident", "c1", True, False, True), ("supervisor", "t", True, False, False), ("grid", "g11", False, False, False),
-])
+@pytest.mark.parametrize(
+    "role,node,sees,answers,comments",
+    [
+        ("community", "c1", True, True, False),
+        ("community", "c2", False, False, False),
+        ("resident", "c1", True, False, True),
+        ("supervisor", "t", True, False, False),
+        ("grid", "g11", False, False, False),
+    ],
+)
 def test_draft_permissions(town, draft, role, node, sees, answers, comments):
     from gongzhi.consultation import permissions, selectors
 

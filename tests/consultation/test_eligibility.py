@@ -1,5 +1,6 @@
 """Eligibility is judged at the meeting date: a resident turning 18 the day before or on the
 meeting day may take part, one turning 18 the day after may not."""
+
 import datetime as dt
 
 import pytest
@@ -19,8 +20,9 @@ def _years_before(day, years):
 @pytest.fixture
 def assembly(town):
     body = services.create_body(node=town["c1"], kind="resident_assembly", name="南庄居民会议", constituency="adults")
-    meeting = services.schedule_meeting(body=body, title="居民会议", date=MEETING_DAY,
-                                        notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc))
+    meeting = services.schedule_meeting(
+        body=body, title="居民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc)
+    )
     return body, meeting
 
 
@@ -39,17 +41,18 @@ def test_turning_18_around_the_meeting_date(assembly, town, offset, eligible):
 def test_constituency_counts_adults_on_the_meeting_date(assembly, town):
     body, _ = assembly
     cutoff = _years_before(MEETING_DAY, 18)
-    born(town["g11"], cutoff)                              # 18 on the day
-    born(town["g12"], cutoff + dt.timedelta(days=1))       # 18 the day after
-    born(town["g21"], dt.date(1970, 1, 1))                 # another community
+    born(town["g11"], cutoff)  # 18 on the day
+    born(town["g12"], cutoff + dt.timedelta(days=1))  # 18 the day after
+    born(town["g21"], dt.date(1970, 1, 1))  # another community
     gone = born(town["g11"], dt.date(1960, 1, 1))
     registry.update_resident(gone, {"status": "deceased"})
     assert eligibility.constituency_count(body, MEETING_DAY) == 1
     assert eligibility.constituency_count(body, MEETING_DAY + dt.timedelta(days=1)) == 2
 
 
-@pytest.mark.parametrize("day", [dt.date(2024, 2, 29), dt.date(2026, 2, 28), dt.date(2026, 3, 1), dt.date(2026, 1, 1),
-                                 dt.date(2025, 12, 31)])
+@pytest.mark.parametrize(
+    "day", [dt.date(2024, 2, 29), dt.date(2026, 2, 28), dt.date(2026, 3, 1), dt.date(2026, 1, 1), dt.date(2025, 12, 31)]
+)
 def test_adult_cutoff_agrees_with_age_on(day):
     cutoff = eligibility.adult_cutoff(day)
     assert age_on(cutoff, day) >= 18
@@ -76,7 +79,8 @@ def test_member_serving_from_the_day_after_is_not_a_member_yet(town):
     body = services.create_body(node=town["c1"], kind="council", name="议事会", constituency="members")
     person = born(town["g11"], dt.date(1975, 1, 1))
     services.add_member(body, person, since=MEETING_DAY + dt.timedelta(days=1))
-    meeting = services.schedule_meeting(body=body, title="议事会", date=MEETING_DAY,
-                                        notice_at=dt.datetime(2026, 6, 10, 8, tzinfo=dt.timezone.utc))
+    meeting = services.schedule_meeting(
+        body=body, title="议事会", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 10, 8, tzinfo=dt.timezone.utc)
+    )
     with pytest.raises(ValidationError, match="不是议事会的组成人员"):
         services.sign_in(meeting, person)

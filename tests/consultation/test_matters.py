@@ -1,4 +1,5 @@
 """Matters: raising, co-signing up to the threshold, triage, and the transition table."""
+
 import datetime as dt
 
 import pytest
@@ -73,7 +74,9 @@ def test_resident_raises_in_their_own_name(town):
         services.raise_matter(node=town["c1"], title="无名")
 
 
-@pytest.mark.parametrize("route,status", [("direct", S.HANDLING), ("council", S.IN_COUNCIL), ("assembly", S.TO_ASSEMBLY)])
+@pytest.mark.parametrize(
+    "route,status", [("direct", S.HANDLING), ("council", S.IN_COUNCIL), ("assembly", S.TO_ASSEMBLY)]
+)
 def test_triage_routes(town, route, status):
     matter = services.raise_matter(node=town["c1"], title="议题", source="committee")
     assert services.triage(matter, route).status == status
@@ -109,7 +112,9 @@ def test_council_decides_an_ordinary_matter_and_rejects_another(town, council):
     meeting = open_meeting_with(body, people, 20)
     outcomes = {}
     for title, ayes in (("错时停车", 11), ("拆除车棚", 10)):
-        matter = services.triage(services.raise_matter(node=town["c1"], title=title, source="committee"), "council", body=body)
+        matter = services.triage(
+            services.raise_matter(node=town["c1"], title=title, source="committee"), "council", body=body
+        )
         item = services.add_agenda_item(meeting, matter=matter)
         motion = services.open_motion(services.propose_motion(meeting, text=title, agenda_item=item))
         for i, p in enumerate(people[:20]):
@@ -136,8 +141,9 @@ def test_transition_table_allows_and_refuses():
 
 
 def test_refused_transition_changes_nothing(town):
-    matter = services.triage(services.raise_matter(node=town["c1"], title="议题", source="committee"), "decline",
-                             reason="重复")
+    matter = services.triage(
+        services.raise_matter(node=town["c1"], title="议题", source="committee"), "decline", reason="重复"
+    )
     with pytest.raises(ValidationError, match="不能转为"):
         services.triage(matter, "council")
     assert Matter.objects.get(pk=matter.pk).status == S.DECLINED

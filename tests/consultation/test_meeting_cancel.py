@@ -1,6 +1,7 @@
 """Cancelling a meeting before it opens: a reason is required, an opened or closed meeting
 cannot be cancelled, the agenda's matters are free for another meeting, the change is audited,
 and a notice posted on the disclosure board is followed there by a notice of cancellation."""
+
 import datetime as dt
 
 import pytest
@@ -21,8 +22,9 @@ NOTICE_AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
 def setting(town):
     """南庄社区议事会 of 5, a matter sent to it, and a notified meeting with it on the agenda."""
     body, people = body_with_members(town["c1"], 5, name="南庄社区议事会")
-    matter = services.triage(services.raise_matter(node=town["c1"], title="楼道堆物", source="committee"), "council",
-                             body=body)
+    matter = services.triage(
+        services.raise_matter(node=town["c1"], title="楼道堆物", source="committee"), "council", body=body
+    )
     meeting = services.schedule_meeting(body=body, title="议事会六月会议", date=MEETING_DAY, notice_at=NOTICE_AT)
     services.add_agenda_item(meeting, matter=matter)
     return {"body": body, "people": people, "matter": matter, "meeting": meeting}
@@ -50,8 +52,9 @@ def test_cancel_is_audited_and_frees_the_matters(setting):
     assert cancelled.status == "cancelled" and cancelled.cancel_reason == "场地临时被征用，另行通知"
     assert cancelled.cancelled_at is not None and cancelled.cancel_entry is None
     assert list(cancelled.agenda.values_list("matter_id", flat=True)) == [matter.pk]  # kept for the record
-    entry = AuditEntry.objects.filter(content_type__model="meeting", object_id=str(meeting.pk),
-                                      after__status="cancelled").get()
+    entry = AuditEntry.objects.filter(
+        content_type__model="meeting", object_id=str(meeting.pk), after__status="cancelled"
+    ).get()
     assert entry.before["status"] == "planned" and entry.reason == "场地临时被征用，另行通知"
 
     item = services.add_agenda_item(other, matter=matter)
@@ -111,9 +114,11 @@ def test_cancel_from_the_meeting_page(client, setting, town):
     assert Meeting.objects.get(pk=meeting.pk).status == "planned"
 
     client.post(reverse("consultation:meeting_notice", args=[meeting.pk]))
-    done = client.post(reverse("consultation:meeting_cancel", args=[meeting.pk]),
-                       {"reason": "主持人因公外出", "expected_version": Meeting.objects.get(pk=meeting.pk).version},
-                       follow=True)
+    done = client.post(
+        reverse("consultation:meeting_cancel", args=[meeting.pk]),
+        {"reason": "主持人因公外出", "expected_version": Meeting.objects.get(pk=meeting.pk).version},
+        follow=True,
+    )
     text = done.content.decode()
     assert "会议已取消，取消通知已在公开栏公开（第 2 条）" in text
     assert 'id="cancelled"' in text and "主持人因公外出" in text and 'id="cancel-meeting"' not in text
@@ -126,16 +131,16 @@ def test_stale_page_cannot_cancel(client, setting, town):
     client.force_login(factories.make_user("community", town["c1"]))
     stale = meeting.version
     services.publish_meeting_notice(meeting)  # someone else changed the meeting meanwhile
-    resp = client.post(reverse("consultation:meeting_cancel", args=[meeting.pk]),
-                       {"reason": "改期", "expected_version": stale})
+    resp = client.post(
+        reverse("consultation:meeting_cancel", args=[meeting.pk]), {"reason": "改期", "expected_version": stale}
+    )
     assert resp.status_code == 200 and "保存失败" in resp.content.decode()
     assert Meeting.objects.get(pk=meeting.pk).status == "planned"
     # …and the cancellation notice it would have posted was rolled back with it.
     assert DisclosureEntry.objects.filter(node=town["c1"]).count() == 1
 
 
-@pytest.mark.parametrize("role,node", [("resident", "c1"), ("community", "c2"), ("grid", "g11"),
-                                       ("supervisor", "t")])
+@pytest.mark.parametrize("role,node", [("resident", "c1"), ("community", "c2"), ("grid", "g11"), ("supervisor", "t")])
 def test_who_may_not_cancel(client, setting, town, role, node):
     client.force_login(factories.make_user(role, town[node]))
     resp = client.post(reverse("consultation:meeting_cancel", args=[setting["meeting"].pk]), {"reason": "x"})

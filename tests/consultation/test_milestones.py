@@ -1,6 +1,7 @@
 """Milestones of a task (节点): added in order, reached by someone, reopened only with a reason,
 every change audited; overdue is derived from the due date and today; milestones suggest a
 progress but never set it."""
+
 import datetime as dt
 
 import pytest
@@ -66,8 +67,10 @@ def test_a_done_task_freezes_its_milestones(task):
     services.update_progress(task, 100)
     task = Task.objects.get(pk=task.pk)
     milestone = Milestone.objects.get(pk=milestone.pk)
-    for call in (lambda: services.add_milestone(task, title="补充", due=dt.date(2026, 7, 1)),
-                 lambda: services.complete_milestone(milestone)):
+    for call in (
+        lambda: services.add_milestone(task, title="补充", due=dt.date(2026, 7, 1)),
+        lambda: services.complete_milestone(milestone),
+    ):
         with pytest.raises(ValidationError, match="任务已完成"):
             call()
 
@@ -129,6 +132,7 @@ def test_who_may_not_change_milestones(client, task, town, role, node):
     milestone = services.add_milestone(task, title="询价", due=dt.date(2026, 7, 1))
     client.force_login(factories.make_user(role, town[node]))
     assert client.post(reverse("consultation:milestone_done", args=[milestone.pk])).status_code in (403, 404)
-    assert client.post(reverse("consultation:milestone_add", args=[task.pk]),
-                       {"title": "x", "due": "2026-07-01"}).status_code in (403, 404)
+    assert client.post(
+        reverse("consultation:milestone_add", args=[task.pk]), {"title": "x", "due": "2026-07-01"}
+    ).status_code in (403, 404)
     assert Milestone.objects.get(pk=milestone.pk).done_at is None and task.milestones.count() == 1

@@ -1,5 +1,6 @@
 """民事民办 and 民事民评: tasks move the matter to 实施中 and, when all are done, to 已办结;
 residents then rate it once each."""
+
 import datetime as dt
 
 import pytest
@@ -71,8 +72,11 @@ def test_average_rounds_half_up_in_integers(town, handled):
     for person, score in zip(adults(town["g11"], 4), (5, 5, 4, 4)):  # 4.5
         services.rate(matter, person, score)
     assert selectors.rating_summary(matter)["average"] == "4.5"
-    assert selectors.rating_summary(services.raise_matter(node=town["c1"], title="新", source="committee")) == \
-        {"count": 0, "average": "—", "by_score": {5: 0, 4: 0, 3: 0, 2: 0, 1: 0}}
+    assert selectors.rating_summary(services.raise_matter(node=town["c1"], title="新", source="committee")) == {
+        "count": 0,
+        "average": "—",
+        "by_score": {5: 0, 4: 0, 3: 0, 2: 0, 1: 0},
+    }
 
 
 def test_result_is_published_only_once_carried_out(town, handled):

@@ -1,5 +1,6 @@
 """Permission matrix: each seeded role × action × a record inside and outside its scope.
 Reads go through the selectors (out of scope is 404); actions through permissions.py."""
+
 import datetime as dt
 
 import pytest
@@ -12,20 +13,27 @@ from tests import factories
 from .conftest import body_with_members, born, open_meeting_with
 
 # Where each role's membership sits.
-ROLE_NODE = {"admin": "d", "town": "t", "community": "c1", "grid": "g11", "supervisor": "t", "department": "t",
-             "resident": "c1"}
+ROLE_NODE = {
+    "admin": "d",
+    "town": "t",
+    "community": "c1",
+    "grid": "g11",
+    "supervisor": "t",
+    "department": "t",
+    "resident": "c1",
+}
 
 # role: (see c1, see c2, raise c1, triage c1, triage c2, run meeting c1, record decision c1, see voters c1, co-sign c1,
 #        tasks c1, publish c1, publish c2, workflow c1, rate c1, start workflow c1, start workflow c2, workflow c2,
 #        cancel meeting c1, cancel meeting c2, milestones c1, milestones c2)
 MATRIX = {
-    "admin":      (1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1),
-    "town":       (1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1),
-    "community":  (1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0),
-    "grid":       (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "admin": (1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1),
+    "town": (1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1),
+    "community": (1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0),
+    "grid": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
     "supervisor": (1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
     "department": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-    "resident":   (1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0),
+    "resident": (1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0),
 }
 
 
@@ -36,7 +44,9 @@ def world(town):
     for key in ("c1", "c2"):
         node = town[key]
         body, people = body_with_members(node, 3, name=f"{node.name}议事会")
-        matter = services.triage(services.raise_matter(node=node, title="停车", source="committee"), "council", body=body)
+        matter = services.triage(
+            services.raise_matter(node=node, title="停车", source="committee"), "council", body=body
+        )
         meeting = open_meeting_with(body, people, 3)
         item = services.add_agenda_item(meeting, matter=matter)
         motion = services.open_motion(services.propose_motion(meeting, text="停车方案", agenda_item=item))
@@ -50,9 +60,13 @@ def world(town):
 def _sees(user, objs) -> bool:
     """All detail reads succeed (True) or all answer 404 (False); mixed is a bug."""
     got = []
-    for getter, obj in ((selectors.get_matter, objs["matter"]), (selectors.get_meeting, objs["meeting"]),
-                        (selectors.get_decision, objs["decision"]), (selectors.get_body, objs["body"]),
-                        (selectors.get_motion, objs["motion"])):
+    for getter, obj in (
+        (selectors.get_matter, objs["matter"]),
+        (selectors.get_meeting, objs["meeting"]),
+        (selectors.get_decision, objs["decision"]),
+        (selectors.get_body, objs["body"]),
+        (selectors.get_motion, objs["motion"]),
+    ):
         try:
             getter(user, obj.pk)
             got.append(True)
@@ -70,16 +84,27 @@ def test_permission_matrix(role, town, world):
     user = factories.make_user(role, town[ROLE_NODE[role]], **extra)
     c1, c2 = world["c1"], world["c2"]
     actual = (
-        _sees(user, c1), _sees(user, c2),
-        perms.can_raise(user, town["c1"]), perms.can_triage(user, c1["matter"]), perms.can_triage(user, c2["matter"]),
-        perms.can_run_meeting(user, c1["meeting"]), perms.can_record_decision(user, c1["meeting"]),
-        perms.can_see_voters(user, c1["meeting"]), perms.can_co_sign(user, c1["matter"]),
-        perms.can_manage_tasks(user, c1["matter"]), perms.can_publish(user, town["c1"]), perms.can_publish(user, town["c2"]),
-        perms.can_run_workflow(user, c1["matter"]), perms.can_rate(user, c1["matter"]),
-        perms.can_start_workflow(user, c1["matter"]), perms.can_start_workflow(user, c2["matter"]),
+        _sees(user, c1),
+        _sees(user, c2),
+        perms.can_raise(user, town["c1"]),
+        perms.can_triage(user, c1["matter"]),
+        perms.can_triage(user, c2["matter"]),
+        perms.can_run_meeting(user, c1["meeting"]),
+        perms.can_record_decision(user, c1["meeting"]),
+        perms.can_see_voters(user, c1["meeting"]),
+        perms.can_co_sign(user, c1["matter"]),
+        perms.can_manage_tasks(user, c1["matter"]),
+        perms.can_publish(user, town["c1"]),
+        perms.can_publish(user, town["c2"]),
+        perms.can_run_workflow(user, c1["matter"]),
+        perms.can_rate(user, c1["matter"]),
+        perms.can_start_workflow(user, c1["matter"]),
+        perms.can_start_workflow(user, c2["matter"]),
         perms.can_run_workflow(user, c2["matter"]),
-        perms.can_cancel_meeting(user, c1["meeting"]), perms.can_cancel_meeting(user, c2["meeting"]),
-        perms.can_manage_milestones(user, c1["matter"]), perms.can_manage_milestones(user, c2["matter"]),
+        perms.can_cancel_meeting(user, c1["meeting"]),
+        perms.can_cancel_meeting(user, c2["meeting"]),
+        perms.can_manage_milestones(user, c1["matter"]),
+        perms.can_manage_milestones(user, c2["matter"]),
     )
     assert tuple(int(x) for x in actual) == MATRIX[role]
 

@@ -1,6 +1,7 @@
 """The public disclosure board: anyone may read it without logging in; corrections point to
 the entry they correct; the verify page names the first broken entry after a row is edited
 in the database; only staff of the community may publish or correct."""
+
 import datetime as dt
 
 import pytest
@@ -16,10 +17,21 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 @pytest.fixture
 def board(town):
     c1 = town["c1"]
-    first = services.publish(node=c1, kind="finance", title="2026年5月财务收支公开", period="2026年5月",
-                             body="收入 52000 元，支出 31000 元。", published_at=dt.datetime(2026, 6, 3, 9, tzinfo=BEIJING))
-    second = services.publish(node=c1, kind="affairs", title="二季度居务公开", body="低保评议情况。",
-                              published_at=dt.datetime(2026, 7, 2, 9, tzinfo=BEIJING))
+    first = services.publish(
+        node=c1,
+        kind="finance",
+        title="2026年5月财务收支公开",
+        period="2026年5月",
+        body="收入 52000 元，支出 31000 元。",
+        published_at=dt.datetime(2026, 6, 3, 9, tzinfo=BEIJING),
+    )
+    second = services.publish(
+        node=c1,
+        kind="affairs",
+        title="二季度居务公开",
+        body="低保评议情况。",
+        published_at=dt.datetime(2026, 7, 2, 9, tzinfo=BEIJING),
+    )
     fix = services.correct(first, body="收入 52000 元，支出 31500 元。", reason="支出少计一笔")
     return {"node": c1, "first": first, "second": second, "fix": fix}
 
@@ -29,7 +41,7 @@ def test_anonymous_reads_the_board_with_dates_and_corrections(client, board):
     html = resp.content.decode()
     assert resp.status_code == 200
     assert "2026年5月财务收支公开" in html and "2026-06-03 09:00" in html and "所属期间 2026年5月" in html
-    assert "更正 <a href=\"?page=1#e1\">#1 2026年5月财务收支公开</a>" in html
+    assert '更正 <a href="?page=1#e1">#1 2026年5月财务收支公开</a>' in html
     assert '已更正，见 <a href="?page=1#e3">#3</a>' in html
     assert "退出" not in html and "nav" not in html.split("<main>")[0].split("</header>")[1]
 
@@ -86,8 +98,10 @@ def test_board_query_count(client, board, django_assert_max_num_queries):
 def test_staff_publish_and_correct(client, town, board):
     staff = factories.make_user("community", town["c1"])
     client.force_login(staff)
-    resp = client.post(reverse("consultation:entry_add", args=[town["c1"].pk]),
-                       {"kind": "finance", "title": "2026年6月财务收支公开", "period": "2026年6月", "body": "收支明细"})
+    resp = client.post(
+        reverse("consultation:entry_add", args=[town["c1"].pk]),
+        {"kind": "finance", "title": "2026年6月财务收支公开", "period": "2026年6月", "body": "收支明细"},
+    )
     assert resp.status_code == 302 and DisclosureEntry.objects.filter(node=town["c1"]).count() == 4
     url = reverse("consultation:entry_correct", args=[town["c1"].pk, 2])
     html = client.post(url, {"body": "更正后的内容", "reason": ""}).content.decode()
@@ -101,8 +115,12 @@ def test_staff_publish_and_correct(client, town, board):
 
 def test_other_community_staff_cannot_publish_here(client, town, board):
     client.force_login(factories.make_user("community", town["c2"]))
-    assert client.post(reverse("consultation:entry_add", args=[town["c1"].pk]),
-                       {"kind": "finance", "title": "x", "body": "y"}).status_code == 404
+    assert (
+        client.post(
+            reverse("consultation:entry_add", args=[town["c1"].pk]), {"kind": "finance", "title": "x", "body": "y"}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("consultation:entry_correct", args=[town["c1"].pk, 1])).status_code == 404
     client.force_login(factories.make_user("resident", town["c1"]))
     assert client.get(reverse("consultation:board_index")).status_code == 403

@@ -1,4 +1,5 @@
 """Disclosure reminders: affairs quarterly, finances monthly (村委法 Art. 30)."""
+
 import datetime as dt
 from io import StringIO
 
@@ -21,9 +22,12 @@ def test_add_months_clamps_to_the_month_end():
 
 def test_due_dates_and_overdue(town):
     c1 = town["c1"]
-    services.publish(node=c1, kind="finance", title="5月财务", body="…", published_at=dt.datetime(2026, 6, 3, 9, tzinfo=TZ))
-    services.publish(node=c1, kind="affairs", title="二季度村务", body="…",
-                     published_at=dt.datetime(2026, 4, 10, 9, tzinfo=TZ))
+    services.publish(
+        node=c1, kind="finance", title="5月财务", body="…", published_at=dt.datetime(2026, 6, 3, 9, tzinfo=TZ)
+    )
+    services.publish(
+        node=c1, kind="affairs", title="二季度村务", body="…", published_at=dt.datetime(2026, 4, 10, 9, tzinfo=TZ)
+    )
     items = {d.kind: d for d in reminders.due(c1, today=dt.date(2026, 7, 5))}
     assert items["finance"].due_on == dt.date(2026, 7, 3) and items["finance"].overdue
     assert items["finance"].text == "财务公开：上次 2026-06-03，应于 2026-07-03 前公开，已逾期 2 天"
@@ -33,8 +37,9 @@ def test_due_dates_and_overdue(town):
 
 
 def test_command_lists_overdue_boards(town):
-    services.publish(node=town["c1"], kind="finance", title="财务", body="…",
-                     published_at=dt.datetime(2020, 1, 1, 9, tzinfo=TZ))
+    services.publish(
+        node=town["c1"], kind="finance", title="财务", body="…", published_at=dt.datetime(2020, 1, 1, 9, tzinfo=TZ)
+    )
     out = StringIO()
     call_command("disclosure-reminders", stdout=out)
     text = out.getvalue()
@@ -50,7 +55,9 @@ def test_intervals_are_seeded_with_the_statutory_default():
 
 def test_a_changed_default_interval_changes_when_reminders_are_due(town):
     c1 = town["c1"]
-    services.publish(node=c1, kind="finance", title="5月财务", body="…", published_at=dt.datetime(2026, 6, 3, 9, tzinfo=TZ))
+    services.publish(
+        node=c1, kind="finance", title="5月财务", body="…", published_at=dt.datetime(2026, 6, 3, 9, tzinfo=TZ)
+    )
     today = dt.date(2026, 7, 5)
     before = {d.kind: d for d in reminders.due(c1, today=today)}["finance"]
     assert before.due_on == dt.date(2026, 7, 3) and before.overdue
@@ -63,7 +70,9 @@ def test_a_changed_default_interval_changes_when_reminders_are_due(town):
 def test_town_and_community_rows_override_the_default_nearest_first(town):
     c1, c2 = town["c1"], town["c2"]
     for node in (c1, c2):
-        services.publish(node=node, kind="affairs", title="村务", body="…", published_at=dt.datetime(2026, 1, 10, 9, tzinfo=TZ))
+        services.publish(
+            node=node, kind="affairs", title="村务", body="…", published_at=dt.datetime(2026, 1, 10, 9, tzinfo=TZ)
+        )
     services.set_interval(node=town["t"], kind="affairs", months=2)
     services.set_interval(node=c2, kind="affairs", months=1)
     today = dt.date(2026, 2, 20)
@@ -114,15 +123,17 @@ def test_administrator_edits_an_interval_in_the_admin(client, town):
     resp = client.post(url, {"kind": "finance", "months": "3", "basis": row.basis, "node": ""})
     assert resp.status_code == 302, resp.content.decode()[:2000]
     assert DisclosureInterval.objects.get(pk=row.pk).months == 3
-    assert AuditEntry.objects.filter(content_type__model="disclosureinterval", object_id=str(row.pk),
-                                     after={"months": 3}).exists()
+    assert AuditEntry.objects.filter(
+        content_type__model="disclosureinterval", object_id=str(row.pk), after={"months": 3}
+    ).exists()
 
 
 def test_every_board_is_read_in_two_queries(town, django_assert_num_queries):
     """The staff board overview lists every community of a town: two queries in all, not two
     per community, and the same answers as one board at a time."""
-    services.publish(node=town["c1"], kind="finance", title="5月财务", body="…",
-                     published_at=dt.datetime(2026, 6, 3, 9, tzinfo=TZ))
+    services.publish(
+        node=town["c1"], kind="finance", title="5月财务", body="…", published_at=dt.datetime(2026, 6, 3, 9, tzinfo=TZ)
+    )
     services.set_interval(kind="affairs", months=1, node=town["c2"], reason="本村按月公开村务")
     nodes = [town["c1"], town["c2"]]
     today = dt.date(2026, 7, 5)

@@ -1,4 +1,5 @@
 """Every legal threshold at its boundary, with the arithmetic as shown to people."""
+
 import datetime as dt
 from fractions import Fraction
 
@@ -91,7 +92,9 @@ def test_integer_arithmetic_agrees_with_exact_fractions(num, den, strict):
     for total in range(1, 121):
         needed, _ = rules.requirement(total, num, den, strict)
         for count in range(total + 1):
-            exact = Fraction(count, total) > Fraction(num, den) if strict else Fraction(count, total) >= Fraction(num, den)
+            exact = (
+                Fraction(count, total) > Fraction(num, den) if strict else Fraction(count, total) >= Fraction(num, den)
+            )
             assert rules.meets(count, total, num, den, strict) == exact, (count, total)
             assert (count >= needed) == exact, (count, total)
 

@@ -2,6 +2,7 @@
 co-sign, the committee sends it to the 议事会, the first meeting misses quorum (出席 19/30) and
 says why, the second passes a plan, the decision goes on the public board, tasks carry it
 out, the result is published and residents rate it."""
+
 import datetime as dt
 
 import pytest
@@ -24,8 +25,9 @@ def test_parking_in_nanzhuang(town, council):
     chen = factories.make_user("community", c1, username="chenshuji")
 
     with audit.acting(user=resident_user, source="web"):
-        matter = services.raise_matter(node=c1, title="乱停车", description="小区道路两侧乱停车，消防通道被堵",
-                                       support_threshold=40)
+        matter = services.raise_matter(
+            node=c1, title="乱停车", description="小区道路两侧乱停车，消防通道被堵", support_threshold=40
+        )
     for neighbour in adults(town["g12"], 43):
         services.co_sign(matter, neighbour)
     matter.refresh_from_db()
@@ -55,8 +57,9 @@ def test_parking_in_nanzhuang(town, council):
         entry = services.publish_decision(decision)
         assert Matter.objects.get(pk=matter.pk).status == "decided"
 
-        task = services.add_task(Matter.objects.get(pk=matter.pk), title="划设错时停车位", owner_name="物业公司",
-                                 decision=decision)
+        task = services.add_task(
+            Matter.objects.get(pk=matter.pk), title="划设错时停车位", owner_name="物业公司", decision=decision
+        )
         services.update_progress(task, 100, note="已划线 120 个车位")
         services.publish_result(Matter.objects.get(pk=matter.pk), body="已划设错时停车位 120 个")
     done = Matter.objects.get(pk=matter.pk)
@@ -69,7 +72,10 @@ def test_parking_in_nanzhuang(town, council):
     assert chain.verify(c1).ok
     assert selectors.rating_summary(done)["average"] == "5.0"
     # Every step is in the change log, with who did it.
-    statuses = list(AuditEntry.objects.filter(content_type__model="matter", object_id=str(matter.pk), after__has_key="status")
-                    .order_by("id").values_list("after__status", flat=True))
+    statuses = list(
+        AuditEntry.objects.filter(content_type__model="matter", object_id=str(matter.pk), after__has_key="status")
+        .order_by("id")
+        .values_list("after__status", flat=True)
+    )
     assert statuses == ["collecting", "pending", "in_council", "decided", "carrying_out", "done"]
     assert AuditEntry.objects.filter(content_type__model="matter", actor=chen).exists()

@@ -1,6 +1,7 @@
 """Consultation pages: who may open what (404 out of scope), the arithmetic shown on a meeting,
 secrecy of an open secret vote, refusals shown in Chinese with nothing recorded, Excel exports
 and query-count guards on the lists."""
+
 import datetime as dt
 import io
 
@@ -38,8 +39,9 @@ def world(town):
     for key in ("c1", "c2"):
         node = town[key]
         body, people = body_with_members(node, 30, name=f"{node.name}议事会")
-        matter = services.triage(services.raise_matter(node=node, title=f"{node.name}停车", source="committee"),
-                                 "council", body=body)
+        matter = services.triage(
+            services.raise_matter(node=node, title=f"{node.name}停车", source="committee"), "council", body=body
+        )
         meeting = open_meeting_with(body, people, 19)
         item = services.add_agenda_item(meeting, matter=matter)
         motion = services.propose_motion(meeting, text="错时停车方案", agenda_item=item)
@@ -50,10 +52,17 @@ def world(town):
 PAGES = ["matter_list", "meeting_list", "decision_list", "body_list", "draft_list"]
 
 
-@pytest.mark.parametrize("role,node,expected", [
-    ("community", "c1", 200), ("town", "t", 200), ("supervisor", "t", 200), ("resident", "c1", 200),
-    ("department", "t", 403), ("grid", "g11", 200),
-])
+@pytest.mark.parametrize(
+    "role,node,expected",
+    [
+        ("community", "c1", 200),
+        ("town", "t", 200),
+        ("supervisor", "t", 200),
+        ("resident", "c1", 200),
+        ("department", "t", 403),
+        ("grid", "g11", 200),
+    ],
+)
 def test_list_pages_by_role(client, town, role, node, expected):
     user = factories.make_user(role, town[node])
     login(client, user)
@@ -72,28 +81,45 @@ def test_lists_require_login(client):
 def test_out_of_scope_answers_404(client, town, world, staff):
     login(client, staff)
     other = world["c2"]
-    for name, obj in (("matter_detail", other["matter"]), ("meeting_detail", other["meeting"]),
-                      ("body_detail", other["body"])):
+    for name, obj in (
+        ("matter_detail", other["matter"]),
+        ("meeting_detail", other["meeting"]),
+        ("body_detail", other["body"]),
+    ):
         assert client.get(reverse(f"consultation:{name}", args=[obj.pk])).status_code == 404, name
-    assert client.post(reverse("consultation:matter_triage", args=[other["matter"].pk]),
-                       {"route": "decline", "reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("consultation:matter_triage", args=[other["matter"].pk]), {"route": "decline", "reason": "x"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("consultation:sign_in", args=[other["meeting"].pk]), {}).status_code == 404
-    assert client.post(reverse("consultation:motion_state", args=[other["motion"].pk]),
-                       {"action": "open"}).status_code == 404
+    assert (
+        client.post(reverse("consultation:motion_state", args=[other["motion"].pk]), {"action": "open"}).status_code
+        == 404
+    )
     mine = world["c1"]
     assert client.get(reverse("consultation:meeting_detail", args=[mine["meeting"].pk])).status_code == 200
 
 
-@pytest.mark.parametrize("role,node,status,runner", [
-    ("community", "c1", 200, True), ("town", "t", 200, True), ("supervisor", "t", 200, False),
-    ("resident", "c1", 200, False), ("grid", "g11", 404, False), ("community", "c2", 404, False),
-])
+@pytest.mark.parametrize(
+    "role,node,status,runner",
+    [
+        ("community", "c1", 200, True),
+        ("town", "t", 200, True),
+        ("supervisor", "t", 200, False),
+        ("resident", "c1", 200, False),
+        ("grid", "g11", 404, False),
+        ("community", "c2", 404, False),
+    ],
+)
 def test_meeting_page_by_role(client, town, world, role, node, status, runner):
     """Grid workers see no meetings (they belong to the community node); only those who run
     meetings get the sign-in, agenda and motion forms."""
     meeting = world["c1"]["meeting"]
     resp = login(client, factories.make_user(role, town[node])).get(
-        reverse("consultation:meeting_detail", args=[meeting.pk]))
+        reverse("consultation:meeting_detail", args=[meeting.pk])
+    )
     assert resp.status_code == status
     if status == 200:
         html = resp.content.decode()
@@ -117,8 +143,9 @@ def test_meeting_page_shows_quorum_arithmetic(client, town, world, staff):
 
 def test_opening_a_vote_without_quorum_is_refused_in_chinese(client, town, world, staff):
     motion = world["c1"]["motion"]
-    resp = login(client, staff).post(reverse("consultation:motion_state", args=[motion.pk]), {"action": "open"},
-                                     follow=True)
+    resp = login(client, staff).post(
+        reverse("consultation:motion_state", args=[motion.pk]), {"action": "open"}, follow=True
+    )
     assert "出席 19/30，需 ≥ 20，未达法定人数，不能表决" in resp.content.decode()
     motion.refresh_from_db()
     assert motion.status == "draft"
@@ -186,8 +213,9 @@ def test_resident_votes_in_own_name_only_after_sign_in(client, town, world):
 def test_household_representative_sign_in(client, town, staff):
     """Where households vote, one adult signs in for the household; a second member is told who
     already did, and nothing is recorded."""
-    body = services.create_body(node=town["c1"], kind="resident_assembly", name="居民会议（户代表）",
-                                constituency="households")
+    body = services.create_body(
+        node=town["c1"], kind="resident_assembly", name="居民会议（户代表）", constituency="households"
+    )
     head = born(town["g11"], dt.date(1970, 1, 1), name="王建国")
     spouse = born(town["g11"], dt.date(1972, 1, 1), household=head.household, name="李秀英", relation="spouse")
     meeting = services.schedule_meeting(body=body, title="居民会议", date=timezone.localdate())
@@ -206,8 +234,11 @@ def test_vote_after_close_is_refused(client, town, world, staff):
     meeting, motion, people = _quorate(world)
     services.close_motion(motion)
     attendance = meeting.attendance.first()
-    resp = login(client, staff).post(reverse("consultation:vote", args=[motion.pk]), {
-        f"m{motion.pk}-attendance": attendance.pk, f"m{motion.pk}-choice": "for"}, follow=True)
+    resp = login(client, staff).post(
+        reverse("consultation:vote", args=[motion.pk]),
+        {f"m{motion.pk}-attendance": attendance.pk, f"m{motion.pk}-choice": "for"},
+        follow=True,
+    )
     assert "表决已结束，不能再投票" in resp.content.decode()
     assert BallotCast.objects.filter(motion=motion).count() == 0
 
@@ -217,8 +248,10 @@ def test_resident_raises_and_neighbours_co_sign_with_live_count(client, town):
     assembly = services.create_body(node=c1, kind="resident_assembly", name="南庄社区居民会议", constituency="adults")
     raiser, *neighbours = adults(town["g11"], 15)
     login(client, factories.make_user("resident", c1, resident=raiser))
-    resp = client.post(reverse("consultation:matter_create"), {"title": "乱停车", "description": "消防通道被堵",
-                                                               "kind": "public_affairs", "body": assembly.pk})
+    resp = client.post(
+        reverse("consultation:matter_create"),
+        {"title": "乱停车", "description": "消防通道被堵", "kind": "public_affairs", "body": assembly.pk},
+    )
     matter = Matter.objects.get(title="乱停车")
     assert resp.status_code == 302 and matter.raised_by_resident == raiser
     assert (matter.status, matter.support_threshold) == ("collecting", 3)  # 1/5 of 15 adults (居组法 Art. 9)
@@ -245,8 +278,10 @@ def test_resident_without_registry_link_cannot_raise(client, town):
 
 
 def test_raise_form_keeps_typed_values_and_shows_errors(client, town, staff):
-    resp = login(client, staff).post(reverse("consultation:matter_create"), {
-        "description": "我写的内容", "kind": "public_affairs", "node": town["c1"].pk, "source": "committee"})
+    resp = login(client, staff).post(
+        reverse("consultation:matter_create"),
+        {"description": "我写的内容", "kind": "public_affairs", "node": town["c1"].pk, "source": "committee"},
+    )
     html = resp.content.decode()
     assert resp.status_code == 200 and "这个字段是必填项" in html and "我写的内容" in html
     assert not Matter.objects.exists()
@@ -254,14 +289,22 @@ def test_raise_form_keeps_typed_values_and_shows_errors(client, town, staff):
 
 def test_committee_raises_an_art24_matter_and_cannot_handle_it_directly(client, town, staff):
     login(client, staff)
-    resp = client.post(reverse("consultation:matter_create"), {
-        "title": "集体资产收益分红方案", "kind": "assets", "node": town["c1"].pk, "source": "committee", "art24": "on",
-        "support_threshold": "0"})
+    resp = client.post(
+        reverse("consultation:matter_create"),
+        {
+            "title": "集体资产收益分红方案",
+            "kind": "assets",
+            "node": town["c1"].pk,
+            "source": "committee",
+            "art24": "on",
+            "support_threshold": "0",
+        },
+    )
     matter = Matter.objects.get(title="集体资产收益分红方案")
     assert resp.status_code == 302 and (matter.art24, matter.status, matter.raised_by) == (True, "pending", staff)
     html = client.post(reverse("consultation:matter_triage", args=[matter.pk]), {"route": "direct"}).content.decode()
     assert "第二十四条事项须经村民会议或其授权的村民代表会议讨论决定，不能由两委直接办理" in html
-    tag = html[html.index('value="direct"'):].split(">", 1)[0]
+    tag = html[html.index('value="direct"') :].split(">", 1)[0]
     assert "checked" in tag and 'aria-invalid="true"' in tag  # the choice is kept, marked wrong
     matter.refresh_from_db()
     assert matter.status == "pending" and matter.route == ""
@@ -272,8 +315,11 @@ def test_workflow_steps_shown_with_the_matter(client, town, staff):
 
     for kind in ("two_committees", "party_members", "villager_reps"):  # 四议两公开 needs these bodies
         body_with_members(town["c1"], 3, kind=kind)
-    matter = services.triage(services.raise_matter(node=town["c1"], title="分红方案", source="party", art24=True),
-                             "assembly", reason="第二十四条事项")
+    matter = services.triage(
+        services.raise_matter(node=town["c1"], title="分红方案", source="party", art24=True),
+        "assembly",
+        reason="第二十四条事项",
+    )
     workflow = services.start_workflow(matter, WorkflowTemplate.objects.get(code="siyi_liang_gongkai"))
     services.complete_step(workflow, 1, note="党支部提议")
     html = login(client, staff).get(reverse("consultation:matter_detail", args=[matter.pk])).content.decode()
@@ -287,11 +333,16 @@ def test_body_create_refusal_is_shown_and_nothing_saved(client, town, staff):
 
     login(client, staff)
     url = reverse("consultation:body_create")
-    html = client.post(url, {"node": town["c1"].pk, "kind": "council", "name": "议事会", "constituency": "adults"}
-                       ).content.decode()
+    html = client.post(
+        url, {"node": town["c1"].pk, "kind": "council", "name": "议事会", "constituency": "adults"}
+    ).content.decode()
     assert "该类型与组成方式没有默认议事规则" in html and 'value="议事会"' in html and not Body.objects.exists()
-    assert client.post(url, {"node": town["c1"].pk, "kind": "council", "name": "议事会",
-                             "constituency": "members"}).status_code == 302
+    assert (
+        client.post(
+            url, {"node": town["c1"].pk, "kind": "council", "name": "议事会", "constituency": "members"}
+        ).status_code
+        == 302
+    )
     assert Body.objects.get().rule.code == "council"
 
 
@@ -312,8 +363,10 @@ def test_decline_needs_a_published_reason(client, town, staff):
 def test_schedule_refuses_short_notice_for_villager_assembly(client, town, staff):
     body = services.create_body(node=town["c1"], kind="villager_assembly", name="村民会议", constituency="adults")
     today = timezone.localdate()
-    resp = login(client, staff).post(reverse("consultation:meeting_create", args=[body.pk]), {
-        "title": "村民会议", "date": (today + dt.timedelta(days=5)).isoformat(), "notice_date": today.isoformat()})
+    resp = login(client, staff).post(
+        reverse("consultation:meeting_create", args=[body.pk]),
+        {"title": "村民会议", "date": (today + dt.timedelta(days=5)).isoformat(), "notice_date": today.isoformat()},
+    )
     html = resp.content.decode()
     assert "提前 5 天通知，需 ≥ 10 天，通知期限不足" in html and body.meetings.count() == 0
 
@@ -331,8 +384,11 @@ def test_tasks_progress_and_rating(client, town, world, staff):
     assert matter.status == "decided"
     client.post(reverse("consultation:task_add", args=[matter.pk]), {"title": "划线", "owner_name": "物业公司"})
     task = matter.tasks.get()
-    resp = client.post(reverse("consultation:task_progress", args=[task.pk]),
-                       {"progress": 100, "note": "完成", "expected_version": task.version}, follow=True)
+    resp = client.post(
+        reverse("consultation:task_progress", args=[task.pk]),
+        {"progress": 100, "note": "完成", "expected_version": task.version},
+        follow=True,
+    )
     assert "进度已更新为 100%" in resp.content.decode()
     assert Matter.objects.get(pk=matter.pk).status == "done"
     rater = factories.make_user("resident", town["c1"], resident=born(town["g11"], dt.date(1970, 1, 1)))
@@ -361,8 +417,13 @@ def test_exports(client, town, world, staff):
 
 
 def test_draft_comment_answer_and_feedback(client, town, staff):
-    draft = services.create_draft(node=town["c1"], title="居民公约", issuer="居委会", text="第一条\n\n第二条",
-                                  closes_on=timezone.localdate() + dt.timedelta(days=5))
+    draft = services.create_draft(
+        node=town["c1"],
+        title="居民公约",
+        issuer="居委会",
+        text="第一条\n\n第二条",
+        closes_on=timezone.localdate() + dt.timedelta(days=5),
+    )
     resident = factories.make_user("resident", town["c1"], resident=born(town["g11"], dt.date(1970, 1, 1)))
     p2 = draft.paragraphs.get(number=2)
     login(client, resident)
@@ -372,8 +433,14 @@ def test_draft_comment_answer_and_feedback(client, town, staff):
     url = reverse("consultation:comment_answer", args=[comment.pk])
     html = client.post(url, {f"c{comment.pk}-adoption": "not_adopted", f"c{comment.pk}-answer": ""}).content.decode()
     assert "部分采纳或未采纳须说明理由" in html
-    client.post(url, {f"c{comment.pk}-adoption": "partly", f"c{comment.pk}-answer": "周末放宽到十点半",
-                      f"c{comment.pk}-expected_version": comment.version})
+    client.post(
+        url,
+        {
+            f"c{comment.pk}-adoption": "partly",
+            f"c{comment.pk}-answer": "周末放宽到十点半",
+            f"c{comment.pk}-expected_version": comment.version,
+        },
+    )
     client.post(reverse("consultation:draft_state", args=[draft.pk]), {"action": "close"})
     resp = client.post(reverse("consultation:draft_state", args=[draft.pk]), {"action": "report"}, follow=True)
     assert "采纳情况反馈已公开" in resp.content.decode()
@@ -385,16 +452,18 @@ def test_draft_comment_answer_and_feedback(client, town, staff):
 def test_list_query_count(client, town, staff, name, django_assert_max_num_queries):
     for i in range(3):
         body, people = body_with_members(town["c1"], 3, name=f"议事会{i}")
-        matter = services.triage(services.raise_matter(node=town["c1"], title=f"议题{i}", source="committee"),
-                                 "council", body=body)
+        matter = services.triage(
+            services.raise_matter(node=town["c1"], title=f"议题{i}", source="committee"), "council", body=body
+        )
         meeting = open_meeting_with(body, people, 3)
         item = services.add_agenda_item(meeting, matter=matter)
         motion = services.open_motion(services.propose_motion(meeting, text="方案", agenda_item=item))
         services.cast_ballot(motion, people[0], "for")
         services.close_motion(motion)
         services.record_decision(motion)
-        services.create_draft(node=town["c1"], title=f"公约{i}", issuer="居委会", text="第一条",
-                              closes_on=timezone.localdate())
+        services.create_draft(
+            node=town["c1"], title=f"公约{i}", issuer="居委会", text="第一条", closes_on=timezone.localdate()
+        )
     login(client, staff)
     client.get(reverse(f"consultation:{name}"))  # warm the permission cache of the session
     with django_assert_max_num_queries(12):
@@ -402,8 +471,7 @@ def test_list_query_count(client, town, staff, name, django_assert_max_num_queri
     assert resp.status_code == 200
 
 
-def test_meeting_page_query_count_does_not_grow_with_motions(client, town, world, staff,
-                                                             django_assert_max_num_queries):
+def test_meeting_page_query_count_does_not_grow_with_motions(client, town, world, staff, django_assert_max_num_queries):
     meeting, _, people = _quorate(world)
     for i in range(6):
         motion = services.open_motion(services.propose_motion(meeting, text=f"事项{i}", secret=i % 2 == 0))

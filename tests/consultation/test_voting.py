@@ -1,5 +1,6 @@
 """Sign-in, motions, ballots and tallies through the services: each bad vote is refused with a
 clear message and nothing recorded; secret ballots cannot be linked to voters."""
+
 import datetime as dt
 
 import pytest
@@ -152,8 +153,9 @@ def test_household_representatives_vote_once_per_household(town):
     body = services.create_body(node=village, kind="villager_assembly", name="梁丰村民会议", constituency="households")
     heads = adults(town["g21"], 3)
     spouse = born(town["g21"], dt.date(1982, 1, 1), household=heads[0].household, relation="spouse", name="妻")
-    meeting = services.schedule_meeting(body=body, title="村民会议", date=MEETING_DAY,
-                                        notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc))
+    meeting = services.schedule_meeting(
+        body=body, title="村民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc)
+    )
     services.sign_in(meeting, heads[0])
     with pytest.raises(ValidationError, match="该户已由 居民0 签到"):
         services.sign_in(meeting, spouse)
@@ -170,11 +172,19 @@ def test_household_representatives_vote_once_per_household(town):
 def test_short_notice_for_villager_assembly_is_refused(town):
     body = services.create_body(node=town["c2"], kind="villager_assembly", name="梁丰村民会议", constituency="adults")
     with pytest.raises(ValidationError) as err:
-        services.schedule_meeting(body=body, title="村民会议", date=dt.date(2026, 6, 11),
-                                  notice_at=dt.datetime(2026, 6, 2, 1, tzinfo=dt.timezone.utc))
+        services.schedule_meeting(
+            body=body,
+            title="村民会议",
+            date=dt.date(2026, 6, 11),
+            notice_at=dt.datetime(2026, 6, 2, 1, tzinfo=dt.timezone.utc),
+        )
     assert "提前 9 天通知，需 ≥ 10 天，通知期限不足" in err.value.messages[0]
-    assert services.schedule_meeting(body=body, title="村民会议", date=dt.date(2026, 6, 11),
-                                     notice_at=dt.datetime(2026, 6, 1, 1, tzinfo=dt.timezone.utc))
+    assert services.schedule_meeting(
+        body=body,
+        title="村民会议",
+        date=dt.date(2026, 6, 11),
+        notice_at=dt.datetime(2026, 6, 1, 1, tzinfo=dt.timezone.utc),
+    )
 
 
 def test_cast_ballot_query_count_is_constant(vote, django_assert_num_queries):
@@ -199,23 +209,28 @@ def test_ballot_choices_are_stored_in_key_order_on_sqlite():
         assert "ballotchoice_tally" in {row[0] for row in cur.fetchall()}
 
 
-@pytest.mark.parametrize("voters,ayes,passed,text", [
-    (6, 4, True, "投票 6/10，需 > 5，投票人数达到法定要求；赞成 4/6，需 > 3，通过"),
-    (5, 5, False, "投票 5/10，需 > 5，投票人数未达法定要求；表决无效（赞成 5/5）"),
-    (6, 3, False, "投票 6/10，需 > 5，投票人数达到法定要求；赞成 3/6，需 > 3，未通过"),
-])
+@pytest.mark.parametrize(
+    "voters,ayes,passed,text",
+    [
+        (6, 4, True, "投票 6/10，需 > 5，投票人数达到法定要求；赞成 4/6，需 > 3，通过"),
+        (5, 5, False, "投票 5/10，需 > 5，投票人数未达法定要求；表决无效（赞成 5/5）"),
+        (6, 3, False, "投票 6/10，需 > 5，投票人数达到法定要求；赞成 3/6，需 > 3，未通过"),
+    ],
+)
 def test_recall_is_judged_on_turnout_and_ballots_cast(town, voters, ayes, passed, text):
     from gongzhi.consultation.models import BodyRule
 
     body = services.create_body(node=town["c2"], kind="villager_assembly", name="梁丰村民会议", constituency="adults")
     villagers = adults(town["g21"], 10)
-    meeting = services.schedule_meeting(body=body, title="罢免表决", date=MEETING_DAY,
-                                        notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc))
+    meeting = services.schedule_meeting(
+        body=body, title="罢免表决", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc)
+    )
     for p in villagers[:8]:
         services.sign_in(meeting, p)
     meeting = services.open_meeting(meeting)
-    motion = services.propose_motion(meeting, text="罢免村委会委员某某", secret=True,
-                                     rule=BodyRule.objects.get(code="recall"))
+    motion = services.propose_motion(
+        meeting, text="罢免村委会委员某某", secret=True, rule=BodyRule.objects.get(code="recall")
+    )
     motion = services.open_motion(motion)  # turnout, not attendance, is what counts
     for i, p in enumerate(villagers[:voters]):
         services.cast_ballot(motion, p, "for" if i < ayes else "against")

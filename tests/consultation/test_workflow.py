@@ -1,5 +1,6 @@
 """Workflow templates are enforced in order: 四议两公开 (steps 1 and 2 may merge; step 3 needs
 the party meeting's quorum and majority) and the Shenyang rule (council before assembly)."""
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -26,10 +27,13 @@ def decide(body, people, matter, *, present, ayes):
 @pytest.fixture
 def village(town):
     node = town["c2"]
-    bodies = {kind: body_with_members(node, n, kind=kind) for kind, n in
-              (("two_committees", 3), ("party_members", 6), ("villager_reps", 6))}
-    matter = services.triage(services.raise_matter(node=node, title="集体资产分红方案", source="party", art24=True),
-                             "assembly")
+    bodies = {
+        kind: body_with_members(node, n, kind=kind)
+        for kind, n in (("two_committees", 3), ("party_members", 6), ("villager_reps", 6))
+    }
+    matter = services.triage(
+        services.raise_matter(node=node, title="集体资产分红方案", source="party", art24=True), "assembly"
+    )
     workflow = services.start_workflow(matter, WorkflowTemplate.objects.get(code="siyi_liang_gongkai"))
     return node, bodies, matter, workflow
 
@@ -90,8 +94,9 @@ def test_shenyang_council_before_assembly(town):
     node = town["c1"]
     council = body_with_members(node, 3, kind="council")
     congress = body_with_members(node, 3, kind="members_congress")
-    matter = services.triage(services.raise_matter(node=node, title="小区停车收费", source="committee"), "council",
-                             body=council[0])
+    matter = services.triage(
+        services.raise_matter(node=node, title="小区停车收费", source="committee"), "council", body=council[0]
+    )
     workflow = services.start_workflow(matter, WorkflowTemplate.objects.get(code="shenyang"))
     meeting = open_meeting_with(*congress, 3)
     with pytest.raises(ValidationError, match="须先完成第 1 步「议事会协商」，才能提交"):

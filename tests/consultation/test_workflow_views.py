@@ -2,6 +2,7 @@
 and completes the steps in order with their evidence; refusals of the service (out of order,
 no evidence, wrong body, the party meeting's vote not passed) come back on the form in Chinese
 with nothing saved; who may do it (deny by default, 404 out of scope)."""
+
 import pytest
 from django.urls import reverse
 
@@ -19,10 +20,13 @@ def village(town):
     """南庄 with its 两委 (3), party members (6) and villager representatives (6), and an Art. 24
     matter sent to the assembly, not yet on any workflow."""
     node = town["c1"]
-    bodies = {kind: body_with_members(node, n, kind=kind) for kind, n in
-              (("two_committees", 3), ("party_members", 6), ("villager_reps", 6))}
-    matter = services.triage(services.raise_matter(node=node, title="集体资产分红方案", source="party", art24=True),
-                             "assembly")
+    bodies = {
+        kind: body_with_members(node, n, kind=kind)
+        for kind, n in (("two_committees", 3), ("party_members", 6), ("villager_reps", 6))
+    }
+    matter = services.triage(
+        services.raise_matter(node=node, title="集体资产分红方案", source="party", art24=True), "assembly"
+    )
     return node, bodies, matter
 
 
@@ -37,8 +41,9 @@ def page(client, matter):
 
 def start(client, matter, code="siyi_liang_gongkai", reason=""):
     template = WorkflowTemplate.objects.get(code=code)
-    return client.post(reverse("consultation:workflow_start", args=[matter.pk]),
-                       {"template": template.pk, "reason": reason})
+    return client.post(
+        reverse("consultation:workflow_start", args=[matter.pk]), {"template": template.pk, "reason": reason}
+    )
 
 
 def complete(client, matter, step, **data):
@@ -108,7 +113,9 @@ def test_steps_completed_in_order_with_their_evidence(client, village, staff):
     # The party meeting: 2 of the 4 present is not a majority; refused, with the arithmetic.
     failed = decide(*bodies["party_members"], matter, present=4, ayes=2)
     html = complete(client, matter, 3, decision=failed).content.decode()
-    assert "第 3 步「党员大会审议」未获通过：出席 4/6，需 ≥ 4，达到法定人数；赞成 2/4，需 &gt; 2，未通过" in section(html)
+    assert "第 3 步「党员大会审议」未获通过：出席 4/6，需 ≥ 4，达到法定人数；赞成 2/4，需 &gt; 2，未通过" in section(
+        html
+    )
     assert StepCompletion.objects.count() == 2
     party = decide(*bodies["party_members"], matter, present=4, ayes=3)
     assert complete(client, matter, 3, decision=party).status_code == 302
@@ -163,10 +170,17 @@ def test_merging_is_offered_only_where_the_template_allows_it(client, village, s
     assert StepCompletion.objects.count() == 1
 
 
-@pytest.mark.parametrize("role,node,code", [
-    ("supervisor", "t", 403), ("resident", "c1", 403), ("grid", "g11", 403), ("department", "t", 403),
-    ("community", "c2", 404), ("town", "t", 302),
-])
+@pytest.mark.parametrize(
+    "role,node,code",
+    [
+        ("supervisor", "t", 403),
+        ("resident", "c1", 403),
+        ("grid", "g11", 403),
+        ("department", "t", 403),
+        ("community", "c2", 404),
+        ("town", "t", 302),
+    ],
+)
 def test_who_may_start_and_complete(client, town, village, role, node, code):
     _, _, matter = village
     client.force_login(factories.make_user(role, town[node]))

@@ -1,6 +1,7 @@
 """A separate process that publishes on a disclosure board about 20 times a second until the
 file named in argv[2] appears; run by tests/core/test_backup.py against the database in
 DATABASE_URL. Prints "ready" once it has written, then the number of publications at the end."""
+
 import os
 import sys
 import time

@@ -1,4 +1,5 @@
 """The back office reads through scoped querysets and writes through the services."""
+
 import pytest
 from django.urls import reverse
 
@@ -8,8 +9,16 @@ from gongzhi.territory.models import Building
 from tests.factories import id_number, make_resident, make_user
 
 ADMIN_LISTS = [
-    "territory_node", "territory_building", "territory_unit", "registry_household", "registry_resident",
-    "registry_tag", "registry_residentmove", "core_auditentry", "accounts_user", "accounts_role",
+    "territory_node",
+    "territory_building",
+    "territory_unit",
+    "registry_household",
+    "registry_resident",
+    "registry_tag",
+    "registry_residentmove",
+    "core_auditentry",
+    "accounts_user",
+    "accounts_role",
 ]
 
 
@@ -56,8 +65,17 @@ def test_admin_resident_form_shows_service_validation_inline(superuser_client, t
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     response = superuser_client.post(
         reverse("admin:registry_resident_add"),
-        {"name": "李四", "id_number": bad, "gender": "M", "birth_date": "1990-01-01", "grid": town["g11"].pk,
-         "residence_type": "registered", "separation": "none", "status": "active", "ethnicity": "汉族"},
+        {
+            "name": "李四",
+            "id_number": bad,
+            "gender": "M",
+            "birth_date": "1990-01-01",
+            "grid": town["g11"].pk,
+            "residence_type": "registered",
+            "separation": "none",
+            "status": "active",
+            "ethnicity": "汉族",
+        },
     )
     assert response.status_code == 200
     assert "校验位错误" in response.content.decode()
@@ -69,10 +87,22 @@ def test_admin_resident_create_derives_fields_through_the_service(superuser_clie
     response = superuser_client.post(
         reverse("admin:registry_resident_add"),
         # The birth date the number carries: factories.id_number moves it on every 500 numbers.
-        {"name": "王芳芳", "id_number": number.lower(), "gender": "F", "birth_date": f"{number[6:10]}-{number[10:12]}-{number[12:14]}", "grid": town["g11"].pk,
-         "residence_type": "registered", "separation": "none", "status": "active", "ethnicity": "汉族"},
+        {
+            "name": "王芳芳",
+            "id_number": number.lower(),
+            "gender": "F",
+            "birth_date": f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
+            "grid": town["g11"].pk,
+            "residence_type": "registered",
+            "separation": "none",
+            "status": "active",
+            "ethnicity": "汉族",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     person = Resident.objects.get(name="王芳芳")
     assert (person.id_number, person.name_initials) == (number.upper(), "wff")
-    assert AuditEntry.objects.get(action="create", object_id=str(person.pk), content_type__model="resident").source == "admin"
+    assert (
+        AuditEntry.objects.get(action="create", object_id=str(person.pk), content_type__model="resident").source
+        == "admin"
+    )

@@ -1,4 +1,5 @@
 """The benchmark-only baseline URLs stay out of production and match the API when enabled."""
+
 import importlib
 import json
 

@@ -1,6 +1,7 @@
 """The JSON API refuses what the database cannot hold with a 422 in Chinese, never a 500:
 ids and filters past 64 bits, a node of a unit's kind, NUL characters, text past its bound;
 and it answers every error, even an unknown path or a body that is not JSON, in its own JSON."""
+
 import json
 
 import pytest
@@ -20,10 +21,18 @@ def town_api(town):
     return ApiClient(make_user("town", town["t"]))
 
 
-@pytest.mark.parametrize("path,param", [
-    ("/buildings", "grid"), ("/units", "grid"), ("/households", "grid"), ("/households", "building"),
-    ("/residents", "grid"), ("/residents", "household"), ("/nodes", "parent"),
-])
+@pytest.mark.parametrize(
+    "path,param",
+    [
+        ("/buildings", "grid"),
+        ("/units", "grid"),
+        ("/households", "grid"),
+        ("/households", "building"),
+        ("/residents", "grid"),
+        ("/residents", "household"),
+        ("/nodes", "parent"),
+    ],
+)
 def test_a_filter_id_past_64_bits_is_a_field_error(town_api, path, param):
     response = town_api.get(path, **{param: HUGE})
     assert errors(response) == {param: "不能大于 9223372036854775807"}
@@ -64,8 +73,9 @@ def test_unknown_paths_and_negative_ids_answer_the_api_json_404(town_api):
 
 
 def test_a_body_that_is_not_json_is_a_documented_400_in_chinese(town_api):
-    response = town_api.client.post("/api/v1/nodes", "{not json", content_type="application/json",
-                                     HTTP_AUTHORIZATION=f"Bearer {town_api.token}")
+    response = town_api.client.post(
+        "/api/v1/nodes", "{not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {town_api.token}"
+    )
     assert response.status_code == 400
     assert response.json() == {"detail": "请求体不是有效的 JSON"}
 
@@ -86,8 +96,9 @@ def test_documented_statuses_include_400_for_writes(town_api):
 def test_five_megabyte_notes_are_refused_and_nothing_is_logged(town, town_api):
     household = make_household(town["g11"])
     entries = AuditEntry.objects.count()
-    response = town_api.patch(f"/households/{household.pk}", {"notes": "x" * (5 * 1024 * 1024)},
-                              if_match=household.etag)
+    response = town_api.patch(
+        f"/households/{household.pk}", {"notes": "x" * (5 * 1024 * 1024)}, if_match=household.etag
+    )
     assert errors(response) == {"notes": f"不能超过 {TEXT_MAX_LENGTH} 个字符"}
     household.refresh_from_db()
     assert household.notes == "" and AuditEntry.objects.count() == entries
@@ -101,17 +112,29 @@ def test_notes_at_the_bound_are_kept(town, town_api):
 
 
 def test_a_reason_past_its_bound_is_refused(town, town_api):
-    response = town_api.post("/buildings", {"grid": town["g11"].pk, "name": "1号楼", "address": "人民路", "floors": 6,
-                                            "reason": "因" * (REASON_MAX_LENGTH + 1)})
+    response = town_api.post(
+        "/buildings",
+        {
+            "grid": town["g11"].pk,
+            "name": "1号楼",
+            "address": "人民路",
+            "floors": 6,
+            "reason": "因" * (REASON_MAX_LENGTH + 1),
+        },
+    )
     assert errors(response) == {"reason": f"不能超过 {REASON_MAX_LENGTH} 个字符"}
     household = make_household(town["g11"])
-    response = town_api.delete(f"/households/{household.pk}", if_match=household.etag, reason="因" * (REASON_MAX_LENGTH + 1))
+    response = town_api.delete(
+        f"/households/{household.pk}", if_match=household.etag, reason="因" * (REASON_MAX_LENGTH + 1)
+    )
     assert errors(response) == {"reason": f"不能超过 {REASON_MAX_LENGTH} 个字符"}
     assert Household.objects.filter(pk=household.pk).exists()
 
 
 def test_a_nul_character_is_a_field_error_not_a_database_error(town, town_api):
-    response = town_api.post("/buildings", {"grid": town["g11"].pk, "name": "1号\x00楼", "address": "人民路", "floors": 6})
+    response = town_api.post(
+        "/buildings", {"grid": town["g11"].pk, "name": "1号\x00楼", "address": "人民路", "floors": 6}
+    )
     assert errors(response) == {"name": "不能包含空字符（\\x00）"}
     response = town_api.get("/buildings", q="a\x00b")
     assert errors(response) == {"q": "不能包含空字符（\\x00）"}
@@ -120,7 +143,8 @@ def test_a_nul_character_is_a_field_error_not_a_database_error(town, town_api):
 def test_a_body_past_the_upload_limit_is_a_json_400(town_api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
     body = json.dumps({"kind": "grid", "code": "1", "name": "x" * (2 * 1024 * 1024)})
-    response = town_api.client.post("/api/v1/nodes", body, content_type="application/json",
-                                     HTTP_AUTHORIZATION=f"Bearer {town_api.token}")
+    response = town_api.client.post(
+        "/api/v1/nodes", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {town_api.token}"
+    )
     assert response.status_code == 400
     assert response.json() == {"detail": "请求体过大，不能超过 1 MB"}

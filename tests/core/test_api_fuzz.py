@@ -6,6 +6,7 @@ Bounded and repeatable: a fixed number of examples per operation and derandomise
 so a run takes well under a minute and fails the same way twice. Writes happen inside the
 test's transaction and are rolled back; generated ids mostly miss, so few rows are made.
 """
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -52,8 +53,13 @@ def fuzz(schema, make_headers, mode) -> tuple[list[str], set[int]]:
         headers = make_headers()
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES[mode], derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES[mode],
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             case.headers = {**(case.headers or {}), **headers}
             try:

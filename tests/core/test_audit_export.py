@@ -1,5 +1,6 @@
 """The audit list's .xlsx: the filtered, scoped entries as the page shows them (masked, sensitive
 groups hidden), the export itself logged, and a too-large export refused with a message."""
+
 import io
 
 from django.urls import reverse

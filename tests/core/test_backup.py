@@ -2,6 +2,7 @@
 second, checks its copy, and `gongzhi restore` puts it into an empty database with the same
 row counts; a database that is not empty is refused. Runs on the suite's database engine
 (SQLite, or PostgreSQL with pg_dump/pg_restore on PATH)."""
+
 import json
 import os
 import shutil
@@ -47,7 +48,9 @@ class Sqlite:
 
     def counts(self, name):
         con = sqlite3.connect(self.tmp / (name + ".sqlite3"))
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+        ]
         counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
         con.close()
         return counts
@@ -63,8 +66,9 @@ class Postgres:
     def __init__(self, tmp):
         s = connection.settings_dict
         self.tmp, self.suffix = tmp, str(os.getpid())
-        self.env = dict(os.environ, PGHOST=s["HOST"] or "127.0.0.1", PGPORT=str(s["PORT"] or 5432),
-                        PGUSER=s["USER"] or "postgres")
+        self.env = dict(
+            os.environ, PGHOST=s["HOST"] or "127.0.0.1", PGPORT=str(s["PORT"] or 5432), PGUSER=s["USER"] or "postgres"
+        )
         if s["PASSWORD"]:
             self.env["PGPASSWORD"] = s["PASSWORD"]
         self.made = []
@@ -128,8 +132,13 @@ def test_backup_under_continuous_writes_completes_and_restores_with_equal_counts
     engine.make_source()
     source = env_for(engine, tmp_path, "src")
     stop, path = tmp_path / "stop", tmp_path / "backup.db"
-    writer = subprocess.Popen([sys.executable, str(WRITER), "20", str(stop)], env=source, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, str(WRITER), "20", str(stop)],
+        env=source,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
         before = entries(engine)
@@ -150,7 +159,10 @@ def test_backup_under_continuous_writes_completes_and_restores_with_equal_counts
     target = env_for(engine, tmp_path, "dst")
     restored = run(target, "restore", str(path))
     assert restored.returncode == 0, restored.stderr
-    assert "行数与备份清单一致" in restored.stdout and f"consultation_disclosureentry: {manifest['consultation_disclosureentry']}" in restored.stdout
+    assert (
+        "行数与备份清单一致" in restored.stdout
+        and f"consultation_disclosureentry: {manifest['consultation_disclosureentry']}" in restored.stdout
+    )
     counts = engine.counts("dst")
     assert counts.pop("core_auditentry") == manifest.pop("core_auditentry") + 1  # + the restore's own entry
     assert counts == manifest

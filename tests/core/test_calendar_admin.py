@@ -1,5 +1,6 @@
 """The calendar in the back office: help text, the unpublished-year warning, and edits that go
 through the audited services (source "admin")."""
+
 import datetime as dt
 
 import pytest
@@ -68,7 +69,8 @@ def test_change_seeded_day_in_admin_makes_it_manual(admin_client):
     day = CalendarDay.objects.get(date=dt.date(2026, 10, 10))
     assert workdays.is_workday(day.date)
     page = admin_client.post(
-        f"/admin/core/calendarday/{day.pk}/change/", {"date": "2026-10-10", "kind": "holiday", "name": "本地调整", "note": "县通知"}
+        f"/admin/core/calendarday/{day.pk}/change/",
+        {"date": "2026-10-10", "kind": "holiday", "name": "本地调整", "note": "县通知"},
     )
     assert page.status_code == 302
     day.refresh_from_db()

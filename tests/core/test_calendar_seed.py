@@ -1,5 +1,6 @@
 """Seeding the calendar: automatic after migrate, the `seed_calendar` command, and the system
 check that warns administrators about unpublished years."""
+
 import datetime as dt
 from io import StringIO
 
@@ -71,7 +72,11 @@ def test_command_restores_seeded_rows_keeps_manual_ones_and_audits_per_year():
 
 @pytest.mark.parametrize(
     "args, message",
-    [(["--to", "2027"], "只包含 2004–2026 年"), (["--from", "2003"], "只包含"), (["--from", "2026", "--to", "2025"], "晚于")],
+    [
+        (["--to", "2027"], "只包含 2004–2026 年"),
+        (["--from", "2003"], "只包含"),
+        (["--from", "2026", "--to", "2025"], "晚于"),
+    ],
 )
 def test_command_refuses_years_outside_the_package(args, message):
     with pytest.raises(CommandError, match=message):

@@ -1,4 +1,5 @@
 """Edits to the working-day calendar go through services that validate, version and audit."""
+
 import datetime as dt
 
 import pytest
@@ -29,7 +30,9 @@ def entries_for(obj):
 def test_create_day_is_manual_and_audited(town):
     admin = make_user("admin", town["d"])
     with audit.acting(user=admin, source="web"):
-        day = calendar_services.create_day(date=D(2027, 10, 1), kind=DayKind.HOLIDAY, name="国庆节", reason="国务院公布")
+        day = calendar_services.create_day(
+            date=D(2027, 10, 1), kind=DayKind.HOLIDAY, name="国庆节", reason="国务院公布"
+        )
     assert day.source == CalendarSource.MANUAL and day.version == 1
     (entry,) = entries_for(day)
     assert (entry.action, entry.actor, entry.source, entry.reason) == (AuditAction.CREATE, admin, "web", "国务院公布")
@@ -104,4 +107,6 @@ def test_unpublishing_a_seeded_year_is_manual_and_seen_at_once():
     pk = row.pk
     calendar_services.delete_year(row, reason="复核")
     assert not workdays.year_is_published(2026)
-    assert AuditEntry.objects.filter(action=AuditAction.DELETE, content_type__model="calendaryear", object_id=str(pk)).exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.DELETE, content_type__model="calendaryear", object_id=str(pk)
+    ).exists()

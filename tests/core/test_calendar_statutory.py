@@ -2,6 +2,7 @@
 2024 revision): computed for any year, checked against the official arrangements of 2008–2026
 (`chinesecalendar`, independent of the table), and used by the working-day fallback for years
 beyond the seeded table."""
+
 import datetime as dt
 
 import chinese_calendar

@@ -1,4 +1,5 @@
 """The `gongzhi` management commands that set up a town: createuser and demo."""
+
 from io import StringIO
 
 import pytest
@@ -10,7 +11,9 @@ from gongzhi.core.models import AuditEntry
 
 def test_createuser_grants_role_on_node(town):
     out = StringIO()
-    call_command("createuser", "wangfang", role="grid", node=town["g11"].code, password="secret-pass-1", name="王芳", stdout=out)
+    call_command(
+        "createuser", "wangfang", role="grid", node=town["g11"].code, password="secret-pass-1", name="王芳", stdout=out
+    )
     user = User.objects.get(username="wangfang")
     assert user.check_password("secret-pass-1")
     assert Membership.objects.filter(user=user, role__slug="grid", node=town["g11"]).exists()

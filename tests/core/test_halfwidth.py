@@ -1,5 +1,6 @@
 """Full-width digits, `Ｘ` and full-width phone punctuation are read as ASCII by the one ID and
 phone validation every channel uses; other scripts' digits are refused, never stored."""
+
 import pytest
 
 from gongzhi.core import idnumber, phone
@@ -35,13 +36,16 @@ def test_other_scripts_digits_are_refused(raw):
         idnumber.parse(raw)
 
 
-@pytest.mark.parametrize("raw, value", [
-    ("１３８１２３４５６７８", "13812345678"),
-    ("１３８－１２３４－５６７８", "13812345678"),
-    ("１３８\u3000１２３４\u3000５６７８", "13812345678"),
-    ("＋８６１３８１２３４５６７８", "13812345678"),
-    ("０５１２－５８８８１２３４", "0512-58881234"),
-])
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("１３８１２３４５６７８", "13812345678"),
+        ("１３８－１２３４－５６７８", "13812345678"),
+        ("１３８\u3000１２３４\u3000５６７８", "13812345678"),
+        ("＋８６１３８１２３４５６７８", "13812345678"),
+        ("０５１２－５８８８１２３４", "0512-58881234"),
+    ],
+)
 def test_full_width_phone_numbers_are_stored_in_ascii(raw, value):
     assert phone.normalise(raw) == value
 

@@ -1,5 +1,6 @@
 """GB 11643 citizen ID numbers: check character, birth date, gender, legacy 15-digit numbers,
 and the Chinese messages users see."""
+
 import datetime as dt
 
 import pytest

@@ -1,4 +1,5 @@
 """Masking of identifiers in lists and exports: 3201************** and 138****5678."""
+
 from gongzhi.core.masking import mask_id, mask_name, mask_phone
 
 

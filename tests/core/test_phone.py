@@ -1,4 +1,5 @@
 """Phone numbers: mainland mobiles (11 digits starting with 1) and landlines."""
+
 import pytest
 
 from gongzhi.core.phone import PhoneError, normalise

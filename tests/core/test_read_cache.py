@@ -4,6 +4,7 @@ another connection, from this very connection — shows on the next request, rev
 immediate and every unmasked list is audited every time.
 
 These tests commit for real (transaction=True): inside a test transaction nothing is kept."""
+
 import sqlite3
 import threading
 

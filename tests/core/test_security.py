@@ -1,6 +1,7 @@
 """Production settings (issue 9, finding 9): the Content-Security-Policy and pages that satisfy
 it, HTTPS behind a proxy, idle sessions, the development key refused, and `check --deploy`
 clean with the settings docs/admin.md gives."""
+
 import os
 import re
 import subprocess
@@ -59,8 +60,12 @@ def test_base_page_scripts_are_our_static_files(client, town):
     assert 'data-toggle-menu="sidemenu"' in html and "onclick" not in html
 
 
-@override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
-                   SECURE_HSTS_SECONDS=31536000, SESSION_COOKIE_SECURE=True)
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+    SECURE_HSTS_SECONDS=31536000,
+    SESSION_COOKIE_SECURE=True,
+)
 def test_https_behind_a_proxy(client, town):
     plain = client.get(reverse("login"))
     assert plain.status_code == 301 and plain["Location"].startswith("https://")
@@ -69,7 +74,9 @@ def test_https_behind_a_proxy(client, town):
     user = make_user("grid", town["g11"])
     from tests.factories import PASSWORD
 
-    login = client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, HTTP_X_FORWARDED_PROTO="https")
+    login = client.post(
+        reverse("login"), {"username": user.username, "password": PASSWORD}, HTTP_X_FORWARDED_PROTO="https"
+    )
     assert login.cookies[settings.SESSION_COOKIE_NAME]["secure"]
 
 
@@ -113,13 +120,16 @@ def test_a_bearer_api_call_gets_no_session(town):
 DEV = settings.DEVELOPMENT_SECRET_KEY
 
 
-@pytest.mark.parametrize("key, debug, hosts, refused", [
-    (DEV, False, ["127.0.0.1", "localhost", "testserver"], False),   # make run, the suite
-    (DEV, False, ["gongzhi.example.gov.cn"], True),
-    (DEV, False, ["*"], True),
-    (DEV, True, ["*"], False),                                        # GONGZHI_DEBUG=1 on a laptop
-    ("a-real-secret", False, ["gongzhi.example.gov.cn"], False),
-])
+@pytest.mark.parametrize(
+    "key, debug, hosts, refused",
+    [
+        (DEV, False, ["127.0.0.1", "localhost", "testserver"], False),  # make run, the suite
+        (DEV, False, ["gongzhi.example.gov.cn"], True),
+        (DEV, False, ["*"], True),
+        (DEV, True, ["*"], False),  # GONGZHI_DEBUG=1 on a laptop
+        ("a-real-secret", False, ["gongzhi.example.gov.cn"], False),
+    ],
+)
 def test_the_development_key_is_refused_off_loopback(key, debug, hosts, refused):
     if refused:
         with pytest.raises(ImproperlyConfigured, match="GONGZHI_SECRET_KEY"):
@@ -132,8 +142,9 @@ def _gongzhi(args, tmp_path, **env):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("GONGZHI_", "DATABASE_URL", "DJANGO_"))}
     # An empty data directory: no database, so the check reads settings only.
     base.update(GONGZHI_DATA_DIR=str(tmp_path), **env)
-    return subprocess.run([sys.executable, "-m", "gongzhi.cli", *args], env=base, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gongzhi.cli", *args], env=base, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_server_refuses_to_start_with_the_development_key_for_other_hosts(tmp_path):

@@ -1,5 +1,6 @@
 """tests/seeds.py puts back, after a flush, every row that migrations seed — the fixture the
 browser stories rely on."""
+
 import pytest
 from django.core.management import call_command
 
@@ -13,8 +14,11 @@ SEEDED = (BodyRule, WorkflowTemplate, WorkflowStep, DisclosureInterval, Role, Ca
 
 def test_every_data_migration_seed_is_found():
     found = {(app, name) for app, name, _ in seed_functions()}
-    assert {("consultation", "0002_seed_rules"), ("consultation", "0006_seed_workflows"),
-            ("consultation", "0009_cancel_milestones_intervals")} <= found
+    assert {
+        ("consultation", "0002_seed_rules"),
+        ("consultation", "0006_seed_workflows"),
+        ("consultation", "0009_cancel_milestones_intervals"),
+    } <= found
 
 
 @pytest.mark.django_db(transaction=True)

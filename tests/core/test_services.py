@@ -1,5 +1,6 @@
 """The generic write services: audit entries with before/after/reason/source, no-op updates,
 versions and optimistic locking."""
+
 import pytest
 from django.core.exceptions import ValidationError
 

@@ -1,4 +1,5 @@
 """The demo town builds through the services and is deterministic for a seed."""
+
 from django.db import transaction
 
 from gongzhi.core.choices import AuditAction
@@ -21,7 +22,9 @@ def test_demo_town_is_deterministic_and_audited():
         with transaction.atomic():
             first = _build_and_capture()
             assert len(first) >= 60
-            assert AuditEntry.objects.filter(action=AuditAction.CREATE, content_type__model="resident").count() == len(first)
+            assert AuditEntry.objects.filter(action=AuditAction.CREATE, content_type__model="resident").count() == len(
+                first
+            )
             raise _Rollback
     except _Rollback:
         pass

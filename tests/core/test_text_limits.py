@@ -1,5 +1,6 @@
 """Free text is bounded below the API too: the model check every service and model form runs,
 and the reason the audit writer keeps, so the web, the admin, imports and the CLI are bounded alike."""
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -62,8 +63,9 @@ def test_every_audit_entry_keeps_a_bounded_reason(town, write):
 
 
 def test_a_reason_within_the_bound_is_kept_whole(town):
-    building = territory.create_building(grid=town["g11"], name="9号楼", address="人民路", floors=3,
-                                         reason="因" * AUDIT_REASON_MAX_LENGTH)
+    building = territory.create_building(
+        grid=town["g11"], name="9号楼", address="人民路", floors=3, reason="因" * AUDIT_REASON_MAX_LENGTH
+    )
     entry = AuditEntry.objects.order_by("-pk").first()
     assert entry.object_repr == str(building) and entry.reason == "因" * AUDIT_REASON_MAX_LENGTH
 
@@ -92,7 +94,9 @@ def test_a_document_field_takes_a_longer_bound(town):
     meeting.minutes = "记" * (LONG_TEXT_MAX_LENGTH + 1)
     with pytest.raises(ValidationError) as exc:
         meeting.clean_fields()
-    assert exc.value.message_dict["minutes"] == [f"不能超过 {LONG_TEXT_MAX_LENGTH} 个字符（现有 {LONG_TEXT_MAX_LENGTH + 1} 个）"]
+    assert exc.value.message_dict["minutes"] == [
+        f"不能超过 {LONG_TEXT_MAX_LENGTH} 个字符（现有 {LONG_TEXT_MAX_LENGTH + 1} 个）"
+    ]
 
 
 @pytest.mark.parametrize("module", ["gongzhi.consultation.forms", "gongzhi.compact.forms"])

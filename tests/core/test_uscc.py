@@ -1,4 +1,5 @@
 """统一社会信用代码 (GB 32100-2015): alphabet, check character, messages."""
+
 import random
 
 import pytest
@@ -45,7 +46,7 @@ def test_every_wrong_check_character_refused():
 @pytest.mark.parametrize("bad", ["I", "O", "Z", "S", "V", "-", "中"])
 def test_letters_outside_the_alphabet_refused(bad):
     with pytest.raises(UsccError) as e:
-        normalise("91350100M000100Y4" [:16] + bad + "3")
+        normalise("91350100M000100Y4"[:16] + bad + "3")
     assert "不允许的字符" in str(e.value)
 
 

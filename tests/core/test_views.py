@@ -1,5 +1,6 @@
 """The audit list: scoped by territory, filterable, masked; and the shared page furniture
 (menu, breadcrumb, language switch)."""
+
 import re
 
 from django.urls import reverse
@@ -28,7 +29,9 @@ def test_audit_list_filters_by_action_and_date(client, town):
     assert "甲" not in rows(client.get(url, {"action": "delete"}).content.decode())
     assert "甲" in rows(client.get(url, {"action": "create"}).content.decode())
     assert "甲" not in rows(client.get(url, {"since": "2021-01-01"}).content.decode())
-    assert "甲" in rows(client.get(url, {"since": "2020-01-01", "until": "2020-01-03", "source": "system"}).content.decode())
+    assert "甲" in rows(
+        client.get(url, {"since": "2020-01-01", "until": "2020-01-03", "source": "system"}).content.decode()
+    )
     assert r.id_number not in client.get(url).content.decode()
 
 

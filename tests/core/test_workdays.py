@@ -2,6 +2,7 @@
 Monday–Friday fallback for unpublished years, manual overrides and the per-process cache.
 
 The oracle for official dates is `chinesecalendar` itself, read independently of the table."""
+
 import datetime as dt
 import logging
 import random
@@ -101,7 +102,9 @@ def test_deadline_spanning_national_day():
 def test_received_day_never_counts(received, n):
     expected = official_nth_workday(received.date(), n)
     assert workdays.add_workdays(received, n) == expected
-    assert workdays.deadline_for(received, n) == dt.datetime.combine(expected, workdays.END_OF_DAY, tzinfo=workdays.CN_TZ)
+    assert workdays.deadline_for(received, n) == dt.datetime.combine(
+        expected, workdays.END_OF_DAY, tzinfo=workdays.CN_TZ
+    )
 
 
 def test_specific_weekend_and_friday_evening_deadlines():

@@ -5,6 +5,7 @@ server runs in another thread), so the async-safety guard is switched off for th
 The live server's database is flushed after each story, which removes what migrations
 seeded (legal rules, workflow templates, disclosure intervals, roles, the calendar …); the
 `seeded` fixture, used by every story here, writes it all back first (tests/seeds.py)."""
+
 import os
 import shutil
 from pathlib import Path
@@ -44,10 +45,17 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run",
-        ])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         try:
             yield browser
         finally:

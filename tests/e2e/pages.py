@@ -1,4 +1,5 @@
 """Steps shared by the browser stories."""
+
 from tests.factories import PASSWORD
 
 
@@ -8,12 +9,14 @@ CSP_VIOLATIONS: list[str] = []
 def new_page(browser, width=390, height=844):
     """A page in a fresh context the size of a phone by default, in Chinese, that accepts
     downloads; its context closes with the browser (or call page.context.close())."""
-    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2,
-                                  accept_downloads=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=2, accept_downloads=True, locale="zh-CN"
+    )
     # Every page of the context reports what the Content-Security-Policy blocked (conftest fails
     # the story on any): the pages must work under the policy the server sends.
-    context.on("console", lambda msg: CSP_VIOLATIONS.append(msg.text)
-               if "Content Security Policy" in msg.text else None)
+    context.on(
+        "console", lambda msg: CSP_VIOLATIONS.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     return page

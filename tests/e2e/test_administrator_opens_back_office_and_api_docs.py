@@ -1,6 +1,7 @@
 """Browser story: an administrator opens the back office (a user's page, the resident list)
 and the interactive API docs on a desktop screen; all of them render and work under the
 site's Content-Security-Policy (the conftest fails the story on any blocked script)."""
+
 import pytest
 
 from tests.e2e.pages import log_in, new_page

@@ -4,6 +4,7 @@ else and is told step 1 comes first, then merges steps 1 and 2 (she is both part
 and committee chair) with the 两委's decision, is refused a party meeting that did not reach a
 majority (with the arithmetic), and completes the review, the representatives' decision and
 both publications in order. The meetings and decisions are prepared through the services."""
+
 import pytest
 
 from gongzhi.consultation import services
@@ -36,8 +37,11 @@ def test_committee_runs_four_deliberations(live_server, seeded, phone, shot, tow
     committees = body_with_members(node, 3, kind="two_committees", name="南庄两委会议")
     party = body_with_members(node, 6, kind="party_members", name="南庄党员大会")
     reps = body_with_members(node, 6, kind="villager_reps", name="南庄村民代表会议")
-    matter = services.triage(services.raise_matter(node=node, title="集体资产收益分红方案", source="party", art24=True),
-                             "assembly", reason="属于村民委员会组织法第二十四条事项")
+    matter = services.triage(
+        services.raise_matter(node=node, title="集体资产收益分红方案", source="party", art24=True),
+        "assembly",
+        reason="属于村民委员会组织法第二十四条事项",
+    )
     factories.make_user("community", node, username="chenshuji")
     url = f"{base}/consultation/matters/{matter.pk}/"
 

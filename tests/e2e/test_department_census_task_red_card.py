@@ -4,6 +4,7 @@ opens the refused attempt and overrides it with a reason; every community gets a
 against the 统计局. The community's secretary sees the card on her phone and, at year-end,
 scores the 统计局 with its red card shown beside the form; the town closes and publishes the
 round, and the 减负 report counts the off-list attempt."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -28,11 +29,22 @@ def _compact_world(town):
     official = make_user("town", t, username="likezhang")
     make_user("department", t, username="tongji", organisation=stats)
     make_user("community", town["c1"], username="chenshuji")
-    lst = svc.create_assistance_list(official, node=t, year=YEAR, items=[
-        {"title": "协助做好社会救助对象入户核查", "department": civil, "funding_mode": "per_unit", "amount": Decimal("20"),
-         "unit": "户", "evidence": "入户核查表"},
-        {"title": "协助开展征兵宣传", "department": civil, "amount": Decimal("500")},
-    ])
+    lst = svc.create_assistance_list(
+        official,
+        node=t,
+        year=YEAR,
+        items=[
+            {
+                "title": "协助做好社会救助对象入户核查",
+                "department": civil,
+                "funding_mode": "per_unit",
+                "amount": Decimal("20"),
+                "unit": "户",
+                "evidence": "入户核查表",
+            },
+            {"title": "协助开展征兵宣传", "department": civil, "amount": Decimal("500")},
+        ],
+    )
     svc.publish_list(official, lst)
     for c in (town["c1"], town["c2"]):
         agr = svc.create_agreement(official, town=t, community=c, year=YEAR, base_amount=Decimal("60000"))

@@ -2,6 +2,7 @@
 list, opens the duplicate, is asked why she deletes it (and reminded that people who move
 away keep their record), tries without a reason and is told to give one, gives it, and the
 record is gone while its history keeps the reason."""
+
 import pytest
 from django.urls import reverse
 

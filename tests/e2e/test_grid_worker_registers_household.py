@@ -1,6 +1,7 @@
 """A grid worker, on her phone, registers a renting household in her grid with three people,
 mistypes the check character of one ID number and is told so under the field (what she typed
 is kept), corrects it, saves, and exports her grid's residents to Excel with masked IDs."""
+
 import io
 from pathlib import Path
 
@@ -30,9 +31,11 @@ def fill_member(page, name, number, relation=None, phone=""):
 def test_grid_worker_registers_household(live_server, seeded, phone, shot, town):
     make_user("grid", town["g11"], username="wangfang")
     make_building(town["g11"], name="5号楼", address="人民路 5 号")
-    people = [("王建国", id_number(male=True), "head", "13912345678"),
-              ("李秀英", id_number(male=False), "spouse", ""),
-              ("王小明", id_number(male=True), "child", "")]
+    people = [
+        ("王建国", id_number(male=True), "head", "13912345678"),
+        ("李秀英", id_number(male=False), "spouse", ""),
+        ("王小明", id_number(male=True), "child", ""),
+    ]
     page = phone
 
     page.goto(live_server.url + "/login/")

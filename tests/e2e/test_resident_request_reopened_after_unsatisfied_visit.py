@@ -7,6 +7,7 @@ the department is told in its inbox.
 The story runs in one afternoon; so that the new deadline visibly differs from the first one,
 the filing is dated back eight days right after it is submitted (as if the resident had filed
 last week) — the first deadline is then already past, and the queue shows it in red."""
+
 import datetime as dt
 
 import pytest
@@ -43,8 +44,7 @@ def _act(page, name, fill=None):
     page.wait_for_load_state()
 
 
-def test_resident_request_reopened_after_unsatisfied_visit(live_server, seeded, browser, phone, shot, town,
-                                                            settings):
+def test_resident_request_reopened_after_unsatisfied_visit(live_server, seeded, browser, phone, shot, town, settings):
     w = make_world(town)
     url = live_server.url
 
@@ -131,4 +131,3 @@ def test_resident_request_reopened_after_unsatisfied_visit(live_server, seeded, 
     row = disp.locator("#by-department tr", has_text="城市管理局").inner_text().split("\t")
     assert row[1:3] == ["1", "0"]  # received, closed: open again after the visit
     shot(disp, "r8-statistics")
-

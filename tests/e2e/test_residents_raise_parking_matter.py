@@ -3,6 +3,7 @@
 committee sends it to the 议事会; the first council meeting misses its quorum and the page
 says why with the arithmetic, the second passes it by secret ballot (no running tally while
 the vote is open), and the public board — no login — shows the decision and a whole chain."""
+
 import datetime as dt
 
 import pytest
@@ -142,7 +143,10 @@ def test_residents_raise_parking_matter(live_server, seeded, phone, shot, town):
     page.goto(f"{base}/public/{c1.code}/board/")
     entry = page.locator("article.entry").first
     assert "决议公开：实行错时停车方案" in entry.inner_text()
-    assert "赞成 4/5，需 ≥ 3，通过" in entry.inner_text() and timezone.localdate().strftime("%Y-%m-%d") in entry.inner_text()
+    assert (
+        "赞成 4/5，需 ≥ 3，通过" in entry.inner_text()
+        and timezone.localdate().strftime("%Y-%m-%d") in entry.inner_text()
+    )
     assert page.locator(".menu-toggle").count() == 0
     shot(page, "parking-07-public-board")
     page.click("text=校验哈希链")

@@ -2,6 +2,7 @@
 the password is wrong; the fifth time the page says the account is locked for 15 minutes, and
 even the right password is refused until then. The lock is in the audit log with the address.
 After an administrator lifts it (`gongzhi unlock`), the worker logs in."""
+
 import pytest
 from django.core.management import call_command
 

@@ -2,6 +2,7 @@
 opens "my account" from her name, sees the script's token, revokes it, and — to be sure —
 changes her password, which also voids the token she had just issued. The script's next call
 is refused; the page keeps her logged in. Everything ran under the site's CSP (conftest)."""
+
 import pytest
 from django.test import Client
 

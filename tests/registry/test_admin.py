@@ -1,6 +1,7 @@
 """The registry in the back office is one more client of the same rules (issue 9, finding 3):
 numbers masked (never revealed there), every save through the services with the version
 check, bad posts answered with form errors, sensitive records logged when shown."""
+
 import pytest
 from django.urls import reverse
 
@@ -88,7 +89,12 @@ def test_tag_saves_in_the_admin_answer_no_500(client, town):
 
     tag = Tag.objects.get(slug="elder")
     url = reverse("admin:registry_tag_change", args=[tag.pk])
-    assert client.post(url, {"slug": "elder", "name": "独居老人（80岁以上）", "care": "on", "expected_version": 1}).status_code == 302
+    assert (
+        client.post(
+            url, {"slug": "elder", "name": "独居老人（80岁以上）", "care": "on", "expected_version": 1}
+        ).status_code
+        == 302
+    )
     stale = client.post(url, {"slug": "elder", "name": "旧名", "expected_version": 1})
     assert stale.status_code == 200 and Tag.objects.get(pk=tag.pk).name == "独居老人（80岁以上）"
 

@@ -1,5 +1,6 @@
 """Registry API: households and residents — CRUD, filters, search, pages, field errors,
 If-Match, moves, masking, sensitive records, audit entries and query counts."""
+
 import pytest
 
 from gongzhi.core.models import AuditEntry
@@ -109,7 +110,11 @@ def test_sensitive_records_hidden_without_permission_and_logged_when_viewed(town
     # The list showed a sensitive record: logged like the web list (one entry for 孙七 only).
     listed = AuditEntry.objects.get(action="view")
     assert (listed.object_id, listed.source, listed.actor, listed.reason) == (
-        str(hidden.pk), "api", carer.user, "查看敏感人员记录")
+        str(hidden.pk),
+        "api",
+        carer.user,
+        "查看敏感人员记录",
+    )
     response = carer.get(f"/residents/{hidden.pk}")
     assert response.status_code == 200 and sorted(response.json()["tags"]) == ["correction", "party"]
     entry = AuditEntry.objects.filter(action="view", object_id=str(hidden.pk)).latest("id")
@@ -143,17 +148,22 @@ def test_create_update_and_delete_resident_are_audited_as_api(town, grid_api):
     assert grid_api.delete(f"/residents/{pk}", if_match='"2"', reason="重复录入").status_code == 204
     entries = AuditEntry.objects.filter(content_type__model="resident", object_id=str(pk)).order_by("id")
     assert [(e.action, e.source, e.actor_id) for e in entries] == [
-        ("create", "api", grid_api.user.pk), ("update", "api", grid_api.user.pk), ("delete", "api", grid_api.user.pk),
+        ("create", "api", grid_api.user.pk),
+        ("update", "api", grid_api.user.pk),
+        ("delete", "api", grid_api.user.pk),
     ]
     assert entries[1].reason == "走访核实"
 
 
-@pytest.mark.parametrize("field,value,expected", [
-    ("id_number", "110105194912310021", "身份证号校验位错误"),
-    ("phone", "1381234567", "手机号应为以 1 开头的 11 位数字"),
-    ("gender", "M", "性别与身份证号不符"),
-    ("birth_date", "1949-12-30", "出生日期与身份证号不符"),
-])
+@pytest.mark.parametrize(
+    "field,value,expected",
+    [
+        ("id_number", "110105194912310021", "身份证号校验位错误"),
+        ("phone", "1381234567", "手机号应为以 1 开头的 11 位数字"),
+        ("gender", "M", "性别与身份证号不符"),
+        ("birth_date", "1949-12-30", "出生日期与身份证号不符"),
+    ],
+)
 def test_field_errors_are_chinese_and_name_the_field(town, grid_api, field, value, expected):
     data = {**_new_resident(town["g11"]), "id_number": "11010519491231002X", field: value}
     found = errors(grid_api.post("/residents", data))
@@ -163,7 +173,9 @@ def test_field_errors_are_chinese_and_name_the_field(town, grid_api, field, valu
 
 def test_bad_id_check_character_message(town, grid_api):
     response = grid_api.post("/residents", {**_new_resident(town["g11"]), "id_number": "110105194912310021"})
-    assert response.json()["detail"] == [{"field": "id_number", "message": "身份证号校验位错误：最后一位应为 X，填写的是 1，请核对号码"}]
+    assert response.json()["detail"] == [
+        {"field": "id_number", "message": "身份证号校验位错误：最后一位应为 X，填写的是 1，请核对号码"}
+    ]
 
 
 def test_duplicate_id_points_to_the_record_only_if_visible(town, grid_api):
@@ -172,7 +184,8 @@ def test_duplicate_id_points_to_the_record_only_if_visible(town, grid_api):
     visible = grid_api.post("/residents", {**_new_resident(town["g11"]), "id_number": mine.id_number})
     assert visible.status_code == 422
     assert visible.json()["detail"] == [
-        {"field": "id_number", "message": f"该身份证号已登记（居民编号 {mine.pk}）", "existing_id": mine.pk}]
+        {"field": "id_number", "message": f"该身份证号已登记（居民编号 {mine.pk}）", "existing_id": mine.pk}
+    ]
     hidden = grid_api.post("/residents", {**_new_resident(town["g11"]), "id_number": theirs.id_number})
     detail = hidden.json()["detail"]
     assert detail[0]["field"] == "id_number" and "existing_id" not in detail[0]
@@ -201,8 +214,11 @@ def test_move_resident_keeps_history(town):
     r = make_resident(town["g11"])
     target = make_household(town["g12"])
     assert api.post(f"/residents/{r.pk}/move", {"household": target.pk}).status_code == 428
-    response = api.post(f"/residents/{r.pk}/move", {"household": target.pk, "relation": "child", "reason": "投亲"},
-                        if_match=f'"{r.version}"')
+    response = api.post(
+        f"/residents/{r.pk}/move",
+        {"household": target.pk, "relation": "child", "reason": "投亲"},
+        if_match=f'"{r.version}"',
+    )
     assert response.status_code == 200, response.content
     assert (response.json()["grid"], response.json()["household"]) == (town["g12"].pk, target.pk)
     move = ResidentMove.objects.get(resident=r)
@@ -224,14 +240,20 @@ def test_household_and_grid_must_agree(town, grid_api):
 # ---- query counts ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role,path", [("grid", "/residents"), ("town", "/residents"), ("grid", "/households"),
-                                       ("sensitive", "/residents")])
+@pytest.mark.parametrize(
+    "role,path", [("grid", "/residents"), ("town", "/residents"), ("grid", "/households"), ("sensitive", "/residents")]
+)
 def test_list_query_count_does_not_grow_with_rows(town, role, path, django_assert_max_num_queries):
     party, tag = Tag.objects.create(slug="party", name="党员"), sensitive_tag()
     household = make_household(town["g11"])
     for i in range(30):
-        make_resident(household=household, name=f"居民{i:02d}", relation="child", tags=[party] + ([tag] if i % 3 else []),
-                      phone=f"139{i:08d}")
+        make_resident(
+            household=household,
+            name=f"居民{i:02d}",
+            relation="child",
+            tags=[party] + ([tag] if i % 3 else []),
+            phone=f"139{i:08d}",
+        )
         make_household(town["g11"])
     api = ApiClient(make_user(role, town["g11"]))
     api.get(path)  # first use stamps the token

@@ -1,6 +1,7 @@
 """The resident list counts with `Resident.objects.counted_for` (scope as `grid_id IN …`) when
 there is no search: the count must stay exactly the number of rows the pages return, for
 every kind of user, with sensitive records and with each filter."""
+
 import pytest
 
 from gongzhi.registry.models import Resident, Tag
@@ -13,8 +14,13 @@ def people(town):
     party, tag = Tag.objects.create(slug="party", name="党员"), sensitive_tag()
     household = make_household(town["g11"])
     for i, grid in enumerate(("g11", "g11", "g12", "g21", "g22", "g22")):
-        make_resident(town[grid], name=f"普通{i}", with_household=False, tags=[party] if i % 2 else [],
-                      residence_type="migrant" if i % 3 == 0 else "registered")
+        make_resident(
+            town[grid],
+            name=f"普通{i}",
+            with_household=False,
+            tags=[party] if i % 2 else [],
+            residence_type="migrant" if i % 3 == 0 else "registered",
+        )
         make_resident(town[grid], name=f"敏感{i}", with_household=False, tags=[tag])
     make_resident(household=household, name="户内", relation="head")
     return town
@@ -29,8 +35,9 @@ def _all_rows(api, **params):
     return first["count"], rows
 
 
-@pytest.mark.parametrize("role,node", [("grid", "g11"), ("community", "c1"), ("town", "t"), ("sensitive", "c1"),
-                                       ("admin", "d")])
+@pytest.mark.parametrize(
+    "role,node", [("grid", "g11"), ("community", "c1"), ("town", "t"), ("sensitive", "c1"), ("admin", "d")]
+)
 def test_count_is_exactly_the_rows_listed(people, role, node):
     user = make_user(role, people[node])
     api = ApiClient(user)
@@ -40,8 +47,9 @@ def test_count_is_exactly_the_rows_listed(people, role, node):
     assert count > 0
 
 
-@pytest.mark.parametrize("params", [{"grid": "g12"}, {"residence_type": "migrant"}, {"status": "active"},
-                                    {"household": None}])
+@pytest.mark.parametrize(
+    "params", [{"grid": "g12"}, {"residence_type": "migrant"}, {"status": "active"}, {"household": None}]
+)
 def test_count_matches_with_filters(people, params):
     user = make_user("community", people["c1"])
     api = ApiClient(user)

@@ -2,6 +2,7 @@
 `?unmask=1` with a purpose shows them only to holders of registry.unmask_pii (403 otherwise),
 audited with the purpose; every response showing a sensitive record — list or single — logs
 the view."""
+
 import pytest
 
 from gongzhi.core.choices import AuditAction
@@ -79,8 +80,10 @@ def test_sensitive_records_are_logged_on_list_and_detail(town, people, role):
     views = AuditEntry.objects.filter(action=AuditAction.VIEW, actor=api.user)
     if role in MAY_SEE_SENSITIVE:
         assert "褚矫正" in names and single.status_code == 200
-        assert list(views.values_list("object_id", "source", "reason")) == [
-            (str(secret.pk), "api", "查看敏感人员记录")] * 2
+        assert (
+            list(views.values_list("object_id", "source", "reason"))
+            == [(str(secret.pk), "api", "查看敏感人员记录")] * 2
+        )
     else:
         assert "褚矫正" not in names and single.status_code == 404 and not views.exists()
 

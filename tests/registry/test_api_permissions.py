@@ -8,6 +8,7 @@ create  403 without the add permission anywhere; 201 in scope; 422 on `grid` out
 update  404 unless visible; then 200 with the change permission, else 403
 delete  404 unless visible; then 204 with the delete permission, else 403
 """
+
 import pytest
 
 from gongzhi.accounts.roles import SEEDED_ROLES

@@ -2,6 +2,7 @@
 required reason in the change log, the household head cleared, stale versions refused, a
 household with members refused, and a resident other records still point at refused with a
 message instead of a crash — nothing written in each refusal."""
+
 import datetime as dt
 
 import pytest
@@ -71,7 +72,9 @@ def test_a_resident_on_a_council_is_refused_not_crashed(client, town):
     resident = make_resident(town["g11"], name="议事会成员")
     body = consultation.create_body(node=town["c1"], kind="council", name="南庄议事会", constituency="members")
     consultation.add_member(body, resident, since=dt.date(2026, 1, 1))
-    page = _page(client, worker, "resident_delete", resident.pk, {"reason": "误登记", "expected_version": resident.version})
+    page = _page(
+        client, worker, "resident_delete", resident.pk, {"reason": "误登记", "expected_version": resident.version}
+    )
     assert page.status_code == 200
     assert "仍被其他记录引用" in page.content.decode()
     assert Resident.objects.filter(pk=resident.pk).exists()
@@ -90,7 +93,9 @@ def test_a_household_with_members_cannot_be_deleted(client, town):
 def test_an_empty_household_is_deleted(client, town):
     worker = make_user("grid", town["g11"])
     household = make_household(town["g11"])
-    done = _page(client, worker, "household_delete", household.pk, {"reason": "误登记", "expected_version": household.version})
+    done = _page(
+        client, worker, "household_delete", household.pk, {"reason": "误登记", "expected_version": household.version}
+    )
     assert done.status_code == 302 and done["Location"] == reverse("registry:household_list")
     assert not Household.objects.filter(pk=household.pk).exists()
     assert AuditEntry.objects.get(action=AuditAction.DELETE, object_id=str(household.pk)).reason == "误登记"

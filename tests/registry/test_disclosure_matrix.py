@@ -2,6 +2,7 @@
 test_api_disclosure.py): numbers masked by default everywhere, full numbers only on an explicit
 request by a holder of the unmask right, sensitive records shown only with the sensitive right
 and every showing of one logged."""
+
 import io
 
 import pytest
@@ -67,14 +68,22 @@ def test_export(town, people, role):
                 exports.export_residents(user, Resident.objects.all())
             return
         response = exports.export_residents(user, Resident.objects.all())
-        cells = {c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
-                 for c in row if isinstance(c, str)}
+        cells = {
+            c
+            for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+            for c in row
+            if isinstance(c, str)
+        }
         assert plain.id_number not in cells and "138****5678" in cells
         assert "褚矫正" not in cells  # none of these roles holds the sensitive right
         if role in MAY_UNMASK:
             full = exports.export_residents(user, Resident.objects.all(), unmask=True, purpose="核对")
-            cells = {c for row in load_workbook(io.BytesIO(full.content)).active.iter_rows(values_only=True)
-                     for c in row if isinstance(c, str)}
+            cells = {
+                c
+                for row in load_workbook(io.BytesIO(full.content)).active.iter_rows(values_only=True)
+                for c in row
+                if isinstance(c, str)
+            }
             assert plain.id_number in cells
         else:
             with pytest.raises(PermissionDenied):

@@ -1,6 +1,7 @@
 """A duplicate ID number: refused everywhere; the record is named only to users who may see it;
 everyone else gets one message (the same wherever the record is, and whether anybody may see it)
 saying what to do; such a refusal is a look-up by number — audited and counted."""
+
 import pytest
 from django.urls import reverse
 
@@ -54,8 +55,10 @@ def test_api_message_is_the_same_wherever_the_record_is(town, elsewhere):
 def test_web_form_message_is_the_same_wherever_the_record_is(client, town, elsewhere):
     client.force_login(make_user("grid", town["g11"]))
     for existing in elsewhere.values():
-        html = client.post(reverse("registry:resident_create"),
-                           _resident_post(grid=town["g11"], name="新人", id_number=existing.id_number)).content.decode()
+        html = client.post(
+            reverse("registry:resident_create"),
+            _resident_post(grid=town["g11"], name="新人", id_number=existing.id_number),
+        ).content.decode()
         assert hidden_message() in field_errors(html, "id_number") and existing.name not in html
         assert reverse("registry:resident_detail", args=[existing.pk]) not in html
     assert Resident.objects.filter(name="新人").count() == 0
@@ -94,14 +97,18 @@ def test_refusals_use_up_the_lookup_allowance_then_nobody_is_registered(town, el
 def test_changing_an_id_number_to_a_taken_one(town, elsewhere):
     mine = make_resident(town["g11"])
     api = ApiClient(make_user("grid", town["g11"]))
-    response = api.patch(f"/residents/{mine.pk}", {"id_number": elsewhere["nobody"].id_number}, if_match=f'"{mine.version}"')
+    response = api.patch(
+        f"/residents/{mine.pk}", {"id_number": elsewhere["nobody"].id_number}, if_match=f'"{mine.version}"'
+    )
     assert response.status_code == 422 and response.json()["detail"][0]["message"] == hidden_message()
 
 
 def test_import_row_gets_the_same_message(tmp_path, town, elsewhere):
     user = make_user("community", town["c1"])
-    rows = [row(1, town["g11"], 身份证号=elsewhere["community"].id_number),
-            row(2, town["g11"], 身份证号=elsewhere["sensitive"].id_number)]
+    rows = [
+        row(1, town["g11"], 身份证号=elsewhere["community"].id_number),
+        row(2, town["g11"], 身份证号=elsewhere["sensitive"].id_number),
+    ]
     result = import_residents(write_csv(tmp_path / "d.csv", rows), user=user)
     assert result.rejected == 2
     _, errors = error_rows(result)
@@ -111,7 +118,8 @@ def test_import_row_gets_the_same_message(tmp_path, town, elsewhere):
 def test_import_names_a_record_the_user_may_see_but_not_change(tmp_path, town, elsewhere):
     user = make_user("community", town["c1"])
     accounts.grant(user, role="supervisor", node=town["c2"])  # may read 梁丰, not import there
-    result = import_residents(write_csv(tmp_path / "v.csv", [row(1, town["g11"], 身份证号=elsewhere["community"].id_number)]),
-                              user=user)
+    result = import_residents(
+        write_csv(tmp_path / "v.csv", [row(1, town["g11"], 身份证号=elsewhere["community"].id_number)]), user=user
+    )
     _, errors = error_rows(result)
     assert "无权导入修改" in errors[2][-1]

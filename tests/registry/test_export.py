@@ -1,5 +1,6 @@
 """Excel exports (masking, unmask permission, sensitive records, audit), the import template
 and the upload page."""
+
 import io
 
 import pytest
@@ -173,6 +174,7 @@ def test_formula_like_text_is_not_a_formula(town):
 
 # --- import pages ---------------------------------------------------------------------------
 
+
 def login(user):
     client = Client()
     client.force_login(user)
@@ -220,8 +222,13 @@ def test_upload_imports_and_offers_the_error_workbook(town, settings, tmp_path):
     community = factories.make_user("community", town["c1"])
     client = login(community)
     good, bad = factories.id_number(), factories.id_number()
-    upload = _xlsx_upload([["孙七", good, town["g11"].code, "13800001111"], ["周八", bad, town["g11"].code, "123"],
-                           ["吴九", factories.id_number(), town["g21"].code, ""]])
+    upload = _xlsx_upload(
+        [
+            ["孙七", good, town["g11"].code, "13800001111"],
+            ["周八", bad, town["g11"].code, "123"],
+            ["吴九", factories.id_number(), town["g21"].code, ""],
+        ]
+    )
     response = client.post(reverse("registry_import:page"), {"file": upload})
     assert response.status_code == 200
     result = response.context["result"]
@@ -276,6 +283,8 @@ def test_old_error_workbooks_are_removed_on_the_next_import(town, settings, tmp_
     other = folder / f"{community.pk + 1000}-{'b' * 32}.errors.xlsx"
     other.write_bytes(b"x")
     os.utime(other, (stale, stale))
-    login(community).post(reverse("registry_import:page"), {"file": _xlsx_upload([["孙七", factories.id_number(), town["g11"].code, ""]])})
+    login(community).post(
+        reverse("registry_import:page"), {"file": _xlsx_upload([["孙七", factories.id_number(), town["g11"].code, ""]])}
+    )
     # Expired workbooks hold personal data whoever they belong to: any import removes them.
     assert not old.exists() and not other.exists()

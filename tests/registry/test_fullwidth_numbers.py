@@ -1,6 +1,7 @@
 """An ID number or phone typed in full-width digits (`３２０５８２…`, `Ｘ`) is the same number in
 every channel: the form, the API, the import and the search all store and compare it in ASCII,
 so the same person cannot be registered twice."""
+
 import pytest
 from django.urls import reverse
 
@@ -24,8 +25,17 @@ def test_form_stores_ascii_and_finds_the_duplicate(client, town):
     user = make_user("grid", town["g11"])
     client.force_login(user)
     number = id_number()
-    data = {"name": "赵六", "id_number": number.translate(FULL), "phone": "１３８－１２３４－５６７８", "ethnicity": "汉族",
-            "residence_type": "resident", "separation": "none", "status": "active", "relation": "head", "grid": town["g11"].pk}
+    data = {
+        "name": "赵六",
+        "id_number": number.translate(FULL),
+        "phone": "１３８－１２３４－５６７８",
+        "ethnicity": "汉族",
+        "residence_type": "resident",
+        "separation": "none",
+        "status": "active",
+        "relation": "head",
+        "grid": town["g11"].pk,
+    }
     client.post(reverse("registry:resident_create"), data)
     stored = Resident.objects.get(name="赵六")
     assert (stored.id_number, stored.phone) == (number, "13812345678")
@@ -37,8 +47,15 @@ def test_form_stores_ascii_and_finds_the_duplicate(client, town):
 def test_api_stores_ascii_and_refuses_the_duplicate(town):
     api = ApiClient(make_user("grid", town["g11"]))
     number = "11010519491231002x"
-    created = api.post("/residents", {"name": "李四", "id_number": number.translate(FULL).replace("x", "ｘ"),
-                                      "grid": town["g11"].pk, "phone": "１３９００００１１１１"})
+    created = api.post(
+        "/residents",
+        {
+            "name": "李四",
+            "id_number": number.translate(FULL).replace("x", "ｘ"),
+            "grid": town["g11"].pk,
+            "phone": "１３９００００１１１１",
+        },
+    )
     assert created.status_code == 201, created.content
     stored = Resident.objects.get(pk=created.json()["id"])
     assert (stored.id_number, stored.phone) == ("11010519491231002X", "13900001111")
@@ -49,8 +66,11 @@ def test_api_stores_ascii_and_refuses_the_duplicate(town):
 @pytest.mark.parametrize("parallel", [False, True])
 def test_import_stores_ascii_and_matches_the_known_person(tmp_path, town, parallel):
     known = make_resident(town["g11"], name="居民1")
-    rows = [row(1, town["g11"], 身份证号=known.id_number.translate(FULL), 联系电话="１３９－００００－２２２２"),
-            row(2, town["g11"]), row(3, town["g11"], 身份证号=row(2, town["g11"])[2].translate(FULL))]
+    rows = [
+        row(1, town["g11"], 身份证号=known.id_number.translate(FULL), 联系电话="１３９－００００－２２２２"),
+        row(2, town["g11"]),
+        row(3, town["g11"], 身份证号=row(2, town["g11"])[2].translate(FULL)),
+    ]
     result = import_residents(write_csv(tmp_path / "f.csv", rows), parallel=parallel)
     assert (result.imported, result.updated, result.rejected) == (1, 1, 1)  # row 4 repeats row 3's number
     assert not Resident.objects.exclude(id_number__regex=r"^[0-9]{17}[0-9X]$").exists()

@@ -1,5 +1,6 @@
 """Resident import: good rows, every kind of bad row with its reason in the error workbook,
 CSV encodings, upsert on re-import, a killed import finished by a re-run, audit, and the CLI."""
+
 import csv
 import datetime as dt
 
@@ -17,7 +18,19 @@ from gongzhi.registry.models import Household, Resident
 
 from .. import factories
 
-HEADERS = ["姓名", "性别", "身份证号", "联系电话", "网格代码", "户号", "与户主关系", "就业情况", "人口类型", "人户分离", "标签"]
+HEADERS = [
+    "姓名",
+    "性别",
+    "身份证号",
+    "联系电话",
+    "网格代码",
+    "户号",
+    "与户主关系",
+    "就业情况",
+    "人口类型",
+    "人户分离",
+    "标签",
+]
 
 
 def valid_id(n: int, born=dt.date(1980, 5, 17), male=True) -> str:
@@ -31,8 +44,17 @@ def wrong_check(value: str) -> str:
 
 def row(n, grid, **over):
     values = {
-        "姓名": f"居民{n}", "性别": "男", "身份证号": valid_id(n), "联系电话": f"1380000{n:04d}", "网格代码": grid.code,
-        "户号": f"IMP{n:05d}", "与户主关系": "户主", "就业情况": "在职", "人口类型": "户籍人口", "人户分离": "人户一致", "标签": "",
+        "姓名": f"居民{n}",
+        "性别": "男",
+        "身份证号": valid_id(n),
+        "联系电话": f"1380000{n:04d}",
+        "网格代码": grid.code,
+        "户号": f"IMP{n:05d}",
+        "与户主关系": "户主",
+        "就业情况": "在职",
+        "人口类型": "户籍人口",
+        "人户分离": "人户一致",
+        "标签": "",
     }
     values.update(over)
     return [values[h] for h in HEADERS]
@@ -64,7 +86,10 @@ def error_rows(result):
 
 def test_good_rows_are_saved_with_derived_fields_and_households(tmp_path, town):
     grid = town["g11"]
-    rows = [row(1, grid), row(2, grid, 户号="IMP00001", 与户主关系="配偶", 性别="", 身份证号=valid_id(2, male=False).lower())]
+    rows = [
+        row(1, grid),
+        row(2, grid, 户号="IMP00001", 与户主关系="配偶", 性别="", 身份证号=valid_id(2, male=False).lower()),
+    ]
     result = import_residents(write_xlsx(tmp_path / "a.xlsx", rows))
     assert (result.imported, result.updated, result.rejected, result.error_path) == (2, 0, 0, None)
     head = Resident.objects.get(id_number=valid_id(1))
@@ -163,7 +188,9 @@ def test_audit_entries_have_source_import(tmp_path, town):
     entries = AuditEntry.objects.filter(content_type__model="resident", action=AuditAction.CREATE)
     assert entries.count() == 3 and set(entries.values_list("source", flat=True)) == {"import"}
     entry = entries.get(object_id=str(Resident.objects.get(id_number=valid_id(1)).pk))
-    assert entry.after["id_number"] == valid_id(1) and entry.after["grid"] == town["g11"].pk and entry.after["tags"] == []
+    assert (
+        entry.after["id_number"] == valid_id(1) and entry.after["grid"] == town["g11"].pk and entry.after["tags"] == []
+    )
     assert entry.node_path == town["g11"].path
     households = AuditEntry.objects.filter(content_type__model="household", action=AuditAction.CREATE, source="import")
     assert households.count() == 3 and all(e.after["head"] for e in households)
@@ -232,7 +259,10 @@ def test_cli_prints_progress_and_summary(tmp_path, town, capsys):
     assert lines[0] == "imported 1, updated 0, rejected 1"
     assert str(tmp_path / "cli.errors.xlsx") in lines[1]
     assert "导入居民" in err
-    assert AuditEntry.objects.filter(content_type__model="resident", source="import", action=AuditAction.CREATE).count() == 1
+    assert (
+        AuditEntry.objects.filter(content_type__model="resident", source="import", action=AuditAction.CREATE).count()
+        == 1
+    )
 
 
 def test_cli_errors_are_chinese(tmp_path, town):
@@ -249,7 +279,9 @@ def test_cli_errors_are_chinese(tmp_path, town):
 def test_imported_residents_are_found_by_search(tmp_path, town):
     from gongzhi.registry.selectors import search
 
-    import_residents(write_csv(tmp_path / "s.csv", [row(1, town["g11"], 姓名="欧阳娜娜"), row(2, town["g11"], 姓名="张三")]))
+    import_residents(
+        write_csv(tmp_path / "s.csv", [row(1, town["g11"], 姓名="欧阳娜娜"), row(2, town["g11"], 姓名="张三")])
+    )
     qs = Resident.objects.all()
     assert [r.name for r in search(qs, "娜娜")] == ["欧阳娜娜"]
     assert [r.name for r in search(qs, "zs")] == ["张三"]
@@ -270,17 +302,38 @@ def test_import_pinyin_keys_equal_the_validation_ones():
 def test_fast_path_audit_snapshot_matches_the_services(tmp_path, town):
     """An imported resident's audit entry has the same keys and values as the entry
     `create_resident` writes, and the stored row the same derived fields."""
-    import_residents(write_csv(tmp_path / "f.csv", [row(1, town["g11"], 户号="", 与户主关系="", 就业情况="", 人口类型="", 人户分离="")]))
+    import_residents(
+        write_csv(
+            tmp_path / "f.csv", [row(1, town["g11"], 户号="", 与户主关系="", 就业情况="", 人口类型="", 人户分离="")]
+        )
+    )
     imported = Resident.objects.get()
     via_service = factories.registry.create_resident(
-        name="居民1", id_number=valid_id(1, born=dt.date(1981, 5, 17)), grid=town["g11"], phone="13800000001", gender="M",
+        name="居民1",
+        id_number=valid_id(1, born=dt.date(1981, 5, 17)),
+        grid=town["g11"],
+        phone="13800000001",
+        gender="M",
     )
-    by_import = AuditEntry.objects.get(action=AuditAction.CREATE, content_type__model="resident", object_id=str(imported.pk)).after
-    by_service = AuditEntry.objects.get(action=AuditAction.CREATE, content_type__model="resident", object_id=str(via_service.pk)).after
+    by_import = AuditEntry.objects.get(
+        action=AuditAction.CREATE, content_type__model="resident", object_id=str(imported.pk)
+    ).after
+    by_service = AuditEntry.objects.get(
+        action=AuditAction.CREATE, content_type__model="resident", object_id=str(via_service.pk)
+    ).after
     assert set(by_import) == set(by_service)
     differing = {k for k in by_import if by_import[k] != by_service[k]}
     assert differing == {"id_number", "birth_date"}
-    for field in ("name_pinyin", "name_initials", "name_s1", "name_s2", "has_sensitive", "version", "status", "ethnicity"):
+    for field in (
+        "name_pinyin",
+        "name_initials",
+        "name_s1",
+        "name_s2",
+        "has_sensitive",
+        "version",
+        "status",
+        "ethnicity",
+    ):
         assert getattr(imported, field) == getattr(via_service, field)
 
 
@@ -320,5 +373,8 @@ def test_larger_page_cache_only_while_importing(tmp_path, town, monkeypatch):
 def test_check_character_fast_path_agrees_with_the_definition():
     digits = [f"{n:017d}" for n in range(0, 10**17, 7_919_007_919_007)] + ["44052418800101001", "11010519491231002"]
     for first17 in digits:
-        assert idnumber.check_char(first17) == idnumber.CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, idnumber.WEIGHTS)) % 11]
+        assert (
+            idnumber.check_char(first17)
+            == idnumber.CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, idnumber.WEIGHTS)) % 11]
+        )
     assert idnumber.check_char("１" * 17) == idnumber.CHECK_CHARS[sum(idnumber.WEIGHTS) % 11]  # full-width digits too

@@ -2,6 +2,7 @@
 both pipeline paths); an .xlsx that unpacks to far more than it stores, or holds an oversized
 cell, is refused with a Chinese message before it is held in memory; an upload left behind by
 a killed import is removed by the next upload or by `gongzhi tick`."""
+
 import io
 import os
 import time
@@ -23,8 +24,15 @@ from gongzhi.registry.models import Resident
 from .. import factories
 from .test_import import HEADERS, row, write_xlsx
 
-BOTH = pytest.mark.parametrize("parallel", [False, pytest.param(True, marks=pytest.mark.skipif(
-    not import_pipeline.can_fork(), reason="the worker needs Linux (fork)"))])
+BOTH = pytest.mark.parametrize(
+    "parallel",
+    [
+        False,
+        pytest.param(
+            True, marks=pytest.mark.skipif(not import_pipeline.can_fork(), reason="the worker needs Linux (fork)")
+        ),
+    ],
+)
 
 
 def csv_bytes(rows, encoding):
@@ -72,7 +80,9 @@ def test_bad_byte_in_the_last_row_and_in_several_rows(tmp_path, town, parallel):
 
 def test_undecodable_header_refuses_the_file(tmp_path, town):
     path = tmp_path / "h.csv"
-    path.write_bytes("姓名,身份证号,网格代码".encode() + b"\xff\r\n" + ",".join(row(1, town["g11"])[:3]).encode() + b"\r\n")
+    path.write_bytes(
+        "姓名,身份证号,网格代码".encode() + b"\xff\r\n" + ",".join(row(1, town["g11"])[:3]).encode() + b"\r\n"
+    )
     with pytest.raises(ImportFileError, match="第 1 行（表头）"):
         import_residents(path)
     assert not Resident.objects.exists()
@@ -108,7 +118,7 @@ def with_inline_cell(path, grid, text, at_row=2, rows=1):
     sheet = members["xl/worksheets/sheet1.xml"].decode()
     start = sheet.index(f'<c r="A{at_row}"')
     cell = f'<c r="A{at_row}" t="inlineStr"><is><t>{text}</t></is></c>'
-    members["xl/worksheets/sheet1.xml"] = (sheet[:start] + cell + sheet[sheet.index("</c>", start) + 4:]).encode()
+    members["xl/worksheets/sheet1.xml"] = (sheet[:start] + cell + sheet[sheet.index("</c>", start) + 4 :]).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
             z.writestr(name, data)
@@ -187,5 +197,8 @@ def test_leftover_upload_is_removed_by_tick_and_by_the_next_upload(tmp_path, tow
     # The next upload, by anyone, clears a leftover too.
     os.utime(fresh, (day_old, day_old))
     client.force_login(factories.make_user("community", town["c1"]))
-    client.post(reverse("registry_import:page"), {"file": SimpleUploadedFile("a.csv", b"\xef\xbb\xbf" + ",".join(HEADERS).encode())})
+    client.post(
+        reverse("registry_import:page"),
+        {"file": SimpleUploadedFile("a.csv", b"\xef\xbb\xbf" + ",".join(HEADERS).encode())},
+    )
     assert not fresh.exists() and kept_errors.exists()

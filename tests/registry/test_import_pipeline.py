@@ -1,6 +1,7 @@
 """The import's worker process (registry.import_pipeline): the same result as the sequential
 path on a file with every kind of row, errors and interrupts ending the import and the worker
 with it, whole batches after a kill and a re-run that finishes the job."""
+
 import multiprocessing
 import os
 import threading
@@ -29,7 +30,9 @@ def mixed_rows(town):
     rows = []
     for n in range(1, 40):
         hh = f"H{n // 3:04d}"  # three people per household, across batch borders
-        rows.append(row(n, g11, 户号=hh, 与户主关系="户主" if n % 3 == 0 else "子女", 标签="党员" if n % 7 == 0 else ""))
+        rows.append(
+            row(n, g11, 户号=hh, 与户主关系="户主" if n % 3 == 0 else "子女", 标签="党员" if n % 7 == 0 else "")
+        )
     rows.append(row(40, g11, 身份证号=wrong_check(valid_id(40))))
     rows.append(row(41, g11, 身份证号=valid_id(5)))  # duplicate of row 5's number
     rows.append(row(42, g12, 户号="H0001"))  # household of grid g11
@@ -44,11 +47,24 @@ def state():
     """What an import left, keyed by natural keys (ids differ between runs on PostgreSQL)."""
     by_pk = {h.pk: h.number for h in Household.objects.all()}
     residents = {
-        r.id_number: (r.name, r.phone, r.grid_id, by_pk.get(r.household_id), r.relation, r.has_sensitive, r.version,
-                      sorted(t.slug for t in r.tags.all()), r.name_pinyin, r.name_initials)
+        r.id_number: (
+            r.name,
+            r.phone,
+            r.grid_id,
+            by_pk.get(r.household_id),
+            r.relation,
+            r.has_sensitive,
+            r.version,
+            sorted(t.slug for t in r.tags.all()),
+            r.name_pinyin,
+            r.name_initials,
+        )
         for r in Resident.objects.prefetch_related("tags")
     }
-    heads = {h.number: (h.grid_id, h.address, h.head.id_number if h.head else None, h.version) for h in Household.objects.select_related("head")}
+    heads = {
+        h.number: (h.grid_id, h.address, h.head.id_number if h.head else None, h.version)
+        for h in Household.objects.select_related("head")
+    }
     audit = []
     for e in AuditEntry.objects.filter(source="import").select_related("content_type").order_by("id"):
         after = dict(e.after or {})
@@ -56,7 +72,11 @@ def state():
             after["household"] = by_pk.get(after["household"])
         if "head" in after and e.content_type.model == "household":
             after["head"] = Resident.objects.get(pk=after["head"]).id_number if after["head"] else None
-        key = e.object_repr if e.content_type.model != "resident" or e.action == "import" else after.get("id_number", e.object_repr)
+        key = (
+            e.object_repr
+            if e.content_type.model != "resident" or e.action == "import"
+            else after.get("id_number", e.object_repr)
+        )
         audit.append((e.content_type.model, e.action, key, sorted(after.items(), key=str), e.node_path, e.reason))
     return residents, heads, sorted(audit, key=str)
 
@@ -82,7 +102,9 @@ def run_both(path, **kwargs):
 @pytest.mark.parametrize("writer,suffix", [(write_csv, "csv"), (write_xlsx, "xlsx")])
 def test_worker_gives_the_sequential_result(tmp_path, town, writer, suffix):
     for n in (900, 901, 902):
-        factories.registry.create_resident(name=f"居民{n}", id_number=valid_id(n), grid=town["g11"], phone=f"1380000{n:04d}")
+        factories.registry.create_resident(
+            name=f"居民{n}", id_number=valid_id(n), grid=town["g11"], phone=f"1380000{n:04d}"
+        )
     factories.registry.create_tag(slug="party", name="党员", sensitive=False)
     path = writer(tmp_path / f"m.{suffix}", mixed_rows(town))
     (sequential, parallel) = run_both(path, batch_size=8)

@@ -1,5 +1,6 @@
 """The data migration that rewrites full-width ID and phone numbers already stored, and
 reports (does not merge) a person registered twice that way."""
+
 import importlib
 import io
 

@@ -1,6 +1,7 @@
 """Search by number for users who see numbers masked (docs/permissions.md, 号码脱敏): only what
 the mask shows or the whole number is found — in the web list, the API and the export —, rights
 split per grid, whole-number look-ups audited, number searches rate-limited per user."""
+
 import io
 import random
 
@@ -37,8 +38,19 @@ def names(user, q):
 def hidden_fragments(r):
     """Fragments of the resident's numbers that reach hidden digits."""
     ident = r.id_number
-    return [PHONE[:4], PHONE[:7], PHONE[3:7], PHONE[2:9], PHONE[:10], ident[6:14], ident[-4:], ident[-6:], ident[:6],
-            ident[4:10], ident[:17]]
+    return [
+        PHONE[:4],
+        PHONE[:7],
+        PHONE[3:7],
+        PHONE[2:9],
+        PHONE[:10],
+        ident[6:14],
+        ident[-4:],
+        ident[-6:],
+        ident[:6],
+        ident[4:10],
+        ident[:17],
+    ]
 
 
 @pytest.mark.parametrize("role", ["grid", "supervisor", "community"])
@@ -67,13 +79,22 @@ def test_web_list_and_export_obey_the_same_rule(client, town, target):
 
 
 @pytest.mark.parametrize("role", ["grid", "supervisor"])
-@pytest.mark.parametrize("how", ["phone head", "phone tail", "phone tail 3", "id head", "masked phone", "masked id",
-                                 "masked tail only", "1 digit"])
+@pytest.mark.parametrize(
+    "how",
+    ["phone head", "phone tail", "phone tail 3", "id head", "masked phone", "masked id", "masked tail only", "1 digit"],
+)
 def test_what_the_mask_shows_still_finds(town, target, how, role):
     worker = make_user(role, town["g11"] if role == "grid" else town["t"])
-    q = {"phone head": PHONE[:3], "phone tail": PHONE[-4:], "phone tail 3": PHONE[-3:], "id head": target.id_number[:4],
-         "masked phone": mask_phone(PHONE), "masked id": mask_id(target.id_number),
-         "masked tail only": "*******0034", "1 digit": "1"}[how]
+    q = {
+        "phone head": PHONE[:3],
+        "phone tail": PHONE[-4:],
+        "phone tail 3": PHONE[-3:],
+        "id head": target.id_number[:4],
+        "masked phone": mask_phone(PHONE),
+        "masked id": mask_id(target.id_number),
+        "masked tail only": "*******0034",
+        "1 digit": "1",
+    }[how]
     assert "王芳" in names(worker, q)
     assert not AuditEntry.objects.filter(action="unmask").exists()  # nothing hidden was read
 
@@ -152,8 +173,10 @@ def test_matches_equal_the_oracle_on_random_fragments(town, settings, who):
     user who may unmask in another community (a condition on each match)."""
     settings.GONGZHI_RATE_NUMBER_SEARCH = settings.GONGZHI_RATE_NUMBER_LOOKUP = "1000/h"
     rng = random.Random(9)
-    people = [make_resident(town["g11"], name=f"居民{i}", phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}")
-              for i in range(12)]
+    people = [
+        make_resident(town["g11"], name=f"居民{i}", phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}")
+        for i in range(12)
+    ]
     if who == "grid":
         worker = make_user("grid", town["g11"])
     else:
@@ -165,12 +188,15 @@ def test_matches_equal_the_oracle_on_random_fragments(town, settings, who):
         for value in (r.id_number, r.phone):
             for _ in range(6):
                 start = rng.randrange(len(value))
-                queries.add(value[start:start + rng.randrange(1, len(value) - start + 1)])
+                queries.add(value[start : start + rng.randrange(1, len(value) - start + 1)])
         queries |= {r.phone, r.id_number, r.phone[:3], r.phone[-4:], r.id_number[:4]}
     queries = sorted(q for q in queries if q.isdigit() or q[:-1].isdigit())
     for q in queries:
-        expected = {r.name for r in people
-                    if _mask_shows(r.id_number, mask_id(r.id_number), q) or _mask_shows(r.phone, mask_phone(r.phone), q)}
+        expected = {
+            r.name
+            for r in people
+            if _mask_shows(r.id_number, mask_id(r.id_number), q) or _mask_shows(r.phone, mask_phone(r.phone), q)
+        }
         assert names(worker, q) == expected, q
 
 
@@ -209,11 +235,15 @@ def test_digit_index_of_the_earlier_shape_is_rebuilt_with_the_phone_tail(town, t
     reader = make_user("supervisor", town["t"])
     with connection.cursor() as c:
         c.execute("DROP TRIGGER registry_resident_digits_au")
-        c.execute("CREATE TRIGGER registry_resident_digits_au AFTER UPDATE OF id_number, phone ON registry_resident "
-                  "BEGIN DELETE FROM registry_resident_digits WHERE rowid = old.id; INSERT INTO registry_resident_digits"
-                  "(rowid, d) VALUES (new.id, new.id_number || ' ' || new.phone); END")
-        c.execute("UPDATE registry_resident_digits SET d = (SELECT id_number || ' ' || phone FROM registry_resident "
-                  "WHERE id = registry_resident_digits.rowid)")
+        c.execute(
+            "CREATE TRIGGER registry_resident_digits_au AFTER UPDATE OF id_number, phone ON registry_resident "
+            "BEGIN DELETE FROM registry_resident_digits WHERE rowid = old.id; INSERT INTO registry_resident_digits"
+            "(rowid, d) VALUES (new.id, new.id_number || ' ' || new.phone); END"
+        )
+        c.execute(
+            "UPDATE registry_resident_digits SET d = (SELECT id_number || ' ' || phone FROM registry_resident "
+            "WHERE id = registry_resident_digits.rowid)"
+        )
     assert names(reader, "0034") == set()
     ensure_digit_index()
     assert names(reader, "0034") == {"王芳"} and names(reader, "034") == {"王芳"}

@@ -1,6 +1,7 @@
 """Permission matrix of the registry: each seeded role × each action × a node inside and a
 node outside the membership's subtree. The expected table is written out here from
 accounts/roles.py, so a change to a role shows up as a failing row."""
+
 import pytest
 
 from gongzhi.accounts.scoping import has_perm_at
@@ -41,7 +42,9 @@ def world(town):
     people = {}
     for key in (INSIDE, OUTSIDE):
         people[key] = make_resident(town[key], name=f"居民{key}", with_household=False)
-        people[key + "_sensitive"] = make_resident(town[key], name=f"敏感{key}", tags=[sensitive_tag()], with_household=False)
+        people[key + "_sensitive"] = make_resident(
+            town[key], name=f"敏感{key}", tags=[sensitive_tag()], with_household=False
+        )
     return town, people
 
 

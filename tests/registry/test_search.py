@@ -1,5 +1,6 @@
 """Resident search: names (two-character ones too), pinyin and initials, ID and phone
 fragments, exact matches first, and the user's scope respected."""
+
 import pytest
 from django.db import connection
 
@@ -112,7 +113,11 @@ def test_long_names_found_by_any_part(people, town):
     long = make_resident(town["g11"], name="阿依古丽买买提")
     for q in ("阿依", "依古丽", "古丽", "丽买", "买买提", "买提"):
         assert "阿依古丽买买提" in found(q), q
-    assert set(ResidentNamePart.objects.filter(resident=long).values_list("part", flat=True)) == {"丽买买提", "买买提", "买提"}
+    assert set(ResidentNamePart.objects.filter(resident=long).values_list("part", flat=True)) == {
+        "丽买买提",
+        "买买提",
+        "买提",
+    }
     services.update_resident(long, {"name": "阿依古丽艾力"}, reason="更正姓名")
     assert found("买提") == set() and found("艾力") == {"阿依古丽艾力"}
 

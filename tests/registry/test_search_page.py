@@ -1,6 +1,7 @@
 """Search for list pages: the count is capped (and says so), the first page comes in an order
 an index delivers once too many match, a small scope is searched row by row — with the same
 residents found, the scope and the sensitive filter kept, in the web list and the API."""
+
 import pytest
 from django.urls import reverse
 
@@ -15,7 +16,10 @@ from tests.factories import make_resident, make_user, sensitive_tag
 def zhangs(town):
     """Five 张 in g11 sharing the phone fragment 13812340…, one 张 in g21, one sensitive 张 in g11."""
     g = town["g11"]
-    people = [make_resident(g, name=name, phone=f"1381234000{i}") for i, name in enumerate(["张伟", "张三", "张丽", "张强", "张敏"])]
+    people = [
+        make_resident(g, name=name, phone=f"1381234000{i}")
+        for i, name in enumerate(["张伟", "张三", "张丽", "张强", "张敏"])
+    ]
     people.append(make_resident(town["g21"], name="张华", phone="13812340009"))
     people.append(make_resident(g, name="张秘", phone="13812340008", tags=[sensitive_tag()]))
     return people

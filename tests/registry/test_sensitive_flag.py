@@ -2,6 +2,7 @@
 changed them (issue 9, finding 3): a tag made or unmade sensitive (service, admin), a tag added
 to or removed from a resident (web, API, admin, import, a raw many-to-many write), a tag
 deleted. Kept by database triggers on SQLite and PostgreSQL (docs/decisions/0007)."""
+
 from django.db import connection
 from django.urls import reverse
 

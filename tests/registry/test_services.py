@@ -1,5 +1,6 @@
 """Registry services: derived gender and birth date, mismatch messages, duplicates, tags and
 the sensitive flag, moves with history, household heads, deletion rules."""
+
 import datetime as dt
 
 import pytest

@@ -1,5 +1,6 @@
 """Resident and household pages: scoping, masking, inline validation, duplicates, unmasking,
 sensitive records, stale edits, moves, the add-member flow and query-count guards."""
+
 import re
 
 import pytest
@@ -93,8 +94,15 @@ def test_out_of_scope_records_answer_404(client, town, worker):
 
 
 def _resident_post(household=None, grid=None, **over):
-    data = {"name": "赵六", "id_number": id_number(), "ethnicity": "汉族", "residence_type": "resident",
-            "separation": "none", "status": "active", "relation": "head"}
+    data = {
+        "name": "赵六",
+        "id_number": id_number(),
+        "ethnicity": "汉族",
+        "residence_type": "resident",
+        "separation": "none",
+        "status": "active",
+        "relation": "head",
+    }
     if household is not None:
         data["fixed_household"] = household.pk
     if grid is not None:
@@ -116,8 +124,10 @@ def test_wrong_check_character_is_shown_under_the_id_field(client, town, worker)
 
 def test_gender_and_birth_date_mismatch_messages(client, town, worker):
     number = id_number(male=True)
-    resp = login(client, worker).post(reverse("registry:resident_create"), _resident_post(
-        grid=town["g11"], id_number=number, gender="F", birth_date="1980-05-05"))
+    resp = login(client, worker).post(
+        reverse("registry:resident_create"),
+        _resident_post(grid=town["g11"], id_number=number, gender="F", birth_date="1980-05-05"),
+    )
     html = resp.content.decode()
     assert "性别与身份证号不符" in field_errors(html, "gender")
     assert "出生日期与身份证号不符" in field_errors(html, "birth_date")
@@ -127,12 +137,14 @@ def test_duplicate_id_links_only_when_visible(client, town, worker):
     mine = make_resident(town["g11"], name="钱七")
     theirs = make_resident(town["g21"], name="孙八")
     client = login(client, worker)
-    html = client.post(reverse("registry:resident_create"),
-                       _resident_post(grid=town["g11"], id_number=mine.id_number)).content.decode()
+    html = client.post(
+        reverse("registry:resident_create"), _resident_post(grid=town["g11"], id_number=mine.id_number)
+    ).content.decode()
     assert "该身份证号已登记" in field_errors(html, "id_number")
     assert reverse("registry:resident_detail", args=[mine.pk]) in html
-    html = client.post(reverse("registry:resident_create"),
-                       _resident_post(grid=town["g11"], id_number=theirs.id_number)).content.decode()
+    html = client.post(
+        reverse("registry:resident_create"), _resident_post(grid=town["g11"], id_number=theirs.id_number)
+    ).content.decode()
     errors = field_errors(html, "id_number")
     assert "迁入" in errors and "孙八" not in html
     assert reverse("registry:resident_detail", args=[theirs.pk]) not in html
@@ -140,8 +152,10 @@ def test_duplicate_id_links_only_when_visible(client, town, worker):
 
 def test_household_then_three_members(client, town, worker):
     client = login(client, worker)
-    resp = client.post(reverse("registry:household_create"), {
-        "number": "HH-NEW-1", "grid": town["g11"].pk, "address": "人民路 8 号 301", "tenure": "tenant"})
+    resp = client.post(
+        reverse("registry:household_create"),
+        {"number": "HH-NEW-1", "grid": town["g11"].pk, "address": "人民路 8 号 301", "tenure": "tenant"},
+    )
     household = Household.objects.get(number="HH-NEW-1")
     assert resp.status_code == 302 and resp["Location"] == reverse("registry:household_detail", args=[household.pk])
     add = reverse("registry:resident_create")
@@ -202,7 +216,10 @@ def test_sensitive_tags_not_offered_without_permission(client, town, worker):
 
 def test_stale_edit_changes_nothing(client, town, worker):
     r = make_resident(town["g11"], name="吴十")
-    data = {**_resident_post(id_number=r.id_number, name="吴十一"), "expected_version": r.version - 1 if r.version > 1 else 0}
+    data = {
+        **_resident_post(id_number=r.id_number, name="吴十一"),
+        "expected_version": r.version - 1 if r.version > 1 else 0,
+    }
     resp = login(client, worker).post(reverse("registry:resident_edit", args=[r.pk]), data)
     html = resp.content.decode()
     assert resp.status_code == 200 and "记录已被他人修改" in html and 'value="吴十一"' in html
@@ -224,8 +241,15 @@ def test_move_resident(client, town):
     staff = make_user("community", town["c1"])
     r = make_resident(town["g11"])
     target = make_household(town["g12"])
-    resp = login(client, staff).post(reverse("registry:resident_move", args=[r.pk]), {
-        "household_number": target.number, "relation": "non_relative", "reason": "租房", "expected_version": r.version})
+    resp = login(client, staff).post(
+        reverse("registry:resident_move", args=[r.pk]),
+        {
+            "household_number": target.number,
+            "relation": "non_relative",
+            "reason": "租房",
+            "expected_version": r.version,
+        },
+    )
     assert resp.status_code == 302
     r.refresh_from_db()
     assert r.household == target and r.grid == town["g12"] and r.moves.count() == 1
@@ -234,17 +258,28 @@ def test_move_resident(client, town):
 def test_move_to_unknown_household_is_refused_inline(client, town, worker):
     r = make_resident(town["g11"])
     far = make_household(town["g21"])
-    html = login(client, worker).post(reverse("registry:resident_move", args=[r.pk]), {
-        "household_number": far.number, "reason": "x", "expected_version": r.version}).content.decode()
+    html = (
+        login(client, worker)
+        .post(
+            reverse("registry:resident_move", args=[r.pk]),
+            {"household_number": far.number, "reason": "x", "expected_version": r.version},
+        )
+        .content.decode()
+    )
     assert "没有找到户号" in field_errors(html, "household_number")
 
 
 def test_history_page_masks_id(client, town, worker):
     r = make_resident(town["g11"], name="郑一", phone="13700001234")
     client = login(client, worker)
-    client.post(reverse("registry:resident_edit", args=[r.pk]), {
-        **_resident_post(id_number=r.id_number, name="郑壹", phone="13700001234"),
-        "expected_version": r.version, "reason": "写错字"})
+    client.post(
+        reverse("registry:resident_edit", args=[r.pk]),
+        {
+            **_resident_post(id_number=r.id_number, name="郑壹", phone="13700001234"),
+            "expected_version": r.version,
+            "reason": "写错字",
+        },
+    )
     html = client.get(reverse("registry:resident_history", args=[r.pk])).content.decode()
     assert "郑一" in html and "郑壹" in html and "写错字" in html and "网页" in html
     assert r.id_number not in html and "137****1234" in html
@@ -297,9 +332,17 @@ def test_household_edit_keeps_a_head_the_user_cannot_see(client, town, worker):
     client = login(client, worker)
     html = client.get(reverse("registry:household_edit", args=[household.pk])).content.decode()
     assert 'name="head"' not in html
-    resp = client.post(reverse("registry:household_edit", args=[household.pk]), {
-        "number": household.number, "grid": town["g11"].pk, "building": household.building_id, "room": "9-909",
-        "tenure": "owner", "expected_version": household.version})
+    resp = client.post(
+        reverse("registry:household_edit", args=[household.pk]),
+        {
+            "number": household.number,
+            "grid": town["g11"].pk,
+            "building": household.building_id,
+            "room": "9-909",
+            "tenure": "owner",
+            "expected_version": household.version,
+        },
+    )
     assert resp.status_code == 302
     household.refresh_from_db()
     assert household.room == "9-909" and household.head == head
@@ -309,8 +352,11 @@ def test_sensitive_head_name_hidden_from_lists(client, town, worker):
     household = make_household(town["g11"])
     make_resident(household=household, name="冯敏感", tags=[sensitive_tag()])
     client = login(client, worker)
-    for url in (reverse("registry:household_list"), reverse("registry:household_detail", args=[household.pk]),
-                reverse("territory:building_detail", args=[household.building_id])):
+    for url in (
+        reverse("registry:household_list"),
+        reverse("registry:household_detail", args=[household.pk]),
+        reverse("territory:building_detail", args=[household.building_id]),
+    ):
         html = client.get(url).content.decode()
         assert "冯敏感" not in html and "（受限）" in html, url
     carer = make_user("sensitive", town["c1"])

@@ -1,6 +1,7 @@
 """Service-request fixtures: the small test town with two departments and two community
 committees, two categories, one user per role, and `Flow`, which files a request and walks
 it to any status through the real services at fixed Beijing times."""
+
 import datetime as dt
 from types import SimpleNamespace
 
@@ -33,17 +34,26 @@ def make_world(town):
         lf=Organisation.objects.create(name="梁丰社区居委会", kind="committee", node=c2),
         gov=Organisation.objects.create(name="杨舍镇人民政府", kind="government", node=t),
     )
-    noise = services.create_category(name="噪声扰民", kind="complaint", default_assignee=orgs.cg, deadline_days=5,
-                                     service_code="noise")
-    light = services.create_category(name="路灯损坏", kind="help", default_assignee=orgs.cg, deadline_days=3,
-                                     service_code="light")
+    noise = services.create_category(
+        name="噪声扰民", kind="complaint", default_assignee=orgs.cg, deadline_days=5, service_code="noise"
+    )
+    light = services.create_category(
+        name="路灯损坏", kind="help", default_assignee=orgs.cg, deadline_days=3, service_code="light"
+    )
     mk = factories.make_user
     users = SimpleNamespace(
-        dispatcher=mk("dispatcher", t, organisation=orgs.gov), town=mk("town", t, organisation=orgs.gov),
-        dept=mk("department", t, organisation=orgs.cg), dept2=mk("department", t, organisation=orgs.mz),
-        community=mk("community", c1, organisation=orgs.nz), community2=mk("community", c2, organisation=orgs.lf),
-        grid=mk("grid", town["g11"]), grid_other=mk("grid", town["g21"]), supervisor=mk("supervisor", t),
-        visitor=mk("visitor", t), hotline=mk("hotline", t), resident=mk("resident", town["g11"]),
+        dispatcher=mk("dispatcher", t, organisation=orgs.gov),
+        town=mk("town", t, organisation=orgs.gov),
+        dept=mk("department", t, organisation=orgs.cg),
+        dept2=mk("department", t, organisation=orgs.mz),
+        community=mk("community", c1, organisation=orgs.nz),
+        community2=mk("community", c2, organisation=orgs.lf),
+        grid=mk("grid", town["g11"]),
+        grid_other=mk("grid", town["g21"]),
+        supervisor=mk("supervisor", t),
+        visitor=mk("visitor", t),
+        hotline=mk("hotline", t),
+        resident=mk("resident", town["g11"]),
         dispatcher_c2=mk("dispatcher", c2, organisation=orgs.gov),
     )
     return SimpleNamespace(town=town, orgs=orgs, noise=noise, light=light, users=users)
@@ -58,18 +68,29 @@ class Flow:
     """Walks one request through the loop at fixed times (hours after T0)."""
 
     # The time each step is taken, so later tests can reason about windows and deadlines.
-    AT = {"dispatch": T0 + dt.timedelta(hours=1), "accept": T0 + dt.timedelta(hours=2),
-          "reply": T0 + dt.timedelta(days=1), "close": T0 + dt.timedelta(days=1, hours=1),
-          "visit": T0 + dt.timedelta(days=2)}
+    AT = {
+        "dispatch": T0 + dt.timedelta(hours=1),
+        "accept": T0 + dt.timedelta(hours=2),
+        "reply": T0 + dt.timedelta(days=1),
+        "close": T0 + dt.timedelta(days=1, hours=1),
+        "visit": T0 + dt.timedelta(days=2),
+    }
 
     def __init__(self, world):
         self.w = world
 
     def file(self, *, received_at=T0, category=None, **kw):
         """File through the public channel in grid g11 unless told otherwise (grid=None: none)."""
-        fields = {"channel": "web", "category": category or self.w.noise, "description": "晚上广场舞音乐太响，影响休息",
-                  "grid": self.w.town["g11"], "requester_name": "张三", "requester_phone": PHONE,
-                  "received_at": received_at, **kw}
+        fields = {
+            "channel": "web",
+            "category": category or self.w.noise,
+            "description": "晚上广场舞音乐太响，影响休息",
+            "grid": self.w.town["g11"],
+            "requester_name": "张三",
+            "requester_phone": PHONE,
+            "received_at": received_at,
+            **kw,
+        }
         return services.file_request(**fields)
 
     def to(self, status, **kw):

@@ -3,6 +3,7 @@ organisation the request is assigned to, the dispatcher, the hotline, the return
 officer — reveal that one number with a stated purpose; every reveal is one audit row; others
 get 403 (or 404 when they cannot see the request) and write nothing; the web action is
 rate-limited per user."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -32,17 +33,17 @@ def handling(flow):
 
 # role → (status of the contact POST, may see the request page, offered the action there)
 EXPECTED = {
-    "dept": (200, True),          # 城市管理局, the assignee
-    "dept2": (404, False),        # 民政办: not its request, cannot even see it
+    "dept": (200, True),  # 城市管理局, the assignee
+    "dept2": (404, False),  # 民政办: not its request, cannot even see it
     "dispatcher": (200, True),
-    "visitor": (200, True),       # return-visit officer
+    "visitor": (200, True),  # return-visit officer
     "hotline": (200, True),
-    "town": (200, True),          # holds registry.unmask_pii
-    "grid": (403, False),         # sees the request of its grid, may not reveal the number
+    "town": (200, True),  # holds registry.unmask_pii
+    "grid": (403, False),  # sees the request of its grid, may not reveal the number
     "supervisor": (403, False),
-    "community": (403, False),    # same community, but not the assignee
+    "community": (403, False),  # same community, but not the assignee
     "community2": (404, False),
-    "resident": (403, False),     # no staff page at all
+    "resident": (403, False),  # no staff page at all
 }
 
 
@@ -76,7 +77,9 @@ def test_each_reveal_is_one_audit_row(client, world, handling):
     for purpose in ("回访/联系来电人", "回访：第二次未接通"):
         assert client.post(url(handling), {"purpose": purpose}).status_code == 200
     assert list(unmasks().order_by("pk").values_list("reason", flat=True)) == [
-        "联系来电人：回访/联系来电人", "联系来电人：回访：第二次未接通"]
+        "联系来电人：回访/联系来电人",
+        "联系来电人：回访：第二次未接通",
+    ]
 
 
 def test_the_page_offers_the_default_purpose(client, world, handling):

@@ -1,5 +1,6 @@
 """The demo town's service requests: every stage present, some overdue, some reopened, some
 returned, all through the services (journalled), and the same data again for the same seed."""
+
 import datetime as dt
 
 import pytest
@@ -23,8 +24,17 @@ def _nodes():
 
 
 def _snapshot():
-    return list(ServiceRequest.objects.order_by("tracking_number").values_list(
-        "tracking_number", "status", "category__name", "assignee__name", "deadline", "reopen_count", "requester_phone"))
+    return list(
+        ServiceRequest.objects.order_by("tracking_number").values_list(
+            "tracking_number",
+            "status",
+            "category__name",
+            "assignee__name",
+            "deadline",
+            "reopen_count",
+            "requester_phone",
+        )
+    )
 
 
 @pytest.fixture

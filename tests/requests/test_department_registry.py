@@ -3,6 +3,7 @@ seeded department role holds no registry read (accounts/roles.py); migration ser
 0004 takes the old reads away from existing databases, and seeding does not give them back.
 A department still sees the resident and household its assigned request refers to — masked,
 on the request page — and nobody else's."""
+
 from importlib import import_module
 
 import pytest
@@ -27,8 +28,9 @@ ID = "320582199001010014"
 @pytest.fixture
 def people(world):
     household = factories.make_household(world.town["g11"], room="2-301", address="人民路 18 号 3 幢")
-    named = factories.make_resident(household=household, name="王秀英", phone="13900001234",
-                                    id_number=factories.id_number())
+    named = factories.make_resident(
+        household=household, name="王秀英", phone="13900001234", id_number=factories.id_number()
+    )
     other = factories.make_resident(world.town["g21"], name="赵其他", with_household=False)
     return named, other, household
 
@@ -45,7 +47,8 @@ def registry_reads(client, api, resident) -> dict:
     web_list = client.get(reverse("registry:resident_list"))
     api_list = api.get("/residents", page_size=1000)
     return {
-        "web list": web_list.status_code, "web list shows": resident.name in web_list.content.decode(),
+        "web list": web_list.status_code,
+        "web list shows": resident.name in web_list.content.decode(),
         "web detail": client.get(reverse("registry:resident_detail", args=[resident.pk])).status_code,
         "api list": api_list.status_code,
         "api list shows": api_list.status_code == 200 and resident.pk in {x["id"] for x in api_list.json()["results"]},
@@ -75,24 +78,41 @@ def test_migration_takes_the_old_reads_away(client, world, people):
     api = ApiClient(dept)
     before = registry_reads(client, api, other)
     # Before: 城管 read any resident of the town (this one has no household: 404 there).
-    assert before == {"web list": 200, "web list shows": True, "web detail": 200, "api list": 200,
-                      "api list shows": True, "api detail": 200, "household": 404}
+    assert before == {
+        "web list": 200,
+        "web list shows": True,
+        "web detail": 200,
+        "api list": 200,
+        "api list shows": True,
+        "api detail": 200,
+        "household": 404,
+    }
     assert client.get(reverse("registry:household_detail", args=[named.household_id])).status_code == 200
     MIGRATION.forwards(apps, None)
     forget(dept)
     seed_roles()  # seeding adds what roles.py lists; it must not bring the reads back
     for resident in (named, other):
         after = registry_reads(client, ApiClient(dept), resident)
-        assert after == {"web list": 403, "web list shows": False, "web detail": 403, "api list": 403,
-                         "api list shows": False, "api detail": 404, "household": 403}
+        assert after == {
+            "web list": 403,
+            "web list shows": False,
+            "web detail": 403,
+            "api list": 403,
+            "api list shows": False,
+            "api detail": 404,
+            "household": 403,
+        }
     assert "职能部门" in Role.objects.get(slug="department").name
     assert "诉求涉及" in Role.objects.get(slug="department").description
 
 
 def test_migration_back_restores_the_reads(world):
     MIGRATION.backwards(apps, None)
-    codes = set(Role.objects.get(slug="department").permissions.filter(content_type__app_label="registry")
-                .values_list("codename", flat=True))
+    codes = set(
+        Role.objects.get(slug="department")
+        .permissions.filter(content_type__app_label="registry")
+        .values_list("codename", flat=True)
+    )
     assert codes == set(OLD_READS)
 
 
@@ -115,8 +135,9 @@ def test_another_department_sees_neither_request_nor_resident(client, world, peo
 
 
 def test_a_referenced_resident_with_a_sensitive_tag_stays_protected(client, world, flow):
-    person = factories.make_resident(world.town["g11"], name="孙敏感", tags=[factories.sensitive_tag()],
-                                     with_household=False)
+    person = factories.make_resident(
+        world.town["g11"], name="孙敏感", tags=[factories.sensitive_tag()], with_household=False
+    )
     r = services.dispatch(flow.file(resident=person), world.users.dispatcher, assignee=world.orgs.cg)
     client.force_login(world.users.dept)
     html = client.get(reverse("requests_staff:detail", args=[r.pk])).content.decode()

@@ -1,5 +1,6 @@
 """Likely duplicates at intake: same category, open, within 250 m or in the same building, in
 the last 30 days; the 250 m boundary is exact (haversine), other categories never match."""
+
 import datetime as dt
 import math
 
@@ -61,8 +62,9 @@ def test_thirty_day_window_category_and_open_only(world, flow):
     for r in (old, other_category, closed, merged):
         assert r not in got
     new = flow.file(**point)
-    assert new not in find_likely_duplicates(category=world.noise, lat=LAT, lng=LNG, exclude=new,
-                                             now=T0 + dt.timedelta(hours=1))
+    assert new not in find_likely_duplicates(
+        category=world.noise, lat=LAT, lng=LNG, exclude=new, now=T0 + dt.timedelta(hours=1)
+    )
 
 
 def test_query_count(world, flow, django_assert_max_num_queries):

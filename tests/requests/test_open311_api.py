@@ -3,6 +3,7 @@
 Decision (OPEN311.md): 404 is for an unknown *resource* (a path: an unknown service in
 services/{code}, request or token); an unknown service_code given as a POST or filter
 parameter is "anything else", so 400 — like FixMyStreet's and the spec's own error list."""
+
 import datetime as dt
 import xml.etree.ElementTree as ET
 
@@ -26,8 +27,13 @@ JSON, XML = "application/json; charset=utf-8", "text/xml; charset=utf-8"
 @pytest.fixture
 def key(world):
     services.create_category_attribute(category=world.light, code="pole", description="灯杆编号", required=True)
-    services.create_category_attribute(category=world.light, code="fault", description="故障", datatype="multivaluelist",
-                                       values=[{"key": "1", "name": "不亮"}, {"key": "2", "name": "闪烁"}])
+    services.create_category_attribute(
+        category=world.light,
+        code="fault",
+        description="故障",
+        datatype="multivaluelist",
+        values=[{"key": "1", "name": "不亮"}, {"key": "2", "name": "闪烁"}],
+    )
     services.create_category_attribute(category=world.light, code="height", description="高度", datatype="number")
     return services.create_open311_key("热线平台")[1]
 
@@ -37,8 +43,18 @@ def post(client, fmt="json", **data):
 
 
 def good(key, **extra):
-    return {"api_key": key, "service_code": "light", "lat": "31.875", "long": "120.555", "description": "路灯不亮",
-            "attribute[pole]": "A-12", "first_name": "三", "last_name": "张", "phone": PHONE, **extra}
+    return {
+        "api_key": key,
+        "service_code": "light",
+        "lat": "31.875",
+        "long": "120.555",
+        "description": "路灯不亮",
+        "attribute[pole]": "A-12",
+        "first_name": "三",
+        "last_name": "张",
+        "phone": PHONE,
+        **extra,
+    }
 
 
 def errors_of(response):
@@ -49,8 +65,9 @@ def errors_of(response):
 
 
 def test_post_files_through_the_api_channel(client, key, world):
-    response = post(client, **good(key, **{"attribute[fault][]": ["1", "2"], "attribute[height]": "7.5",
-                                           "account_id": "u-9"}))
+    response = post(
+        client, **good(key, **{"attribute[fault][]": ["1", "2"], "attribute[height]": "7.5", "account_id": "u-9"})
+    )
     assert response.status_code == 200 and response["Content-Type"] == JSON
     [body] = response.json()
     created = ServiceRequest.objects.get(pk=int(body["service_request_id"]))
@@ -84,23 +101,26 @@ def test_switched_off_key_is_403(client, key):
     assert post(client, **good(key)).status_code == 403
 
 
-@pytest.mark.parametrize("change,fragment", [
-    ({"service_code": "nope"}, "service_code 不存在"),
-    ({"service_code": ""}, "service_code 必填"),
-    ({"description": "灯" * 4001}, "4000"),
-    ({"description": "<script>alert(1)</script>"}, "HTML"),
-    ({"lat": "91", "long": "120"}, "lat"),
-    ({"lat": "abc", "long": "120"}, "lat"),
-    ({"lat": "31", "long": ""}, "同时"),
-    ({"lat": "", "long": ""}, "须提供位置"),
-    ({"address_id": "999999", "lat": "", "long": ""}, "address_id"),
-    ({"attribute[pole]": ""}, "attribute[pole] 必填"),
-    ({"attribute[fault][]": "9"}, "attribute[fault]"),
-    ({"attribute[height]": "tall"}, "attribute[height] 须为数字"),
-    ({"attribute[color]": "red"}, "attribute[color]"),
-    ({"phone": "12"}, "requester_phone"),
-    ({"jurisdiction_id": "000"}, "jurisdiction_id"),
-])
+@pytest.mark.parametrize(
+    "change,fragment",
+    [
+        ({"service_code": "nope"}, "service_code 不存在"),
+        ({"service_code": ""}, "service_code 必填"),
+        ({"description": "灯" * 4001}, "4000"),
+        ({"description": "<script>alert(1)</script>"}, "HTML"),
+        ({"lat": "91", "long": "120"}, "lat"),
+        ({"lat": "abc", "long": "120"}, "lat"),
+        ({"lat": "31", "long": ""}, "同时"),
+        ({"lat": "", "long": ""}, "须提供位置"),
+        ({"address_id": "999999", "lat": "", "long": ""}, "address_id"),
+        ({"attribute[pole]": ""}, "attribute[pole] 必填"),
+        ({"attribute[fault][]": "9"}, "attribute[fault]"),
+        ({"attribute[height]": "tall"}, "attribute[height] 须为数字"),
+        ({"attribute[color]": "red"}, "attribute[color]"),
+        ({"phone": "12"}, "requester_phone"),
+        ({"jurisdiction_id": "000"}, "jurisdiction_id"),
+    ],
+)
 def test_bad_post_is_400_with_a_reason_and_saves_nothing(client, key, change, fragment):
     response = post(client, **good(key, **change))
     assert response.status_code == 400, response.content
@@ -147,17 +167,20 @@ def test_unknown_resources_are_404_in_the_asked_format(client, world):
     assert ET.fromstring(response.content).tag == "errors"
 
 
-@pytest.mark.parametrize("params,fragment", [
-    ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-02T00:00:00Z"}, "90"),
-    ({"start_date": "yesterday"}, "start_date"),
-    ({"end_date": "2026-13-45"}, "end_date"),
-    ({"start_date": "2026-11-10", "end_date": "2026-11-01"}, "早于"),
-    ({"status": "pending"}, "status"),
-    ({"service_code": "nope"}, "service_code"),
-    ({"page_size": "1001"}, "page_size"),
-    ({"page": "0"}, "page"),
-    ({"service_request_id": "1,x"}, "service_request_id"),
-])
+@pytest.mark.parametrize(
+    "params,fragment",
+    [
+        ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-02T00:00:00Z"}, "90"),
+        ({"start_date": "yesterday"}, "start_date"),
+        ({"end_date": "2026-13-45"}, "end_date"),
+        ({"start_date": "2026-11-10", "end_date": "2026-11-01"}, "早于"),
+        ({"status": "pending"}, "status"),
+        ({"service_code": "nope"}, "service_code"),
+        ({"page_size": "1001"}, "page_size"),
+        ({"page": "0"}, "page"),
+        ({"service_request_id": "1,x"}, "service_request_id"),
+    ],
+)
 def test_bad_list_parameters_are_400(client, world, params, fragment):
     response = client.get(API + "requests.json", params)
     assert response.status_code == 400 and any(fragment in d for d in errors_of(response))
@@ -191,16 +214,21 @@ def test_status_filter_and_id_list_override(client, flow):
 def test_pagination(client, flow):
     made = [flow.file(received_at=flow.AT["dispatch"] + dt.timedelta(minutes=i)) for i in range(5)]
     newest_first = [str(r.pk) for r in reversed(made)]
-    pages = [[r["service_request_id"] for r in client.get(API + "requests.json", {**WINDOW, "page_size": 2,
-                                                                                  "page": p}).json()]
-             for p in (1, 2, 3, 4)]
+    pages = [
+        [
+            r["service_request_id"]
+            for r in client.get(API + "requests.json", {**WINDOW, "page_size": 2, "page": p}).json()
+        ]
+        for p in (1, 2, 3, 4)
+    ]
     assert pages == [newest_first[:2], newest_first[2:4], newest_first[4:], []]
 
 
 def test_reopened_request_reads_open_with_notes(client, world, flow):
     closed = flow.to(Status.CLOSED)
-    services.return_visit(closed, world.users.visitor, result=VisitResult.UNSATISFIED, note="没解决",
-                          now=flow.AT["visit"])
+    services.return_visit(
+        closed, world.users.visitor, result=VisitResult.UNSATISFIED, note="没解决", now=flow.AT["visit"]
+    )
     [record] = client.get(f"{API}requests/{closed.pk}.json").json()
     assert record["status"] == "open" and "回访不满意，已重新办理（第 1 次）" in record["status_notes"]
     assert record["agency_responsible"] == "城市管理局" and record["expected_datetime"].endswith("+08:00")

@@ -1,6 +1,7 @@
 """Open311 read endpoints through a third-party client: the PyPI `georeport` 0.3.1 client,
 in XML and in JSON, against a live server on 127.0.0.1; and every JSON body of every endpoint
 checked against the GeoReport v2 JSON Schemas in tests/requests/schemas/."""
+
 import json
 from pathlib import Path
 
@@ -44,15 +45,22 @@ def base(live_server):
 
 @pytest.fixture
 def data(world, flow):
-    services.create_category_attribute(category=world.light, code="pole", description="灯杆编号", required=True,
-                                       order=1)
-    services.create_category_attribute(category=world.light, code="fault", description="故障类型", order=2,
-                                       datatype="singlevaluelist",
-                                       values=[{"key": "1", "name": "不亮"}, {"key": "2", "name": "闪烁"}])
+    services.create_category_attribute(
+        category=world.light, code="pole", description="灯杆编号", required=True, order=1
+    )
+    services.create_category_attribute(
+        category=world.light,
+        code="fault",
+        description="故障类型",
+        order=2,
+        datatype="singlevaluelist",
+        values=[{"key": "1", "name": "不亮"}, {"key": "2", "name": "闪烁"}],
+    )
     handling = flow.to(Status.HANDLING)
     closed = flow.to(Status.CLOSED, category=world.light)
-    reopened = services.return_visit(closed, world.users.visitor, result=VisitResult.UNSATISFIED,
-                                     note="灯还是不亮", now=flow.AT["visit"])
+    reopened = services.return_visit(
+        closed, world.users.visitor, result=VisitResult.UNSATISFIED, note="灯还是不亮", now=flow.AT["visit"]
+    )
     done = flow.to(Status.COMPLETED)
     return {"handling": handling, "reopened": reopened, "done": done}
 
@@ -99,11 +107,14 @@ def _get(url, **params):
 def test_every_json_body_matches_its_schema(base, data, world):
     _, raw = services.create_open311_key("校验用")
     checks = [
-        ("discovery.json", {}, 200, "discovery"), ("services.json", {}, 200, "services"),
-        ("services/light.json", {}, 200, "service_definition"), ("requests.json", WINDOW, 200, "requests"),
+        ("discovery.json", {}, 200, "discovery"),
+        ("services.json", {}, 200, "services"),
+        ("services/light.json", {}, 200, "service_definition"),
+        ("requests.json", WINDOW, 200, "requests"),
         (f"requests/{data['reopened'].pk}.json", {}, 200, "request"),
         ("servicerequestupdates.json", WINDOW, 200, "servicerequestupdates"),
-        ("requests/999999.json", {}, 404, "errors"), ("services/nope.json", {}, 404, "errors"),
+        ("requests/999999.json", {}, 404, "errors"),
+        ("services/nope.json", {}, 404, "errors"),
         ("requests.json", {"start_date": "2026-01-01", "end_date": "2026-06-01"}, 400, "errors"),
         (f"tokens/{data['done'].token}.json", {}, 200, "tokens"),
     ]
@@ -112,9 +123,19 @@ def test_every_json_body_matches_its_schema(base, data, world):
         assert response.status_code == status, path
         assert response.headers["Content-Type"] == "application/json; charset=utf-8"
         valid(body, name)
-    posted = http.post(f"{base}/requests.json", data={
-        "api_key": raw, "service_code": "light", "lat": "31.87", "long": "120.55", "description": "路灯不亮",
-        "attribute[pole]": "A-7", "attribute[fault]": "1"}, timeout=10)
+    posted = http.post(
+        f"{base}/requests.json",
+        data={
+            "api_key": raw,
+            "service_code": "light",
+            "lat": "31.87",
+            "long": "120.55",
+            "description": "路灯不亮",
+            "attribute[pole]": "A-7",
+            "attribute[fault]": "1",
+        },
+        timeout=10,
+    )
     assert posted.status_code == 200, posted.text
     valid(posted.json(), "post_response")
     refused = http.post(f"{base}/requests.json", data={"service_code": "light"}, timeout=10)
@@ -126,7 +147,6 @@ def test_updates_list_public_steps_only(base, data):
     response, body = _get(f"{base}/servicerequestupdates.json", **WINDOW)
     valid(body, "servicerequestupdates")
     mine = [u for u in body if u["service_request_id"] == str(data["reopened"].pk)]
-    assert [u["status"] for u in mine] == ["OPEN", "ACTION_SCHEDULED", "IN_PROGRESS", "IN_PROGRESS", "FIXED",
-                                           "REOPEN"]
+    assert [u["status"] for u in mine] == ["OPEN", "ACTION_SCHEDULED", "IN_PROGRESS", "IN_PROGRESS", "FIXED", "REOPEN"]
     assert "回访不满意" in mine[-1]["description"]
     assert T0.isoformat()[:10] in mine[0]["updated_datetime"]

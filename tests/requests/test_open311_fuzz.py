@@ -5,6 +5,7 @@ No answer may be a 5xx, and every status, content type and body shape must be th
 
 POSTs carry a real api_key, so filing and updates run through intake and the services, not
 just the key check; a fixed number of derandomised examples per operation keeps it short."""
+
 import json
 from pathlib import Path
 
@@ -47,8 +48,14 @@ def wsgi_app():
 def test_open311_answers_as_documented(world, wsgi_app, mode, settings):
     settings.GONGZHI_RATE_OPEN311_POST = "1000/h"
     _, key = services.create_open311_key("fuzz")
-    filed = services.file_request(channel="web", category=world.noise, description="路口噪声", grid=world.town["g11"],
-                                         requester_name="张三", requester_phone="13812345678")
+    filed = services.file_request(
+        channel="web",
+        category=world.noise,
+        description="路口噪声",
+        grid=world.town["g11"],
+        requester_name="张三",
+        requester_phone="13812345678",
+    )
     schema = schemathesis.openapi.from_dict(json.loads(DOCUMENT.read_text()))
     schema.app = wsgi_app
     failures, statuses, calls = [], set(), []
@@ -56,8 +63,13 @@ def test_open311_answers_as_documented(world, wsgi_app, mode, settings):
         operation = result.ok()
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @examples(max_examples=EXAMPLES[mode], derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @examples(
+            max_examples=EXAMPLES[mode],
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             if isinstance(case.body, dict) and mode is GenerationMode.POSITIVE:
                 case.body["api_key"] = key
@@ -84,12 +96,15 @@ def test_open311_answers_as_documented(world, wsgi_app, mode, settings):
         assert ("GET /open311/v2/requests.json", 200) in statuses
 
 
-@pytest.mark.parametrize("method,path,data", [
-    ("get", "/open311/v2/requests.json", {"jurisdiction_id": "320582\x00"}),
-    ("get", "/open311/v2/services.json", {"jurisdiction_id": "\x00"}),
-    ("get", "/open311/v2/tokens/ab\x00c.json", {}),
-    ("post", "/open311/v2/requests.json", {"service_code": "noise", "address_string": "人民路\x001号"}),
-])
+@pytest.mark.parametrize(
+    "method,path,data",
+    [
+        ("get", "/open311/v2/requests.json", {"jurisdiction_id": "320582\x00"}),
+        ("get", "/open311/v2/services.json", {"jurisdiction_id": "\x00"}),
+        ("get", "/open311/v2/tokens/ab\x00c.json", {}),
+        ("post", "/open311/v2/requests.json", {"service_code": "noise", "address_string": "人民路\x001号"}),
+    ],
+)
 def test_a_nul_character_is_an_open311_400_not_a_database_error(world, client, method, path, data):
     """Found by the fuzz above on PostgreSQL, which refuses NUL in text with an error (500)."""
     _, key = services.create_open311_key("nul")

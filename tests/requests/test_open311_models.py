@@ -1,6 +1,7 @@
 """The additions Open311 needs in the request domain: extra questions per category, hashed
 API keys printed once by `gongzhi open311key`, the API channel filing without a user, and
 attribute answers kept on the request."""
+
 import io
 
 import pytest
@@ -39,8 +40,14 @@ def test_attribute_code_must_be_plain(world):
 
 
 def test_api_channel_files_without_user_and_keeps_attributes(world):
-    r = services.file_request(channel="api", category=world.light, description="路灯不亮", node=world.town["t"],
-                              address="人民路 1 号", attributes={"pole": "A-12"})
+    r = services.file_request(
+        channel="api",
+        category=world.light,
+        description="路灯不亮",
+        node=world.town["t"],
+        address="人民路 1 号",
+        attributes={"pole": "A-12"},
+    )
     r.refresh_from_db()
     assert r.channel == "api" and r.filed_by is None and r.attributes == {"pole": "A-12"}
     assert journal(r).first().actor_name == "第三方接口（Open311）"

@@ -2,6 +2,7 @@
 public journal note on the request, without moving its state, and shows in the GET listing.
 Refusals: 403 for a missing or bad api_key, 400 for everything else (an unknown
 service_request_id is a parameter, not a path) — and nothing is written on any refusal."""
+
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -38,9 +39,18 @@ def req(flow):
 
 
 def good(key, req, **extra):
-    return {"api_key": key, "service_request_id": str(req.pk), "status": "INVESTIGATING",
-            "description": "已派员到现场核查", "updated_datetime": "2026-11-03T10:00:00+08:00",
-            "update_id": "ext-77", "first_name": "四", "last_name": "李", "email": "li@example.org", **extra}
+    return {
+        "api_key": key,
+        "service_request_id": str(req.pk),
+        "status": "INVESTIGATING",
+        "description": "已派员到现场核查",
+        "updated_datetime": "2026-11-03T10:00:00+08:00",
+        "update_id": "ext-77",
+        "first_name": "四",
+        "last_name": "李",
+        "email": "li@example.org",
+        **extra,
+    }
 
 
 def counts():
@@ -69,9 +79,16 @@ def test_posted_update_shows_in_the_get_listing_with_its_status(client, key, req
     rows = client.get(URL.format("json"), WINDOW).json()
     validate(rows, "servicerequestupdates.json")
     mine = [r for r in rows if r["update_id"] == update_id]
-    assert mine == [{"update_id": update_id, "service_request_id": str(req.pk), "status": "FIXED",
-                     "updated_datetime": "2026-11-03T10:00:00+08:00", "description": "已派员到现场核查",
-                     "media_url": ""}]
+    assert mine == [
+        {
+            "update_id": update_id,
+            "service_request_id": str(req.pk),
+            "status": "FIXED",
+            "updated_datetime": "2026-11-03T10:00:00+08:00",
+            "description": "已派员到现场核查",
+            "media_url": "",
+        }
+    ]
     req.refresh_from_db()
     assert req.status == Status.HANDLING  # FIXED from outside does not close it
 
@@ -110,20 +127,23 @@ def test_missing_or_bad_key_is_403_and_records_nothing(client, key, req, api_key
     assert counts() == before
 
 
-@pytest.mark.parametrize("change,fragment", [
-    ({"status": "SOLVED"}, "status"),
-    ({"status": ""}, "status"),
-    ({"description": "<b>已处理</b>"}, "HTML"),
-    ({"description": "灯" * 4001}, "4000"),
-    ({"description": ""}, "description"),
-    ({"service_request_id": "999999"}, "service_request_id 不存在"),
-    ({"service_request_id": "abc"}, "service_request_id 不存在"),
-    ({"service_request_id": ""}, "service_request_id 必填"),
-    ({"updated_datetime": "昨天下午"}, "updated_datetime"),
-    ({"update_id": "u" * 101}, "update_id 不能超过 100"),
-    ({"media_url": "javascript:alert(1)"}, "media_url"),
-    ({"media_url": "https://img.example.org/" + "p" * 500}, "media_url"),
-])
+@pytest.mark.parametrize(
+    "change,fragment",
+    [
+        ({"status": "SOLVED"}, "status"),
+        ({"status": ""}, "status"),
+        ({"description": "<b>已处理</b>"}, "HTML"),
+        ({"description": "灯" * 4001}, "4000"),
+        ({"description": ""}, "description"),
+        ({"service_request_id": "999999"}, "service_request_id 不存在"),
+        ({"service_request_id": "abc"}, "service_request_id 不存在"),
+        ({"service_request_id": ""}, "service_request_id 必填"),
+        ({"updated_datetime": "昨天下午"}, "updated_datetime"),
+        ({"update_id": "u" * 101}, "update_id 不能超过 100"),
+        ({"media_url": "javascript:alert(1)"}, "media_url"),
+        ({"media_url": "https://img.example.org/" + "p" * 500}, "media_url"),
+    ],
+)
 def test_bad_parameters_are_400_and_record_nothing(client, key, req, change, fragment):
     before = counts()
     response = client.post(URL.format("json"), good(key, req, **change))
@@ -136,8 +156,9 @@ def test_bad_parameters_are_400_and_record_nothing(client, key, req, change, fra
 
 def test_every_problem_is_listed_at_once_in_xml(client, key, req):
     before = counts()
-    response = client.post(URL.format("xml"), good(key, req, status="NOPE", description="<i>x</i>",
-                                                   service_request_id="0"))
+    response = client.post(
+        URL.format("xml"), good(key, req, status="NOPE", description="<i>x</i>", service_request_id="0")
+    )
     assert response.status_code == 400
     root = ET.fromstring(response.content)
     assert root.tag == "errors" and len(root.findall("error")) == 3

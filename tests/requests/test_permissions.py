@@ -1,5 +1,6 @@
 """Permission matrix: who sees a request (role × in/out of scope) and who may take each action
 (role × action × in/out of scope); phone masking; query-count guards on list selectors."""
+
 import datetime as dt
 
 import pytest
@@ -17,9 +18,19 @@ OVERDUE = dt.datetime(2026, 11, 10, 10, 0, tzinfo=T0.tzinfo)
 
 # A request in grid g11 (南庄 community), assigned to 城管: who sees it?
 VISIBILITY = [
-    ("dispatcher", True), ("dispatcher_c2", False), ("town", True), ("dept", True), ("dept2", False),
-    ("community", True), ("community2", False), ("grid", True), ("grid_other", False), ("supervisor", True),
-    ("visitor", True), ("hotline", True), ("resident", False),
+    ("dispatcher", True),
+    ("dispatcher_c2", False),
+    ("town", True),
+    ("dept", True),
+    ("dept2", False),
+    ("community", True),
+    ("community2", False),
+    ("grid", True),
+    ("grid_other", False),
+    ("supervisor", True),
+    ("visitor", True),
+    ("hotline", True),
+    ("resident", False),
 ]
 
 
@@ -44,27 +55,44 @@ def test_department_loses_sight_after_returning(world, flow):
 
 # (action, status the request is in, actor, allowed, kwargs)
 MATRIX = [
-    ("dispatch", Status.RECEIVED, "dispatcher", True), ("dispatch", Status.RECEIVED, "town", True),
-    ("dispatch", Status.RECEIVED, "dispatcher_c2", False), ("dispatch", Status.RECEIVED, "dept", False),
-    ("dispatch", Status.RECEIVED, "grid", False), ("dispatch", Status.RECEIVED, "hotline", False),
-    ("dispatch", Status.RECEIVED, "supervisor", False), ("dispatch", Status.RECEIVED, "visitor", False),
-    ("accept", Status.DISPATCHED, "dept", True), ("accept", Status.DISPATCHED, "dept2", False),
-    ("accept", Status.DISPATCHED, "community", False), ("accept", Status.DISPATCHED, "dispatcher", False),
-    ("return", Status.DISPATCHED, "dept", True), ("return", Status.DISPATCHED, "dept2", False),
+    ("dispatch", Status.RECEIVED, "dispatcher", True),
+    ("dispatch", Status.RECEIVED, "town", True),
+    ("dispatch", Status.RECEIVED, "dispatcher_c2", False),
+    ("dispatch", Status.RECEIVED, "dept", False),
+    ("dispatch", Status.RECEIVED, "grid", False),
+    ("dispatch", Status.RECEIVED, "hotline", False),
+    ("dispatch", Status.RECEIVED, "supervisor", False),
+    ("dispatch", Status.RECEIVED, "visitor", False),
+    ("accept", Status.DISPATCHED, "dept", True),
+    ("accept", Status.DISPATCHED, "dept2", False),
+    ("accept", Status.DISPATCHED, "community", False),
+    ("accept", Status.DISPATCHED, "dispatcher", False),
+    ("return", Status.DISPATCHED, "dept", True),
+    ("return", Status.DISPATCHED, "dept2", False),
     ("return", Status.DISPATCHED, "dispatcher", False),
-    ("reply", Status.HANDLING, "dept", True), ("reply", Status.HANDLING, "dept2", False),
-    ("reply", Status.HANDLING, "supervisor", False), ("reply", Status.HANDLING, "grid", False),
-    ("close", Status.REPLIED, "dept", True), ("close", Status.REPLIED, "dept2", False),
+    ("reply", Status.HANDLING, "dept", True),
+    ("reply", Status.HANDLING, "dept2", False),
+    ("reply", Status.HANDLING, "supervisor", False),
+    ("reply", Status.HANDLING, "grid", False),
+    ("close", Status.REPLIED, "dept", True),
+    ("close", Status.REPLIED, "dept2", False),
     ("close", Status.REPLIED, "town", False),
-    ("request_extension", Status.HANDLING, "dept", True), ("request_extension", Status.HANDLING, "dept2", False),
-    ("grant_extension", Status.HANDLING, "dispatcher", True), ("grant_extension", Status.HANDLING, "dept", False),
+    ("request_extension", Status.HANDLING, "dept", True),
+    ("request_extension", Status.HANDLING, "dept2", False),
+    ("grant_extension", Status.HANDLING, "dispatcher", True),
+    ("grant_extension", Status.HANDLING, "dept", False),
     ("grant_extension", Status.HANDLING, "dispatcher_c2", False),
-    ("flag", Status.HANDLING, "supervisor", True), ("flag", Status.HANDLING, "dispatcher", True),
-    ("flag", Status.HANDLING, "dept", False), ("flag", Status.HANDLING, "grid", False),
+    ("flag", Status.HANDLING, "supervisor", True),
+    ("flag", Status.HANDLING, "dispatcher", True),
+    ("flag", Status.HANDLING, "dept", False),
+    ("flag", Status.HANDLING, "grid", False),
     ("flag", Status.HANDLING, "visitor", False),
-    ("visit", Status.CLOSED, "visitor", True), ("visit", Status.CLOSED, "dept", False),
-    ("visit", Status.CLOSED, "supervisor", False), ("visit", Status.CLOSED, "dispatcher", False),
-    ("link_duplicate", Status.RECEIVED, "dispatcher", True), ("link_duplicate", Status.RECEIVED, "hotline", False),
+    ("visit", Status.CLOSED, "visitor", True),
+    ("visit", Status.CLOSED, "dept", False),
+    ("visit", Status.CLOSED, "supervisor", False),
+    ("visit", Status.CLOSED, "dispatcher", False),
+    ("link_duplicate", Status.RECEIVED, "dispatcher", True),
+    ("link_duplicate", Status.RECEIVED, "hotline", False),
     ("link_duplicate", Status.RECEIVED, "dispatcher_c2", False),
 ]
 
@@ -134,9 +162,15 @@ class TestMasking:
 
 
 class TestQueryCounts:
-    @pytest.mark.parametrize("who,selector", [
-        ("dispatcher", "requests_for"), ("dept", "requests_for"), ("dept", "my_queue"), ("supervisor", "overdue_for"),
-    ])
+    @pytest.mark.parametrize(
+        "who,selector",
+        [
+            ("dispatcher", "requests_for"),
+            ("dept", "requests_for"),
+            ("dept", "my_queue"),
+            ("supervisor", "overdue_for"),
+        ],
+    )
     def test_constant(self, world, flow, django_assert_num_queries, who, selector):
         user = getattr(world.users, who)
         from gongzhi.accounts import scoping

@@ -1,5 +1,6 @@
 """The citizen's status check: tracking number plus the last four digits of the phone shows
 the stage, the public notes and the deadline — and nothing else; every failure looks alike."""
+
 import dataclasses
 
 import pytest
@@ -29,13 +30,29 @@ def test_leaks_no_person(world, flow):
     for secret in ("张三", PHONE, "13812345678", world.users.dept.get_full_name(), world.users.visitor.get_full_name()):
         assert secret not in dumped
     assert {f.name for f in dataclasses.fields(s)} == {
-        "tracking_number", "stage", "private", "category", "received_at", "deadline", "closed", "notes"}
+        "tracking_number",
+        "stage",
+        "private",
+        "category",
+        "received_at",
+        "deadline",
+        "closed",
+        "notes",
+    }
 
 
-@pytest.mark.parametrize("number,digits", [
-    ("right", "0000"), ("wrong", "5678"), ("", "5678"), ("right", ""), ("right", "678"), ("right", "45678"),
-    ("x" * 500, "5678"),
-])
+@pytest.mark.parametrize(
+    "number,digits",
+    [
+        ("right", "0000"),
+        ("wrong", "5678"),
+        ("", "5678"),
+        ("right", ""),
+        ("right", "678"),
+        ("right", "45678"),
+        ("x" * 500, "5678"),
+    ],
+)
 def test_same_not_found(flow, number, digits):
     r = flow.file()
     number = {"right": r.tracking_number, "wrong": "2026110299999"}.get(number, number)

@@ -2,6 +2,7 @@
 a road and a point rounded to about 100 m. Each public channel is tested: Open311 lists and
 single look-ups (JSON and XML), the id filter, the updates feed, the progress-check page; and
 the staff pages still show everything to those who may see it."""
+
 import datetime as dt
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -26,15 +27,28 @@ SECRET = "家中老人重病，生活困难，申请临时救助"
 def pair(world, flow):
     """A private help request at a building with a precise point, and a public noise request
     at a house number, both received now (inside Open311's default 90-day window)."""
-    help_ = services.create_category(name="困难救助", kind="help", default_assignee=world.orgs.mz, deadline_days=10,
-                                     service_code="assistance")
+    help_ = services.create_category(
+        name="困难救助", kind="help", default_assignee=world.orgs.mz, deadline_days=10, service_code="assistance"
+    )
     building = factories.make_building(world.town["g11"], name="3号楼", address="人民路 18 号 3 幢")
     now = timezone.now()
-    private = flow.file(category=help_, description=SECRET, building=building, lat=Decimal("31.876543"),
-                        lng=Decimal("120.554321"), address="人民路 18 号 3 幢 2 单元 301 室", received_at=now)
+    private = flow.file(
+        category=help_,
+        description=SECRET,
+        building=building,
+        lat=Decimal("31.876543"),
+        lng=Decimal("120.554321"),
+        address="人民路 18 号 3 幢 2 单元 301 室",
+        received_at=now,
+    )
     services.dispatch(private, world.users.dispatcher, assignee=world.orgs.mz, note="请民政办尽快上门核实")
-    public = flow.file(description="夜间施工噪声很大", lat=Decimal("31.871259"), lng=Decimal("120.551751"),
-                       address="沙洲西路 88 号东侧", received_at=now - dt.timedelta(minutes=5))
+    public = flow.file(
+        description="夜间施工噪声很大",
+        lat=Decimal("31.871259"),
+        lng=Decimal("120.551751"),
+        address="沙洲西路 88 号东侧",
+        received_at=now - dt.timedelta(minutes=5),
+    )
     return private, public
 
 
@@ -65,11 +79,21 @@ def test_migration_classifies_existing_categories(world):
     assert world.light.visibility == "public" and dispute.visibility == "private"
 
 
-@pytest.mark.parametrize("address,road", [
-    ("人民路 18 号 3 幢 2 单元 301 室", "人民路"), ("人民路18号", "人民路"), ("沙洲西路 88 号东侧", "沙洲西路"),
-    ("杨舍镇城关街道人民路十八号", "杨舍镇城关街道人民路"), ("步行街３号", "步行街"), ("长安大道与人民路交叉口", "长安大道与人民路"),
-    ("梧桐巷 5 弄 2 号", "梧桐巷"), ("阳光花园 3 幢 2 单元 301", ""), ("张三家门口", ""), ("", ""),
-])
+@pytest.mark.parametrize(
+    "address,road",
+    [
+        ("人民路 18 号 3 幢 2 单元 301 室", "人民路"),
+        ("人民路18号", "人民路"),
+        ("沙洲西路 88 号东侧", "沙洲西路"),
+        ("杨舍镇城关街道人民路十八号", "杨舍镇城关街道人民路"),
+        ("步行街３号", "步行街"),
+        ("长安大道与人民路交叉口", "长安大道与人民路"),
+        ("梧桐巷 5 弄 2 号", "梧桐巷"),
+        ("阳光花园 3 幢 2 单元 301", ""),
+        ("张三家门口", ""),
+        ("", ""),
+    ],
+)
 def test_public_road(address, road):
     assert public_road(address) == road
 
@@ -107,7 +131,9 @@ def test_open311_single_lookup_of_a_private_request_is_not_found(client, pair, f
     assert hidden.status_code == missing.status_code == 404
     assert SECRET not in hidden.content.decode()
     # The same answer as an id that does not exist, apart from the id echoed back.
-    assert hidden.content.decode().replace(f"：{private.pk}", "：N") == missing.content.decode().replace("：99999", "：N")
+    assert hidden.content.decode().replace(f"：{private.pk}", "：N") == missing.content.decode().replace(
+        "：99999", "：N"
+    )
     shown = client.get(f"{API}requests/{public.pk}.{fmt}")
     assert shown.status_code == 200 and "沙洲西路" in shown.content.decode() and "88" not in shown.content.decode()
 
@@ -138,8 +164,16 @@ def test_duplicate_note_names_no_private_original(client, world, flow, pair):
 
 def test_private_category_can_still_be_filed_through_open311(client, pair):
     key = services.create_open311_key("热线平台")[1]
-    response = client.post(f"{API}requests.json", {"api_key": key, "service_code": "assistance", "lat": "31.875",
-                                                   "long": "120.555", "description": "独居老人需要帮助"})
+    response = client.post(
+        f"{API}requests.json",
+        {
+            "api_key": key,
+            "service_code": "assistance",
+            "lat": "31.875",
+            "long": "120.555",
+            "description": "独居老人需要帮助",
+        },
+    )
     assert response.status_code == 200
     new_id = response.json()[0]["service_request_id"]
     assert client.get(f"{API}requests/{new_id}.json").status_code == 404

@@ -1,6 +1,7 @@
 """The resident's public pages, without logging in: filing shows a tracking number, every bad
 input gets a Chinese message with what was typed kept, and progress is shown only for the right
 tracking number and phone digits — one message for every failure, no person's data."""
+
 import io
 
 import pytest
@@ -18,8 +19,15 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def form(world, **extra):
-    return {"kind": "complaint", "category": world.noise.pk, "community": world.town["c1"].pk,
-            "description": "夜间施工噪声很大", "address": "人民路 18 号", "phone": PHONE, **extra}
+    return {
+        "kind": "complaint",
+        "category": world.noise.pk,
+        "community": world.town["c1"].pk,
+        "description": "夜间施工噪声很大",
+        "address": "人民路 18 号",
+        "phone": PHONE,
+        **extra,
+    }
 
 
 def test_pages_render_for_an_anonymous_visitor(client, world):
@@ -55,19 +63,22 @@ def test_done_page_without_filing_goes_back_to_the_form(client, world):
     assert response.status_code == 302 and response["Location"] == FILE
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"kind": ""}, "请选择诉求类型"),
-    ({"category": ""}, "请选择问题分类"),
-    ({"category": "99999"}, "所选分类不存在"),
-    ({"community": ""}, "请选择问题所在的社区或村"),
-    ({"description": ""}, "请填写诉求内容"),
-    ({"description": "噪" * 4001}, "不能超过 4000 字"),
-    ({"description": "<b>吵</b>"}, "HTML"),
-    ({"address": ""}, "请填写详细地址"),
-    ({"address": "", "lat": "95", "lng": "120"}, "纬度应在 -90 到 90 之间"),
-    ({"address": "", "lat": "abc", "lng": "120"}, "坐标须为数字"),
-    ({"phone": "12345"}, "手机号应为以 1 开头的 11 位数字"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"kind": ""}, "请选择诉求类型"),
+        ({"category": ""}, "请选择问题分类"),
+        ({"category": "99999"}, "所选分类不存在"),
+        ({"community": ""}, "请选择问题所在的社区或村"),
+        ({"description": ""}, "请填写诉求内容"),
+        ({"description": "噪" * 4001}, "不能超过 4000 字"),
+        ({"description": "<b>吵</b>"}, "HTML"),
+        ({"address": ""}, "请填写详细地址"),
+        ({"address": "", "lat": "95", "lng": "120"}, "纬度应在 -90 到 90 之间"),
+        ({"address": "", "lat": "abc", "lng": "120"}, "坐标须为数字"),
+        ({"phone": "12345"}, "手机号应为以 1 开头的 11 位数字"),
+    ],
+)
 def test_bad_input_is_explained_and_kept(client, world, change, message):
     data = form(world, **change)
     response = client.post(FILE, data)
@@ -90,8 +101,7 @@ def test_a_file_that_is_not_a_photo_is_refused(client, world, media):
 
 def test_track_shows_stage_notes_and_deadline_only(client, world, flow):
     r = flow.to(Status.CLOSED)
-    services.return_visit(r, world.users.visitor, result=VisitResult.UNSATISFIED, note="还是很吵",
-                          now=flow.AT["visit"])
+    services.return_visit(r, world.users.visitor, result=VisitResult.UNSATISFIED, note="还是很吵", now=flow.AT["visit"])
     response = client.post(TRACK, {"number": r.tracking_number, "last4": PHONE[-4:]})
     html = response.content.decode()
     r.refresh_from_db()
@@ -111,11 +121,14 @@ def test_track_failures_look_alike(client, flow, number, last4):
     assert f'value="{number}"' in html  # what was typed is kept
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"number": "", "last4": "5678"}, "请填写受理编号"),
-    ({"number": "2026", "last4": ""}, "请填写手机号后四位"),
-    ({"number": "2026", "last4": "56a8"}, "请填写 4 位数字"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"number": "", "last4": "5678"}, "请填写受理编号"),
+        ({"number": "2026", "last4": ""}, "请填写手机号后四位"),
+        ({"number": "2026", "last4": "56a8"}, "请填写 4 位数字"),
+    ],
+)
 def test_track_form_errors(client, world, data, message):
     assert message in client.post(TRACK, data).content.decode()
 

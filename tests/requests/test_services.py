@@ -1,6 +1,7 @@
 """Filing and the closed loop: working-day deadlines (National Day 2026, the 调休 Saturday,
 a deadline in unpublished 2027), the return window, extensions, closing, reopening on a
 dissatisfied return visit, and duplicates linked to their original."""
+
 import datetime as dt
 
 import pytest
@@ -30,7 +31,9 @@ class TestFiling:
         assert web.tracking_number.startswith("20261102") and len(web.tracking_number) == 13
         assert all(r.status == Status.RECEIVED for r in (web, grid, hotline))
         entry = JournalEntry.objects.get(case=web)
-        assert entry.action == "open" and entry.public and entry.actor is None and entry.actor_name == "群众（网上提交）"
+        assert (
+            entry.action == "open" and entry.public and entry.actor is None and entry.actor_name == "群众（网上提交）"
+        )
         assert JournalEntry.objects.get(case=grid).actor_name == u.grid.get_full_name()
 
     def test_tracking_numbers_follow_the_beijing_day(self, flow):
@@ -58,8 +61,10 @@ class TestFiling:
     def test_map_point_placed_in_its_grid(self, world, flow):
         from gongzhi.territory import services as territory
 
-        square = {"type": "Polygon", "coordinates": [[[120.5, 31.8], [120.51, 31.8], [120.51, 31.81],
-                                                       [120.5, 31.81], [120.5, 31.8]]]}
+        square = {
+            "type": "Polygon",
+            "coordinates": [[[120.5, 31.8], [120.51, 31.8], [120.51, 31.81], [120.5, 31.81], [120.5, 31.8]]],
+        }
         territory.update_node(world.town["g22"], {"geojson": square})
         inside = flow.file(grid=None, node=world.town["t"], lat="31.805", lng="120.505")
         outside = flow.file(grid=None, node=world.town["t"], lat="31.9", lng="120.6")
@@ -94,8 +99,9 @@ class TestDeadlines:
         assert r.pk and r.tracking_number.startswith("20261228")
 
     def test_dispatch_recomputes_for_a_new_category(self, world, flow):
-        r = services.dispatch(flow.file(), world.users.dispatcher, assignee=world.orgs.cg, category=world.light,
-                              now=Flowtimes.dispatch)
+        r = services.dispatch(
+            flow.file(), world.users.dispatcher, assignee=world.orgs.cg, category=world.light, now=Flowtimes.dispatch
+        )
         assert r.category == world.light and _day(r.deadline) == dt.date(2026, 11, 5)
 
 
@@ -104,11 +110,14 @@ class Flowtimes:
 
 
 class TestReturnWindow:
-    @pytest.mark.parametrize("when,ok", [
-        (cn(2026, 11, 2, 18, 0), True),   # same day: 0 working days
-        (cn(2026, 11, 4, 17, 0), True),   # Wednesday: 2 working days
-        (cn(2026, 11, 5, 9, 0), False),   # Thursday: 3 working days
-    ])
+    @pytest.mark.parametrize(
+        "when,ok",
+        [
+            (cn(2026, 11, 2, 18, 0), True),  # same day: 0 working days
+            (cn(2026, 11, 4, 17, 0), True),  # Wednesday: 2 working days
+            (cn(2026, 11, 5, 9, 0), False),  # Thursday: 3 working days
+        ],
+    )
     def test_window(self, world, flow, when, ok):
         r = flow.to(Status.DISPATCHED)
         if ok:
@@ -179,8 +188,9 @@ class TestCloseAndVisit:
     def test_unsatisfied_reopens_with_new_deadline(self, world, flow, django_capture_on_commit_callbacks):
         r = flow.to(Status.CLOSED)
         with django_capture_on_commit_callbacks(execute=True):
-            r = services.return_visit(r, world.users.visitor, result="unsatisfied", note="音乐仍然很响",
-                                      now=cn(2026, 11, 4, 9, 0))
+            r = services.return_visit(
+                r, world.users.visitor, result="unsatisfied", note="音乐仍然很响", now=cn(2026, 11, 4, 9, 0)
+            )
         assert r.status == Status.HANDLING and r.assignee == world.orgs.cg
         assert r.reopen_count == 1 and r.closed_at is None and r.workdays_taken is None
         assert _day(r.deadline) == dt.date(2026, 11, 11)

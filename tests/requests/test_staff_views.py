@@ -1,6 +1,7 @@
 """Staff screens of service requests: who may open which page (out of scope → 404), each action
 form (a success and a refusal with its Chinese message, nothing written), exports, the inbox,
 filing from the field and from a call, and query-count guards on the queue pages."""
+
 import io
 
 import pytest
@@ -48,14 +49,46 @@ def _now_request(flow, status=Status.RECEIVED):
 
 PAGES = ("list", "dispatch_queue", "my_queue", "overdue", "inbox", "stats", "file_field", "file_hotline")
 EXPECTED = {
-    "dispatcher": {"list": 200, "dispatch_queue": 200, "my_queue": 403, "overdue": 200, "inbox": 200, "stats": 200,
-                   "file_field": 200, "file_hotline": 200},
-    "dept": {"list": 200, "dispatch_queue": 403, "my_queue": 200, "overdue": 403, "inbox": 200, "stats": 200,
-             "file_field": 403, "file_hotline": 403},
-    "grid": {"list": 200, "dispatch_queue": 403, "my_queue": 403, "overdue": 403, "inbox": 200, "stats": 200,
-             "file_field": 200, "file_hotline": 200},
-    "supervisor": {"list": 200, "dispatch_queue": 403, "my_queue": 403, "overdue": 200, "inbox": 200, "stats": 200,
-                   "file_field": 403, "file_hotline": 403},
+    "dispatcher": {
+        "list": 200,
+        "dispatch_queue": 200,
+        "my_queue": 403,
+        "overdue": 200,
+        "inbox": 200,
+        "stats": 200,
+        "file_field": 200,
+        "file_hotline": 200,
+    },
+    "dept": {
+        "list": 200,
+        "dispatch_queue": 403,
+        "my_queue": 200,
+        "overdue": 403,
+        "inbox": 200,
+        "stats": 200,
+        "file_field": 403,
+        "file_hotline": 403,
+    },
+    "grid": {
+        "list": 200,
+        "dispatch_queue": 403,
+        "my_queue": 403,
+        "overdue": 403,
+        "inbox": 200,
+        "stats": 200,
+        "file_field": 200,
+        "file_hotline": 200,
+    },
+    "supervisor": {
+        "list": 200,
+        "dispatch_queue": 403,
+        "my_queue": 403,
+        "overdue": 200,
+        "inbox": 200,
+        "stats": 200,
+        "file_field": 403,
+        "file_hotline": 403,
+    },
     "resident": dict.fromkeys(PAGES, 403),
 }
 
@@ -192,8 +225,9 @@ def test_flag_overdue_and_refused_when_in_time(client, world, flow):
     _as(client, world.users.supervisor)
     page = client.get(_url("overdue")).content.decode()
     assert late.tracking_number in page and fresh.tracking_number not in page
-    response = client.post(_url("act", late.pk, "flag"), {"flag-expected_version": late.version,
-                                                          "next": _url("overdue")})
+    response = client.post(
+        _url("act", late.pk, "flag"), {"flag-expected_version": late.version, "next": _url("overdue")}
+    )
     assert response.status_code == 302 and response["Location"] == _url("overdue")
     late.refresh_from_db()
     assert late.flag_count == 1
@@ -241,8 +275,14 @@ def test_stale_form_writes_nothing(client, world, flow):
 
 def test_hotline_files_and_bad_input_saves_nothing(client, world):
     _as(client, world.users.hotline)
-    data = {"category": world.noise.pk, "node": world.town["c1"].pk, "description": "<script>x</script>" + "长" * 4000,
-            "address": "人民路 1 号", "requester_name": "李四", "requester_phone": "123"}
+    data = {
+        "category": world.noise.pk,
+        "node": world.town["c1"].pk,
+        "description": "<script>x</script>" + "长" * 4000,
+        "address": "人民路 1 号",
+        "requester_name": "李四",
+        "requester_phone": "123",
+    }
     response = client.post(_url("file_hotline"), data)
     body = response.content.decode()
     assert response.status_code == 200 and ServiceRequest.objects.count() == 0
@@ -315,9 +355,15 @@ def _queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("role,page,status", [
-    ("dispatcher", "dispatch_queue", Status.RECEIVED), ("dept", "my_queue", Status.HANDLING),
-    ("supervisor", "overdue", Status.HANDLING), ("grid", "list", Status.HANDLING)])
+@pytest.mark.parametrize(
+    "role,page,status",
+    [
+        ("dispatcher", "dispatch_queue", Status.RECEIVED),
+        ("dept", "my_queue", Status.HANDLING),
+        ("supervisor", "overdue", Status.HANDLING),
+        ("grid", "list", Status.HANDLING),
+    ],
+)
 def test_queue_query_count_does_not_grow_with_rows(client, world, flow, role, page, status):
     flow.to(status)
     _as(client, getattr(world.users, role))

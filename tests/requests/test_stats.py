@@ -1,5 +1,6 @@
 """Statistics on a small dataset whose numbers are worked out by hand in the comments, and
 the guarantee that each table is one aggregate query."""
+
 import pytest
 
 from gongzhi.requests import services, stats

@@ -1,6 +1,7 @@
 """Every allowed and every refused transition of the service-request table, parametrised from
 the table itself: an allowed move changes the status as declared and writes one journal entry
 and one audit entry; a refused move raises with a Chinese message and writes nothing."""
+
 import datetime as dt
 
 import pytest

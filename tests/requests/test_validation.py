@@ -1,5 +1,6 @@
 """Bad input at filing: each refused with a clear Chinese message, and nothing half-saved
 (no request, no journal, no audit entry, no photo file on disk)."""
+
 import io
 import re
 from pathlib import Path
@@ -31,24 +32,27 @@ def _refused(flow, field, needle, **kw):
     assert _counts() == before
 
 
-@pytest.mark.parametrize("kw,field,needle", [
-    ({"description": "很" * 4001}, "description", "4000"),
-    ({"description": "   "}, "description", "请填写"),
-    ({"description": "<script>alert(1)</script>"}, "description", "HTML"),
-    ({"description": "投诉 <b>加粗</b>"}, "description", "HTML"),
-    ({"description": "音量 &nbsp; 太大"}, "description", "HTML"),
-    ({"address": "<a href=x>点我</a>"}, "address", "HTML"),
-    ({"lat": "91", "lng": "120"}, "lat", "纬度"),
-    ({"lat": "31.8", "lng": "-181"}, "lng", "经度"),
-    ({"lat": "abc", "lng": "120"}, "lat", "数字"),
-    ({"lat": "31.8"}, "lat", "同时"),
-    ({"grid": None}, "node", "社区或网格"),
-    ({"category": 999999}, "category", "分类不存在"),
-    ({"category": "noise"}, "category", "分类不存在"),
-    ({"requester_phone": "1381234"}, "requester_phone", "手机号"),
-    ({"channel": "fax"}, "channel", "渠道"),
-    ({"kind": "praise"}, "kind", ""),
-])
+@pytest.mark.parametrize(
+    "kw,field,needle",
+    [
+        ({"description": "很" * 4001}, "description", "4000"),
+        ({"description": "   "}, "description", "请填写"),
+        ({"description": "<script>alert(1)</script>"}, "description", "HTML"),
+        ({"description": "投诉 <b>加粗</b>"}, "description", "HTML"),
+        ({"description": "音量 &nbsp; 太大"}, "description", "HTML"),
+        ({"address": "<a href=x>点我</a>"}, "address", "HTML"),
+        ({"lat": "91", "lng": "120"}, "lat", "纬度"),
+        ({"lat": "31.8", "lng": "-181"}, "lng", "经度"),
+        ({"lat": "abc", "lng": "120"}, "lat", "数字"),
+        ({"lat": "31.8"}, "lat", "同时"),
+        ({"grid": None}, "node", "社区或网格"),
+        ({"category": 999999}, "category", "分类不存在"),
+        ({"category": "noise"}, "category", "分类不存在"),
+        ({"requester_phone": "1381234"}, "requester_phone", "手机号"),
+        ({"channel": "fax"}, "channel", "渠道"),
+        ({"kind": "praise"}, "kind", ""),
+    ],
+)
 def test_bad_input(flow, kw, field, needle):
     _refused(flow, field, needle, **kw)
 
@@ -71,14 +75,19 @@ class TestPhotos:
         photos = list(r.photos.all())
         assert [p.content_type for p in photos] == ["image/png", "image/jpeg"]
         for p in photos:
-            assert (media / p.file.name).is_file() and p.file.name.startswith(f"requests/{p.uploaded_at:%Y/%m}/{p.request_id}/")
+            assert (media / p.file.name).is_file() and p.file.name.startswith(
+                f"requests/{p.uploaded_at:%Y/%m}/{p.request_id}/"
+            )
             # The stored name is a fresh uuid, never the uploader's "a"/"b".
             assert re.fullmatch(r"[0-9a-f]{32}", Path(p.file.name).stem)
 
-    @pytest.mark.parametrize("upload,needle", [
-        (SimpleUploadedFile("x.png", b"MZ\x90\x00not an image"), "不是 JPEG"),
-        (SimpleUploadedFile("big.jpg", JPEG + b"\x00" * validation.MAX_PHOTO_BYTES), "超过 5 MB"),
-    ])
+    @pytest.mark.parametrize(
+        "upload,needle",
+        [
+            (SimpleUploadedFile("x.png", b"MZ\x90\x00not an image"), "不是 JPEG"),
+            (SimpleUploadedFile("big.jpg", JPEG + b"\x00" * validation.MAX_PHOTO_BYTES), "超过 5 MB"),
+        ],
+    )
     def test_refused(self, flow, media, upload, needle):
         before = _counts()
         with pytest.raises(ValidationError, match=needle):

@@ -1,5 +1,6 @@
 """Territory API: nodes, buildings and units — CRUD, filters, pages, field errors, If-Match,
 audit source and query counts."""
+
 import pytest
 
 from gongzhi.core import uscc
@@ -46,7 +47,9 @@ def test_node_detail_has_etag_and_create_update_delete_go_through_services(town)
     response = admin.get(f"/nodes/{town['c1'].pk}")
     assert response.status_code == 200 and response["ETag"] == '"1"'
     assert response.json()["path"] == town["c1"].path
-    created = admin.post("/nodes", {"parent": town["c1"].pk, "kind": "grid", "code": "320582100001003", "name": "第三网格"})
+    created = admin.post(
+        "/nodes", {"parent": town["c1"].pk, "kind": "grid", "code": "320582100001003", "name": "第三网格"}
+    )
     assert created.status_code == 201, created.content
     node = Node.objects.get(code="320582100001003")
     assert created.json()["level"] == 4 and node.path == f"{town['c1'].path}{node.pk}/"
@@ -65,7 +68,9 @@ def test_node_detail_has_etag_and_create_update_delete_go_through_services(town)
 
 
 def test_node_code_must_follow_the_parent(town, town_api):
-    response = town_api.post("/nodes", {"parent": town["c1"].pk, "kind": "grid", "code": "320582100002009", "name": "错"})
+    response = town_api.post(
+        "/nodes", {"parent": town["c1"].pk, "kind": "grid", "code": "320582100002009", "name": "错"}
+    )
     assert "代码应以上级代码" in errors(response)["code"]
 
 
@@ -73,8 +78,11 @@ def test_town_official_renames_a_community_but_cannot_detach_it(town, town_api):
     renamed = town_api.patch(f"/nodes/{town['c1'].pk}", {"name": "南庄新社区"}, if_match='"1"')
     assert renamed.status_code == 200, renamed.content
     assert renamed.json()["name"] == "南庄新社区" and renamed.json()["parent"] == town["t"].pk
-    kept = town_api.put(f"/nodes/{town['t'].pk}", {"parent": town["d"].pk, "kind": "town", "code": town["t"].code,
-                                                     "name": "杨舍镇"}, if_match='"1"')
+    kept = town_api.put(
+        f"/nodes/{town['t'].pk}",
+        {"parent": town["d"].pk, "kind": "town", "code": town["t"].code, "name": "杨舍镇"},
+        if_match='"1"',
+    )
     assert kept.status_code == 200, kept.content  # keeping a parent above the user's scope is fine
     detached = town_api.patch(f"/nodes/{town['c1'].pk}", {"parent": None}, if_match='"2"')
     assert "上级区划" in errors(detached)["parent"]
@@ -93,12 +101,17 @@ def test_town_official_cannot_add_a_district_or_nodes_outside_the_town(town, tow
 
 
 def test_building_crud_with_if_match(town, grid_api):
-    created = grid_api.post("/buildings", {"grid": town["g11"].pk, "name": "3号楼", "address": "人民路3号", "floors": 6})
+    created = grid_api.post(
+        "/buildings", {"grid": town["g11"].pk, "name": "3号楼", "address": "人民路3号", "floors": 6}
+    )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     assert grid_api.get(f"/buildings/{pk}")["ETag"] == '"1"'
-    put = grid_api.put(f"/buildings/{pk}", {"grid": town["g11"].pk, "name": "3号楼", "address": "人民路5号", "floors": 7},
-                       if_match='"1"')
+    put = grid_api.put(
+        f"/buildings/{pk}",
+        {"grid": town["g11"].pk, "name": "3号楼", "address": "人民路5号", "floors": 7},
+        if_match='"1"',
+    )
     assert put.status_code == 200 and put.json()["floors"] == 7 and put["ETag"] == '"2"'
     assert grid_api.delete(f"/buildings/{pk}", if_match='"2"', reason="重复录入").status_code == 204
     entry = AuditEntry.objects.filter(content_type__model="building", object_id=str(pk), action="delete").get()
@@ -106,7 +119,9 @@ def test_building_crud_with_if_match(town, grid_api):
 
 
 def test_building_validation_errors_name_fields(town, grid_api):
-    response = grid_api.post("/buildings", {"grid": town["g11"].pk, "name": "x", "address": "y", "floors": 0, "lat": 31.5})
+    response = grid_api.post(
+        "/buildings", {"grid": town["g11"].pk, "name": "x", "address": "y", "floors": 0, "lat": 31.5}
+    )
     found = errors(response)
     assert "floors" in found and found["lat"] == "经纬度须同时填写或同时留空"
     typed = errors(grid_api.post("/buildings", {"grid": "abc", "name": "x", "address": "y"}))
@@ -156,8 +171,15 @@ def test_buildings_filter_and_paginate(town, grid_api):
     assert grid_api.get("/buildings", page=9).json()["results"] == []
 
 
-@pytest.mark.parametrize("params,field", [({"page_size": 0}, "page_size"), ({"page_size": 1001}, "page_size"),
-                                          ({"page": 0}, "page"), ({"page": "x"}, "page")])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 1001}, "page_size"),
+        ({"page": 0}, "page"),
+        ({"page": "x"}, "page"),
+    ],
+)
 def test_bad_page_parameters_answer_422(grid_api, params, field):
     assert field in errors(grid_api.get("/buildings", **params))
 

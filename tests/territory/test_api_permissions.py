@@ -1,6 +1,7 @@
 """Permission matrix of the territory API for buildings and units: every seeded role (granted
 on community c1) × action × a record in grid g11 (inside) or g21 (outside). Expected statuses
 come from accounts/roles.py with the rules of tests/registry/test_api_permissions.py."""
+
 import pytest
 
 from gongzhi.accounts.roles import SEEDED_ROLES

@@ -1,5 +1,6 @@
 """Territory services: code rules per level, materialised paths (also when a subtree moves),
 refusing to delete what is still in use, and credit codes on units."""
+
 import pytest
 from django.core.exceptions import ValidationError
 

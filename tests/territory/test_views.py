@@ -1,5 +1,6 @@
 """Territory pages: scoped lists and details, forms writing through services with inline
 errors, stale edits, history pages and the export link."""
+
 import re
 
 import pytest
@@ -88,8 +89,9 @@ def test_building_create_inline_errors_and_success(client, town, worker):
 
 def test_building_in_other_grid_cannot_be_chosen(client, town, worker):
     client.force_login(worker)
-    resp = client.post(reverse("territory:building_create"),
-                       {"grid": town["g21"].pk, "name": "X", "address": "Y", "floors": "3"})
+    resp = client.post(
+        reverse("territory:building_create"), {"grid": town["g21"].pk, "name": "X", "address": "Y", "floors": "3"}
+    )
     assert field_errors(resp.content.decode(), "grid") and not Building.objects.filter(name="X").exists()
 
 
@@ -98,7 +100,13 @@ def test_building_edit_stale_and_out_of_scope(client, town, worker):
     client.force_login(worker)
     assert client.get(reverse("territory:building_edit", args=[theirs.pk])).status_code == 404
     url = reverse("territory:building_edit", args=[mine.pk])
-    data = {"grid": town["g11"].pk, "name": "1号楼", "address": "新地址", "floors": "7", "expected_version": mine.version}
+    data = {
+        "grid": town["g11"].pk,
+        "name": "1号楼",
+        "address": "新地址",
+        "floors": "7",
+        "expected_version": mine.version,
+    }
     assert client.post(url, data).status_code == 302
     resp = client.post(url, {**data, "address": "更新的地址"})  # same version again: stale
     assert "记录已被他人修改" in resp.content.decode() and 'value="更新的地址"' in resp.content.decode()
@@ -109,20 +117,32 @@ def test_building_edit_stale_and_out_of_scope(client, town, worker):
 def test_building_history_shows_before_and_after(client, town, worker):
     b = make_building(town["g11"], name="3号楼", address="旧路 1 号")
     client.force_login(worker)
-    client.post(reverse("territory:building_edit", args=[b.pk]), {
-        "grid": town["g11"].pk, "name": "3号楼", "address": "新路 2 号", "floors": "6",
-        "expected_version": b.version, "reason": "门牌调整"})
+    client.post(
+        reverse("territory:building_edit", args=[b.pk]),
+        {
+            "grid": town["g11"].pk,
+            "name": "3号楼",
+            "address": "新路 2 号",
+            "floors": "6",
+            "expected_version": b.version,
+            "reason": "门牌调整",
+        },
+    )
     html = client.get(reverse("territory:building_history", args=[b.pk])).content.decode()
     assert "旧路 1 号" in html and "新路 2 号" in html and "门牌调整" in html and "地址" in html
 
 
 def test_unit_credit_code_error_inline(client, town, worker):
     client.force_login(worker)
-    resp = client.post(reverse("territory:unit_create"), {
-        "grid": town["g11"].pk, "name": "某公司", "credit_code": "91320582MA1XXXXXX1", "kind": "enterprise"})
+    resp = client.post(
+        reverse("territory:unit_create"),
+        {"grid": town["g11"].pk, "name": "某公司", "credit_code": "91320582MA1XXXXXX1", "kind": "enterprise"},
+    )
     assert resp.status_code == 200 and field_errors(resp.content.decode(), "credit_code")
     assert not Unit.objects.filter(name="某公司").exists()
-    resp = client.post(reverse("territory:unit_create"), {"grid": town["g11"].pk, "name": "某公司", "kind": "enterprise"})
+    resp = client.post(
+        reverse("territory:unit_create"), {"grid": town["g11"].pk, "name": "某公司", "kind": "enterprise"}
+    )
     unit = Unit.objects.get(name="某公司")
     assert resp.status_code == 302 and unit.credit_code is None
     assert client.get(reverse("territory:unit_detail", args=[unit.pk])).status_code == 200
@@ -163,8 +183,16 @@ def test_building_export_is_an_xlsx_of_the_filtered_list(client, town, worker):
 def test_official_can_edit_the_node_at_the_top_of_their_scope(client, town, official):
     client.force_login(official)
     url = reverse("territory:node_edit", args=[town["t"].pk])
-    resp = client.post(url, {"parent": town["d"].pk, "kind": "town", "code": "320582100", "name": "杨舍镇（新）",
-                             "expected_version": town["t"].version})
+    resp = client.post(
+        url,
+        {
+            "parent": town["d"].pk,
+            "kind": "town",
+            "code": "320582100",
+            "name": "杨舍镇（新）",
+            "expected_version": town["t"].version,
+        },
+    )
     assert resp.status_code == 302
     town["t"].refresh_from_db()
     assert town["t"].name == "杨舍镇（新）" and town["t"].parent == town["d"]
@@ -173,8 +201,10 @@ def test_official_can_edit_the_node_at_the_top_of_their_scope(client, town, offi
 
 def test_unit_history_shows_the_office_phone(client, town, official):
     client.force_login(official)
-    client.post(reverse("territory:unit_create"), {"grid": town["g11"].pk, "name": "丁店", "kind": "individual",
-                                                   "phone": "0512-58881234"})
+    client.post(
+        reverse("territory:unit_create"),
+        {"grid": town["g11"].pk, "name": "丁店", "kind": "individual", "phone": "0512-58881234"},
+    )
     unit = Unit.objects.get(name="丁店")
     html = client.get(reverse("territory:unit_history", args=[unit.pk])).content.decode()
     assert "0512-58881234" in html and "显示完整号码" not in html

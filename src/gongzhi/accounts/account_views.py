@@ -2,6 +2,7 @@
 
 Every change goes through accounts/services.py (or `User.save` for the password, which
 revokes the tokens), so the page does no more than the admin, the CLI or the API may."""
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -15,12 +16,17 @@ from .forms import TokenForm
 
 
 def _page(request, *, password_form=None, token_form=None, new_key=None, status=200):
-    return render(request, "accounts/account.html", {
-        "password_form": password_form or PasswordChangeForm(request.user),
-        "token_form": token_form or TokenForm(),
-        "tokens": services.tokens_of(request.user),
-        "new_key": new_key,
-    }, status=status)
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "password_form": password_form or PasswordChangeForm(request.user),
+            "token_form": token_form or TokenForm(),
+            "tokens": services.tokens_of(request.user),
+            "new_key": new_key,
+        },
+        status=status,
+    )
 
 
 @login_required

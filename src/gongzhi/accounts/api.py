@@ -4,6 +4,7 @@ one's own tokens.
 Failed attempts count towards the same login lockout as the web and admin logins
 (accounts/lockout.py): once locked, the answer is 429 with Retry-After. Tokens expire
 GONGZHI_API_TOKEN_DAYS after issue and are revoked by a password change or a deactivation."""
+
 from datetime import datetime
 
 from django.contrib.auth import authenticate

@@ -36,10 +36,20 @@ def _log_lockout(sender, request, username, ip_address, **kwargs):
         return  # a further attempt during a lock already recorded
     name = (username or "").removeprefix(lockout.USER_PREFIX)
     user = User.objects.filter(username__iexact=name).first() if name else None
-    core.record("lockout", user, model=User, object_repr=name or ip_address or "",
-                after={"username": name, "ip": ip_address, "locked": locked,
-                       "failures": settings.AXES_FAILURE_LIMIT, "minutes": settings.GONGZHI_LOGIN_LOCK_MINUTES},
-                reason="连续登录失败，暂时锁定")
+    core.record(
+        "lockout",
+        user,
+        model=User,
+        object_repr=name or ip_address or "",
+        after={
+            "username": name,
+            "ip": ip_address,
+            "locked": locked,
+            "failures": settings.AXES_FAILURE_LIMIT,
+            "minutes": settings.GONGZHI_LOGIN_LOCK_MINUTES,
+        },
+        reason="连续登录失败，暂时锁定",
+    )
 
 
 class AccountsConfig(AppConfig):

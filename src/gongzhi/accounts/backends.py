@@ -1,5 +1,6 @@
 """Authentication backend that answers `user.has_perm` from roles and memberships, so the
 Django admin and `permission_required` respect the same scoped rules as the rest of the app."""
+
 from django.contrib.auth.backends import ModelBackend
 
 from . import scoping

@@ -8,6 +8,7 @@ leaves to the project: a counter name for usernames that cannot collide with an 
 Chinese 429 answer (a page, or JSON under /api/) with Retry-After, one audit entry per new lock
 (written from accounts/apps.py beside the login entry), and resetting only the username's count
 on a successful login. docs/decisions/0004-throttling.md says why."""
+
 import math
 import time
 
@@ -57,7 +58,8 @@ def retry_after(request, credentials) -> int:
 
 def message(seconds: int) -> str:
     return _("登录失败次数过多，已暂时锁定，请 %(minutes)s 分钟后再试。忘记密码请联系管理员重置。") % {
-        "minutes": max(1, math.ceil(seconds / 60))}
+        "minutes": max(1, math.ceil(seconds / 60))
+    }
 
 
 def locked_out_response(request, original_response=None, credentials=None):
@@ -94,5 +96,11 @@ def unlock(*, username: str | None = None, ip: str | None = None) -> None:
         reset(ip=ip)
         cache.delete(make_cache_key_list([{"ip_address": ip}])[0] + UNTIL)
     user = User.objects.filter(username__iexact=username).first() if username else None
-    core.record("update", user, model=User, object_repr=username or ip or "",
-                after={"unlocked": {"username": username, "ip": ip}}, reason="解除登录锁定")
+    core.record(
+        "update",
+        user,
+        model=User,
+        object_repr=username or ip or "",
+        after={"unlocked": {"username": username, "ip": ip}},
+        reason="解除登录锁定",
+    )

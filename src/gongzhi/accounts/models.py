@@ -1,4 +1,5 @@
 """Users, organisations, roles as data, and memberships that scope a role to a territory subtree."""
+
 import hashlib
 import secrets
 
@@ -46,7 +47,12 @@ class User(AbstractUser):
         Organisation, verbose_name=_("所属组织"), null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
     )
     resident = models.OneToOneField(
-        "registry.Resident", verbose_name=_("对应居民"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+        "registry.Resident",
+        verbose_name=_("对应居民"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
     )
 
     class Meta:
@@ -104,7 +110,9 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
     role = models.ForeignKey(Role, verbose_name=_("角色"), on_delete=models.PROTECT, related_name="memberships")
-    node = models.ForeignKey("territory.Node", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="memberships")
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="memberships"
+    )
     created_at = models.DateTimeField(_("授权时间"), default=timezone.now)
 
     class Meta:

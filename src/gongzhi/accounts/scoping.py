@@ -4,6 +4,7 @@ membership grants it. Every read goes through `visible_to`; anything outside ans
 Territory paths are materialised ("1/4/17/"), so "in the subtree" is a prefix test that an
 index answers.
 """
+
 from django.db import models
 from django.db.models import Q
 

@@ -1,4 +1,5 @@
 """User, membership and token changes, each with its audit entry."""
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from . import scoping
 from .models import ApiToken, Membership, Role, User
 
 
-def create_user(*, username, password, display_name="", role=None, node=None, is_staff=None, reason="", **extra) -> User:
+def create_user(
+    *, username, password, display_name="", role=None, node=None, is_staff=None, reason="", **extra
+) -> User:
     """Create a user, optionally with a first membership (role slug + node)."""
     from django.contrib.auth.password_validation import validate_password
 
@@ -43,15 +46,21 @@ def grant(user, *, role, node, reason="") -> Membership:
         raise ValidationError({"node": "授权须指定区域"})
     membership, created = Membership.objects.get_or_create(user=user, role=role, node=node)
     if created:
-        core.record("create", membership, after={"user": user.username, "role": role.slug, "node": node.code}, reason=reason)
+        core.record(
+            "create", membership, after={"user": user.username, "role": role.slug, "node": node.code}, reason=reason
+        )
     scoping.forget(user)
     return membership
 
 
 def revoke(membership, *, reason=""):
     with transaction.atomic():
-        core.record("delete", membership, before={"user": membership.user.username, "role": membership.role.slug,
-                                                  "node": membership.node.code}, reason=reason)
+        core.record(
+            "delete",
+            membership,
+            before={"user": membership.user.username, "role": membership.role.slug, "node": membership.node.code},
+            reason=reason,
+        )
         membership.delete()
     scoping.forget(membership.user)
 
@@ -63,10 +72,20 @@ def issue_token(user, *, name="", days=None) -> str:
     days = settings.GONGZHI_API_TOKEN_DAYS if days is None else days
     now = timezone.now()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash(key), prefix=key[:8], name=name[:50],
-                                        created_at=now, expires_at=now + timedelta(days=days))
-        core.record("create", token, object_repr=_token_repr(token),
-                    after={"user": user.username, "name": token.name, "expires_at": token.expires_at.isoformat()})
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=ApiToken.hash(key),
+            prefix=key[:8],
+            name=name[:50],
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+        core.record(
+            "create",
+            token,
+            object_repr=_token_repr(token),
+            after={"user": user.username, "name": token.name, "expires_at": token.expires_at.isoformat()},
+        )
     return key
 
 
@@ -81,8 +100,13 @@ DEACTIVATED = "停用账号，接口令牌全部作废"
 def revoke_token(token, *, reason=""):
     """Revoke one token: the next request that presents it answers 401."""
     with transaction.atomic():
-        core.record("delete", token, object_repr=_token_repr(token), reason=reason,
-                    before={"user": token.user.username, "name": token.name})
+        core.record(
+            "delete",
+            token,
+            object_repr=_token_repr(token),
+            reason=reason,
+            before={"user": token.user.username, "name": token.name},
+        )
         token.delete()
 
 
@@ -93,8 +117,13 @@ def revoke_tokens(user, *, reason) -> int:
         prefixes = list(ApiToken.objects.filter(user=user).values_list("prefix", flat=True))
         if prefixes:
             ApiToken.objects.filter(user=user).delete()
-            core.record("delete", user, reason=reason, object_repr=f"{user.username} 的全部接口令牌",
-                        before={"tokens": [p + "…" for p in prefixes]})
+            core.record(
+                "delete",
+                user,
+                reason=reason,
+                object_repr=f"{user.username} 的全部接口令牌",
+                before={"tokens": [p + "…" for p in prefixes]},
+            )
     return len(prefixes)
 
 

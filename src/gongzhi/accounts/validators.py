@@ -4,6 +4,7 @@ Django's zh-hans catalogue leaves some of them (the plural form of the length me
 untranslated. Every path that sets a password runs them: `accounts.services.create_user`,
 `gongzhi createuser`, the account page's password change, the admin's add-user and
 change-password forms, and Django's `changepassword` / `createsuperuser` commands."""
+
 from django.contrib.auth import password_validation as django
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _

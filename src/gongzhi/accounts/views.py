@@ -1,5 +1,6 @@
 """The landing page after login: a grid worker's own grid(s) → buildings → households →
 residents with counts; users with a wider scope get their communities and grids."""
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
@@ -22,8 +23,12 @@ def _grid_rows(user, grids):
     households = _counts(registry.households(user), "grid_id")
     buildings = _counts(territory.buildings(user), "grid_id")
     return [
-        {"grid": g, "residents": residents.get(g.pk, 0), "households": households.get(g.pk, 0),
-         "buildings": buildings.get(g.pk, 0)}
+        {
+            "grid": g,
+            "residents": residents.get(g.pk, 0),
+            "households": households.get(g.pk, 0),
+            "buildings": buildings.get(g.pk, 0),
+        }
         for g in grids
     ]
 

@@ -1,5 +1,6 @@
 """Back office: journals, return visits and notifications are read-only — they are written only
 by the case services, in the same transaction as the change they record."""
+
 from django.contrib import admin
 
 from .models import JournalEntry, Notification, ReturnVisit
@@ -26,8 +27,11 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         from gongzhi.accounts.scoping import scope_q
 
         # Scoped like the cases: the journal of a request the user may not see stays hidden.
-        return super().get_queryset(request).filter(
-            scope_q(request.user, "servicerequests.view_servicerequest", "case__node__path"))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(scope_q(request.user, "servicerequests.view_servicerequest", "case__node__path"))
+        )
 
 
 @admin.register(ReturnVisit)
@@ -38,8 +42,11 @@ class ReturnVisitAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         from gongzhi.accounts.scoping import scope_q
 
-        return super().get_queryset(request).filter(
-            scope_q(request.user, "servicerequests.view_servicerequest", "case__node__path"))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(scope_q(request.user, "servicerequests.view_servicerequest", "case__node__path"))
+        )
 
 
 @admin.register(Notification)

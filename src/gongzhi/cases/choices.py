@@ -1,4 +1,5 @@
 """Choices shared by every case type (service requests, later mediation)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

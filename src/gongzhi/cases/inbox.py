@@ -5,6 +5,7 @@ nothing is sent for a change that rolls back. `tick(now)` — run by `gongzhi ti
 sends deadline reminders: one working day before the deadline, and once overdue. Every
 notification is unique per (user, case, kind, about), so running it twice sends nothing new.
 """
+
 import datetime as dt
 
 from django.contrib.auth import get_user_model
@@ -22,8 +23,11 @@ from .models import Case, Notification
 def _members(org_ids) -> dict[int, list[int]]:
     """{organisation id: [active user ids]} in one query."""
     out: dict[int, list[int]] = {}
-    rows = get_user_model().objects.filter(organisation_id__in=set(org_ids), is_active=True).values_list(
-        "organisation_id", "pk")
+    rows = (
+        get_user_model()
+        .objects.filter(organisation_id__in=set(org_ids), is_active=True)
+        .values_list("organisation_id", "pk")
+    )
     for org_id, user_id in rows:
         out.setdefault(org_id, []).append(user_id)
     return out
@@ -34,9 +38,14 @@ def _insert(rows: list[Notification], *, check=True) -> int:
     already excluded sent ones in their query pass check=False."""
     if not rows:
         return 0
-    existing = set() if not check else set(
-        Notification.objects.filter(case_id__in={r.case_id for r in rows}, kind__in={r.kind for r in rows})
-        .values_list("user_id", "case_id", "kind", "about")
+    existing = (
+        set()
+        if not check
+        else set(
+            Notification.objects.filter(
+                case_id__in={r.case_id for r in rows}, kind__in={r.kind for r in rows}
+            ).values_list("user_id", "case_id", "kind", "about")
+        )
     )
     fresh = [r for r in rows if (r.user_id, r.case_id, r.kind, r.about) not in existing]
     # ignore_conflicts: a concurrent tick may have inserted the same rows meanwhile.
@@ -52,8 +61,9 @@ def notify(case, kind: str, text: str, *, about=None, users=None) -> int:
         user_ids = _members([case.assignee_id]).get(case.assignee_id, []) if case.assignee_id else []
     else:
         user_ids = list(dict.fromkeys(getattr(u, "pk", u) for u in users))
-    return _insert([Notification(user_id=u, case_id=case.pk, kind=kind, text=text[:300], about=about)
-                    for u in user_ids])
+    return _insert(
+        [Notification(user_id=u, case_id=case.pk, kind=kind, text=text[:300], about=about) for u in user_ids]
+    )
 
 
 def notify_on_commit(case, kind: str, text: str, *, about=None, users=None):
@@ -69,13 +79,18 @@ def _day(instant) -> str:
 def _reminders(qs, kind: str, template: str) -> list[Notification]:
     """Notifications of `kind` for the cases of `qs` not yet reminded about their deadline."""
     already = Notification.objects.filter(case_id=OuterRef("pk"), kind=kind, about=OuterRef("deadline"))
-    rows = list(qs.filter(assignee__isnull=False).exclude(Exists(already))
-                .values_list("pk", "tracking_number", "deadline", "assignee_id"))
+    rows = list(
+        qs.filter(assignee__isnull=False)
+        .exclude(Exists(already))
+        .values_list("pk", "tracking_number", "deadline", "assignee_id")
+    )
     members = _members(r[3] for r in rows)
     return [
-        Notification(user_id=u, case_id=pk, kind=kind, about=deadline,
-                     text=template % {"number": number, "day": _day(deadline)})
-        for pk, number, deadline, org in rows for u in members.get(org, [])
+        Notification(
+            user_id=u, case_id=pk, kind=kind, about=deadline, text=template % {"number": number, "day": _day(deadline)}
+        )
+        for pk, number, deadline, org in rows
+        for u in members.get(org, [])
     ]
 
 
@@ -86,13 +101,19 @@ def tick(now: dt.datetime | None = None) -> dict[str, int]:
     deadline's day, i.e. when its deadline ends no later than the next working day."""
     now = now or timezone.now()
     horizon = end_of_day(add_workdays(local_date(now), 1))
-    due = _reminders(Case.objects.due_by(horizon, now), NotificationKind.DUE_SOON,
-                     _("%(number)s 将于 %(day)s 到期，请在期限内办结。"))
-    late = _reminders(Case.objects.overdue(now), NotificationKind.OVERDUE,
-                      _("%(number)s 已超过办结时限（%(day)s），请尽快办理。"))
+    due = _reminders(
+        Case.objects.due_by(horizon, now),
+        NotificationKind.DUE_SOON,
+        _("%(number)s 将于 %(day)s 到期，请在期限内办结。"),
+    )
+    late = _reminders(
+        Case.objects.overdue(now), NotificationKind.OVERDUE, _("%(number)s 已超过办结时限（%(day)s），请尽快办理。")
+    )
     with transaction.atomic():
-        return {NotificationKind.DUE_SOON.value: _insert(due, check=False),
-                NotificationKind.OVERDUE.value: _insert(late, check=False)}
+        return {
+            NotificationKind.DUE_SOON.value: _insert(due, check=False),
+            NotificationKind.OVERDUE.value: _insert(late, check=False),
+        }
 
 
 def inbox(user, *, unread_only=False):

@@ -9,6 +9,7 @@ overdue in my town") are one query.
 "Overdue" is never stored: it is `deadline < now` on an open case, computed when asked
 (`Case.objects.overdue(now)`, `case.is_overdue`), so it cannot go stale.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -60,16 +61,21 @@ class Case(TrackedModel):
     tracking_number = models.CharField(_("受理编号"), max_length=20, unique=True)
     case_type = models.CharField(_("案件类型"), max_length=30, db_index=True, editable=False)
     status = models.CharField(_("状态"), max_length=20, db_index=True)
-    node = models.ForeignKey("territory.Node", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="cases")
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="cases"
+    )
     assignee = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.Organisation",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="cases",
     )
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now, db_index=True)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     deadline = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
-    deadline_note = models.CharField(_("时限提示"), max_length=300, blank=True,
-                                     help_text=_("工作日历尚未公布等提示"))
+    deadline_note = models.CharField(_("时限提示"), max_length=300, blank=True, help_text=_("工作日历尚未公布等提示"))
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, db_index=True)
     workdays_taken = models.PositiveIntegerField(_("办理用时（工作日）"), null=True, blank=True)
     reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
@@ -122,8 +128,14 @@ class JournalEntry(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="journal")
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_name = models.CharField(_("经办人姓名"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=30)
     action_label = models.CharField(_("操作名称"), max_length=50, blank=True)
@@ -145,8 +157,9 @@ class JournalEntry(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="journal_case_at")]
         constraints = [
-            models.UniqueConstraint(fields=["external_ref"], condition=~models.Q(external_ref=""),
-                                    name="journal_external_ref_unique"),
+            models.UniqueConstraint(
+                fields=["external_ref"], condition=~models.Q(external_ref=""), name="journal_external_ref_unique"
+            ),
         ]
 
     def __str__(self):
@@ -159,8 +172,14 @@ class ReturnVisit(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="visits")
     at = models.DateTimeField(_("回访时间"), default=timezone.now)
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("回访人"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回访人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     result = models.CharField(_("评价"), max_length=12, choices=VisitResult.choices)
     note = models.TextField(_("回访记录"), blank=True)
     round = models.PositiveIntegerField(_("第几次办结后回访"), default=1)
@@ -180,10 +199,12 @@ class Notification(models.Model):
     about) is unique: a second `gongzhi tick` sends nothing new, while an extended deadline
     earns a fresh reminder."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE,
-                             related_name="notifications")
-    case = models.ForeignKey(Case, verbose_name=_("案件"), null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
     about = models.DateTimeField(_("事由时间"), help_text=_("提醒所针对的期限，或派单等事件的时间"))
     text = models.CharField(_("内容"), max_length=300)

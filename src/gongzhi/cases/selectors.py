@@ -1,5 +1,6 @@
 """Reads of the case engine that do not depend on the case type: a case's journal (all of it
 for staff who may see the case, the public part for the citizen) and its return visits."""
+
 from .models import JournalEntry, ReturnVisit
 
 

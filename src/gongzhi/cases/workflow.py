@@ -8,6 +8,7 @@ handler, writes the journal entry and the audit entry and bumps the version, all
 transaction. A refused move raises a ValidationError (status) or PermissionDenied (actor)
 with a Chinese message and writes nothing.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -130,14 +131,37 @@ def available_actions(case, actor) -> list[Action]:
 # ---------------------------------------------------------------- writing
 
 
-def write_journal(case, actor, *, action, label="", from_status="", to_status="", note="", public=False, at=None,
-                  actor_name="", external_status="", external_ref="", external_media_url=""):
+def write_journal(
+    case,
+    actor,
+    *,
+    action,
+    label="",
+    from_status="",
+    to_status="",
+    note="",
+    public=False,
+    at=None,
+    actor_name="",
+    external_status="",
+    external_ref="",
+    external_media_url="",
+):
     """Append one journal entry (inside the caller's transaction)."""
     return JournalEntry.objects.create(
-        case_id=case.pk, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=actor_name or _actor_name(actor), action=action, action_label=label, from_status=from_status,
-        to_status=to_status, note=note or "", public=public, external_status=external_status,
-        external_ref=external_ref, external_media_url=external_media_url,
+        case_id=case.pk,
+        at=at or timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=actor_name or _actor_name(actor),
+        action=action,
+        action_label=label,
+        from_status=from_status,
+        to_status=to_status,
+        note=note or "",
+        public=public,
+        external_status=external_status,
+        external_ref=external_ref,
+        external_media_url=external_media_url,
     )
 
 
@@ -153,8 +177,9 @@ def _lock(case, expected_version):
     case.refresh_from_db()
 
 
-def transition(case, action: str, actor, *, note: str = "", public: bool | None = None, expected_version=None,
-               now=None, **kw):
+def transition(
+    case, action: str, actor, *, note: str = "", public: bool | None = None, expected_version=None, now=None, **kw
+):
     """Take `action` on `case` as `actor`: validate, apply, journal, audit, bump the version.
 
     `note` goes to the journal (public or internal as the action declares unless `public` is
@@ -181,10 +206,24 @@ def transition(case, action: str, actor, *, note: str = "", public: bool | None 
         case.refresh_from_db(fields=["version"])
         after = core.snapshot(case)
         diff = {k: v for k, v in before.items() if after.get(k) != v}
-        write_journal(case, actor, action=act.name, label=act.label, from_status=from_status, to_status=case.status,
-                      note=journal_note, public=act.public if public is None else public, at=now)
-        core.record(AuditAction.UPDATE, case, before=diff, after={k: after[k] for k in diff},
-                    reason=f"{act.label}：{journal_note}" if journal_note else act.label)
+        write_journal(
+            case,
+            actor,
+            action=act.name,
+            label=act.label,
+            from_status=from_status,
+            to_status=case.status,
+            note=journal_note,
+            public=act.public if public is None else public,
+            at=now,
+        )
+        core.record(
+            AuditAction.UPDATE,
+            case,
+            before=diff,
+            after={k: after[k] for k in diff},
+            reason=f"{act.label}：{journal_note}" if journal_note else act.label,
+        )
     return case
 
 
@@ -194,14 +233,19 @@ def transition(case, action: str, actor, *, note: str = "", public: bool | None 
 def _next_number(prefix: str, at) -> str:
     """`prefix` + Beijing date (YYYYMMDD) + a five-digit sequence of the day."""
     head = f"{prefix}{local_date(at):%Y%m%d}"
-    last = (Case.objects.filter(tracking_number__startswith=head).order_by("-tracking_number")
-            .values_list("tracking_number", flat=True).first())
-    seq = int(last[len(head):]) + 1 if last else 1
+    last = (
+        Case.objects.filter(tracking_number__startswith=head)
+        .order_by("-tracking_number")
+        .values_list("tracking_number", flat=True)
+        .first()
+    )
+    seq = int(last[len(head) :]) + 1 if last else 1
     return f"{head}{seq:05d}"
 
 
-def open_case(case_type: str, actor, *, note: str = "", public: bool = True, reason: str = "", actor_name: str = "",
-              **fields):
+def open_case(
+    case_type: str, actor, *, note: str = "", public: bool = True, reason: str = "", actor_name: str = "", **fields
+):
     """Create a case of `case_type` in its initial status with a new tracking number, and
     journal its receipt — in the caller's transaction. Concurrent filings that pick the same
     number retry with the next one."""
@@ -210,10 +254,25 @@ def open_case(case_type: str, actor, *, note: str = "", public: bool = True, rea
     for attempt in range(5):
         try:
             with transaction.atomic():
-                case = core.create(wf.model, reason=reason, case_type=case_type, status=wf.initial,
-                                   tracking_number=_next_number(wf.prefix, received), **fields)
-                write_journal(case, actor, action="open", label=_("受理"), to_status=wf.initial, note=note,
-                              public=public, at=received, actor_name=actor_name)
+                case = core.create(
+                    wf.model,
+                    reason=reason,
+                    case_type=case_type,
+                    status=wf.initial,
+                    tracking_number=_next_number(wf.prefix, received),
+                    **fields,
+                )
+                write_journal(
+                    case,
+                    actor,
+                    action="open",
+                    label=_("受理"),
+                    to_status=wf.initial,
+                    note=note,
+                    public=public,
+                    at=received,
+                    actor_name=actor_name,
+                )
                 return case
         except IntegrityError:
             if attempt == 4:

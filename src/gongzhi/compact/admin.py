@@ -1,5 +1,6 @@
 """Back-office views of the compact. Read-only: every change goes through the services (the
 gate, red cards and scores have rules the admin's generic forms would bypass)."""
+
 from django.contrib import admin
 
 from . import models as m

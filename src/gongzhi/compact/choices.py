@@ -1,5 +1,6 @@
 """Choices of the compact: list and agreement statuses, funding modes, task and red-card
 statuses (their transitions are in transitions.py), evaluation kinds and directions."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

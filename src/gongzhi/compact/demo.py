@@ -10,6 +10,7 @@ and one closed, published mid-year evaluation round with scores in both directio
 Deterministic for a seed and a day (due dates count from today). Returns the demo accounts it
 added, as (role, username, password, display name, scope) rows for `gongzhi demo` to print.
 """
+
 import datetime as dt
 import random
 from decimal import Decimal
@@ -38,35 +39,92 @@ DUTIES = [
 ]
 # title, department, work, evidence, funding mode, amount, unit
 ITEMS = [
-    ("协助做好社会救助对象入户核查", "民政办", "对低保、特困申请家庭入户核查收入和财产状况", "入户核查表、照片", "per_unit", "20", "户"),
+    (
+        "协助做好社会救助对象入户核查",
+        "民政办",
+        "对低保、特困申请家庭入户核查收入和财产状况",
+        "入户核查表、照片",
+        "per_unit",
+        "20",
+        "户",
+    ),
     ("协助开展高龄津贴申报初审", "民政办", "受理高龄津贴申报，初审材料后报民政办", "申报汇总表", "per_unit", "5", "人"),
-    ("协助做好流动人口信息采集", "公安派出所", "登记新来的租住人员，更新出租房屋信息", "采集登记表", "per_unit", "2", "人"),
-    ("协助开展城乡居民医保参保登记", "人社所", "宣传参保政策，组织未参保居民登记", "参保登记汇总表", "per_item", "800", ""),
+    (
+        "协助做好流动人口信息采集",
+        "公安派出所",
+        "登记新来的租住人员，更新出租房屋信息",
+        "采集登记表",
+        "per_unit",
+        "2",
+        "人",
+    ),
+    (
+        "协助开展城乡居民医保参保登记",
+        "人社所",
+        "宣传参保政策，组织未参保居民登记",
+        "参保登记汇总表",
+        "per_item",
+        "800",
+        "",
+    ),
     ("协助开展就业困难人员摸底", "人社所", "摸清就业困难人员底数和就业意愿", "摸底台账", "per_item", "600", ""),
     ("协助开展法治宣传", "司法所", "组织“法律进社区”宣传活动", "活动照片、签到表", "per_item", "500", ""),
     ("协助开展社区矫正对象日常走访", "司法所", "配合司法所走访社区矫正对象", "走访记录", "per_item", "1000", ""),
     ("协助开展爱国卫生运动和健康宣教", "卫健办", "组织环境卫生整治和健康讲座", "活动记录、照片", "per_item", "600", ""),
     ("协助通知组织老年人健康体检", "卫健办", "通知 65 岁以上老人按时体检", "通知签收表", "per_unit", "3", "人"),
-    ("协助开展文明城市创建环境整治", "城市管理局", "组织志愿者清理楼道堆物、整治小区环境", "整治前后照片", "per_item", "1500", ""),
-    ("协助开展征兵宣传", "人武部", "张贴征兵公告，上门宣传，动员适龄青年登记", "宣传照片、登记名单", "per_item", "500", ""),
+    (
+        "协助开展文明城市创建环境整治",
+        "城市管理局",
+        "组织志愿者清理楼道堆物、整治小区环境",
+        "整治前后照片",
+        "per_item",
+        "1500",
+        "",
+    ),
+    (
+        "协助开展征兵宣传",
+        "人武部",
+        "张贴征兵公告，上门宣传，动员适龄青年登记",
+        "宣传照片、登记名单",
+        "per_item",
+        "500",
+        "",
+    ),
 ]
 LAST_YEAR_ITEMS = [ITEMS[0], ITEMS[3], ITEMS[7]]
 EXTRA_DEPARTMENTS = ["统计站", "人武部"]
 # username, display, organisation (department users of the compact; some exist from the requests demo)
-DEPARTMENT_USERS = [("minzheng", "吴主任", "民政办"), ("paichusuo", "周警官", "公安派出所"), ("renshe", "郑科员", "人社所"),
-                    ("sifa", "冯所长", "司法所"), ("weijian", "何医生", "卫健办"), ("zhaoduizhang", "赵队长", "城市管理局"),
-                    ("tongji", "蒋站长", "统计站"), ("renwu", "韩部长", "人武部")]
-COMMUNITY_USERS = {"c001": ("chenshuji", "陈书记"), "c002": ("liangfeng", "梁主任"), "c003": ("dongcheng", "东主任"),
-                   "c201": ("henghe", "何村主任")}
+DEPARTMENT_USERS = [
+    ("minzheng", "吴主任", "民政办"),
+    ("paichusuo", "周警官", "公安派出所"),
+    ("renshe", "郑科员", "人社所"),
+    ("sifa", "冯所长", "司法所"),
+    ("weijian", "何医生", "卫健办"),
+    ("zhaoduizhang", "赵队长", "城市管理局"),
+    ("tongji", "蒋站长", "统计站"),
+    ("renwu", "韩部长", "人武部"),
+]
+COMMUNITY_USERS = {
+    "c001": ("chenshuji", "陈书记"),
+    "c002": ("liangfeng", "梁主任"),
+    "c003": ("dongcheng", "东主任"),
+    "c201": ("henghe", "何村主任"),
+}
 # The story of the year, per task: (item index, title, final state). States: assigned, accepted,
 # done, sent_back, confirmed, carded (community card, pending), upheld, dismissed.
 TASKS = [
-    (0, "第一季度低保对象入户核查", "confirmed"), (0, "第三季度低保对象入户核查", "done"),
-    (1, "高龄津贴年度申报", "confirmed"), (2, "出租房屋流动人口集中登记", "accepted"),
-    (3, "城乡居民医保集中参保登记", "confirmed"), (4, "就业困难人员摸底调查", "sent_back"),
-    (5, "“宪法宣传周”法治宣传活动", "confirmed"), (6, "社区矫正对象节前走访", "assigned"),
-    (7, "夏季爱国卫生运动", "confirmed"), (8, "老年人健康体检通知", "done"),
-    (9, "文明城市创建：小区楼道堆物清理", "accepted"), (9, "文明城市创建：沿街商铺“门前三包”检查", "carded"),
+    (0, "第一季度低保对象入户核查", "confirmed"),
+    (0, "第三季度低保对象入户核查", "done"),
+    (1, "高龄津贴年度申报", "confirmed"),
+    (2, "出租房屋流动人口集中登记", "accepted"),
+    (3, "城乡居民医保集中参保登记", "confirmed"),
+    (4, "就业困难人员摸底调查", "sent_back"),
+    (5, "“宪法宣传周”法治宣传活动", "confirmed"),
+    (6, "社区矫正对象节前走访", "assigned"),
+    (7, "夏季爱国卫生运动", "confirmed"),
+    (8, "老年人健康体检通知", "done"),
+    (9, "文明城市创建：小区楼道堆物清理", "accepted"),
+    (9, "文明城市创建：沿街商铺“门前三包”检查", "carded"),
     (10, "秋季征兵宣传", "confirmed"),
 ]
 
@@ -75,8 +133,9 @@ def _user(username, display, role, node, org=None, made=None):
     existing = User.objects.filter(username=username).first()
     if existing:
         return existing
-    user = accounts.create_user(username=username, password=PASSWORD, display_name=display, role=role, node=node,
-                                organisation=org)
+    user = accounts.create_user(
+        username=username, password=PASSWORD, display_name=display, role=role, node=node, organisation=org
+    )
     if made is not None:
         made.append((role, username, PASSWORD, display, node.name))
     return user
@@ -96,8 +155,11 @@ class _Builder:
         for name in EXTRA_DEPARTMENTS:
             Organisation.objects.get_or_create(name=name, defaults={"kind": "department", "node": self.town})
         self.depts = {o.name: o for o in Organisation.objects.filter(kind="department")}
-        self.dept_users = {org: _user(u, d, "department", self.town, self.depts[org], self.made)
-                           for u, d, org in DEPARTMENT_USERS if org in self.depts}
+        self.dept_users = {
+            org: _user(u, d, "department", self.town, self.depts[org], self.made)
+            for u, d, org in DEPARTMENT_USERS
+            if org in self.depts
+        }
         self.staff = {}
         for key, (username, display) in COMMUNITY_USERS.items():
             node = next((c for c in self.communities if c.code.endswith(key[1:])), None)
@@ -107,25 +169,43 @@ class _Builder:
     def lists(self):
         o = self.official
         for year, items in ((self.year - 1, LAST_YEAR_ITEMS), (self.year, ITEMS)):
-            duty = svc.create_duty_list(o, node=self.town, year=year, title=f"{self.town.name}{year}年自治组织依法履职事项清单",
-                                        items=DUTIES)
+            duty = svc.create_duty_list(
+                o, node=self.town, year=year, title=f"{self.town.name}{year}年自治组织依法履职事项清单", items=DUTIES
+            )
             svc.publish_list(o, duty)
-            lst = svc.create_assistance_list(o, node=self.town, year=year, title=f"{self.town.name}{year}年协助政府工作事项清单",
-                                             items=[self._item(*spec) for spec in items])
+            lst = svc.create_assistance_list(
+                o,
+                node=self.town,
+                year=year,
+                title=f"{self.town.name}{year}年协助政府工作事项清单",
+                items=[self._item(*spec) for spec in items],
+            )
             svc.publish_list(o, lst)
         self.items = list(lst.items.order_by("seq"))
 
     def _item(self, title, dept, work, evidence, mode, amount, unit):
-        return {"title": title, "department": self.depts[dept], "work": work, "evidence": evidence, "funding_mode": mode,
-                "amount": Decimal(amount), "unit": unit}
+        return {
+            "title": title,
+            "department": self.depts[dept],
+            "work": work,
+            "evidence": evidence,
+            "funding_mode": mode,
+            "amount": Decimal(amount),
+            "unit": unit,
+        }
 
     def agreements(self):
         """Every community signs; the village leaves out the migrant registration (it has few tenants)."""
         self.agreements_by = {}
         for i, c in enumerate(self.communities):
-            agr = svc.create_agreement(self.official, town=self.town, community=c, year=self.year,
-                                       base_amount=Decimal(60000 + 10000 * self.rng.randrange(0, 4)),
-                                       payment_terms="年中、年末评估后各拨付一次；验收合格的协助事项按协议经费标准计付。")
+            agr = svc.create_agreement(
+                self.official,
+                town=self.town,
+                community=c,
+                year=self.year,
+                base_amount=Decimal(60000 + 10000 * self.rng.randrange(0, 4)),
+                payment_terms="年中、年末评估后各拨付一次；验收合格的协助事项按协议经费标准计付。",
+            )
             for item in self.items:
                 if c.kind == "village" and item.title == ITEMS[2][0]:
                     continue
@@ -139,8 +219,15 @@ class _Builder:
             item = self.items[idx]
             targets = [c for c in self.communities if item.pk in self._covered(c)]
             dept_user = self.dept_users[item.department.name]
-            a = svc.assign_task(dept_user, department=item.department, item=item, communities=targets, title=title,
-                                due_date=due, today=self.today)
+            a = svc.assign_task(
+                dept_user,
+                department=item.department,
+                item=item,
+                communities=targets,
+                title=title,
+                due_date=due,
+                today=self.today,
+            )
             for task in a.community_tasks.select_related("community", "agreement_item", "department"):
                 self._advance(task, state, dept_user)
 
@@ -158,8 +245,13 @@ class _Builder:
         if state == "accepted":
             return
         units = self.rng.randrange(8, 60) if task.agreement_item.unit else None
-        task = svc.complete(staff, task, units_done=units, hours_spent=Decimal(self.rng.randrange(4, 40)),
-                            note="已按要求完成，台账已归档")
+        task = svc.complete(
+            staff,
+            task,
+            units_done=units,
+            hours_spent=Decimal(self.rng.randrange(4, 40)),
+            note="已按要求完成，台账已归档",
+        )
         if state == "done":
             return
         if state == "sent_back":
@@ -171,19 +263,32 @@ class _Builder:
         """Story 5 and the other cards: off-list census work refused, then overridden; a village
         asked for work outside its agreement; the town's rulings on community cards."""
         stats, stats_user = self.depts["统计站"], self.dept_users["统计站"]
-        census = {"item": None, "communities": self.communities, "title": "人口普查入户登记及底册整理",
-                  "due_date": self.today + dt.timedelta(days=20), "today": self.today}
+        census = {
+            "item": None,
+            "communities": self.communities,
+            "title": "人口普查入户登记及底册整理",
+            "due_date": self.today + dt.timedelta(days=20),
+            "today": self.today,
+        }
         try:
             svc.assign_task(stats_user, department=stats, **census)
         except svc.GateRefused:
             pass
-        svc.override_assignment(self.official, department=stats, reason="普查时点临近，经镇分管领导同意一次性派发", **census)
+        svc.override_assignment(
+            self.official, department=stats, reason="普查时点临近，经镇分管领导同意一次性派发", **census
+        )
         village = [c for c in self.communities if c.kind == "village"]
         if village:
             try:
-                svc.assign_task(self.dept_users["公安派出所"], department=self.depts["公安派出所"], item=self.items[2],
-                                communities=village, title="村内出租房屋流动人口登记", due_date=census["due_date"],
-                                today=self.today)
+                svc.assign_task(
+                    self.dept_users["公安派出所"],
+                    department=self.depts["公安派出所"],
+                    item=self.items[2],
+                    communities=village,
+                    title="村内出租房屋流动人口登记",
+                    due_date=census["due_date"],
+                    today=self.today,
+                )
             except svc.GateRefused:
                 pass
         cards = self._community_cards()
@@ -192,19 +297,29 @@ class _Builder:
     def _community_cards(self):
         """Two more tasks the communities refuse with a red card, for the town to rule on."""
         dept, user = self.depts["城市管理局"], self.dept_users["城市管理局"]
-        a = svc.assign_task(user, department=dept, item=self.items[9], communities=self.communities[:2],
-                            title="文明城市创建：占道经营劝离", due_date=self.today + dt.timedelta(days=15), today=self.today)
+        a = svc.assign_task(
+            user,
+            department=dept,
+            item=self.items[9],
+            communities=self.communities[:2],
+            title="文明城市创建：占道经营劝离",
+            due_date=self.today + dt.timedelta(days=15),
+            today=self.today,
+        )
         out = []
         for task in a.community_tasks.select_related("community"):
-            out.append(svc.raise_red_card(self.staff[task.community_id], task, reason="占道经营劝离属执法事项，社区无执法权"))
+            out.append(
+                svc.raise_red_card(self.staff[task.community_id], task, reason="占道经营劝离属执法事项，社区无执法权")
+            )
         return out
 
     def _rule(self, cards):
         if cards:
             svc.rule_red_card(self.official, cards[0], upheld=True, reason="占道经营管理属城管执法，不得下派社区")
         if len(cards) > 1:
-            svc.rule_red_card(self.official, cards[1], upheld=False,
-                              reason="仅为文明劝导宣传，属协助事项范围，由城管队员执法")
+            svc.rule_red_card(
+                self.official, cards[1], upheld=False, reason="仅为文明劝导宣传，属协助事项范围，由城管队员执法"
+            )
 
     def evaluation(self):
         """The mid-year round: the town scores every community; each community scores the
@@ -214,14 +329,26 @@ class _Builder:
         to_dept = list(rnd.criteria.filter(direction=Direction.TO_DEPARTMENT).order_by("seq"))
         for c in self.communities:
             for crit in to_comm:
-                svc.score(self.official, round=rnd, criterion=crit, evaluator=self.town, subject=c,
-                          value=self.rng.randrange(72, 98))
+                svc.score(
+                    self.official,
+                    round=rnd,
+                    criterion=crit,
+                    evaluator=self.town,
+                    subject=c,
+                    value=self.rng.randrange(72, 98),
+                )
             worked = Organisation.objects.filter(pk__in=self._departments_of(c)).order_by("name")
             for dept in worked:
                 for crit in to_dept:
                     low = dept.name == "统计站" and crit.name.startswith("尊重自治")
-                    svc.score(self.staff[c.pk], round=rnd, criterion=crit, evaluator=c, subject=dept,
-                              value=self.rng.randrange(20, 45) if low else self.rng.randrange(70, 97))
+                    svc.score(
+                        self.staff[c.pk],
+                        round=rnd,
+                        criterion=crit,
+                        evaluator=c,
+                        subject=dept,
+                        value=self.rng.randrange(20, 45) if low else self.rng.randrange(70, 97),
+                    )
         svc.close_round(self.official, rnd)
         rnd.refresh_from_db()
         svc.publish_results(self.official, rnd)

@@ -7,6 +7,7 @@ Path scoping (accounts.scoping) answers "in my subtree". Two things the compact 
   tasks and scores: those reads combine a path scope with `department = user.organisation`
   (`department_q`).
 """
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -55,7 +56,7 @@ def scope(user, perm: str, field: str) -> Q:
 
 
 def ancestor_paths(path: str) -> list[str]:
-    """"1/4/17/" → ["1/", "1/4/"]: the paths of the nodes above."""
+    """ "1/4/17/" → ["1/", "1/4/"]: the paths of the nodes above."""
     ids = [i for i in path.strip("/").split("/") if i]
     return ["/".join(ids[:n]) + "/" for n in range(1, len(ids))]
 

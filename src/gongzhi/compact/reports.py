@@ -12,6 +12,7 @@ lack of agreement), and the red cards against it (from overrides, upheld).
 
 Only communities where the user holds compact.view_burden_report count.
 """
+
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
@@ -25,13 +26,29 @@ from .choices import OFF_LIST_CODES, RedCardOrigin, RedCardStatus, TaskStatus
 from .models import CommunityTask, GateRefusal, RedCard
 
 COMMUNITY_COLUMNS = [
-    ("name", "社区/村"), ("received", "收到任务"), ("confirmed", "已验收"), ("units", "完成工作量"), ("hours", "耗用工时"),
-    ("red_carded", "红牌任务"), ("refused", "被拒派发"), ("share", "拒派及红牌占比（%）"), ("amount", "应付经费（元）"),
+    ("name", "社区/村"),
+    ("received", "收到任务"),
+    ("confirmed", "已验收"),
+    ("units", "完成工作量"),
+    ("hours", "耗用工时"),
+    ("red_carded", "红牌任务"),
+    ("refused", "被拒派发"),
+    ("share", "拒派及红牌占比（%）"),
+    ("amount", "应付经费（元）"),
 ]
 DEPARTMENT_COLUMNS = [
-    ("name", "部门"), ("received", "派发任务"), ("confirmed", "已验收"), ("units", "完成工作量"), ("hours", "耗用工时"),
-    ("red_carded", "红牌任务"), ("refused", "被拒派发"), ("share", "拒派及红牌占比（%）"), ("attempts_refused", "被拒派发次数"),
-    ("off_list_attempts", "清单外派发次数"), ("override_cards", "越单派发红牌"), ("upheld_cards", "成立的红牌"),
+    ("name", "部门"),
+    ("received", "派发任务"),
+    ("confirmed", "已验收"),
+    ("units", "完成工作量"),
+    ("hours", "耗用工时"),
+    ("red_carded", "红牌任务"),
+    ("refused", "被拒派发"),
+    ("share", "拒派及红牌占比（%）"),
+    ("attempts_refused", "被拒派发次数"),
+    ("off_list_attempts", "清单外派发次数"),
+    ("override_cards", "越单派发红牌"),
+    ("upheld_cards", "成立的红牌"),
 ]
 
 
@@ -59,10 +76,19 @@ def _task_totals(town, year, only, group):
     breakdown of a few communities, group by community too and fold, so the database reads
     just those communities' index ranges rather than the whole town's."""
     keys = ("community_id", group) if only and group != "community_id" else (group,)
-    rows = (CommunityTask.objects.filter(town=town, year=year, **only).values(*keys)
-            .annotate(received=Count("id"), confirmed=Count("id", filter=Q(status=TaskStatus.CONFIRMED)),
-                      units=Sum("units_done"), hours=Sum("hours_spent"),
-                      red_carded=Count("id", filter=Q(red_carded=True)), amount=Sum("amount_due")).order_by())
+    rows = (
+        CommunityTask.objects.filter(town=town, year=year, **only)
+        .values(*keys)
+        .annotate(
+            received=Count("id"),
+            confirmed=Count("id", filter=Q(status=TaskStatus.CONFIRMED)),
+            units=Sum("units_done"),
+            hours=Sum("hours_spent"),
+            red_carded=Count("id", filter=Q(red_carded=True)),
+            amount=Sum("amount_due"),
+        )
+        .order_by()
+    )
     out: dict = {}
     for r in rows:
         acc = out.setdefault(r[group], dict.fromkeys(_SUMS, 0))
@@ -72,25 +98,41 @@ def _task_totals(town, year, only, group):
 
 
 def _refusals(town, year, only, group):
-    rows = (GateRefusal.objects.filter(town=town, year=year, **only).values(group)
-            .annotate(refused=Count("id"), attempts=Count("attempt", distinct=True),
-                      off_list=Count("attempt", distinct=True, filter=Q(code__in=OFF_LIST_CODES))).order_by())
+    rows = (
+        GateRefusal.objects.filter(town=town, year=year, **only)
+        .values(group)
+        .annotate(
+            refused=Count("id"),
+            attempts=Count("attempt", distinct=True),
+            off_list=Count("attempt", distinct=True, filter=Q(code__in=OFF_LIST_CODES)),
+        )
+        .order_by()
+    )
     return {r[group]: r for r in rows}
 
 
 def _row(name, t, r):
     received, refused, red = (t or {}).get("received", 0), (r or {}).get("refused", 0), (t or {}).get("red_carded", 0)
     return {
-        "name": name, "received": received, "confirmed": (t or {}).get("confirmed", 0), "units": (t or {}).get("units") or 0,
-        "hours": (t or {}).get("hours") or Decimal("0"), "red_carded": red, "refused": refused,
-        "share": _share(red + refused, received + refused), "amount": (t or {}).get("amount") or Decimal("0"),
+        "name": name,
+        "received": received,
+        "confirmed": (t or {}).get("confirmed", 0),
+        "units": (t or {}).get("units") or 0,
+        "hours": (t or {}).get("hours") or Decimal("0"),
+        "red_carded": red,
+        "refused": refused,
+        "share": _share(red + refused, received + refused),
+        "amount": (t or {}).get("amount") or Decimal("0"),
     }
 
 
 def burden_report(user, town, year):
     """Both tables: {"communities": […], "departments": […]}."""
     names, only = visible_communities(user, town)
-    return {"communities": _by_community(town, year, names, only), "departments": _by_department(town, year, names, only)}
+    return {
+        "communities": _by_community(town, year, names, only),
+        "departments": _by_department(town, year, names, only),
+    }
 
 
 def by_community(user, town, year):
@@ -116,16 +158,29 @@ def _by_department(town, year, names, only):
     if not names:
         return []
     tasks, refusals = _task_totals(town, year, only, "department_id"), _refusals(town, year, only, "department_id")
-    cards = {r["department_id"]: r for r in RedCard.objects.filter(town=town, year=year, **only)
-             .values("department_id").annotate(
-                 override=Count("id", filter=Q(origin=RedCardOrigin.OVERRIDE)),
-                 upheld=Count("id", filter=Q(status=RedCardStatus.UPHELD))).order_by()}
+    cards = {
+        r["department_id"]: r
+        for r in RedCard.objects.filter(town=town, year=year, **only)
+        .values("department_id")
+        .annotate(
+            override=Count("id", filter=Q(origin=RedCardOrigin.OVERRIDE)),
+            upheld=Count("id", filter=Q(status=RedCardStatus.UPHELD)),
+        )
+        .order_by()
+    }
     dept_ids = set(tasks) | set(refusals) | set(cards)
     dept_names = dict(Organisation.objects.filter(pk__in=dept_ids).values_list("pk", "name"))
     rows = []
     for did in dept_ids:
         r, c = refusals.get(did) or {}, cards.get(did) or {}
-        rows.append(dict(_row(dept_names.get(did, str(did)), tasks.get(did), r), department_id=did,
-                         attempts_refused=r.get("attempts", 0), off_list_attempts=r.get("off_list", 0),
-                         override_cards=c.get("override", 0), upheld_cards=c.get("upheld", 0)))
+        rows.append(
+            dict(
+                _row(dept_names.get(did, str(did)), tasks.get(did), r),
+                department_id=did,
+                attempts_refused=r.get("attempts", 0),
+                off_list_attempts=r.get("off_list", 0),
+                override_cards=c.get("override", 0),
+                upheld_cards=c.get("upheld", 0),
+            )
+        )
     return sorted(rows, key=lambda r: (-r["share"], -r["received"], r["name"]))

@@ -6,6 +6,7 @@ criterion's maximum, on a 0–100 scale:
 
 over the criteria (of one direction) the subject was scored on. Decimal arithmetic, rounded
 half-up to 0.01."""
+
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count

@@ -3,6 +3,7 @@ anything not returned). Lists and rounds are read below the node that issued the
 department sees its own tasks and its own scores, and other departments' scores of
 communities only once the town publishes the round (permissions.py explains the scoping).
 The 减负 report is in reports.py."""
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
@@ -13,17 +14,29 @@ from . import permissions as perms
 from . import scoring
 from .choices import ListStatus
 from .models import (
-    AssistanceItem, AssistanceList, CommunityTask, CompactAgreement, Criterion, DutyList, EvaluationRound, RedCard,
-    Score, TaskAssignment,
+    AssistanceItem,
+    AssistanceList,
+    CommunityTask,
+    CompactAgreement,
+    Criterion,
+    DutyList,
+    EvaluationRound,
+    RedCard,
+    Score,
+    TaskAssignment,
 )
 
 
 def duty_lists(user):
-    return DutyList.objects.filter(perms.scope_q_with_ancestors(user, "compact.view_dutylist", "node__path")).select_related("node")
+    return DutyList.objects.filter(
+        perms.scope_q_with_ancestors(user, "compact.view_dutylist", "node__path")
+    ).select_related("node")
 
 
 def assistance_lists(user):
-    return AssistanceList.objects.filter(perms.scope_q_with_ancestors(user, perms.VIEW_LISTS, "node__path")).select_related("node")
+    return AssistanceList.objects.filter(
+        perms.scope_q_with_ancestors(user, perms.VIEW_LISTS, "node__path")
+    ).select_related("node")
 
 
 def assistance_items(user, assistance_list=None):
@@ -36,7 +49,8 @@ def assistance_items(user, assistance_list=None):
 def citable_items(user, town, year):
     """Items a new task in `town` may cite: the year's published lists of the town and above."""
     return assistance_items(user).filter(
-        assistance_list__year=year, assistance_list__status=ListStatus.PUBLISHED,
+        assistance_list__year=year,
+        assistance_list__status=ListStatus.PUBLISHED,
         assistance_list__node__path__in=[town.path, *perms.ancestor_paths(town.path)],
     )
 
@@ -51,14 +65,18 @@ def get_agreement(user, pk):
 
 def assignments(user):
     """Assignments in the user's towns, or only their department's."""
-    q = perms.scope(user, "compact.view_taskassignment", "town__path") | perms.department_q(user, perms.VIEW_DEPT_TASKS, "town__path")
+    q = perms.scope(user, "compact.view_taskassignment", "town__path") | perms.department_q(
+        user, perms.VIEW_DEPT_TASKS, "town__path"
+    )
     return TaskAssignment.objects.filter(q).select_related("town", "department", "item")
 
 
 def community_tasks(user):
     """Community tasks: every one in the user's subtree (town, community, supervisor), or the
     user's own department's."""
-    q = perms.scope(user, perms.VIEW_TASKS, "community__path") | perms.department_q(user, perms.VIEW_DEPT_TASKS, "community__path")
+    q = perms.scope(user, perms.VIEW_TASKS, "community__path") | perms.department_q(
+        user, perms.VIEW_DEPT_TASKS, "community__path"
+    )
     return CommunityTask.objects.filter(q).select_related(
         "assignment", "community", "department", "agreement_item__item"
     )
@@ -76,8 +94,12 @@ def evidence(user, task_pk):
 def red_cards(user):
     """Red cards: the community sees its own, the town all of its communities', a department
     those against itself."""
-    q = perms.scope(user, perms.VIEW_RED_CARDS, "community__path") | perms.department_q(user, perms.VIEW_DEPT_TASKS, "community__path")
-    return RedCard.objects.filter(q).select_related("task__assignment", "department", "community", "raised_by", "ruled_by")
+    q = perms.scope(user, perms.VIEW_RED_CARDS, "community__path") | perms.department_q(
+        user, perms.VIEW_DEPT_TASKS, "community__path"
+    )
+    return RedCard.objects.filter(q).select_related(
+        "task__assignment", "department", "community", "raised_by", "ruled_by"
+    )
 
 
 def red_cards_against(user, department, year):
@@ -86,7 +108,9 @@ def red_cards_against(user, department, year):
 
 
 def rounds(user):
-    return EvaluationRound.objects.filter(perms.scope_q_with_ancestors(user, perms.VIEW_ROUND, "town__path")).select_related("town")
+    return EvaluationRound.objects.filter(
+        perms.scope_q_with_ancestors(user, perms.VIEW_ROUND, "town__path")
+    ).select_related("town")
 
 
 def scores(user):
@@ -109,15 +133,25 @@ def round_results(user, rnd, direction):
     per_subject = scoring.averages(scores(user).filter(round=rnd, criterion_id__in=list(criteria)))
     node_ids = [int(k[2:]) for k in per_subject if k.startswith("n:")]
     org_ids = [int(k[2:]) for k in per_subject if k.startswith("o:")]
-    names = {f"n:{pk}": name for pk, name in Node.objects.filter(pk__in=node_ids).values_list("pk", "name")} if node_ids else {}
+    names = (
+        {f"n:{pk}": name for pk, name in Node.objects.filter(pk__in=node_ids).values_list("pk", "name")}
+        if node_ids
+        else {}
+    )
     if org_ids:
-        names.update({f"o:{pk}": name for pk, name in Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name")})
+        names.update(
+            {f"o:{pk}": name for pk, name in Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name")}
+        )
     rows = []
     for key, per in per_subject.items():
-        rows.append({
-            "subject_key": key, "subject": names.get(key, key),
-            "criteria": {criteria[cid].name: avg for cid, (avg, _) in per.items() if cid in criteria},
-            "n": sum(n for _, n in per.values()), "total": scoring.weighted_total(per, criteria),
-        })
+        rows.append(
+            {
+                "subject_key": key,
+                "subject": names.get(key, key),
+                "criteria": {criteria[cid].name: avg for cid, (avg, _) in per.items() if cid in criteria},
+                "n": sum(n for _, n in per.values()),
+                "total": scoring.weighted_total(per, criteria),
+            }
+        )
     rows.sort(key=lambda r: (-(r["total"] or 0), r["subject"]))
     return rows

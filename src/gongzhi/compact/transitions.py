@@ -1,5 +1,6 @@
 """The allowed status changes of the compact's workflows, declared once, with the permission
 the actor needs for each; `check(...)` is the one place that enforces them."""
+
 from django.core.exceptions import ValidationError
 
 from .choices import RedCardStatus as R

@@ -1,4 +1,5 @@
 """Compact (政社互动) pages under /compact/."""
+
 from django.urls import path
 from django.views.generic import RedirectView
 

@@ -1,6 +1,7 @@
 """Back office for consultation. Rules, bodies and members are edited through the services
 (validated and audited); matters, meetings, votes and decisions change only through their
 workflow services, so the admin shows them read-only."""
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
@@ -8,18 +9,46 @@ from gongzhi.core import services as core
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
 
 from . import services
-from .models import (Body, BodyMember, BodyRule, Decision, DisclosureEntry, DisclosureInterval, Draft, Matter, Meeting,
-                     Milestone, Motion, Task, WorkflowStep, WorkflowTemplate)
+from .models import (
+    Body,
+    BodyMember,
+    BodyRule,
+    Decision,
+    DisclosureEntry,
+    DisclosureInterval,
+    Draft,
+    Matter,
+    Meeting,
+    Milestone,
+    Motion,
+    Task,
+    WorkflowStep,
+    WorkflowTemplate,
+)
 
 
 @admin.register(BodyRule)
 class BodyRuleAdmin(ScopedServiceAdmin):
-    list_display = ("code", "name", "law", "article", "quorum_num", "quorum_den", "quorum_strict", "pass_num",
-                    "pass_den", "notice_days", "verify")
+    list_display = (
+        "code",
+        "name",
+        "law",
+        "article",
+        "quorum_num",
+        "quorum_den",
+        "quorum_strict",
+        "pass_num",
+        "pass_den",
+        "notice_days",
+        "verify",
+    )
     list_filter = ("verify",)
     create_service = staticmethod(lambda **kw: core.create(BodyRule, **kw))
-    update_service = staticmethod(lambda obj, changes, reason="", **kw: services.update_rule(
-        obj, changes, reason=reason or "后台修改议事规则", **kw))
+    update_service = staticmethod(
+        lambda obj, changes, reason="", **kw: services.update_rule(
+            obj, changes, reason=reason or "后台修改议事规则", **kw
+        )
+    )
 
     def get_queryset(self, request):
         return BodyRule.objects.all()
@@ -168,10 +197,14 @@ class DisclosureIntervalAdmin(ConfigAdmin):
     list_display = ("__str__", "node", "kind", "months", "basis")
     list_filter = ("kind",)
     autocomplete_fields = ("node",)
-    create_service = staticmethod(lambda *, node=None, kind, months, basis="", reason="", **kw: services.set_interval(
-        node=node, kind=kind, months=months, basis=basis, reason=reason))
-    update_service = staticmethod(lambda obj, changes, reason="", **kw: core.update(
-        obj, changes, reason=reason or "后台修改公开提醒间隔"))
+    create_service = staticmethod(
+        lambda *, node=None, kind, months, basis="", reason="", **kw: services.set_interval(
+            node=node, kind=kind, months=months, basis=basis, reason=reason
+        )
+    )
+    update_service = staticmethod(
+        lambda obj, changes, reason="", **kw: core.update(obj, changes, reason=reason or "后台修改公开提醒间隔")
+    )
 
     def validate_with_services(self, data, instance):
         node = data.get("node")

@@ -14,6 +14,7 @@ was published. Removing or re-hashing the newest entries leaves no trace in the 
 across boards (ledger.py) covers a board removed whole. The head (`head()`) is also printed on
 each paper notice and reported to the town, the record outside the system.
 """
+
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -44,9 +45,11 @@ def entry_hash(node_code, seq, kind, title, body, period, published_at, decision
     decision = "-" if decision_id is None else str(decision_id)
     corrects = "-" if corrects_seq is None else str(corrects_seq)
     # Written out rather than joined from a generator: this line runs once per entry verified.
-    payload = (f"{len(FORMAT)}:{FORMAT}{len(node_code)}:{node_code}{len(seq)}:{seq}{len(kind)}:{kind}"
-               f"{len(title)}:{title}{len(body)}:{body}{len(period)}:{period}{len(ts)}:{ts}"
-               f"{len(decision)}:{decision}{len(corrects)}:{corrects}{len(prev_hash)}:{prev_hash}")
+    payload = (
+        f"{len(FORMAT)}:{FORMAT}{len(node_code)}:{node_code}{len(seq)}:{seq}{len(kind)}:{kind}"
+        f"{len(title)}:{title}{len(body)}:{body}{len(period)}:{period}{len(ts)}:{ts}"
+        f"{len(decision)}:{decision}{len(corrects)}:{corrects}{len(prev_hash)}:{prev_hash}"
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -78,8 +81,10 @@ def _rows(node, using):
     """The chain's rows in order as plain tuples: plain SQL, because Django's per-value
     converters were half the time of verifying on SQLite (profiled)."""
     table = connections[using].ops.quote_name(DisclosureEntry._meta.db_table)
-    sql = (f"SELECT e.id, e.seq, e.kind, e.title, e.body, e.period, e.published_at, e.decision_id, c.seq, e.prev_hash, "
-           f"e.hash FROM {table} e LEFT JOIN {table} c ON c.id = e.corrects_id WHERE e.node_id = %s ORDER BY e.seq")
+    sql = (
+        f"SELECT e.id, e.seq, e.kind, e.title, e.body, e.period, e.published_at, e.decision_id, c.seq, e.prev_hash, "
+        f"e.hash FROM {table} e LEFT JOIN {table} c ON c.id = e.corrects_id WHERE e.node_id = %s ORDER BY e.seq"
+    )
     with connections[using].cursor() as cur:
         cur.execute(sql, [node.pk])
         while chunk := cur.fetchmany(5000):
@@ -92,13 +97,17 @@ def verify(node, using="default") -> ChainCheck:
     removed. 100,000 entries take well under two seconds."""
     expected_seq, prev, checked = 1, GENESIS, 0
     for pk, seq, kind, title, body, period, published_at, decision_id, corrects_seq, prev_hash, stored in _rows(
-            node, using):
+        node, using
+    ):
         if seq != expected_seq:
-            return ChainCheck(node.code, checked, seq, pk, f"序号应为 {expected_seq}，实为 {seq}（其间的条目被删除或插入）")
+            return ChainCheck(
+                node.code, checked, seq, pk, f"序号应为 {expected_seq}，实为 {seq}（其间的条目被删除或插入）"
+            )
         if prev_hash != prev:
             return ChainCheck(node.code, checked, seq, pk, "记录的上一条哈希与上一条不符（上一条或本条被改动、替换）")
-        digest = entry_hash(node.code, seq, kind, title, body, period, published_at, decision_id, corrects_seq,
-                            prev_hash)
+        digest = entry_hash(
+            node.code, seq, kind, title, body, period, published_at, decision_id, corrects_seq, prev_hash
+        )
         if digest != stored:
             return ChainCheck(node.code, checked, seq, pk, "内容与哈希不符（本条被改动）")
         prev, expected_seq, checked = stored, expected_seq + 1, checked + 1
@@ -115,19 +124,29 @@ def _against_head(node, checked, prev, using) -> ChainCheck:
     if not ledger.signed(signed):
         return ChainCheck(node.code, checked, checked, None, _("本栏栏头的签名不符（被改动，或签名密钥已更换）"))
     if signed.count > checked:
-        return ChainCheck(node.code, checked, checked + 1, None,
-                          _("签名栏头记录共 %(n)s 条，现存 %(m)s 条：最新的 %(d)s 条被删除")
-                          % {"n": signed.count, "m": checked, "d": signed.count - checked})
+        return ChainCheck(
+            node.code,
+            checked,
+            checked + 1,
+            None,
+            _("签名栏头记录共 %(n)s 条，现存 %(m)s 条：最新的 %(d)s 条被删除")
+            % {"n": signed.count, "m": checked, "d": signed.count - checked},
+        )
     if signed.count != checked or signed.hash != prev:
-        return ChainCheck(node.code, checked, signed.count, None,
-                          _("签名栏头记录第 %(n)s 条的哈希为 %(h)s…，与现存最新条目不符")
-                          % {"n": signed.count, "h": signed.hash[:16]})
+        return ChainCheck(
+            node.code,
+            checked,
+            signed.count,
+            None,
+            _("签名栏头记录第 %(n)s 条的哈希为 %(h)s…，与现存最新条目不符")
+            % {"n": signed.count, "h": signed.hash[:16]},
+        )
     return ChainCheck(node.code, checked)
 
 
 def head(node, using="default") -> tuple[int, str]:
     """(sequence number, hash) of the newest entry — the value to record outside the system."""
-    row = (DisclosureEntry.objects.using(using).filter(node=node).order_by("-seq").values_list("seq", "hash").first())
+    row = DisclosureEntry.objects.using(using).filter(node=node).order_by("-seq").values_list("seq", "hash").first()
     return row if row else (0, GENESIS)
 
 
@@ -156,8 +175,13 @@ def check_all(using="default", node=None):
         results.append((result.ok, line))
     if not node:
         for orphan in ledger.orphan_heads({n.code for n in nodes}, using):  # heads whose node is gone too
-            results.append((False, _("公开栏 %(code)s：签名栏头记录共 %(n)s 条，现已无此栏及任何条目（整栏被删除）")
-                            % {"code": orphan.key, "n": orphan.count}))
+            results.append(
+                (
+                    False,
+                    _("公开栏 %(code)s：签名栏头记录共 %(n)s 条，现已无此栏及任何条目（整栏被删除）")
+                    % {"code": orphan.key, "n": orphan.count},
+                )
+            )
         check = ledger.verify_ledger(using)
         results.append((check.ok, check.text))
     return results

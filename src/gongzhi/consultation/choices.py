@@ -1,5 +1,6 @@
 """Choices of community consultation: kinds of bodies, who makes up their constituency, and
 the statuses of matters, meetings and motions (their transitions are in transitions.py)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -4,6 +4,7 @@ Adults: active residents of the body's area who are 18 or older on the meeting d
 Households: one representative (an adult member) per household of the area.
 Members: residents listed as members of the body on the meeting date.
 """
+
 import datetime as dt
 from dataclasses import dataclass
 

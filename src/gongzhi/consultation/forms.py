@@ -1,6 +1,7 @@
 """Web forms of consultation. None of them saves anything: each view passes the cleaned data
 to a service, and run_service puts the service's refusal (in Chinese) back on the form, so a
 person sees what they typed and why it was refused."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,13 +26,15 @@ class MatterForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     description = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("内容"), required=False, widget=TEXTAREA)
     kind = forms.ChoiceField(label=_("类别"), choices=c.MatterKind.choices, initial=c.MatterKind.PUBLIC_AFFAIRS)
-    body = forms.ModelChoiceField(label=_("提请召开会议"), queryset=None, required=False,
-                                  help_text=_("选择后按该会议的法定提议比例计算联署门槛"))
+    body = forms.ModelChoiceField(
+        label=_("提请召开会议"), queryset=None, required=False, help_text=_("选择后按该会议的法定提议比例计算联署门槛")
+    )
     node = forms.ModelChoiceField(label=_("所属社区/村"), queryset=None)
     source = forms.ChoiceField(label=_("提出方"), choices=c.MatterSource.choices, initial=c.MatterSource.COMMITTEE)
     art24 = forms.BooleanField(label=_("村民委员会组织法第二十四条事项"), required=False)
-    support_threshold = forms.IntegerField(label=_("联署门槛（人）"), required=False, min_value=0,
-                                           help_text=_("留空按所选会议的提议比例；0 表示无需联署"))
+    support_threshold = forms.IntegerField(
+        label=_("联署门槛（人）"), required=False, min_value=0, help_text=_("留空按所选会议的提议比例；0 表示无需联署")
+    )
 
     def __init__(self, *args, staff, nodes, bodies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,8 +59,13 @@ class MatterForm(forms.Form):
 class TriageForm(forms.Form):
     route = forms.ChoiceField(label=_("研判结果"), choices=c.TriageRoute.choices, widget=forms.RadioSelect)
     body = forms.ModelChoiceField(label=_("交由机构"), queryset=None, required=False)
-    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("理由"), required=False, widget=TEXTAREA,
-                             help_text=_("不予立项须说明理由，理由将公开"))
+    reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("理由"),
+        required=False,
+        widget=TEXTAREA,
+        help_text=_("不予立项须说明理由，理由将公开"),
+    )
 
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,8 +76,9 @@ class BodyForm(forms.Form):
     node = forms.ModelChoiceField(label=_("所属社区/村"), queryset=None)
     kind = forms.ChoiceField(label=_("类型"), choices=c.BodyKind.choices)
     name = forms.CharField(label=_("名称"), max_length=100)
-    constituency = forms.ChoiceField(label=_("组成方式"), choices=c.Constituency.choices,
-                                     initial=c.Constituency.MEMBERS)
+    constituency = forms.ChoiceField(
+        label=_("组成方式"), choices=c.Constituency.choices, initial=c.Constituency.MEMBERS
+    )
 
     def __init__(self, *args, nodes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,16 +101,16 @@ class PersonField(forms.CharField):
 class MemberForm(forms.Form):
     id_number = PersonField()
     role = forms.ChoiceField(label=_("职务"), choices=c.MemberRole.choices, initial=c.MemberRole.MEMBER)
-    since = forms.DateField(label=_("起始日期"), widget=date_input(),
-                            initial=timezone.localdate)
+    since = forms.DateField(label=_("起始日期"), widget=date_input(), initial=timezone.localdate)
     until = forms.DateField(label=_("终止日期"), required=False, widget=date_input())
 
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("会议名称"), max_length=200)
     date = forms.DateField(label=_("会议日期"), widget=date_input())
-    notice_date = forms.DateField(label=_("通知日期"), widget=date_input(),
-                                  initial=timezone.localdate, help_text=_("村民会议须提前十天通知"))
+    notice_date = forms.DateField(
+        label=_("通知日期"), widget=date_input(), initial=timezone.localdate, help_text=_("村民会议须提前十天通知")
+    )
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
 
 
@@ -112,7 +121,8 @@ class AgendaForm(forms.Form):
     def __init__(self, *args, matters, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["matter"].queryset = matters.filter(
-            status__in=[MatterStatus.IN_COUNCIL, MatterStatus.TO_ASSEMBLY, MatterStatus.REJECTED])
+            status__in=[MatterStatus.IN_COUNCIL, MatterStatus.TO_ASSEMBLY, MatterStatus.REJECTED]
+        )
 
 
 class SignInForm(forms.Form):
@@ -198,8 +208,12 @@ class VersionForm(forms.Form):
 class ReasonForm(VersionForm):
     """A required reason: cancelling a meeting, reopening a milestone."""
 
-    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("请填写原因")})
+    reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写原因")},
+    )
 
 
 class ResultForm(forms.Form):
@@ -207,9 +221,12 @@ class ResultForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    score = forms.TypedChoiceField(label=_("评分"), coerce=int, widget=forms.RadioSelect,
-                                   choices=[(i, f"{i} 分") for i in range(5, 0, -1)])
-    comment = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    score = forms.TypedChoiceField(
+        label=_("评分"), coerce=int, widget=forms.RadioSelect, choices=[(i, f"{i} 分") for i in range(5, 0, -1)]
+    )
+    comment = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DraftForm(forms.Form):
@@ -217,8 +234,12 @@ class DraftForm(forms.Form):
     title = forms.CharField(label=_("文件名称"), max_length=200)
     issuer = forms.CharField(label=_("起草单位"), max_length=100)
     closes_on = forms.DateField(label=_("截止日期"), widget=date_input())
-    text = forms.CharField(max_length=LONG_TEXT_MAX_LENGTH, label=_("正文"), widget=forms.Textarea(attrs={"rows": 10}),
-                           help_text=_("段落之间空一行，每段可分别提意见"))
+    text = forms.CharField(
+        max_length=LONG_TEXT_MAX_LENGTH,
+        label=_("正文"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("段落之间空一行，每段可分别提意见"),
+    )
 
     def __init__(self, *args, nodes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,17 +252,25 @@ class CommentForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    adoption = forms.ChoiceField(label=_("采纳情况"), widget=forms.RadioSelect,
-                                 choices=[x for x in c.Adoption.choices if x[0] != c.Adoption.PENDING])
-    answer = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    adoption = forms.ChoiceField(
+        label=_("采纳情况"),
+        widget=forms.RadioSelect,
+        choices=[x for x in c.Adoption.choices if x[0] != c.Adoption.PENDING],
+    )
+    answer = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class EntryForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类别"), choices=[x for x in c.DisclosureKind.choices
-                                                       if x[0] != c.DisclosureKind.CORRECTION])
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=[x for x in c.DisclosureKind.choices if x[0] != c.DisclosureKind.CORRECTION]
+    )
     title = forms.CharField(label=_("标题"), max_length=200)
-    period = forms.CharField(label=_("所属期间"), max_length=40, required=False, help_text=_("如 2026年第二季度、2026年6月"))
+    period = forms.CharField(
+        label=_("所属期间"), max_length=40, required=False, help_text=_("如 2026年第二季度、2026年6月")
+    )
     body = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}))
 
 

@@ -15,6 +15,7 @@ cannot show is a head swapped back for an older genuine one together with the en
 it: the printed notices (each carries the board's and the ledger's head at printing) and the
 head reported to the town are the outside record for that.
 """
+
 import hashlib
 from dataclasses import dataclass
 
@@ -52,8 +53,13 @@ def signed(head: DisclosureHead) -> bool:
 def put_head(key, count, gseq, digest, using="default"):
     """Write (or create) a signed head. Heads are bookkeeping derived from the entries, written
     in the publishing transaction; the audit entry is the entry's own."""
-    values = {"count": count, "gseq": gseq, "hash": digest, "mac": sign(key, count, gseq, digest),
-              "updated_at": timezone.now()}
+    values = {
+        "count": count,
+        "gseq": gseq,
+        "hash": digest,
+        "mac": sign(key, count, gseq, digest),
+        "updated_at": timezone.now(),
+    }
     DisclosureHead.objects.using(using).update_or_create(key=key, defaults=values)
 
 
@@ -80,8 +86,10 @@ class LedgerCheck:
 def _ledger_rows(using):
     entry = connections[using].ops.quote_name(DisclosureEntry._meta.db_table)
     node = connections[using].ops.quote_name(DisclosureEntry._meta.get_field("node").related_model._meta.db_table)
-    sql = (f"SELECT e.gseq, n.code, e.seq, e.hash, e.ledger_prev, e.ledger_hash FROM {entry} e "
-           f"LEFT JOIN {node} n ON n.id = e.node_id ORDER BY e.gseq")
+    sql = (
+        f"SELECT e.gseq, n.code, e.seq, e.hash, e.ledger_prev, e.ledger_hash FROM {entry} e "
+        f"LEFT JOIN {node} n ON n.id = e.node_id ORDER BY e.gseq"
+    )
     with connections[using].cursor() as cur:
         cur.execute(sql)
         while chunk := cur.fetchmany(5000):
@@ -94,13 +102,19 @@ def verify_ledger(using="default") -> LedgerCheck:
     expected, prev = 1, GENESIS
     for gseq, code, seq, digest, ledger_prev, stored in _ledger_rows(using):
         if gseq != expected:
-            return LedgerCheck(expected - 1, reason=_(
-                "账本第 %(g)s 条缺失（下一条为第 %(next)s 条，即 %(code)s 第 %(seq)s 条）：条目或整个公开栏被删除")
-                % {"g": expected, "next": gseq, "code": code or "?", "seq": seq})
+            return LedgerCheck(
+                expected - 1,
+                reason=_(
+                    "账本第 %(g)s 条缺失（下一条为第 %(next)s 条，即 %(code)s 第 %(seq)s 条）：条目或整个公开栏被删除"
+                )
+                % {"g": expected, "next": gseq, "code": code or "?", "seq": seq},
+            )
         if ledger_prev != prev or link_hash(gseq, code or "", seq, digest, ledger_prev) != stored:
-            return LedgerCheck(expected - 1, reason=_(
-                "账本第 %(g)s 条（%(code)s 第 %(seq)s 条）与前一条不相连，或其哈希被改动")
-                % {"g": gseq, "code": code or "?", "seq": seq})
+            return LedgerCheck(
+                expected - 1,
+                reason=_("账本第 %(g)s 条（%(code)s 第 %(seq)s 条）与前一条不相连，或其哈希被改动")
+                % {"g": gseq, "code": code or "?", "seq": seq},
+            )
         prev, expected = stored, expected + 1
     checked = expected - 1
     head = DisclosureHead.objects.using(using).filter(key=DisclosureHead.LEDGER).first()
@@ -112,18 +126,30 @@ def verify_ledger(using="default") -> LedgerCheck:
         return LedgerCheck(checked, reason=_("账本栏头的签名不符（被改动，或签名密钥已更换）"))
     if head.count != checked or head.hash != prev:
         if head.count > checked:
-            return LedgerCheck(checked, head.count, head.hash, _(
-                "签名栏头记录共 %(n)s 条，现存 %(m)s 条：最新的 %(d)s 条被删除")
-                % {"n": head.count, "m": checked, "d": head.count - checked})
-        return LedgerCheck(checked, head.count, head.hash, _("签名栏头记录共 %(n)s 条，与现存的 %(m)s 条不符")
-                           % {"n": head.count, "m": checked})
+            return LedgerCheck(
+                checked,
+                head.count,
+                head.hash,
+                _("签名栏头记录共 %(n)s 条，现存 %(m)s 条：最新的 %(d)s 条被删除")
+                % {"n": head.count, "m": checked, "d": head.count - checked},
+            )
+        return LedgerCheck(
+            checked,
+            head.count,
+            head.hash,
+            _("签名栏头记录共 %(n)s 条，与现存的 %(m)s 条不符") % {"n": head.count, "m": checked},
+        )
     return LedgerCheck(checked, head.count, head.hash)
 
 
 def orphan_heads(present_codes, using="default"):
     """Heads of boards that once had entries and now have none: a board removed whole."""
-    return list(DisclosureHead.objects.using(using).exclude(key=DisclosureHead.LEDGER)
-                .exclude(key__in=list(present_codes)).filter(count__gt=0))
+    return list(
+        DisclosureHead.objects.using(using)
+        .exclude(key=DisclosureHead.LEDGER)
+        .exclude(key__in=list(present_codes))
+        .filter(count__gt=0)
+    )
 
 
 def ledger_head(using="default") -> tuple[int, str]:

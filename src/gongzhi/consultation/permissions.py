@@ -1,6 +1,7 @@
 """Who may do what, where: each action is a permission string checked at the territory path
 of the record it acts on (a membership on a node covers its subtree). Views and the API ask
 these before calling a service; selectors already hide what a user may not see."""
+
 from gongzhi.accounts.scoping import has_perm_at
 
 VIEW_MATTER = "consultation.view_matter"

@@ -6,6 +6,7 @@ per kind, seeded with the statutory figures by migration 0009, and optional rows
 or a community (say, a village with few finance transactions disclosing quarterly) that
 cover the communities below them; the nearest row wins. A kind nobody configured falls back
 to DEFAULT_SCHEDULE, so a missing row never silences the statutory minimum."""
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -56,8 +57,8 @@ class Due:
 
 
 def _ancestors(path: str) -> list[str]:
-    """"1/4/17/" → ["1/", "1/4/", "1/4/17/"]: the paths of the node and every node above it."""
-    return [path[:i + 1] for i, ch in enumerate(path) if ch == "/"]
+    """ "1/4/17/" → ["1/", "1/4/", "1/4/17/"]: the paths of the node and every node above it."""
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
 
 
 def schedules_for(nodes) -> dict[int, dict[str, int]]:
@@ -65,8 +66,11 @@ def schedules_for(nodes) -> dict[int, dict[str, int]]:
     row on the nearest node covering it (the community itself, its town …), else the global
     default, else the statutory fallback. One query for any number of nodes."""
     covering = sorted({p for node in nodes for p in _ancestors(node.path)})
-    rows = list(DisclosureInterval.objects.filter(Q(node__isnull=True) | Q(node__path__in=covering)).values_list(
-        "kind", "months", "node__path"))
+    rows = list(
+        DisclosureInterval.objects.filter(Q(node__isnull=True) | Q(node__path__in=covering)).values_list(
+            "kind", "months", "node__path"
+        )
+    )
     out = {}
     for node in nodes:
         best: dict[str, tuple[int, int]] = {}
@@ -93,8 +97,13 @@ def due_many(nodes, today=None) -> dict[int, list[Due]]:
     today = today or timezone.localdate()
     schedules = schedules_for(nodes)
     kinds = list(DEFAULT_SCHEDULE)
-    last = {(node_id, kind): at for node_id, kind, at in DisclosureEntry.objects.filter(
-        node__in=nodes, kind__in=kinds).values_list("node_id", "kind").annotate(at=Max("published_at")).order_by()}
+    last = {
+        (node_id, kind): at
+        for node_id, kind, at in DisclosureEntry.objects.filter(node__in=nodes, kind__in=kinds)
+        .values_list("node_id", "kind")
+        .annotate(at=Max("published_at"))
+        .order_by()
+    }
     out = {}
     for node in nodes:
         items = []

@@ -8,6 +8,7 @@ Chinese sentence ("出席 19/30，需 ≥ 20，未达法定人数").
 "More than half" is strict: count * 2 > total. "At least two thirds" is count * 3 >= total * 2.
 Never floats: 2/3 of 30 in floating point is 19.999…, which is how 19 people become a quorum.
 """
+
 from dataclasses import dataclass
 
 from .choices import BodyKind, Constituency, ThresholdBasis
@@ -79,10 +80,19 @@ def _result(count, total, num, den, strict, label, yes, no) -> RuleResult:
 def quorum(rule, *, present: int, eligible: int, cast: int | None = None) -> RuleResult:
     """Is the meeting (or the vote, for rules counting ballots cast) quorate under `rule`?"""
     if rule.quorum_basis == ThresholdBasis.VOTES_CAST:
-        return _result(cast or 0, eligible, rule.quorum_num, rule.quorum_den, rule.quorum_strict,
-                       "投票", "投票人数达到法定要求", "投票人数未达法定要求")
-    return _result(present, eligible, rule.quorum_num, rule.quorum_den, rule.quorum_strict,
-                   "出席", "达到法定人数", "未达法定人数")
+        return _result(
+            cast or 0,
+            eligible,
+            rule.quorum_num,
+            rule.quorum_den,
+            rule.quorum_strict,
+            "投票",
+            "投票人数达到法定要求",
+            "投票人数未达法定要求",
+        )
+    return _result(
+        present, eligible, rule.quorum_num, rule.quorum_den, rule.quorum_strict, "出席", "达到法定人数", "未达法定人数"
+    )
 
 
 def passage(rule, *, ayes: int, present: int, cast: int) -> RuleResult:
@@ -98,7 +108,9 @@ def tally(rule, *, eligible: int, present: int, ayes: int, nays: int = 0, absten
     return TallyResult(
         quorum=quorum(rule, present=present, eligible=eligible, cast=cast),
         passage=passage(rule, ayes=ayes, present=present, cast=cast),
-        ayes=ayes, nays=nays, abstentions=abstentions,
+        ayes=ayes,
+        nays=nays,
+        abstentions=abstentions,
     )
 
 
@@ -126,6 +138,7 @@ def convening_support(rule, population: int) -> int:
 # code implements is beside it (村民委员会组织法 in its 2018 numbering; verify after the
 # 2025-10-28 amendment in force 2026-01-01 — the numbers are data in BodyRule.article).
 
+
 def rule_for(code: str):
     from .models import BodyRule
 
@@ -141,8 +154,14 @@ def villager_assembly(*, eligible, present, ayes=0, nays=0, abstentions=0, house
 
 def villager_representatives(*, eligible, present, ayes=0, nays=0, abstentions=0) -> TallyResult:
     """村民代表会议 — Art. 26: at least two thirds of its members; more than half of those present."""
-    return tally(rule_for("villager_representatives"), eligible=eligible, present=present, ayes=ayes, nays=nays,
-                 abstentions=abstentions)
+    return tally(
+        rule_for("villager_representatives"),
+        eligible=eligible,
+        present=present,
+        ayes=ayes,
+        nays=nays,
+        abstentions=abstentions,
+    )
 
 
 def villager_group(*, eligible, present, ayes=0, nays=0, abstentions=0, households=False) -> TallyResult:
@@ -155,22 +174,30 @@ def villager_group(*, eligible, present, ayes=0, nays=0, abstentions=0, househol
 def resident_assembly(*, eligible, present, ayes=0, nays=0, abstentions=0) -> TallyResult:
     """居民会议 — 城市居民委员会组织法 (1989/2018) Art. 9: more than half of adults, household
     representatives or group delegates; decisions by more than half of those present."""
-    return tally(rule_for("resident_assembly"), eligible=eligible, present=present, ayes=ayes, nays=nays,
-                 abstentions=abstentions)
+    return tally(
+        rule_for("resident_assembly"), eligible=eligible, present=present, ayes=ayes, nays=nays, abstentions=abstentions
+    )
 
 
 def resident_representatives(*, eligible, present, ayes=0, nays=0, abstentions=0) -> TallyResult:
     """居民代表会议 — 居组法 2025 revision, chapter 4 (verify; local rules until confirmed):
     at least two thirds of members; more than half of those present."""
-    return tally(rule_for("resident_representatives"), eligible=eligible, present=present, ayes=ayes, nays=nays,
-                 abstentions=abstentions)
+    return tally(
+        rule_for("resident_representatives"),
+        eligible=eligible,
+        present=present,
+        ayes=ayes,
+        nays=nays,
+        abstentions=abstentions,
+    )
 
 
 def party_members_review(*, eligible, present, ayes=0, nays=0, abstentions=0) -> TallyResult:
     """党员大会审议 — 四议两公开 step 3: at least two thirds of party members present, more than
     half of those present agree."""
-    return tally(rule_for("party_members"), eligible=eligible, present=present, ayes=ayes, nays=nays,
-                 abstentions=abstentions)
+    return tally(
+        rule_for("party_members"), eligible=eligible, present=present, ayes=ayes, nays=nays, abstentions=abstentions
+    )
 
 
 def recall(*, registered, ayes, nays=0, abstentions=0) -> TallyResult:

@@ -1,5 +1,6 @@
 """Reads of consultation data, always scoped to the user: a record outside the user's scope
 does not exist for them (404). Public disclosure (no login) has its own reads, later."""
+
 from django.shortcuts import get_object_or_404
 
 from .models import BallotCast, Body, BodyMember, Decision, Matter, Meeting, Motion, Support
@@ -23,8 +24,9 @@ def supports(user, matter):
 
 
 def meetings(user):
-    return Meeting.objects.visible_to(user, "consultation.view_meeting").select_related("body", "node", "notice_entry",
-                                                                                        "cancel_entry")
+    return Meeting.objects.visible_to(user, "consultation.view_meeting").select_related(
+        "body", "node", "notice_entry", "cancel_entry"
+    )
 
 
 def motions(user, meeting=None):
@@ -88,8 +90,11 @@ def rating_summary(matter) -> dict:
     count = sum(rows.values())
     total = sum(score * n for score, n in rows.items())
     tenths = (total * 10 * 2 + count) // (count * 2) if count else 0
-    return {"count": count, "average": f"{tenths // 10}.{tenths % 10}" if count else "—",
-            "by_score": {s: rows.get(s, 0) for s in range(5, 0, -1)}}
+    return {
+        "count": count,
+        "average": f"{tenths // 10}.{tenths % 10}" if count else "—",
+        "by_score": {s: rows.get(s, 0) for s in range(5, 0, -1)},
+    }
 
 
 def drafts(user):
@@ -103,5 +108,8 @@ def comments(user, draft):
     so whoever may see the draft may see them."""
     from .models import Comment
 
-    return Comment.objects.visible_to(user, "consultation.view_draft").filter(paragraph__draft=draft) \
+    return (
+        Comment.objects.visible_to(user, "consultation.view_draft")
+        .filter(paragraph__draft=draft)
         .select_related("paragraph")
+    )

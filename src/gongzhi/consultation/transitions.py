@@ -1,5 +1,6 @@
 """The allowed status changes of each consultation workflow, declared once, and the one place
 that checks them. Services call `check(...)` before every status change."""
+
 from django.core.exceptions import ValidationError
 
 from .choices import MatterStatus as M

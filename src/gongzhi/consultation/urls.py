@@ -1,5 +1,6 @@
 """Consultation pages (mounted at consultation/). The public disclosure board is in
 urls_public.py (mounted at public/, no login)."""
+
 from django.urls import path
 
 from . import views as v

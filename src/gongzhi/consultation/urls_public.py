@@ -1,4 +1,5 @@
 """The public disclosure board (村务公开/居务公开), mounted at public/: no login."""
+
 from django.urls import path
 
 from . import views as v

@@ -1,4 +1,5 @@
 """The audit log in the back office: read-only, scoped like the data it describes."""
+
 from django.contrib import admin
 
 from gongzhi.accounts.scoping import scope_q

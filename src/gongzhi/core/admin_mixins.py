@@ -1,6 +1,7 @@
 """Admin integration: the back office reads through scoped querysets and writes through the
 same service functions as the web UI and the API, so its changes are validated, version-checked
 and audited. The admin is one more client of the same rules (NetBox's model)."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
@@ -58,10 +59,18 @@ class ScopedServiceAdmin(admin.ModelAdmin):
             def clean(self):
                 data = super().clean()
                 if versioned and data.get(VERSION_FIELD) is not None:
-                    current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+                    current = (
+                        type(self.instance)
+                        .objects.filter(pk=self.instance.pk)
+                        .values_list("version", flat=True)
+                        .first()
+                    )
                     if current != data[VERSION_FIELD]:
-                        self.add_error(None, _("记录已被他人修改（当前版本 %(now)s，表单所基于的版本 %(then)s），"
-                                               "请刷新页面后重新修改") % {"now": current, "then": data[VERSION_FIELD]})
+                        self.add_error(
+                            None,
+                            _("记录已被他人修改（当前版本 %(now)s，表单所基于的版本 %(then)s），请刷新页面后重新修改")
+                            % {"now": current, "then": data[VERSION_FIELD]},
+                        )
                         return data
                 if any(self.has_error(name) for name in self.service_fields()):
                     return data  # a missing or invalid field is already reported; the services need it whole
@@ -97,8 +106,11 @@ class ScopedServiceAdmin(admin.ModelAdmin):
         return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs.none()
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data
-                  if name in form.cleaned_data and name != VERSION_FIELD}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in form.cleaned_data and name != VERSION_FIELD
+        }
         m2m_names = {f.name for f in obj._meta.many_to_many}
         m2m = {k: v for k, v in fields.items() if k in m2m_names}
         plain = {k: v for k, v in fields.items() if k not in m2m_names}
@@ -106,11 +118,14 @@ class ScopedServiceAdmin(admin.ModelAdmin):
             sent = form.cleaned_data.get(VERSION_FIELD)
             version = {"expected_version": sent} if sent is not None else {}
             saved = type(self).update_service(
-                self._fresh(obj), plain, reason="后台修改", **version, **self._m2m_kwargs(m2m))
+                self._fresh(obj), plain, reason="后台修改", **version, **self._m2m_kwargs(m2m)
+            )
         else:
             data = {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields if f.editable and not f.primary_key}
             data = {k: v for k, v in data.items() if k in form.cleaned_data}
-            saved = type(self).create_service(reason="后台新增", **data, **self._m2m_kwargs(form.cleaned_data, m2m_names))
+            saved = type(self).create_service(
+                reason="后台新增", **data, **self._m2m_kwargs(form.cleaned_data, m2m_names)
+            )
         obj.pk = saved.pk
         if hasattr(saved, "version"):
             obj.version = saved.version

@@ -6,6 +6,7 @@ Errors answer with a Chinese `detail`; validation errors list fields:
 `{"detail": [{"field": "id_number", "message": "…"}]}`. Anything the user may not see answers
 404 with the same body whether it exists or not.
 """
+
 import functools
 import json
 from typing import Annotated
@@ -140,7 +141,7 @@ class PreconditionRequired(HttpError):
     """A write to an existing record came without If-Match (428)."""
 
     def __init__(self):
-        super().__init__(428, _("修改或删除记录须带 If-Match 请求头，其值为读取记录时得到的 ETag（如 \"3\"）"))
+        super().__init__(428, _('修改或删除记录须带 If-Match 请求头，其值为读取记录时得到的 ETag（如 "3"）'))
 
 
 def forbid():
@@ -206,7 +207,7 @@ def pydantic_field_errors(errors) -> list[dict]:
     out = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ())]
-        field = ".".join(loc[_SKIP.get(loc[0], 1):]) if loc else ""
+        field = ".".join(loc[_SKIP.get(loc[0], 1) :]) if loc else ""
         template = _PYDANTIC_MESSAGES.get(err.get("type"))
         try:
             message = _(template).format(**(err.get("ctx") or {})) if template else err.get("msg", "")
@@ -264,7 +265,7 @@ def paginate(queryset, page: int, page_size: int | None, serialize, counted=None
     page, size = page_bounds(page, page_size)
     count = (queryset if counted is None else counted).count()
     start = (page - 1) * size
-    rows = list(queryset[start:start + size]) if start < count else []
+    rows = list(queryset[start : start + size]) if start < count else []
     return {"count": count, "page": page, "page_size": size, "results": serialize(rows)}
 
 

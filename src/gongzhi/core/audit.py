@@ -3,6 +3,7 @@
 Web requests, API calls, the admin, CLI commands and imports each open a context, so the
 change log names the source of every change — including changes made outside the web app.
 """
+
 import contextlib
 import contextvars
 import ipaddress

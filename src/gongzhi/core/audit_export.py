@@ -1,5 +1,6 @@
 """The audit list as an .xlsx: what the reader sees on the page, no more. Values of people in
 sensitive groups stay hidden, identifiers stay masked, and the export itself is logged."""
+
 import itertools
 
 from django.contrib import messages
@@ -42,9 +43,14 @@ def _rows(user, queryset, stats):
             restricted = reader.restricted(e)
             model = e.content_type.model_class() if e.content_type_id else None
             yield [
-                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.get_source_display(),
-                e.get_action_display(), str(model._meta.verbose_name) if model else "",
-                reader.object_label(e), "" if restricted else _changes_text(reader.changes(e, model)), e.reason,
+                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_name,
+                e.get_source_display(),
+                e.get_action_display(),
+                str(model._meta.verbose_name) if model else "",
+                reader.object_label(e),
+                "" if restricted else _changes_text(reader.changes(e, model)),
+                e.reason,
             ]
 
 
@@ -53,13 +59,23 @@ def export_audit(request, queryset, perm, fallback_url):
     with a message when there are more than MAX_ROWS of them."""
     total = queryset.count()
     if total > MAX_ROWS:
-        messages.error(request, _("共 %(n)s 条记录，超过单次导出上限 %(max)s 条，请缩小日期或筛选范围后再导出")
-                       % {"n": f"{total:,}", "max": f"{MAX_ROWS:,}"})
+        messages.error(
+            request,
+            _("共 %(n)s 条记录，超过单次导出上限 %(max)s 条，请缩小日期或筛选范围后再导出")
+            % {"n": f"{total:,}", "max": f"{MAX_ROWS:,}"},
+        )
         return redirect(fallback_url)
     stats = {"rows": 0}
     with translation.override("zh-hans"):
-        response = xlsx.xlsx_response(f"审计日志_{timezone.localdate():%Y%m%d}.xlsx", "审计日志", HEADERS,
-                                      _rows(request.user, queryset, stats))
-    core.record(AuditAction.EXPORT, None, model=AuditEntry, object_repr=f"审计日志（{stats['rows']} 条）",
-                after={"rows": stats["rows"], "masked": True}, node_path=scope_path(request.user, perm))
+        response = xlsx.xlsx_response(
+            f"审计日志_{timezone.localdate():%Y%m%d}.xlsx", "审计日志", HEADERS, _rows(request.user, queryset, stats)
+        )
+    core.record(
+        AuditAction.EXPORT,
+        None,
+        model=AuditEntry,
+        object_repr=f"审计日志（{stats['rows']} 条）",
+        after={"rows": stats["rows"], "masked": True},
+        node_path=scope_path(request.user, perm),
+    )
     return response

@@ -17,6 +17,7 @@ Either way the copy is checked before it gets its name (SQLite `PRAGMA integrity
 counts per table against the snapshot; each app's `verify_copy(using)` — the disclosure chains)
 and a manifest `PATH.json` records the counts, which `restore` compares with what it restored.
 """
+
 import json
 import os
 import re
@@ -99,8 +100,11 @@ def _with_alias(path: Path, fn):
 
 def _compare(expected: dict, found: dict, what: str):
     if expected != found:
-        diff = [f"{t}: {expected.get(t, '-')} → {found.get(t, '-')}" for t in sorted(set(expected) | set(found))
-                if expected.get(t) != found.get(t)]
+        diff = [
+            f"{t}: {expected.get(t, '-')} → {found.get(t, '-')}"
+            for t in sorted(set(expected) | set(found))
+            if expected.get(t) != found.get(t)
+        ]
         raise BackupError(_("%(what)s的行数与快照不符：%(diff)s") % {"what": what, "diff": "；".join(diff[:10])})
 
 
@@ -115,12 +119,17 @@ def _manifest(path: Path) -> Path:
 
 
 def _write_manifest(path: Path, vendor_name: str, counts: dict):
-    data = {"format": "gongzhi-backup-v1", "vendor": vendor_name, "created": timezone.now().isoformat(),
-            "tables": counts}
+    data = {
+        "format": "gongzhi-backup-v1",
+        "vendor": vendor_name,
+        "created": timezone.now().isoformat(),
+        "tables": counts,
+    }
     _manifest(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 # ---- backup -------------------------------------------------------------------------------
+
 
 def backup(path, using="default") -> Report:
     """Write a checked copy of the database to `path` (and its manifest `path`.json)."""
@@ -172,8 +181,13 @@ def _backup_sqlite(partial: Path, using) -> Report:
 def _pg_env(using) -> dict:
     s = connections[using].settings_dict
     env = dict(os.environ)
-    for key, value in (("PGHOST", s.get("HOST")), ("PGPORT", s.get("PORT")), ("PGUSER", s.get("USER")),
-                       ("PGPASSWORD", s.get("PASSWORD")), ("PGDATABASE", s.get("NAME"))):
+    for key, value in (
+        ("PGHOST", s.get("HOST")),
+        ("PGPORT", s.get("PORT")),
+        ("PGUSER", s.get("USER")),
+        ("PGPASSWORD", s.get("PASSWORD")),
+        ("PGDATABASE", s.get("NAME")),
+    ):
         if value:
             env[key] = str(value)
     return env
@@ -204,8 +218,9 @@ def dump_counts(path: Path, using="default") -> dict[str, int]:
     """Rows per table in a pg_dump archive: its COPY blocks, streamed through pg_restore."""
     tool = _pg_tool("pg_restore", using)
     counts, table = {}, None
-    with subprocess.Popen([tool, "--data-only", "-f", "-", str(path)], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, env=_pg_env(using)) as proc:
+    with subprocess.Popen(
+        [tool, "--data-only", "-f", "-", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pg_env(using)
+    ) as proc:
         for raw in proc.stdout:
             if table is None:
                 if raw.startswith(b"COPY "):
@@ -230,16 +245,23 @@ def _backup_postgres(partial: Path, using) -> Report:
             snapshot = cur.fetchone()[0]
             counts = _counts(cur, "postgresql")
         checks = _app_checks(using)  # in the same snapshot the dump will hold
-        _run([tool, "-Fc", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", "-f", str(partial)],
-             _pg_env(using), "pg_dump ")
+        _run(
+            [tool, "-Fc", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", "-f", str(partial)],
+            _pg_env(using),
+            "pg_dump ",
+        )
     _failed(checks)
     found = dump_counts(partial, using)
-    _compare(counts, {t: found.get(t, 0) for t in counts} | {t: n for t, n in found.items() if t not in counts},
-             _("备份文件"))
+    _compare(
+        counts,
+        {t: found.get(t, 0) for t in counts} | {t: n for t, n in found.items() if t not in counts},
+        _("备份文件"),
+    )
     return Report(partial, counts, checks)
 
 
 # ---- restore ------------------------------------------------------------------------------
+
 
 def existing_tables(using="default") -> list[str]:
     with connections[using].cursor() as cur:
@@ -255,7 +277,9 @@ def restore(path, using="default") -> Report:
     if manifest.is_file():
         made_on = json.loads(manifest.read_text(encoding="utf-8")).get("vendor")
         if made_on != vendor(using):
-            raise BackupError(_("这是 %(a)s 数据库的备份，不能恢复到 %(b)s 数据库") % {"a": made_on, "b": vendor(using)})
+            raise BackupError(
+                _("这是 %(a)s 数据库的备份，不能恢复到 %(b)s 数据库") % {"a": made_on, "b": vendor(using)}
+            )
     started = time.monotonic()
     if vendor(using) == "sqlite":
         _restore_sqlite(path, using)
@@ -277,9 +301,13 @@ def restore(path, using="default") -> Report:
 def _refuse_non_empty(using):
     tables = existing_tables(using)
     if tables:
-        raise BackupError(_("目标数据库不是空的：已有 %(n)s 张表（如 %(some)s）。恢复只写入新建的空数据库，"
-                            "以免覆盖现有数据；请新建一个空数据库并指向它后再恢复") % {
-            "n": len(tables), "some": "、".join(tables[:3])})
+        raise BackupError(
+            _(
+                "目标数据库不是空的：已有 %(n)s 张表（如 %(some)s）。恢复只写入新建的空数据库，"
+                "以免覆盖现有数据；请新建一个空数据库并指向它后再恢复"
+            )
+            % {"n": len(tables), "some": "、".join(tables[:3])}
+        )
 
 
 def _restore_sqlite(path: Path, using):
@@ -307,5 +335,17 @@ def _restore_postgres(path: Path, using):
     _refuse_non_empty(using)
     connections[using].close()
     env = _pg_env(using)
-    _run([tool, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "-d", env["PGDATABASE"],
-          str(path)], env, "pg_restore ")
+    _run(
+        [
+            tool,
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            "-d",
+            env["PGDATABASE"],
+            str(path),
+        ],
+        env,
+        "pg_restore ",
+    )

@@ -6,17 +6,41 @@ the baseline the API's throughput is compared with, on the same server and middl
 `api/bench/plain-db` does the list's work — bearer token, scoped query, count, a page of 50,
 tags, masking — in a plain Django view without django-ninja, so the two ratios separate the
 cost of the framework from the cost of the data work."""
+
 from django.http import JsonResponse
 from django.urls import path
 
 _ROW = {
-    "id": 1, "name": "张三", "gender": "M", "id_number": "3205**********0013", "birth_date": "1990-01-01",
-    "ethnicity": "汉族", "phone": "138****5678", "masked": True, "grid": 9, "household": 12, "relation": "head",
-    "employment": "employed", "employer": "", "social_relations": "", "fertility": "", "labour_security": "",
-    "residence_type": "registered", "separation": "none", "status": "active", "notes": "", "tags": ["party"],
+    "id": 1,
+    "name": "张三",
+    "gender": "M",
+    "id_number": "3205**********0013",
+    "birth_date": "1990-01-01",
+    "ethnicity": "汉族",
+    "phone": "138****5678",
+    "masked": True,
+    "grid": 9,
+    "household": 12,
+    "relation": "head",
+    "employment": "employed",
+    "employer": "",
+    "social_relations": "",
+    "fertility": "",
+    "labour_security": "",
+    "residence_type": "registered",
+    "separation": "none",
+    "status": "active",
+    "notes": "",
+    "tags": ["party"],
     "version": 1,
 }
-PAYLOAD = {"count": 1250, "count_exact": True, "page": 1, "page_size": 50, "results": [{**_ROW, "id": i} for i in range(1, 51)]}
+PAYLOAD = {
+    "count": 1250,
+    "count_exact": True,
+    "page": 1,
+    "page_size": 50,
+    "results": [{**_ROW, "id": i} for i in range(1, 51)],
+}
 
 
 def plain(request):

@@ -10,6 +10,7 @@ overwrites a row an administrator wrote (`source = manual`).
 year without one, deadlines are counted Monday–Friday and administrators are warned
 (see gongzhi.core.workdays and gongzhi.core.checks).
 """
+
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -45,7 +46,9 @@ class CalendarDay(TrackedModel):
 
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(
-        _("类型"), max_length=10, choices=DayKind.choices,
+        _("类型"),
+        max_length=10,
+        choices=DayKind.choices,
         help_text=_("放假：该日不计入工作日（如工作日里的法定节假日）；上班：该日计入工作日（如周末调休上班）。"),
     )
     name = models.CharField(_("名称"), max_length=60, blank=True, help_text=_("如：国庆节、国庆节调休上班"))
@@ -73,7 +76,6 @@ class CalendarDay(TrackedModel):
             raise ValidationError({"date": _("日期须在 %(a)s 至 %(b)s 年之间") % {"a": MIN_YEAR, "b": MAX_YEAR}})
 
 
-
 class CalendarYear(TrackedModel):
     """A year of the calendar and whether its official holiday arrangement is loaded.
 
@@ -85,8 +87,11 @@ class CalendarYear(TrackedModel):
         _("年份"), unique=True, validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
     )
     published = models.BooleanField(
-        _("已载入官方安排"), default=False,
-        help_text=_("勾选表示该年国务院办公厅公布的节假日安排已全部录入本表。未勾选的年份按周一至周五计算工作日，并提醒管理员。"),
+        _("已载入官方安排"),
+        default=False,
+        help_text=_(
+            "勾选表示该年国务院办公厅公布的节假日安排已全部录入本表。未勾选的年份按周一至周五计算工作日，并提醒管理员。"
+        ),
     )
     source = models.CharField(
         _("来源"), max_length=10, choices=CalendarSource.choices, default=CalendarSource.MANUAL, editable=False

@@ -5,6 +5,7 @@ NotImplementedError for later years; when a new version adds a year, `gongzhi se
 loads it. Seeding is a sync of the *seeded* rows with the package: it adds, corrects and
 removes seeded rows and never touches a manual row or a manual year.
 """
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -85,7 +86,9 @@ def _sync_days(year: int, wanted: dict, result: YearResult) -> None:
 def _mark_year(year: int, result: YearResult) -> CalendarYear:
     row = CalendarYear.objects.filter(year=year).first()
     if row is None:
-        row = CalendarYear.objects.create(year=year, published=True, source=CalendarSource.SEEDED, note="chinesecalendar")
+        row = CalendarYear.objects.create(
+            year=year, published=True, source=CalendarSource.SEEDED, note="chinesecalendar"
+        )
         result.year_marked = True
     elif row.source == CalendarSource.SEEDED and not row.published:
         CalendarYear.objects.filter(pk=row.pk).update(published=True, version=row.version + 1)
@@ -100,7 +103,10 @@ def _audit(row: CalendarYear, result: YearResult) -> None:
 
     counts = {"新增": result.added, "更新": result.updated, "删除": result.removed, "保留手工": result.kept_manual}
     services.record(
-        AuditAction.IMPORT, row, after=counts, object_repr=f"{row.year} 年工作日历",
+        AuditAction.IMPORT,
+        row,
+        after=counts,
+        object_repr=f"{row.year} 年工作日历",
         reason=f"从 chinesecalendar {chinese_calendar.__version__} 导入法定节假日安排",
     )
 
@@ -111,7 +117,9 @@ def seed_year(year: int) -> YearResult:
     Raises NotImplementedError (from the package) for a year it does not cover."""
     first, last = package_years()
     if not first <= year <= last:
-        raise NotImplementedError(f"chinesecalendar {chinese_calendar.__version__} 不含 {year} 年的数据（支持 {first}–{last} 年）")
+        raise NotImplementedError(
+            f"chinesecalendar {chinese_calendar.__version__} 不含 {year} 年的数据（支持 {first}–{last} 年）"
+        )
     result = YearResult(year)
     with transaction.atomic():
         _sync_days(year, official_exceptions(year), result)

@@ -1,6 +1,7 @@
 """Every change administrators make to the working-day calendar, validated and audited
 (through gongzhi.core.services). Any edit marks the row `manual`, so a later
 `gongzhi seed_calendar` leaves it alone; the deadline cache is cleared on every change."""
+
 import datetime as dt
 
 from django.db import transaction
@@ -22,7 +23,9 @@ def _after_write():
 def create_day(*, date: dt.date, kind: str, name: str = "", note: str = "", reason: str = "") -> CalendarDay:
     """Add a holiday or make-up working day (or a manual confirmation of an ordinary day)."""
     with transaction.atomic():
-        day = core.create(CalendarDay, date=date, kind=kind, name=name, note=note, source=CalendarSource.MANUAL, reason=reason)
+        day = core.create(
+            CalendarDay, date=date, kind=kind, name=name, note=note, source=CalendarSource.MANUAL, reason=reason
+        )
         _after_write()
         return day
 
@@ -34,7 +37,10 @@ def update_day(day: CalendarDay, changes: dict, *, reason: str = "", expected_ve
         return day
     with transaction.atomic():
         day = core.update(
-            day, {**real, "source": CalendarSource.MANUAL} if real else {}, reason=reason, expected_version=expected_version
+            day,
+            {**real, "source": CalendarSource.MANUAL} if real else {},
+            reason=reason,
+            expected_version=expected_version,
         )
         _after_write()
         return day
@@ -60,7 +66,9 @@ def delete_day(day: CalendarDay, *, reason: str = "", expected_version=None):
 def create_year(*, year: int, published: bool = False, note: str = "", reason: str = "") -> CalendarYear:
     """Record a year; `published=True` once its official arrangement has been entered."""
     with transaction.atomic():
-        row = core.create(CalendarYear, year=year, published=published, note=note, source=CalendarSource.MANUAL, reason=reason)
+        row = core.create(
+            CalendarYear, year=year, published=published, note=note, source=CalendarSource.MANUAL, reason=reason
+        )
         _after_write()
         return row
 
@@ -72,7 +80,10 @@ def update_year(row: CalendarYear, changes: dict, *, reason: str = "", expected_
         return row
     with transaction.atomic():
         row = core.update(
-            row, {**real, "source": CalendarSource.MANUAL} if real else {}, reason=reason, expected_version=expected_version
+            row,
+            {**real, "source": CalendarSource.MANUAL} if real else {},
+            reason=reason,
+            expected_version=expected_version,
         )
         _after_write()
         return row

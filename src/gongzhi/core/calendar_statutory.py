@@ -15,6 +15,7 @@ weekend holiday made up on the first weekday after its holiday (how the notices 
 
 Lunar dates and the solar term come from `lunar-python` (Beijing time, covers 1900–2100).
 """
+
 import datetime as dt
 from functools import lru_cache
 

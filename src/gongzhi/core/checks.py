@@ -10,6 +10,7 @@ core.E001 (with --deploy): the built-in development SECRET_KEY is in use.
 The calendar check reads the database, which Django's own checks avoid; it answers nothing when the
 database or the table is not there yet (before the first migrate).
 """
+
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
@@ -61,5 +62,10 @@ def development_secret_key(app_configs=None, **kwargs):
 
     if settings.SECRET_KEY != getattr(settings, "DEVELOPMENT_SECRET_KEY", None):
         return []
-    return [Error("正在使用内置的开发用 SECRET_KEY，任何人都能据此伪造登录会话。",
-                  hint="设置环境变量 GONGZHI_SECRET_KEY 为随机长字符串，见 docs/admin.md“安全设置”。", id="core.E001")]
+    return [
+        Error(
+            "正在使用内置的开发用 SECRET_KEY，任何人都能据此伪造登录会话。",
+            hint="设置环境变量 GONGZHI_SECRET_KEY 为随机长字符串，见 docs/admin.md“安全设置”。",
+            id="core.E001",
+        )
+    ]

@@ -1,4 +1,5 @@
 """Choices shared across apps."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,5 @@
 """Errors services raise; views and the API turn them into messages and status codes."""
+
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 (re-exported)
 
 

@@ -1,6 +1,7 @@
 """Base of the web forms that write through services: the fields come from the model (labels,
 choices, limits), but the form never saves — the view passes `changes()` to a service, which
 validates, checks the version and writes the audit entry."""
+
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
@@ -14,15 +15,17 @@ class ServiceForm(forms.Form):
     field_names: tuple = ()
     widgets: dict = {}
 
-    reason = forms.CharField(label=_("修改原因"), required=False, max_length=200,
-                             help_text=_("选填，会记入修改历史"))
+    reason = forms.CharField(label=_("修改原因"), required=False, max_length=200, help_text=_("选填，会记入修改历史"))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, instance=None, **kwargs):
         self.user = user
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {**model_to_dict(instance, fields=self.field_names), "expected_version": instance.version}
+            kwargs["initial"] = {
+                **model_to_dict(instance, fields=self.field_names),
+                "expected_version": instance.version,
+            }
         super().__init__(*args, **kwargs)
         generated = fields_for_model(self.model, fields=self.field_names, widgets=self.widgets)
         # Model fields first, in `field_names` order; then the form's own fields.

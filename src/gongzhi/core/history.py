@@ -1,6 +1,7 @@
 """The history page every record has: its audit entries (who, when, through which channel,
 what changed from what to what, and why), with ID and phone numbers masked and sensitive tag
 names hidden unless the reader may see them on that record's territory path."""
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import render
@@ -59,8 +60,12 @@ def _place_names(entries, model) -> dict:
                     field = model._meta.get_field(name)
                 except FieldDoesNotExist:
                     continue
-                if field.is_relation and field.many_to_one and value is not None \
-                        and field.related_model._meta.label_lower in NAMED_MODELS:
+                if (
+                    field.is_relation
+                    and field.many_to_one
+                    and value is not None
+                    and field.related_model._meta.label_lower in NAMED_MODELS
+                ):
                     wanted.setdefault(field.related_model, set()).add(value)
     names = {}
     for related, pks in wanted.items():
@@ -103,8 +108,9 @@ class Reader:
 
         ct = ContentType.objects.get_for_model(Resident)
         ids = [e.object_id for e in entries if e.content_type_id == ct.pk and e.object_id.isdigit()]
-        self._sensitive_ids = {str(pk) for pk in Resident.objects.filter(pk__in=ids, has_sensitive=True)
-                               .values_list("pk", flat=True)}
+        self._sensitive_ids = {
+            str(pk) for pk in Resident.objects.filter(pk__in=ids, has_sensitive=True).values_list("pk", flat=True)
+        }
         self._resident_ct = ct.pk
 
     def restricted(self, entry) -> bool:
@@ -166,10 +172,19 @@ def render_history(request, obj, *, title, back_url, node=None):
     entries = list(entries_for(obj))
     names = _place_names(entries, model)
     rows = [(e, reader.changes(e, model, names)) for e in entries]
-    return render(request, "core/history.html", {
-        "object": obj, "title": title, "back_url": back_url, "rows": rows, "node": node,
-        "may_unmask": may_unmask and not unmask, "purpose_max": PURPOSE_MAX,
-    })
+    return render(
+        request,
+        "core/history.html",
+        {
+            "object": obj,
+            "title": title,
+            "back_url": back_url,
+            "rows": rows,
+            "node": node,
+            "may_unmask": may_unmask and not unmask,
+            "purpose_max": PURPOSE_MAX,
+        },
+    )
 
 
 def _has_identifiers(obj) -> bool:

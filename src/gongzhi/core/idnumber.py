@@ -9,6 +9,7 @@ Full-width digits and `Ｘ` (typed in an input method's full-width mode) are rea
 forms (core.halfwidth); any other non-ASCII character is refused, so only `0-9` and `X` are
 ever stored.
 """
+
 import datetime as dt
 import operator
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Opens the audit context for each web request, so services know who acts and from where."""
+
 from . import audit
 from .exceptions import Throttled
 
@@ -67,7 +68,9 @@ class IdleSessionMiddleware:
         """Idle seconds allowed for `user`."""
         from django.conf import settings
 
-        minutes = settings.GONGZHI_SESSION_IDLE_MINUTES_STAFF if user.is_staff else settings.GONGZHI_SESSION_IDLE_MINUTES
+        minutes = (
+            settings.GONGZHI_SESSION_IDLE_MINUTES_STAFF if user.is_staff else settings.GONGZHI_SESSION_IDLE_MINUTES
+        )
         return minutes * 60
 
     def __call__(self, request):

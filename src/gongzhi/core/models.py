@@ -1,4 +1,5 @@
 """Base model with optimistic locking, and the audit log every service writes to."""
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -56,9 +57,13 @@ class TrackedModel(models.Model):
                 continue
             limit = self.TEXT_LIMITS.get(field.name) or field.max_length or TEXT_MAX_LENGTH
             if isinstance(field, models.TextField) and len(value) > limit:
-                errors[field.name] = [ValidationError(
-                    _("不能超过 %(limit)s 个字符（现有 %(length)s 个）"), code="max_length",
-                    params={"limit": limit, "length": len(value)})]
+                errors[field.name] = [
+                    ValidationError(
+                        _("不能超过 %(limit)s 个字符（现有 %(length)s 个）"),
+                        code="max_length",
+                        params={"limit": limit, "length": len(value)},
+                    )
+                ]
             elif "\x00" in value:
                 errors[field.name] = [ValidationError(_("不能包含空字符（\\x00）"), code="null_characters_not_allowed")]
         if errors:
@@ -75,7 +80,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
     source = models.CharField(_("渠道"), max_length=10, choices=AuditSource.choices, default=AuditSource.SYSTEM)

@@ -2,6 +2,7 @@
 accepted as area code + number (e.g. 0512-58881234) because offices and the elderly have them.
 Full-width digits, `＋`, `－` and the ideographic space are read as ASCII (core.halfwidth), and
 only ASCII digits are stored."""
+
 import re
 
 from .halfwidth import ascii_form

@@ -21,6 +21,7 @@ under a kept answer), and only answers of status 200, up to GONGZHI_READ_CACHE_B
 connection, least recently used let go first (0 turns it off). PostgreSQL has no cheap
 counter of this kind; there every request is read afresh.
 """
+
 import threading
 from collections import OrderedDict
 from functools import wraps
@@ -108,8 +109,13 @@ def kept_answers(view):
             return HttpResponse(body, content_type=content_type)
         response = view(request, *args, **kwargs)
         # Kept only if reading it wrote nothing and nobody else committed meanwhile.
-        if (isinstance(response, HttpResponse) and response.status_code == 200 and not response.cookies
-                and not response.streaming and stamp() == before):
+        if (
+            isinstance(response, HttpResponse)
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and stamp() == before
+        ):
             _answers(before).put(key, response.content, response["Content-Type"], budget())
         return response
 

@@ -1,6 +1,7 @@
 """Generic write services: validate, save, bump the version and write the audit entry in one
 transaction. App services (territory, registry …) call these after their own domain checks;
 views, the API, the admin and the CLI call the app services, never `Model.save()` directly."""
+
 import datetime as dt
 import decimal
 import uuid
@@ -48,16 +49,34 @@ def bounded_reason(reason) -> str:
     a longer reason of their own (core.limits.REASON_MAX_LENGTH); this bounds every row."""
     reason = str(reason or "").replace("\x00", "")  # str(): it may be a lazy translation
     if len(reason) > AUDIT_REASON_MAX_LENGTH:
-        reason = reason[:AUDIT_REASON_MAX_LENGTH - 1] + "…"
+        reason = reason[: AUDIT_REASON_MAX_LENGTH - 1] + "…"
     return reason
 
 
 def record(
-    action, obj=None, *, before=None, after=None, reason="", object_repr=None, model=None, node_path=None, object_id=None
+    action,
+    obj=None,
+    *,
+    before=None,
+    after=None,
+    reason="",
+    object_repr=None,
+    model=None,
+    node_path=None,
+    object_id=None,
 ):
     """Write one audit entry as the current actor. Used directly for views, unmasking and exports."""
-    entry = build_entry(action, obj, before=before, after=after, reason=reason, object_repr=object_repr, model=model,
-                        node_path=node_path, object_id=object_id)
+    entry = build_entry(
+        action,
+        obj,
+        before=before,
+        after=after,
+        reason=reason,
+        object_repr=object_repr,
+        model=model,
+        node_path=node_path,
+        object_id=object_id,
+    )
     entry.save(force_insert=True)
     return entry
 
@@ -70,7 +89,16 @@ def record_many(entries) -> list:
 
 
 def build_entry(
-    action, obj=None, *, before=None, after=None, reason="", object_repr=None, model=None, node_path=None, object_id=None
+    action,
+    obj=None,
+    *,
+    before=None,
+    after=None,
+    reason="",
+    object_repr=None,
+    model=None,
+    node_path=None,
+    object_id=None,
 ):
     """The unsaved audit entry `record` writes: the one builder of audit rows."""
     reason = bounded_reason(reason)
@@ -80,11 +108,15 @@ def build_entry(
     return AuditEntry(
         at=timezone.now(),
         actor=user,
-        actor_name=(user.get_full_name() or user.username) if user else (ctx.source if ctx.source != "system" else "系统"),
+        actor_name=(user.get_full_name() or user.username)
+        if user
+        else (ctx.source if ctx.source != "system" else "系统"),
         source=ctx.source,
         action=action,
         content_type=ContentType.objects.get_for_model(target_model) if target_model else None,
-        object_id=str(object_id if object_id is not None else (obj.pk if obj is not None and obj.pk is not None else "")),
+        object_id=str(
+            object_id if object_id is not None else (obj.pk if obj is not None and obj.pk is not None else "")
+        ),
         object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
         before=before,
         after=after,
@@ -159,5 +191,12 @@ def delete(obj, *, reason="", expected_version=None):
         pk, text, model = obj.pk, str(obj), type(obj)
         obj.delete()
         return record(
-            AuditAction.DELETE, None, before=before, reason=reason, object_repr=text, model=model, node_path=path, object_id=pk
+            AuditAction.DELETE,
+            None,
+            before=before,
+            reason=reason,
+            object_repr=text,
+            model=model,
+            node_path=path,
+            object_id=pk,
         )

@@ -1,5 +1,6 @@
 """Checks made while the settings load, before Django is set up (so: no Django imports that
 need settings). A server that cannot be run safely refuses to start, with the reason."""
+
 from django.core.exceptions import ImproperlyConfigured
 
 # Host names that only reach a server on this machine (and Django's test client).

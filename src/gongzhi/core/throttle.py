@@ -9,6 +9,7 @@ and answers in Chinese with Retry-After. Two ways to count:
   use up the allowance and a wrong one is a guess).
 
 docs/decisions/0004-throttling.md explains the choices."""
+
 import functools
 import math
 
@@ -16,7 +17,6 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
-
 
 
 def _usage(request, group, rate_setting, key, increment):
@@ -80,6 +80,7 @@ def too_many(request, retry_after: int, message: str | None = None):
 
 def limit(group: str, rate_setting: str, methods=("POST",), key="ip"):
     """View decorator: count each request with one of `methods` per `key`; over the rate, 429."""
+
     def wrap(view):
         @functools.wraps(view)
         def inner(request, *args, **kwargs):
@@ -88,5 +89,7 @@ def limit(group: str, rate_setting: str, methods=("POST",), key="ip"):
                 if wait:
                     return too_many(request, wait)
             return view(request, *args, **kwargs)
+
         return inner
+
     return wrap

@@ -1,4 +1,5 @@
 """Audit log pages."""
+
 from django.urls import path
 
 from . import views

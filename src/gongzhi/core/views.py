@@ -1,4 +1,5 @@
 """Audit log pages: the scoped list of audit entries with filters."""
+
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _

@@ -1,5 +1,6 @@
 """Helpers shared by the web views of every app: permission guards, pagination, mapping
 service ValidationErrors onto forms, and the `?export=xlsx` hook on list pages."""
+
 import importlib
 import importlib.util
 from functools import wraps

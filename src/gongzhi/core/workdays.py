@@ -19,6 +19,7 @@ core.calendar_statutory), plus any rows already entered for it, which take prece
 the 调休 (weekend days worked for a longer break) waits for the State Council's notice.
 Nothing raises, a warning is logged and the year is listed by `unpublished_years_in_use()`.
 """
+
 import bisect
 import datetime as dt
 import logging
@@ -149,7 +150,10 @@ def _note_unpublished(years) -> tuple:
             first = year not in _unpublished_used
             _unpublished_used[year] = _unpublished_used.get(year, 0) + 1
         if first:  # once per process and year: a busy day must not flood the log
-            logger.warning("%s 年的法定节假日安排尚未载入工作日历，期限按周一至周五及法定节假日计算（不含调休），请管理员补录。", year)
+            logger.warning(
+                "%s 年的法定节假日安排尚未载入工作日历，期限按周一至周五及法定节假日计算（不含调休），请管理员补录。",
+                year,
+            )
     return missing
 
 
@@ -163,7 +167,9 @@ def unpublished_years_in_use() -> list[int]:
 
 def unpublished_warning(year: int) -> str:
     """The message shown to staff and administrators for an unpublished year."""
-    return _("%(year)s 年的法定节假日安排尚未公布或尚未录入：该年法定节假日照常放假，调休上班日尚未计入，其余按周一至周五计算工作日。") % {"year": year}
+    return _(
+        "%(year)s 年的法定节假日安排尚未公布或尚未录入：该年法定节假日照常放假，调休上班日尚未计入，其余按周一至周五计算工作日。"
+    ) % {"year": year}
 
 
 def forget_unpublished_usage() -> None:
@@ -195,9 +201,7 @@ def _check_count(n) -> int:
     if isinstance(n, bool) or not isinstance(n, int):
         raise ValidationError(_("工作日天数必须是整数。"), code="invalid")
     if n < 1:
-        raise ValidationError(
-            _("期限至少为 1 个工作日（收到的是 %(n)s）。"), code="min_value", params={"n": n}
-        )
+        raise ValidationError(_("期限至少为 1 个工作日（收到的是 %(n)s）。"), code="min_value", params={"n": n})
     return n
 
 

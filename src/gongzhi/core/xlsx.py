@@ -6,6 +6,7 @@ the first rows (a CJK character is about two Latin characters wide). Text that l
 formula ("=…", "+…") is written as text: cell values come from users, and a spreadsheet must
 never execute what someone typed into a name field.
 """
+
 import datetime as dt
 import io
 import itertools
@@ -57,7 +58,9 @@ def add_sheet(wb, title: str, headers, rows, *, text_columns=(), widths=None):
     sample = list(itertools.islice(rows, _SAMPLE_ROWS))
     letters = _column_letters(len(headers))
     for i, header in enumerate(headers):
-        width = widths[i] if widths else max([display_width(header)] + [display_width(r[i]) for r in sample if i < len(r)])
+        width = (
+            widths[i] if widths else max([display_width(header)] + [display_width(r[i]) for r in sample if i < len(r)])
+        )
         ws.column_dimensions[letters[i]].width = max(_MIN_WIDTH, min(_MAX_WIDTH, width + 2))
     ws.freeze_panes = "A2"
     ws.append([_cell(ws, h, bold=True) for h in headers])

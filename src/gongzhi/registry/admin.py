@@ -3,6 +3,7 @@ masking and audit as the web and the API. Full ID and phone numbers are never sh
 change form holds them masked; an unchanged masked value means "unchanged"); revealing them is
 the web detail page's button, with a purpose, audited. Showing a record carrying a sensitive
 tag — in the list or on its change page — is logged like on every other channel."""
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
@@ -78,7 +79,10 @@ class ResidentAdmin(ScopedServiceAdmin):
     def validate_with_services(self, data, instance):
         fields = {k: data.get(k) for k in ("name", "id_number", "gender", "birth_date", "phone") if k in data}
         cleaned = clean_person_fields(fields)
-        if "id_number" in cleaned and Resident.objects.filter(id_number=cleaned["id_number"]).exclude(pk=instance.pk).exists():
+        if (
+            "id_number" in cleaned
+            and Resident.objects.filter(id_number=cleaned["id_number"]).exclude(pk=instance.pk).exists()
+        ):
             raise ValidationError({"id_number": "该身份证号已登记"})
 
     @admin.display(description="身份证号")

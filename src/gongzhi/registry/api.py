@@ -8,6 +8,7 @@ and every response showing full numbers writes one audit entry keeping the purpo
 with sensitive tags are hidden by the scoped queryset unless the caller holds
 registry.view_sensitive there, and every response showing such a record — list or single —
 logs the view."""
+
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -23,8 +24,24 @@ from gongzhi.territory.models import Building, Node
 
 from . import disclosure, duplicates, selectors, services
 from .api_schemas import (
-    RESIDENT_COLUMNS, SENSITIVE, HouseholdIn, HouseholdOut, HouseholdPage, HouseholdPatch, HouseholdUpdate, MoveIn, ResidentFields,
-    ResidentIn, ResidentOut, ResidentPage, ResidentPatch, TagOut, household_dict, resident_dict, resident_row, tags_of,
+    RESIDENT_COLUMNS,
+    SENSITIVE,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPage,
+    HouseholdPatch,
+    HouseholdUpdate,
+    MoveIn,
+    ResidentFields,
+    ResidentIn,
+    ResidentOut,
+    ResidentPage,
+    ResidentPatch,
+    TagOut,
+    household_dict,
+    resident_dict,
+    resident_row,
+    tags_of,
 )
 from .models import Household, Resident, Tag
 from .validation import DuplicateIdNumber
@@ -36,23 +53,35 @@ ERRORS = common.ERRORS
 def _log_unmasked_list(results: list[dict], paths: list[str], purpose: str):
     """One audit entry per response that showed full numbers, naming the records and keeping
     the purpose (PIPL Art. 6, 51)."""
-    shown = [(row["id"], path) for row, path in zip(results, paths)
-             if not row["masked"] and (row["id_number"] or row["phone"])]
+    shown = [
+        (row["id"], path)
+        for row, path in zip(results, paths)
+        if not row["masked"] and (row["id_number"] or row["phone"])
+    ]
     if not shown:
         return
     ids = [pk for pk, _path in shown]
     disclosure.log_unmasked_rows(
-        Resident, ids, _common_path([path for _pk, path in shown]), purpose,
+        Resident,
+        ids,
+        _common_path([path for _pk, path in shown]),
+        purpose,
         "接口列表：%(n)s 位居民的完整身份证号和电话" % {"n": len(ids)},
     )
 
 
 # The explicit request for full numbers, documented in the OpenAPI schema (docs/api.md).
-UNMASK_QUERY = Query(False, description="1: 显示完整身份证号和电话（需 registry.unmask_pii 授权，并须填写 purpose；"
-                                        "无授权时答 403）。Show full ID and phone numbers: needs the unmask right and a purpose; "
-                                        "403 without the right.")
-PURPOSE_QUERY = Query(None, description=f"用途（unmask=1 时必填，最多 {disclosure.PURPOSE_MAX} 字），记入审计日志。"
-                                        "Purpose of the unmasking, required with unmask=1, kept in the audit log.")
+UNMASK_QUERY = Query(
+    False,
+    description="1: 显示完整身份证号和电话（需 registry.unmask_pii 授权，并须填写 purpose；"
+    "无授权时答 403）。Show full ID and phone numbers: needs the unmask right and a purpose; "
+    "403 without the right.",
+)
+PURPOSE_QUERY = Query(
+    None,
+    description=f"用途（unmask=1 时必填，最多 {disclosure.PURPOSE_MAX} 字），记入审计日志。"
+    "Purpose of the unmasking, required with unmask=1, kept in the audit log.",
+)
 
 
 def _unmask_request(user, unmask: bool, purpose: str | None, path: str | None = None) -> str:
@@ -61,8 +90,11 @@ def _unmask_request(user, unmask: bool, purpose: str | None, path: str | None = 
     asking never silently returns what looks like an answer; a missing or overlong purpose is 422."""
     if not unmask:
         return ""
-    allowed = has_perm_at(user, disclosure.UNMASK_PERM, path) if path is not None \
+    allowed = (
+        has_perm_at(user, disclosure.UNMASK_PERM, path)
+        if path is not None
         else has_perm_anywhere(user, disclosure.UNMASK_PERM)
+    )
     if not allowed:
         raise HttpError(403, _("您没有查看完整号码的权限（需要“查看完整身份证号和电话”授权），号码仍按脱敏显示"))
     return disclosure.clean_purpose(purpose)
@@ -139,9 +171,15 @@ def list_tags(request):
 
 
 @router.get("/households", response={200: HouseholdPage, **ERRORS})
-def list_households(request, grid: common.Id | None = None, building: common.Id | None = None,
-                    tenure: common.Filter | None = None, q: common.Filter | None = None,
-                    page: common.Int64 = 1, page_size: common.Int64 | None = None):
+def list_households(
+    request,
+    grid: common.Id | None = None,
+    building: common.Id | None = None,
+    tenure: common.Filter | None = None,
+    q: common.Filter | None = None,
+    page: common.Int64 = 1,
+    page_size: common.Int64 | None = None,
+):
     """Households the caller may see; `q` matches the start of the number or part of the address or room."""
     common.require_anywhere(request.auth, "registry.view_household")
     qs = Household.objects.visible_to(request.auth)
@@ -212,11 +250,19 @@ def delete_household(request, household_id: common.Id, reason: common.Reason = "
 
 @router.get("/residents", response={200: ResidentPage, **ERRORS})
 @read_cache.kept_answers
-def list_residents(request, grid: common.Id | None = None, household: common.Id | None = None,
-                   residence_type: common.Filter | None = None, tag: common.Filter | None = None,
-                   status: common.Filter | None = None, q: common.Filter | None = None,
-                   page: common.Int64 = 1, page_size: common.Int64 | None = None,
-                   unmask: bool = UNMASK_QUERY, purpose: str | None = PURPOSE_QUERY):
+def list_residents(
+    request,
+    grid: common.Id | None = None,
+    household: common.Id | None = None,
+    residence_type: common.Filter | None = None,
+    tag: common.Filter | None = None,
+    status: common.Filter | None = None,
+    q: common.Filter | None = None,
+    page: common.Int64 = 1,
+    page_size: common.Int64 | None = None,
+    unmask: bool = UNMASK_QUERY,
+    purpose: str | None = PURPOSE_QUERY,
+):
     """Residents the caller may see. `q`: a name or part of it, pinyin or initials, part of an
     ID or phone number. Numbers are masked; `unmask=1` with a `purpose` (用途, up to 100
     characters) shows them in full where the caller holds registry.unmask_pii (403 if nowhere;
@@ -224,9 +270,16 @@ def list_residents(request, grid: common.Id | None = None, household: common.Id 
     user = request.auth
     common.require_anywhere(user, "registry.view_resident")
     purpose = _unmask_request(user, unmask, purpose)
-    filters = {field: value for field, value in (("grid_id", grid), ("household_id", household),
-                                                  ("residence_type", residence_type), ("status", status))
-               if value is not None}
+    filters = {
+        field: value
+        for field, value in (
+            ("grid_id", grid),
+            ("household_id", household),
+            ("residence_type", residence_type),
+            ("status", status),
+        )
+        if value is not None
+    }
     qs = Resident.objects.visible_to(user).filter(**filters)
     # Without a search or tag the count reads the scope's grids from an index (counted_for).
     counted = None if (q or tag) else Resident.objects.counted_for(user).filter(**filters)
@@ -251,11 +304,15 @@ def list_residents(request, grid: common.Id | None = None, household: common.Id 
         start = (page - 1) * size
         stop = min(start + size, found.count)  # past the cap, pages cover the first `count` only
         rows = list(found.queryset.values(*columns)[start:stop]) if start < stop else []
-        result = {"count": found.count, "count_exact": found.exact, "page": page, "page_size": size,
-                  "results": serialize(rows)}
+        result = {
+            "count": found.count,
+            "count_exact": found.exact,
+            "page": page,
+            "page_size": size,
+            "results": serialize(rows),
+        }
     else:
-        result = common.paginate(qs.values(*columns), page, page_size, serialize,
-                                 counted=counted)
+        result = common.paginate(qs.values(*columns), page, page_size, serialize, counted=counted)
         result = {"count": result.pop("count"), "count_exact": True, **result}
     # Audit entries written here make the answer uncacheable (core/read_cache.py), so every
     # such request is logged, not only the first.
@@ -265,8 +322,13 @@ def list_residents(request, grid: common.Id | None = None, household: common.Id 
 
 
 @router.get("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
-def get_resident(request, response: HttpResponse, resident_id: common.Id, unmask: bool = UNMASK_QUERY,
-                 purpose: str | None = PURPOSE_QUERY):
+def get_resident(
+    request,
+    response: HttpResponse,
+    resident_id: common.Id,
+    unmask: bool = UNMASK_QUERY,
+    purpose: str | None = PURPOSE_QUERY,
+):
     """One resident, numbers masked; `unmask=1` with a `purpose` shows them in full (403
     without registry.unmask_pii where the person lives), audited with the purpose."""
     resident = selectors.get_resident(request.auth, resident_id)
@@ -279,8 +341,9 @@ def create_resident(request, response: HttpResponse, payload: ResidentIn):
     user = request.auth
     common.require_anywhere(user, "registry.add_resident")
     data, reason = common.payload_changes(payload, partial=False)
-    household = common.resolve(Household.objects.visible_to(user, "registry.add_resident"), data.pop("household"),
-                               "household", _("住户"))
+    household = common.resolve(
+        Household.objects.visible_to(user, "registry.add_resident"), data.pop("household"), "household", _("住户")
+    )
     grid = common.resolve(_grids(user, "registry.add_resident"), data.pop("grid"), "grid", _("网格"))
     if household is not None and grid is not None and household.grid_id != grid.pk:
         raise common.field_error("household", _("该住户不在所选网格内"))
@@ -344,8 +407,14 @@ def move_resident(request, response: HttpResponse, resident_id: common.Id, paylo
     grid = common.resolve(_grids(user, perm), payload.grid, "grid", _("网格"))
     if household is not None and grid is not None and household.grid_id != grid.pk:
         raise common.field_error("household", _("该住户不在所选网格内"))
-    services.move_resident(resident, household=household, grid=grid if household is None else None,
-                           relation=payload.relation, reason=payload.reason, expected_version=version)
+    services.move_resident(
+        resident,
+        household=household,
+        grid=grid if household is None else None,
+        relation=payload.relation,
+        reason=payload.reason,
+        expected_version=version,
+    )
     resident = selectors.residents(user).filter(pk=resident_id).first()
     if resident is None:  # moved to where the caller may write but not read (a custom role)
         return Status(204, None)

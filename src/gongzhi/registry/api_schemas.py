@@ -1,5 +1,6 @@
 """Schemas and row serialisation of the registry API (registry/api.py): what a household and
 a resident look like to a caller — numbers masked and sensitive tags left out by permission."""
+
 import datetime as dt
 
 from django.db import connection
@@ -125,9 +126,13 @@ class TagOut(Schema):
 
 
 def _page_of(item, **extra):
-    return type(f"{item.__name__}Page", (Schema,), {
-        "__annotations__": {"count": int, **extra, "page": int, "page_size": int, "results": list[item]},
-    })
+    return type(
+        f"{item.__name__}Page",
+        (Schema,),
+        {
+            "__annotations__": {"count": int, **extra, "page": int, "page_size": int, "results": list[item]},
+        },
+    )
 
 
 # count_exact: false when a search (`q`) matched more than `count` residents (the count is
@@ -138,15 +143,42 @@ HouseholdPage, ResidentPage = _page_of(HouseholdOut), _page_of(ResidentOut, coun
 
 
 def household_dict(h: Household) -> dict:
-    return {"id": h.pk, "number": h.number, "grid": h.grid_id, "building": h.building_id, "room": h.room,
-            "address": h.address, "tenure": h.tenure, "head": h.head_id, "notes": h.notes, "version": h.version}
+    return {
+        "id": h.pk,
+        "number": h.number,
+        "grid": h.grid_id,
+        "building": h.building_id,
+        "room": h.room,
+        "address": h.address,
+        "tenure": h.tenure,
+        "head": h.head_id,
+        "notes": h.notes,
+        "version": h.version,
+    }
 
 
 # Columns a resident row is built from; lists read them with values() (no model instances).
 RESIDENT_COLUMNS = (
-    "id", "name", "gender", "id_number", "birth_date", "ethnicity", "phone", "grid_id", "household_id", "relation",
-    "employment", "employer", "social_relations", "fertility", "labour_security", "residence_type", "separation",
-    "status", "notes", "version",
+    "id",
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "ethnicity",
+    "phone",
+    "grid_id",
+    "household_id",
+    "relation",
+    "employment",
+    "employer",
+    "social_relations",
+    "fertility",
+    "labour_security",
+    "residence_type",
+    "separation",
+    "status",
+    "notes",
+    "version",
 )
 
 
@@ -163,15 +195,27 @@ def resident_row(user, row: dict, path: str, tags, memo: dict | None = None, unm
             memo[path] = rights
     unmasked, sensitive = rights
     return {
-        "id": row["id"], "name": row["name"], "gender": row["gender"],
+        "id": row["id"],
+        "name": row["name"],
+        "gender": row["gender"],
         "id_number": row["id_number"] if unmasked else masking.mask_id(row["id_number"]),
-        "birth_date": row["birth_date"], "ethnicity": row["ethnicity"],
-        "phone": row["phone"] if unmasked else masking.mask_phone(row["phone"]), "masked": not unmasked,
-        "grid": row["grid_id"], "household": row["household_id"], "relation": row["relation"],
-        "employment": row["employment"], "employer": row["employer"], "social_relations": row["social_relations"],
-        "fertility": row["fertility"], "labour_security": row["labour_security"],
-        "residence_type": row["residence_type"], "separation": row["separation"], "status": row["status"],
-        "notes": row["notes"], "tags": [slug for slug, is_sensitive in tags if sensitive or not is_sensitive],
+        "birth_date": row["birth_date"],
+        "ethnicity": row["ethnicity"],
+        "phone": row["phone"] if unmasked else masking.mask_phone(row["phone"]),
+        "masked": not unmasked,
+        "grid": row["grid_id"],
+        "household": row["household_id"],
+        "relation": row["relation"],
+        "employment": row["employment"],
+        "employer": row["employer"],
+        "social_relations": row["social_relations"],
+        "fertility": row["fertility"],
+        "labour_security": row["labour_security"],
+        "residence_type": row["residence_type"],
+        "separation": row["separation"],
+        "status": row["status"],
+        "notes": row["notes"],
+        "tags": [slug for slug, is_sensitive in tags if sensitive or not is_sensitive],
         "version": row["version"],
     }
 

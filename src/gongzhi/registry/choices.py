@@ -1,4 +1,5 @@
 """Choices of the resident registry (八字段 and residence status)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -10,6 +10,7 @@ for an explicit request to see full numbers.
   registry.unmask_pii, and only with a stated purpose (用途) that the audit entry keeps
   (PIPL Art. 6, minimum necessary).
 """
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -52,8 +53,15 @@ def log_sensitive_reads(records):
     shown = list(_sensitive_keys(records))
     # One INSERT for a page, not one per row (the lists' query-count guards).
     core.record_many(
-        core.build_entry(AuditAction.VIEW, None, model=Resident, object_id=pk, object_repr=name, node_path=path,
-                         reason=SENSITIVE_VIEW)
+        core.build_entry(
+            AuditAction.VIEW,
+            None,
+            model=Resident,
+            object_id=pk,
+            object_repr=name,
+            node_path=path,
+            reason=SENSITIVE_VIEW,
+        )
         for pk, name, path in shown
     )
     return len(shown)
@@ -66,17 +74,24 @@ def _unmask_reason(fields, purpose) -> str:
 
 def log_unmask(obj, fields=("id_number", "phone"), purpose=""):
     """Log that full numbers of one record were shown, with the stated purpose."""
-    core.record(AuditAction.UNMASK, obj, reason=_unmask_reason(fields, purpose),
-                after={"purpose": purpose} if purpose else None)
+    core.record(
+        AuditAction.UNMASK, obj, reason=_unmask_reason(fields, purpose), after={"purpose": purpose} if purpose else None
+    )
 
 
 def log_unmasked_rows(model, ids, node_path, purpose, what, fields=("id_number", "phone")):
     """One entry for a list or export that showed full numbers of `ids`, with the purpose."""
     if not ids:
         return None
-    return core.record(AuditAction.UNMASK, None, model=model, object_repr=what, node_path=node_path,
-                       after={"ids": list(ids), "purpose": purpose},
-                       reason=_unmask_reason(fields, purpose))
+    return core.record(
+        AuditAction.UNMASK,
+        None,
+        model=model,
+        object_repr=what,
+        node_path=node_path,
+        after={"ids": list(ids), "purpose": purpose},
+        reason=_unmask_reason(fields, purpose),
+    )
 
 
 class MaskedNumbersForm:

@@ -2,6 +2,7 @@
 may carry a sensitive tag; then the head's name is shown only to users holding
 registry.view_sensitive on that grid, like the rest of that person's record. And a page that
 lists people carrying sensitive tags logs each such row as a view (PIPL Art. 51)."""
+
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_at

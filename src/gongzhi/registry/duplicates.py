@@ -9,6 +9,7 @@ is taken, so it is handled as a look-up by a whole number (registry.number_searc
 audit log under the existing record and counted against the user's look-up allowance, and a user
 who used it up cannot register anyone until the window ends (otherwise "refused" against "saved"
 would answer the question the limit stops)."""
+
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, throttle
@@ -22,8 +23,10 @@ from .models import Resident
 
 def hidden_message() -> str:
     """The refusal for a user who may not know of the existing record."""
-    return _("该身份证号无法在此登记。如此人已在其他社区（村）或街道登记，请联系该社区（村）或街道将其记录迁入；"
-             "如号码填写有误，请核对后重新填写。")
+    return _(
+        "该身份证号无法在此登记。如此人已在其他社区（村）或街道登记，请联系该社区（村）或街道将其记录迁入；"
+        "如号码填写有误，请核对后重新填写。"
+    )
 
 
 def may_know(user, existing: Resident) -> bool:

@@ -13,6 +13,7 @@ logged as a view, like on every other channel (disclosure.py).
 The resident sheet uses the import's column names, so an unmasked export can be corrected
 and imported again.
 """
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils import timezone, translation
@@ -31,10 +32,40 @@ UNMASK_PERM = "registry.unmask_pii"
 SENSITIVE_PERM = "registry.view_sensitive"
 
 RESIDENT_HEADERS = [
-    "姓名", "性别", "身份证号", "出生日期", "民族", "联系电话", "网格代码", "网格", "户号", "与户主关系", "就业情况", "工作单位",
-    "社会关系", "生育情况", "劳动保障", "人口类型", "人户分离", "状态", "标签", "备注",
+    "姓名",
+    "性别",
+    "身份证号",
+    "出生日期",
+    "民族",
+    "联系电话",
+    "网格代码",
+    "网格",
+    "户号",
+    "与户主关系",
+    "就业情况",
+    "工作单位",
+    "社会关系",
+    "生育情况",
+    "劳动保障",
+    "人口类型",
+    "人户分离",
+    "状态",
+    "标签",
+    "备注",
 ]
-HOUSEHOLD_HEADERS = ["户号", "网格代码", "网格", "楼栋", "房号", "地址", "居住方式", "户主", "户主身份证号", "户主电话", "人数"]
+HOUSEHOLD_HEADERS = [
+    "户号",
+    "网格代码",
+    "网格",
+    "楼栋",
+    "房号",
+    "地址",
+    "居住方式",
+    "户主",
+    "户主身份证号",
+    "户主电话",
+    "人数",
+]
 
 
 class PathTest:
@@ -92,18 +123,39 @@ def export_residents(user, queryset, *, unmask=False, purpose=""):
             show_sensitive = sensitive(path)
             tags = "、".join(t.name for t in r.tags.all() if show_sensitive or not t.sensitive)
             yield [
-                r.name, r.get_gender_display(), r.id_number if full else mask_id(r.id_number), r.birth_date, r.ethnicity,
-                r.phone if full else mask_phone(r.phone), r.grid.code, r.grid.name, r.household.number if r.household_id else "",
-                cols.label_of("relation", r.relation), cols.label_of("employment", r.employment), r.employer,
-                r.social_relations, cols.label_of("fertility", r.fertility), cols.label_of("labour_security", r.labour_security),
-                cols.label_of("residence_type", r.residence_type), cols.label_of("separation", r.separation),
-                r.get_status_display(), tags, r.notes,
+                r.name,
+                r.get_gender_display(),
+                r.id_number if full else mask_id(r.id_number),
+                r.birth_date,
+                r.ethnicity,
+                r.phone if full else mask_phone(r.phone),
+                r.grid.code,
+                r.grid.name,
+                r.household.number if r.household_id else "",
+                cols.label_of("relation", r.relation),
+                cols.label_of("employment", r.employment),
+                r.employer,
+                r.social_relations,
+                cols.label_of("fertility", r.fertility),
+                cols.label_of("labour_security", r.labour_security),
+                cols.label_of("residence_type", r.residence_type),
+                cols.label_of("separation", r.separation),
+                r.get_status_display(),
+                tags,
+                r.notes,
             ]
 
     with translation.override("zh-hans"):  # the sheet is the Chinese import format, whatever the UI language
         response = xlsx.xlsx_response(_filename("居民"), "居民", RESIDENT_HEADERS, rows(), text_columns=(2, 5, 6, 8))
-    log_export(Resident, count=stats["rows"], what=f"居民名单（{stats['rows']} 人）", masked=stats["masked"] > 0,
-               node_path=scope_path(user, EXPORT_PERM), unmasked=stats["rows"] - stats["masked"], purpose=purpose)
+    log_export(
+        Resident,
+        count=stats["rows"],
+        what=f"居民名单（{stats['rows']} 人）",
+        masked=stats["masked"] > 0,
+        node_path=scope_path(user, EXPORT_PERM),
+        unmasked=stats["rows"] - stats["masked"],
+        purpose=purpose,
+    )
     log_sensitive_reads(shown_sensitive)
     return response
 
@@ -133,15 +185,29 @@ def export_households(user, queryset, *, unmask=False, purpose=""):
             if head is not None and head.has_sensitive:
                 shown_sensitive.append({"id": head.pk, "name": head.name, "grid__path": path, "has_sensitive": True})
             yield [
-                h.number, h.grid.code, h.grid.name, h.building.name if h.building_id else "", h.room, h.address,
-                h.get_tenure_display(), head.name if head else "",
+                h.number,
+                h.grid.code,
+                h.grid.name,
+                h.building.name if h.building_id else "",
+                h.room,
+                h.address,
+                h.get_tenure_display(),
+                head.name if head else "",
                 (head.id_number if full else mask_id(head.id_number)) if head else "",
-                (head.phone if full else mask_phone(head.phone)) if head else "", h.member_count,
+                (head.phone if full else mask_phone(head.phone)) if head else "",
+                h.member_count,
             ]
 
     with translation.override("zh-hans"):
         response = xlsx.xlsx_response(_filename("住户"), "住户", HOUSEHOLD_HEADERS, rows(), text_columns=(0, 1, 8, 9))
-    log_export(Household, count=stats["rows"], what=f"住户名单（{stats['rows']} 户）", masked=stats["masked"] > 0,
-               node_path=scope_path(user, EXPORT_PERM), unmasked=stats["rows"] - stats["masked"], purpose=purpose)
+    log_export(
+        Household,
+        count=stats["rows"],
+        what=f"住户名单（{stats['rows']} 户）",
+        masked=stats["masked"] > 0,
+        node_path=scope_path(user, EXPORT_PERM),
+        unmasked=stats["rows"] - stats["masked"],
+        purpose=purpose,
+    )
     log_sensitive_reads(shown_sensitive)
     return response

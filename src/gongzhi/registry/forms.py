@@ -2,6 +2,7 @@
 list filters. Forms never save; views pass their values to registry.services, and the same
 validation module the services use checks ID number, gender, birth date and phone here so
 every error shows under its field at once."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -29,8 +30,11 @@ def tags_for(user, path=None):
     """Tags `user` may see and set: sensitive ones only with registry.view_sensitive (on `path`
     when given, else anywhere)."""
     qs = Tag.objects.all()
-    may = has_perm_at(user, "registry.view_sensitive", path) if path is not None else has_perm_anywhere(
-        user, "registry.view_sensitive")
+    may = (
+        has_perm_at(user, "registry.view_sensitive", path)
+        if path is not None
+        else has_perm_anywhere(user, "registry.view_sensitive")
+    )
     return qs if may else qs.filter(sensitive=False)
 
 
@@ -41,12 +45,17 @@ def _blank(choices, label=None):
 class ResidentFilter(forms.Form):
     """Search box and filters of the resident list."""
 
-    q = forms.CharField(label=gettext_lazy("姓名/拼音/证件号/电话"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("如 张三、zs、1234")}))
+    q = forms.CharField(
+        label=gettext_lazy("姓名/拼音/证件号/电话"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("如 张三、zs、1234")}),
+    )
     grid = forms.TypedChoiceField(label=gettext_lazy("网格"), required=False, coerce=int, empty_value=None)
     area = forms.IntegerField(required=False, widget=forms.HiddenInput)
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    residence_type = forms.ChoiceField(label=gettext_lazy("人口类型"), required=False, choices=_blank(c.ResidenceType.choices))
+    residence_type = forms.ChoiceField(
+        label=gettext_lazy("人口类型"), required=False, choices=_blank(c.ResidenceType.choices)
+    )
     tag = forms.TypedChoiceField(label=gettext_lazy("标签"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=gettext_lazy("状态"), required=False, choices=_blank(c.Status.choices))
 
@@ -60,7 +69,9 @@ class ResidentFilter(forms.Form):
 class HouseholdFilter(forms.Form):
     """Search box and filters of the household list."""
 
-    q = forms.CharField(label=gettext_lazy("户号/地址/户主"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=gettext_lazy("户号/地址/户主"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
     grid = forms.TypedChoiceField(label=gettext_lazy("网格"), required=False, coerce=int, empty_value=None)
     area = forms.IntegerField(required=False, widget=forms.HiddenInput)
     building = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -97,17 +108,37 @@ class ResidentForm(MaskedNumbersForm, PersonFieldsMixin, ServiceForm):
 
     model = Resident
     field_names = (
-        "name", "id_number", "gender", "birth_date", "ethnicity", "phone", "household", "grid", "relation",
-        "residence_type", "separation", "employment", "employer", "social_relations", "fertility",
-        "labour_security", "status", "tags", "notes",
+        "name",
+        "id_number",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "phone",
+        "household",
+        "grid",
+        "relation",
+        "residence_type",
+        "separation",
+        "employment",
+        "employer",
+        "social_relations",
+        "fertility",
+        "labour_security",
+        "status",
+        "tags",
+        "notes",
     )
     widgets = {
         "birth_date": forms.DateInput(attrs={"type": "date"}),
         "tags": forms.CheckboxSelectMultiple,
         "notes": forms.Textarea(attrs={"rows": 2}),
     }
-    household_number = forms.CharField(label=gettext_lazy("户号"), required=False, max_length=30,
-                                       help_text=gettext_lazy("选填：填写已登记的户号，居民即加入该户"))
+    household_number = forms.CharField(
+        label=gettext_lazy("户号"),
+        required=False,
+        max_length=30,
+        help_text=gettext_lazy("选填：填写已登记的户号，居民即加入该户"),
+    )
 
     def __init__(self, *args, fixed_household=None, **kwargs):
         self.fixed_household = fixed_household
@@ -169,8 +200,11 @@ class ResidentForm(MaskedNumbersForm, PersonFieldsMixin, ServiceForm):
     def _clean_tags(self):
         grid = self.instance.grid if self.instance else self.cleaned_data.get("grid")
         tags = self.cleaned_data.get("tags") or []
-        if grid is not None and any(t.sensitive for t in tags) and not has_perm_at(
-                self.user, "registry.view_sensitive", grid.path):
+        if (
+            grid is not None
+            and any(t.sensitive for t in tags)
+            and not has_perm_at(self.user, "registry.view_sensitive", grid.path)
+        ):
             self.add_error("tags", _("您在该网格无权设置敏感标签"))
 
     def changes(self):
@@ -183,8 +217,12 @@ class MoveForm(forms.Form):
     """Move a resident to another household (by 户号) or to a grid without a household."""
 
     household_number = forms.CharField(label=gettext_lazy("迁入户号"), required=False, max_length=30)
-    grid = forms.ModelChoiceField(label=gettext_lazy("或迁入网格（不入户）"), required=False, queryset=Node.objects.none())
-    relation = forms.ChoiceField(label=gettext_lazy("与新户主关系"), required=False, choices=_blank(c.Relation.choices, "—"))
+    grid = forms.ModelChoiceField(
+        label=gettext_lazy("或迁入网格（不入户）"), required=False, queryset=Node.objects.none()
+    )
+    relation = forms.ChoiceField(
+        label=gettext_lazy("与新户主关系"), required=False, choices=_blank(c.Relation.choices, "—")
+    )
     reason = forms.CharField(label=gettext_lazy("迁移原因"), max_length=200)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -198,8 +236,12 @@ class MoveForm(forms.Form):
         number = (data.get("household_number") or "").strip()
         data["household"] = None
         if number:
-            data["household"] = Household.objects.visible_to(self.user, "registry.change_resident").filter(
-                number=number).select_related("grid").first()
+            data["household"] = (
+                Household.objects.visible_to(self.user, "registry.change_resident")
+                .filter(number=number)
+                .select_related("grid")
+                .first()
+            )
             if data["household"] is None:
                 self.add_error("household_number", _("没有找到户号 %(n)s（或不在您的辖区内）") % {"n": number})
         elif not data.get("grid"):
@@ -244,6 +286,9 @@ class HouseholdForm(ServiceForm):
 class DeleteForm(forms.Form):
     """Confirm deleting a record entered by mistake: the reason goes into the change log."""
 
-    reason = forms.CharField(label=gettext_lazy("删除原因"), max_length=200,
-                             error_messages={"required": gettext_lazy("请填写删除原因，会记入修改历史")})
+    reason = forms.CharField(
+        label=gettext_lazy("删除原因"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("请填写删除原因，会记入修改历史")},
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,5 +1,6 @@
 """Household pages: list (with Excel export), detail with its members and the quick "add
 member" flow a grid worker uses on a phone, create/edit forms and the history page."""
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,7 +37,9 @@ def filter_households(user, filters):
     if d["q"]:
         q = d["q"].strip()
         # A head's name matches only where the reader may see that head (see display.py).
-        head = Q(head__name__startswith=q) & (Q(head__has_sensitive=False) | scope_q(user, "registry.view_sensitive", "grid__path"))
+        head = Q(head__name__startswith=q) & (
+            Q(head__has_sensitive=False) | scope_q(user, "registry.view_sensitive", "grid__path")
+        )
         qs = qs.filter(Q(number__startswith=q) | Q(address__contains=q) | Q(room__startswith=q) | head)
     return qs
 
@@ -53,11 +56,16 @@ def household_list(request):
     qs = qs.annotate(n_members=Count("members")).order_by("grid__code", "number")
     page = paginate(request, qs)
     label_heads(request.user, page.object_list)
-    return render(request, "registry/household_list.html", {
-        "page": page, "filters": filters,
-        "may_add": has_perm_anywhere(request.user, "registry.add_household"),
-        "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
-    })
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "may_add": has_perm_anywhere(request.user, "registry.add_household"),
+            "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
+        },
+    )
 
 
 @perm_required("registry.view_household")
@@ -66,15 +74,22 @@ def household_detail(request, pk):
     label_heads(request.user, [household], log=False)  # the head is among the members logged below
     user, path = request.user, household.grid.path
     # The head first, then by age.
-    members = sorted(selectors.residents(user).filter(household=household),
-                     key=lambda r: (r.pk != household.head_id, r.birth_date))
+    members = sorted(
+        selectors.residents(user).filter(household=household), key=lambda r: (r.pk != household.head_id, r.birth_date)
+    )
     log_sensitive_rows(members)
-    return render(request, "registry/household_detail.html", {
-        "object": household, "node": household.grid, "members": members,
-        "may_edit": has_perm_at(user, "registry.change_household", path),
-        "may_add_member": has_perm_at(user, "registry.add_resident", path),
-        "may_delete": has_perm_at(user, "registry.delete_household", path),
-    })
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "object": household,
+            "node": household.grid,
+            "members": members,
+            "may_edit": has_perm_at(user, "registry.change_household", path),
+            "may_add_member": has_perm_at(user, "registry.add_resident", path),
+            "may_delete": has_perm_at(user, "registry.delete_household", path),
+        },
+    )
 
 
 @perm_required("registry.add_household")
@@ -93,8 +108,11 @@ def household_create(request):
             messages.success(request, _("已登记住户 %(n)s，请添加家庭成员") % {"n": household.number})
             return redirect("registry:household_detail", household.pk)
     grid = Node.objects.visible_to(request.user, "registry.add_household").filter(pk=initial.get("grid")).first()
-    return render(request, "registry/household_form.html", {
-        "form": form, "title": _("登记住户"), "node": grid, "cancel_url": reverse("registry:household_list")})
+    return render(
+        request,
+        "registry/household_form.html",
+        {"form": form, "title": _("登记住户"), "node": grid, "cancel_url": reverse("registry:household_list")},
+    )
 
 
 @perm_required("registry.change_household")
@@ -102,20 +120,35 @@ def household_edit(request, pk):
     household = selectors.get_household(request.user, pk, perm="registry.change_household")
     form = HouseholdForm(request.POST or None, user=request.user, instance=household)
     if request.method == "POST":
-        saved = run_service(form, lambda d: services.update_household(
-            household, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]))
+        saved = run_service(
+            form,
+            lambda d: services.update_household(
+                household, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]
+            ),
+        )
         if saved:
             messages.success(request, _("已保存"))
             return redirect("registry:household_detail", household.pk)
-    return render(request, "registry/household_form.html", {
-        "form": form, "object": household, "node": household.grid,
-        "title": _("修改住户 %(n)s") % {"n": household.number},
-        "cancel_url": reverse("registry:household_detail", args=[pk])})
+    return render(
+        request,
+        "registry/household_form.html",
+        {
+            "form": form,
+            "object": household,
+            "node": household.grid,
+            "title": _("修改住户 %(n)s") % {"n": household.number},
+            "cancel_url": reverse("registry:household_detail", args=[pk]),
+        },
+    )
 
 
 @perm_required("registry.view_household")
 def household_history(request, pk):
     household = selectors.get_household(request.user, pk)
-    return render_history(request, household, title=str(household),
-                          back_url=reverse("registry:household_detail", args=[pk]), node=household.grid)
-
+    return render_history(
+        request,
+        household,
+        title=str(household),
+        back_url=reverse("registry:household_detail", args=[pk]),
+        node=household.grid,
+    )

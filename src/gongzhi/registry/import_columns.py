@@ -1,6 +1,7 @@
 """The columns of the resident import file: Chinese header, Resident field, whether required,
 the allowed values, and an explanation. The import, its template download and the error
 workbook all read this one table, so they cannot drift apart."""
+
 import functools
 from dataclasses import dataclass, field
 
@@ -27,8 +28,16 @@ class Column:
 
 COLUMNS = (
     Column("姓名", "name", True, help="居民姓名", example="张三"),
-    Column("性别", "gender", choices=Gender, help="男/女；可不填，按身份证号第 17 位确定，填写时须与号码一致", example="男"),
-    Column("身份证号", "id_number", True, help="18 位（末位可为 X/x）或旧版 15 位，自动升级为 18 位；请把本列设为文本格式", example="11010519491231002X"),
+    Column(
+        "性别", "gender", choices=Gender, help="男/女；可不填，按身份证号第 17 位确定，填写时须与号码一致", example="男"
+    ),
+    Column(
+        "身份证号",
+        "id_number",
+        True,
+        help="18 位（末位可为 X/x）或旧版 15 位，自动升级为 18 位；请把本列设为文本格式",
+        example="11010519491231002X",
+    ),
     Column("出生日期", "birth_date", help="YYYY-MM-DD；可不填，按身份证号确定，填写时须一致", example="1949-12-31"),
     Column("民族", "ethnicity", help="如 汉族；不填为汉族", example="汉族"),
     Column("联系电话", "phone", help="11 位手机号，或 区号-号码 的固定电话", example="13800001234"),

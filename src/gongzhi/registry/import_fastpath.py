@@ -9,6 +9,7 @@ one audit entry per record with the same snapshot shape as `core.services.snapsh
 the per-row ORM round trips are gone. Column lists come from the models' metadata, so a field
 another change adds to Resident is written with its default instead of breaking the import.
 """
+
 import datetime as dt
 import enum
 import json
@@ -62,9 +63,7 @@ class Table:
         qn = connection.ops.quote_name
         pg = connection.vendor == "postgresql"
         marks = ["%s::jsonb" if pg and isinstance(f, models.JSONField) else "%s" for f in fields]
-        self.sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ({', '.join(marks)})"
-        )
+        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ({', '.join(marks)})"
 
     def insert(self, rows: list[dict], extra=None):
         """Insert `rows`; `extra(row)` may return values overriding the row's own."""
@@ -129,7 +128,22 @@ def _plain(value):
 class Slot:
     """Positions in a prepared row (`Writer.prebuild`); HOUSEHOLD_ID is filled by the writer."""
 
-    ID, HOUSEHOLD, ADDRESS, GRID_NAME, GRID, PATH, NAME, PHONE, RELATION, TAGS, PRE, AFTER, NEW_HOUSEHOLD, HOUSEHOLD_ID = range(14)
+    (
+        ID,
+        HOUSEHOLD,
+        ADDRESS,
+        GRID_NAME,
+        GRID,
+        PATH,
+        NAME,
+        PHONE,
+        RELATION,
+        TAGS,
+        PRE,
+        AFTER,
+        NEW_HOUSEHOLD,
+        HOUSEHOLD_ID,
+    ) = range(14)
 
 
 class Writer:
@@ -148,7 +162,9 @@ class Writer:
         user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
         self.actor = {
             "actor_id": user.pk if user else None,
-            "actor_name": (user.get_full_name() or user.username) if user else (ctx.source if ctx.source != "system" else "系统"),
+            "actor_name": (user.get_full_name() or user.username)
+            if user
+            else (ctx.source if ctx.source != "system" else "系统"),
             "source": ctx.source,
             "ip": ctx.ip,
         }
@@ -162,8 +178,14 @@ class Writer:
         self._snap_keys = [k for k, _, _ in snap]
         self._snap_pick = operator.itemgetter(*[a for _, a, _ in snap])
         self._snap_defaults = {a: d for _, a, d in snap}
-        entry = {**self.audit.defaults, "action": AuditAction.CREATE.value, "content_type_id": self.ct_resident,
-                 "before": None, "reason": "", **self.actor}
+        entry = {
+            **self.audit.defaults,
+            "action": AuditAction.CREATE.value,
+            "content_type_id": self.ct_resident,
+            "before": None,
+            "reason": "",
+            **self.actor,
+        }
         early_audit = operator.itemgetter(*self.resident_audit.attnames[: -len(_AUDIT_LATE)])
         self._audit_const = early_audit(entry)
         self._household_audit_const = early_audit({**entry, "content_type_id": self.ct_household})
@@ -171,8 +193,16 @@ class Writer:
     def household_after(self, number: str, grid_id: int, address: str) -> tuple:
         """A new household's audit snapshot as JSON, split where its head goes (known only when
         the batch is written): (grid_id, address, text before, text after), see audit_households."""
-        row = {"number": number, "room": "", "tenure": "owner", "notes": "", "building_id": None, "grid_id": grid_id,
-               "address": address, "head_id": None}
+        row = {
+            "number": number,
+            "room": "",
+            "tenure": "owner",
+            "notes": "",
+            "building_id": None,
+            "grid_id": grid_id,
+            "address": address,
+            "head_id": None,
+        }
         text = _dumps({key: _plain(row.get(att, default)) for key, att, default in self.household_keys})
         # Inside JSON strings every quote is escaped, so this can only match the key itself.
         before, found, after = text.partition('"head":null')
@@ -188,18 +218,41 @@ class Writer:
         several times cheaper to unpickle than a dict. With `new_household` (the first row naming
         a household number) also the audit snapshot of that household, should it be created."""
         pre = self._pick_early({**self._resident_defaults, **row, "birth_date": self._adapt_date(row["birth_date"])})
-        after = dict(zip(self._snap_keys, self._snap_pick({**self._snap_defaults, **row, "birth_date": row["birth_date"].isoformat()})))
+        after = dict(
+            zip(
+                self._snap_keys,
+                self._snap_pick({**self._snap_defaults, **row, "birth_date": row["birth_date"].isoformat()}),
+            )
+        )
         after["tags"] = row.get("_tag_names", [])
-        return [row["id_number"], row["_household"], row["_address"], row["_grid_name"], row["grid_id"], row["_path"],
-                row["name"], row.get("phone", ""), row.get("relation"), tuple(row.get("_tags", ())), pre, _dumps(after),
-                self.household_after(row["_household"], row["grid_id"], household_address(row["_address"], row["_grid_name"]))
-                if new_household else None, None]
+        return [
+            row["id_number"],
+            row["_household"],
+            row["_address"],
+            row["_grid_name"],
+            row["grid_id"],
+            row["_path"],
+            row["name"],
+            row.get("phone", ""),
+            row.get("relation"),
+            tuple(row.get("_tags", ())),
+            pre,
+            _dumps(after),
+            self.household_after(
+                row["_household"], row["grid_id"], household_address(row["_address"], row["_grid_name"])
+            )
+            if new_household
+            else None,
+            None,
+        ]
 
     def create_households(self, new: dict, now) -> dict:
         """Insert households {number: {grid_id, address}}; returns {number: id}."""
         stamp = connection.ops.adapt_datetimefield_value(now)
         numbers = list(new)
-        self.households.insert([{"created_at": stamp, "updated_at": stamp, "version": 1, "number": n, **new[n]} for n in numbers])
+        self.households.insert(
+            [{"created_at": stamp, "updated_at": stamp, "version": 1, "number": n, **new[n]} for n in numbers]
+        )
         return dict(zip(numbers, new_ids(Household, "number", numbers)))
 
     def create_residents(self, rows: list[list], now) -> list:
@@ -228,11 +281,19 @@ class Writer:
         stamp = connection.ops.adapt_datetimefield_value(now)
         const = self._audit_const
         name, path, hh, after = Slot.NAME, Slot.PATH, Slot.HOUSEHOLD_ID, Slot.AFTER
-        self.resident_audit.insert_params([
-            const + (row[name][:200], row[path], stamp, str(pk),
-                     '{"household":' + (str(row[hh]) if row[hh] else "null") + "," + row[after][1:])
-            for row, pk in zip(rows, ids)
-        ])
+        self.resident_audit.insert_params(
+            [
+                const
+                + (
+                    row[name][:200],
+                    row[path],
+                    stamp,
+                    str(pk),
+                    '{"household":' + (str(row[hh]) if row[hh] else "null") + "," + row[after][1:],
+                )
+                for row, pk in zip(rows, ids)
+            ]
+        )
 
     def audit_households(self, created: dict, ids: dict, heads: dict, paths: dict, now):
         """`create` entries for new households (with their head), `update` entries for existing
@@ -252,8 +313,16 @@ class Writer:
     def audit_new_heads(self, heads: dict, households: dict, paths: dict, now):
         stamp = connection.ops.adapt_datetimefield_value(now)
         entries = [
-            self._household_entry(AuditAction.UPDATE, hid, households[hid]["number"], {"head": None}, {"head": rid},
-                                  paths[households[hid]["grid_id"]], stamp, reason="登记户主")
+            self._household_entry(
+                AuditAction.UPDATE,
+                hid,
+                households[hid]["number"],
+                {"head": None},
+                {"head": rid},
+                paths[households[hid]["grid_id"]],
+                stamp,
+                reason="登记户主",
+            )
             for hid, rid in heads.items()
         ]
         self.audit.insert(entries)
@@ -267,9 +336,16 @@ class Writer:
 
     def _household_entry(self, action, hid, text, before, after, path, stamp, reason=""):
         return {
-            "at": stamp, "action": action.value, "content_type_id": self.ct_household, **self.actor,
-            "object_id": str(hid), "object_repr": text[:200], "before": _dumps(before) if before is not None else None,
-            "after": _dumps(after), "node_path": path, "reason": reason,
+            "at": stamp,
+            "action": action.value,
+            "content_type_id": self.ct_household,
+            **self.actor,
+            "object_id": str(hid),
+            "object_repr": text[:200],
+            "before": _dumps(before) if before is not None else None,
+            "after": _dumps(after),
+            "node_path": path,
+            "reason": reason,
         }
 
 
@@ -289,7 +365,11 @@ def _snapshot_keys(model) -> list[tuple[str, str, object]]:
     for field in model._meta.concrete_fields:
         if field.name in exclude:
             continue
-        default = _value(field.get_default()) if field.has_default() else ("" if isinstance(field, (models.CharField, models.TextField)) and not field.null else None)
+        default = (
+            _value(field.get_default())
+            if field.has_default()
+            else ("" if isinstance(field, (models.CharField, models.TextField)) and not field.null else None)
+        )
         keys.append((field.name if field.is_relation else field.attname, field.attname, default))
     return keys
 

@@ -6,6 +6,7 @@ mid-import (it holds residents' ID numbers) is removed by the next upload of any
 `gongzhi tick`, once it is older than UPLOAD_MAX_AGE — older than any import can take, so a
 running import's file is never touched.
 """
+
 import time
 from pathlib import Path
 

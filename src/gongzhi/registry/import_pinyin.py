@@ -8,6 +8,7 @@ memoised (a town uses a few thousand distinct characters). A name containing a d
 phrase (where pronunciation may depend on context) goes through `search_keys` itself.
 tests/registry/test_import.py checks the two agree on many names.
 """
+
 import functools
 
 from pypinyin.constants import PHRASES_DICT
@@ -39,7 +40,11 @@ def _has_phrase(name: str) -> bool:
 def _plain_shape() -> bool:
     """True while `search_keys` yields exactly the two pinyin keys and the name suffixes; if it
     ever derives more (or different) columns, the import simply calls it for every name."""
-    return search_keys("欧阳娜娜") == {"name_pinyin": "ouyangnana", "name_initials": "oynn", **name_suffixes("欧阳娜娜")}
+    return search_keys("欧阳娜娜") == {
+        "name_pinyin": "ouyangnana",
+        "name_initials": "oynn",
+        **name_suffixes("欧阳娜娜"),
+    }
 
 
 @functools.lru_cache(maxsize=65_536)  # names repeat (张伟, 王芳 …); the result is an immutable tuple

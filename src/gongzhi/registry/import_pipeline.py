@@ -15,6 +15,7 @@ before, so upserts, duplicates within the file (the worker sees every row, in or
 all-or-nothing batches behave the same on both paths — tests/registry/test_import_pipeline.py
 compares them.
 """
+
 import itertools
 import multiprocessing
 import os
@@ -77,8 +78,12 @@ def can_run_parallel() -> bool:
     process with a single thread — `gongzhi import residents`, not the upload page served by
     gunicorn's threads: a fork copies only the calling thread, and a lock another thread held
     at that moment (in logging, in a library) would stay locked in the worker for good."""
-    return (can_fork() and len(os.sched_getaffinity(0)) > 1 and not multiprocessing.current_process().daemon
-            and threading.active_count() == 1)
+    return (
+        can_fork()
+        and len(os.sched_getaffinity(0)) > 1
+        and not multiprocessing.current_process().daemon
+        and threading.active_count() == 1
+    )
 
 
 def can_fork() -> bool:
@@ -122,8 +127,9 @@ def _parallel(path, preparer, batch_size):
     """`batches` with the preparing done by a forked worker process; this side only receives."""
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue(maxsize=_AHEAD)
-    worker = ctx.Process(target=_work, args=(path, preparer, batch_size, out, os.getpid()), daemon=True,
-                         name="gongzhi-import-prepare")
+    worker = ctx.Process(
+        target=_work, args=(path, preparer, batch_size, out, os.getpid()), daemon=True, name="gongzhi-import-prepare"
+    )
     worker.start()
     try:
         while True:
@@ -182,8 +188,16 @@ def _work(path, preparer, batch_size, out, parent_pid):
             # A good row's cell values are needed only if the writer rejects it after all or
             # the person is already registered (rare): sent as one bytes object each, so the
             # parent unpickles them only then (values_of).
-            put(([(number, pickle.dumps(values, pickle.HIGHEST_PROTOCOL), prepared) for number, values, prepared in good],
-                 rejected, count))
+            put(
+                (
+                    [
+                        (number, pickle.dumps(values, pickle.HIGHEST_PROTOCOL), prepared)
+                        for number, values, prepared in good
+                    ],
+                    rejected,
+                    count,
+                )
+            )
     except BaseException as e:  # noqa: BLE001 — everything goes back to the parent
         try:
             pickle.dumps(e)

@@ -16,6 +16,7 @@ checked (a few hundred KB can unpack to gigabytes), and while it reads, every me
 read through a limit on the longest run of text (a cell or a shared string), so a huge cell
 is refused before it is held in memory (`xlsx_guard`).
 """
+
 import codecs
 import csv
 import datetime as dt
@@ -125,8 +126,10 @@ def _csv_rows(path: Path, unreadable: list):
 
 def _undecodable_reason(encoding: str) -> str:
     name = "UTF-8" if encoding.startswith("utf-8") else "GB18030（GBK）"
-    return (f"该行含有无法识别的字节（按 {name} 编码读取），已显示为 �：文件可能已损坏或混入了其他编码的文字，"
-            "请在原文件中改正这一行后重新导入")
+    return (
+        f"该行含有无法识别的字节（按 {name} 编码读取），已显示为 �：文件可能已损坏或混入了其他编码的文字，"
+        "请在原文件中改正这一行后重新导入"
+    )
 
 
 def _csv_error(reader, error) -> "ImportFileError":

@@ -5,6 +5,7 @@ forms and the API (GB 11643 check character, 15 → 18 digit upgrade, lower-case
 birth date agreeing with the number, phone numbers). Choice columns take the Chinese label
 (户籍人口) or the stored code (registered).
 """
+
 import datetime as dt
 import re
 
@@ -25,8 +26,7 @@ SENSITIVE_PERM = "registry.view_sensitive"
 
 # The database limits the fast path must check itself (it does not run Model.full_clean).
 _MAX_LENGTHS = {
-    f: Resident._meta.get_field(f).max_length
-    for f in ("name", "ethnicity", "employer", "social_relations")
+    f: Resident._meta.get_field(f).max_length for f in ("name", "ethnicity", "employer", "social_relations")
 }
 
 

@@ -1,5 +1,6 @@
 """The downloadable import template: the header row with one example row (a valid ID number),
 and a second sheet explaining every column and its allowed values."""
+
 from gongzhi.core import xlsx
 
 from . import import_columns as cols
@@ -27,11 +28,23 @@ def template_bytes(example_grid_code: str = "") -> bytes:
     text_cols = [i for i, col in enumerate(cols.COLUMNS) if col.header in cols.TEXT_FORMAT_HEADERS]
     xlsx.add_sheet(wb, "居民", cols.HEADERS, [example], text_columns=text_cols)
     notes = [
-        [col.header, "必填" if col.required else "选填", col.help, cols.allowed_labels(col.field) if col.choices else ""]
+        [
+            col.header,
+            "必填" if col.required else "选填",
+            col.help,
+            cols.allowed_labels(col.field) if col.choices else "",
+        ]
         for col in cols.COLUMNS
     ]
     notes.append(["", "", "", ""])
-    notes.append(["说明", "", "第一行为表头，列的顺序可以调整，多余的列会被忽略。按身份证号识别居民：已登记的居民会被更新，"
-                  "空白单元格不会清空已有数据。有问题的行不会导入，会写入“错误清单”并注明原因。", ""])
+    notes.append(
+        [
+            "说明",
+            "",
+            "第一行为表头，列的顺序可以调整，多余的列会被忽略。按身份证号识别居民：已登记的居民会被更新，"
+            "空白单元格不会清空已有数据。有问题的行不会导入，会写入“错误清单”并注明原因。",
+            "",
+        ]
+    )
     xlsx.add_sheet(wb, "填写说明", ["列名", "是否必填", "说明", "可选值"], notes, widths=[12, 8, 60, 60])
     return xlsx.workbook_bytes(wb)

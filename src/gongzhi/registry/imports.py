@@ -18,6 +18,7 @@ Rules a user can rely on:
 - a large file is read and validated in a worker process while this one writes the previous
   batch (import_pipeline); what is stored and reported is the same as without it.
 """
+
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +47,20 @@ from .search import index_new_id_range, index_new_residents
 __all__ = ["ImportFileError", "ImportResult", "import_residents"]
 
 # Fields compared when a known resident is imported again.
-_UPDATABLE = ("name", "phone", "ethnicity", "relation", "employment", "employer", "social_relations", "fertility",
-              "labour_security", "residence_type", "separation", "notes")
+_UPDATABLE = (
+    "name",
+    "phone",
+    "ethnicity",
+    "relation",
+    "employment",
+    "employer",
+    "social_relations",
+    "fertility",
+    "labour_security",
+    "residence_type",
+    "separation",
+    "notes",
+)
 
 
 @dataclass
@@ -71,14 +84,21 @@ def read_layout(headers: list[str], *, has_default_grid=False) -> dict[str, int]
         col = cols.BY_HEADER.get(header.replace(" ", "").rstrip("*"))
         if col is not None and col.field not in layout:
             layout[col.field] = i
-    missing = [c.header for c in cols.COLUMNS if c.required and c.field not in layout and not (c.field == "grid" and has_default_grid)]
+    missing = [
+        c.header
+        for c in cols.COLUMNS
+        if c.required and c.field not in layout and not (c.field == "grid" and has_default_grid)
+    ]
     if missing:
         raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为表头，列名见导入模板")
     return layout
 
 
 def _grid_table() -> dict:
-    return {code: (pk, path, name) for pk, code, path, name in Node.objects.filter(level=Level.GRID).values_list("id", "code", "path", "name")}
+    return {
+        code: (pk, path, name)
+        for pk, code, path, name in Node.objects.filter(level=Level.GRID).values_list("id", "code", "path", "name")
+    }
 
 
 def _tag_table() -> dict:
@@ -88,7 +108,9 @@ def _tag_table() -> dict:
     return table
 
 
-def import_residents(path, *, batch_size=None, progress=None, default_grid=None, user=None, parallel=None) -> ImportResult:
+def import_residents(
+    path, *, batch_size=None, progress=None, default_grid=None, user=None, parallel=None
+) -> ImportResult:
     """Import residents from `path` (.xlsx or .csv); see the module docstring for the rules.
 
     `progress(n)` is called after each batch with the number of rows it handled. `default_grid`
@@ -120,7 +142,9 @@ def import_residents(path, *, batch_size=None, progress=None, default_grid=None,
         try:
             # closing(): on an error the worker is ended right here, not when the traceback that
             # keeps this frame alive is finally dropped.
-            with contextlib.closing(pipeline.batches(path, preparer, batch_size, rows, unreadable, parallel=parallel)) as batches:
+            with contextlib.closing(
+                pipeline.batches(path, preparer, batch_size, rows, unreadable, parallel=parallel)
+            ) as batches:
                 for good, rejected, count in batches:
                     for item in rejected:
                         run.errors.add(*item)
@@ -134,7 +158,8 @@ def import_residents(path, *, batch_size=None, progress=None, default_grid=None,
             result = run.finish(path, aborted=str(e))
             raise ImportFileError(
                 f"{e}。导入已在此中止：此前已新增 {result.imported} 人、更新 {result.updated} 人；"
-                "改正文件后重新导入即可，已导入的行不会重复") from None
+                "改正文件后重新导入即可，已导入的行不会重复"
+            ) from None
         result = run.finish(path)
     return result
 
@@ -156,7 +181,12 @@ class _Run:
         result = self.result
         result.rejected = len(self.errors)
         result.error_path = self.errors.save()
-        after = {"imported": result.imported, "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected}
+        after = {
+            "imported": result.imported,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": result.rejected,
+        }
         if aborted:
             after["aborted"] = aborted[:500]
         core.record(AuditAction.IMPORT, None, model=Resident, object_repr=Path(path).name[:200], after=after)
@@ -209,8 +239,11 @@ class _Run:
         if found is None:
             planned = new_households.get(number)
             if planned is None:
-                new_households[number] = {"grid_id": row[S.GRID], "address": household_address(row[S.ADDRESS], row[S.GRID_NAME]),
-                                          "after": row[S.NEW_HOUSEHOLD]}
+                new_households[number] = {
+                    "grid_id": row[S.GRID],
+                    "address": household_address(row[S.ADDRESS], row[S.GRID_NAME]),
+                    "after": row[S.NEW_HOUSEHOLD],
+                }
             elif planned["grid_id"] != row[S.GRID]:
                 raise RowError(f"户号 {number} 在本文件中已用于另一网格")
             row[S.HOUSEHOLD_ID] = None
@@ -243,8 +276,13 @@ class _Run:
         if move:
             target = Household.objects.get(pk=household_id) if household_id else None
             grid = None if target else Node.objects.get(pk=row["grid_id"])
-            services.move_resident(resident, household=target, grid=grid, relation=row.get("relation", resident.relation),
-                                   reason="批量导入迁移")
+            services.move_resident(
+                resident,
+                household=target,
+                grid=grid,
+                relation=row.get("relation", resident.relation),
+                reason="批量导入迁移",
+            )
         self.result.updated += 1
 
     def _insert(self, rows, new_households, households) -> dict:
@@ -279,7 +317,9 @@ class _Run:
         w.audit_residents(rows, ids, at)
         w.audit_households(new_households, created, new_heads, paths, at)
         by_id = {h["id"]: h for h in households.values()}
-        w.audit_new_heads(existing_heads, by_id, paths | _paths({by_id[h]["grid_id"] for h in existing_heads} - set(paths)), at)
+        w.audit_new_heads(
+            existing_heads, by_id, paths | _paths({by_id[h]["grid_id"] for h in existing_heads} - set(paths)), at
+        )
         self.result.imported += len(rows)
         return created
 
@@ -307,7 +347,11 @@ def _import_pragmas():
     if connection.vendor != "sqlite":
         yield
         return
-    settings_ = [(name, value) for name, value in (("cache_size", -int(IMPORT_CACHE_KIB)), ("wal_autocheckpoint", int(IMPORT_WAL_PAGES))) if value]
+    settings_ = [
+        (name, value)
+        for name, value in (("cache_size", -int(IMPORT_CACHE_KIB)), ("wal_autocheckpoint", int(IMPORT_WAL_PAGES)))
+        if value
+    ]
     previous = []
     with connection.cursor() as cursor:
         for name, value in settings_:

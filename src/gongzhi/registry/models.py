@@ -1,4 +1,5 @@
 """Households, residents (八字段), tags including sensitive categories, and move history."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,9 +39,16 @@ class Household(TrackedModel):
     SCOPE_FIELD = "grid__path"
 
     number = models.CharField(_("户号"), max_length=30, unique=True)
-    grid = models.ForeignKey("territory.Node", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="households")
+    grid = models.ForeignKey(
+        "territory.Node", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="households"
+    )
     building = models.ForeignKey(
-        "territory.Building", verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.PROTECT, related_name="households"
+        "territory.Building",
+        verbose_name=_("楼栋"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
     )
     room = models.CharField(_("房号"), max_length=30, blank=True, help_text=_("如 2-501（单元-房号）"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -171,7 +179,9 @@ class Resident(TrackedModel):
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
-    grid = models.ForeignKey("territory.Node", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="residents")
+    grid = models.ForeignKey(
+        "territory.Node", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="residents"
+    )
     household = models.ForeignKey(
         Household, verbose_name=_("住户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
@@ -181,7 +191,9 @@ class Resident(TrackedModel):
     social_relations = models.CharField(_("社会关系"), max_length=200, blank=True, help_text=_("紧急联系人、监护人等"))
     fertility = models.CharField(_("生育情况"), max_length=20, choices=c.Fertility.choices, blank=True)
     labour_security = models.CharField(_("劳动保障"), max_length=20, choices=c.LabourSecurity.choices, blank=True)
-    residence_type = models.CharField(_("人口类型"), max_length=12, choices=c.ResidenceType.choices, default=c.ResidenceType.REGISTERED)
+    residence_type = models.CharField(
+        _("人口类型"), max_length=12, choices=c.ResidenceType.choices, default=c.ResidenceType.REGISTERED
+    )
     separation = models.CharField(_("人户分离"), max_length=8, choices=c.Separation.choices, default=c.Separation.NONE)
     status = models.CharField(_("状态"), max_length=12, choices=c.Status.choices, default=c.Status.ACTIVE)
     notes = models.TextField(_("备注"), blank=True)
@@ -266,9 +278,15 @@ class ResidentMove(models.Model):
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="moves", verbose_name=_("居民"))
     at = models.DateTimeField(_("时间"))
-    from_household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("原住户"))
-    to_household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("新住户"))
-    from_grid = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("原网格"))
+    from_household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("原住户")
+    )
+    to_household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("新住户")
+    )
+    from_grid = models.ForeignKey(
+        "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("原网格")
+    )
     to_grid = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("新网格"))
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     actor_name = models.CharField(_("经办人"), max_length=150, blank=True)

@@ -14,6 +14,7 @@ ID or phone number also against GONGZHI_RATE_NUMBER_LOOKUP and is written to the
 entry per resident found (they may now know that resident's full number) or one saying nothing
 was found (a guess). A refused duplicate ID number is the same kind of look-up
 (registry.duplicates)."""
+
 import re
 
 from django.db.models import Q
@@ -100,7 +101,9 @@ def _visible(text: str) -> Q:
     start or end of the phone number, or the whole of either."""
     n = len(text)
     # A phone's visible start is all but its last PHONE_HIDDEN + PHONE_TAIL characters.
-    q = Q(phone__startswith=text) & Q(GreaterThanOrEqual(Length("phone"), n + masking.PHONE_HIDDEN + masking.PHONE_TAIL))
+    q = Q(phone__startswith=text) & Q(
+        GreaterThanOrEqual(Length("phone"), n + masking.PHONE_HIDDEN + masking.PHONE_TAIL)
+    )
     if n <= masking.ID_HEAD:
         q |= Q(id_number__startswith=text)
     if n <= masking.PHONE_TAIL:
@@ -142,7 +145,9 @@ def count(user, text: str):
         return
     wait = throttle.hit_user(user, SEARCH_GROUP, SEARCH_RATE)
     if wait:
-        raise Throttled(wait, _("按号码搜索过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": throttle.minutes(wait)})
+        raise Throttled(
+            wait, _("按号码搜索过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": throttle.minutes(wait)}
+        )
     if lookup_kind(text):
         wait = throttle.hit_user(user, LOOKUP_GROUP, LOOKUP_RATE)
         if wait:
@@ -166,5 +171,11 @@ def log_lookup(user, text: str, queryset):
         from .models import Resident
 
         shown = masking.mask_id(text) if kind == "id" else masking.mask_phone(text)
-        core.record(AuditAction.UNMASK, None, model=Resident, object_repr=shown,
-                    reason=f"按完整{what}查找，未找到", node_path=scope_path(user, VIEW))
+        core.record(
+            AuditAction.UNMASK,
+            None,
+            model=Resident,
+            object_repr=shown,
+            reason=f"按完整{what}查找，未找到",
+            node_path=scope_path(user, VIEW),
+        )

@@ -17,6 +17,7 @@ Derived structures besides the pinyin columns (docs/decisions/0003-resident-sear
   trigger had gone or the row counts differ. On PostgreSQL the search falls back to a plain
   `LIKE '%…%'` (correct; pg_trgm is an optional contrib extension, not assumed).
 """
+
 from django.db import connections
 
 DIGITS_TABLE = "registry_resident_digits"
@@ -109,8 +110,12 @@ def index_new_id_range(first_id: int, last_id: int, names, using="default"):
     given in id order: the digit index is filled from the stored rows by one INSERT … SELECT,
     so no per-row parameters are built and bound in Python."""
     # Only names longer than PART_FROM + 1 characters have parts (rare); skip the call for the rest.
-    parts = [(pk, part) for pk, name in zip(range(first_id, last_id + 1), names) if len(name) > PART_FROM + 1
-             for part in name_parts(name)]
+    parts = [
+        (pk, part)
+        for pk, name in zip(range(first_id, last_id + 1), names)
+        if len(name) > PART_FROM + 1
+        for part in name_parts(name)
+    ]
     with connections[using].cursor() as cursor:
         if parts:
             cursor.executemany("INSERT INTO registry_residentnamepart (resident_id, part) VALUES (%s, %s)", parts)
@@ -159,7 +164,9 @@ def ensure_digit_index(using="default", **kwargs):
     with conn.cursor() as cursor:
         _drop_first_shape(cursor)
         try:
-            cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {DIGITS_TABLE} USING fts5(d, tokenize='trigram', detail='full')")
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {DIGITS_TABLE} USING fts5(d, tokenize='trigram', detail='full')"
+            )
         except Exception:  # an SQLite without FTS5 or older than 3.34: the search scans instead
             conn._gongzhi_digit_index = False
             return

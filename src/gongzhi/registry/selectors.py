@@ -1,4 +1,5 @@
 """Reads of households and residents, always scoped to the user, plus search."""
+
 import functools
 import operator
 import re
@@ -139,7 +140,7 @@ def _visible_only(qs, text: str) -> _Plan:
         if head:
             drive = _prefix(qs, "id_number", head) | _prefix(qs, "phone", head)
         elif tail:
-            drive = _phone_tail(qs, tail[-masking.PHONE_TAIL:])
+            drive = _phone_tail(qs, tail[-masking.PHONE_TAIL :])
         else:
             return _Plan(qs.none(), None, ("id",))
         # In id order (the table's own), not by name: a pasted 3205************** matches most
@@ -148,8 +149,10 @@ def _visible_only(qs, text: str) -> _Plan:
     n, parts = len(text), []
     if n <= masking.ID_HEAD:  # (a landline's visible start, too, is at most its 4-digit area code)
         parts.append(_prefix(qs, "id_number", text))
-        parts.append(_prefix(qs, "phone", text)
-                     & Q(GreaterThanOrEqual(Length("phone"), n + masking.PHONE_HIDDEN + masking.PHONE_TAIL)))
+        parts.append(
+            _prefix(qs, "phone", text)
+            & Q(GreaterThanOrEqual(Length("phone"), n + masking.PHONE_HIDDEN + masking.PHONE_TAIL))
+        )
     if 3 <= n <= masking.PHONE_TAIL:  # one or two digits match only the start (as for everyone)
         parts.append(_phone_tail(qs, text))
     if whole := number_search.whole_id(text):
@@ -191,8 +194,9 @@ def _match_digits(qs, text: str) -> _Plan:
         # order stop early even when half the town matches.
         condition, params = digit_match_condition(text)
         resident = connections[qs.db].ops.quote_name(Resident._meta.db_table)
-        matched = qs.extra(tables=[DIGITS_TABLE], where=[f"{DIGITS_TABLE}.rowid = {resident}.id", condition],
-                           params=params)
+        matched = qs.extra(
+            tables=[DIGITS_TABLE], where=[f"{DIGITS_TABLE}.rowid = {resident}.id", condition], params=params
+        )
         # Ordered by the index's own rowid: SQLite does not see that `registry_resident.id`
         # is the same order and would sort every match.
         return _Plan(matched, exact, (RawSQL(f"{DIGITS_TABLE}.rowid", []),))

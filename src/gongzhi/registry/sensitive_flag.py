@@ -8,6 +8,7 @@ PostgreSQL alike. SQLite drops a table's triggers when a migration rebuilds the 
 `ensure_sensitive_triggers` runs after every `migrate` (like the digit index in search.py)
 and, when a trigger had to be (re)created, re-derives every flag once.
 """
+
 from django.db import connections
 
 LINKS, TAGS, RESIDENTS = "registry_resident_tags", "registry_tag", "registry_resident"
@@ -19,7 +20,8 @@ _DERIVED = (
 )
 _SET_ONE = f"UPDATE {RESIDENTS} SET has_sensitive = " + _DERIVED.format(rid="{rid}") + " WHERE id = {rid}"
 _SET_CARRIERS = (
-    f"UPDATE {RESIDENTS} SET has_sensitive = " + _DERIVED.format(rid=f"{RESIDENTS}.id")
+    f"UPDATE {RESIDENTS} SET has_sensitive = "
+    + _DERIVED.format(rid=f"{RESIDENTS}.id")
     + f" WHERE id IN (SELECT resident_id FROM {LINKS} WHERE tag_id = NEW.id)"
 )
 REDERIVE_ALL = f"UPDATE {RESIDENTS} SET has_sensitive = " + _DERIVED.format(rid=f"{RESIDENTS}.id")
@@ -28,11 +30,15 @@ _SQLITE = {
     "registry_sensitive_link_ai": f"AFTER INSERT ON {LINKS} BEGIN " + _SET_ONE.format(rid="NEW.resident_id") + "; END",
     "registry_sensitive_link_ad": f"AFTER DELETE ON {LINKS} BEGIN " + _SET_ONE.format(rid="OLD.resident_id") + "; END",
     "registry_sensitive_link_au": (
-        f"AFTER UPDATE ON {LINKS} BEGIN " + _SET_ONE.format(rid="OLD.resident_id") + "; "
-        + _SET_ONE.format(rid="NEW.resident_id") + "; END"
+        f"AFTER UPDATE ON {LINKS} BEGIN "
+        + _SET_ONE.format(rid="OLD.resident_id")
+        + "; "
+        + _SET_ONE.format(rid="NEW.resident_id")
+        + "; END"
     ),
     "registry_sensitive_tag_au": f"AFTER UPDATE OF sensitive ON {TAGS} WHEN OLD.sensitive IS NOT NEW.sensitive BEGIN "
-    + _SET_CARRIERS + "; END",
+    + _SET_CARRIERS
+    + "; END",
 }
 
 _PG_FUNCTIONS = {
@@ -74,7 +80,9 @@ def ensure_sensitive_triggers(using="default", **kwargs):
             created = [name for name in _PG_TRIGGERS if name not in present]
             if created:
                 for name, body in _PG_FUNCTIONS.items():
-                    cursor.execute(f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$")
+                    cursor.execute(
+                        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$"
+                    )
             for name in created:
                 cursor.execute(f"CREATE TRIGGER {name} {_PG_TRIGGERS[name]}")
         else:  # another backend: the services still re-derive it (services._sync_sensitive)

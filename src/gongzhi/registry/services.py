@@ -1,5 +1,6 @@
 """Every change to households and residents. Each function owns its transaction and writes
 the audit entry; views, the API, the admin, the CLI and the import all call these."""
+
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -74,7 +75,10 @@ def update_resident(resident, changes: dict, *, tags=None, reason="", expected_v
         if "id_number" in data:
             _check_duplicate(data["id_number"], exclude_pk=resident.pk)
         resident = core.update(
-            resident, data, reason=reason, expected_version=expected_version,
+            resident,
+            data,
+            reason=reason,
+            expected_version=expected_version,
             m2m={"tags": list(tags)} if tags is not None else None,
         )
         if "name" in data:
@@ -96,11 +100,18 @@ def move_resident(resident, *, household=None, grid=None, relation="", reason=""
         if old_household is not None and old_household.head_id == resident.pk:
             core.update(old_household, {"head": None}, reason=f"户主 {resident.name} 迁出")
         changes = {"household": household, "grid": target_grid, "relation": relation}
-        resident = core.update(resident, changes, reason=reason, expected_version=expected_version, action=AuditAction.MOVE)
+        resident = core.update(
+            resident, changes, reason=reason, expected_version=expected_version, action=AuditAction.MOVE
+        )
         ctx = audit.current()
         ResidentMove.objects.create(
-            resident=resident, at=timezone.now(), from_household=old_household, to_household=household,
-            from_grid=old_grid, to_grid=target_grid, reason=reason,
+            resident=resident,
+            at=timezone.now(),
+            from_household=old_household,
+            to_household=household,
+            from_grid=old_grid,
+            to_grid=target_grid,
+            reason=reason,
             actor_name=ctx.user.get_full_name() if getattr(ctx.user, "is_authenticated", False) else ctx.source,
         )
         return resident
@@ -194,6 +205,11 @@ def log_export(model, *, count: int, what: str, masked: bool, node_path="", unma
     if unmasked:
         after.update(unmasked=unmasked, purpose=purpose)
     core.record(
-        AuditAction.EXPORT, None, model=model, object_repr=what, after=after, node_path=node_path,
+        AuditAction.EXPORT,
+        None,
+        model=model,
+        object_repr=what,
+        after=after,
+        node_path=node_path,
         reason=f"导出完整号码；用途：{purpose}" if unmasked else "",
     )

@@ -1,4 +1,5 @@
 """Registry pages: residents and households."""
+
 from django.urls import path
 
 from . import delete_views as dv

@@ -1,4 +1,5 @@
 """Resident import pages (upload, template download, error workbook download)."""
+
 from django.urls import path
 
 from . import views_import

@@ -1,5 +1,6 @@
 """Field rules for residents shared by forms, the API and the import: ID number (GB 11643),
 gender and birth date agreeing with it, phone numbers, and pinyin search keys."""
+
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,9 @@ from .models import Resident
 def pinyin_keys(name: str) -> tuple[str, str]:
     """("zhangsan", "zs") for 张三; non-Chinese characters are kept lower-cased."""
     full = "".join(lazy_pinyin(name or "", errors=lambda s: s.lower())).lower().replace(" ", "")
-    initials = "".join(p[:1] for p in lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors=lambda s: list(s.lower())))
+    initials = "".join(
+        p[:1] for p in lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors=lambda s: list(s.lower()))
+    )
     return full[:200], initials.lower()[:50]
 
 

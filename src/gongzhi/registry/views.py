@@ -1,6 +1,7 @@
 """Resident pages: the searchable list (with Excel export), the detail page with masked
 identifiers (revealed, and logged, on request), create/edit forms with inline validation, the
 move form and the history page. Households are in household_views.py."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -84,13 +85,18 @@ def resident_list(request):
     log_sensitive_rows(page.object_list)
     # Typing in the search box asks (through htmx) for the results block only.
     template = "registry/_resident_results.html" if request.headers.get("HX-Request") else "registry/resident_list.html"
-    response = render(request, template, {
-        "page": page, "filters": filters,
-        "may_add": has_perm_anywhere(request.user, "registry.add_resident"),
-        "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
-        "may_unmask": has_perm_anywhere(request.user, disclosure.UNMASK_PERM),
-        "purpose_max": disclosure.PURPOSE_MAX,
-    })
+    response = render(
+        request,
+        template,
+        {
+            "page": page,
+            "filters": filters,
+            "may_add": has_perm_anywhere(request.user, "registry.add_resident"),
+            "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
+            "may_unmask": has_perm_anywhere(request.user, disclosure.UNMASK_PERM),
+            "purpose_max": disclosure.PURPOSE_MAX,
+        },
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -130,14 +136,23 @@ def resident_detail(request, pk):
 def _render_detail(request, resident, *, reveal):
     user, path = request.user, resident.grid.path
     moves = ResidentMove.objects.filter(resident=resident).select_related(
-        "from_household", "to_household", "from_grid", "to_grid")
-    return render(request, "registry/resident_detail.html", {
-        "object": resident, "node": resident.grid, "tags": _visible_tags(user, resident), "moves": moves,
-        "reveal": reveal, "may_unmask": has_perm_at(user, "registry.unmask_pii", path),
-        "purpose_max": disclosure.PURPOSE_MAX,
-        "may_edit": has_perm_at(user, "registry.change_resident", path),
-        "may_delete": has_perm_at(user, "registry.delete_resident", path),
-    })
+        "from_household", "to_household", "from_grid", "to_grid"
+    )
+    return render(
+        request,
+        "registry/resident_detail.html",
+        {
+            "object": resident,
+            "node": resident.grid,
+            "tags": _visible_tags(user, resident),
+            "moves": moves,
+            "reveal": reveal,
+            "may_unmask": has_perm_at(user, "registry.unmask_pii", path),
+            "purpose_max": disclosure.PURPOSE_MAX,
+            "may_edit": has_perm_at(user, "registry.change_resident", path),
+            "may_delete": has_perm_at(user, "registry.delete_resident", path),
+        },
+    )
 
 
 @perm_required("registry.unmask_pii")
@@ -153,9 +168,17 @@ def resident_unmask(request, pk):
     except ValidationError as exc:
         error = "；".join(exc.messages)
         if request.headers.get("HX-Request"):
-            return render(request, "registry/_pii.html", {
-                "object": resident, "reveal": False, "may_unmask": True, "purpose_error": error,
-                "purpose_max": disclosure.PURPOSE_MAX})
+            return render(
+                request,
+                "registry/_pii.html",
+                {
+                    "object": resident,
+                    "reveal": False,
+                    "may_unmask": True,
+                    "purpose_error": error,
+                    "purpose_max": disclosure.PURPOSE_MAX,
+                },
+            )
         messages.error(request, error)
         return _render_detail(request, resident, reveal=False)
     disclosure.log_unmask(resident, purpose=purpose)
@@ -177,6 +200,7 @@ def _duplicate_error(user, exc):
 def _save(request, form, write):
     """Run the write through run_service, turning a duplicate ID number into a message under
     the ID field (with a link when allowed)."""
+
     def action(data):
         try:
             return write(data)
@@ -201,8 +225,11 @@ def resident_create(request):
             initial["relation"] = "head"
     form = ResidentForm(request.POST or None, user=request.user, fixed_household=household, initial=initial)
     if request.method == "POST":
-        resident = _save(request, form, lambda d: services.create_resident(
-            **form.changes(), tags=d.get("tags") or [], reason=d.get("reason", "")))
+        resident = _save(
+            request,
+            form,
+            lambda d: services.create_resident(**form.changes(), tags=d.get("tags") or [], reason=d.get("reason", "")),
+        )
         if resident:
             messages.success(request, _("已登记居民 %(name)s") % {"name": resident.name})
             if "add_another" in request.POST and household is not None:
@@ -210,12 +237,20 @@ def resident_create(request):
             if household is not None:
                 return redirect("registry:household_detail", household.pk)
             return redirect("registry:resident_detail", resident.pk)
-    return render(request, "registry/resident_form.html", {
-        "form": form, "household": household, "node": household.grid if household else None,
-        "title": _("登记居民"), "creating": True,
-        "cancel_url": reverse("registry:household_detail", args=[household.pk]) if household
-        else reverse("registry:resident_list"),
-    })
+    return render(
+        request,
+        "registry/resident_form.html",
+        {
+            "form": form,
+            "household": household,
+            "node": household.grid if household else None,
+            "title": _("登记居民"),
+            "creating": True,
+            "cancel_url": reverse("registry:household_detail", args=[household.pk])
+            if household
+            else reverse("registry:resident_list"),
+        },
+    )
 
 
 @perm_required("registry.change_resident")
@@ -223,16 +258,31 @@ def resident_edit(request, pk):
     resident = selectors.get_resident(request.user, pk, perm="registry.change_resident")
     form = ResidentForm(request.POST or None, user=request.user, instance=resident)
     if request.method == "POST":
-        saved = _save(request, form, lambda d: services.update_resident(
-            resident, form.changes(), tags=d.get("tags") or [], reason=d.get("reason", ""),
-            expected_version=d["expected_version"]))
+        saved = _save(
+            request,
+            form,
+            lambda d: services.update_resident(
+                resident,
+                form.changes(),
+                tags=d.get("tags") or [],
+                reason=d.get("reason", ""),
+                expected_version=d["expected_version"],
+            ),
+        )
         if saved:
             messages.success(request, _("已保存"))
             return redirect("registry:resident_detail", resident.pk)
-    return render(request, "registry/resident_form.html", {
-        "form": form, "object": resident, "node": resident.grid, "title": _("修改 %(name)s") % {"name": resident.name},
-        "cancel_url": reverse("registry:resident_detail", args=[pk]),
-    })
+    return render(
+        request,
+        "registry/resident_form.html",
+        {
+            "form": form,
+            "object": resident,
+            "node": resident.grid,
+            "title": _("修改 %(name)s") % {"name": resident.name},
+            "cancel_url": reverse("registry:resident_detail", args=[pk]),
+        },
+    )
 
 
 @perm_required("registry.change_resident")
@@ -240,9 +290,17 @@ def resident_move(request, pk):
     resident = selectors.get_resident(request.user, pk, perm="registry.change_resident")
     form = MoveForm(request.POST or None, user=request.user, initial={"expected_version": resident.version})
     if request.method == "POST":
-        moved = run_service(form, lambda d: services.move_resident(
-            resident, household=d["household"], grid=d["grid"], relation=d["relation"], reason=d.get("reason", ""),
-            expected_version=d["expected_version"]))
+        moved = run_service(
+            form,
+            lambda d: services.move_resident(
+                resident,
+                household=d["household"],
+                grid=d["grid"],
+                relation=d["relation"],
+                reason=d.get("reason", ""),
+                expected_version=d["expected_version"],
+            ),
+        )
         if moved:
             messages.success(request, _("已迁移 %(name)s") % {"name": moved.name})
             if selectors.residents(request.user).filter(pk=moved.pk).exists():
@@ -256,5 +314,10 @@ def resident_history(request, pk):
     resident = selectors.get_resident(request.user, pk)
     if resident.has_sensitive:
         services.log_sensitive_view(resident)
-    return render_history(request, resident, title=resident.name,
-                          back_url=reverse("registry:resident_detail", args=[pk]), node=resident.grid)
+    return render_history(
+        request,
+        resident,
+        title=resident.name,
+        back_url=reverse("registry:resident_detail", args=[pk]),
+        node=resident.grid,
+    )

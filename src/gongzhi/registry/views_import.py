@@ -8,6 +8,7 @@ MEDIA_ROOT/imports/ with an unguessable name that starts with the owner's id; th
 view rebuilds the path from the requesting user's id, so nobody can fetch another user's
 workbook even with its token.
 """
+
 import re
 import secrets
 from pathlib import Path

@@ -12,6 +12,7 @@ and while openpyxl reads:
   without a `<`: in XML a cell's text cannot contain `<`, so this bounds any one cell or
   shared string before the parser has collected it. Two `find` calls per chunk read.
 """
+
 import zipfile
 
 from openpyxl.reader.excel import ExcelReader
@@ -42,7 +43,8 @@ def check_archive(archive: zipfile.ZipFile) -> None:
         if info.file_size > limit or (info.file_size > _SMALL and ratio > MAX_RATIO):
             raise _file_error(
                 f"Excel 文件中的 {info.filename} 解压后有 {info.file_size // (1024 * 1024)} MB"
-                f"（压缩比 {ratio:.0f} 倍），超出导入允许的大小，疑似异常文件：请检查文件，或另存为新的 .xlsx 后重新导入")
+                f"（压缩比 {ratio:.0f} 倍），超出导入允许的大小，疑似异常文件：请检查文件，或另存为新的 .xlsx 后重新导入"
+            )
 
 
 class _RunLimit:
@@ -71,8 +73,10 @@ class _RunLimit:
             if self._run <= MAX_TEXT_BYTES:
                 self._run = len(data) - 1 - data.rfind(b"<")
         if self._run > MAX_TEXT_BYTES:
-            raise _file_error(f"Excel 文件中有超长的单元格（超过 {MAX_TEXT_BYTES // 1024} KB，Excel 单元格最多 32767 个字），"
-                              "疑似异常文件：请检查后重新导入")
+            raise _file_error(
+                f"Excel 文件中有超长的单元格（超过 {MAX_TEXT_BYTES // 1024} KB，Excel 单元格最多 32767 个字），"
+                "疑似异常文件：请检查后重新导入"
+            )
 
     def close(self):
         self._raw.close()

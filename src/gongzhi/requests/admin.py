@@ -1,6 +1,7 @@
 """Back office for service requests: categories are edited through the services (validated
 and audited); requests change only through their workflow, so the admin shows them read-only
 and scoped like every other read."""
+
 from django.contrib import admin
 
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
@@ -11,8 +12,17 @@ from .models import Category, CategoryAttribute, Open311Key, ServiceRequest
 
 @admin.register(Category)
 class CategoryAdmin(ScopedServiceAdmin):
-    list_display = ("name", "kind", "visibility", "default_assignee", "deadline_days", "max_extension_days",
-                    "return_window_days", "service_code", "active")
+    list_display = (
+        "name",
+        "kind",
+        "visibility",
+        "default_assignee",
+        "deadline_days",
+        "max_extension_days",
+        "return_window_days",
+        "service_code",
+        "active",
+    )
     list_filter = ("kind", "visibility", "active")
     create_service = staticmethod(services.create_category)
     update_service = staticmethod(services.update_category)

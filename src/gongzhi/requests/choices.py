@@ -1,5 +1,6 @@
 """Choices of service requests: kinds (国办发〔2020〕53号), intake channels and the statuses of
 the closed loop 受理 → 派单 → 办理 → 答复 → 办结 → 回访 (督办 is a flag, not a status)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

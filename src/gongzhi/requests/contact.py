@@ -11,6 +11,7 @@ Grid workers, other departments, supervisors and residents may not.
 Each reveal needs a stated purpose (用途, PIPL Art. 6), shows that one number only, and writes an
 audit entry (查看完整证件号/电话) with the purpose. The web view also limits how many numbers
 one user may reveal in a period (GONGZHI_RATE_CONTACT)."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -53,6 +54,10 @@ def contact_requester(request, user, *, purpose: str) -> str:
     if not request.requester_phone:
         raise ValidationError(_("该诉求没有留下联系电话。"))
     with transaction.atomic(), acting(user=user):
-        core.record(AuditAction.UNMASK, request, after={"field": "requester_phone", "purpose": purpose},
-                    reason=f"联系来电人：{purpose}")
+        core.record(
+            AuditAction.UNMASK,
+            request,
+            after={"field": "requester_phone", "purpose": purpose},
+            reason=f"联系来电人：{purpose}",
+        )
     return request.requester_phone

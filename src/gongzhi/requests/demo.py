@@ -6,6 +6,7 @@ dissatisfied return visit, some merged as duplicates), all made through the serv
 Deterministic for a seed and a day: times are counted back from 08:00 (Beijing) of `today`,
 so the stages stay meaningful (some requests due soon, some overdue) whenever it is run.
 """
+
 import datetime as dt
 import random
 from decimal import Decimal
@@ -25,30 +26,66 @@ from .choices import Channel
 PASSWORD = "gongzhi-demo-2026"  # the same as core.demo.town.DEMO_PASSWORD
 # name, kind, department, working days, Open311 code, what people write
 CATEGORIES = [
-    ("噪声扰民", "complaint", "城市管理局", 5, "noise", ["晚上十点后广场舞音乐声音太大，影响老人和孩子休息", "夜间施工噪声扰民"]),
+    (
+        "噪声扰民",
+        "complaint",
+        "城市管理局",
+        5,
+        "noise",
+        ["晚上十点后广场舞音乐声音太大，影响老人和孩子休息", "夜间施工噪声扰民"],
+    ),
     ("占道经营", "complaint", "城市管理局", 5, "street-vending", ["小区门口流动摊贩占道经营，影响通行"]),
-    ("路灯损坏", "help", "城市管理局", 3, "streetlight", ["路灯不亮已经一周，晚上出行不安全", "楼道灯坏了，老人上下楼不方便"]),
+    (
+        "路灯损坏",
+        "help",
+        "城市管理局",
+        3,
+        "streetlight",
+        ["路灯不亮已经一周，晚上出行不安全", "楼道灯坏了，老人上下楼不方便"],
+    ),
     ("违章停车", "complaint", "公安派出所", 5, "parking", ["消防通道被私家车长期占用", "小区内乱停车，救护车进不来"]),
-    ("社保咨询", "consult", "人社所", 3, "social-insurance", ["灵活就业人员如何续缴养老保险？", "医保异地备案怎么办理？"]),
+    (
+        "社保咨询",
+        "consult",
+        "人社所",
+        3,
+        "social-insurance",
+        ["灵活就业人员如何续缴养老保险？", "医保异地备案怎么办理？"],
+    ),
     ("困难救助", "help", "民政办", 10, "assistance", ["家中老人重病，生活困难，申请临时救助", "咨询低保申请条件"]),
     ("邻里纠纷", "help", "司法所", 5, "neighbour-dispute", ["楼上漏水到我家，协商不成", "邻居在公共区域堆放杂物"]),
     ("环境卫生", "complaint", "城市管理局", 5, "sanitation", ["垃圾桶满了没人清运，气味很大"]),
     ("医疗卫生建议", "suggestion", "卫健办", 10, "health", ["建议社区卫生服务站周末开放"]),
 ]
 WRONG = {"邻里纠纷": "城市管理局", "困难救助": "人社所", "违章停车": "城市管理局"}
-DEPARTMENT_USERS = [("paichusuo", "周警官", "公安派出所"), ("minzheng", "吴主任", "民政办"), ("renshe", "郑科员", "人社所"),
-                    ("sifa", "冯所长", "司法所"), ("weijian", "何医生", "卫健办")]
+DEPARTMENT_USERS = [
+    ("paichusuo", "周警官", "公安派出所"),
+    ("minzheng", "吴主任", "民政办"),
+    ("renshe", "郑科员", "人社所"),
+    ("sifa", "冯所长", "司法所"),
+    ("weijian", "何医生", "卫健办"),
+]
 # Stage mix (weights): the last stage each request reaches.
-STAGES = [("received", 6), ("dispatched", 8), ("handling", 22), ("replied", 7), ("closed", 14), ("completed", 30),
-          ("reopened", 6), ("duplicate", 3), ("returned", 4)]
+STAGES = [
+    ("received", 6),
+    ("dispatched", 8),
+    ("handling", 22),
+    ("replied", 7),
+    ("closed", 14),
+    ("completed", 30),
+    ("reopened", 6),
+    ("duplicate", 3),
+    ("returned", 4),
+]
 
 
 def _user(username, display, role, node, org=None):
     existing = User.objects.filter(username=username).first()
     if existing:
         return existing
-    return accounts.create_user(username=username, password=PASSWORD, display_name=display, role=role, node=node,
-                                organisation=org)
+    return accounts.create_user(
+        username=username, password=PASSWORD, display_name=display, role=role, node=node, organisation=org
+    )
 
 
 class _Builder:
@@ -64,8 +101,14 @@ class _Builder:
         town = self.nodes["town"]
         orgs = {o.name: o for o in Organisation.objects.all()}
         self.categories = [
-            services.create_category(name=name, kind=kind, default_assignee=orgs.get(dept), deadline_days=days,
-                                     service_code=code, description=texts[0][:200])
+            services.create_category(
+                name=name,
+                kind=kind,
+                default_assignee=orgs.get(dept),
+                deadline_days=days,
+                service_code=code,
+                description=texts[0][:200],
+            )
             for name, kind, dept, days, code, texts in CATEGORIES
         ]
         self.texts = {c[0]: c[5] for c in CATEGORIES}
@@ -74,17 +117,21 @@ class _Builder:
         self.visitor = _user("huifang", "孙回访", "visitor", town)
         self.hotline = _user("rexian", "钱接线", "hotline", town)
         self.supervisor = User.objects.filter(username="likezhang").first() or self.dispatcher
-        self.handlers = {u.organisation_id: u for u in User.objects.filter(
-            organisation__kind__in=["department", "committee"]).order_by("pk")}
+        self.handlers = {
+            u.organisation_id: u
+            for u in User.objects.filter(organisation__kind__in=["department", "committee"]).order_by("pk")
+        }
         for username, display, org in DEPARTMENT_USERS:
             if org in orgs and orgs[org].pk not in self.handlers:
                 self.handlers[orgs[org].pk] = _user(username, display, "department", town, orgs[org])
         self.buildings = {}
         for b in Building.objects.filter(grid__in=self.nodes["grids"]).values_list("grid_id", "pk", "lat", "lng"):
             self.buildings.setdefault(b[0], []).append(b[1:])
-        rows = [("dispatcher", "paidan", PASSWORD, "李派单", town.name),
-                ("visitor", "huifang", PASSWORD, "孙回访", town.name),
-                ("hotline", "rexian", PASSWORD, "钱接线", town.name)]
+        rows = [
+            ("dispatcher", "paidan", PASSWORD, "李派单", town.name),
+            ("visitor", "huifang", PASSWORD, "孙回访", town.name),
+            ("hotline", "rexian", PASSWORD, "钱接线", town.name),
+        ]
         rows += [("department", u, PASSWORD, d, town.name) for u, d, o in DEPARTMENT_USERS if o in orgs]
         return rows
 
@@ -112,9 +159,11 @@ class _Builder:
         ring = grid.geojson["coordinates"][0] if grid.geojson else None
         if ring:
             lng0, lat0 = ring[0]
-            return {"lat": Decimal(f"{lat0 + self.rng.random() * 0.01:.6f}"),
-                    "lng": Decimal(f"{lng0 + self.rng.random() * 0.01:.6f}"),
-                    "address": f"{grid.name}附近"}
+            return {
+                "lat": Decimal(f"{lat0 + self.rng.random() * 0.01:.6f}"),
+                "lng": Decimal(f"{lng0 + self.rng.random() * 0.01:.6f}"),
+                "address": f"{grid.name}附近",
+            }
         return {"address": f"{grid.name}附近"}
 
     def file(self, stage):
@@ -127,8 +176,14 @@ class _Builder:
             channel = Channel.GRID if actor is not self.hotline else Channel.HOTLINE
         phone = self.rng.choice(["138", "139", "150", "186", "177"]) + f"{self.rng.randrange(10**8):08d}"
         return services.file_request(
-            channel=channel, category=category, description=self.rng.choice(self.texts[category.name]), actor=actor,
-            grid=grid, requester_name=self._name(), requester_phone=phone, received_at=self._received(category, stage),
+            channel=channel,
+            category=category,
+            description=self.rng.choice(self.texts[category.name]),
+            actor=actor,
+            grid=grid,
+            requester_name=self._name(),
+            requester_phone=phone,
+            received_at=self._received(category, stage),
             **self._place(grid),
         )
 
@@ -140,7 +195,11 @@ class _Builder:
     def _assignee(self, r, wrong=False):
         name = WRONG.get(r.category.name, "城市管理局") if wrong else r.category.default_assignee.name
         org = self.orgs[name]
-        if r.category.name in ("路灯损坏", "邻里纠纷") and not wrong and r.node.path.startswith(self.nodes["c001"].path):
+        if (
+            r.category.name in ("路灯损坏", "邻里纠纷")
+            and not wrong
+            and r.node.path.startswith(self.nodes["c001"].path)
+        ):
             org = self.orgs.get("南庄社区居委会", org)  # the community handles its own stair lights and neighbours
         return org
 
@@ -155,8 +214,12 @@ class _Builder:
         if stage == "duplicate":
             same = [o for o in self.made.get(r.category.name, []) if o.pk != r.pk]
             if same:
-                return services.link_duplicate(r, self.dispatcher, original=self.rng.choice(same),
-                                               now=self._step(r.received_at, (0.1, 2)) or self.now)
+                return services.link_duplicate(
+                    r,
+                    self.dispatcher,
+                    original=self.rng.choice(same),
+                    now=self._step(r.received_at, (0.1, 2)) or self.now,
+                )
             stage = "handling"
         at = self._step(r.received_at, (0.2, 20))
         if at is None:
@@ -166,7 +229,9 @@ class _Builder:
             at = self._step(at, (1, 20))
             if at is None:
                 return r
-            r = services.return_wrong_assignment(r, self.handlers[r.assignee_id], reason="不属于本单位职责，请改派", now=at)
+            r = services.return_wrong_assignment(
+                r, self.handlers[r.assignee_id], reason="不属于本单位职责，请改派", now=at
+            )
             at, stage = self._step(at, (0.5, 8)), "handling"
             if at is None:
                 return r
@@ -223,4 +288,3 @@ def build_demo_requests(town_nodes, n=300, seed=1, today=None):
         builder.one()
     inbox.tick(builder.now)
     return rows
-

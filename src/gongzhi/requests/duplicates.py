@@ -3,6 +3,7 @@
 
 No GIS database: an indexed bounding box (category, lat, lng) narrows the candidates, then
 the exact great-circle distance decides in Python — a handful of rows, never a table scan."""
+
 import datetime as dt
 
 from django.db.models import Q
@@ -16,8 +17,19 @@ RADIUS_M = 250
 WINDOW_DAYS = 30
 
 
-def find_likely_duplicates(*, category, lat=None, lng=None, building=None, now=None, exclude=None, limit=10,
-                           radius_m=RADIUS_M, window_days=WINDOW_DAYS, user=None) -> list[ServiceRequest]:
+def find_likely_duplicates(
+    *,
+    category,
+    lat=None,
+    lng=None,
+    building=None,
+    now=None,
+    exclude=None,
+    limit=10,
+    radius_m=RADIUS_M,
+    window_days=WINDOW_DAYS,
+    user=None,
+) -> list[ServiceRequest]:
     """Candidates, nearest first (same-building matches without a point come last).
 
     Each returned request carries `distance_m` (None when matched by building only). Staff
@@ -25,9 +37,12 @@ def find_likely_duplicates(*, category, lat=None, lng=None, building=None, now=N
     unscoped (for services deciding on their own) and must not be shown on a public page."""
     now = now or timezone.now()
     rows = ServiceRequest.objects.visible_to(user) if user is not None else ServiceRequest.objects
-    base = (rows.open().exclude(status=Status.DUPLICATE)
-            .filter(category=category, received_at__gte=now - dt.timedelta(days=window_days), received_at__lte=now)
-            .select_related("category", "assignee"))
+    base = (
+        rows.open()
+        .exclude(status=Status.DUPLICATE)
+        .filter(category=category, received_at__gte=now - dt.timedelta(days=window_days), received_at__lte=now)
+        .select_related("category", "assignee")
+    )
     if exclude is not None:
         base = base.exclude(pk=getattr(exclude, "pk", exclude))
     match = Q(pk__in=[])

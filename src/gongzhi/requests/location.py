@@ -1,6 +1,7 @@
 """Geometry for service requests without a GIS database: great-circle distance (haversine),
 a bounding box around a point for a cheap indexed prefilter, and finding the grid whose
 GeoJSON polygon contains a map point (ray casting)."""
+
 import math
 from decimal import Decimal
 
@@ -23,8 +24,12 @@ def bounding_box(lat, lng, metres: float) -> tuple[Decimal, Decimal, Decimal, De
     dlat = metres / METRES_PER_DEGREE_LAT * 1.01
     dlng = dlat / max(math.cos(math.radians(lat)), 1e-6)
     q = Decimal("0.000001")
-    return (Decimal(lat - dlat).quantize(q), Decimal(lat + dlat).quantize(q),
-            Decimal(lng - dlng).quantize(q), Decimal(lng + dlng).quantize(q))
+    return (
+        Decimal(lat - dlat).quantize(q),
+        Decimal(lat + dlat).quantize(q),
+        Decimal(lng - dlng).quantize(q),
+        Decimal(lng + dlng).quantize(q),
+    )
 
 
 def _rings(geojson) -> list:
@@ -58,8 +63,9 @@ def locate_grid(root, lat, lng):
     """The grid under `root` whose boundary contains the point, or None."""
     from gongzhi.territory.models import Node
 
-    grids = (Node.objects.filter(path__startswith=root.path, kind="grid", geojson__isnull=False)
-             .only("id", "geojson", "path"))
+    grids = Node.objects.filter(path__startswith=root.path, kind="grid", geojson__isnull=False).only(
+        "id", "geojson", "path"
+    )
     for grid in grids:
         if contains(grid.geojson, lat, lng):
             return grid

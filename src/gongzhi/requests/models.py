@@ -1,4 +1,5 @@
 """Service requests (诉求/工单) on the case engine, their configurable categories and photos."""
+
 import uuid
 
 from django.conf import settings
@@ -28,23 +29,38 @@ class Category(TrackedModel):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     kind = models.CharField(_("诉求类型"), max_length=12, choices=RequestKind.choices, default=RequestKind.HELP)
     default_assignee = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("默认承办单位"), null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.Organisation",
+        verbose_name=_("默认承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     deadline_days = models.PositiveSmallIntegerField(
-        _("办结时限（工作日）"), default=5, validators=[MinValueValidator(1), MaxValueValidator(365)])
+        _("办结时限（工作日）"), default=5, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
     max_extension_days = models.PositiveSmallIntegerField(
-        _("最多可延期（工作日）"), default=10, validators=[MaxValueValidator(365)])
+        _("最多可延期（工作日）"), default=10, validators=[MaxValueValidator(365)]
+    )
     return_window_days = models.PositiveSmallIntegerField(
-        _("退回时限（工作日）"), default=2, validators=[MaxValueValidator(30)],
-        help_text=_("派单后多少个工作日内承办单位可以退回错派件"))
+        _("退回时限（工作日）"),
+        default=2,
+        validators=[MaxValueValidator(30)],
+        help_text=_("派单后多少个工作日内承办单位可以退回错派件"),
+    )
     service_code = models.CharField(_("Open311 服务代码"), max_length=40, unique=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     # Deny by default: a category made without a choice stays out of every public channel.
     visibility = models.CharField(
-        _("公开范围"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE,
-        help_text=_("不公开：求助、健康、家庭和邻里纠纷等涉及具体个人的分类，其诉求不出现在任何公开渠道。"
-                    "公开：诉求可出现在 Open311 等公开渠道，但坐标模糊到约 100 米，地址只显示到道路。"))
+        _("公开范围"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PRIVATE,
+        help_text=_(
+            "不公开：求助、健康、家庭和邻里纠纷等涉及具体个人的分类，其诉求不出现在任何公开渠道。"
+            "公开：诉求可出现在 Open311 等公开渠道，但坐标模糊到约 100 米，地址只显示到道路。"
+        ),
+    )
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -83,25 +99,43 @@ class ServiceRequest(Case):
     category = models.ForeignKey(Category, verbose_name=_("分类"), on_delete=models.PROTECT, related_name="requests")
     description = models.TextField(_("诉求内容"), validators=[v.validate_description])
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
-    grid = models.ForeignKey("territory.Node", verbose_name=_("网格"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    building = models.ForeignKey("territory.Building", verbose_name=_("楼栋"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="service_requests")
-    household = models.ForeignKey("registry.Household", verbose_name=_("住户"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("居民"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
-    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
-                              validators=[v.validate_lat])
-    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
-                              validators=[v.validate_lng])
+    grid = models.ForeignKey(
+        "territory.Node", verbose_name=_("网格"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    building = models.ForeignKey(
+        "territory.Building",
+        verbose_name=_("楼栋"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_requests",
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("住户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("居民"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lat = models.DecimalField(
+        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=[v.validate_lat]
+    )
+    lng = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=[v.validate_lng]
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True, validators=[v.validate_no_html])
     requester_name = models.CharField(_("诉求人"), max_length=50, blank=True, validators=[v.validate_no_html])
     requester_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
-    duplicate_of = models.ForeignKey("self", verbose_name=_("重复于"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="duplicates")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("重复于"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     extension_requested_days = models.PositiveSmallIntegerField(_("申请延期（工作日）"), null=True, blank=True)
     extension_reason = models.CharField(_("延期理由"), max_length=500, blank=True)
     extended_days = models.PositiveSmallIntegerField(_("已延期（工作日）"), default=0)
@@ -131,8 +165,16 @@ class ServiceRequest(Case):
         errors = {}
         if (self.lat is None) != (self.lng is None):
             errors["lat"] = _("经纬度须同时填写或同时留空。")
-        has_place = any([self.grid_id, self.building_id, self.household_id, self.resident_id, self.lat is not None,
-                         (self.address or "").strip()])
+        has_place = any(
+            [
+                self.grid_id,
+                self.building_id,
+                self.household_id,
+                self.resident_id,
+                self.lat is not None,
+                (self.address or "").strip(),
+            ]
+        )
         if not has_place:
             errors["address"] = _("请提供诉求地点：选择网格、楼栋、住户或居民，在地图上选点，或填写地址。")
         if errors:
@@ -203,8 +245,14 @@ class Open311Key(TrackedModel):
     SHA-256 of the key is kept; the key itself is printed once by `gongzhi open311key NAME`."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
-    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("所属单位"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
     active = models.BooleanField(_("启用"), default=True)
 

@@ -2,6 +2,7 @@
 Each is checked at the territory path of the request (a membership covers its subtree); the
 handling organisation's actions also require the user to belong to the assigned organisation
 (checked by `cases.workflow`)."""
+
 from gongzhi.accounts.scoping import has_perm_at, has_perm_anywhere
 
 VIEW = "servicerequests.view_servicerequest"

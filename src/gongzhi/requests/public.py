@@ -14,6 +14,7 @@ The rules (docs/permissions.md, "诉求的公开"):
 
 A wrong tracking number and wrong digits get the same answer, so the check does not reveal
 which tracking numbers exist."""
+
 import hmac
 import re
 from dataclasses import dataclass, field
@@ -34,9 +35,34 @@ NOT_FOUND = "未找到该诉求，请核对受理编号和手机号后四位。"
 # Words in a category's name that make it private by default: help and hardship, health,
 # family and neighbour disputes, reports about a person (PIPL Art. 28; DOMAIN.md §6). "环境卫生"
 # is sanitation, not health, so 卫生 alone is not a private word.
-PRIVATE_WORDS = ("救助", "困难", "低保", "特困", "帮扶", "医疗", "健康", "疾病", "患病", "病人", "就医", "心理",
-                 "精神", "残疾", "纠纷", "邻里", "家庭", "婚姻", "家暴", "赡养", "抚养", "监护", "矫正", "举报",
-                 "个人", "隐私")
+PRIVATE_WORDS = (
+    "救助",
+    "困难",
+    "低保",
+    "特困",
+    "帮扶",
+    "医疗",
+    "健康",
+    "疾病",
+    "患病",
+    "病人",
+    "就医",
+    "心理",
+    "精神",
+    "残疾",
+    "纠纷",
+    "邻里",
+    "家庭",
+    "婚姻",
+    "家暴",
+    "赡养",
+    "抚养",
+    "监护",
+    "矫正",
+    "举报",
+    "个人",
+    "隐私",
+)
 
 
 def suggested_visibility(name: str) -> str:
@@ -79,11 +105,11 @@ def public_road(address: str) -> str:
     named before the number (an estate name alone, or free words that may name a person)."""
     text = (address or "").strip()
     cut = _NUMBER.search(text)
-    head = text[:cut.start()] if cut else text
+    head = text[: cut.start()] if cut else text
     roads = list(_ROAD.finditer(head))
     if not roads:
         return ""
-    return head[:roads[-1].end()].strip(" ,，、·-—")
+    return head[: roads[-1].end()].strip(" ,，、·-—")
 
 
 @dataclass(frozen=True)
@@ -123,19 +149,28 @@ def public_status(tracking_number: str, phone_last4: str) -> PublicStatus:
     """The public view of one request, or NotFound with one message for every failure."""
     number = (tracking_number or "").strip()
     digits = (phone_last4 or "").strip()
-    req = (ServiceRequest.objects.select_related("category").filter(tracking_number=number).first()
-           if number and len(number) <= 20 else None)
-    stored = (req.requester_phone[-4:] if req is not None and len(req.requester_phone) >= 4 else "")
+    req = (
+        ServiceRequest.objects.select_related("category").filter(tracking_number=number).first()
+        if number and len(number) <= 20
+        else None
+    )
+    stored = req.requester_phone[-4:] if req is not None and len(req.requester_phone) >= 4 else ""
     # Compare in constant time, and even when there is no such request, so timing says nothing.
     ok = hmac.compare_digest(stored.encode() or b"\0\0\0\0", digits.encode()) and len(digits) == 4
     if req is None or not ok:
         raise NotFound(_(NOT_FOUND))
     if not is_public(req):
         # Whoever holds a paper slip and four digits learns the stage, nothing more.
-        return PublicStatus(tracking_number=req.tracking_number, stage=req.status_label, private=True,
-                            closed=req.closed_at is not None)
+        return PublicStatus(
+            tracking_number=req.tracking_number, stage=req.status_label, private=True, closed=req.closed_at is not None
+        )
     return PublicStatus(
-        tracking_number=req.tracking_number, stage=req.status_label, private=False, category=req.category.name,
-        received_at=req.received_at, deadline=req.deadline, closed=req.closed_at is not None,
+        tracking_number=req.tracking_number,
+        stage=req.status_label,
+        private=False,
+        category=req.category.name,
+        received_at=req.received_at,
+        deadline=req.deadline,
+        closed=req.closed_at is not None,
         notes=[(e.at, e.note) for e in journal(req, public_only=True)],
     )

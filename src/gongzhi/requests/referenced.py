@@ -6,6 +6,7 @@ request it can see, never by browsing the registry.
 A referenced resident carrying a sensitive tag follows the registry's rule: shown only where
 the user holds `registry.view_sensitive` (and that view is logged like the registry's);
 otherwise only that the record is protected."""
+
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import masking
 from gongzhi.core import services as core
@@ -20,8 +21,11 @@ def _resident_row(user, resident) -> dict:
             return {"protected": True}
         core.record(AuditAction.VIEW, resident, reason="查看诉求涉及的敏感人员记录")
     return {
-        "protected": False, "name": resident.name, "gender": resident.get_gender_display(),
-        "id_number": masking.mask_id(resident.id_number), "phone": masking.mask_phone(resident.phone),
+        "protected": False,
+        "name": resident.name,
+        "gender": resident.get_gender_display(),
+        "id_number": masking.mask_id(resident.id_number),
+        "phone": masking.mask_phone(resident.phone),
         "grid": resident.grid.name,
     }
 

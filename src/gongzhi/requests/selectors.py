@@ -1,6 +1,7 @@
 """Reads of service requests, always scoped to the user (deny by default; what a user may not
 see answers 404). Requesters' phone numbers are always masked here; the full number is shown
 only through 联系来电人 (`contact.contact_requester`: a stated purpose, audited)."""
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -50,11 +51,19 @@ def list_rows(user, qs, now=None) -> list[dict]:
     now = now or timezone.now()
     return [
         {
-            "id": r.pk, "tracking_number": r.tracking_number, "status": r.status_label,
-            "kind": r.get_kind_display(), "category": r.category.name, "node": r.node.name,
-            "assignee": r.assignee.name if r.assignee_id else "", "received_at": r.received_at,
-            "deadline": r.deadline, "overdue": r.overdue_at(now), "requester_name": masking.mask_name(r.requester_name),
-            "requester_phone": masking.mask_phone(r.requester_phone), "channel": r.get_channel_display(),
+            "id": r.pk,
+            "tracking_number": r.tracking_number,
+            "status": r.status_label,
+            "kind": r.get_kind_display(),
+            "category": r.category.name,
+            "node": r.node.name,
+            "assignee": r.assignee.name if r.assignee_id else "",
+            "received_at": r.received_at,
+            "deadline": r.deadline,
+            "overdue": r.overdue_at(now),
+            "requester_name": masking.mask_name(r.requester_name),
+            "requester_phone": masking.mask_phone(r.requester_phone),
+            "channel": r.get_channel_display(),
         }
         for r in qs
     ]

@@ -2,6 +2,7 @@
 one transaction (nothing half-saved); every later step is an action of the transition table
 (`transitions.py`) applied by `cases.workflow.transition`, plus the inbox messages it queues
 for when the transaction commits."""
+
 import hashlib
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -89,9 +90,21 @@ def check_open311_key(raw) -> Open311Key | None:
 # ---------------------------------------------------------------- updates from third parties
 
 # FixMyStreet's extended statuses an external system may report (OPEN311.md).
-EXTERNAL_STATUSES = ("OPEN", "INVESTIGATING", "IN_PROGRESS", "ACTION_SCHEDULED", "FOR_TRIAGE", "REOPEN", "FIXED",
-                     "CLOSED", "DUPLICATE", "NOT_COUNCILS_RESPONSIBILITY", "NO_FURTHER_ACTION", "INTERNAL_REFERRAL",
-                     "CANCELLED")
+EXTERNAL_STATUSES = (
+    "OPEN",
+    "INVESTIGATING",
+    "IN_PROGRESS",
+    "ACTION_SCHEDULED",
+    "FOR_TRIAGE",
+    "REOPEN",
+    "FIXED",
+    "CLOSED",
+    "DUPLICATE",
+    "NOT_COUNCILS_RESPONSIBILITY",
+    "NO_FURTHER_ACTION",
+    "INTERNAL_REFERRAL",
+    "CANCELLED",
+)
 # The journal action of an update posted by an outside system; the status it reported is kept in
 # JournalEntry.external_status.
 EXTERNAL_ACTION = "external_update"
@@ -104,8 +117,9 @@ def _already_noted(request, external_ref):
         return None
     existing = JournalEntry.objects.filter(external_ref=external_ref).first()
     if existing is not None and existing.case_id != request.pk:
-        raise ValidationError({"update_id": _("该 update_id 已用于诉求 %(id)s 的进展，不能再用于其他诉求。")
-                               % {"id": existing.case_id}})
+        raise ValidationError(
+            {"update_id": _("该 update_id 已用于诉求 %(id)s 的进展，不能再用于其他诉求。") % {"id": existing.case_id}}
+        )
     return existing
 
 
@@ -129,16 +143,31 @@ def record_external_update(request, *, status, description, at=None, source_name
         return existing
     try:
         with transaction.atomic():
-            entry = write_journal(request, None, action=EXTERNAL_ACTION, external_status=status,
-                                  label=_("第三方更新"), from_status=request.status, to_status=request.status,
-                                  note=description.strip(), public=True, at=at, actor_name=name,
-                                  external_ref=external_ref, external_media_url=media_url)
+            entry = write_journal(
+                request,
+                None,
+                action=EXTERNAL_ACTION,
+                external_status=status,
+                label=_("第三方更新"),
+                from_status=request.status,
+                to_status=request.status,
+                note=description.strip(),
+                public=True,
+                at=at,
+                actor_name=name,
+                external_ref=external_ref,
+                external_media_url=media_url,
+            )
             after = {"status": status, "at": at.isoformat(), "note": entry.note}
             if media_url:
                 after["media_url"] = media_url
-            core.record(AuditAction.CREATE, entry, after=after,
-                        reason=_("%(n)s 报送诉求 %(id)s 的进展：%(s)s") % {"n": name, "id": request.pk, "s": status},
-                        node_path=request.node.path if request.node_id else "")
+            core.record(
+                AuditAction.CREATE,
+                entry,
+                after=after,
+                reason=_("%(n)s 报送诉求 %(id)s 的进展：%(s)s") % {"n": name, "id": request.pk, "s": status},
+                node_path=request.node.path if request.node_id else "",
+            )
     except IntegrityError:
         # The same update posted twice at once: the other post won; answer with its entry.
         if (existing := _already_noted(request, external_ref)) is None:
@@ -221,28 +250,68 @@ def _check_channel(channel, actor, node):
         raise PermissionDenied(_("您无权在该区域登记诉求。"))
 
 
-def file_request(*, channel, category, description, actor=None, kind=None, node=None, grid=None, building=None,
-                 household=None, resident=None, lat=None, lng=None, address="", requester_name="", requester_phone="",
-                 photos=(), received_at=None, attributes=None) -> ServiceRequest:
+def file_request(
+    *,
+    channel,
+    category,
+    description,
+    actor=None,
+    kind=None,
+    node=None,
+    grid=None,
+    building=None,
+    household=None,
+    resident=None,
+    lat=None,
+    lng=None,
+    address="",
+    requester_name="",
+    requester_phone="",
+    photos=(),
+    received_at=None,
+    attributes=None,
+) -> ServiceRequest:
     """File a request from the public page (no user), a grid worker or a hotline operator.
 
     Returns the saved request; its `tracking_number` is what the citizen is given. Everything
     is validated first (all field errors at once); photos are checked by content and size."""
     category = _category(category)
-    fields = _place({"grid": grid, "building": building, "household": household, "resident": resident,
-                     "lat": _coordinate(lat, "lat"), "lng": _coordinate(lng, "lng")}, node)
+    fields = _place(
+        {
+            "grid": grid,
+            "building": building,
+            "household": household,
+            "resident": resident,
+            "lat": _coordinate(lat, "lat"),
+            "lng": _coordinate(lng, "lng"),
+        },
+        node,
+    )
     _check_channel(channel, actor, fields["node"])
     photo_kinds = v.check_photos(photos)
-    fields.update(kind=kind or category.kind, category=category, description=description or "", channel=channel,
-                  address=(address or "").strip(), requester_name=(requester_name or "").strip(),
-                  requester_phone=_phone(requester_phone), received_at=received_at or timezone.now(),
-                  filed_by=actor if getattr(actor, "is_authenticated", False) else None, attributes=attributes or {})
+    fields.update(
+        kind=kind or category.kind,
+        category=category,
+        description=description or "",
+        channel=channel,
+        address=(address or "").strip(),
+        requester_name=(requester_name or "").strip(),
+        requester_phone=_phone(requester_phone),
+        received_at=received_at or timezone.now(),
+        filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        attributes=attributes or {},
+    )
     fields.update(deadline_fields(fields["received_at"], category.deadline_days))
     saved = []
     try:
         with transaction.atomic():
-            request = open_case(CASE_TYPE, actor, note=_("诉求已受理（%(c)s）。") % {"c": Channel(channel).label},
-                                actor_name="" if fields["filed_by"] else _filer_name(channel), **fields)
+            request = open_case(
+                CASE_TYPE,
+                actor,
+                note=_("诉求已受理（%(c)s）。") % {"c": Channel(channel).label},
+                actor_name="" if fields["filed_by"] else _filer_name(channel),
+                **fields,
+            )
             for upload, kind_ in zip(photos or (), photo_kinds):
                 saved.append(_save_photo(request, upload, kind_))
         return request
@@ -270,10 +339,16 @@ def dispatchers_for(node) -> list[int]:
     """Users who may dispatch requests located at `node` (memberships on it or an ancestor)."""
     parts = [x for x in node.path.split("/") if x]
     prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    return list(Membership.objects.filter(
-        node__path__in=prefixes, user__is_active=True, role__permissions__codename="dispatch_servicerequest",
-        role__permissions__content_type__app_label="servicerequests",
-    ).values_list("user_id", flat=True).distinct())
+    return list(
+        Membership.objects.filter(
+            node__path__in=prefixes,
+            user__is_active=True,
+            role__permissions__codename="dispatch_servicerequest",
+            role__permissions__content_type__app_label="servicerequests",
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 # ---------------------------------------------------------------- the closed loop
@@ -283,11 +358,27 @@ def dispatch(request, actor, *, assignee, category=None, note="", expected_versi
     """派单: assign to a department or a community committee; the deadline is fixed from the
     day of receipt (see transitions.py) and the organisation's people are told on commit."""
     with transaction.atomic():
-        request = transition(request, "dispatch", actor, note=note, assignee=assignee, category=category,
-                             expected_version=expected_version, now=now)
-        inbox.notify_on_commit(request, NotificationKind.DISPATCHED, _("新派单 %(n)s：%(c)s，办结时限 %(d)s") % {
-            "n": request.tracking_number, "c": request.category.name,
-            "d": f"{timezone.localtime(request.deadline):%Y-%m-%d}"}, about=request.dispatched_at)
+        request = transition(
+            request,
+            "dispatch",
+            actor,
+            note=note,
+            assignee=assignee,
+            category=category,
+            expected_version=expected_version,
+            now=now,
+        )
+        inbox.notify_on_commit(
+            request,
+            NotificationKind.DISPATCHED,
+            _("新派单 %(n)s：%(c)s，办结时限 %(d)s")
+            % {
+                "n": request.tracking_number,
+                "c": request.category.name,
+                "d": f"{timezone.localtime(request.deadline):%Y-%m-%d}",
+            },
+            about=request.dispatched_at,
+        )
     return request
 
 
@@ -300,18 +391,27 @@ def return_wrong_assignment(request, actor, *, reason, expected_version=None, no
     """退回: within the category's window after dispatch, with a reason; back to the dispatchers."""
     with transaction.atomic():
         request = transition(request, "return", actor, note=reason, expected_version=expected_version, now=now)
-        inbox.notify_on_commit(request, NotificationKind.RETURNED, _("%(n)s 被退回，请重新派单：%(r)s") % {
-            "n": request.tracking_number, "r": reason}, users=dispatchers_for(request.node))
+        inbox.notify_on_commit(
+            request,
+            NotificationKind.RETURNED,
+            _("%(n)s 被退回，请重新派单：%(r)s") % {"n": request.tracking_number, "r": reason},
+            users=dispatchers_for(request.node),
+        )
     return request
 
 
 def request_extension(request, actor, *, days, reason, expected_version=None, now=None):
     """申请延期: N more working days, pending the dispatcher's decision."""
     with transaction.atomic():
-        request = transition(request, "request_extension", actor, note=reason, days=days,
-                             expected_version=expected_version, now=now)
-        inbox.notify_on_commit(request, NotificationKind.EXTENSION, _("%(n)s 申请延期 %(d)s 个工作日") % {
-            "n": request.tracking_number, "d": days}, users=dispatchers_for(request.node))
+        request = transition(
+            request, "request_extension", actor, note=reason, days=days, expected_version=expected_version, now=now
+        )
+        inbox.notify_on_commit(
+            request,
+            NotificationKind.EXTENSION,
+            _("%(n)s 申请延期 %(d)s 个工作日") % {"n": request.tracking_number, "d": days},
+            users=dispatchers_for(request.node),
+        )
     return request
 
 
@@ -339,8 +439,12 @@ def flag(request, actor, *, note="", expected_version=None, now=None):
     with transaction.atomic():
         request = transition(request, "flag", actor, note=note, expected_version=expected_version, now=now)
         if request.assignee_id:
-            inbox.notify_on_commit(request, NotificationKind.FLAGGED, _("%(n)s 已超期，被督办。") % {
-                "n": request.tracking_number}, about=request.flagged_at)
+            inbox.notify_on_commit(
+                request,
+                NotificationKind.FLAGGED,
+                _("%(n)s 已超期，被督办。") % {"n": request.tracking_number},
+                about=request.flagged_at,
+            )
     return request
 
 
@@ -352,15 +456,21 @@ def return_visit(request, actor, *, result, note="", expected_version=None, now=
     if result != VisitResult.UNSATISFIED:
         return transition(request, "visit", actor, note=note, result=result, expected_version=expected_version, now=now)
     with transaction.atomic():
-        request = transition(request, "reopen", actor, note=note, result=result, expected_version=expected_version,
-                             now=now)
-        inbox.notify_on_commit(request, NotificationKind.REOPENED, _("%(n)s 回访不满意，请重新办理，办结时限 %(d)s") % {
-            "n": request.tracking_number, "d": f"{timezone.localtime(request.deadline):%Y-%m-%d}"},
-            about=request.deadline)
+        request = transition(
+            request, "reopen", actor, note=note, result=result, expected_version=expected_version, now=now
+        )
+        inbox.notify_on_commit(
+            request,
+            NotificationKind.REOPENED,
+            _("%(n)s 回访不满意，请重新办理，办结时限 %(d)s")
+            % {"n": request.tracking_number, "d": f"{timezone.localtime(request.deadline):%Y-%m-%d}"},
+            about=request.deadline,
+        )
     return request
 
 
 def link_duplicate(request, actor, *, original, note="", expected_version=None, now=None):
     """合并重复件: the request is closed as a duplicate of `original` (or of what it duplicates)."""
-    return transition(request, "link_duplicate", actor, note=note, original=original,
-                      expected_version=expected_version, now=now)
+    return transition(
+        request, "link_duplicate", actor, note=note, original=original, expected_version=expected_version, now=now
+    )

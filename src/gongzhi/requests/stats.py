@@ -12,6 +12,7 @@ Definitions (documented here because people will argue about them):
 - reopen rate = requests reopened at least once / requests closed at least once;
 - average working days to close: mean of the working days stored at closing.
 """
+
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
@@ -73,8 +74,9 @@ def _measures(now) -> dict:
         "received": Count("pk"),
         "closed": Count("pk", filter=closed),
         "on_time": Count("pk", filter=closed & Q(closed_at__lte=F("deadline"))),
-        "late": Count("pk", filter=(closed & Q(closed_at__gt=F("deadline")))
-                      | Q(closed_at__isnull=True, deadline__lt=now)),
+        "late": Count(
+            "pk", filter=(closed & Q(closed_at__gt=F("deadline"))) | Q(closed_at__isnull=True, deadline__lt=now)
+        ),
         "visited": Count("pk", filter=~Q(last_visit_result="")),
         "satisfied": Count("pk", filter=Q(last_visit_result__in=list(SATISFIED_RESULTS))),
         "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
@@ -129,8 +131,11 @@ def tables(user, *, since=None, until=None, now=None) -> dict:
     total = StatRow(key=None, name="合计", **{k: 0 for k in _COUNTS})
     for c in cells:
         total.add(StatRow(key=None, name="", **{k: c[k] for k in (*_COUNTS, "workdays_sum")}))
-    return {"departments": _fold(cells, "assignee_id", "assignee__name", "未派单"),
-            "categories": _fold(cells, "category_id", "category__name", ""), "total": total}
+    return {
+        "departments": _fold(cells, "assignee_id", "assignee__name", "未派单"),
+        "categories": _fold(cells, "category_id", "category__name", ""),
+        "total": total,
+    }
 
 
 def by_department(user, *, since=None, until=None, now=None) -> list[StatRow]:

@@ -9,6 +9,7 @@ moves it (N working days after the current deadline), and a dissatisfied return 
 a fresh period from the day of the visit. A year without a published calendar is counted
 Monday–Friday and the warning is kept in `deadline_note`.
 """
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -52,9 +53,15 @@ def _dispatch(case, actor, *, now, note, assignee, category=None):
     category = category or case.category
     if not isinstance(category, Category) or not category.active:
         raise ValidationError(_("诉求分类不存在或已停用。"), code="category")
-    changes = {"assignee": assignee, "category": category, "dispatched_at": now, "extended_days": 0,
-               "extension_requested_days": None, "extension_reason": "",
-               **deadline_fields(case.received_at, category.deadline_days)}
+    changes = {
+        "assignee": assignee,
+        "category": category,
+        "dispatched_at": now,
+        "extended_days": 0,
+        "extension_requested_days": None,
+        "extension_reason": "",
+        **deadline_fields(case.received_at, category.deadline_days),
+    }
     auto = _("已派至%(org)s办理，办结时限 %(day)s。") % {"org": assignee.name, "day": _day(changes["deadline"])}
     changes["_note"] = f"{auto}{note}" if note else auto
     return changes
@@ -65,9 +72,14 @@ def _return(case, actor, *, now, note):
     window = case.category.return_window_days
     if case.dispatched_at is None or workdays_between(case.dispatched_at, now) > window:
         raise ValidationError(
-            _("已超过退回时限：派单后 %(n)s 个工作日内才能退回。") % {"n": window}, code="return_window")
-    return {"assignee": None, "extension_requested_days": None, "extension_reason": "",
-            "_note": _("%(org)s 退回：%(reason)s") % {"org": case.assignee.name, "reason": reason}}
+            _("已超过退回时限：派单后 %(n)s 个工作日内才能退回。") % {"n": window}, code="return_window"
+        )
+    return {
+        "assignee": None,
+        "extension_requested_days": None,
+        "extension_reason": "",
+        "_note": _("%(org)s 退回：%(reason)s") % {"org": case.assignee.name, "reason": reason},
+    }
 
 
 def _request_extension(case, actor, *, now, note, days):
@@ -79,8 +91,11 @@ def _request_extension(case, actor, *, now, note, days):
     left = case.category.max_extension_days - case.extended_days
     if days > left:
         raise ValidationError(_("最多还可延期 %(n)s 个工作日。") % {"n": max(left, 0)}, code="extension_limit")
-    return {"extension_requested_days": days, "extension_reason": reason,
-            "_note": _("申请延期 %(n)s 个工作日：%(reason)s") % {"n": days, "reason": reason}}
+    return {
+        "extension_requested_days": days,
+        "extension_reason": reason,
+        "_note": _("申请延期 %(n)s 个工作日：%(reason)s") % {"n": days, "reason": reason},
+    }
 
 
 def _pending(case) -> int:
@@ -93,8 +108,13 @@ def _grant_extension(case, actor, *, now, note):
     days = _pending(case)
     fields = deadline_fields(case.deadline, days)
     auto = _("准予延期 %(n)s 个工作日，办结时限延至 %(day)s。") % {"n": days, "day": _day(fields["deadline"])}
-    return {**fields, "extended_days": case.extended_days + days, "extension_requested_days": None,
-            "extension_reason": "", "_note": f"{auto}{note}" if note else auto}
+    return {
+        **fields,
+        "extended_days": case.extended_days + days,
+        "extension_requested_days": None,
+        "extension_reason": "",
+        "_note": f"{auto}{note}" if note else auto,
+    }
 
 
 def _refuse_extension(case, actor, *, now, note):
@@ -109,8 +129,13 @@ def _reply(case, actor, *, now, note):
 
 
 def _close(case, actor, *, now, note):
-    return {"closed_at": now, "workdays_taken": max(workdays_between(case.received_at, now), 0),
-            "extension_requested_days": None, "extension_reason": "", "_note": note or _("已办结。")}
+    return {
+        "closed_at": now,
+        "workdays_taken": max(workdays_between(case.received_at, now), 0),
+        "extension_requested_days": None,
+        "extension_reason": "",
+        "_note": note or _("已办结。"),
+    }
 
 
 def _flag(case, actor, *, now, note):
@@ -130,17 +155,22 @@ def _visit_common(case, actor, now, result, note, allowed) -> None:
 
 def _visit(case, actor, *, now, note, result):
     _visit_common(case, actor, now, result, note, SATISFIED_RESULTS)
-    return {"last_visit_result": result,
-            "_note": _("回访完成，评价：%(r)s。") % {"r": VisitResult(result).label}}
+    return {"last_visit_result": result, "_note": _("回访完成，评价：%(r)s。") % {"r": VisitResult(result).label}}
 
 
 def _reopen(case, actor, *, now, note, result=VisitResult.UNSATISFIED):
     _visit_common(case, actor, now, result, note, (VisitResult.UNSATISFIED,))
     fields = deadline_fields(now, case.category.deadline_days)
-    return {"last_visit_result": result, "reopen_count": case.reopen_count + 1, "closed_at": None,
-            "workdays_taken": None, "reply": "", **fields,
-            "_note": _("回访不满意，重新交%(org)s办理，办结时限 %(day)s。") % {
-                "org": case.assignee.name if case.assignee_id else "", "day": _day(fields["deadline"])}}
+    return {
+        "last_visit_result": result,
+        "reopen_count": case.reopen_count + 1,
+        "closed_at": None,
+        "workdays_taken": None,
+        "reply": "",
+        **fields,
+        "_note": _("回访不满意，重新交%(org)s办理，办结时限 %(day)s。")
+        % {"org": case.assignee.name if case.assignee_id else "", "day": _day(fields["deadline"])},
+    }
 
 
 def _link_duplicate(case, actor, *, now, note, original):
@@ -157,24 +187,64 @@ OPEN = frozenset({S.RECEIVED, S.DISPATCHED, S.HANDLING, S.REPLIED})
 
 
 def _a(name, label, sources, target, perm, handler, *, assignee_only=False, public=False):
-    return Action(name=name, label=label, sources=frozenset(sources), target=target, perm=perm,
-                  assignee_only=assignee_only, public=public, handler=handler)
+    return Action(
+        name=name,
+        label=label,
+        sources=frozenset(sources),
+        target=target,
+        perm=perm,
+        assignee_only=assignee_only,
+        public=public,
+        handler=handler,
+    )
 
 
-WORKFLOW = register(Workflow(
-    case_type=CASE_TYPE, model=ServiceRequest, statuses=S, initial=S.RECEIVED, actions={a.name: a for a in [
-        _a("dispatch", _("派单"), {S.RECEIVED}, S.DISPATCHED, p.DISPATCH, _dispatch, public=True),
-        _a("accept", _("签收"), {S.DISPATCHED}, S.HANDLING, p.HANDLE, None, assignee_only=True, public=True),
-        _a("return", _("退回错派件"), {S.DISPATCHED, S.HANDLING}, S.RECEIVED, p.HANDLE, _return, assignee_only=True),
-        _a("request_extension", _("申请延期"), {S.HANDLING}, None, p.HANDLE, _request_extension, assignee_only=True),
-        _a("grant_extension", _("准予延期"), {S.HANDLING}, None, p.DISPATCH, _grant_extension, public=True),
-        _a("refuse_extension", _("不予延期"), {S.HANDLING}, None, p.DISPATCH, _refuse_extension),
-        _a("reply", _("答复"), {S.HANDLING}, S.REPLIED, p.HANDLE, _reply, assignee_only=True, public=True),
-        _a("close", _("办结"), {S.REPLIED}, S.CLOSED, p.HANDLE, _close, assignee_only=True, public=True),
-        _a("flag", _("督办"), OPEN, None, p.SUPERVISE, _flag),
-        _a("visit", _("回访"), {S.CLOSED}, S.COMPLETED, p.VISIT, _visit, public=True),
-        _a("reopen", _("回访不满意重办"), {S.CLOSED}, S.HANDLING, p.VISIT, _reopen, public=True),
-        _a("link_duplicate", _("合并重复件"), {S.RECEIVED, S.DISPATCHED}, S.DUPLICATE, p.DISPATCH, _link_duplicate,
-           public=True),
-    ]},
-))
+WORKFLOW = register(
+    Workflow(
+        case_type=CASE_TYPE,
+        model=ServiceRequest,
+        statuses=S,
+        initial=S.RECEIVED,
+        actions={
+            a.name: a
+            for a in [
+                _a("dispatch", _("派单"), {S.RECEIVED}, S.DISPATCHED, p.DISPATCH, _dispatch, public=True),
+                _a("accept", _("签收"), {S.DISPATCHED}, S.HANDLING, p.HANDLE, None, assignee_only=True, public=True),
+                _a(
+                    "return",
+                    _("退回错派件"),
+                    {S.DISPATCHED, S.HANDLING},
+                    S.RECEIVED,
+                    p.HANDLE,
+                    _return,
+                    assignee_only=True,
+                ),
+                _a(
+                    "request_extension",
+                    _("申请延期"),
+                    {S.HANDLING},
+                    None,
+                    p.HANDLE,
+                    _request_extension,
+                    assignee_only=True,
+                ),
+                _a("grant_extension", _("准予延期"), {S.HANDLING}, None, p.DISPATCH, _grant_extension, public=True),
+                _a("refuse_extension", _("不予延期"), {S.HANDLING}, None, p.DISPATCH, _refuse_extension),
+                _a("reply", _("答复"), {S.HANDLING}, S.REPLIED, p.HANDLE, _reply, assignee_only=True, public=True),
+                _a("close", _("办结"), {S.REPLIED}, S.CLOSED, p.HANDLE, _close, assignee_only=True, public=True),
+                _a("flag", _("督办"), OPEN, None, p.SUPERVISE, _flag),
+                _a("visit", _("回访"), {S.CLOSED}, S.COMPLETED, p.VISIT, _visit, public=True),
+                _a("reopen", _("回访不满意重办"), {S.CLOSED}, S.HANDLING, p.VISIT, _reopen, public=True),
+                _a(
+                    "link_duplicate",
+                    _("合并重复件"),
+                    {S.RECEIVED, S.DISPATCHED},
+                    S.DUPLICATE,
+                    p.DISPATCH,
+                    _link_duplicate,
+                    public=True,
+                ),
+            ]
+        },
+    )
+)

@@ -1,4 +1,5 @@
 """Public pages of service requests: /requests/public/ (file) and /requests/track/."""
+
 from django.urls import path
 
 from . import views_public as v

@@ -1,4 +1,5 @@
 """Staff pages of service requests, under /requests/staff/ (login required on every page)."""
+
 from django.urls import path
 
 from . import views_desk as desk

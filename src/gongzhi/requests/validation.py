@@ -1,5 +1,6 @@
 """Checks on what citizens and operators type: description length and HTML, coordinates, and
 uploaded photos (size, count, real image type by content). Messages are shown as they are."""
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,8 @@ def validate_description(value: str):
         raise ValidationError(_("请填写诉求内容。"), code="required")
     if len(value) > MAX_DESCRIPTION:
         raise ValidationError(
-            _("诉求内容不能超过 %(max)s 字（现为 %(n)s 字）。"), code="max_length",
+            _("诉求内容不能超过 %(max)s 字（现为 %(n)s 字）。"),
+            code="max_length",
             params={"max": MAX_DESCRIPTION, "n": len(value)},
         )
     if _HTML.search(value):
@@ -72,7 +74,8 @@ def check_photo(upload) -> str:
         size = upload.tell()
     if size > MAX_PHOTO_BYTES:
         raise ValidationError(
-            _("照片“%(name)s”超过 %(mb)s MB。"), code="photo_size",
+            _("照片“%(name)s”超过 %(mb)s MB。"),
+            code="photo_size",
             params={"name": getattr(upload, "name", ""), "mb": MAX_PHOTO_BYTES // (1024 * 1024)},
         )
     upload.seek(0)
@@ -80,7 +83,9 @@ def check_photo(upload) -> str:
     upload.seek(0)
     if kind is None:
         raise ValidationError(
-            _("照片“%(name)s”不是 JPEG、PNG 或 WebP 图片。"), code="photo_type", params={"name": getattr(upload, "name", "")}
+            _("照片“%(name)s”不是 JPEG、PNG 或 WebP 图片。"),
+            code="photo_type",
+            params={"name": getattr(upload, "name", "")},
         )
     return kind
 

@@ -2,6 +2,7 @@
 (hotline operator), the in-app inbox, and the statistics per department and category with its
 .xlsx export. Filing goes through `services.file_request`, which checks everything before it
 writes anything; statistics come from `stats.tables` (one aggregate query)."""
+
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
@@ -53,10 +54,20 @@ def _file(request, channel, template_title):
         where = {"grid": place} if place.kind == "grid" else {"node": place}
         try:
             created = services.file_request(
-                channel=channel, actor=request.user, kind=d["kind"] or None, category=d["category"],
-                description=d["description"], address=d["address"], building=d.get("building"),
-                lat=d.get("lat") or None, lng=d.get("lng") or None, requester_name=d["requester_name"],
-                requester_phone=d["requester_phone"], photos=photos, **where)
+                channel=channel,
+                actor=request.user,
+                kind=d["kind"] or None,
+                category=d["category"],
+                description=d["description"],
+                address=d["address"],
+                building=d.get("building"),
+                lat=d.get("lat") or None,
+                lng=d.get("lng") or None,
+                requester_name=d["requester_name"],
+                requester_phone=d["requester_phone"],
+                photos=photos,
+                **where,
+            )
         except ValidationError as e:
             _show(form, e)
         except PermissionDenied as e:
@@ -64,8 +75,11 @@ def _file(request, channel, template_title):
         else:
             messages.success(request, _("已登记，受理编号 %(n)s。") % {"n": created.tracking_number})
             return redirect("requests_staff:detail", pk=created.pk)
-    return render(request, "requests/staff_file.html", {
-        "form": form, "title": template_title, "channel": channel, "max_photos": MAX_PHOTOS})
+    return render(
+        request,
+        "requests/staff_file.html",
+        {"form": form, "title": template_title, "channel": channel, "max_photos": MAX_PHOTOS},
+    )
 
 
 @perm_required(p.FILE)
@@ -112,14 +126,27 @@ def inbox(request):
     unread_only = request.GET.get("unread") == "1"
     qs = inbox_service.inbox(request.user, unread_only=unread_only)
     if wants_export(request):
-        rows = ([n.created_at.astimezone(CN_TZ).replace(tzinfo=None), n.get_kind_display(),
-                 n.case.tracking_number if n.case_id else "", n.text, "未读" if n.unread else "已读"]
-                for n in qs.iterator(chunk_size=2000))
+        rows = (
+            [
+                n.created_at.astimezone(CN_TZ).replace(tzinfo=None),
+                n.get_kind_display(),
+                n.case.tracking_number if n.case_id else "",
+                n.text,
+                "未读" if n.unread else "已读",
+            ]
+            for n in qs.iterator(chunk_size=2000)
+        )
         return xlsx.xlsx_response("站内通知.xlsx", "通知", ["时间", "类型", "受理编号", "内容", "状态"], rows)
     page = paginate(request, qs)
-    return render(request, "requests/staff_inbox.html", {
-        "page": page, "unread_only": unread_only,
-        "unread_count": inbox_service.inbox(request.user, unread_only=True).count()})
+    return render(
+        request,
+        "requests/staff_inbox.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread_count": inbox_service.inbox(request.user, unread_only=True).count(),
+        },
+    )
 
 
 @require_POST
@@ -129,20 +156,29 @@ def inbox_read(request):
     raw = request.POST.get("id", "")
     ids = [int(raw)] if raw.isdigit() else None
     inbox_service.mark_read(request.user, ids)
-    return redirect(request.POST.get("next") if (request.POST.get("next") or "").startswith("/requests/staff/")
-                    else "requests_staff:inbox")
+    return redirect(
+        request.POST.get("next")
+        if (request.POST.get("next") or "").startswith("/requests/staff/")
+        else "requests_staff:inbox"
+    )
 
 
 # ---------------------------------------------------------------- statistics
 
 
 class PeriodForm(forms.Form):
-    since = forms.DateField(label=_lazy("受理日期从"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                            error_messages={"invalid": _lazy("日期格式应为 2026-01-31。")})
-    until = forms.DateField(label=_lazy("至"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                            error_messages={"invalid": _lazy("日期格式应为 2026-01-31。")})
+    since = forms.DateField(
+        label=_lazy("受理日期从"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _lazy("日期格式应为 2026-01-31。")},
+    )
+    until = forms.DateField(
+        label=_lazy("至"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _lazy("日期格式应为 2026-01-31。")},
+    )
 
     def clean(self):
         d = super().clean()
@@ -159,8 +195,20 @@ class PeriodForm(forms.Form):
         return (start(since) if since else None), (start(until + dt.timedelta(days=1)) if until else None)
 
 
-STAT_HEADERS = ["名称", "受理", "办结", "按时办结", "超期", "按时办结率", "回访数", "满意（含基本满意）", "满意率",
-                "重办", "重办率", "平均办理用时（工作日）"]
+STAT_HEADERS = [
+    "名称",
+    "受理",
+    "办结",
+    "按时办结",
+    "超期",
+    "按时办结率",
+    "回访数",
+    "满意（含基本满意）",
+    "满意率",
+    "重办",
+    "重办率",
+    "平均办理用时（工作日）",
+]
 
 
 def _pct(rate):
@@ -169,9 +217,20 @@ def _pct(rate):
 
 def stat_values(row) -> list:
     avg = row.avg_workdays
-    return [row.name, row.received, row.closed, row.on_time, row.late, _pct(row.on_time_rate), row.visited,
-            row.satisfied, _pct(row.satisfaction_rate), row.reopened, _pct(row.reopen_rate),
-            round(avg, 1) if avg is not None else None]
+    return [
+        row.name,
+        row.received,
+        row.closed,
+        row.on_time,
+        row.late,
+        _pct(row.on_time_rate),
+        row.visited,
+        row.satisfied,
+        _pct(row.satisfaction_rate),
+        row.reopened,
+        _pct(row.reopen_rate),
+        round(avg, 1) if avg is not None else None,
+    ]
 
 
 @any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
@@ -185,7 +244,14 @@ def statistics(request):
         for title, rows in (("按承办单位", tables["departments"]), ("按分类", tables["categories"])):
             xlsx.add_sheet(wb, title, STAT_HEADERS, [stat_values(r) for r in [*rows, tables["total"]]])
         return xlsx.bytes_response(xlsx.workbook_bytes(wb), "诉求统计.xlsx")
-    return render(request, "requests/staff_stats.html", {
-        "form": form, "headers": STAT_HEADERS,
-        "departments": [stat_values(r) for r in tables["departments"]],
-        "categories": [stat_values(r) for r in tables["categories"]], "total": stat_values(tables["total"])})
+    return render(
+        request,
+        "requests/staff_stats.html",
+        {
+            "form": form,
+            "headers": STAT_HEADERS,
+            "departments": [stat_values(r) for r in tables["departments"]],
+            "categories": [stat_values(r) for r in tables["categories"]],
+            "total": stat_values(tables["total"]),
+        },
+    )

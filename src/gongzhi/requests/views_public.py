@@ -10,6 +10,7 @@ Both are rate-limited (core/throttle.py, settings GONGZHI_RATE_*): filing per cl
 the 4-digit check counts failures per address and per tracking number, so guessing one
 request's digits or trying many numbers stops long before it can succeed, while a resident's
 right answer never uses up the allowance."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -30,32 +31,65 @@ from .validation import MAX_PHOTOS
 PLACE_KINDS = ("community", "village")
 SESSION_KEY = "public_request_filed"
 # Service errors by model field → the form field that shows them.
-FIELD_OF = {"requester_phone": "phone", "lng": "lat", "node": "community", "grid": "community",
-            "category": "category", "description": "description", "address": "address", "lat": "lat", "kind": "kind"}
+FIELD_OF = {
+    "requester_phone": "phone",
+    "lng": "lat",
+    "node": "community",
+    "grid": "community",
+    "category": "category",
+    "description": "description",
+    "address": "address",
+    "lat": "lat",
+    "kind": "kind",
+}
 
 
 class PublicRequestForm(forms.Form):
     """What a resident types; the service decides what is valid."""
 
-    kind = forms.ChoiceField(label=_("诉求类型"), choices=RequestKind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("请选择诉求类型。")})
-    category = forms.ModelChoiceField(label=_("问题分类"), queryset=None, empty_label=_("请选择"),
-                                      error_messages={"required": _("请选择问题分类。"),
-                                                      "invalid_choice": _("所选分类不存在，请重新选择。")})
-    community = forms.ModelChoiceField(label=_("所在社区（村）"), queryset=None, empty_label=_("请选择"),
-                                       error_messages={"required": _("请选择问题所在的社区或村。"),
-                                                       "invalid_choice": _("所选社区不存在，请重新选择。")})
-    description = forms.CharField(label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 5, "maxlength": 4000}),
-                                  error_messages={"required": _("请填写诉求内容。")})
-    address = forms.CharField(label=_("详细地址"), max_length=200, required=False,
-                              error_messages={"max_length": _("地址不能超过 200 字。")},
-                              help_text=_("如：人民路 18 号 3 幢东侧。填写地址或在下方获取定位，二者至少其一。"))
+    kind = forms.ChoiceField(
+        label=_("诉求类型"),
+        choices=RequestKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("请选择诉求类型。")},
+    )
+    category = forms.ModelChoiceField(
+        label=_("问题分类"),
+        queryset=None,
+        empty_label=_("请选择"),
+        error_messages={"required": _("请选择问题分类。"), "invalid_choice": _("所选分类不存在，请重新选择。")},
+    )
+    community = forms.ModelChoiceField(
+        label=_("所在社区（村）"),
+        queryset=None,
+        empty_label=_("请选择"),
+        error_messages={
+            "required": _("请选择问题所在的社区或村。"),
+            "invalid_choice": _("所选社区不存在，请重新选择。"),
+        },
+    )
+    description = forms.CharField(
+        label=_("具体情况"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 4000}),
+        error_messages={"required": _("请填写诉求内容。")},
+    )
+    address = forms.CharField(
+        label=_("详细地址"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": _("地址不能超过 200 字。")},
+        help_text=_("如：人民路 18 号 3 幢东侧。填写地址或在下方获取定位，二者至少其一。"),
+    )
     lat = forms.CharField(label=_("纬度"), required=False, widget=forms.HiddenInput)
     lng = forms.CharField(label=_("经度"), required=False, widget=forms.HiddenInput)
-    phone = forms.CharField(label=_("手机号（选填）"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
-                            error_messages={"max_length": _("手机号格式不正确。")},
-                            help_text=_("留下手机号，才能用受理编号和手机号后四位查询办理进度。"))
+    phone = forms.CharField(
+        label=_("手机号（选填）"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"max_length": _("手机号格式不正确。")},
+        help_text=_("留下手机号，才能用受理编号和手机号后四位查询办理进度。"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,9 +125,17 @@ def file_request(request):
         try:
             with acting(user=None, source="web"):
                 created = services.file_request(
-                    channel=Channel.WEB, kind=d["kind"], category=d["category"], node=d["community"],
-                    description=d["description"], address=d["address"], lat=d["lat"] or None,
-                    lng=d["lng"] or None, requester_phone=d["phone"], photos=photos)
+                    channel=Channel.WEB,
+                    kind=d["kind"],
+                    category=d["category"],
+                    node=d["community"],
+                    description=d["description"],
+                    address=d["address"],
+                    lat=d["lat"] or None,
+                    lng=d["lng"] or None,
+                    requester_phone=d["phone"],
+                    photos=photos,
+                )
         except ValidationError as e:
             _show(form, e)
         else:
@@ -111,13 +153,17 @@ def filed(request):
 
 
 class TrackForm(forms.Form):
-    number = forms.CharField(label=_("受理编号"), max_length=20,
-                             error_messages={"required": _("请填写受理编号。"), "max_length": _("受理编号不超过 20 位。")})
-    last4 = forms.RegexField(label=_("手机号后四位"), regex=r"^\d{4}$",
-                             widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4,
-                                                           "autocomplete": "off"}),
-                             error_messages={"required": _("请填写手机号后四位。"),
-                                             "invalid": _("请填写 4 位数字。")})
+    number = forms.CharField(
+        label=_("受理编号"),
+        max_length=20,
+        error_messages={"required": _("请填写受理编号。"), "max_length": _("受理编号不超过 20 位。")},
+    )
+    last4 = forms.RegexField(
+        label=_("手机号后四位"),
+        regex=r"^\d{4}$",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"}),
+        error_messages={"required": _("请填写手机号后四位。"), "invalid": _("请填写 4 位数字。")},
+    )
 
 
 def _tracking_number(group, request):
@@ -146,8 +192,9 @@ def track(request):
     if request.method == "POST" and form.is_valid():
         wait = _track_blocked(request)
         if wait:
-            return throttle.too_many(request, wait, _("查询失败次数过多，请 %(minutes)s 分钟后再试。")
-                                     % {"minutes": throttle.minutes(wait)})
+            return throttle.too_many(
+                request, wait, _("查询失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": throttle.minutes(wait)}
+            )
         try:
             status = public_status(form.cleaned_data["number"], form.cleaned_data["last4"])
         except NotFound as e:

@@ -6,6 +6,7 @@ likely duplicates, and one form per transition the user may take.
 Every read goes through `selectors` (out of scope → 404); every change through `services`
 (a refused move comes back as a Chinese message beside the form, and nothing is written).
 "Overdue" and the countdowns are derived from the deadline at the time of the request."""
+
 import math
 
 from django import forms
@@ -79,9 +80,18 @@ def countdown(deadline, now) -> tuple[str, bool]:
 CONTACT_RATE = "30/h"
 
 EXPORT_COLUMNS = [
-    ("tracking_number", "受理编号"), ("status", "状态"), ("kind", "诉求类型"), ("category", "分类"),
-    ("node", "所在区域"), ("assignee", "承办单位"), ("channel", "来源渠道"), ("requester_name", "诉求人"),
-    ("requester_phone", "联系电话"), ("received_at", "受理时间"), ("deadline", "办结时限"), ("overdue_text", "是否超期"),
+    ("tracking_number", "受理编号"),
+    ("status", "状态"),
+    ("kind", "诉求类型"),
+    ("category", "分类"),
+    ("node", "所在区域"),
+    ("assignee", "承办单位"),
+    ("channel", "来源渠道"),
+    ("requester_name", "诉求人"),
+    ("requester_phone", "联系电话"),
+    ("received_at", "受理时间"),
+    ("deadline", "办结时限"),
+    ("overdue_text", "是否超期"),
 ]
 
 
@@ -93,9 +103,23 @@ def export_rows(request, qs, filename: str):
     """The whole list (not one page) as .xlsx, phones and names masked; the export is logged."""
     rows = selectors.list_rows(request.user, qs.iterator(chunk_size=2000))
     log_export(ServiceRequest, count=len(rows), what=filename, masked=True)
-    data = ([r["tracking_number"], r["status"], r["kind"], r["category"], r["node"], r["assignee"], r["channel"],
-             r["requester_name"], r["requester_phone"], _local(r["received_at"]), _local(r["deadline"]),
-             "超期" if r["overdue"] else ""] for r in rows)
+    data = (
+        [
+            r["tracking_number"],
+            r["status"],
+            r["kind"],
+            r["category"],
+            r["node"],
+            r["assignee"],
+            r["channel"],
+            r["requester_name"],
+            r["requester_phone"],
+            _local(r["received_at"]),
+            _local(r["deadline"]),
+            "超期" if r["overdue"] else "",
+        ]
+        for r in rows
+    )
     return xlsx.xlsx_response(filename, "诉求", [h for _k, h in EXPORT_COLUMNS], data, text_columns=(0, 8))
 
 
@@ -109,9 +133,19 @@ def _queue_page(request, qs, *, title, queue, filename, intro="", flag_inline=Fa
         row["countdown"], row["late"] = countdown(obj.deadline, now)
         row["returned"] = obj.status == Status.RECEIVED and obj.dispatched_at is not None
         row["flag_count"], row["version"] = obj.flag_count, obj.version
-    return render(request, "requests/staff_queue.html", {
-        "page": page, "rows": rows, "title": title, "queue": queue, "intro": intro, "flag_inline": flag_inline,
-        "may_file": has_perm_anywhere(request.user, p.FILE)})
+    return render(
+        request,
+        "requests/staff_queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "title": title,
+            "queue": queue,
+            "intro": intro,
+            "flag_inline": flag_inline,
+            "may_file": has_perm_anywhere(request.user, p.FILE),
+        },
+    )
 
 
 # ---------------------------------------------------------------- queues
@@ -121,15 +155,27 @@ def _queue_page(request, qs, *, title, queue, filename, intro="", flag_inline=Fa
 def dispatch_queue(request):
     """待派单: new requests and those returned by a department, oldest first."""
     qs = selectors.requests_for(request.user, p.DISPATCH).filter(status=Status.RECEIVED).order_by("received_at", "pk")
-    return _queue_page(request, qs, title=_("待派单诉求"), queue="dispatch", filename="待派单诉求.xlsx",
-                       intro=_("新受理和被承办单位退回的诉求。"))
+    return _queue_page(
+        request,
+        qs,
+        title=_("待派单诉求"),
+        queue="dispatch",
+        filename="待派单诉求.xlsx",
+        intro=_("新受理和被承办单位退回的诉求。"),
+    )
 
 
 @perm_required(p.HANDLE)
 def my_queue(request):
     """本单位诉求: open requests assigned to my organisation, nearest deadline first."""
-    return _queue_page(request, selectors.my_queue(request.user), title=_("本单位承办的诉求"), queue="mine",
-                       filename="本单位诉求.xlsx", intro=_("按办结时限排序，超期的标红。"))
+    return _queue_page(
+        request,
+        selectors.my_queue(request.user),
+        title=_("本单位承办的诉求"),
+        queue="mine",
+        filename="本单位诉求.xlsx",
+        intro=_("按办结时限排序，超期的标红。"),
+    )
 
 
 STATUS_FILTERS = {"open": "open", "overdue": "overdue", "closed": "closed"}
@@ -157,8 +203,15 @@ def request_list(request):
 def overdue_list(request):
     """超期督办: open requests past their deadline where I supervise, most overdue first."""
     qs = selectors.requests_for(request.user, p.SUPERVISE).overdue(timezone.now()).order_by("deadline", "pk")
-    return _queue_page(request, qs, title=_("超期诉求督办"), queue="overdue", filename="超期诉求.xlsx",
-                       intro=_("超过办结时限仍未办结的诉求；督办后承办单位会收到通知。"), flag_inline=True)
+    return _queue_page(
+        request,
+        qs,
+        title=_("超期诉求督办"),
+        queue="overdue",
+        filename="超期诉求.xlsx",
+        intro=_("超过办结时限仍未办结的诉求；督办后承办单位会收到通知。"),
+        flag_inline=True,
+    )
 
 
 # ---------------------------------------------------------------- the request page
@@ -193,23 +246,40 @@ def _detail(request, r, *, bound=None, status=200, full_phone=None, contact_form
     forms = _forms_for(r, user, bound)
     now, duplicates = timezone.now(), []
     if r.status in (Status.RECEIVED, Status.DISPATCHED):
-        duplicates = find_likely_duplicates(category=r.category, lat=r.lat, lng=r.lng, building=r.building_id,
-                                            exclude=r, user=user, now=now)
+        duplicates = find_likely_duplicates(
+            category=r.category, lat=r.lat, lng=r.lng, building=r.building_id, exclude=r, user=user, now=now
+        )
     text, late = countdown(r.deadline, now) if r.is_open else ("", False)
     labels = _labels()
     may_contact = bool(r.requester_phone) and contact.may_contact(user, r)
-    return render(request, "requests/staff_detail.html", {
-        "r": r, "node": r.node, "journal": selectors.journal(user, r), "visits": case_visits(r),
-        "photos": list(r.photos.all()), "duplicates": duplicates, "countdown": text, "late": late,
-        "phone": full_phone if full_phone is not None else _masked_phone(r), "reveal": full_phone is not None,
-        "may_contact": may_contact,
-        "contact_form": contact_form or (ContactForm(initial={"purpose": contact.DEFAULT_PURPOSE}) if may_contact else None),
-        "referenced": referenced(user, r),
-        "actions": [(name, labels[name], form) for name, form in forms.items()],
-        "dispatch_preview": deadline_fields(r.received_at, r.category.deadline_days) if "dispatch" in forms else None,
-        "deadline_by_category": _deadlines_by_category(r, forms.get("dispatch")),
-        "open_form": bound.prefix if bound is not None else "", "may_link": "link_duplicate" in forms,
-    }, status=status)
+    return render(
+        request,
+        "requests/staff_detail.html",
+        {
+            "r": r,
+            "node": r.node,
+            "journal": selectors.journal(user, r),
+            "visits": case_visits(r),
+            "photos": list(r.photos.all()),
+            "duplicates": duplicates,
+            "countdown": text,
+            "late": late,
+            "phone": full_phone if full_phone is not None else _masked_phone(r),
+            "reveal": full_phone is not None,
+            "may_contact": may_contact,
+            "contact_form": contact_form
+            or (ContactForm(initial={"purpose": contact.DEFAULT_PURPOSE}) if may_contact else None),
+            "referenced": referenced(user, r),
+            "actions": [(name, labels[name], form) for name, form in forms.items()],
+            "dispatch_preview": deadline_fields(r.received_at, r.category.deadline_days)
+            if "dispatch" in forms
+            else None,
+            "deadline_by_category": _deadlines_by_category(r, forms.get("dispatch")),
+            "open_form": bound.prefix if bound is not None else "",
+            "may_link": "link_duplicate" in forms,
+        },
+        status=status,
+    )
 
 
 def _deadlines_by_category(r, form) -> dict:
@@ -217,8 +287,10 @@ def _deadlines_by_category(r, form) -> dict:
     (counted from receipt), so the dispatcher sees it change with the category chosen."""
     if form is None:
         return {}
-    return {str(c.pk): f"{timezone.localtime(deadline_fields(r.received_at, c.deadline_days)['deadline']):%Y-%m-%d}"
-            for c in form.fields["category"].queryset}
+    return {
+        str(c.pk): f"{timezone.localtime(deadline_fields(r.received_at, c.deadline_days)['deadline']):%Y-%m-%d}"
+        for c in form.fields["category"].queryset
+    }
 
 
 def _masked_phone(r):
@@ -233,9 +305,14 @@ def request_detail(request, pk):
 class ContactForm(forms.Form):
     """联系来电人: the purpose is required and kept in the audit entry."""
 
-    purpose = forms.CharField(label=_("联系用途"), max_length=contact.MAX_PURPOSE,
-                              error_messages={"required": _("请说明联系来电人的用途。"),
-                                              "max_length": _("联系用途不能超过 %(limit_value)s 字。")})
+    purpose = forms.CharField(
+        label=_("联系用途"),
+        max_length=contact.MAX_PURPOSE,
+        error_messages={
+            "required": _("请说明联系来电人的用途。"),
+            "max_length": _("联系用途不能超过 %(limit_value)s 字。"),
+        },
+    )
 
 
 def _contact_rate_exceeded(request) -> int | None:
@@ -259,8 +336,11 @@ def contact_requester(request, pk):
         return _detail(request, r, contact_form=form, status=400)
     wait = _contact_rate_exceeded(request)
     if wait:
-        return throttle.too_many(request, wait, _("查看来电人号码过于频繁，请 %(minutes)s 分钟后再试。")
-                                 % {"minutes": throttle.minutes(wait)})
+        return throttle.too_many(
+            request,
+            wait,
+            _("查看来电人号码过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": throttle.minutes(wait)},
+        )
     try:
         phone = contact.contact_requester(r, request.user, purpose=form.cleaned_data["purpose"])
     except ValidationError as exc:
@@ -274,8 +354,9 @@ def _call(name, r, user, d):
     common = {"expected_version": d.get("expected_version")}
     note = d.get("note", "")
     calls = {
-        "dispatch": lambda: services.dispatch(r, user, assignee=d["assignee"], category=d["category"], note=note,
-                                              **common),
+        "dispatch": lambda: services.dispatch(
+            r, user, assignee=d["assignee"], category=d["category"], note=note, **common
+        ),
         "accept": lambda: services.accept(r, user, note=note, **common),
         "return": lambda: services.return_wrong_assignment(r, user, reason=note, **common),
         "request_extension": lambda: services.request_extension(r, user, days=d["days"], reason=note, **common),

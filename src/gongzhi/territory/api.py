@@ -1,5 +1,6 @@
 """API for the territory tree, buildings and units: scoped lists with filters and pages,
 single records with ETag, and writes through territory.services with If-Match."""
+
 from decimal import Decimal
 from typing import Annotated
 
@@ -124,9 +125,13 @@ class UnitPatch(UnitIn):
 
 
 def _page_of(item):
-    return type(f"{item.__name__}Page", (Schema,), {
-        "__annotations__": {"count": int, "page": int, "page_size": int, "results": list[item]},
-    })
+    return type(
+        f"{item.__name__}Page",
+        (Schema,),
+        {
+            "__annotations__": {"count": int, "page": int, "page_size": int, "results": list[item]},
+        },
+    )
 
 
 NodePage, BuildingPage, UnitPage = _page_of(NodeOut), _page_of(BuildingOut), _page_of(UnitOut)
@@ -136,19 +141,46 @@ READ, CREATE, WRITE = common.READ_ERRORS, common.CREATE_ERRORS, common.WRITE_ERR
 
 
 def node_dict(n: Node) -> dict:
-    return {"id": n.pk, "parent": n.parent_id, "kind": n.kind, "level": n.level, "code": n.code, "name": n.name,
-            "households_planned": n.households_planned, "version": n.version}
+    return {
+        "id": n.pk,
+        "parent": n.parent_id,
+        "kind": n.kind,
+        "level": n.level,
+        "code": n.code,
+        "name": n.name,
+        "households_planned": n.households_planned,
+        "version": n.version,
+    }
 
 
 def building_dict(b: Building) -> dict:
-    return {"id": b.pk, "grid": b.grid_id, "name": b.name, "address": b.address, "floors": b.floors, "rooms": b.rooms,
-            "lat": b.lat, "lng": b.lng, "version": b.version}
+    return {
+        "id": b.pk,
+        "grid": b.grid_id,
+        "name": b.name,
+        "address": b.address,
+        "floors": b.floors,
+        "rooms": b.rooms,
+        "lat": b.lat,
+        "lng": b.lng,
+        "version": b.version,
+    }
 
 
 def unit_dict(u: Unit) -> dict:
-    return {"id": u.pk, "grid": u.grid_id, "building": u.building_id, "name": u.name, "credit_code": u.credit_code,
-            "kind": u.kind, "legal_representative": u.legal_representative, "phone": u.phone, "address": u.address,
-            "employees": u.employees, "version": u.version}
+    return {
+        "id": u.pk,
+        "grid": u.grid_id,
+        "building": u.building_id,
+        "name": u.name,
+        "credit_code": u.credit_code,
+        "kind": u.kind,
+        "legal_representative": u.legal_representative,
+        "phone": u.phone,
+        "address": u.address,
+        "employees": u.employees,
+        "version": u.version,
+    }
 
 
 def _rows(fn):
@@ -164,8 +196,15 @@ def _grids(user, perm):
 
 
 @router.get("/nodes", response={200: NodePage, **READ})
-def list_nodes(request, parent: Id | None = None, level: Level | None = None, kind: NodeKind | None = None,
-               code: common.Filter | None = None, page: common.Int64 = 1, page_size: common.Int64 | None = None):
+def list_nodes(
+    request,
+    parent: Id | None = None,
+    level: Level | None = None,
+    kind: NodeKind | None = None,
+    code: common.Filter | None = None,
+    page: common.Int64 = 1,
+    page_size: common.Int64 | None = None,
+):
     """Territory nodes the caller may see. `code` matches exactly."""
     common.require_anywhere(request.auth, "territory.view_node")
     qs = Node.objects.visible_to(request.auth).order_by("code")
@@ -234,8 +273,13 @@ def delete_node(request, node_id: Id, reason: Reason = ""):
 
 
 @router.get("/buildings", response={200: BuildingPage, **READ})
-def list_buildings(request, grid: Id | None = None, q: common.Filter | None = None, page: common.Int64 = 1,
-                   page_size: common.Int64 | None = None):
+def list_buildings(
+    request,
+    grid: Id | None = None,
+    q: common.Filter | None = None,
+    page: common.Int64 = 1,
+    page_size: common.Int64 | None = None,
+):
     """Buildings the caller may see; `q` matches part of the name or address."""
     common.require_anywhere(request.auth, "territory.view_building")
     qs = Building.objects.visible_to(request.auth).order_by("grid_id", "name", "id")
@@ -291,8 +335,14 @@ def delete_building(request, building_id: Id, reason: Reason = ""):
 
 
 @router.get("/units", response={200: UnitPage, **READ})
-def list_units(request, grid: Id | None = None, credit_code: common.Filter | None = None, q: common.Filter | None = None,
-               page: common.Int64 = 1, page_size: common.Int64 | None = None):
+def list_units(
+    request,
+    grid: Id | None = None,
+    credit_code: common.Filter | None = None,
+    q: common.Filter | None = None,
+    page: common.Int64 = 1,
+    page_size: common.Int64 | None = None,
+):
     """Units the caller may see; `credit_code` matches exactly, `q` part of the name."""
     common.require_anywhere(request.auth, "territory.view_unit")
     qs = Unit.objects.visible_to(request.auth).order_by("name", "id")

@@ -1,4 +1,5 @@
 """Territory levels and kinds."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,5 @@
 """Forms for territory nodes, buildings and units; they write through territory.services."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,13 +56,23 @@ class UnitForm(ServiceForm):
 
     model = Unit
     field_names = (
-        "grid", "building", "name", "credit_code", "kind", "legal_representative", "phone", "address", "employees",
+        "grid",
+        "building",
+        "name",
+        "credit_code",
+        "kind",
+        "legal_representative",
+        "phone",
+        "address",
+        "employees",
     )
 
     def scope(self, user):
         perm = "territory.change_unit" if self.instance else "territory.add_unit"
         self.fields["grid"].queryset = grids_for(user, perm)
-        self.fields["building"].queryset = Building.objects.visible_to(user, "territory.view_building").select_related("grid")
+        self.fields["building"].queryset = Building.objects.visible_to(user, "territory.view_building").select_related(
+            "grid"
+        )
         self.fields["credit_code"].help_text = _("18 位，最后一位为校验位")
 
     def changes(self):

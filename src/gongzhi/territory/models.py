@@ -1,4 +1,5 @@
 """The territory tree (区县 → 街道/乡镇 → 社区/村 → 网格), buildings and units (单位/法人)."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,7 +19,9 @@ class Node(TrackedModel):
     SCOPE_FIELD = "path"
     AUDIT_EXCLUDE = (*TrackedModel.AUDIT_EXCLUDE, "path")
 
-    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     kind = models.CharField(_("类型"), max_length=12, choices=NodeKind.choices)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, editable=False)
     code = models.CharField(_("区划代码"), max_length=20, unique=True)
@@ -45,14 +48,20 @@ class Node(TrackedModel):
         if self.level not in Level.values:
             # A kind that is not a node kind (say a unit's "enterprise") has no level; every rule
             # below depends on the level, so stop here with the message rather than crash on it.
-            raise ValidationError({"kind": _("区划类型应为以下之一：%(kinds)s") % {
-                "kinds": "、".join(f"{value}（{label}）" for value, label in NodeKind.choices)}})
+            raise ValidationError(
+                {
+                    "kind": _("区划类型应为以下之一：%(kinds)s")
+                    % {"kinds": "、".join(f"{value}（{label}）" for value, label in NodeKind.choices)}
+                }
+            )
         errors = {}
         if self.parent_id is None and self.level != Level.DISTRICT:
             errors["parent"] = _("只有区县可以没有上级")
         if self.parent is not None and self.parent.level != self.level - 1:
             errors["parent"] = _("%(level)s 的上级应为 %(parent)s") % {
-                "level": self.get_level_display(), "parent": Level(self.level - 1).label}
+                "level": self.get_level_display(),
+                "parent": Level(self.level - 1).label,
+            }
         want = CODE_LENGTH.get(self.level)
         if self.code and (not self.code.isdigit() or len(self.code) != want):
             errors["code"] = _("%(level)s代码应为 %(n)s 位数字") % {"level": Level(self.level).label, "n": want}
@@ -88,8 +97,22 @@ class Building(TrackedModel):
     address = models.CharField(_("地址"), max_length=200)
     floors = models.PositiveSmallIntegerField(_("层数"), validators=[MinValueValidator(1), MaxValueValidator(200)])
     rooms = models.PositiveIntegerField(_("房间数"), null=True, blank=True, validators=[MaxValueValidator(10000)])
-    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    lat = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    lng = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -119,7 +142,9 @@ class Unit(TrackedModel):
     SCOPE_FIELD = "grid__path"
 
     grid = models.ForeignKey(Node, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="units")
-    building = models.ForeignKey(Building, verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.SET_NULL, related_name="units")
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.SET_NULL, related_name="units"
+    )
     name = models.CharField(_("单位名称"), max_length=200)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True)
     kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices, default=UnitKind.ENTERPRISE)

@@ -1,4 +1,5 @@
 """Reads of territory data, always scoped to the user."""
+
 from django.shortcuts import get_object_or_404
 
 from .choices import Level

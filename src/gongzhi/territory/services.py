@@ -1,5 +1,6 @@
 """Every change to the territory tree, buildings and units. Each function owns its transaction
 and audit entry (through gongzhi.core.services)."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, ProtectedError, Value
@@ -15,8 +16,15 @@ def create_node(*, parent=None, kind, code, name, geojson=None, households_plann
     """Add a node under `parent` and set its materialised path."""
     with transaction.atomic():
         node = core.create(
-            Node, parent=parent, kind=kind, level=KIND_LEVEL.get(kind, 0), code=code, name=name,
-            geojson=geojson, households_planned=households_planned, reason=reason,
+            Node,
+            parent=parent,
+            kind=kind,
+            level=KIND_LEVEL.get(kind, 0),
+            code=code,
+            name=name,
+            geojson=geojson,
+            households_planned=households_planned,
+            reason=reason,
         )
         node.path = f"{parent.path if parent else ''}{node.pk}/"
         Node.objects.filter(pk=node.pk).update(path=node.path)

@@ -1,4 +1,5 @@
 """Territory pages: nodes (区划/网格), buildings and units."""
+
 from django.urls import path
 
 from . import views

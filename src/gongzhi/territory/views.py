@@ -1,5 +1,6 @@
 """Web pages for the territory tree, buildings and units: lists (with Excel export), detail
 pages, create/edit forms that write through territory.services, and history pages."""
+
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -24,10 +25,17 @@ EXPORTS = "gongzhi.territory.exports"
 
 class ListFilter(forms.Form):
     q = forms.CharField(label=gettext_lazy("名称或代码"), required=False)
-    level = forms.TypedChoiceField(label=gettext_lazy("层级"), required=False, coerce=int, empty_value=None,
-                                   choices=[("", gettext_lazy("全部"))] + Level.choices)
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("层级"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", gettext_lazy("全部"))] + Level.choices,
+    )
     grid = forms.IntegerField(label=gettext_lazy("网格"), required=False, widget=forms.Select)
-    kind = forms.ChoiceField(label=gettext_lazy("单位类型"), required=False, choices=[("", gettext_lazy("全部"))] + UnitKind.choices)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("单位类型"), required=False, choices=[("", gettext_lazy("全部"))] + UnitKind.choices
+    )
 
     def __init__(self, *args, user=None, keep=(), **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -51,6 +59,7 @@ def _list_page(request, qs, template, filters, export_name, extra=None):
 
 # ---------- nodes ----------
 
+
 @perm_required("territory.view_node")
 def node_list(request):
     filters = ListFilter(request.GET, user=request.user, keep=("q", "level"))
@@ -60,8 +69,14 @@ def node_list(request):
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
     if filters.value("level"):
         qs = qs.filter(level=filters.value("level"))
-    return _list_page(request, qs.order_by("code"), "territory/node_list.html", filters, "export_nodes",
-                      {"may_add": _may_add_anywhere(request.user, "territory.add_node")})
+    return _list_page(
+        request,
+        qs.order_by("code"),
+        "territory/node_list.html",
+        filters,
+        "export_nodes",
+        {"may_add": _may_add_anywhere(request.user, "territory.add_node")},
+    )
 
 
 @perm_required("territory.view_node")
@@ -69,10 +84,12 @@ def node_detail(request, pk):
     node = selectors.get_node(request.user, pk)
     user = request.user
     context = {
-        "object": node, "node": node,
+        "object": node,
+        "node": node,
         "children": selectors.nodes(user).filter(parent=node).order_by("code"),
         "buildings": selectors.buildings(user).filter(grid=node).annotate(n_households=Count("households"))
-        if node.level == Level.GRID else None,
+        if node.level == Level.GRID
+        else None,
         "n_residents": registry.residents(user).filter(grid__path__startswith=node.path).count(),
         "n_households": registry.households(user).filter(grid__path__startswith=node.path).count(),
         "may_edit": has_perm_at(user, "territory.change_node", node.path),
@@ -94,8 +111,11 @@ def node_create(request):
         if node:
             messages.success(request, _("已新增 %(name)s") % {"name": node.name})
             return redirect("territory:node_detail", node.pk)
-    return render(request, "territory/form.html", {"form": form, "title": _("新增区划/网格"),
-                                                   "cancel_url": reverse("territory:node_list")})
+    return render(
+        request,
+        "territory/form.html",
+        {"form": form, "title": _("新增区划/网格"), "cancel_url": reverse("territory:node_list")},
+    )
 
 
 @perm_required("territory.change_node")
@@ -103,22 +123,37 @@ def node_edit(request, pk):
     node = get_object_or_404(Node.objects.visible_to(request.user, "territory.change_node"), pk=pk)
     form = NodeForm(request.POST or None, user=request.user, instance=node)
     if request.method == "POST":
-        saved = run_service(form, lambda d: services.update_node(
-            node, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]))
+        saved = run_service(
+            form,
+            lambda d: services.update_node(
+                node, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]
+            ),
+        )
         if saved:
             messages.success(request, _("已保存"))
             return redirect("territory:node_detail", node.pk)
-    return render(request, "territory/form.html", {"form": form, "title": _("修改 %(name)s") % {"name": node.name},
-                                                   "node": node, "cancel_url": reverse("territory:node_detail", args=[pk])})
+    return render(
+        request,
+        "territory/form.html",
+        {
+            "form": form,
+            "title": _("修改 %(name)s") % {"name": node.name},
+            "node": node,
+            "cancel_url": reverse("territory:node_detail", args=[pk]),
+        },
+    )
 
 
 @perm_required("territory.view_node")
 def node_history(request, pk):
     node = selectors.get_node(request.user, pk)
-    return render_history(request, node, title=node.name, back_url=reverse("territory:node_detail", args=[pk]), node=node)
+    return render_history(
+        request, node, title=node.name, back_url=reverse("territory:node_detail", args=[pk]), node=node
+    )
 
 
 # ---------- buildings ----------
+
 
 @perm_required("territory.view_building")
 def building_list(request):
@@ -131,21 +166,35 @@ def building_list(request):
         qs = qs.filter(grid_id=filters.value("grid"))
     if not wants_export(request):
         qs = qs.annotate(n_households=Count("households"))
-    return _list_page(request, qs.order_by("grid__code", "name"), "territory/building_list.html", filters,
-                      "export_buildings", {"may_add": _may_add_anywhere(request.user, "territory.add_building")})
+    return _list_page(
+        request,
+        qs.order_by("grid__code", "name"),
+        "territory/building_list.html",
+        filters,
+        "export_buildings",
+        {"may_add": _may_add_anywhere(request.user, "territory.add_building")},
+    )
 
 
 @perm_required("territory.view_building")
 def building_detail(request, pk):
     building = selectors.get_building(request.user, pk)
     user = request.user
-    households = label_heads(user, list(
-        registry.households(user).filter(building=building).annotate(n_members=Count("members")).order_by("room")))
-    return render(request, "territory/building_detail.html", {
-        "object": building, "node": building.grid, "households": households,
-        "may_edit": has_perm_at(user, "territory.change_building", building.grid.path),
-        "may_add_household": has_perm_at(user, "registry.add_household", building.grid.path),
-    })
+    households = label_heads(
+        user,
+        list(registry.households(user).filter(building=building).annotate(n_members=Count("members")).order_by("room")),
+    )
+    return render(
+        request,
+        "territory/building_detail.html",
+        {
+            "object": building,
+            "node": building.grid,
+            "households": households,
+            "may_edit": has_perm_at(user, "territory.change_building", building.grid.path),
+            "may_add_household": has_perm_at(user, "registry.add_household", building.grid.path),
+        },
+    )
 
 
 @perm_required("territory.add_building")
@@ -157,34 +206,55 @@ def building_create(request):
         if building:
             messages.success(request, _("已新增楼栋 %(name)s") % {"name": building.name})
             return redirect("territory:building_detail", building.pk)
-    return render(request, "territory/form.html", {"form": form, "title": _("新增楼栋"),
-                                                   "cancel_url": reverse("territory:building_list")})
+    return render(
+        request,
+        "territory/form.html",
+        {"form": form, "title": _("新增楼栋"), "cancel_url": reverse("territory:building_list")},
+    )
 
 
 @perm_required("territory.change_building")
 def building_edit(request, pk):
     building = get_object_or_404(
-        Building.objects.visible_to(request.user, "territory.change_building").select_related("grid"), pk=pk)
+        Building.objects.visible_to(request.user, "territory.change_building").select_related("grid"), pk=pk
+    )
     form = BuildingForm(request.POST or None, user=request.user, instance=building)
     if request.method == "POST":
-        saved = run_service(form, lambda d: services.update_building(
-            building, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]))
+        saved = run_service(
+            form,
+            lambda d: services.update_building(
+                building, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]
+            ),
+        )
         if saved:
             messages.success(request, _("已保存"))
             return redirect("territory:building_detail", building.pk)
-    return render(request, "territory/form.html", {
-        "form": form, "title": _("修改楼栋 %(name)s") % {"name": building.name}, "node": building.grid,
-        "cancel_url": reverse("territory:building_detail", args=[pk])})
+    return render(
+        request,
+        "territory/form.html",
+        {
+            "form": form,
+            "title": _("修改楼栋 %(name)s") % {"name": building.name},
+            "node": building.grid,
+            "cancel_url": reverse("territory:building_detail", args=[pk]),
+        },
+    )
 
 
 @perm_required("territory.view_building")
 def building_history(request, pk):
     building = selectors.get_building(request.user, pk)
-    return render_history(request, building, title=str(building),
-                          back_url=reverse("territory:building_detail", args=[pk]), node=building.grid)
+    return render_history(
+        request,
+        building,
+        title=str(building),
+        back_url=reverse("territory:building_detail", args=[pk]),
+        node=building.grid,
+    )
 
 
 # ---------- units ----------
+
 
 @perm_required("territory.view_unit")
 def unit_list(request):
@@ -197,17 +267,28 @@ def unit_list(request):
         qs = qs.filter(grid_id=filters.value("grid"))
     if filters.value("kind"):
         qs = qs.filter(kind=filters.value("kind"))
-    return _list_page(request, qs.order_by("name"), "territory/unit_list.html", filters, "export_units",
-                      {"may_add": _may_add_anywhere(request.user, "territory.add_unit")})
+    return _list_page(
+        request,
+        qs.order_by("name"),
+        "territory/unit_list.html",
+        filters,
+        "export_units",
+        {"may_add": _may_add_anywhere(request.user, "territory.add_unit")},
+    )
 
 
 @perm_required("territory.view_unit")
 def unit_detail(request, pk):
     unit = selectors.get_unit(request.user, pk)
-    return render(request, "territory/unit_detail.html", {
-        "object": unit, "node": unit.grid,
-        "may_edit": has_perm_at(request.user, "territory.change_unit", unit.grid.path),
-    })
+    return render(
+        request,
+        "territory/unit_detail.html",
+        {
+            "object": unit,
+            "node": unit.grid,
+            "may_edit": has_perm_at(request.user, "territory.change_unit", unit.grid.path),
+        },
+    )
 
 
 @perm_required("territory.add_unit")
@@ -218,30 +299,47 @@ def unit_create(request):
         if unit:
             messages.success(request, _("已新增单位 %(name)s") % {"name": unit.name})
             return redirect("territory:unit_detail", unit.pk)
-    return render(request, "territory/form.html", {"form": form, "title": _("新增单位"),
-                                                   "cancel_url": reverse("territory:unit_list")})
+    return render(
+        request,
+        "territory/form.html",
+        {"form": form, "title": _("新增单位"), "cancel_url": reverse("territory:unit_list")},
+    )
 
 
 @perm_required("territory.change_unit")
 def unit_edit(request, pk):
-    unit = get_object_or_404(Unit.objects.visible_to(request.user, "territory.change_unit").select_related("grid"), pk=pk)
+    unit = get_object_or_404(
+        Unit.objects.visible_to(request.user, "territory.change_unit").select_related("grid"), pk=pk
+    )
     form = UnitForm(request.POST or None, user=request.user, instance=unit)
     if request.method == "POST":
-        saved = run_service(form, lambda d: services.update_unit(
-            unit, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]))
+        saved = run_service(
+            form,
+            lambda d: services.update_unit(
+                unit, form.changes(), reason=d.get("reason", ""), expected_version=d["expected_version"]
+            ),
+        )
         if saved:
             messages.success(request, _("已保存"))
             return redirect("territory:unit_detail", unit.pk)
-    return render(request, "territory/form.html", {
-        "form": form, "title": _("修改单位 %(name)s") % {"name": unit.name}, "node": unit.grid,
-        "cancel_url": reverse("territory:unit_detail", args=[pk])})
+    return render(
+        request,
+        "territory/form.html",
+        {
+            "form": form,
+            "title": _("修改单位 %(name)s") % {"name": unit.name},
+            "node": unit.grid,
+            "cancel_url": reverse("territory:unit_detail", args=[pk]),
+        },
+    )
 
 
 @perm_required("territory.view_unit")
 def unit_history(request, pk):
     unit = selectors.get_unit(request.user, pk)
-    return render_history(request, unit, title=unit.name, back_url=reverse("territory:unit_detail", args=[pk]),
-                          node=unit.grid)
+    return render_history(
+        request, unit, title=unit.name, back_url=reverse("territory:unit_detail", args=[pk]), node=unit.grid
+    )
 
 
 def _may_add_anywhere(user, perm):

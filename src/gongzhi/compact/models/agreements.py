@@ -1,6 +1,7 @@
 """The year's 协助管理协议 between a town and one community: which assistance items the community
 takes on, the money attached to each ("权随责走, 费随事转"), and the payment terms that turn
 evaluation scores into the amount paid (see services/payment.py)."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,16 +25,23 @@ class CompactAgreement(TrackedModel):
     SCOPE_FIELD = "community__path"
 
     town = models.ForeignKey("territory.Node", verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="+")
-    community = models.ForeignKey("territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000)])
-    status = models.CharField(_("状态"), max_length=10, choices=c.AgreementStatus.choices, default=c.AgreementStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=c.AgreementStatus.choices, default=c.AgreementStatus.DRAFT
+    )
     signed_on = models.DateField(_("签订日期"), null=True, blank=True)
     payment_terms = models.TextField(_("付款条款"), blank=True)
-    base_amount = models.DecimalField(_("年度一揽子经费（元）"), max_digits=12, decimal_places=2, default=0,
-                                      validators=[MinValueValidator(0)])
+    base_amount = models.DecimalField(
+        _("年度一揽子经费（元）"), max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
     pass_score = models.PositiveSmallIntegerField(_("合格分"), default=60, validators=[MaxValueValidator(100)])
     full_pay_score = models.PositiveSmallIntegerField(_("全额拨付分"), default=90, validators=[MaxValueValidator(100)])
-    partial_pay_percent = models.PositiveSmallIntegerField(_("合格未达全额时拨付比例（%）"), default=80, validators=_percent)
+    partial_pay_percent = models.PositiveSmallIntegerField(
+        _("合格未达全额时拨付比例（%）"), default=80, validators=_percent
+    )
     fail_pay_percent = models.PositiveSmallIntegerField(_("不合格时拨付比例（%）"), default=50, validators=_percent)
 
     objects = ScopedQuerySet.as_manager()
@@ -74,9 +82,15 @@ class AgreementItem(TrackedModel):
 
     SCOPE_FIELD = "agreement__community__path"
 
-    agreement = models.ForeignKey(CompactAgreement, verbose_name=_("协议"), on_delete=models.CASCADE, related_name="items")
-    item = models.ForeignKey(AssistanceItem, verbose_name=_("协助事项"), on_delete=models.PROTECT, related_name="agreement_items")
-    rate_mode = models.CharField(_("计费方式"), max_length=10, choices=c.FundingMode.choices, default=c.FundingMode.PER_ITEM)
+    agreement = models.ForeignKey(
+        CompactAgreement, verbose_name=_("协议"), on_delete=models.CASCADE, related_name="items"
+    )
+    item = models.ForeignKey(
+        AssistanceItem, verbose_name=_("协助事项"), on_delete=models.PROTECT, related_name="agreement_items"
+    )
+    rate_mode = models.CharField(
+        _("计费方式"), max_length=10, choices=c.FundingMode.choices, default=c.FundingMode.PER_ITEM
+    )
     rate = models.DecimalField(_("经费（元）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     unit = models.CharField(_("计量单位"), max_length=20, blank=True)
 

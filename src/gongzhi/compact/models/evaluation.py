@@ -2,6 +2,7 @@
 the agreement, and communities score the departments that assigned them work. Criteria are
 data per round; scores lock when the round closes and are shown beyond their authors only
 after the town publishes the results."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -59,11 +60,17 @@ class Criterion(TrackedModel):
 
     SCOPE_FIELD = "round__town__path"
 
-    round = models.ForeignKey(EvaluationRound, verbose_name=_("评估轮次"), on_delete=models.CASCADE, related_name="criteria")
+    round = models.ForeignKey(
+        EvaluationRound, verbose_name=_("评估轮次"), on_delete=models.CASCADE, related_name="criteria"
+    )
     seq = models.PositiveSmallIntegerField(_("序号"), default=1)
     name = models.CharField(_("指标"), max_length=100)
-    weight = models.PositiveSmallIntegerField(_("权重"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
-    max_score = models.PositiveSmallIntegerField(_("满分"), default=100, validators=[MinValueValidator(1), MaxValueValidator(1000)])
+    weight = models.PositiveSmallIntegerField(
+        _("权重"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_score = models.PositiveSmallIntegerField(
+        _("满分"), default=100, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
     direction = models.CharField(_("评分方向"), max_length=16, choices=c.Direction.choices)
 
     objects = ScopedQuerySet.as_manager()
@@ -89,24 +96,53 @@ class Score(models.Model):
 
     SCOPE_FIELD = "community__path"
 
-    round = models.ForeignKey(EvaluationRound, verbose_name=_("评估轮次"), on_delete=models.CASCADE, related_name="scores")
+    round = models.ForeignKey(
+        EvaluationRound, verbose_name=_("评估轮次"), on_delete=models.CASCADE, related_name="scores"
+    )
     criterion = models.ForeignKey(Criterion, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="scores")
-    evaluator_node = models.ForeignKey("territory.Node", verbose_name=_("评分方（镇/社区）"), null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")
-    evaluator_org = models.ForeignKey("accounts.Organisation", verbose_name=_("评分方（部门）"), null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
-    subject_node = models.ForeignKey("territory.Node", verbose_name=_("被评社区"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    subject_org = models.ForeignKey("accounts.Organisation", verbose_name=_("被评部门"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    community = models.ForeignKey("territory.Node", verbose_name=_("所涉社区"), on_delete=models.PROTECT, related_name="+")
+    evaluator_node = models.ForeignKey(
+        "territory.Node",
+        verbose_name=_("评分方（镇/社区）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evaluator_org = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("评分方（部门）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_node = models.ForeignKey(
+        "territory.Node", verbose_name=_("被评社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_org = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("被评部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        "territory.Node", verbose_name=_("所涉社区"), on_delete=models.PROTECT, related_name="+"
+    )
     evaluator_key = models.CharField(max_length=24, editable=False)
     subject_key = models.CharField(max_length=24, editable=False)
     value = models.DecimalField(_("分值"), max_digits=6, decimal_places=1)
     comment = models.CharField(_("评语"), max_length=300, blank=True)
     locked = models.BooleanField(_("已锁定"), default=False)
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评分人"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评分人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     scored_at = models.DateTimeField(_("评分时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
@@ -116,7 +152,9 @@ class Score(models.Model):
         verbose_name_plural = _("评分")
         ordering = ["round_id", "subject_key", "criterion_id"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "criterion", "evaluator_key", "subject_key"], name="score_once_per_pair"),
+            models.UniqueConstraint(
+                fields=["round", "criterion", "evaluator_key", "subject_key"], name="score_once_per_pair"
+            ),
         ]
         indexes = [models.Index(fields=["round", "subject_key"], name="score_round_subject")]
         permissions = [
@@ -134,7 +172,7 @@ class Score(models.Model):
 
 
 def party_key(party) -> str:
-    """"n:<id>" for a territory node, "o:<id>" for an organisation."""
+    """ "n:<id>" for a territory node, "o:<id>" for an organisation."""
     from gongzhi.accounts.models import Organisation
 
     return f"o:{party.pk}" if isinstance(party, Organisation) else f"n:{party.pk}"

@@ -2,6 +2,7 @@
 the 协助政府工作事项 a department may ask a committee to help with). A list is a draft until
 published; once published its items are fixed. Last year's lists stay readable, but only the
 current year's published assistance list can be cited by a new task."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -18,7 +19,9 @@ class _YearList(TrackedModel):
 
     SCOPE_FIELD = "node__path"
 
-    node = models.ForeignKey("territory.Node", verbose_name=_("发布单位（镇/区县）"), on_delete=models.PROTECT, related_name="+")
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("发布单位（镇/区县）"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000)])
     title = models.CharField(_("标题"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=c.ListStatus.choices, default=c.ListStatus.DRAFT)
@@ -95,14 +98,22 @@ class AssistanceItem(TrackedModel):
 
     SCOPE_FIELD = "assistance_list__node__path"
 
-    assistance_list = models.ForeignKey(AssistanceList, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="items")
+    assistance_list = models.ForeignKey(
+        AssistanceList, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="items"
+    )
     seq = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("事项"), max_length=200)
-    department = models.ForeignKey("accounts.Organisation", verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="+"
+    )
     work = models.TextField(_("工作内容"), blank=True)
     evidence = models.CharField(_("应提交的佐证材料"), max_length=300, blank=True)
-    funding_mode = models.CharField(_("经费标准方式"), max_length=10, choices=c.FundingMode.choices, default=c.FundingMode.PER_ITEM)
-    amount = models.DecimalField(_("经费标准（元）"), max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    funding_mode = models.CharField(
+        _("经费标准方式"), max_length=10, choices=c.FundingMode.choices, default=c.FundingMode.PER_ITEM
+    )
+    amount = models.DecimalField(
+        _("经费标准（元）"), max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(_("计量单位"), max_length=20, blank=True, help_text=_("按工作量计费时必填，如“户”“人次”"))
 
     objects = ScopedQuerySet.as_manager()

@@ -1,6 +1,7 @@
 """Work a department sends down: one TaskAssignment per request, one CommunityTask per target
 community (each follows transitions.TASK on its own), the evidence a community submits, red
 cards against departments, and the refusals of the assignment gate (kept for the 减负 report)."""
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -21,9 +22,17 @@ class TaskAssignment(TrackedModel):
 
     town = models.ForeignKey("territory.Node", verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    department = models.ForeignKey("accounts.Organisation", verbose_name=_("派发部门"), on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey("compact.AssistanceItem", verbose_name=_("引用的协助事项"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="assignments")
+    department = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("派发部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        "compact.AssistanceItem",
+        verbose_name=_("引用的协助事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
     title = models.CharField(_("任务名称"), max_length=200)
     description = models.TextField(_("任务说明"), blank=True)
     due_date = models.DateField(_("完成期限"))
@@ -31,8 +40,14 @@ class TaskAssignment(TrackedModel):
     unit = models.CharField(_("计量单位"), max_length=20, blank=True)
     overridden = models.BooleanField(_("越单派发"), default=False)
     override_reason = models.TextField(_("越单派发理由"), blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("派发人"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("派发人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     assigned_at = models.DateTimeField(_("派发时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
@@ -65,18 +80,31 @@ class CommunityTask(TrackedModel):
     SCOPE_FIELD = "community__path"
     AUDIT_EXCLUDE = (*TrackedModel.AUDIT_EXCLUDE, "town", "year", "department")
 
-    assignment = models.ForeignKey(TaskAssignment, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="community_tasks")
-    community = models.ForeignKey("territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(
+        TaskAssignment, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="community_tasks"
+    )
+    community = models.ForeignKey(
+        "territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="+"
+    )
     town = models.ForeignKey("territory.Node", verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    department = models.ForeignKey("accounts.Organisation", verbose_name=_("派发部门"), on_delete=models.PROTECT, related_name="+")
-    agreement_item = models.ForeignKey("compact.AgreementItem", verbose_name=_("协议事项"), null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="tasks")
+    department = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("派发部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    agreement_item = models.ForeignKey(
+        "compact.AgreementItem",
+        verbose_name=_("协议事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
     status = models.CharField(_("状态"), max_length=12, choices=c.TaskStatus.choices, default=c.TaskStatus.ASSIGNED)
     red_carded = models.BooleanField(_("有红牌"), default=False)
     units_done = models.PositiveIntegerField(_("完成工作量"), null=True, blank=True)
-    hours_spent = models.DecimalField(_("耗用工时"), max_digits=8, decimal_places=1, null=True, blank=True,
-                                      validators=[MinValueValidator(0)])
+    hours_spent = models.DecimalField(
+        _("耗用工时"), max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     note = models.TextField(_("办理说明"), blank=True)
     send_back_reason = models.TextField(_("退回理由"), blank=True)
     accepted_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
@@ -122,14 +150,22 @@ class EvidenceFile(models.Model):
 
     SCOPE_FIELD = "task__community__path"
 
-    task = models.ForeignKey(CommunityTask, verbose_name=_("社区任务"), on_delete=models.CASCADE, related_name="evidence")
+    task = models.ForeignKey(
+        CommunityTask, verbose_name=_("社区任务"), on_delete=models.CASCADE, related_name="evidence"
+    )
     file = models.FileField(_("文件"), upload_to=evidence_path, max_length=255)
     original_name = models.CharField(_("原文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     content_type = models.CharField(_("类型"), max_length=100, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -152,20 +188,40 @@ class RedCard(TrackedModel):
 
     SCOPE_FIELD = "community__path"
 
-    task = models.ForeignKey(CommunityTask, verbose_name=_("社区任务"), on_delete=models.CASCADE, related_name="red_cards")
-    department = models.ForeignKey("accounts.Organisation", verbose_name=_("被亮牌部门"), on_delete=models.PROTECT, related_name="+")
-    community = models.ForeignKey("territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        CommunityTask, verbose_name=_("社区任务"), on_delete=models.CASCADE, related_name="red_cards"
+    )
+    department = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("被亮牌部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        "territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="+"
+    )
     town = models.ForeignKey("territory.Node", verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     origin = models.CharField(_("来源"), max_length=10, choices=c.RedCardOrigin.choices)
     grounds = models.TextField(_("理由"))
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("亮牌人"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("亮牌人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     raised_at = models.DateTimeField(_("亮牌时间"), default=timezone.now)
-    status = models.CharField(_("裁定结果"), max_length=10, choices=c.RedCardStatus.choices, default=c.RedCardStatus.PENDING)
+    status = models.CharField(
+        _("裁定结果"), max_length=10, choices=c.RedCardStatus.choices, default=c.RedCardStatus.PENDING
+    )
     ruling_reason = models.TextField(_("裁定理由"), blank=True)
-    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("裁定人"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("裁定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     ruled_at = models.DateTimeField(_("裁定时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -194,16 +250,32 @@ class GateRefusal(models.Model):
     attempt = models.UUIDField(_("派发尝试"), db_index=True)
     town = models.ForeignKey("territory.Node", verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    department = models.ForeignKey("accounts.Organisation", verbose_name=_("派发部门"), on_delete=models.PROTECT, related_name="+")
-    community = models.ForeignKey("territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey("compact.AssistanceItem", verbose_name=_("引用的协助事项"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("派发部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        "territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        "compact.AssistanceItem",
+        verbose_name=_("引用的协助事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     title = models.CharField(_("任务名称"), max_length=200)
     code = models.CharField(_("原因代码"), max_length=20, choices=c.GateCode.choices)
     message = models.CharField(_("拒绝原因"), max_length=300)
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """The year's 协助管理协议 between a town and a community: drafted with its items and rates,
 then signed. Only items of the town's (or its county's) published list of the same year may
 be in it; a signed agreement is fixed."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -18,8 +19,16 @@ def create_agreement(user, *, town, community, year, payment_terms="", base_amou
     if CompactAgreement.objects.filter(community=community, year=year).exists():
         raise ValidationError({"year": f"{community}{year}年协助管理协议已存在"})
     with acting_as(user):
-        return core.create(CompactAgreement, town=town, community=community, year=year, payment_terms=payment_terms,
-                           base_amount=base_amount, reason=reason, **terms)
+        return core.create(
+            CompactAgreement,
+            town=town,
+            community=community,
+            year=year,
+            payment_terms=payment_terms,
+            base_amount=base_amount,
+            reason=reason,
+            **terms,
+        )
 
 
 def add_agreement_item(user, agreement, *, item, rate=None, rate_mode=None, unit=None, reason=""):
@@ -35,9 +44,13 @@ def add_agreement_item(user, agreement, *, item, rate=None, rate_mode=None, unit
         raise ValidationError({"item": f"“{item.title}”不是本镇（街道）适用的清单事项"})
     with acting_as(user):
         return core.create(
-            AgreementItem, agreement=agreement, item=item,
-            rate=item.amount if rate is None else rate, rate_mode=rate_mode or item.funding_mode,
-            unit=item.unit if unit is None else unit, reason=reason,
+            AgreementItem,
+            agreement=agreement,
+            item=item,
+            rate=item.amount if rate is None else rate,
+            rate_mode=rate_mode or item.funding_mode,
+            unit=item.unit if unit is None else unit,
+            reason=reason,
         )
 
 
@@ -71,5 +84,9 @@ def sign_agreement(user, agreement, *, signed_on, reason="", expected_version=No
     if not agreement.items.exists():
         raise ValidationError("协议没有协助事项，不能签订")
     with transaction.atomic(), acting_as(user):
-        return core.update(agreement, {"status": AgreementStatus.SIGNED, "signed_on": signed_on},
-                           reason=reason or "签订协议", expected_version=expected_version)
+        return core.update(
+            agreement,
+            {"status": AgreementStatus.SIGNED, "signed_on": signed_on},
+            reason=reason or "签订协议",
+            expected_version=expected_version,
+        )

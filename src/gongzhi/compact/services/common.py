@@ -1,4 +1,5 @@
 """Helpers the compact services share: the current year, the acting user, clear refusals."""
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 

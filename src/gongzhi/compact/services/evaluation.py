@@ -1,5 +1,6 @@
 """双向评估 rounds: the town opens a round with its criteria, the town, departments and
 communities score, the town closes the round (scores lock) and publishes the results."""
+
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,8 +48,12 @@ def close_round(user, rnd, *, reason="", expected_version=None):
     perms.require(user, perm, rnd.town.path, "只有镇（街道）可以结束评估")
     with transaction.atomic(), acting_as(user):
         locked = Score.objects.filter(round=rnd, locked=False).update(locked=True)
-        return core.update(rnd, {"status": RoundStatus.CLOSED, "closed_at": timezone.now()},
-                           reason=reason or f"结束评估，锁定 {locked} 条评分", expected_version=expected_version)
+        return core.update(
+            rnd,
+            {"status": RoundStatus.CLOSED, "closed_at": timezone.now()},
+            reason=reason or f"结束评估，锁定 {locked} 条评分",
+            expected_version=expected_version,
+        )
 
 
 def publish_results(user, rnd, *, reason="", expected_version=None):
@@ -60,8 +65,9 @@ def publish_results(user, rnd, *, reason="", expected_version=None):
     if rnd.published_at:
         raise ValidationError("评估结果已公布")
     with acting_as(user):
-        return core.update(rnd, {"published_at": timezone.now()}, reason=reason or "公布评估结果",
-                           expected_version=expected_version)
+        return core.update(
+            rnd, {"published_at": timezone.now()}, reason=reason or "公布评估结果", expected_version=expected_version
+        )
 
 
 def _is_org(party):
@@ -72,12 +78,19 @@ def _check_direction(rnd, criterion, evaluator, subject):
     """Communities score departments; the town and departments score communities of the town."""
     town = rnd.town
     if criterion.direction == Direction.TO_DEPARTMENT:
-        ok = (not _is_org(evaluator) and evaluator.level == 3 and evaluator.parent_id == town.pk
-              and _is_org(subject) and subject.kind == "department")
+        ok = (
+            not _is_org(evaluator)
+            and evaluator.level == 3
+            and evaluator.parent_id == town.pk
+            and _is_org(subject)
+            and subject.kind == "department"
+        )
         if not ok:
             raise ValidationError({"criterion": f"指标“{criterion.name}”由本镇社区对部门评分"})
         return evaluator
-    evaluator_ok = (_is_org(evaluator) and evaluator.kind == "department") or (not _is_org(evaluator) and evaluator.pk == town.pk)
+    evaluator_ok = (_is_org(evaluator) and evaluator.kind == "department") or (
+        not _is_org(evaluator) and evaluator.pk == town.pk
+    )
     if not (evaluator_ok and not _is_org(subject) and subject.level == 3 and subject.parent_id == town.pk):
         raise ValidationError({"criterion": f"指标“{criterion.name}”由镇（街道）或部门对本镇社区评分"})
     return subject
@@ -100,7 +113,9 @@ def _check_value(criterion, value) -> Decimal:
     except (InvalidOperation, ValueError):
         raise ValidationError({"value": "分值须为数字"}) from None
     if not value.is_finite() or value < 0 or value > criterion.max_score:
-        raise ValidationError({"value": f"分值须在 0 到 {criterion.max_score} 之间（“{criterion.name}”满分 {criterion.max_score} 分）"})
+        raise ValidationError(
+            {"value": f"分值须在 0 到 {criterion.max_score} 之间（“{criterion.name}”满分 {criterion.max_score} 分）"}
+        )
     if value != value.quantize(Decimal("0.1")):
         raise ValidationError({"value": "分值最多保留一位小数"})
     return value
@@ -112,7 +127,9 @@ def _check_relation(rnd, criterion, evaluator, subject, community):
     if criterion.direction == Direction.TO_DEPARTMENT:
         if not CommunityTask.objects.filter(community=community, department=subject, year=rnd.year).exists():
             raise ValidationError({"subject": f"{subject}{rnd.year}年未向{community}派发任务，无需评分"})
-    elif not CompactAgreement.objects.filter(community=community, year=rnd.year, status=AgreementStatus.SIGNED).exists():
+    elif not CompactAgreement.objects.filter(
+        community=community, year=rnd.year, status=AgreementStatus.SIGNED
+    ).exists():
         raise ValidationError({"subject": f"{community}未签订{rnd.year}年协助管理协议，不参加评估"})
 
 
@@ -136,10 +153,16 @@ def score(user, *, round, criterion, evaluator, subject, value, comment=""):  # 
     if Score.objects.filter(round=rnd, criterion=criterion, evaluator_key=ekey, subject_key=skey).exists():
         raise ValidationError(duplicate)
     fields = {
-        "round": rnd, "criterion": criterion, "community": community, "evaluator_key": ekey, "subject_key": skey,
+        "round": rnd,
+        "criterion": criterion,
+        "community": community,
+        "evaluator_key": ekey,
+        "subject_key": skey,
         "evaluator_org" if _is_org(evaluator) else "evaluator_node": evaluator,
         "subject_org" if _is_org(subject) else "subject_node": subject,
-        "value": value, "comment": comment, "scored_by": user if getattr(user, "is_authenticated", False) else None,
+        "value": value,
+        "comment": comment,
+        "scored_by": user if getattr(user, "is_authenticated", False) else None,
     }
     try:
         with transaction.atomic(), acting_as(user):

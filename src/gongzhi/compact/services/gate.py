@@ -2,6 +2,7 @@
 is on the town's (or county's) published assistance list of the current year, is the
 department's own item, and is in that community's signed agreement of the year. Each refused
 community gets one code and one Chinese reason."""
+
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -71,10 +72,20 @@ def evaluate(*, department, item, communities, town, year) -> GateResult:
         result.refused = {c.pk: refusal for c in communities}
         return result
     ids = [c.pk for c in communities]
-    signed = set(CompactAgreement.objects.filter(community_id__in=ids, year=year, status=AgreementStatus.SIGNED)
-                 .values_list("community_id", flat=True))
-    funded = {ai.agreement.community_id: ai for ai in AgreementItem.objects.select_related("agreement").filter(
-        agreement__community_id__in=ids, agreement__year=year, agreement__status=AgreementStatus.SIGNED, item=resolved)}
+    signed = set(
+        CompactAgreement.objects.filter(community_id__in=ids, year=year, status=AgreementStatus.SIGNED).values_list(
+            "community_id", flat=True
+        )
+    )
+    funded = {
+        ai.agreement.community_id: ai
+        for ai in AgreementItem.objects.select_related("agreement").filter(
+            agreement__community_id__in=ids,
+            agreement__year=year,
+            agreement__status=AgreementStatus.SIGNED,
+            item=resolved,
+        )
+    }
     for c in communities:
         if c.pk in funded:
             result.funded[c.pk] = funded[c.pk]

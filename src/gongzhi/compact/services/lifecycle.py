@@ -1,6 +1,7 @@
 """A community task's life after assignment (transitions.TASK): the community accepts it,
 completes it with evidence (files within the size and type limits, counts, hours), and the
 assigning department confirms it — accruing the money due — or sends it back."""
+
 import os
 from decimal import Decimal
 
@@ -35,13 +36,21 @@ def move(user, task, target, changes=None, *, reason="", expected_version=None):
     perm = transitions.check("task", task.status, target)
     authorise(user, task, perm)
     with acting_as(user):
-        return core.update(task, {"status": target, **(changes or {})}, reason=reason, expected_version=expected_version)
+        return core.update(
+            task, {"status": target, **(changes or {})}, reason=reason, expected_version=expected_version
+        )
 
 
 def accept(user, task, *, expected_version=None):
     """The community takes the task on."""
-    return move(user, task, TaskStatus.ACCEPTED, {"accepted_at": timezone.now()}, reason="接收任务",
-                expected_version=expected_version)
+    return move(
+        user,
+        task,
+        TaskStatus.ACCEPTED,
+        {"accepted_at": timezone.now()},
+        reason="接收任务",
+        expected_version=expected_version,
+    )
 
 
 def _check_files(files):
@@ -53,9 +62,13 @@ def _check_files(files):
         name = os.path.basename(getattr(f, "name", "") or "")
         ext = os.path.splitext(name)[1].lower()
         if ext not in limits.EVIDENCE_TYPES:
-            raise ValidationError({"files": f"文件“{name}”的类型不允许上传（允许：{'、'.join(sorted(limits.EVIDENCE_TYPES))}）"})
+            raise ValidationError(
+                {"files": f"文件“{name}”的类型不允许上传（允许：{'、'.join(sorted(limits.EVIDENCE_TYPES))}）"}
+            )
         if f.size > limits.MAX_EVIDENCE_BYTES:
-            raise ValidationError({"files": f"文件“{name}”大小为 {f.size / (1024 * 1024):.1f} MB，超过 {limit_mb:g} MB 的上限"})
+            raise ValidationError(
+                {"files": f"文件“{name}”大小为 {f.size / (1024 * 1024):.1f} MB，超过 {limit_mb:g} MB 的上限"}
+            )
         if f.size == 0:
             raise ValidationError({"files": f"文件“{name}”是空文件"})
 
@@ -65,9 +78,13 @@ def _store_files(user, task, files, stored):
     caller can remove them if anything later fails."""
     for f in files:
         name = os.path.basename(f.name)
-        row = EvidenceFile(task=task, original_name=name[:200], size=f.size,
-                           content_type=(getattr(f, "content_type", "") or "")[:100],
-                           uploaded_by=user if getattr(user, "is_authenticated", False) else None)
+        row = EvidenceFile(
+            task=task,
+            original_name=name[:200],
+            size=f.size,
+            content_type=(getattr(f, "content_type", "") or "")[:100],
+            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
         row.file.save(name, f, save=False)
         stored.append(row)
         row.save()
@@ -86,13 +103,25 @@ def complete(user, task, *, units_done=None, hours_spent=None, note="", files=()
     stored = []
     try:
         with transaction.atomic():
-            task = move(user, task, TaskStatus.DONE, {
-                "units_done": units_done, "hours_spent": hours_spent, "note": note, "done_at": timezone.now(),
-            }, reason="提交完成情况", expected_version=expected_version)
+            task = move(
+                user,
+                task,
+                TaskStatus.DONE,
+                {
+                    "units_done": units_done,
+                    "hours_spent": hours_spent,
+                    "note": note,
+                    "done_at": timezone.now(),
+                },
+                reason="提交完成情况",
+                expected_version=expected_version,
+            )
             _store_files(user, task, files, stored)
             if stored:
                 with acting_as(user):
-                    core.record("update", task, after={"evidence": [r.original_name for r in stored]}, reason="上传佐证材料")
+                    core.record(
+                        "update", task, after={"evidence": [r.original_name for r in stored]}, reason="上传佐证材料"
+                    )
     except Exception:
         for row in stored:
             row.file.delete(save=False)
@@ -113,12 +142,19 @@ def amount_for(task) -> Decimal:
 
 def confirm(user, task, *, expected_version=None):
     """The department confirms the work; the money due accrues."""
-    return move(user, task, TaskStatus.CONFIRMED, {"confirmed_at": timezone.now(), "amount_due": amount_for(task)},
-                reason="验收通过", expected_version=expected_version)
+    return move(
+        user,
+        task,
+        TaskStatus.CONFIRMED,
+        {"confirmed_at": timezone.now(), "amount_due": amount_for(task)},
+        reason="验收通过",
+        expected_version=expected_version,
+    )
 
 
 def send_back(user, task, *, reason, expected_version=None):
     """The department sends the work back with its reason; the community redoes it."""
     reason = require_text(reason, "reason", "退回须说明理由")
-    return move(user, task, TaskStatus.SENT_BACK, {"send_back_reason": reason}, reason=reason,
-                expected_version=expected_version)
+    return move(
+        user, task, TaskStatus.SENT_BACK, {"send_back_reason": reason}, reason=reason, expected_version=expected_version
+    )

@@ -1,5 +1,6 @@
 """Publishing the year's 依法履职事项 and 协助政府工作事项 lists. A list is built as a draft, its
 items added, then published; a published list is fixed (a new year gets a new list)."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -56,15 +57,35 @@ def add_duty_item(user, duty_list, *, title, basis="", reason=""):
         return core.create(DutyItem, duty_list=duty_list, seq=seq, title=title, basis=basis, reason=reason)
 
 
-def add_assistance_item(user, assistance_list, *, title, department, work="", evidence="", funding_mode="per_item",
-                        amount=0, unit="", reason=""):
+def add_assistance_item(
+    user,
+    assistance_list,
+    *,
+    title,
+    department,
+    work="",
+    evidence="",
+    funding_mode="per_item",
+    amount=0,
+    unit="",
+    reason="",
+):
     """Add one 协助政府工作事项 (responsible department, work, evidence, funding standard)."""
     _editable(user, assistance_list)
     seq = assistance_list.items.count() + 1
     with acting_as(user):
         return core.create(
-            AssistanceItem, assistance_list=assistance_list, seq=seq, title=title, department=department, work=work,
-            evidence=evidence, funding_mode=funding_mode, amount=amount, unit=unit, reason=reason,
+            AssistanceItem,
+            assistance_list=assistance_list,
+            seq=seq,
+            title=title,
+            department=department,
+            work=work,
+            evidence=evidence,
+            funding_mode=funding_mode,
+            amount=amount,
+            unit=unit,
+            reason=reason,
         )
 
 
@@ -75,5 +96,9 @@ def publish_list(user, lst, *, reason="", expected_version=None):
     if not lst.items.exists():
         raise ValidationError("清单没有事项，不能公布")
     with acting_as(user):
-        return core.update(lst, {"status": ListStatus.PUBLISHED, "published_at": timezone.now()},
-                           reason=reason or "公布清单", expected_version=expected_version)
+        return core.update(
+            lst,
+            {"status": ListStatus.PUBLISHED, "published_at": timezone.now()},
+            reason=reason or "公布清单",
+            expected_version=expected_version,
+        )

@@ -14,6 +14,7 @@
 
 The round must be closed (scores locked) and the agreement signed, same town and year.
 """
+
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -80,5 +81,10 @@ def compute_payment(agreement, rnd) -> PaymentDue:
     base_part = (agreement.base_amount / 2).quantize(scoring.CENT, rounding=ROUND_HALF_UP)
     percent = pay_percent(agreement, score)
     amount = ((base_part + accrued) * percent / 100).quantize(scoring.CENT, rounding=ROUND_HALF_UP)
-    return PaymentDue(base_part=base_part, accrued=Decimal(accrued).quantize(scoring.CENT), score=score,
-                      pay_percent=percent, amount=amount)
+    return PaymentDue(
+        base_part=base_part,
+        accrued=Decimal(accrued).quantize(scoring.CENT),
+        score=score,
+        pay_percent=percent,
+        amount=amount,
+    )

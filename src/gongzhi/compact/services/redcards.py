@@ -1,6 +1,7 @@
 """红牌: a community shows one on a task it considers outside the lists; the town rules on it.
 Upheld: the task stays refused and counts against the department. Dismissed: the task goes
 back to the community as assigned."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,12 +22,27 @@ def raise_red_card(user, task, *, reason, expected_version=None):
     if task.red_carded:
         raise ValidationError("该任务已有红牌记录")
     with transaction.atomic():
-        task = lifecycle.move(user, task, TaskStatus.RED_CARDED, {"red_carded": True}, reason=f"亮红牌：{reason}",
-                              expected_version=expected_version)
+        task = lifecycle.move(
+            user,
+            task,
+            TaskStatus.RED_CARDED,
+            {"red_carded": True},
+            reason=f"亮红牌：{reason}",
+            expected_version=expected_version,
+        )
         with acting_as(user):
-            return core.create(RedCard, task=task, department=task.department, community=task.community, town=task.town,
-                               year=task.year, origin=RedCardOrigin.COMMUNITY, grounds=reason, reason=reason,
-                               raised_by=user if getattr(user, "is_authenticated", False) else None)
+            return core.create(
+                RedCard,
+                task=task,
+                department=task.department,
+                community=task.community,
+                town=task.town,
+                year=task.year,
+                origin=RedCardOrigin.COMMUNITY,
+                grounds=reason,
+                reason=reason,
+                raised_by=user if getattr(user, "is_authenticated", False) else None,
+            )
 
 
 def rule_red_card(user, card, *, upheld: bool, reason, expected_version=None):
@@ -37,9 +53,17 @@ def rule_red_card(user, card, *, upheld: bool, reason, expected_version=None):
     reason = require_text(reason, "ruling_reason", "裁定须说明理由")
     with transaction.atomic():
         with acting_as(user):
-            card = core.update(card, {"status": target, "ruling_reason": reason, "ruled_at": timezone.now(),
-                                      "ruled_by": user if getattr(user, "is_authenticated", False) else None},
-                               reason=reason, expected_version=expected_version)
+            card = core.update(
+                card,
+                {
+                    "status": target,
+                    "ruling_reason": reason,
+                    "ruled_at": timezone.now(),
+                    "ruled_by": user if getattr(user, "is_authenticated", False) else None,
+                },
+                reason=reason,
+                expected_version=expected_version,
+            )
         if not upheld and card.task.status == TaskStatus.RED_CARDED:
             lifecycle.move(user, card.task, TaskStatus.ASSIGNED, {"red_carded": False}, reason=f"红牌不成立：{reason}")
         return card

@@ -1,6 +1,7 @@
 """Assigning work to communities through the gate, the town's override, and each community
 task's lifecycle (transitions.TASK): accept → done with evidence → confirmed or sent back.
 Money accrues on confirmation from the agreement's rate."""
+
 import uuid
 
 from django.conf import settings
@@ -19,8 +20,23 @@ from .common import acting_as, current_year, require_text
 # Evidence limits; a deployment may set these in settings.
 MAX_EVIDENCE_BYTES = getattr(settings, "GONGZHI_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 MAX_EVIDENCE_FILES = getattr(settings, "GONGZHI_EVIDENCE_MAX_FILES", 10)
-EVIDENCE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx",
-                  ".txt", ".csv", ".ofd"}
+EVIDENCE_TYPES = {
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".txt",
+    ".csv",
+    ".ofd",
+}
 
 
 def _town_of(communities):
@@ -49,15 +65,33 @@ def _record_refusals(user, result, *, department, town, year, title, communities
     attempt, now = uuid.uuid4(), timezone.now()
     names = {c.pk: c for c in communities}
     with transaction.atomic(), acting_as(user):
-        GateRefusal.objects.bulk_create([
-            GateRefusal(attempt=attempt, town=town, year=year, department=department, community=names[cid],
-                        item=result.item, title=title[:200], code=code, message=msg[:300], at=now,
-                        by=user if getattr(user, "is_authenticated", False) else None)
-            for cid, (code, msg) in result.refused.items()
-        ])
-        core.record("create", None, model=GateRefusal, object_id=attempt, node_path=town.path,
-                    object_repr=f"派发被拒：{department} · {title}"[:200],
-                    after={cid: msg for cid, (_, msg) in result.refused.items()})
+        GateRefusal.objects.bulk_create(
+            [
+                GateRefusal(
+                    attempt=attempt,
+                    town=town,
+                    year=year,
+                    department=department,
+                    community=names[cid],
+                    item=result.item,
+                    title=title[:200],
+                    code=code,
+                    message=msg[:300],
+                    at=now,
+                    by=user if getattr(user, "is_authenticated", False) else None,
+                )
+                for cid, (code, msg) in result.refused.items()
+            ]
+        )
+        core.record(
+            "create",
+            None,
+            model=GateRefusal,
+            object_id=attempt,
+            node_path=town.path,
+            object_repr=f"派发被拒：{department} · {title}"[:200],
+            after={cid: msg for cid, (_, msg) in result.refused.items()},
+        )
 
 
 def _create_tasks(user, result, *, department, town, year, communities, reason="", **fields):
@@ -65,23 +99,49 @@ def _create_tasks(user, result, *, department, town, year, communities, reason="
     ones (override only), all in one transaction."""
     with transaction.atomic(), acting_as(user):
         assignment = core.create(
-            TaskAssignment, town=town, year=year, department=department, item=result.item,
-            assigned_by=user if getattr(user, "is_authenticated", False) else None, reason=reason, **fields,
+            TaskAssignment,
+            town=town,
+            year=year,
+            department=department,
+            item=result.item,
+            assigned_by=user if getattr(user, "is_authenticated", False) else None,
+            reason=reason,
+            **fields,
         )
         for c in communities:
             refused = result.refused.get(c.pk)
-            task = core.create(CommunityTask, assignment=assignment, community=c, town=town, year=year,
-                               department=department, agreement_item=result.funded.get(c.pk), red_carded=bool(refused))
+            task = core.create(
+                CommunityTask,
+                assignment=assignment,
+                community=c,
+                town=town,
+                year=year,
+                department=department,
+                agreement_item=result.funded.get(c.pk),
+                red_carded=bool(refused),
+            )
             if refused:
-                core.create(RedCard, task=task, department=department, community=c, town=town, year=year,
-                            origin=RedCardOrigin.OVERRIDE, grounds=f"越单派发：{refused[1]}", raised_by=assignment.assigned_by,
-                            status=RedCardStatus.UPHELD, ruling_reason=fields.get("override_reason", ""),
-                            ruled_by=assignment.assigned_by, ruled_at=timezone.now())
+                core.create(
+                    RedCard,
+                    task=task,
+                    department=department,
+                    community=c,
+                    town=town,
+                    year=year,
+                    origin=RedCardOrigin.OVERRIDE,
+                    grounds=f"越单派发：{refused[1]}",
+                    raised_by=assignment.assigned_by,
+                    status=RedCardStatus.UPHELD,
+                    ruling_reason=fields.get("override_reason", ""),
+                    ruled_by=assignment.assigned_by,
+                    ruled_at=timezone.now(),
+                )
         return assignment
 
 
-def assign_task(user, *, department, item, communities, title, due_date, description="", quantity=None, unit="",
-                today=None):
+def assign_task(
+    user, *, department, item, communities, title, due_date, description="", quantity=None, unit="", today=None
+):
     """A department assigns work to communities, citing an assistance item (an instance or an
     id). All-or-nothing: if the gate refuses any community, nothing is assigned, the attempt is
     recorded, and GateRefused says why for each community."""
@@ -94,15 +154,28 @@ def assign_task(user, *, department, item, communities, title, due_date, descrip
     title = _check_fields(title, due_date, today)
     result = gate.evaluate(department=department, item=item, communities=communities, town=town, year=year)
     if not result.ok:
-        _record_refusals(user, result, department=department, town=town, year=year, title=title, communities=communities)
+        _record_refusals(
+            user, result, department=department, town=town, year=year, title=title, communities=communities
+        )
         raise gate.GateRefused(result, communities)
-    return _create_tasks(user, result, department=department, town=town, year=year, communities=communities, title=title,
-                         description=description, due_date=due_date, quantity=quantity,
-                         unit=unit or (result.item.unit if result.item else ""))
+    return _create_tasks(
+        user,
+        result,
+        department=department,
+        town=town,
+        year=year,
+        communities=communities,
+        title=title,
+        description=description,
+        due_date=due_date,
+        quantity=quantity,
+        unit=unit or (result.item.unit if result.item else ""),
+    )
 
 
-def override_assignment(user, *, department, item, communities, title, due_date, reason, description="",
-                        quantity=None, unit="", today=None):
+def override_assignment(
+    user, *, department, item, communities, title, due_date, reason, description="", quantity=None, unit="", today=None
+):
     """A town official assigns the work despite the gate. Every community the gate refused gets
     its task with an upheld red card against the department (override is on record, and the
     work is unfunded there)."""
@@ -114,7 +187,19 @@ def override_assignment(user, *, department, item, communities, title, due_date,
     year = current_year(today)
     title = _check_fields(title, due_date, today)
     result = gate.evaluate(department=department, item=item, communities=communities, town=town, year=year)
-    return _create_tasks(user, result, department=department, town=town, year=year, communities=communities,
-                         title=title, description=description, due_date=due_date, quantity=quantity,
-                         unit=unit or (result.item.unit if result.item else ""), overridden=not result.ok,
-                         override_reason=reason if not result.ok else "", reason=reason)
+    return _create_tasks(
+        user,
+        result,
+        department=department,
+        town=town,
+        year=year,
+        communities=communities,
+        title=title,
+        description=description,
+        due_date=due_date,
+        quantity=quantity,
+        unit=unit or (result.item.unit if result.item else ""),
+        overridden=not result.ok,
+        override_reason=reason if not result.ok else "",
+        reason=reason,
+    )

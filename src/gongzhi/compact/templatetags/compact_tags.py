@@ -1,4 +1,5 @@
 """Template helpers of the compact pages: status colours and dict look-ups."""
+
 from django import template
 
 from ..views.common import STATUS_TAG

@@ -1,5 +1,6 @@
 """Helpers the compact pages share: which town a user works in, the year filter, tag colours
 and the .xlsx answer of a list page."""
+
 from django.http import Http404
 from django.utils import timezone
 
@@ -11,9 +12,20 @@ from .. import permissions as perms
 from ..forms import YearFilter
 
 STATUS_TAG = {
-    "assigned": "info", "accepted": "info", "done": "warn", "sent_back": "bad", "confirmed": "ok", "red_carded": "bad",
-    "pending": "warn", "upheld": "bad", "dismissed": "ok", "draft": "", "signed": "ok", "published": "ok",
-    "open": "warn", "closed": "",
+    "assigned": "info",
+    "accepted": "info",
+    "done": "warn",
+    "sent_back": "bad",
+    "confirmed": "ok",
+    "red_carded": "bad",
+    "pending": "warn",
+    "upheld": "bad",
+    "dismissed": "ok",
+    "draft": "",
+    "signed": "ok",
+    "published": "ok",
+    "open": "warn",
+    "closed": "",
 }
 
 

@@ -1,5 +1,6 @@
 """The town drafts the year's lists: start a list, add its items, publish it (a published list
 is fixed; services/lists.py refuses edits). Reading is in lists.py."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +15,10 @@ from ..forms import AssistanceItemForm, DutyItemForm, NewListForm
 from ..models import DutyItem
 from .common import STATUS_TAG, town_for
 
-KINDS = {"assistance": (services.create_assistance_list, services.add_assistance_item, AssistanceItemForm),
-         "duty": (services.create_duty_list, services.add_duty_item, DutyItemForm)}
+KINDS = {
+    "assistance": (services.create_assistance_list, services.add_assistance_item, AssistanceItemForm),
+    "duty": (services.create_duty_list, services.add_duty_item, DutyItemForm),
+}
 
 
 def _list(user, kind, pk):
@@ -32,9 +35,11 @@ def list_create(request):
         raise Http404
     form = NewListForm(request.POST or None)
     if request.method == "POST":
+
         def create(d):
-            title = d["title"] or f"{town.name}{d['year']}年" + ("协助政府工作事项清单" if d["kind"] == "assistance"
-                                                                  else "自治组织依法履职事项清单")
+            title = d["title"] or f"{town.name}{d['year']}年" + (
+                "协助政府工作事项清单" if d["kind"] == "assistance" else "自治组织依法履职事项清单"
+            )
             return KINDS[d["kind"]][0](request.user, node=town, year=d["year"], title=title)
 
         lst = run_service(form, create)
@@ -66,7 +71,16 @@ def list_detail(request, kind, pk):
         items = selectors.assistance_items(user, lst).order_by("seq")
     else:
         items = DutyItem.objects.filter(duty_list=lst).order_by("seq")
-    return render(request, "compact/list_detail.html", {
-        "lst": lst, "kind": kind, "items": list(items), "form": form, "editable": editable, "node": lst.node,
-        "tags": STATUS_TAG,
-    })
+    return render(
+        request,
+        "compact/list_detail.html",
+        {
+            "lst": lst,
+            "kind": kind,
+            "items": list(items),
+            "form": form,
+            "editable": editable,
+            "node": lst.node,
+            "tags": STATUS_TAG,
+        },
+    )

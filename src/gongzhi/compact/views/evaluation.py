@@ -2,6 +2,7 @@
 department that assigned it work (that department's red cards beside the form); the town and
 departments score communities with a signed agreement. Results show to the town at once and to
 the participants after publication; payment due is shown to the town once a round is closed."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,15 +34,22 @@ def round_list(request):
     form = OpenRoundForm(request.POST or None) if manage else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            rnd = services.open_round(user, town=manage[0], year=form.cleaned_data["year"], kind=form.cleaned_data["kind"])
+            rnd = services.open_round(
+                user, town=manage[0], year=form.cleaned_data["year"], kind=form.cleaned_data["kind"]
+            )
             messages.success(request, _("已开启：%(r)s") % {"r": rnd})
             return redirect("compact:round_detail", rnd.pk)
         except ValidationError as exc:
             apply_errors(form, exc)
     rounds = list(selectors.rounds(user))
     if wants_export(request):
-        rows = ({"round": str(r), "status": r.get_status_display(), "published": "是" if r.published_at else ""} for r in rounds)
-        return export_rows("评估轮次.xlsx", "评估轮次", [("round", "评估轮次"), ("status", "状态"), ("published", "已公布")], rows)
+        rows = (
+            {"round": str(r), "status": r.get_status_display(), "published": "是" if r.published_at else ""}
+            for r in rounds
+        )
+        return export_rows(
+            "评估轮次.xlsx", "评估轮次", [("round", "评估轮次"), ("status", "状态"), ("published", "已公布")], rows
+        )
     return render(request, "compact/round_list.html", {"rounds": rounds, "form": form, "tags": STATUS_TAG})
 
 
@@ -66,7 +74,9 @@ def subjects_for(rnd, evaluator, direction):
     if direction == Direction.TO_DEPARTMENT:
         ids = CommunityTask.objects.filter(community=evaluator, year=rnd.year).values("department_id")
         return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
-    ids = CompactAgreement.objects.filter(town=rnd.town, year=rnd.year, status=AgreementStatus.SIGNED).values("community_id")
+    ids = CompactAgreement.objects.filter(town=rnd.town, year=rnd.year, status=AgreementStatus.SIGNED).values(
+        "community_id"
+    )
     return list(Node.objects.filter(pk__in=ids).order_by("code"))
 
 
@@ -81,28 +91,59 @@ def round_detail(request, pk):
     evaluator, direction = evaluator_for(user, rnd)
     subjects = []
     if evaluator is not None:
-        done = set(Score.objects.filter(round=rnd, evaluator_key=party_key(evaluator)).values_list("subject_key", flat=True))
+        done = set(
+            Score.objects.filter(round=rnd, evaluator_key=party_key(evaluator)).values_list("subject_key", flat=True)
+        )
         cards = {}
         if direction == Direction.TO_DEPARTMENT:
             for c in selectors.red_cards(user).filter(year=rnd.year, community=evaluator):
                 cards[c.department_id] = cards.get(c.department_id, 0) + 1
-        subjects = [{"obj": s, "key": party_key(s), "done": party_key(s) in done, "cards": cards.get(s.pk, 0)
-                     if direction == Direction.TO_DEPARTMENT else None} for s in subjects_for(rnd, evaluator, direction)]
+        subjects = [
+            {
+                "obj": s,
+                "key": party_key(s),
+                "done": party_key(s) in done,
+                "cards": cards.get(s.pk, 0) if direction == Direction.TO_DEPARTMENT else None,
+            }
+            for s in subjects_for(rnd, evaluator, direction)
+        ]
     show = _results_visible(user, rnd)
     results = {d.label: selectors.round_results(user, rnd, d) for d in Direction} if show else {}
     if show and wants_export(request):
-        rows = [{"subject": f"{label}：{r['subject']}", "total": r["total"], "n": r["n"]}
-                for label, rs in results.items() for r in rs]
+        rows = [
+            {"subject": f"{label}：{r['subject']}", "total": r["total"], "n": r["n"]}
+            for label, rs in results.items()
+            for r in rs
+        ]
         return export_rows(f"评估结果-{rnd}.xlsx", "评估结果", RESULT_COLUMNS, rows)
     manage = has_perm_at(user, perms.MANAGE_ROUND, rnd.town.path)
-    return render(request, "compact/round_detail.html", {
-        "rnd": rnd, "node": rnd.town, "criteria": list(rnd.criteria.all()), "evaluator": evaluator, "direction": direction,
-        "subjects": subjects, "results": results, "show_results": show, "manage": manage, "tags": STATUS_TAG,
-    })
+    return render(
+        request,
+        "compact/round_detail.html",
+        {
+            "rnd": rnd,
+            "node": rnd.town,
+            "criteria": list(rnd.criteria.all()),
+            "evaluator": evaluator,
+            "direction": direction,
+            "subjects": subjects,
+            "results": results,
+            "show_results": show,
+            "manage": manage,
+            "tags": STATUS_TAG,
+        },
+    )
 
 
-PAYMENT_COLUMNS = [("community", "社区/村"), ("score", "得分"), ("base_part", "一揽子经费（半年）"), ("accrued", "验收任务经费"),
-                   ("pay_percent", "拨付比例（%）"), ("amount", "应拨付（元）"), ("error", "说明")]
+PAYMENT_COLUMNS = [
+    ("community", "社区/村"),
+    ("score", "得分"),
+    ("base_part", "一揽子经费（半年）"),
+    ("accrued", "验收任务经费"),
+    ("pay_percent", "拨付比例（%）"),
+    ("amount", "应拨付（元）"),
+    ("error", "说明"),
+]
 
 
 def _payment_rows(agreements, rnd):
@@ -110,11 +151,25 @@ def _payment_rows(agreements, rnd):
     for agr in agreements:
         try:
             due = services.compute_payment(agr, rnd)
-            yield {"community": agr.community.name, "score": due.score, "base_part": due.base_part, "accrued": due.accrued,
-                   "pay_percent": due.pay_percent, "amount": due.amount, "error": ""}
+            yield {
+                "community": agr.community.name,
+                "score": due.score,
+                "base_part": due.base_part,
+                "accrued": due.accrued,
+                "pay_percent": due.pay_percent,
+                "amount": due.amount,
+                "error": "",
+            }
         except ValidationError as exc:
-            yield {"community": agr.community.name, "score": None, "base_part": None, "accrued": None,
-                   "pay_percent": None, "amount": None, "error": "；".join(exc.messages)}
+            yield {
+                "community": agr.community.name,
+                "score": None,
+                "base_part": None,
+                "accrued": None,
+                "pay_percent": None,
+                "amount": None,
+                "error": "；".join(exc.messages),
+            }
 
 
 @perm_required(perms.MANAGE_ROUND)
@@ -123,13 +178,19 @@ def round_payments(request, pk):
     rnd = get_object_or_404(selectors.rounds(request.user), pk=pk)
     if not has_perm_at(request.user, perms.MANAGE_ROUND, rnd.town.path) or rnd.is_open:
         raise Http404
-    signed = (CompactAgreement.objects.filter(town=rnd.town, year=rnd.year, status=AgreementStatus.SIGNED)
-              .select_related("community", "town").order_by("community__code"))
+    signed = (
+        CompactAgreement.objects.filter(town=rnd.town, year=rnd.year, status=AgreementStatus.SIGNED)
+        .select_related("community", "town")
+        .order_by("community__code")
+    )
     if wants_export(request):
         return export_rows(f"经费拨付测算-{rnd}.xlsx", "经费拨付测算", PAYMENT_COLUMNS, _payment_rows(signed, rnd))
     page = paginate(request, signed)
-    return render(request, "compact/round_payments.html", {"rnd": rnd, "node": rnd.town, "page": page,
-                                                            "rows": list(_payment_rows(page, rnd))})
+    return render(
+        request,
+        "compact/round_payments.html",
+        {"rnd": rnd, "node": rnd.town, "page": page, "rows": list(_payment_rows(page, rnd))},
+    )
 
 
 @require_POST
@@ -171,15 +232,35 @@ def score_form(request, pk, subject):
         try:
             with transaction.atomic():
                 for crit, value in form.values():
-                    services.score(user, round=rnd, criterion=crit, evaluator=evaluator, subject=target, value=value,
-                                   comment=form.cleaned_data["comment"])
+                    services.score(
+                        user,
+                        round=rnd,
+                        criterion=crit,
+                        evaluator=evaluator,
+                        subject=target,
+                        value=value,
+                        comment=form.cleaned_data["comment"],
+                    )
             messages.success(request, _("已提交对%(s)s的评分") % {"s": target})
             return redirect("compact:round_detail", pk)
         except ValidationError as exc:
             apply_errors(form, exc)
-    cards = (list(selectors.red_cards_against(user, target, rnd.year).filter(community=evaluator))
-             if direction == Direction.TO_DEPARTMENT else [])
-    return render(request, "compact/score_form.html", {
-        "rnd": rnd, "form": form, "evaluator": evaluator, "subject": target, "cards": cards,
-        "direction": direction, "node": rnd.town, "tags": STATUS_TAG,
-    })
+    cards = (
+        list(selectors.red_cards_against(user, target, rnd.year).filter(community=evaluator))
+        if direction == Direction.TO_DEPARTMENT
+        else []
+    )
+    return render(
+        request,
+        "compact/score_form.html",
+        {
+            "rnd": rnd,
+            "form": form,
+            "evaluator": evaluator,
+            "subject": target,
+            "cards": cards,
+            "direction": direction,
+            "node": rnd.town,
+            "tags": STATUS_TAG,
+        },
+    )

@@ -1,5 +1,6 @@
 """Red cards: the community sees the ones on its tasks (from overrides and its own), the
 department those against it, the town all of its communities' and rules on pending ones."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,14 +15,29 @@ from ..choices import RedCardStatus
 from ..forms import RulingForm
 from .common import STATUS_TAG, export_rows, year_filter
 
-CARD_COLUMNS = [("raised_at", "亮牌时间"), ("community", "社区/村"), ("department", "派发部门"), ("task", "任务"),
-                ("origin", "来源"), ("grounds", "理由"), ("status", "裁定结果"), ("ruling_reason", "裁定理由")]
+CARD_COLUMNS = [
+    ("raised_at", "亮牌时间"),
+    ("community", "社区/村"),
+    ("department", "派发部门"),
+    ("task", "任务"),
+    ("origin", "来源"),
+    ("grounds", "理由"),
+    ("status", "裁定结果"),
+    ("ruling_reason", "裁定理由"),
+]
 
 
 def _card_row(c):
-    return {"raised_at": c.raised_at.replace(tzinfo=None), "community": c.community.name, "department": c.department.name,
-            "task": c.task.assignment.title, "origin": c.get_origin_display(), "grounds": c.grounds,
-            "status": c.get_status_display(), "ruling_reason": c.ruling_reason}
+    return {
+        "raised_at": c.raised_at.replace(tzinfo=None),
+        "community": c.community.name,
+        "department": c.department.name,
+        "task": c.task.assignment.title,
+        "origin": c.get_origin_display(),
+        "grounds": c.grounds,
+        "status": c.get_status_display(),
+        "ruling_reason": c.ruling_reason,
+    }
 
 
 def _guard(request):
@@ -43,9 +59,17 @@ def redcard_list(request):
         qs = qs.filter(status=status)
     if wants_export(request):
         return export_rows(f"红牌-{filters.value() or '全部'}.xlsx", "红牌", CARD_COLUMNS, (_card_row(c) for c in qs))
-    return render(request, "compact/redcard_list.html", {"page": paginate(request, qs), "filters": filters,
-                                                          "statuses": RedCardStatus.choices, "status": status,
-                                                          "tags": STATUS_TAG})
+    return render(
+        request,
+        "compact/redcard_list.html",
+        {
+            "page": paginate(request, qs),
+            "filters": filters,
+            "statuses": RedCardStatus.choices,
+            "status": status,
+            "tags": STATUS_TAG,
+        },
+    )
 
 
 def redcard_detail(request, pk):
@@ -56,10 +80,15 @@ def redcard_detail(request, pk):
     may_rule = card.status == RedCardStatus.PENDING and has_perm_at(request.user, perms.RULE, card.town.path)
     form = RulingForm(request.POST or None) if may_rule else None
     if request.method == "POST" and form is not None:
-        done = run_service(form, lambda d: services.rule_red_card(request.user, card, upheld=d["upheld"], reason=d["reason"],
-                                                                  expected_version=card.version))
+        done = run_service(
+            form,
+            lambda d: services.rule_red_card(
+                request.user, card, upheld=d["upheld"], reason=d["reason"], expected_version=card.version
+            ),
+        )
         if done:
             messages.success(request, _("已裁定：%(s)s") % {"s": done.get_status_display()})
             return redirect("compact:redcard_detail", pk)
-    return render(request, "compact/redcard_detail.html", {"card": card, "form": form, "node": card.community,
-                                                            "tags": STATUS_TAG})
+    return render(
+        request, "compact/redcard_detail.html", {"card": card, "form": form, "node": card.community, "tags": STATUS_TAG}
+    )

@@ -1,5 +1,6 @@
 """The 减负 report page: per community and per department, as tables and ECharts bar charts
 (vendored under static/vendor/echarts), exportable to .xlsx (two sheets)."""
+
 from django.shortcuts import render
 
 from gongzhi.core import xlsx
@@ -16,8 +17,10 @@ def _sheet(rows, columns):
 
 def _chart(rows, series):
     """ECharts data: names on the axis and one list per series (key, label)."""
-    return {"names": [r["name"] for r in rows],
-            "series": [{"name": label, "data": [float(r[key] or 0) for r in rows]} for key, label in series]}
+    return {
+        "names": [r["name"] for r in rows],
+        "series": [{"name": label, "data": [float(r[key] or 0) for r in rows]} for key, label in series],
+    }
 
 
 @perm_required(perms.BURDEN_REPORT)
@@ -34,13 +37,27 @@ def burden(request):
         xlsx.add_sheet(wb, "按部门", *_sheet(data["departments"], reports.DEPARTMENT_COLUMNS))
         return xlsx.bytes_response(xlsx.workbook_bytes(wb), f"减负报告-{town.name}-{year}.xlsx")
     charts = {
-        "communities": _chart(data["communities"], [("received", "收到任务"), ("red_carded", "红牌任务"), ("refused", "被拒派发")]),
-        "departments": _chart(data["departments"], [("received", "派发任务"), ("off_list_attempts", "清单外派发次数"),
-                                                    ("override_cards", "越单派发红牌")]),
+        "communities": _chart(
+            data["communities"], [("received", "收到任务"), ("red_carded", "红牌任务"), ("refused", "被拒派发")]
+        ),
+        "departments": _chart(
+            data["departments"],
+            [("received", "派发任务"), ("off_list_attempts", "清单外派发次数"), ("override_cards", "越单派发红牌")],
+        ),
     }
-    return render(request, "compact/burden.html", {
-        "town": town, "towns": town_options, "year": year, "filters": filters, "node": town,
-        "communities": data["communities"], "departments": data["departments"],
-        "community_columns": reports.COMMUNITY_COLUMNS, "department_columns": reports.DEPARTMENT_COLUMNS,
-        "charts": charts,
-    })
+    return render(
+        request,
+        "compact/burden.html",
+        {
+            "town": town,
+            "towns": town_options,
+            "year": year,
+            "filters": filters,
+            "node": town,
+            "communities": data["communities"],
+            "departments": data["departments"],
+            "community_columns": reports.COMMUNITY_COLUMNS,
+            "department_columns": reports.DEPARTMENT_COLUMNS,
+            "charts": charts,
+        },
+    )

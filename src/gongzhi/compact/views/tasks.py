@@ -1,6 +1,7 @@
 """Tasks: the department assigns through the gate (a refusal shows each community's reason),
 the town official overrides a refused attempt (red cards), the community accepts, shows a red
 card or completes with evidence, and the department confirms or sends back."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Min
@@ -20,11 +21,26 @@ from ..forms import AssignForm, CompleteForm, OverrideForm, ReasonForm
 from ..models import GateRefusal, TaskAssignment
 from .common import STATUS_TAG, export_rows, this_year, town_for, year_filter
 
-TASK_COLUMNS = [("title", "任务名称"), ("community", "社区/村"), ("department", "派发部门"), ("item", "引用的协助事项"),
-                ("status", "状态"), ("red_carded", "有红牌"), ("due_date", "完成期限"), ("units_done", "完成工作量"),
-                ("hours_spent", "耗用工时"), ("amount_due", "应付经费（元）"), ("overridden", "越单派发")]
-REFUSAL_COLUMNS = [("at", "时间"), ("department", "派发部门"), ("title", "任务名称"), ("community", "社区/村"),
-                   ("message", "拒绝原因")]
+TASK_COLUMNS = [
+    ("title", "任务名称"),
+    ("community", "社区/村"),
+    ("department", "派发部门"),
+    ("item", "引用的协助事项"),
+    ("status", "状态"),
+    ("red_carded", "有红牌"),
+    ("due_date", "完成期限"),
+    ("units_done", "完成工作量"),
+    ("hours_spent", "耗用工时"),
+    ("amount_due", "应付经费（元）"),
+    ("overridden", "越单派发"),
+]
+REFUSAL_COLUMNS = [
+    ("at", "时间"),
+    ("department", "派发部门"),
+    ("title", "任务名称"),
+    ("community", "社区/村"),
+    ("message", "拒绝原因"),
+]
 
 
 def _may_see_tasks(user):
@@ -33,10 +49,19 @@ def _may_see_tasks(user):
 
 def _task_row(t):
     a = t.assignment
-    return {"title": a.title, "community": t.community.name, "department": t.department.name,
-            "item": a.item.title if a.item else "（清单外）", "status": t.get_status_display(),
-            "red_carded": "是" if t.red_carded else "", "due_date": a.due_date, "units_done": t.units_done,
-            "hours_spent": t.hours_spent, "amount_due": t.amount_due, "overridden": "是" if a.overridden else ""}
+    return {
+        "title": a.title,
+        "community": t.community.name,
+        "department": t.department.name,
+        "item": a.item.title if a.item else "（清单外）",
+        "status": t.get_status_display(),
+        "red_carded": "是" if t.red_carded else "",
+        "due_date": a.due_date,
+        "units_done": t.units_done,
+        "hours_spent": t.hours_spent,
+        "amount_due": t.amount_due,
+        "overridden": "是" if a.overridden else "",
+    }
 
 
 def task_list(request):
@@ -55,12 +80,22 @@ def task_list(request):
         qs = qs.filter(status=status)
     qs = qs.order_by("-id")  # newest first; the primary key, so a page needs no sort of the whole year
     if wants_export(request):
-        return export_rows(f"社区任务-{filters.value() or '全部'}.xlsx", "社区任务", TASK_COLUMNS, (_task_row(t) for t in qs))
-    return render(request, "compact/task_list.html", {
-        "page": paginate(request, qs), "filters": filters, "statuses": TaskStatus.choices, "status": status,
-        "tags": STATUS_TAG, "may_assign": perms.department_of(user) is not None and has_perm_anywhere(user, perms.ASSIGN),
-        "may_override": has_perm_anywhere(user, perms.OVERRIDE),
-    })
+        return export_rows(
+            f"社区任务-{filters.value() or '全部'}.xlsx", "社区任务", TASK_COLUMNS, (_task_row(t) for t in qs)
+        )
+    return render(
+        request,
+        "compact/task_list.html",
+        {
+            "page": paginate(request, qs),
+            "filters": filters,
+            "statuses": TaskStatus.choices,
+            "status": status,
+            "tags": STATUS_TAG,
+            "may_assign": perms.department_of(user) is not None and has_perm_anywhere(user, perms.ASSIGN),
+            "may_override": has_perm_anywhere(user, perms.OVERRIDE),
+        },
+    )
 
 
 @perm_required(perms.ASSIGN)
@@ -75,15 +110,18 @@ def assign(request):
     if request.method == "POST" and form.is_valid():
         try:
             a = services.assign_task(request.user, department=dept, **form.service_kwargs())
-            messages.success(request, _("已派发“%(t)s”给 %(n)s 个社区/村") % {"t": a.title, "n": a.community_tasks.count()})
+            messages.success(
+                request, _("已派发“%(t)s”给 %(n)s 个社区/村") % {"t": a.title, "n": a.community_tasks.count()}
+            )
             return redirect("compact:task_list")
         except services.GateRefused as exc:
             names = {c.pk: c.name for c in form.cleaned_data["communities"]}
             refused = [(names[cid], msg) for cid, (_code, msg) in exc.result.refused.items()]
         except ValidationError as exc:
             apply_errors(form, exc)
-    return render(request, "compact/assign_form.html", {"form": form, "department": dept, "town": town,
-                                                        "refused": refused})
+    return render(
+        request, "compact/assign_form.html", {"form": form, "department": dept, "town": town, "refused": refused}
+    )
 
 
 @perm_required("compact.view_gaterefusal")
@@ -94,11 +132,22 @@ def refusal_list(request):
     if filters.value():
         qs = qs.filter(year=filters.value())
     if wants_export(request):
-        rows = ({"at": r.at.replace(tzinfo=None), "department": r.department.name, "title": r.title,
-                 "community": r.community.name, "message": r.message} for r in qs.order_by("-at", "community__code"))
+        rows = (
+            {
+                "at": r.at.replace(tzinfo=None),
+                "department": r.department.name,
+                "title": r.title,
+                "community": r.community.name,
+                "message": r.message,
+            }
+            for r in qs.order_by("-at", "community__code")
+        )
         return export_rows("派发拒绝记录.xlsx", "派发拒绝记录", REFUSAL_COLUMNS, rows)
-    attempts = (qs.values("attempt").annotate(at=Max("at"), n=Count("id"), title=Min("title"), department=Min("department__name"))
-                .order_by("-at"))
+    attempts = (
+        qs.values("attempt")
+        .annotate(at=Max("at"), n=Count("id"), title=Min("title"), department=Min("department__name"))
+        .order_by("-at")
+    )
     page = paginate(request, attempts)
     ids = [a["attempt"] for a in page]
     reasons = {}
@@ -108,15 +157,23 @@ def refusal_list(request):
     # as done, so nobody overrides it twice; one query per page.
     firsts = {a["attempt"]: reasons[a["attempt"]][0] for a in page if reasons.get(a["attempt"])}
     overrides = {}
-    for o in TaskAssignment.objects.filter(overridden=True, title__in=[a["title"] for a in page],
-                                           department_id__in={r.department_id for r in firsts.values()}):
+    for o in TaskAssignment.objects.filter(
+        overridden=True,
+        title__in=[a["title"] for a in page],
+        department_id__in={r.department_id for r in firsts.values()},
+    ):
         overrides.setdefault((o.department_id, o.title), []).append(o.assigned_at)
     for a in page:
         a["rows"] = reasons.get(a["attempt"], [])
         first = firsts.get(a["attempt"])
-        a["overridden"] = bool(first) and any(t >= first.at for t in overrides.get((first.department_id, first.title), []))
-    return render(request, "compact/refusal_list.html", {"page": page, "filters": filters,
-                                                          "may_override": has_perm_anywhere(request.user, perms.OVERRIDE)})
+        a["overridden"] = bool(first) and any(
+            t >= first.at for t in overrides.get((first.department_id, first.title), [])
+        )
+    return render(
+        request,
+        "compact/refusal_list.html",
+        {"page": page, "filters": filters, "may_override": has_perm_anywhere(request.user, perms.OVERRIDE)},
+    )
 
 
 @perm_required(perms.OVERRIDE)
@@ -130,8 +187,12 @@ def override(request):
         if not rows:
             raise Http404
         town = rows[0].town
-        initial = {"department": rows[0].department_id, "title": rows[0].title, "item": rows[0].item_id,
-                   "communities": [r.community_id for r in rows]}
+        initial = {
+            "department": rows[0].department_id,
+            "title": rows[0].title,
+            "item": rows[0].item_id,
+            "communities": [r.community_id for r in rows],
+        }
     if not has_perm_at(request.user, perms.OVERRIDE, town.path):
         raise Http404
     items = selectors.citable_items(request.user, town, this_year()).order_by("seq")
@@ -156,6 +217,7 @@ def _is_uuid(value):
 
 
 # ---------- one task ----------
+
 
 def _actions(user, task):
     """Which buttons the user gets on this task (the services check again)."""
@@ -183,13 +245,22 @@ def task_detail(request, pk):
 def _render_task(request, task, **forms):
     actions = _actions(request.user, task)
     cards = list(selectors.red_cards(request.user).filter(task=task))
-    return render(request, "compact/task_detail.html", {
-        "task": task, "a": task.assignment, "node": task.community, "actions": actions, "cards": cards,
-        "evidence": list(task.evidence.all()), "tags": STATUS_TAG,
-        "complete_form": forms.get("complete_form") or (CompleteForm() if actions["complete"] else None),
-        "card_form": forms.get("card_form") or (ReasonForm(prefix="card") if actions["red_card"] else None),
-        "back_form": forms.get("back_form") or (ReasonForm(prefix="back") if actions["review"] else None),
-    })
+    return render(
+        request,
+        "compact/task_detail.html",
+        {
+            "task": task,
+            "a": task.assignment,
+            "node": task.community,
+            "actions": actions,
+            "cards": cards,
+            "evidence": list(task.evidence.all()),
+            "tags": STATUS_TAG,
+            "complete_form": forms.get("complete_form") or (CompleteForm() if actions["complete"] else None),
+            "card_form": forms.get("card_form") or (ReasonForm(prefix="card") if actions["red_card"] else None),
+            "back_form": forms.get("back_form") or (ReasonForm(prefix="back") if actions["review"] else None),
+        },
+    )
 
 
 @require_POST
@@ -213,8 +284,14 @@ def task_action(request, pk, action):
             forms = {{"red_card": "card_form", "send_back": "back_form", "complete": "complete_form"}[action]: form}
             if not form.is_valid() or not _run_form_action(user, task, action, form):
                 return _render_task(request, task, **forms)
-            messages.success(request, {"red_card": _("已亮红牌，等待镇（街道）裁定"), "send_back": _("已退回重办"),
-                                       "complete": _("已提交完成情况")}[action])
+            messages.success(
+                request,
+                {
+                    "red_card": _("已亮红牌，等待镇（街道）裁定"),
+                    "send_back": _("已退回重办"),
+                    "complete": _("已提交完成情况"),
+                }[action],
+            )
         else:
             raise Http404
     except PermissionDenied as exc:
@@ -240,8 +317,15 @@ def _run_form_action(user, task, action, form):
         elif action == "send_back":
             services.send_back(user, task, reason=d["reason"], expected_version=task.version)
         else:
-            services.complete(user, task, units_done=d["units_done"], hours_spent=d["hours_spent"], note=d["note"],
-                              files=d["files"], expected_version=task.version)
+            services.complete(
+                user,
+                task,
+                units_done=d["units_done"],
+                hours_spent=d["hours_spent"],
+                note=d["note"],
+                files=d["files"],
+                expected_version=task.version,
+            )
         return True
     except ValidationError as exc:
         apply_errors(form, exc)
@@ -263,7 +347,11 @@ def evidence_file(request, pk, file_pk):
         handle = row.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=row.original_name,
-                            content_type=row.content_type or "application/octet-stream")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=row.original_name,
+        content_type=row.content_type or "application/octet-stream",
+    )
     response["Cache-Control"] = "no-store"
     return response

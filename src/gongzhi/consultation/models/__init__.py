@@ -1,6 +1,7 @@
 """Consultation models: bodies and their rules, matters and support, meetings, attendance,
 motions, ballots, decisions, carrying out and evaluation, the disclosure board, workflow templates
 and public comment on drafts."""
+
 from .bodies import Body, BodyMember, BodyRule
 from .disclosure import DisclosureEntry, DisclosureHead, DisclosureInterval
 from .drafts import Comment, Draft, Paragraph
@@ -10,8 +11,29 @@ from .outcomes import Milestone, Rating, Task
 from .workflow import MatterWorkflow, StepCompletion, WorkflowStep, WorkflowTemplate
 
 __all__ = [
-    "AgendaItem", "Attendance", "BallotCast", "BallotChoice", "Body", "BodyMember", "BodyRule", "Comment", "Decision",
-    "DisclosureEntry", "DisclosureHead", "DisclosureInterval", "Draft", "Matter", "MatterWorkflow", "Meeting",
-    "Milestone", "Motion",
-    "Paragraph", "Rating", "StepCompletion", "Support", "Task", "WorkflowStep", "WorkflowTemplate",
+    "AgendaItem",
+    "Attendance",
+    "BallotCast",
+    "BallotChoice",
+    "Body",
+    "BodyMember",
+    "BodyRule",
+    "Comment",
+    "Decision",
+    "DisclosureEntry",
+    "DisclosureHead",
+    "DisclosureInterval",
+    "Draft",
+    "Matter",
+    "MatterWorkflow",
+    "Meeting",
+    "Milestone",
+    "Motion",
+    "Paragraph",
+    "Rating",
+    "StepCompletion",
+    "Support",
+    "Task",
+    "WorkflowStep",
+    "WorkflowTemplate",
 ]

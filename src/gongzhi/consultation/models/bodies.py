@@ -1,5 +1,6 @@
 """Bodies that deliberate or decide (议事会, 村民会议 …), their members, and the legal rule each
 follows. Rules are data so a corrected article or threshold needs no release."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -29,13 +30,15 @@ class BodyRule(TrackedModel):
     quorum_num = models.PositiveSmallIntegerField(_("法定人数分子"), validators=[MinValueValidator(1)])
     quorum_den = models.PositiveSmallIntegerField(_("法定人数分母"), validators=[MinValueValidator(1)])
     quorum_strict = models.BooleanField(_("法定人数须“超过”"), help_text=_("勾选：超过（>）；不勾选：达到（≥）"))
-    quorum_basis = models.CharField(_("法定人数按"), max_length=10, choices=c.ThresholdBasis.choices,
-                                    default=c.ThresholdBasis.PRESENT)
+    quorum_basis = models.CharField(
+        _("法定人数按"), max_length=10, choices=c.ThresholdBasis.choices, default=c.ThresholdBasis.PRESENT
+    )
     pass_num = models.PositiveSmallIntegerField(_("通过比例分子"), validators=[MinValueValidator(1)])
     pass_den = models.PositiveSmallIntegerField(_("通过比例分母"), validators=[MinValueValidator(1)])
     pass_strict = models.BooleanField(_("通过须“超过”"), default=True)
-    pass_basis = models.CharField(_("通过比例按"), max_length=10, choices=c.ThresholdBasis.choices,
-                                  default=c.ThresholdBasis.PRESENT)
+    pass_basis = models.CharField(
+        _("通过比例按"), max_length=10, choices=c.ThresholdBasis.choices, default=c.ThresholdBasis.PRESENT
+    )
     notice_days = models.PositiveSmallIntegerField(_("提前通知天数"), null=True, blank=True)
     convene_num = models.PositiveSmallIntegerField(_("提议召开比例分子"), null=True, blank=True)
     convene_den = models.PositiveSmallIntegerField(_("提议召开比例分母"), null=True, blank=True)
@@ -70,7 +73,9 @@ class Body(TrackedModel):
 
     SCOPE_FIELD = "node__path"
 
-    node = models.ForeignKey("territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="bodies")
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="bodies"
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=c.BodyKind.choices)
     name = models.CharField(_("名称"), max_length=100)
     constituency = models.CharField(_("组成方式"), max_length=12, choices=c.Constituency.choices)
@@ -114,8 +119,9 @@ class BodyMember(TrackedModel):
     SCOPE_FIELD = "body__node__path"
 
     body = models.ForeignKey(Body, verbose_name=_("议事机构"), on_delete=models.CASCADE, related_name="members")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("居民"), on_delete=models.PROTECT,
-                                 related_name="body_memberships")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("居民"), on_delete=models.PROTECT, related_name="body_memberships"
+    )
     role = models.CharField(_("职务"), max_length=20, choices=c.MemberRole.choices, default=c.MemberRole.MEMBER)
     since = models.DateField(_("起始日期"))
     until = models.DateField(_("终止日期"), null=True, blank=True)

@@ -12,6 +12,7 @@ entry also takes a place in one ledger across all boards (`gseq`, `ledger_prev`,
 moment it was published), and `DisclosureHead` keeps, per board and for the ledger, the count
 and the newest hash, signed with a key the database does not hold (see `consultation/ledger.py`).
 """
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -34,18 +35,31 @@ class DisclosureEntry(models.Model):
 
     SCOPE_FIELD = "node__path"
 
-    node = models.ForeignKey("territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT,
-                             related_name="disclosures")
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("社区/村"), on_delete=models.PROTECT, related_name="disclosures"
+    )
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("类别"), max_length=12, choices=c.DisclosureKind.choices)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"))
     period = models.CharField(_("所属期间"), max_length=40, blank=True, help_text=_("如 2026年第二季度、2026年6月"))
     published_at = models.DateTimeField(_("公开时间"), default=timezone.now)
-    decision = models.ForeignKey("consultation.Decision", verbose_name=_("决议"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="disclosures")
-    corrects = models.ForeignKey("self", verbose_name=_("更正的条目"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="corrections")
+    decision = models.ForeignKey(
+        "consultation.Decision",
+        verbose_name=_("决议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("更正的条目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
     prev_hash = models.CharField(_("上一条哈希"), max_length=64)
     hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
     # The cross-board ledger: this entry's place among all boards' entries, the ledger's head
@@ -102,8 +116,15 @@ class DisclosureInterval(TrackedModel):
     finances quarterly, differs from the default without a release. Edited in the admin,
     through the audited services."""
 
-    node = models.ForeignKey("territory.Node", verbose_name=_("适用区域"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+", help_text=_("留空为全局默认；选择街道/乡镇或社区/村则适用于其下各社区/村"))
+    node = models.ForeignKey(
+        "territory.Node",
+        verbose_name=_("适用区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空为全局默认；选择街道/乡镇或社区/村则适用于其下各社区/村"),
+    )
     kind = models.CharField(_("公开类别"), max_length=12, choices=PERIODIC_KINDS)
     months = models.PositiveSmallIntegerField(_("间隔（月）"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     basis = models.CharField(_("依据"), max_length=200, blank=True)
@@ -114,8 +135,9 @@ class DisclosureInterval(TrackedModel):
         ordering = ["node_id", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["node", "kind"], name="interval_unique_node_kind"),
-            models.UniqueConstraint(fields=["kind"], condition=models.Q(node__isnull=True),
-                                    name="interval_unique_default_kind"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(node__isnull=True), name="interval_unique_default_kind"
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Public comment on a draft (征求意见, seed 000): a government or community document split
 into paragraphs, comments per paragraph, the official's answer to each (adopted, partly, not
 adopted, with a reason) and the published feedback report (采纳情况反馈)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -18,13 +19,21 @@ class Draft(TrackedModel):
 
     SCOPE_FIELD = "node__path"
 
-    node = models.ForeignKey("territory.Node", verbose_name=_("征求范围"), on_delete=models.PROTECT, related_name="drafts")
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("征求范围"), on_delete=models.PROTECT, related_name="drafts"
+    )
     title = models.CharField(_("文件名称"), max_length=200)
     issuer = models.CharField(_("起草单位"), max_length=100)
     closes_on = models.DateField(_("截止日期"))
     status = models.CharField(_("状态"), max_length=10, choices=c.DraftStatus.choices, default=c.DraftStatus.OPEN)
-    report = models.ForeignKey("consultation.DisclosureEntry", verbose_name=_("采纳情况反馈"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        "consultation.DisclosureEntry",
+        verbose_name=_("采纳情况反馈"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -67,8 +76,14 @@ class Comment(TrackedModel):
     SCOPE_FIELD = "paragraph__draft__node__path"
 
     paragraph = models.ForeignKey(Paragraph, verbose_name=_("段落"), on_delete=models.PROTECT, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出用户"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     author_name = models.CharField(_("提出人"), max_length=100)
     text = models.TextField(_("意见"))
     at = models.DateTimeField(_("提出时间"), default=timezone.now)

@@ -1,5 +1,6 @@
 """Matters residents, the committee or the party organisation raise (民事民提), and the
 co-signatures that move them forward."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,25 +24,48 @@ class Matter(TrackedModel):
 
     SCOPE_FIELD = "node__path"
 
-    node = models.ForeignKey("territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="matters")
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="matters"
+    )
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("内容"), blank=True)
     kind = models.CharField(_("类别"), max_length=20, choices=c.MatterKind.choices, default=c.MatterKind.PUBLIC_AFFAIRS)
-    source = models.CharField(_("提出方"), max_length=12, choices=c.MatterSource.choices, default=c.MatterSource.RESIDENT)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出用户"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    raised_by_resident = models.ForeignKey("registry.Resident", verbose_name=_("提出居民"), null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(
+        _("提出方"), max_length=12, choices=c.MatterSource.choices, default=c.MatterSource.RESIDENT
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    raised_by_resident = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("提出居民"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     raised_at = models.DateTimeField(_("提出时间"), default=timezone.now)
     status = models.CharField(_("状态"), max_length=12, choices=c.MatterStatus.choices, default=c.MatterStatus.PENDING)
-    art24 = models.BooleanField(_("第二十四条事项"), default=False,
-                                help_text=_("须经村民会议（或其授权的村民代表会议）讨论决定"))
+    art24 = models.BooleanField(
+        _("第二十四条事项"), default=False, help_text=_("须经村民会议（或其授权的村民代表会议）讨论决定")
+    )
     support_threshold = models.PositiveIntegerField(_("联署门槛"), default=0, help_text=_("0 表示无需联署"))
     support_count = models.PositiveIntegerField(_("联署人数"), default=0, editable=False)
     route = models.CharField(_("研判结果"), max_length=10, choices=c.TriageRoute.choices, blank=True)
     route_reason = models.TextField(_("研判理由"), blank=True, help_text=_("不予立项时公开"))
-    body = models.ForeignKey("consultation.Body", verbose_name=_("交由机构"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="matters")
+    body = models.ForeignKey(
+        "consultation.Body",
+        verbose_name=_("交由机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matters",
+    )
     triaged_at = models.DateTimeField(_("研判时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -72,7 +96,9 @@ class Support(models.Model):
     SCOPE_FIELD = "matter__node__path"
 
     matter = models.ForeignKey(Matter, verbose_name=_("议题"), on_delete=models.CASCADE, related_name="supports")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("联署居民"), on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("联署居民"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("联署时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()

@@ -10,6 +10,7 @@ tallies count `BallotChoice` rows for both kinds so the arithmetic is the same.
 On SQLite the choice table is created WITHOUT ROWID (migration 0001) so even the file's
 storage order follows the random key, not the order ballots arrived.
 """
+
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -34,14 +35,19 @@ class Meeting(TrackedModel):
     SCOPE_FIELD = "node__path"
     TEXT_LIMITS = {"minutes": LONG_TEXT_MAX_LENGTH}  # minutes are a whole document
 
-    body = models.ForeignKey("consultation.Body", verbose_name=_("议事机构"), on_delete=models.PROTECT, related_name="meetings")
-    node = models.ForeignKey("territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="+",
-                             editable=False)
+    body = models.ForeignKey(
+        "consultation.Body", verbose_name=_("议事机构"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     title = models.CharField(_("会议名称"), max_length=200)
     date = models.DateField(_("会议日期"))
     notice_at = models.DateTimeField(_("通知时间"))
     location = models.CharField(_("地点"), max_length=200, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=c.MeetingStatus.choices, default=c.MeetingStatus.PLANNED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=c.MeetingStatus.choices, default=c.MeetingStatus.PLANNED
+    )
     eligible_count = models.PositiveIntegerField(_("应到人数"), null=True, blank=True, editable=False)
     minutes = models.TextField(_("会议记录"), blank=True)
     opened_at = models.DateTimeField(_("开会时间"), null=True, blank=True)
@@ -52,10 +58,24 @@ class Meeting(TrackedModel):
     cancel_reason = models.TextField(_("取消原因"), blank=True)
     # The entries on the community's disclosure board announcing the meeting and calling it
     # off; the board itself is append-only, so the link is kept here.
-    notice_entry = models.ForeignKey("consultation.DisclosureEntry", verbose_name=_("公开栏会议通知"), null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
-    cancel_entry = models.ForeignKey("consultation.DisclosureEntry", verbose_name=_("公开栏取消通知"), null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    notice_entry = models.ForeignKey(
+        "consultation.DisclosureEntry",
+        verbose_name=_("公开栏会议通知"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    cancel_entry = models.ForeignKey(
+        "consultation.DisclosureEntry",
+        verbose_name=_("公开栏取消通知"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -80,8 +100,14 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="agenda")
     order = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("议程"), max_length=200)
-    matter = models.ForeignKey("consultation.Matter", verbose_name=_("议题"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="agenda_items")
+    matter = models.ForeignKey(
+        "consultation.Matter",
+        verbose_name=_("议题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -106,12 +132,28 @@ class Attendance(models.Model):
     SCOPE_FIELD = "meeting__node__path"
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="attendance")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("签到人"), on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey("consultation.BodyMember", verbose_name=_("成员"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey("registry.Household", verbose_name=_("代表住户"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    mode = models.CharField(_("方式"), max_length=10, choices=c.AttendanceMode.choices, default=c.AttendanceMode.INDIVIDUAL)
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("签到人"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        "consultation.BodyMember",
+        verbose_name=_("成员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("代表住户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mode = models.CharField(
+        _("方式"), max_length=10, choices=c.AttendanceMode.choices, default=c.AttendanceMode.INDIVIDUAL
+    )
     signed_at = models.DateTimeField(_("签到时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
@@ -122,10 +164,14 @@ class Attendance(models.Model):
         ordering = ["meeting_id", "signed_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "resident"], name="attendance_once_per_resident"),
-            models.UniqueConstraint(fields=["meeting", "household"], condition=Q(household__isnull=False),
-                                    name="attendance_once_per_household"),
-            models.UniqueConstraint(fields=["meeting", "member"], condition=Q(member__isnull=False),
-                                    name="attendance_once_per_member"),
+            models.UniqueConstraint(
+                fields=["meeting", "household"],
+                condition=Q(household__isnull=False),
+                name="attendance_once_per_household",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "member"], condition=Q(member__isnull=False), name="attendance_once_per_member"
+            ),
         ]
 
     def __str__(self):
@@ -142,12 +188,20 @@ class Motion(TrackedModel):
     SCOPE_FIELD = "meeting__node__path"
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="motions")
-    agenda_item = models.ForeignKey(AgendaItem, verbose_name=_("议程"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="motions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("议程"), null=True, blank=True, on_delete=models.PROTECT, related_name="motions"
+    )
     text = models.TextField(_("表决事项"))
     secret = models.BooleanField(_("无记名投票"), default=False)
-    rule = models.ForeignKey("consultation.BodyRule", verbose_name=_("适用规则"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+", help_text=_("留空则按机构的议事规则（罢免等另行指定）"))
+    rule = models.ForeignKey(
+        "consultation.BodyRule",
+        verbose_name=_("适用规则"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空则按机构的议事规则（罢免等另行指定）"),
+    )
     status = models.CharField(_("状态"), max_length=10, choices=c.MotionStatus.choices, default=c.MotionStatus.DRAFT)
     opened_at = models.DateTimeField(_("开始表决"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束表决"), null=True, blank=True)
@@ -231,13 +285,22 @@ class Decision(TrackedModel):
 
     SCOPE_FIELD = "node__path"
 
-    node = models.ForeignKey("territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="+",
-                             editable=False)
-    body = models.ForeignKey("consultation.Body", verbose_name=_("议事机构"), on_delete=models.PROTECT, related_name="decisions")
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("所属社区/村"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    body = models.ForeignKey(
+        "consultation.Body", verbose_name=_("议事机构"), on_delete=models.PROTECT, related_name="decisions"
+    )
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="decisions")
     motion = models.OneToOneField(Motion, verbose_name=_("表决事项"), on_delete=models.PROTECT, related_name="decision")
-    matter = models.ForeignKey("consultation.Matter", verbose_name=_("议题"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="decisions")
+    matter = models.ForeignKey(
+        "consultation.Matter",
+        verbose_name=_("议题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
     text = models.TextField(_("决议内容"))
     outcome = models.CharField(_("结果"), max_length=10, choices=c.DecisionOutcome.choices)
     result_text = models.CharField(_("表决情况"), max_length=200)

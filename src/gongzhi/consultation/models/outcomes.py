@@ -1,5 +1,6 @@
 """Carrying out a decided matter (民事民办: tasks with owners, due dates and progress) and
 residents' evaluation of the outcome (民事民评)."""
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,16 +19,31 @@ class Task(TrackedModel):
 
     SCOPE_FIELD = "matter__node__path"
 
-    matter = models.ForeignKey("consultation.Matter", verbose_name=_("议题"), on_delete=models.PROTECT, related_name="tasks")
-    decision = models.ForeignKey("consultation.Decision", verbose_name=_("依据决议"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="tasks")
+    matter = models.ForeignKey(
+        "consultation.Matter", verbose_name=_("议题"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    decision = models.ForeignKey(
+        "consultation.Decision",
+        verbose_name=_("依据决议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
     title = models.CharField(_("任务"), max_length=200)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人（用户）"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人（用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     owner_name = models.CharField(_("责任人"), max_length=100)
     due = models.DateField(_("完成时限"), null=True, blank=True)
-    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0,
-                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    progress = models.PositiveSmallIntegerField(
+        _("进度（%）"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     status = models.CharField(_("状态"), max_length=8, choices=c.TaskStatus.choices, default=c.TaskStatus.OPEN)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
@@ -58,8 +74,14 @@ class Milestone(TrackedModel):
     title = models.CharField(_("节点"), max_length=200)
     due = models.DateField(_("节点时限"))
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -89,8 +111,12 @@ class Rating(models.Model):
 
     SCOPE_FIELD = "matter__node__path"
 
-    matter = models.ForeignKey("consultation.Matter", verbose_name=_("议题"), on_delete=models.PROTECT, related_name="ratings")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("评议居民"), on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(
+        "consultation.Matter", verbose_name=_("议题"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("评议居民"), on_delete=models.PROTECT, related_name="+"
+    )
     score = models.PositiveSmallIntegerField(_("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("意见"), blank=True)
     at = models.DateTimeField(_("评议时间"), default=timezone.now)

@@ -1,6 +1,7 @@
 """Workflow templates (四议两公开, 民事民提…民评, the Shenyang council-then-assembly rule) as
 data, and each matter's progress through its template. A town configures its local variant
 by adding a template; the services enforce the order."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -39,12 +40,15 @@ class WorkflowStep(models.Model):
     together with the one before (四议两公开: steps 1 and 2 merge when one person holds both
     posts)."""
 
-    template = models.ForeignKey(WorkflowTemplate, verbose_name=_("模板"), on_delete=models.CASCADE, related_name="steps")
+    template = models.ForeignKey(
+        WorkflowTemplate, verbose_name=_("模板"), on_delete=models.CASCADE, related_name="steps"
+    )
     order = models.PositiveSmallIntegerField(_("步骤"))
     name = models.CharField(_("名称"), max_length=60)
     kind = models.CharField(_("完成方式"), max_length=10, choices=c.StepKind.choices)
-    body_kinds = models.CharField(_("表决机构类型"), max_length=120, blank=True,
-                                  help_text=_("会议表决步骤：可作出决定的机构类型代码，逗号分隔"))
+    body_kinds = models.CharField(
+        _("表决机构类型"), max_length=120, blank=True, help_text=_("会议表决步骤：可作出决定的机构类型代码，逗号分隔")
+    )
     merges_with_previous = models.BooleanField(_("可与上一步合并"), default=False)
     note = models.TextField(_("说明"), blank=True)
 
@@ -73,8 +77,9 @@ class MatterWorkflow(TrackedModel):
 
     SCOPE_FIELD = "matter__node__path"
 
-    matter = models.OneToOneField("consultation.Matter", verbose_name=_("议题"), on_delete=models.CASCADE,
-                                  related_name="workflow")
+    matter = models.OneToOneField(
+        "consultation.Matter", verbose_name=_("议题"), on_delete=models.CASCADE, related_name="workflow"
+    )
     template = models.ForeignKey(WorkflowTemplate, verbose_name=_("模板"), on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
@@ -95,14 +100,27 @@ class StepCompletion(models.Model):
 
     SCOPE_FIELD = "workflow__matter__node__path"
 
-    workflow = models.ForeignKey(MatterWorkflow, verbose_name=_("议题流程"), on_delete=models.CASCADE,
-                                 related_name="completions")
+    workflow = models.ForeignKey(
+        MatterWorkflow, verbose_name=_("议题流程"), on_delete=models.CASCADE, related_name="completions"
+    )
     step = models.ForeignKey(WorkflowStep, verbose_name=_("步骤"), on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(_("完成时间"), default=timezone.now)
-    decision = models.ForeignKey("consultation.Decision", verbose_name=_("决议"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    disclosure = models.ForeignKey("consultation.DisclosureEntry", verbose_name=_("公开条目"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        "consultation.Decision",
+        verbose_name=_("决议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    disclosure = models.ForeignKey(
+        "consultation.DisclosureEntry",
+        verbose_name=_("公开条目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     merged = models.BooleanField(_("与下一步合并完成"), default=False)
     note = models.TextField(_("记录"), blank=True)
 

@@ -2,23 +2,75 @@
 writes its audit entry (through gongzhi.core.services); views, the API, the admin and the CLI
 call them and never save a model themselves. Status changes are checked against the tables
 in transitions.py."""
+
 from .bodies import add_member, create_body, end_membership, update_rule
 from .disclosure import correct, publish, publish_decision, publish_result, resign_heads, set_interval
 from .drafts import answer, close_draft, comment, create_draft, publish_feedback
 from .matters import co_sign, raise_matter, triage, withdraw_matter
-from .meetings import (add_agenda_item, cancel_meeting, close_meeting, meeting_quorum, open_meeting,
-                       publish_meeting_notice, schedule_meeting, sign_in)
-from .outcomes import (add_milestone, add_task, complete_milestone, rate, reopen_milestone, suggested_progress,
-                       update_progress)
+from .meetings import (
+    add_agenda_item,
+    cancel_meeting,
+    close_meeting,
+    meeting_quorum,
+    open_meeting,
+    publish_meeting_notice,
+    schedule_meeting,
+    sign_in,
+)
+from .outcomes import (
+    add_milestone,
+    add_task,
+    complete_milestone,
+    rate,
+    reopen_milestone,
+    suggested_progress,
+    update_progress,
+)
 from .voting import cast_ballot, close_motion, open_motion, propose_motion, record_decision
 from .workflow import check_vote_due, complete_step, pending, start_workflow
 
 __all__ = [
-    "add_agenda_item", "add_member", "add_milestone", "add_task", "answer", "cancel_meeting", "cast_ballot",
-    "check_vote_due", "close_draft", "close_meeting", "close_motion", "co_sign", "comment", "complete_milestone",
-    "complete_step", "correct", "create_body", "create_draft", "end_membership", "meeting_quorum", "open_meeting",
-    "open_motion", "pending", "propose_motion", "publish", "publish_decision", "publish_feedback",
-    "publish_meeting_notice", "publish_result", "raise_matter", "rate", "record_decision", "reopen_milestone",
-    "resign_heads", "schedule_meeting", "set_interval", "sign_in", "start_workflow", "suggested_progress", "triage",
-    "update_progress", "update_rule", "withdraw_matter",
+    "add_agenda_item",
+    "add_member",
+    "add_milestone",
+    "add_task",
+    "answer",
+    "cancel_meeting",
+    "cast_ballot",
+    "check_vote_due",
+    "close_draft",
+    "close_meeting",
+    "close_motion",
+    "co_sign",
+    "comment",
+    "complete_milestone",
+    "complete_step",
+    "correct",
+    "create_body",
+    "create_draft",
+    "end_membership",
+    "meeting_quorum",
+    "open_meeting",
+    "open_motion",
+    "pending",
+    "propose_motion",
+    "publish",
+    "publish_decision",
+    "publish_feedback",
+    "publish_meeting_notice",
+    "publish_result",
+    "raise_matter",
+    "rate",
+    "record_decision",
+    "reopen_milestone",
+    "resign_heads",
+    "schedule_meeting",
+    "set_interval",
+    "sign_in",
+    "start_workflow",
+    "suggested_progress",
+    "triage",
+    "update_progress",
+    "update_rule",
+    "withdraw_matter",
 ]

@@ -14,6 +14,7 @@ per-call insert compilation: measured, that was 40 % of a ballot (430 → 260 µ
 same trade as the resident import's fast path (docs/decisions/0001-import-fast-path.md); a
 test writes one entry each way and compares every column.
 """
+
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
@@ -33,7 +34,11 @@ def _q(name: str) -> str:
 @cache
 def _sql() -> dict[str, str]:
     motion, meeting = _q(Motion._meta.db_table), _q(Meeting._meta.db_table)
-    attendance, cast, choice = _q(Attendance._meta.db_table), _q(BallotCast._meta.db_table), _q(BallotChoice._meta.db_table)
+    attendance, cast, choice = (
+        _q(Attendance._meta.db_table),
+        _q(BallotCast._meta.db_table),
+        _q(BallotChoice._meta.db_table),
+    )
     node = _q(Meeting._meta.get_field("node").related_model._meta.db_table)
     return {
         "lookup": (
@@ -92,7 +97,9 @@ def insert_audit(action, model, object_id, *, after, object_repr, node_path, bef
     values = {
         "at": timezone.now(),
         "actor_id": user.pk if user else None,
-        "actor_name": (user.get_full_name() or user.username) if user else (ctx.source if ctx.source != "system" else "系统"),
+        "actor_name": (user.get_full_name() or user.username)
+        if user
+        else (ctx.source if ctx.source != "system" else "系统"),
         "source": ctx.source,
         "action": action,
         "content_type_id": ContentType.objects.get_for_model(model).pk,
@@ -105,7 +112,8 @@ def insert_audit(action, model, object_id, *, after, object_repr, node_path, bef
         "ip": ctx.ip,
     }
     fields, sql = _audit_insert()
-    params = [f.get_db_prep_save(values[f.attname] if f.attname in values else f.get_default(), connection)
-              for f in fields]
+    params = [
+        f.get_db_prep_save(values[f.attname] if f.attname in values else f.get_default(), connection) for f in fields
+    ]
     with connection.cursor() as cur:
         cur.execute(sql, params)

@@ -1,4 +1,5 @@
 """Bodies, their members and the rules they follow."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -16,8 +17,9 @@ def create_body(*, node, kind, name, constituency, rule=None, notes="", reason="
         rule = BodyRule.objects.filter(code=code).first() if code else None
         if rule is None:
             raise ValidationError({"rule": "该类型与组成方式没有默认议事规则，请选择规则"})
-    return core.create(Body, node=node, kind=kind, name=name, constituency=constituency, rule=rule, notes=notes,
-                       reason=reason)
+    return core.create(
+        Body, node=node, kind=kind, name=name, constituency=constituency, rule=rule, notes=notes, reason=reason
+    )
 
 
 def add_member(body, resident, *, since, role="member", until=None, reason="") -> BodyMember:

@@ -1,5 +1,6 @@
 """Publishing on the disclosure board. Entries are only ever appended: there is no update or
 delete; a correction is a new entry pointing to the one it corrects."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,8 +29,9 @@ def _trusted_head(key, entries):
     return head.count, head.gseq, head.hash
 
 
-def publish(*, node, kind, title, body, period="", decision=None, corrects=None, published_at=None,
-            reason="") -> DisclosureEntry:
+def publish(
+    *, node, kind, title, body, period="", decision=None, corrects=None, published_at=None, reason=""
+) -> DisclosureEntry:
     """Append an entry to the community's board, linked to the entry before it."""
     if node.level != 3:
         raise ValidationError({"node": "公开栏属于社区或村"})
@@ -46,12 +48,37 @@ def publish(*, node, kind, title, body, period="", decision=None, corrects=None,
         total, _last, ledger_prev = _trusted_head(DisclosureHead.LEDGER, DisclosureEntry.objects.all())
         count, _gseq, prev = _trusted_head(node.code, DisclosureEntry.objects.filter(node=node))
         seq, gseq = count + 1, total + 1
-        digest = chain.entry_hash(node.code, seq, kind, title, body, period, published_at,
-                                  decision.pk if decision else None, corrects.seq if corrects else None, prev)
+        digest = chain.entry_hash(
+            node.code,
+            seq,
+            kind,
+            title,
+            body,
+            period,
+            published_at,
+            decision.pk if decision else None,
+            corrects.seq if corrects else None,
+            prev,
+        )
         link = ledger.link_hash(gseq, node.code, seq, digest, ledger_prev)
-        entry = core.create(DisclosureEntry, node=node, seq=seq, kind=kind, title=title, body=body, period=period,
-                            published_at=published_at, decision=decision, corrects=corrects, prev_hash=prev,
-                            hash=digest, gseq=gseq, ledger_prev=ledger_prev, ledger_hash=link, reason=reason)
+        entry = core.create(
+            DisclosureEntry,
+            node=node,
+            seq=seq,
+            kind=kind,
+            title=title,
+            body=body,
+            period=period,
+            published_at=published_at,
+            decision=decision,
+            corrects=corrects,
+            prev_hash=prev,
+            hash=digest,
+            gseq=gseq,
+            ledger_prev=ledger_prev,
+            ledger_hash=link,
+            reason=reason,
+        )
         ledger.put_head(node.code, seq, gseq, digest)
         ledger.put_head(DisclosureHead.LEDGER, gseq, gseq, link)
         return entry
@@ -63,25 +90,45 @@ def resign_heads(*, reason, using="default") -> int:
     with transaction.atomic(using=using):
         written = ledger.resign(using)
         count, digest = ledger.ledger_head(using)
-        core.record("update", model=DisclosureHead, object_repr=_("公开栏签名栏头"), object_id="*",
-                    after={"heads": written, "ledger_count": count, "ledger_hash": digest}, reason=reason)
+        core.record(
+            "update",
+            model=DisclosureHead,
+            object_repr=_("公开栏签名栏头"),
+            object_id="*",
+            after={"heads": written, "ledger_count": count, "ledger_hash": digest},
+            reason=reason,
+        )
     return written
 
 
 def publish_decision(decision, *, reason="") -> DisclosureEntry:
     """决议公开: put a decision, with its vote arithmetic and date, on its community's board."""
-    body = (f"{decision.body.name} {decision.decided_on:%Y年%m月%d日} 会议：{decision.text}\n"
-            f"表决结果：{decision.get_outcome_display()}（{decision.result_text}）")
-    return publish(node=decision.node, kind=DisclosureKind.DECISION, title=f"决议公开：{decision.text[:80]}", body=body,
-                   decision=decision, reason=reason)
+    body = (
+        f"{decision.body.name} {decision.decided_on:%Y年%m月%d日} 会议：{decision.text}\n"
+        f"表决结果：{decision.get_outcome_display()}（{decision.result_text}）"
+    )
+    return publish(
+        node=decision.node,
+        kind=DisclosureKind.DECISION,
+        title=f"决议公开：{decision.text[:80]}",
+        body=body,
+        decision=decision,
+        reason=reason,
+    )
 
 
 def correct(entry, *, title=None, body, reason) -> DisclosureEntry:
     """Publish a correction of `entry`; the original stays on the board, marked as corrected."""
     if not reason:
         raise ValidationError({"reason": "更正须说明原因"})
-    return publish(node=entry.node, kind=DisclosureKind.CORRECTION, title=title or f"更正：{entry.title}"[:200],
-                   body=body, corrects=entry, reason=reason)
+    return publish(
+        node=entry.node,
+        kind=DisclosureKind.CORRECTION,
+        title=title or f"更正：{entry.title}"[:200],
+        body=body,
+        corrects=entry,
+        reason=reason,
+    )
 
 
 def publish_result(matter, *, body, reason="") -> DisclosureEntry:
@@ -90,8 +137,13 @@ def publish_result(matter, *, body, reason="") -> DisclosureEntry:
 
     if matter.status not in (MatterStatus.CARRYING_OUT, MatterStatus.DONE):
         raise ValidationError("议题尚未实施，不能公开实施结果")
-    return publish(node=matter.node, kind=DisclosureKind.RESULT, title=f"实施结果公开：{matter.title}"[:200], body=body,
-                   reason=reason)
+    return publish(
+        node=matter.node,
+        kind=DisclosureKind.RESULT,
+        title=f"实施结果公开：{matter.title}"[:200],
+        body=body,
+        reason=reason,
+    )
 
 
 def set_interval(*, kind, months, node=None, basis="", reason="") -> DisclosureInterval:

@@ -1,6 +1,7 @@
 """Public comment on drafts: publish a draft in paragraphs, collect comments per paragraph,
 answer each (adopted / partly / not adopted, with a reason), and publish the feedback report
 (采纳情况反馈) on the disclosure board."""
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -50,7 +51,9 @@ def comment(paragraph, text, *, resident=None) -> Comment:
     if resident is None and user is None:
         raise ValidationError("请登录后提出意见")
     name = resident.name if resident is not None else user.get_full_name()
-    return core.create(Comment, paragraph=paragraph, author=user, author_name=name, text=text.strip(), at=timezone.now())
+    return core.create(
+        Comment, paragraph=paragraph, author=user, author_name=name, text=text.strip(), at=timezone.now()
+    )
 
 
 def close_draft(draft, *, reason="") -> Draft:
@@ -68,18 +71,27 @@ def answer(comment_obj, adoption, text="", *, expected_version=None) -> Comment:
         raise ValidationError({"adoption": "请选择采纳、部分采纳或未采纳"})
     if adoption != Adoption.ADOPTED and not (text or "").strip():
         raise ValidationError({"answer": "部分采纳或未采纳须说明理由"})
-    return core.update(comment_obj, {"adoption": adoption, "answer": (text or "").strip()},
-                       reason="答复意见", expected_version=expected_version)
+    return core.update(
+        comment_obj,
+        {"adoption": adoption, "answer": (text or "").strip()},
+        reason="答复意见",
+        expected_version=expected_version,
+    )
 
 
 def feedback_text(draft) -> str:
     """The 采纳情况反馈 report: the counts, then each comment with its answer, by paragraph."""
-    comments = list(Comment.objects.filter(paragraph__draft=draft).select_related("paragraph")
-                    .order_by("paragraph__number", "at", "id"))
+    comments = list(
+        Comment.objects.filter(paragraph__draft=draft)
+        .select_related("paragraph")
+        .order_by("paragraph__number", "at", "id")
+    )
     counts = {a: sum(1 for c in comments if c.adoption == a) for a in Adoption.values}
-    lines = [f"《{draft.title}》（{draft.issuer}）征求意见截至 {draft.closes_on:%Y年%m月%d日}，共收到意见 {len(comments)} 条："
-             f"采纳 {counts[Adoption.ADOPTED]} 条，部分采纳 {counts[Adoption.PARTLY]} 条，"
-             f"未采纳 {counts[Adoption.NOT_ADOPTED]} 条。"]
+    lines = [
+        f"《{draft.title}》（{draft.issuer}）征求意见截至 {draft.closes_on:%Y年%m月%d日}，共收到意见 {len(comments)} 条："
+        f"采纳 {counts[Adoption.ADOPTED]} 条，部分采纳 {counts[Adoption.PARTLY]} 条，"
+        f"未采纳 {counts[Adoption.NOT_ADOPTED]} 条。"
+    ]
     for c in comments:
         answer_part = f"：{c.answer}" if c.answer else ""
         lines.append(f"第 {c.paragraph.number} 段 · {c.text} —— {c.get_adoption_display()}{answer_part}")
@@ -98,6 +110,11 @@ def publish_feedback(draft, *, board=None, reason="") -> Draft:
     if not board.path.startswith(draft.node.path):
         raise ValidationError({"board": "公开栏不在征求意见范围内"})
     with transaction.atomic():
-        entry = publish(node=board, kind=DisclosureKind.AFFAIRS, title=f"采纳情况反馈：{draft.title}"[:200],
-                        body=feedback_text(draft), reason=reason)
+        entry = publish(
+            node=board,
+            kind=DisclosureKind.AFFAIRS,
+            title=f"采纳情况反馈：{draft.title}"[:200],
+            body=feedback_text(draft),
+            reason=reason,
+        )
         return core.update(draft, {"status": DraftStatus.REPORTED, "report": entry}, reason=reason or "公开采纳情况")

@@ -1,5 +1,6 @@
 """Matters: raise (民事民提), co-sign, triage, withdraw. Every status change goes through
 `_move`, which checks transitions.MATTER."""
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,8 +21,19 @@ def _move(matter, target, *, reason="", **changes) -> Matter:
     return core.update(matter, {"status": target, **changes}, reason=reason)
 
 
-def raise_matter(*, node, title, description="", kind="public_affairs", source=MatterSource.RESIDENT, resident=None,
-                 art24=False, support_threshold=None, body=None, reason="") -> Matter:
+def raise_matter(
+    *,
+    node,
+    title,
+    description="",
+    kind="public_affairs",
+    source=MatterSource.RESIDENT,
+    resident=None,
+    art24=False,
+    support_threshold=None,
+    body=None,
+    reason="",
+) -> Matter:
     """Raise a matter in a community. A resident's matter is raised in their own name (the
     acting user's registry record unless given). Without an explicit threshold the
     convening fraction of `body`'s rule applies (e.g. 1/10 of adult villagers, Art. 21);
@@ -41,8 +53,18 @@ def raise_matter(*, node, title, description="", kind="public_affairs", source=M
             support_threshold = rules.convening_support(body.rule, population)
     status = MatterStatus.COLLECTING if support_threshold > 0 else MatterStatus.PENDING
     return core.create(
-        Matter, node=node, title=title, description=description, kind=kind, source=source, raised_by=user,
-        raised_by_resident=resident, art24=art24, support_threshold=support_threshold, status=status, body=body,
+        Matter,
+        node=node,
+        title=title,
+        description=description,
+        kind=kind,
+        source=source,
+        raised_by=user,
+        raised_by_resident=resident,
+        art24=art24,
+        support_threshold=support_threshold,
+        status=status,
+        body=body,
         reason=reason,
     )
 
@@ -73,12 +95,20 @@ def co_sign(matter, resident, *, reason="") -> Support:
             raise ValidationError(f"{resident.name} 已联署过该议题") from None
         Matter.objects.filter(pk=matter.pk).update(support_count=F("support_count") + 1)
         matter.refresh_from_db(fields=["support_count"])
-        core.record(AuditAction.CREATE, support, after={"matter": matter.pk, "resident": resident.pk}, reason=reason,
-                    node_path=matter.node.path)
+        core.record(
+            AuditAction.CREATE,
+            support,
+            after={"matter": matter.pk, "resident": resident.pk},
+            reason=reason,
+            node_path=matter.node.path,
+        )
         threshold = matter.support_threshold
         if matter.status == MatterStatus.COLLECTING and matter.support_count >= threshold:
-            matter = _move(matter, MatterStatus.PENDING,
-                           reason=f"联署 {matter.support_count} 人，达到门槛 {threshold} 人，转入研判")
+            matter = _move(
+                matter,
+                MatterStatus.PENDING,
+                reason=f"联署 {matter.support_count} 人，达到门槛 {threshold} 人，转入研判",
+            )
         caller.support_count, caller.status, caller.version = matter.support_count, matter.status, matter.version
         return support
 
@@ -101,8 +131,15 @@ def triage(matter, route, *, reason="", body=None) -> Matter:
         if route == TriageRoute.ASSEMBLY and matter.art24 and body.kind not in ART24_BODY_KINDS:
             raise ValidationError({"body": "第二十四条事项须提交村民会议或其授权的村民代表会议"})
     with transaction.atomic():
-        return _move(matter, ROUTE_STATUS[route], reason=reason, route=route, route_reason=reason,
-                     body=body if body is not None else matter.body, triaged_at=timezone.now())
+        return _move(
+            matter,
+            ROUTE_STATUS[route],
+            reason=reason,
+            route=route,
+            route_reason=reason,
+            body=body if body is not None else matter.body,
+            triaged_at=timezone.now(),
+        )
 
 
 def withdraw_matter(matter, *, reason="") -> Matter:

@@ -1,6 +1,7 @@
 """Meetings: notice, agenda, sign-in, opening, closing and cancelling. Every status change goes
 through `_move`, which checks transitions.MEETING. A matter sits on the agenda of at most one
 notified (not yet opened) meeting of a body; cancelling that meeting frees it for another."""
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,8 +33,16 @@ def schedule_meeting(*, body, title, date, notice_at=None, location="", reason="
         check = rules.notice(body.rule, notice_date=notice_date, meeting_date=date)
         if not check.met:
             raise ValidationError({"date": f"{body.rule.name}：{check.text}（{body.rule.law}{body.rule.article}）"})
-    return core.create(Meeting, body=body, node=body.node, title=title, date=date, notice_at=notice_at,
-                       location=location, reason=reason)
+    return core.create(
+        Meeting,
+        body=body,
+        node=body.node,
+        title=title,
+        date=date,
+        notice_at=notice_at,
+        location=location,
+        reason=reason,
+    )
 
 
 def add_agenda_item(meeting, *, title="", matter=None, reason="") -> AgendaItem:
@@ -49,11 +58,18 @@ def add_agenda_item(meeting, *, title="", matter=None, reason="") -> AgendaItem:
         # Not announced twice by the same body. Another body's meeting (四议两公开: 两委, then
         # 党员大会, then 村民会议) may take it up, and a meeting in progress may announce the
         # next one (改期再议) before it closes.
-        other = (AgendaItem.objects.filter(matter=matter, meeting__body_id=meeting.body_id,
-                                           meeting__status=MeetingStatus.PLANNED)
-                 .exclude(meeting=meeting).select_related("meeting").first())
+        other = (
+            AgendaItem.objects.filter(
+                matter=matter, meeting__body_id=meeting.body_id, meeting__status=MeetingStatus.PLANNED
+            )
+            .exclude(meeting=meeting)
+            .select_related("meeting")
+            .first()
+        )
         if other is not None:
-            raise ValidationError({"matter": f"议题已列入尚未召开的“{other.meeting}”的议程；该会议召开或取消后才能另行安排"})
+            raise ValidationError(
+                {"matter": f"议题已列入尚未召开的“{other.meeting}”的议程；该会议召开或取消后才能另行安排"}
+            )
         title = title or matter.title
     if not title:
         raise ValidationError({"title": "请填写议程"})
@@ -70,18 +86,36 @@ def sign_in(meeting, resident, *, reason="") -> Attendance:
     voter = eligibility.voter_for(meeting.body, meeting.date, resident)
     with transaction.atomic():
         if voter.household is not None:
-            other = Attendance.objects.filter(meeting=meeting, household=voter.household).select_related("resident").first()
+            other = (
+                Attendance.objects.filter(meeting=meeting, household=voter.household).select_related("resident").first()
+            )
             if other is not None:
                 raise ValidationError(f"该户已由 {other.resident.name} 签到")
         try:
             with transaction.atomic():
-                row = Attendance.objects.create(meeting=meeting, resident=resident, member=voter.member,
-                                                household=voter.household, mode=voter.mode, signed_at=timezone.now())
+                row = Attendance.objects.create(
+                    meeting=meeting,
+                    resident=resident,
+                    member=voter.member,
+                    household=voter.household,
+                    mode=voter.mode,
+                    signed_at=timezone.now(),
+                )
         except IntegrityError:
             raise ValidationError(f"{resident.name} 已签到") from None
-        core.record(AuditAction.CREATE, row, after={"meeting": meeting.pk, "resident": resident.pk, "mode": voter.mode,
-                                                    "household": voter.household.pk if voter.household else None},
-                    reason=reason, node_path=meeting.node.path, object_repr=f"{resident.name} 签到")
+        core.record(
+            AuditAction.CREATE,
+            row,
+            after={
+                "meeting": meeting.pk,
+                "resident": resident.pk,
+                "mode": voter.mode,
+                "household": voter.household.pk if voter.household else None,
+            },
+            reason=reason,
+            node_path=meeting.node.path,
+            object_repr=f"{resident.name} 签到",
+        )
         return row
 
 
@@ -114,8 +148,11 @@ def close_meeting(meeting, *, minutes=None, reason="") -> Meeting:
 
 
 def _notice_text(meeting) -> str:
-    return (f"{meeting.body.name}定于 {meeting.date:%Y年%m月%d日} 召开{meeting.title}"
-            + (f"，地点：{meeting.location}" if meeting.location else "") + "。")
+    return (
+        f"{meeting.body.name}定于 {meeting.date:%Y年%m月%d日} 召开{meeting.title}"
+        + (f"，地点：{meeting.location}" if meeting.location else "")
+        + "。"
+    )
 
 
 def publish_meeting_notice(meeting, *, reason="") -> Meeting:
@@ -128,8 +165,13 @@ def publish_meeting_notice(meeting, *, reason="") -> Meeting:
     board = meeting.node if meeting.node.level == 3 else meeting.node.parent
     agenda = "；".join(f"{a.order}. {a.title}" for a in meeting.agenda.order_by("order"))
     with transaction.atomic():
-        entry = publish(node=board, kind=DisclosureKind.NOTICE, title=f"会议通知：{meeting.title}"[:200],
-                        body=_notice_text(meeting) + (f"\n议程：{agenda}" if agenda else ""), reason=reason)
+        entry = publish(
+            node=board,
+            kind=DisclosureKind.NOTICE,
+            title=f"会议通知：{meeting.title}"[:200],
+            body=_notice_text(meeting) + (f"\n议程：{agenda}" if agenda else ""),
+            reason=reason,
+        )
         return core.update(meeting, {"notice_entry": entry}, reason=reason or "公开栏发布会议通知")
 
 
@@ -141,8 +183,11 @@ def cancel_meeting(meeting, *, reason, expected_version=None) -> Meeting:
     reason = (reason or "").strip()
     with transaction.atomic():
         # Locked re-read: a meeting opened meanwhile must not be cancelled as well.
-        meeting = Meeting.objects.select_for_update(of=("self",)).select_related("body", "node", "notice_entry").get(
-            pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("body", "node", "notice_entry")
+            .get(pk=meeting.pk)
+        )
         if meeting.status == MeetingStatus.OPEN:
             raise ValidationError("会议已开始，不能取消；请按程序散会")
         if meeting.status == MeetingStatus.CLOSED:
@@ -155,7 +200,11 @@ def cancel_meeting(meeting, *, reason, expected_version=None) -> Meeting:
         if meeting.notice_entry_id:
             notice = meeting.notice_entry
             changes["cancel_entry"] = publish(
-                node=notice.node, kind=DisclosureKind.NOTICE, title=f"会议取消通知：{meeting.title}"[:200],
+                node=notice.node,
+                kind=DisclosureKind.NOTICE,
+                title=f"会议取消通知：{meeting.title}"[:200],
                 body=f"原定 {meeting.date:%Y年%m月%d日} 召开的{meeting.title}（{meeting.body.name}）取消。"
-                     f"\n原因：{reason}\n原通知见公开栏第 {notice.seq} 条。", reason=reason)
+                f"\n原因：{reason}\n原通知见公开栏第 {notice.seq} 条。",
+                reason=reason,
+            )
         return _move(meeting, MeetingStatus.CANCELLED, reason=reason, expected_version=expected_version, **changes)

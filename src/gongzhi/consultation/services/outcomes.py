@@ -6,6 +6,7 @@ Milestones and progress: reaching milestones *suggests* a progress (`suggested_p
 share of milestones reached) that the page offers beside the progress form, but never sets
 it — milestones rarely weigh the same, and the owner answers for the figure they report. A
 task may reach 100 % with a milestone still open (it was dropped or merged); the page shows it."""
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,8 +30,16 @@ def add_task(matter, *, title, owner_name, owner=None, due=None, decision=None, 
     if decision is not None and decision.matter_id != matter.pk:
         raise ValidationError({"decision": "该决议不是就本议题作出的"})
     with transaction.atomic():
-        task = core.create(Task, matter=matter, decision=decision, title=title, owner=owner, owner_name=owner_name,
-                           due=due, reason=reason)
+        task = core.create(
+            Task,
+            matter=matter,
+            decision=decision,
+            title=title,
+            owner=owner,
+            owner_name=owner_name,
+            due=due,
+            reason=reason,
+        )
         if matter.status != MatterStatus.CARRYING_OUT:
             move_matter(matter, MatterStatus.CARRYING_OUT, reason=f"安排实施任务：{title}")
         return task
@@ -83,8 +92,9 @@ def complete_milestone(milestone, *, note="", expected_version=None) -> Mileston
         raise ValidationError(f"节点“{milestone.title}”已完成")
     user = audit.current().user
     by = user if getattr(user, "is_authenticated", False) else None
-    return core.update(milestone, {"done_at": timezone.now(), "done_by": by}, reason=note,
-                       expected_version=expected_version)
+    return core.update(
+        milestone, {"done_at": timezone.now(), "done_by": by}, reason=note, expected_version=expected_version
+    )
 
 
 def reopen_milestone(milestone, *, reason, expected_version=None) -> Milestone:
@@ -96,8 +106,13 @@ def reopen_milestone(milestone, *, reason, expected_version=None) -> Milestone:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请说明重新打开节点的原因"})
-    return core.update(milestone, {"done_at": None, "done_by": None}, reason=reason, expected_version=expected_version,
-                       action=AuditAction.UPDATE)
+    return core.update(
+        milestone,
+        {"done_at": None, "done_by": None},
+        reason=reason,
+        expected_version=expected_version,
+        action=AuditAction.UPDATE,
+    )
 
 
 def suggested_progress(milestones) -> int | None:
@@ -123,10 +138,15 @@ def rate(matter, resident, score: int, *, comment="") -> Rating:
     with transaction.atomic():
         try:
             with transaction.atomic():
-                rating = Rating.objects.create(matter=matter, resident=resident, score=score, comment=comment,
-                                               at=timezone.now())
+                rating = Rating.objects.create(
+                    matter=matter, resident=resident, score=score, comment=comment, at=timezone.now()
+                )
         except IntegrityError:
             raise ValidationError(f"{resident.name} 已评议过该议题") from None
-        core.record(AuditAction.CREATE, rating, after={"matter": matter.pk, "resident": resident.pk, "score": score},
-                    node_path=matter.node.path)
+        core.record(
+            AuditAction.CREATE,
+            rating,
+            after={"matter": matter.pk, "resident": resident.pk, "score": score},
+            node_path=matter.node.path,
+        )
         return rating

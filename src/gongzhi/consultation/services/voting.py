@@ -5,6 +5,7 @@ the voter's sign-in once, inserts the two ballot rows and the audit entry, and s
 queries only when it has to explain a refusal. Every refusal raises before anything is
 written, inside the transaction, so nothing is recorded.
 """
+
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -36,8 +37,9 @@ def propose_motion(meeting, *, text, secret=False, agenda_item=None, rule=None, 
         raise ValidationError("会议已结束或取消，不能提出表决事项")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": "议程不属于该会议"})
-    return core.create(Motion, meeting=meeting, text=text, secret=secret, agenda_item=agenda_item, rule=rule,
-                       reason=reason)
+    return core.create(
+        Motion, meeting=meeting, text=text, secret=secret, agenda_item=agenda_item, rule=rule, reason=reason
+    )
 
 
 def open_motion(motion, *, reason="") -> Motion:
@@ -49,15 +51,24 @@ def open_motion(motion, *, reason="") -> Motion:
         raise ValidationError("会议尚未开始或已结束，不能开始表决")
     rule = motion.effective_rule()
     present = meeting.attendance.count()
-    eligible = meeting.eligible_count if meeting.eligible_count is not None else \
-        eligibility.constituency_count(meeting.body, meeting.date)
+    eligible = (
+        meeting.eligible_count
+        if meeting.eligible_count is not None
+        else eligibility.constituency_count(meeting.body, meeting.date)
+    )
     if rule.quorum_basis == ThresholdBasis.PRESENT:
         check = rules.quorum(rule, present=present, eligible=eligible)
         if not check.met:
             raise ValidationError(f"{check.text}，不能表决")
     with transaction.atomic():
-        return _move(motion, MotionStatus.OPEN, reason=reason, opened_at=timezone.now(), eligible_count=eligible,
-                     present_count=present)
+        return _move(
+            motion,
+            MotionStatus.OPEN,
+            reason=reason,
+            opened_at=timezone.now(),
+            eligible_count=eligible,
+            present_count=present,
+        )
 
 
 def _refusal(motion, resident) -> ValidationError:
@@ -104,16 +115,26 @@ def cast_ballot(motion, resident, choice) -> BallotCast:
             raise ValidationError(f"{resident.name} 已对该事项投过票，不能重复投票")
         ballot_sql.insert_choice(motion.pk, choice, uuid.uuid4())
         after = {"motion": motion.pk, "voter": resident.pk, "choice": "（无记名）" if secret else choice}
-        ballot_sql.insert_audit(AuditAction.CREATE, BallotCast, cast_id, after=after, node_path=node_path,
-                                object_repr=f"{resident.name} 投票")
+        ballot_sql.insert_audit(
+            AuditAction.CREATE,
+            BallotCast,
+            cast_id,
+            after=after,
+            node_path=node_path,
+            object_repr=f"{resident.name} 投票",
+        )
         return BallotCast(id=cast_id, motion_id=motion.pk, attendance_id=attendance_id, choice=marked, at=at)
 
 
 def count_choices(motion_ids) -> dict[int, dict[str, int]]:
     """{motion id: {choice: n}} in one grouped query."""
     counts: dict[int, dict[str, int]] = {pk: {v: 0 for v in Vote.values} for pk in motion_ids}
-    rows = BallotChoice.objects.filter(motion_id__in=list(motion_ids)).values_list("motion_id", "choice") \
-        .annotate(n=Count("id")).order_by()
+    rows = (
+        BallotChoice.objects.filter(motion_id__in=list(motion_ids))
+        .values_list("motion_id", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for motion_id, choice, n in rows:
         counts[motion_id][choice] = n
     return counts
@@ -123,15 +144,34 @@ def close_motion(motion, *, reason="") -> rules.TallyResult:
     """Close the vote and count it under the motion's rule; the counts, the outcome and the
     arithmetic are kept with the motion. Returns the rule's result."""
     with transaction.atomic():
-        motion = Motion.objects.select_for_update(of=("self",)).select_related("meeting__body__rule", "rule").get(pk=motion.pk)
+        motion = (
+            Motion.objects.select_for_update(of=("self",))
+            .select_related("meeting__body__rule", "rule")
+            .get(pk=motion.pk)
+        )
         transitions.check("motion", motion.status, MotionStatus.CLOSED)
         counts = count_choices([motion.pk])[motion.pk]
         present = motion.meeting.attendance.count()
-        result = rules.tally(motion.effective_rule(), eligible=motion.eligible_count or 0, present=present,
-                             ayes=counts[Vote.FOR], nays=counts[Vote.AGAINST], abstentions=counts[Vote.ABSTAIN])
-        _move(motion, MotionStatus.CLOSED, reason=reason or result.text, closed_at=timezone.now(), present_count=present,
-              ayes=result.ayes, nays=result.nays, abstentions=result.abstentions, passed=result.met,
-              result_text=result.text[:200])
+        result = rules.tally(
+            motion.effective_rule(),
+            eligible=motion.eligible_count or 0,
+            present=present,
+            ayes=counts[Vote.FOR],
+            nays=counts[Vote.AGAINST],
+            abstentions=counts[Vote.ABSTAIN],
+        )
+        _move(
+            motion,
+            MotionStatus.CLOSED,
+            reason=reason or result.text,
+            closed_at=timezone.now(),
+            present_count=present,
+            ayes=result.ayes,
+            nays=result.nays,
+            abstentions=result.abstentions,
+            passed=result.met,
+            result_text=result.text[:200],
+        )
         return result
 
 
@@ -140,7 +180,9 @@ def record_decision(motion, *, text=None, decided_on=None, reason="") -> Decisio
     rejected. A body that cannot settle the matter — any body but the 村民会议/村民代表会议 for
     an Art. 24 matter, or an earlier body of the matter's workflow (the council under the
     Shenyang model, the party meeting under 四议两公开) — can only agree to send it on."""
-    motion = Motion.objects.select_related("meeting__body", "meeting__node", "agenda_item__matter__node").get(pk=motion.pk)
+    motion = Motion.objects.select_related("meeting__body", "meeting__node", "agenda_item__matter__node").get(
+        pk=motion.pk
+    )
     if motion.status != MotionStatus.CLOSED:
         raise ValidationError("表决尚未结束，不能形成决议")
     if Decision.objects.filter(motion=motion).exists():
@@ -151,9 +193,17 @@ def record_decision(motion, *, text=None, decided_on=None, reason="") -> Decisio
     with transaction.atomic():
         try:
             decision = core.create(
-                Decision, node=meeting.node, body=body, meeting=meeting, motion=motion, matter=matter,
-                text=text or motion.text, outcome=outcome, result_text=motion.result_text,
-                decided_on=decided_on or meeting.date, reason=reason,
+                Decision,
+                node=meeting.node,
+                body=body,
+                meeting=meeting,
+                motion=motion,
+                matter=matter,
+                text=text or motion.text,
+                outcome=outcome,
+                result_text=motion.result_text,
+                decided_on=decided_on or meeting.date,
+                reason=reason,
             )
         except IntegrityError:
             raise ValidationError("该表决事项已形成决议") from None

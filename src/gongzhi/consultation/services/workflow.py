@@ -1,6 +1,7 @@
 """Workflow templates applied to matters: steps are completed strictly in order, each with
 its evidence (an adopted decision of the right body, a disclosure entry, or a record), and
 a matter cannot even be put on the agenda of a body whose step is not yet due."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -22,8 +23,11 @@ def template_options(node) -> list[tuple]:
     members and a 村民（代表）会议; the Shenyang rule a council and a members' congress."""
     parts = [p for p in node.path.strip("/").split("/") if p]
     above = ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
-    kinds = set(Body.objects.filter(active=True).filter(Q(node__path__startswith=node.path) | Q(node__path__in=above))
-                .values_list("kind", flat=True))
+    kinds = set(
+        Body.objects.filter(active=True)
+        .filter(Q(node__path__startswith=node.path) | Q(node__path__in=above))
+        .values_list("kind", flat=True)
+    )
     out = []
     for template in WorkflowTemplate.objects.filter(active=True).prefetch_related("steps").order_by("code"):
         lacking = [s for s in template.steps.all() if s.kind == StepKind.VOTE and not kinds & set(s.kinds())]
@@ -49,8 +53,12 @@ def start_workflow(matter, template, *, reason="") -> MatterWorkflow:
     lacking = dict((t.pk, steps) for t, steps in template_options(matter.node)).get(template.pk, [])
     if lacking:
         step = lacking[0]
-        raise ValidationError({"template": f"{matter.node.name}尚无可办理第 {step.order} 步「{step.name}」的"
-                                           f"{body_kinds_text(step)}，不能按「{template.name}」流程办理"})
+        raise ValidationError(
+            {
+                "template": f"{matter.node.name}尚无可办理第 {step.order} 步「{step.name}」的"
+                f"{body_kinds_text(step)}，不能按「{template.name}」流程办理"
+            }
+        )
     return core.create(MatterWorkflow, matter=matter, template=template, reason=reason)
 
 
@@ -74,8 +82,12 @@ def _check_evidence(workflow, step, decision, disclosure, note, done):
         if decision.matter_id != matter.pk:
             raise ValidationError({"decision": "该决议不是就本议题作出的"})
         if decision.body.kind not in step.kinds():
-            raise ValidationError({"decision": f"第 {step.order} 步「{step.name}」须由规定的机构作出决议，"
-                                               f"而该决议由{decision.body.get_kind_display()}作出"})
+            raise ValidationError(
+                {
+                    "decision": f"第 {step.order} 步「{step.name}」须由规定的机构作出决议，"
+                    f"而该决议由{decision.body.get_kind_display()}作出"
+                }
+            )
         if decision.outcome != DecisionOutcome.ADOPTED:
             raise ValidationError({"decision": f"第 {step.order} 步「{step.name}」未获通过：{decision.result_text}"})
         if any(c.decision_id == decision.pk for c in done.values()):
@@ -96,8 +108,11 @@ def complete_step(workflow, order, *, decision=None, disclosure=None, note="", m
     except that a step marked `merges_with_previous` may be completed together with the one
     before it (`merge_previous=True`). Returns the completions written."""
     with transaction.atomic():
-        workflow = MatterWorkflow.objects.select_for_update(of=("self",)).select_related("matter", "template") \
+        workflow = (
+            MatterWorkflow.objects.select_for_update(of=("self",))
+            .select_related("matter", "template")
             .get(pk=workflow.pk)
+        )
         steps, done = _state(workflow)
         step = next((s for s in steps if s.order == order), None)
         if step is None:
@@ -112,14 +127,35 @@ def complete_step(workflow, order, *, decision=None, disclosure=None, note="", m
                 merged = previous
             else:
                 first = missing[0]
-                raise ValidationError(f"按「{workflow.template.name}」流程，须先完成第 {first.order} 步「{first.name}」")
+                raise ValidationError(
+                    f"按「{workflow.template.name}」流程，须先完成第 {first.order} 步「{first.name}」"
+                )
         _check_evidence(workflow, step, decision, disclosure, note, done)
         now, written = timezone.now(), []
         if merged is not None:
-            written.append(core.create(StepCompletion, workflow=workflow, step=merged, completed_at=now, merged=True,
-                                       note=note or f"与第 {order} 步合并进行", reason=reason))
-        written.append(core.create(StepCompletion, workflow=workflow, step=step, completed_at=now, decision=decision,
-                                   disclosure=disclosure, note=note, reason=reason))
+            written.append(
+                core.create(
+                    StepCompletion,
+                    workflow=workflow,
+                    step=merged,
+                    completed_at=now,
+                    merged=True,
+                    note=note or f"与第 {order} 步合并进行",
+                    reason=reason,
+                )
+            )
+        written.append(
+            core.create(
+                StepCompletion,
+                workflow=workflow,
+                step=step,
+                completed_at=now,
+                decision=decision,
+                disclosure=disclosure,
+                note=note,
+                reason=reason,
+            )
+        )
         return written
 
 
@@ -133,11 +169,14 @@ def check_vote_due(matter, body):
     due = next((s for s in open_steps if s.kind == StepKind.VOTE and body.kind in s.kinds()), None)
     if due is None:
         return
-    blocking = [s for s in open_steps if s.order < due.order and not (s.order == due.order - 1 and due.merges_with_previous)]
+    blocking = [
+        s for s in open_steps if s.order < due.order and not (s.order == due.order - 1 and due.merges_with_previous)
+    ]
     if blocking:
         first = blocking[0]
-        raise ValidationError(f"按「{workflow.template.name}」流程，须先完成第 {first.order} 步「{first.name}」，"
-                              f"才能提交{body.name}表决")
+        raise ValidationError(
+            f"按「{workflow.template.name}」流程，须先完成第 {first.order} 步「{first.name}」，才能提交{body.name}表决"
+        )
 
 
 def decides_finally(matter, body) -> bool:

@@ -1,4 +1,5 @@
 """Template helpers of the consultation pages: status colours and percentages."""
+
 from django import template
 
 from ..views.common import STATUS_TAG

@@ -1,6 +1,7 @@
 """The disclosure board: the public pages (no login — disclosure is public by law, 村委法
 Art. 30) with the entries, corrections pointing to what they correct and the chain check; and
 the staff forms that append an entry or a correction (nothing is ever edited)."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,9 +22,14 @@ from .common import communities, export_list
 
 PAGE = 30
 COLUMNS = [
-    (_("序号"), lambda e: e.seq), (_("类别"), lambda e: e.get_kind_display()), (_("标题"), lambda e: e.title),
-    (_("所属期间"), lambda e: e.period), (_("公开时间"), lambda e: e.published_at), (_("内容"), lambda e: e.body),
-    (_("更正的条目"), lambda e: e.corrects.seq if e.corrects_id else None), (_("本条哈希"), lambda e: e.hash),
+    (_("序号"), lambda e: e.seq),
+    (_("类别"), lambda e: e.get_kind_display()),
+    (_("标题"), lambda e: e.title),
+    (_("所属期间"), lambda e: e.period),
+    (_("公开时间"), lambda e: e.published_at),
+    (_("内容"), lambda e: e.body),
+    (_("更正的条目"), lambda e: e.corrects.seq if e.corrects_id else None),
+    (_("本条哈希"), lambda e: e.hash),
 ]
 
 
@@ -50,10 +56,16 @@ def public_board(request, code):
     for e in page.object_list:
         e.corrected_by = [(seq, page_of(seq)) for seq in corrected.get(e.seq, [])]
         e.corrects_page = page_of(e.corrects.seq) if e.corrects_id else None
-    return render(request, "consultation/public_board.html", {
-        "board": node, "page": page, "head": head,
-        "may_correct": request.user.is_authenticated and perms.can_publish(request.user, node),
-    })
+    return render(
+        request,
+        "consultation/public_board.html",
+        {
+            "board": node,
+            "page": page,
+            "head": head,
+            "may_correct": request.user.is_authenticated and perms.can_publish(request.user, node),
+        },
+    )
 
 
 @throttle.limit("consultation.board_verify", "GONGZHI_RATE_BOARD_VERIFY", methods=("GET", "HEAD"))
@@ -63,20 +75,34 @@ def public_verify(request, code):
     check = chain.verify(node)
     broken = DisclosureEntry.objects.filter(pk=check.broken_id).first() if not check.ok else None
     head = chain.head(node)
-    return render(request, "consultation/public_verify.html", {
-        "board": node, "check": check, "broken": broken, "head": head,
-        "broken_page": (head[0] - broken.seq) // PAGE + 1 if broken else None,
-    })
+    return render(
+        request,
+        "consultation/public_verify.html",
+        {
+            "board": node,
+            "check": check,
+            "broken": broken,
+            "head": head,
+            "broken_page": (head[0] - broken.seq) // PAGE + 1 if broken else None,
+        },
+    )
 
 
 def public_notice(request, code, seq):
     """The printable notice of one entry, with the board's and the ledger's head at printing."""
     node = _community(code)
     entry = get_object_or_404(selectors.public_board(node), seq=seq)
-    return render(request, "consultation/public_notice.html", {
-        "board": node, "entry": entry, "head": chain.head(node), "ledger": ledger.ledger_head(),
-        "verify_url": request.build_absolute_uri(reverse("disclosure:verify", args=[node.code])),
-    })
+    return render(
+        request,
+        "consultation/public_notice.html",
+        {
+            "board": node,
+            "entry": entry,
+            "head": chain.head(node),
+            "ledger": ledger.ledger_head(),
+            "verify_url": request.build_absolute_uri(reverse("disclosure:verify", args=[node.code])),
+        },
+    )
 
 
 @perm_required("consultation.add_disclosureentry")
@@ -104,8 +130,16 @@ def entry_add(request, pk):
         if entry:
             messages.success(request, _("已公开（第 %(n)s 条）") % {"n": entry.seq})
             return redirect("disclosure:board", node.code)
-    return render(request, "consultation/form.html", {"form": form, "title": _("%(n)s 公开栏：发布") % {"n": node.name},
-                                                      "node": node, "cancel": "consultation:board_index"})
+    return render(
+        request,
+        "consultation/form.html",
+        {
+            "form": form,
+            "title": _("%(n)s 公开栏：发布") % {"n": node.name},
+            "node": node,
+            "cancel": "consultation:board_index",
+        },
+    )
 
 
 @perm_required("consultation.add_disclosureentry")
@@ -116,8 +150,18 @@ def entry_correct(request, pk, seq):
     if request.method == "POST":
         fixed = run_service(form, lambda d: services.correct(entry, body=d["body"], reason=d["reason"]))
         if fixed:
-            messages.success(request, _("已发布更正（第 %(n)s 条，更正第 %(o)s 条）") % {"n": fixed.seq, "o": entry.seq})
+            messages.success(
+                request, _("已发布更正（第 %(n)s 条，更正第 %(o)s 条）") % {"n": fixed.seq, "o": entry.seq}
+            )
             return redirect("disclosure:board", node.code)
-    return render(request, "consultation/form.html", {
-        "form": form, "title": _("更正第 %(n)s 条：%(t)s") % {"n": entry.seq, "t": entry.title}, "node": node,
-        "hint": _("原条目保留在公开栏上，标注为已更正"), "cancel": "consultation:board_index"})
+    return render(
+        request,
+        "consultation/form.html",
+        {
+            "form": form,
+            "title": _("更正第 %(n)s 条：%(t)s") % {"n": entry.seq, "t": entry.title},
+            "node": node,
+            "hint": _("原条目保留在公开栏上，标注为已更正"),
+            "cancel": "consultation:board_index",
+        },
+    )

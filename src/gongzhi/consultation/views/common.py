@@ -1,5 +1,6 @@
 """Helpers the consultation pages share: which communities a user may act in, the POST-only
 guard, tag colours of statuses, and the `?export=xlsx` answer of a list page (logged)."""
+
 from functools import wraps
 
 from django.http import HttpResponseNotAllowed
@@ -13,11 +14,32 @@ from gongzhi.territory.models import Node
 
 # Colour of each status value (see .tag.* in gongzhi.css).
 STATUS_TAG = {
-    "collecting": "info", "pending": "warn", "handling": "info", "in_council": "info", "to_assembly": "info",
-    "declined": "bad", "decided": "ok", "rejected": "bad", "withdrawn": "", "carrying_out": "warn", "done": "ok",
-    "planned": "info", "open": "warn", "closed": "", "cancelled": "bad", "draft": "", "adopted": "ok",
-    "partly": "warn", "not_adopted": "bad", "reported": "ok", "decision": "ok", "result": "info",
-    "finance": "warn", "affairs": "info", "correction": "bad", "notice": "info",
+    "collecting": "info",
+    "pending": "warn",
+    "handling": "info",
+    "in_council": "info",
+    "to_assembly": "info",
+    "declined": "bad",
+    "decided": "ok",
+    "rejected": "bad",
+    "withdrawn": "",
+    "carrying_out": "warn",
+    "done": "ok",
+    "planned": "info",
+    "open": "warn",
+    "closed": "",
+    "cancelled": "bad",
+    "draft": "",
+    "adopted": "ok",
+    "partly": "warn",
+    "not_adopted": "bad",
+    "reported": "ok",
+    "decision": "ok",
+    "result": "info",
+    "finance": "warn",
+    "affairs": "info",
+    "correction": "bad",
+    "notice": "info",
 }
 
 
@@ -59,7 +81,13 @@ def export_list(model, filename, sheet, columns, objects, *, node_path="", log=T
     the public board, which anyone may read (logging them would only fill the log)."""
     rows = [[fmt(get(obj)) for _, get in columns] for obj in objects]
     if log:
-        core.record(AuditAction.EXPORT, None, model=model, object_repr=sheet, after={"rows": len(rows), "masked": True},
-                    node_path=node_path or None)
+        core.record(
+            AuditAction.EXPORT,
+            None,
+            model=model,
+            object_repr=sheet,
+            after={"rows": len(rows), "masked": True},
+            node_path=node_path or None,
+        )
     stamp = timezone.localdate().strftime("%Y%m%d")
     return xlsx.xlsx_response(f"{filename}-{stamp}.xlsx", sheet, [h for h, _ in columns], rows)

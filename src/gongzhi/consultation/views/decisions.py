@@ -1,4 +1,5 @@
 """Decisions: the list (with Excel export) and publishing a decision on its community's board."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,8 +14,11 @@ from ..models import Decision, DisclosureEntry
 from .common import export_list, post_only
 
 COLUMNS = [
-    (_("决议内容"), lambda d: d.text), (_("议事机构"), lambda d: d.body.name), (_("决议日期"), lambda d: d.decided_on),
-    (_("结果"), lambda d: d.get_outcome_display()), (_("表决情况"), lambda d: d.result_text),
+    (_("决议内容"), lambda d: d.text),
+    (_("议事机构"), lambda d: d.body.name),
+    (_("决议日期"), lambda d: d.decided_on),
+    (_("结果"), lambda d: d.get_outcome_display()),
+    (_("表决情况"), lambda d: d.result_text),
     (_("议题"), lambda d: d.matter.title if d.matter_id else ""),
 ]
 
@@ -25,11 +29,15 @@ def decision_list(request):
     if wants_export(request):
         return export_list(Decision, "决议", _("决议"), COLUMNS, qs)
     page = paginate(request, qs)
-    published = set(DisclosureEntry.objects.filter(decision_id__in=[d.pk for d in page.object_list])
-                    .values_list("decision_id", flat=True))
+    published = set(
+        DisclosureEntry.objects.filter(decision_id__in=[d.pk for d in page.object_list]).values_list(
+            "decision_id", flat=True
+        )
+    )
     publishable = {d.pk for d in page.object_list if perms.can_publish(request.user, d.node)}
-    return render(request, "consultation/decision_list.html", {"page": page, "published": published,
-                                                               "publishable": publishable})
+    return render(
+        request, "consultation/decision_list.html", {"page": page, "published": published, "publishable": publishable}
+    )
 
 
 @post_only

@@ -1,5 +1,6 @@
 """Public comment on drafts: the list, putting a draft out, the draft page with comments per
 paragraph and the official's adoption marks, closing, and the published feedback report."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -18,12 +19,19 @@ from ..models import Comment, Draft, Paragraph
 from .common import communities, export_list, post_only
 
 COLUMNS = [
-    (_("文件名称"), lambda d: d.title), (_("起草单位"), lambda d: d.issuer), (_("征求范围"), lambda d: d.node.name),
-    (_("截止日期"), lambda d: d.closes_on), (_("状态"), lambda d: d.get_status_display()),
+    (_("文件名称"), lambda d: d.title),
+    (_("起草单位"), lambda d: d.issuer),
+    (_("征求范围"), lambda d: d.node.name),
+    (_("截止日期"), lambda d: d.closes_on),
+    (_("状态"), lambda d: d.get_status_display()),
 ]
 COMMENT_COLUMNS = [
-    (_("段落"), lambda c: c.paragraph.number), (_("提出人"), lambda c: c.author_name), (_("意见"), lambda c: c.text),
-    (_("提出时间"), lambda c: c.at), (_("采纳情况"), lambda c: c.get_adoption_display()), (_("理由"), lambda c: c.answer),
+    (_("段落"), lambda c: c.paragraph.number),
+    (_("提出人"), lambda c: c.author_name),
+    (_("意见"), lambda c: c.text),
+    (_("提出时间"), lambda c: c.at),
+    (_("采纳情况"), lambda c: c.get_adoption_display()),
+    (_("理由"), lambda c: c.answer),
 ]
 
 
@@ -32,9 +40,14 @@ def draft_list(request):
     qs = selectors.drafts(request.user)
     if wants_export(request):
         return export_list(Draft, "征求意见稿", _("征求意见稿"), COLUMNS, qs)
-    return render(request, "consultation/draft_list.html", {
-        "page": paginate(request, qs), "may_add": has_perm_anywhere(request.user, "consultation.add_draft"),
-    })
+    return render(
+        request,
+        "consultation/draft_list.html",
+        {
+            "page": paginate(request, qs),
+            "may_add": has_perm_anywhere(request.user, "consultation.add_draft"),
+        },
+    )
 
 
 @perm_required("consultation.add_draft")
@@ -45,8 +58,11 @@ def draft_create(request):
         if draft:
             messages.success(request, _("已发布征求意见稿"))
             return redirect("consultation:draft_detail", draft.pk)
-    return render(request, "consultation/form.html", {"form": form, "title": _("发布征求意见稿"),
-                                                      "cancel": "consultation:draft_list"})
+    return render(
+        request,
+        "consultation/form.html",
+        {"form": form, "title": _("发布征求意见稿"), "cancel": "consultation:draft_list"},
+    )
 
 
 def _context(request, draft, failed=None):
@@ -64,18 +80,39 @@ def _context(request, draft, failed=None):
 
     by_paragraph = {}
     for c in comments:
-        c.form = form_for("comment", c.pk, lambda c=c: AnswerForm(prefix=f"c{c.pk}", initial={
-            "expected_version": c.version, "adoption": c.adoption if c.adoption != Adoption.PENDING else None,
-            "answer": c.answer})) if may_answer else None
+        c.form = (
+            form_for(
+                "comment",
+                c.pk,
+                lambda c=c: AnswerForm(
+                    prefix=f"c{c.pk}",
+                    initial={
+                        "expected_version": c.version,
+                        "adoption": c.adoption if c.adoption != Adoption.PENDING else None,
+                        "answer": c.answer,
+                    },
+                ),
+            )
+            if may_answer
+            else None
+        )
         by_paragraph.setdefault(c.paragraph_id, []).append(c)
-    paragraphs = [{"p": p, "comments": by_paragraph.get(p.pk, []),
-                   "form": form_for("paragraph", p.pk, lambda p=p: CommentForm(prefix=f"p{p.pk}"))
-                   if may_comment else None}
-                  for p in draft.paragraphs.order_by("number")]
+    paragraphs = [
+        {
+            "p": p,
+            "comments": by_paragraph.get(p.pk, []),
+            "form": form_for("paragraph", p.pk, lambda p=p: CommentForm(prefix=f"p{p.pk}")) if may_comment else None,
+        }
+        for p in draft.paragraphs.order_by("number")
+    ]
     return {
-        "draft": draft, "node": draft.node, "paragraphs": paragraphs, "count": len(comments),
+        "draft": draft,
+        "node": draft.node,
+        "paragraphs": paragraphs,
+        "count": len(comments),
         "waiting": sum(1 for c in comments if c.adoption == Adoption.PENDING),
-        "may_comment": may_comment, "may_answer": may_answer,
+        "may_comment": may_comment,
+        "may_answer": may_answer,
         "may_close": draft.status == DraftStatus.OPEN and may_answer,
         "may_report": draft.status == DraftStatus.CLOSED and may_answer,
     }
@@ -93,8 +130,9 @@ def draft_detail(request, pk):
 @post_only
 @perm_required("consultation.add_comment")
 def comment_add(request, pk):
-    paragraph = get_object_or_404(Paragraph.objects.visible_to(request.user, "consultation.view_draft")
-                                  .select_related("draft__node"), pk=pk)
+    paragraph = get_object_or_404(
+        Paragraph.objects.visible_to(request.user, "consultation.view_draft").select_related("draft__node"), pk=pk
+    )
     draft = paragraph.draft
     if not perms.can_comment(request.user, draft):
         raise Http404
@@ -110,14 +148,17 @@ def comment_add(request, pk):
 @post_only
 @perm_required("consultation.answer_comment")
 def comment_answer(request, pk):
-    comment = get_object_or_404(Comment.objects.visible_to(request.user, "consultation.view_draft")
-                                .select_related("paragraph__draft__node"), pk=pk)
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user, "consultation.view_draft").select_related("paragraph__draft__node"),
+        pk=pk,
+    )
     draft = comment.paragraph.draft
     if not perms.can_answer(request.user, draft):
         raise Http404
     form = AnswerForm(request.POST, prefix=f"c{comment.pk}")
-    done = run_service(form, lambda d: services.answer(comment, d["adoption"], d["answer"],
-                                                       expected_version=d["expected_version"]))
+    done = run_service(
+        form, lambda d: services.answer(comment, d["adoption"], d["answer"], expected_version=d["expected_version"])
+    )
     if done:
         messages.success(request, _("已答复：%(a)s") % {"a": done.get_adoption_display()})
         return redirect("consultation:draft_detail", draft.pk)

@@ -1,6 +1,7 @@
 """Matter pages (民事民提 → 民评): the list (with Excel export), raising a matter, its page with
 the live co-signature count against the threshold, the committee's triage, the tasks that
 carry it out, the published result and residents' rating."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -19,11 +20,17 @@ from . import milestones, workflow_panel
 from .common import communities, community_of, export_list, post_only
 
 COLUMNS = [
-    (_("标题"), lambda m: m.title), (_("社区/村"), lambda m: m.node.name), (_("类别"), lambda m: m.get_kind_display()),
-    (_("提出方"), lambda m: m.get_source_display()), (_("提出时间"), lambda m: m.raised_at),
-    (_("状态"), lambda m: m.get_status_display()), (_("联署"), lambda m: m.support_count),
-    (_("联署门槛"), lambda m: m.support_threshold), (_("研判结果"), lambda m: m.get_route_display()),
-    (_("研判理由"), lambda m: m.route_reason), (_("交由机构"), lambda m: m.body.name if m.body_id else ""),
+    (_("标题"), lambda m: m.title),
+    (_("社区/村"), lambda m: m.node.name),
+    (_("类别"), lambda m: m.get_kind_display()),
+    (_("提出方"), lambda m: m.get_source_display()),
+    (_("提出时间"), lambda m: m.raised_at),
+    (_("状态"), lambda m: m.get_status_display()),
+    (_("联署"), lambda m: m.support_count),
+    (_("联署门槛"), lambda m: m.support_threshold),
+    (_("研判结果"), lambda m: m.get_route_display()),
+    (_("研判理由"), lambda m: m.route_reason),
+    (_("交由机构"), lambda m: m.body.name if m.body_id else ""),
 ]
 
 
@@ -35,10 +42,16 @@ def matter_list(request):
         qs = qs.filter(status=status)
     if wants_export(request):
         return export_list(qs.model, "议题", _("议题"), COLUMNS, qs)
-    return render(request, "consultation/matter_list.html", {
-        "page": paginate(request, qs), "statuses": MatterStatus.choices, "status": status,
-        "may_raise": has_perm_anywhere(request.user, perms.RAISE_MATTER),
-    })
+    return render(
+        request,
+        "consultation/matter_list.html",
+        {
+            "page": paginate(request, qs),
+            "statuses": MatterStatus.choices,
+            "status": status,
+            "may_raise": has_perm_anywhere(request.user, perms.RAISE_MATTER),
+        },
+    )
 
 
 def _raise_form(request):
@@ -49,8 +62,11 @@ def _raise_form(request):
         resident = getattr(user, "resident", None)
         home = community_of(resident) if resident else None
         nodes = nodes.filter(pk=home.pk) if home else nodes.none()
-    bodies = Body.objects.visible_to(user, "consultation.view_body").filter(
-        active=True, node__in=nodes, rule__convene_num__isnull=False).select_related("node")
+    bodies = (
+        Body.objects.visible_to(user, "consultation.view_body")
+        .filter(active=True, node__in=nodes, rule__convene_num__isnull=False)
+        .select_related("node")
+    )
     form = MatterForm(request.POST or None, staff=staff, nodes=nodes, bodies=bodies)
     return form, staff, nodes
 
@@ -65,8 +81,9 @@ def matter_create(request):
     def action(d):
         node = d["node"] if staff else nodes.first()
         extra = {k: d[k] for k in ("source", "art24", "support_threshold")} if staff else {}
-        return services.raise_matter(node=node, title=d["title"], description=d["description"], kind=d["kind"],
-                                     body=d["body"], **extra)
+        return services.raise_matter(
+            node=node, title=d["title"], description=d["description"], kind=d["kind"], body=d["body"], **extra
+        )
 
     if request.method == "POST":
         matter = run_service(form, action)
@@ -85,19 +102,29 @@ def _detail_context(request, matter):
     bodies = selectors.bodies(user).filter(node__path__startswith=matter.node.path, active=True)
     collecting = matter.status in (MatterStatus.COLLECTING, MatterStatus.PENDING)
     return {
-        "matter": matter, "node": matter.node, "signed": signed, "tasks": tasks, "decisions": decisions,
-        "may_co_sign": collecting and not signed and perms.can_co_sign(user, matter)
+        "matter": matter,
+        "node": matter.node,
+        "signed": signed,
+        "tasks": tasks,
+        "decisions": decisions,
+        "may_co_sign": collecting
+        and not signed
+        and perms.can_co_sign(user, matter)
         and matter.raised_by_resident_id != getattr(resident, "pk", None),
         "may_triage": matter.status == MatterStatus.PENDING and perms.can_triage(user, matter),
         "may_tasks": matter.status in services.outcomes.CAN_CARRY_OUT and perms.can_manage_tasks(user, matter),
         "may_publish": matter.status in (MatterStatus.CARRYING_OUT, MatterStatus.DONE)
         and perms.can_publish(user, matter.node),
-        "may_rate": matter.status == MatterStatus.DONE and perms.can_rate(user, matter)
+        "may_rate": matter.status == MatterStatus.DONE
+        and perms.can_rate(user, matter)
         and not matter.ratings.filter(resident=resident).exists(),
-        "rating": selectors.rating_summary(matter), "ratings": matter.ratings.order_by("-at")[:20],
-        "triage_form": TriageForm(bodies=bodies), "task_form": TaskForm(decisions=selectors.decisions(user)
-                                                                        .filter(matter=matter)),
-        "result_form": ResultForm(), "rating_form": RatingForm(), "open_task": TaskStatus.OPEN,
+        "rating": selectors.rating_summary(matter),
+        "ratings": matter.ratings.order_by("-at")[:20],
+        "triage_form": TriageForm(bodies=bodies),
+        "task_form": TaskForm(decisions=selectors.decisions(user).filter(matter=matter)),
+        "result_form": ResultForm(),
+        "rating_form": RatingForm(),
+        "open_task": TaskStatus.OPEN,
         # The workflow panel (四议两公开 …): steps, and the forms that start and complete them.
         **workflow_panel.context(request, matter),
         # Each task's milestones, overdue flags and suggested progress.
@@ -133,7 +160,9 @@ def matter_co_sign(request, pk):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, _("已联署：%(n)s/%(t)s 人") % {"n": matter.support_count, "t": matter.support_threshold})
+        messages.success(
+            request, _("已联署：%(n)s/%(t)s 人") % {"n": matter.support_count, "t": matter.support_threshold}
+        )
     return redirect("consultation:matter_detail", pk)
 
 
@@ -159,8 +188,12 @@ def task_add(request, pk):
     if not perms.can_manage_tasks(request.user, matter):
         raise Http404
     form = TaskForm(request.POST, decisions=selectors.decisions(request.user).filter(matter=matter))
-    task = run_service(form, lambda d: services.add_task(matter, title=d["title"], owner_name=d["owner_name"],
-                                                         due=d["due"], decision=d["decision"]))
+    task = run_service(
+        form,
+        lambda d: services.add_task(
+            matter, title=d["title"], owner_name=d["owner_name"], due=d["due"], decision=d["decision"]
+        ),
+    )
     if task:
         messages.success(request, _("已安排任务“%(t)s”") % {"t": task.title})
         return redirect("consultation:matter_detail", pk)
@@ -175,8 +208,10 @@ def task_progress(request, pk):
     if not perms.can_manage_tasks(request.user, matter):
         raise Http404
     form = ProgressForm(request.POST)
-    done = run_service(form, lambda d: services.update_progress(task, d["progress"], note=d["note"],
-                                                                expected_version=d["expected_version"]))
+    done = run_service(
+        form,
+        lambda d: services.update_progress(task, d["progress"], note=d["note"], expected_version=d["expected_version"]),
+    )
     if done:
         messages.success(request, _("“%(t)s”进度已更新为 %(p)s%%") % {"t": done.title, "p": done.progress})
     else:

@@ -2,6 +2,7 @@
 the agenda, the sign-in sheet (in person or for a household), opening and closing with
 minutes, and cancelling a meeting not yet opened (with a public reason). The page states whether the
 meeting is quorate with the arithmetic from the body's rule. Motions are in motions.py."""
+
 import datetime as dt
 
 from django.contrib import messages
@@ -26,14 +27,21 @@ from .common import export_list, post_only
 from .motions import motion_rows
 
 COLUMNS = [
-    (_("会议名称"), lambda m: m.title), (_("议事机构"), lambda m: m.body.name), (_("社区/村"), lambda m: m.node.name),
-    (_("会议日期"), lambda m: m.date), (_("地点"), lambda m: m.location), (_("状态"), lambda m: m.get_status_display()),
-    (_("实到"), lambda m: m.present), (_("应到"), lambda m: m.eligible_count),
+    (_("会议名称"), lambda m: m.title),
+    (_("议事机构"), lambda m: m.body.name),
+    (_("社区/村"), lambda m: m.node.name),
+    (_("会议日期"), lambda m: m.date),
+    (_("地点"), lambda m: m.location),
+    (_("状态"), lambda m: m.get_status_display()),
+    (_("实到"), lambda m: m.present),
+    (_("应到"), lambda m: m.eligible_count),
     (_("取消原因"), lambda m: m.cancel_reason),
 ]
 SHEET_COLUMNS = [
-    (_("签到人"), lambda a: a.resident.name), (_("方式"), lambda a: a.get_mode_display()),
-    (_("代表住户"), lambda a: a.household.number if a.household_id else ""), (_("签到时间"), lambda a: a.signed_at),
+    (_("签到人"), lambda a: a.resident.name),
+    (_("方式"), lambda a: a.get_mode_display()),
+    (_("代表住户"), lambda a: a.household.number if a.household_id else ""),
+    (_("签到时间"), lambda a: a.signed_at),
 ]
 
 
@@ -42,8 +50,11 @@ def meeting_list(request):
     qs = selectors.meetings(request.user).annotate(present=Count("attendance")).order_by("-date", "-id")
     if wants_export(request):
         return export_list(Meeting, "会议", _("会议"), COLUMNS, qs)
-    return render(request, "consultation/meeting_list.html", {
-        "page": paginate(request, qs), "may_schedule": has_perm_anywhere(request.user, perms.SCHEDULE_MEETING)})
+    return render(
+        request,
+        "consultation/meeting_list.html",
+        {"page": paginate(request, qs), "may_schedule": has_perm_anywhere(request.user, perms.SCHEDULE_MEETING)},
+    )
 
 
 @perm_required(perms.SCHEDULE_MEETING)
@@ -55,8 +66,9 @@ def meeting_create(request, body_pk):
 
     def action(d):
         notice_at = timezone.make_aware(dt.datetime.combine(d["notice_date"], dt.time(9, 0)))
-        return services.schedule_meeting(body=body, title=d["title"], date=d["date"], notice_at=notice_at,
-                                         location=d["location"])
+        return services.schedule_meeting(
+            body=body, title=d["title"], date=d["date"], notice_at=notice_at, location=d["location"]
+        )
 
     if request.method == "POST":
         meeting = run_service(form, action)
@@ -64,11 +76,25 @@ def meeting_create(request, body_pk):
             messages.success(request, _("已通知会议：%(t)s") % {"t": meeting})
             return redirect("consultation:meeting_detail", meeting.pk)
     rule = body.rule
-    hint = (_("%(r)s：须提前 %(d)s 天通知（%(law)s%(art)s）") % {"r": rule.name, "d": rule.notice_days, "law": rule.law,
-                                                           "art": rule.article}) if rule.notice_days else ""
-    return render(request, "consultation/form.html", {"form": form, "title": _("通知会议：%(b)s") % {"b": body.name},
-                                                      "node": body.node, "hint": hint,
-                                                      "cancel": "consultation:meeting_list"})
+    hint = (
+        (
+            _("%(r)s：须提前 %(d)s 天通知（%(law)s%(art)s）")
+            % {"r": rule.name, "d": rule.notice_days, "law": rule.law, "art": rule.article}
+        )
+        if rule.notice_days
+        else ""
+    )
+    return render(
+        request,
+        "consultation/form.html",
+        {
+            "form": form,
+            "title": _("通知会议：%(b)s") % {"b": body.name},
+            "node": body.node,
+            "hint": hint,
+            "cancel": "consultation:meeting_list",
+        },
+    )
 
 
 def _sign_in_form(meeting, data=None):
@@ -91,24 +117,33 @@ def meeting_context(request, meeting, **forms):
     runner = perms.can_run_meeting(user, meeting)
     live = meeting.status in (MeetingStatus.PLANNED, MeetingStatus.OPEN)
     context = {
-        "meeting": meeting, "body": meeting.body, "rule": meeting.body.rule, "node": meeting.node,
-        "quorum": services.meeting_quorum(meeting), "attendance": attendance,
+        "meeting": meeting,
+        "body": meeting.body,
+        "rule": meeting.body.rule,
+        "node": meeting.node,
+        "quorum": services.meeting_quorum(meeting),
+        "attendance": attendance,
         "agenda": list(meeting.agenda.select_related("matter").order_by("order")),
         "motions": motion_rows(request, meeting, attendance, runner),
-        "runner": runner, "live": live, "may_decide": perms.can_record_decision(user, meeting),
+        "runner": runner,
+        "live": live,
+        "may_decide": perms.can_record_decision(user, meeting),
         "may_see_voters": perms.can_see_voters(user, meeting),
         "agenda_form": AgendaForm(matters=_agenda_matters(user, meeting)),
-        "sign_in_form": _sign_in_form(meeting), "close_form": CloseMeetingForm(initial={"minutes": meeting.minutes}),
+        "sign_in_form": _sign_in_form(meeting),
+        "close_form": CloseMeetingForm(initial={"minutes": meeting.minutes}),
         "motion_form": MotionForm(agenda=meeting.agenda.all()),
         "may_cancel": meeting.status == MeetingStatus.PLANNED and perms.can_cancel_meeting(user, meeting),
-        "may_post_notice": meeting.status == MeetingStatus.PLANNED and not meeting.notice_entry_id
+        "may_post_notice": meeting.status == MeetingStatus.PLANNED
+        and not meeting.notice_entry_id
         and perms.can_publish(user, _board(meeting)),
         "cancel_form": ReasonForm(initial={"expected_version": meeting.version}),
     }
     rule = meeting.body.rule
     if rule.notice_days:
-        context["notice"] = rules.notice(rule, notice_date=timezone.localtime(meeting.notice_at).date(),
-                                         meeting_date=meeting.date)
+        context["notice"] = rules.notice(
+            rule, notice_date=timezone.localtime(meeting.notice_at).date(), meeting_date=meeting.date
+        )
     context.update(forms)
     return context
 
@@ -124,8 +159,9 @@ def meeting_detail(request, pk):
     meeting = selectors.get_meeting(request.user, pk)
     if wants_export(request):
         rows = meeting.attendance.select_related("resident", "household").order_by("signed_at", "id")
-        return export_list(Attendance, f"签到表-{meeting.title}", _("签到表"), SHEET_COLUMNS, rows,
-                           node_path=meeting.node.path)
+        return export_list(
+            Attendance, f"签到表-{meeting.title}", _("签到表"), SHEET_COLUMNS, rows, node_path=meeting.node.path
+        )
     return render(request, "consultation/meeting_detail.html", meeting_context(request, meeting))
 
 
@@ -164,9 +200,14 @@ def sign_in(request, pk):
         return services.sign_in(meeting, resident)
 
     row = run_service(form, action)
-    return _done(request, meeting, form, row, lambda r: _("%(n)s 已签到（%(m)s）") % {"n": r.resident.name,
-                                                                                   "m": r.get_mode_display()},
-                 sign_in_form=form)
+    return _done(
+        request,
+        meeting,
+        form,
+        row,
+        lambda r: _("%(n)s 已签到（%(m)s）") % {"n": r.resident.name, "m": r.get_mode_display()},
+        sign_in_form=form,
+    )
 
 
 @post_only
@@ -189,8 +230,10 @@ def meeting_state(request, pk):
 def motion_add(request, pk):
     meeting = _runner_meeting(request, pk)
     form = MotionForm(request.POST, agenda=meeting.agenda.all())
-    motion = run_service(form, lambda d: services.propose_motion(meeting, text=d["text"], secret=d["secret"],
-                                                                 agenda_item=d["agenda_item"]))
+    motion = run_service(
+        form,
+        lambda d: services.propose_motion(meeting, text=d["text"], secret=d["secret"], agenda_item=d["agenda_item"]),
+    )
     return _done(request, meeting, form, motion, lambda m: _("已提出表决事项"), motion_form=form)
 
 
@@ -202,8 +245,9 @@ def meeting_cancel(request, pk):
     if not perms.can_cancel_meeting(request.user, meeting):
         raise Http404
     form = ReasonForm(request.POST)
-    result = run_service(form, lambda d: services.cancel_meeting(meeting, reason=d["reason"],
-                                                                 expected_version=d["expected_version"]))
+    result = run_service(
+        form, lambda d: services.cancel_meeting(meeting, reason=d["reason"], expected_version=d["expected_version"])
+    )
     if result:
         text = _("会议已取消")
         if result.cancel_entry_id:

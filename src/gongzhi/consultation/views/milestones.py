@@ -1,6 +1,7 @@
 """Milestones of a task (节点), shown under each task on the matter page: adding one, marking it
 reached, reopening it with a reason. Overdue is worked out from the due date and today when
 the page is drawn; the share reached is offered as a suggested progress, never applied."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -28,8 +29,11 @@ def context(request, matter, tasks) -> dict:
     for task in tasks:
         task.milestone_list = by_task.get(task.pk, [])
         task.suggested_progress = services.suggested_progress(task.milestone_list)
-    return {"may_milestones": perms.can_manage_milestones(request.user, matter), "milestone_form": MilestoneForm(),
-            "reopen_form": ReasonForm()}
+    return {
+        "may_milestones": perms.can_manage_milestones(request.user, matter),
+        "milestone_form": MilestoneForm(),
+        "reopen_form": ReasonForm(),
+    }
 
 
 def _task(request, pk):
@@ -40,8 +44,10 @@ def _task(request, pk):
 
 
 def _milestone(request, pk):
-    milestone = get_object_or_404(Milestone.objects.visible_to(request.user, "consultation.view_matter")
-                                  .select_related("task__matter__node"), pk=pk)
+    milestone = get_object_or_404(
+        Milestone.objects.visible_to(request.user, "consultation.view_matter").select_related("task__matter__node"),
+        pk=pk,
+    )
     if not perms.can_manage_milestones(request.user, milestone.task.matter):
         raise Http404
     return milestone
@@ -79,6 +85,7 @@ def milestone_done(request, pk):
 def milestone_reopen(request, pk):
     milestone = _milestone(request, pk)
     form = ReasonForm(request.POST)
-    done = run_service(form, lambda d: services.reopen_milestone(milestone, reason=d["reason"],
-                                                                 expected_version=d["expected_version"]))
+    done = run_service(
+        form, lambda d: services.reopen_milestone(milestone, reason=d["reason"], expected_version=d["expected_version"])
+    )
     return _back(request, form, done, _("节点“%(t)s”已重新打开") % {"t": milestone.title}, milestone.task)

@@ -4,6 +4,7 @@ close and count under the rule, and turn the result into a decision.
 Secrecy on screen: while a secret (无记名) motion is open the page shows only how many have
 voted, never how the votes stand; counts appear when the vote is closed. Who voted is shown
 only to those holding consultation.view_ballotcast."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -29,8 +30,9 @@ def motion_rows(request, meeting, attendance, runner):
     user = request.user
     motions = list(meeting.motions.select_related("agenda_item", "rule").order_by("id"))
     ids = [m.pk for m in motions]
-    cast = dict(BallotCast.objects.filter(motion_id__in=ids).values_list("motion_id")
-                .annotate(n=Count("id")).order_by())
+    cast = dict(
+        BallotCast.objects.filter(motion_id__in=ids).values_list("motion_id").annotate(n=Count("id")).order_by()
+    )
     open_public = [m.pk for m in motions if m.status == MotionStatus.OPEN and not m.secret]
     running = count_choices(open_public) if open_public else {}
     decisions = {d.motion_id: d for d in Decision.objects.filter(motion_id__in=ids)}
@@ -40,18 +42,33 @@ def motion_rows(request, meeting, attendance, runner):
         for c in BallotCast.objects.filter(motion_id__in=ids).select_related("attendance__resident").order_by("id"):
             roll.setdefault(c.motion_id, []).append(c)
     mine = _my_attendance(user, attendance)
-    voted = set(BallotCast.objects.filter(motion_id__in=ids, attendance=mine).values_list("motion_id", flat=True)) \
-        if mine else set()
+    voted = (
+        set(BallotCast.objects.filter(motion_id__in=ids, attendance=mine).values_list("motion_id", flat=True))
+        if mine
+        else set()
+    )
     rows = []
     for m in motions:
         is_open = m.status == MotionStatus.OPEN
-        rows.append({
-            "motion": m, "cast": cast.get(m.pk, 0), "running": running.get(m.pk), "decision": decisions.get(m.pk),
-            "ballot_form": BallotForm(attendance=meeting.attendance.select_related("resident").exclude(
-                casts__motion=m).order_by("signed_at", "id"), prefix=f"m{m.pk}") if runner and is_open else None,
-            "may_vote_self": is_open and mine is not None and m.pk not in voted,
-            "voted_self": m.pk in voted, "roll": roll.get(m.pk),
-        })
+        rows.append(
+            {
+                "motion": m,
+                "cast": cast.get(m.pk, 0),
+                "running": running.get(m.pk),
+                "decision": decisions.get(m.pk),
+                "ballot_form": BallotForm(
+                    attendance=meeting.attendance.select_related("resident")
+                    .exclude(casts__motion=m)
+                    .order_by("signed_at", "id"),
+                    prefix=f"m{m.pk}",
+                )
+                if runner and is_open
+                else None,
+                "may_vote_self": is_open and mine is not None and m.pk not in voted,
+                "voted_self": m.pk in voted,
+                "roll": roll.get(m.pk),
+            }
+        )
     return rows
 
 
@@ -102,16 +119,21 @@ def vote(request, pk):
     if not runner and resident is None:
         raise Http404
     if runner and f"m{motion.pk}-attendance" in request.POST:
-        form = BallotForm(request.POST, attendance=meeting.attendance.select_related("resident"),
-                          prefix=f"m{motion.pk}")
+        form = BallotForm(
+            request.POST, attendance=meeting.attendance.select_related("resident"), prefix=f"m{motion.pk}"
+        )
         voter = lambda d: d["attendance"].resident  # noqa: E731
     else:
         form = BallotForm(request.POST, prefix=f"m{motion.pk}")
         voter = lambda d: resident  # noqa: E731
     ballot = run_service(form, lambda d: services.cast_ballot(motion, voter(d), d["choice"]))
     if ballot:
-        messages.success(request, _("已记录一张选票") if motion.secret else
-                         _("已记录：%(c)s") % {"c": Vote(form.cleaned_data["choice"]).label})
+        messages.success(
+            request,
+            _("已记录一张选票")
+            if motion.secret
+            else _("已记录：%(c)s") % {"c": Vote(form.cleaned_data["choice"]).label},
+        )
     else:
         errors = [e for errs in form.errors.values() for e in errs]
         messages.error(request, _("未记录：%(e)s") % {"e": "；".join(errors)})

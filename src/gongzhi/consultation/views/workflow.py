@@ -2,6 +2,7 @@
 community (四议两公开 …) and completes the steps in order with their evidence. Both views call
 the workflow services; a refusal (out of order, no evidence, wrong body, vote not passed) is
 shown on the form on the matter page, and nothing is saved."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -54,9 +55,17 @@ def workflow_complete(request, pk):
     if form is None:
         messages.error(request, _("流程各步骤均已完成"))
         return _back(matter)
-    written = run_service(form, lambda d: services.complete_step(
-        st["workflow"], d["step"], decision=d["decision"], disclosure=d["disclosure"], note=d["note"],
-        merge_previous=d.get("merge_previous", False)))
+    written = run_service(
+        form,
+        lambda d: services.complete_step(
+            st["workflow"],
+            d["step"],
+            decision=d["decision"],
+            disclosure=d["disclosure"],
+            note=d["note"],
+            merge_previous=d.get("merge_previous", False),
+        ),
+    )
     if written:
         names = "、".join(_("第 %(n)s 步「%(name)s」") % {"n": c.step.order, "name": c.step.name} for c in written)
         messages.success(request, _("已完成%(steps)s") % {"steps": names})

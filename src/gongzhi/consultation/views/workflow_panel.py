@@ -2,6 +2,7 @@
 in order with what completed it (who, when, the decision or board entry or note), which step
 is next and what it needs, why later steps wait; and, for the committee, the forms that start
 a template and complete a step. Only reads here; views/workflow.py calls the services."""
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -46,12 +47,17 @@ def _who(workflow, completions) -> dict:
     services write one entry per record they create)."""
     wf_type = ContentType.objects.get_for_model(MatterWorkflow)
     sc_type = ContentType.objects.get_for_model(StepCompletion)
-    entries = AuditEntry.objects.filter(action=AuditAction.CREATE).filter(
-        Q(content_type=wf_type, object_id=str(workflow.pk))
-        | Q(content_type=sc_type, object_id__in=[str(c.pk) for c in completions])
-    ).values_list("content_type_id", "object_id", "actor_name", "at", "reason")
+    entries = (
+        AuditEntry.objects.filter(action=AuditAction.CREATE)
+        .filter(
+            Q(content_type=wf_type, object_id=str(workflow.pk))
+            | Q(content_type=sc_type, object_id__in=[str(c.pk) for c in completions])
+        )
+        .values_list("content_type_id", "object_id", "actor_name", "at", "reason")
+    )
     return {(ct, oid): (name, at, reason) for ct, oid, name, at, reason in entries} | {
-        "types": (wf_type.pk, sc_type.pk)}
+        "types": (wf_type.pk, sc_type.pk)
+    }
 
 
 def complete_form(user, matter, st, data=None):
@@ -60,13 +66,23 @@ def complete_form(user, matter, st, data=None):
         return None
     used_decisions = [c.decision_id for c in st["done"].values() if c.decision_id]
     used_entries = [c.disclosure_id for c in st["done"].values() if c.disclosure_id]
-    decisions = selectors.decisions(user).filter(matter=matter).exclude(pk__in=used_decisions) \
-        .order_by("decided_on", "id")
+    decisions = (
+        selectors.decisions(user).filter(matter=matter).exclude(pk__in=used_decisions).order_by("decided_on", "id")
+    )
     # Entries published since the matter was raised: the 决议公开 and 实施结果公开 of this matter.
-    entries = DisclosureEntry.objects.filter(node=matter.node, published_at__gte=matter.raised_at) \
-        .exclude(pk__in=used_entries).order_by("-seq")
-    return CompleteStepForm(data, steps=st["pending"], next_step=st["next"], mergeable=st["mergeable"],
-                            decisions=decisions, disclosures=entries)
+    entries = (
+        DisclosureEntry.objects.filter(node=matter.node, published_at__gte=matter.raised_at)
+        .exclude(pk__in=used_entries)
+        .order_by("-seq")
+    )
+    return CompleteStepForm(
+        data,
+        steps=st["pending"],
+        next_step=st["next"],
+        mergeable=st["mergeable"],
+        decisions=decisions,
+        disclosures=entries,
+    )
 
 
 def start_form(matter, data=None):
@@ -86,8 +102,14 @@ def context(request, matter) -> dict:
     `workflow_form` / `workflow_start_form`."""
     user = request.user
     st = state(matter)
-    out = {"workflow": None, "workflow_form": None, "workflow_start_form": None, "workflow_unavailable": [],
-           "may_start_workflow": False, "may_complete_step": False}
+    out = {
+        "workflow": None,
+        "workflow_form": None,
+        "workflow_start_form": None,
+        "workflow_unavailable": [],
+        "may_start_workflow": False,
+        "may_complete_step": False,
+    }
     if st is None:
         if matter.status not in CLOSED and perms.can_start_workflow(user, matter):
             out["may_start_workflow"] = True
@@ -109,15 +131,22 @@ def context(request, matter) -> dict:
         elif step == st["mergeable"]:
             row["state"] = "mergeable"
             row["why"] = _("可与第 %(n)s 步合并办理，否则须先完成第 %(n)s 步「%(name)s」") % {
-                "n": first_open.order, "name": first_open.name}
+                "n": first_open.order,
+                "name": first_open.name,
+            }
         else:
             row["state"] = "locked"
             row["why"] = _("须先完成第 %(n)s 步「%(name)s」") % {"n": first_open.order, "name": first_open.name}
         rows.append(row)
     started = who.get((wf_type, str(st["workflow"].pk)))
-    out["workflow"] = {"template": st["workflow"].template, "rows": rows, "next": st["next"],
-                       "finished": st["next"] is None, "started": started,
-                       "kinds": {s.order: {"kind": s.kind, "merge": s == st["mergeable"]} for s in st["pending"]}}
+    out["workflow"] = {
+        "template": st["workflow"].template,
+        "rows": rows,
+        "next": st["next"],
+        "finished": st["next"] is None,
+        "started": started,
+        "kinds": {s.order: {"kind": s.kind, "merge": s == st["mergeable"]} for s in st["pending"]},
+    }
     if st["next"] is not None and perms.can_run_workflow(user, matter):
         out["may_complete_step"] = True
         out["workflow_form"] = complete_form(user, matter, st)

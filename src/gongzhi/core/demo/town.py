@@ -1,6 +1,7 @@
 """Builds a deterministic demo town: a district, a town, communities and villages, grids,
 buildings, units, households, residents with valid ID numbers, tags, organisations and the
 demo users. Everything goes through the same services as real data, so it is audited too."""
+
 import datetime as dt
 import random
 from decimal import Decimal
@@ -19,12 +20,25 @@ from .names import ESTATES, GIVEN_FEMALE, GIVEN_MALE, ROADS, SURNAMES, UNIT_NAME
 
 DISTRICT = ("320582", "张家港市")
 TOWN = ("320582100", "杨舍镇")
-COMMUNITIES = [("001", "南庄社区", "community"), ("002", "梁丰社区", "community"), ("003", "东城社区", "community"), ("201", "横河村", "village")]
+COMMUNITIES = [
+    ("001", "南庄社区", "community"),
+    ("002", "梁丰社区", "community"),
+    ("003", "东城社区", "community"),
+    ("201", "横河村", "village"),
+]
 TAGS = [
-    ("elderly_alone", "独居老人", False, True), ("hardship", "困难群众", False, True), ("old_party", "老党员", False, True),
-    ("support", "帮扶对象", False, True), ("party", "党员", False, False), ("veteran", "退役军人", False, False),
-    ("released", "刑满释放", True, False), ("correction", "社区矫正", True, False), ("drug", "吸毒人员", True, False),
-    ("mental", "精神障碍", True, True), ("disabled", "残疾", True, True), ("dibao", "低保", True, True),
+    ("elderly_alone", "独居老人", False, True),
+    ("hardship", "困难群众", False, True),
+    ("old_party", "老党员", False, True),
+    ("support", "帮扶对象", False, True),
+    ("party", "党员", False, False),
+    ("veteran", "退役军人", False, False),
+    ("released", "刑满释放", True, False),
+    ("correction", "社区矫正", True, False),
+    ("drug", "吸毒人员", True, False),
+    ("mental", "精神障碍", True, True),
+    ("disabled", "残疾", True, True),
+    ("dibao", "低保", True, True),
     ("chronic", "慢性病", True, False),
 ]
 # Satisfies the password rules for every demo username (tests/accounts/test_passwords.py).
@@ -100,8 +114,12 @@ class DemoTown:
             nodes[f"c{ccode}"] = community
             for g in range(1, self.grids_per_community + 1):
                 grid = territory.create_node(
-                    parent=community, kind="grid", code=f"{community.code}{g:03d}", name=f"{cname}第{g:02d}网格",
-                    geojson=self._square(len(nodes["grids"])), households_planned=400,
+                    parent=community,
+                    kind="grid",
+                    code=f"{community.code}{g:03d}",
+                    name=f"{cname}第{g:02d}网格",
+                    geojson=self._square(len(nodes["grids"])),
+                    households_planned=400,
                 )
                 nodes[f"g{ccode}{g:03d}"] = grid
                 nodes["grids"].append(grid)
@@ -125,7 +143,11 @@ class DemoTown:
             if key not in nodes:  # a small town without grid 07: use the community's first grid
                 key = f"g{key[1:4]}001"
             accounts.create_user(
-                username=username, password=DEMO_PASSWORD, display_name=display, role=role, node=nodes[key],
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=display,
+                role=role,
+                node=nodes[key],
                 organisation=organisation,
             )
             rows.append((role, username, DEMO_PASSWORD, display, nodes[key].name))
@@ -152,24 +174,47 @@ class DemoTown:
         return surname + given
 
     def _phone(self) -> str:
-        return self.rng.choice(["138", "139", "137", "150", "151", "158", "186", "189", "177"]) + f"{self.rng.randrange(10**8):08d}"
+        return (
+            self.rng.choice(["138", "139", "137", "150", "151", "158", "186", "189", "177"])
+            + f"{self.rng.randrange(10**8):08d}"
+        )
 
     def _person(self, household, relation, surname, lo, hi, male=None, tags=()):
         male = self.rng.random() < 0.5 if male is None else male
         born = self._birth(lo, hi)
         age = (dt.date(2026, 11, 1) - born).days // 365
         employment = (
-            Employment.PRESCHOOL if age < 6 else Employment.STUDENT if age < 19 else Employment.RETIRED if age >= 60
-            else self.rng.choice([Employment.EMPLOYED] * 5 + [Employment.SELF_EMPLOYED, Employment.UNEMPLOYED, Employment.FARMER])
+            Employment.PRESCHOOL
+            if age < 6
+            else Employment.STUDENT
+            if age < 19
+            else Employment.RETIRED
+            if age >= 60
+            else self.rng.choice(
+                [Employment.EMPLOYED] * 5 + [Employment.SELF_EMPLOYED, Employment.UNEMPLOYED, Employment.FARMER]
+            )
         )
         return registry.create_resident(
-            name=self._name(surname, male), id_number=self._id_number(born, male), household=household, relation=relation,
-            phone=self._phone() if age >= 16 else "", employment=employment,
-            fertility=Fertility.NA if (male or age < 20) else self.rng.choice([Fertility.NONE, Fertility.ONE, Fertility.TWO]),
-            labour_security=LabourSecurity.PENSION if age >= 60 else LabourSecurity.EMPLOYEE_INSURANCE if employment == Employment.EMPLOYED else LabourSecurity.RESIDENT_INSURANCE,
-            residence_type=ResidenceType.MIGRANT if household.tenure == Tenure.TENANT else self.rng.choice([ResidenceType.REGISTERED] * 4 + [ResidenceType.RESIDENT]),
+            name=self._name(surname, male),
+            id_number=self._id_number(born, male),
+            household=household,
+            relation=relation,
+            phone=self._phone() if age >= 16 else "",
+            employment=employment,
+            fertility=Fertility.NA
+            if (male or age < 20)
+            else self.rng.choice([Fertility.NONE, Fertility.ONE, Fertility.TWO]),
+            labour_security=LabourSecurity.PENSION
+            if age >= 60
+            else LabourSecurity.EMPLOYEE_INSURANCE
+            if employment == Employment.EMPLOYED
+            else LabourSecurity.RESIDENT_INSURANCE,
+            residence_type=ResidenceType.MIGRANT
+            if household.tenure == Tenure.TENANT
+            else self.rng.choice([ResidenceType.REGISTERED] * 4 + [ResidenceType.RESIDENT]),
             separation=self.rng.choice([Separation.NONE] * 9 + [Separation.AWAY]),
-            social_relations="" if age >= 18 else "监护人：户主", tags=tags,
+            social_relations="" if age >= 18 else "监护人：户主",
+            tags=tags,
         )
 
     def _population(self, nodes, tags):
@@ -187,16 +232,26 @@ class DemoTown:
                     building_no[grid.pk] = n
                     estate = ESTATES[(grid.pk + n) % len(ESTATES)]
                     building = territory.create_building(
-                        grid=grid, name=f"{n}号楼", address=f"{self.rng.choice(ROADS)}{self.rng.randint(1, 300)}号{estate}{n}号楼",
-                        floors=self.rng.choice([6, 6, 11, 18]), rooms=24, lat=Decimal(f"{31.86 + self.rng.random() / 20:.6f}"), lng=Decimal(f"{120.54 + self.rng.random() / 12:.6f}"),
+                        grid=grid,
+                        name=f"{n}号楼",
+                        address=f"{self.rng.choice(ROADS)}{self.rng.randint(1, 300)}号{estate}{n}号楼",
+                        floors=self.rng.choice([6, 6, 11, 18]),
+                        rooms=24,
+                        lat=Decimal(f"{31.86 + self.rng.random() / 20:.6f}"),
+                        lng=Decimal(f"{120.54 + self.rng.random() / 12:.6f}"),
                     )
                     if self.rng.random() < 0.3:
                         unit_no += 1
                         first17 = f"91320582MA{unit_no:07d}"
                         territory.create_unit(
-                            grid=grid, building=building, name=f"张家港市{estate}{self.rng.choice(UNIT_NAMES)}",
-                            credit_code=first17 + uscc.check_char(first17), legal_representative=self._name(self.rng.choice(SURNAMES), True),
-                            phone=self._phone(), address=building.address, employees=self.rng.randint(2, 60),
+                            grid=grid,
+                            building=building,
+                            name=f"张家港市{estate}{self.rng.choice(UNIT_NAMES)}",
+                            credit_code=first17 + uscc.check_char(first17),
+                            legal_representative=self._name(self.rng.choice(SURNAMES), True),
+                            phone=self._phone(),
+                            address=building.address,
+                            employees=self.rng.randint(2, 60),
                         )
                     for unit in range(1, 3):
                         for room in (101, 102, 201, 202, 301, 302):
@@ -209,7 +264,11 @@ class DemoTown:
     def _household(self, grid, building, room, hh_no, tags) -> int:
         tenure = self.rng.choice([Tenure.OWNER] * 6 + [Tenure.TENANT] * 3 + [Tenure.LODGER])
         household = registry.create_household(
-            number=f"{grid.code}{hh_no:06d}", grid=grid, building=building, room=room, tenure=tenure,
+            number=f"{grid.code}{hh_no:06d}",
+            grid=grid,
+            building=building,
+            room=room,
+            tenure=tenure,
         )
         surname = self.rng.choice(SURNAMES)
         shape = self.rng.random()
@@ -232,6 +291,8 @@ class DemoTown:
             self._person(household, Relation.CHILD, surname, 1, 25)
             count += 1
         if self.rng.random() < 0.15:
-            self._person(household, Relation.PARENT, surname, 62, 90, tags=[tags["old_party"]] if self.rng.random() < 0.3 else [])
+            self._person(
+                household, Relation.PARENT, surname, 62, 90, tags=[tags["old_party"]] if self.rng.random() < 0.3 else []
+            )
             count += 1
         return count

@@ -1,5 +1,6 @@
 """Template helpers of the web UI: the territory breadcrumb, form fields with inline errors,
 masking filters and coloured status tags."""
+
 from django import template
 
 from gongzhi.core import masking
@@ -8,11 +9,23 @@ register = template.Library()
 
 # Which colour a status value gets (see .tag.* in gongzhi.css).
 _TAG_CLASS = {
-    "active": "ok", "moved_out": "warn", "deceased": "bad",
-    "registered": "info", "resident": "ok", "migrant": "warn",
-    "owner": "ok", "tenant": "warn", "lodger": "info",
-    "create": "ok", "update": "info", "delete": "bad", "move": "warn",
-    "view": "bad", "unmask": "bad", "export": "warn", "import": "info",
+    "active": "ok",
+    "moved_out": "warn",
+    "deceased": "bad",
+    "registered": "info",
+    "resident": "ok",
+    "migrant": "warn",
+    "owner": "ok",
+    "tenant": "warn",
+    "lodger": "info",
+    "create": "ok",
+    "update": "info",
+    "delete": "bad",
+    "move": "warn",
+    "view": "bad",
+    "unmask": "bad",
+    "export": "warn",
+    "import": "info",
 }
 
 

@@ -7,6 +7,7 @@ resource (a path such as services/{code}.xml), and a parameter is "anything else
 is checked first, so a caller without one learns nothing else (403). Not stored: `email`,
 `device_id` and `media_url` (the request has no place for them yet); the name and phone are
 kept for staff and the progress check, never emitted."""
+
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -170,9 +171,15 @@ def file(post):
     name = " ".join(x for x in (post.get("last_name", "").strip(), post.get("first_name", "").strip()) if x)
     try:
         return services.file_request(
-            channel=Channel.API, category=cat, node=node, attributes=answers, requester_name=name[:50],
+            channel=Channel.API,
+            category=cat,
+            node=node,
+            attributes=answers,
+            requester_name=name[:50],
             requester_phone=post.get("phone", ""),
-            description=description.strip() or f"{cat.name}（未附说明）", **place)
+            description=description.strip() or f"{cat.name}（未附说明）",
+            **place,
+        )
     except ValidationError as e:
         raise bad_request(*_messages(e)) from None
     except PermissionDenied as e:

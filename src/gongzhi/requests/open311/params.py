@@ -1,6 +1,7 @@
 """Reading Open311 query parameters: the jurisdiction, dates (W3C/ISO 8601; a value without a
 zone is Beijing time), the 90-day window, status and code lists, and page/page_size.
 Every problem is collected so one 400 answer can list them all."""
+
 import datetime as dt
 
 from django.conf import settings

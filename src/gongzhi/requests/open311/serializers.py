@@ -4,6 +4,7 @@ JSON mirrors the XML: top-level collections are arrays. XML starts with the decl
 has no namespace; a list-valued field becomes a wrapper element holding one child per item
 (`attributes` → `attribute`, `values` → `value`, …). Every id and code is emitted as a string
 by the callers; here booleans become "true"/"false" in XML and None an empty element."""
+
 import json
 import re
 from xml.sax.saxutils import escape
@@ -15,9 +16,16 @@ from gongzhi.core.workdays import CN_TZ
 
 CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 # The element name of one item inside each wrapper element.
-ITEM_TAGS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format",
-             "errors": "error", "services": "service", "service_requests": "request",
-             "service_request_updates": "request_update"}
+ITEM_TAGS = {
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "errors": "error",
+    "services": "service",
+    "service_requests": "request",
+    "service_request_updates": "request_update",
+}
 
 
 def when(instant) -> str | None:

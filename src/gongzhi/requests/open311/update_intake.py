@@ -7,6 +7,7 @@ As in intake.py, the api_key is checked first (403 before anything else), and an
 collected into one 400. The caller's own `update_id` is kept (with the key it came with) so
 a re-sent update answers with the entry the first post made; `media_url` is kept and listed.
 Not stored: `first_name`, `last_name` and `email` — an outside system's staff, not the citizen."""
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -63,8 +64,13 @@ def record(post):
         raise bad_request(*errors)
     try:
         return services.record_external_update(
-            request, status=status, description=description, at=at or timezone.now(), source_name=key.name,
+            request,
+            status=status,
+            description=description,
+            at=at or timezone.now(),
+            source_name=key.name,
             external_ref=f"open311-key-{key.pk}:{update_id}" if update_id else "",
-            media_url=post.get("media_url", "").strip())
+            media_url=post.get("media_url", "").strip(),
+        )
     except ValidationError as e:
         raise bad_request(*e.messages) from None

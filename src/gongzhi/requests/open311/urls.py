@@ -1,4 +1,5 @@
 """/open311/v2/…{.xml,.json}; anything else under it answers an Open311 404."""
+
 from django.urls import path, re_path
 
 from . import views

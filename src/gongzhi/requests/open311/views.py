@@ -4,6 +4,7 @@ Every answer is XML or JSON by the path suffix; every failure is an Open311 erro
 Every read of requests or their updates starts from `public.public_requests()`: a request of a
 private category is not listed, and looking it up by id answers the same 404 as an id that does
 not exist. Filing one through POST still works (the filer gets its id and token)."""
+
 import functools
 import uuid
 
@@ -29,6 +30,7 @@ CHANGESET = "2026-11-22T00:00:00+08:00"  # when this endpoint's behaviour last c
 
 def open311(*methods):
     """Answer only `methods`; turn Open311Error into the error body in the asked format."""
+
     def wrap(view):
         @csrf_exempt  # third parties post forms with an api_key, not a session
         @functools.wraps(view)
@@ -40,15 +42,23 @@ def open311(*methods):
                 return view(request, fmt, **kwargs)
             except Open311Error as e:
                 return render_error(fmt, e)
+
         return inner
+
     return wrap
 
 
 def _refuse_nul(request, path_values):
     """A NUL character in any parameter or path segment is a 400 here, before a query:
     PostgreSQL refuses NUL in text with an error (a 500), SQLite would just find nothing."""
-    bad = sorted({name for params in (request.GET, request.POST) for name, values in params.lists()
-                  if "\x00" in name or any("\x00" in v for v in values)})
+    bad = sorted(
+        {
+            name
+            for params in (request.GET, request.POST)
+            for name, values in params.lists()
+            if "\x00" in name or any("\x00" in v for v in values)
+        }
+    )
     bad += [name for name, value in path_values.items() if "\x00" in str(value)]
     if bad:
         raise bad_request(*(f"{name.replace(chr(0), '')[:40]} 不能包含空字符（\\x00）。" for name in bad))
@@ -61,12 +71,24 @@ def _params(request):
 @open311("GET")
 def discovery(request, fmt):
     url = request.build_absolute_uri("/open311/v2/")
-    return render(fmt, "discovery", {
-        "changeset": CHANGESET, "contact": getattr(settings, "GONGZHI_OPEN311_CONTACT", "12345 政务服务便民热线"),
-        "key_service": getattr(settings, "GONGZHI_OPEN311_KEY_SERVICE", "请联系平台管理员申请 api_key"),
-        "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": url, "changeset": CHANGESET,
-                       "type": "production", "formats": list(CONTENT_TYPES.values())}],
-    })
+    return render(
+        fmt,
+        "discovery",
+        {
+            "changeset": CHANGESET,
+            "contact": getattr(settings, "GONGZHI_OPEN311_CONTACT", "12345 政务服务便民热线"),
+            "key_service": getattr(settings, "GONGZHI_OPEN311_KEY_SERVICE", "请联系平台管理员申请 api_key"),
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": url,
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": list(CONTENT_TYPES.values()),
+                }
+            ],
+        },
+    )
 
 
 @open311("GET")
@@ -86,8 +108,11 @@ def service_definition(request, fmt, code):
 
 
 def _base():
-    return (public_requests().select_related("category", "assignee", "building", "node", "duplicate_of__category")
-            .prefetch_related(Prefetch("photos", queryset=RequestPhoto.objects.order_by("id"))))
+    return (
+        public_requests()
+        .select_related("category", "assignee", "building", "node", "duplicate_of__category")
+        .prefetch_related(Prefetch("photos", queryset=RequestPhoto.objects.order_by("id")))
+    )
 
 
 def _filtered(request):
@@ -140,7 +165,7 @@ def requests_(request, fmt):
     if request.method == "POST":
         return _flooding(request, fmt, "open311.post_request") or _post(request, fmt)
     qs, page, size = _filtered(request)
-    qs = qs.order_by("-received_at", "-pk")[(page - 1) * size: page * size]
+    qs = qs.order_by("-received_at", "-pk")[(page - 1) * size : page * size]
     return render(fmt, "service_requests", _records(request, qs))
 
 
@@ -148,9 +173,17 @@ def _post(request, fmt):
     with acting(user=None, source="api"):
         created = intake.file(request.POST)
     notice = f"受理编号 {created.tracking_number}，办结时限 {when(created.deadline)[:10]}"
-    return render(fmt, "service_requests", [{
-        "service_request_id": str(created.pk), "service_notice": notice,
-        "account_id": request.POST.get("account_id", "")[:100]}])
+    return render(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": str(created.pk),
+                "service_notice": notice,
+                "account_id": request.POST.get("account_id", "")[:100],
+            }
+        ],
+    )
 
 
 @open311("GET")
@@ -187,11 +220,12 @@ def updates(request, fmt):
     start, end = P.window(request.GET, errors)
     page, size = P.paging(request.GET, errors)
     P.check(errors)
-    qs = JournalEntry.objects.filter(public=True, case__case_type=CASE_TYPE, at__gte=start, at__lte=end,
-                                     case__in=public_requests().values("pk"))
+    qs = JournalEntry.objects.filter(
+        public=True, case__case_type=CASE_TYPE, at__gte=start, at__lte=end, case__in=public_requests().values("pk")
+    )
     if node is not None:
         qs = qs.filter(case__node__path__startswith=node.path)
-    qs = qs.order_by("at", "pk")[(page - 1) * size: page * size]
+    qs = qs.order_by("at", "pk")[(page - 1) * size : page * size]
     return render(fmt, "service_request_updates", [records.update_record(e) for e in qs])
 
 

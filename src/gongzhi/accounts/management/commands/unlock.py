@@ -1,5 +1,6 @@
 """`gongzhi unlock [--user NAME] [--ip ADDRESS]`: lift a login lock before it runs out (after
 too many failed logins, see docs/admin.md), e.g. once the person has been reached by phone."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.accounts import lockout

@@ -2,6 +2,7 @@
 time (an upload a killed import left behind after a day, error workbooks after a week). Safe to
 run from cron as often as you like (every 10 minutes is plenty): a reminder already sent is
 never sent again."""
+
 from django.core.management.base import BaseCommand
 
 from gongzhi.cases import inbox

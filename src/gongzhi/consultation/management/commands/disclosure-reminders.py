@@ -1,6 +1,7 @@
 """`gongzhi disclosure-reminders [--node CODE] [--all]`: which communities' disclosures are
 overdue (村委法 Art. 30: affairs quarterly, finances monthly). Prints one line per overdue
 kind (with --all, every kind); meant for a daily cron that mails the output."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.consultation import reminders

@@ -3,6 +3,7 @@ disclosure hash chain against its signed head, every board that has a head but n
 and the ledger across all boards; name the first break. Exits with status 1 when anything is
 broken, so it can run from cron or CI. `--resign` re-signs the heads after the signing key was
 changed (docs/admin.md)."""
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -18,8 +19,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--node", help="只校验该社区/村（区划代码）")
         parser.add_argument("--database", default="default", help="数据库别名（默认 default）")
-        parser.add_argument("--resign", action="store_true",
-                            help="按现存条目重新签署全部栏头（仅在更换签名密钥、且此前校验完整之后使用）")
+        parser.add_argument(
+            "--resign",
+            action="store_true",
+            help="按现存条目重新签署全部栏头（仅在更换签名密钥、且此前校验完整之后使用）",
+        )
 
     def handle(self, *args, node=None, database="default", resign=False, **opts):
         if resign:

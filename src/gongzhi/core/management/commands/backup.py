@@ -1,6 +1,7 @@
 """`gongzhi backup PATH`: a checked copy of the whole database, taken while the site runs
 (SQLite: one online-backup step in a snapshot; PostgreSQL: `pg_dump -Fc`), with its manifest
 PATH.json. How and why: core/backup.py; restoring: `gongzhi restore`."""
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -22,13 +23,20 @@ class Command(BaseCommand):
         except backup.BackupError as e:
             raise CommandError(str(e)) from None
         with audit.acting(source="cli"):
-            core.record(AuditAction.EXPORT, object_repr=_("数据库备份"), reason=_("备份到 %(p)s（%(t)s 张表，%(r)s 行）")
-                        % {"p": report.path, "t": len(report.counts), "r": report.rows})
+            core.record(
+                AuditAction.EXPORT,
+                object_repr=_("数据库备份"),
+                reason=_("备份到 %(p)s（%(t)s 张表，%(r)s 行）")
+                % {"p": report.path, "t": len(report.counts), "r": report.rows},
+            )
         for ok, line in report.checks:
             self.stdout.write(line)
         if opts["verbosity"] > 1:
             for table, rows in report.counts.items():
                 self.stdout.write(f"  {table}: {rows}")
-        self.stdout.write(self.style.SUCCESS(
-            _("已备份到 %(p)s：%(t)s 张表，共 %(r)s 行，用时 %(s).1f 秒；副本完整性、行数与公开栏哈希链均已校验")
-            % {"p": report.path, "t": len(report.counts), "r": report.rows, "s": report.seconds}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("已备份到 %(p)s：%(t)s 张表，共 %(r)s 行，用时 %(s).1f 秒；副本完整性、行数与公开栏哈希链均已校验")
+                % {"p": report.path, "t": len(report.counts), "r": report.rows, "s": report.seconds}
+            )
+        )

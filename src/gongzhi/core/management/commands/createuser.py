@@ -1,4 +1,5 @@
 """`gongzhi createuser NAME --role ROLE --node CODE --password P`."""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,21 +14,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, help="角色代码：" + "、".join(["admin", "town", "community", "grid", "department", "supervisor", "resident", "sensitive"]))
+        parser.add_argument(
+            "--role",
+            required=True,
+            help="角色代码："
+            + "、".join(["admin", "town", "community", "grid", "department", "supervisor", "resident", "sensitive"]),
+        )
         parser.add_argument("--node", required=True, help="区划/网格代码，如 320582100001")
-        parser.add_argument("--password", required=True,
-                            help="至少 10 个字符，不能全是数字、不能是常见密码、不能与用户名或姓名相似")
+        parser.add_argument(
+            "--password", required=True, help="至少 10 个字符，不能全是数字、不能是常见密码、不能与用户名或姓名相似"
+        )
         parser.add_argument("--name", default="", help="显示姓名")
 
     def handle(self, *args, username, role, node, password, name, **opts):
         if not Role.objects.filter(slug=role).exists():
-            raise CommandError(f"没有代码为 {role} 的角色；可用：{', '.join(Role.objects.values_list('slug', flat=True))}")
+            raise CommandError(
+                f"没有代码为 {role} 的角色；可用：{', '.join(Role.objects.values_list('slug', flat=True))}"
+            )
         target = Node.objects.filter(code=node).first()
         if target is None:
             raise CommandError(f"没有代码为 {node} 的区划或网格")
         try:
             with audit.acting(source="cli"):
-                user = services.create_user(username=username, password=password, display_name=name, role=role, node=target)
+                user = services.create_user(
+                    username=username, password=password, display_name=name, role=role, node=target
+                )
         except ValidationError as e:
             raise CommandError("；".join(e.messages)) from None
         self.stdout.write(f"已创建用户 {user.username}：{role} @ {target.name}（{target.code}）")

@@ -1,4 +1,5 @@
 """`gongzhi demo --residents N --seed S`: build the deterministic demo town."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.core.demo.town import DemoTown

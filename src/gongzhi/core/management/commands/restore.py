@@ -1,6 +1,7 @@
 """`gongzhi restore PATH`: restore a `gongzhi backup` into an empty database (a new SQLite
 file, or a newly created PostgreSQL database) and say what was restored. A database that has
 any table is refused, so a restore can never overwrite live data. How: core/backup.py."""
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -28,8 +29,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {table}: {rows}")
         # Logged in the restored database, after its counts were compared with the manifest.
         with audit.acting(source="cli"):
-            core.record(AuditAction.IMPORT, object_repr=_("数据库恢复"), reason=_("从 %(p)s 恢复（%(t)s 张表，%(r)s 行）")
-                        % {"p": report.path, "t": len(report.counts), "r": report.rows})
-        self.stdout.write(self.style.SUCCESS(
-            _("已从 %(p)s 恢复：%(t)s 张表，共 %(r)s 行，用时 %(s).1f 秒；行数与备份清单一致，公开栏哈希链完整")
-            % {"p": report.path, "t": len(report.counts), "r": report.rows, "s": report.seconds}))
+            core.record(
+                AuditAction.IMPORT,
+                object_repr=_("数据库恢复"),
+                reason=_("从 %(p)s 恢复（%(t)s 张表，%(r)s 行）")
+                % {"p": report.path, "t": len(report.counts), "r": report.rows},
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("已从 %(p)s 恢复：%(t)s 张表，共 %(r)s 行，用时 %(s).1f 秒；行数与备份清单一致，公开栏哈希链完整")
+                % {"p": report.path, "t": len(report.counts), "r": report.rows, "s": report.seconds}
+            )
+        )

@@ -1,5 +1,6 @@
 """`gongzhi seed_calendar [--from 2004] [--to 2026]`: load the official holiday arrangements
 from the installed `chinesecalendar` package. Idempotent; never overwrites a manual row."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.core import audit
@@ -12,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         first, last = package_years()
         parser.add_argument("--from", dest="first", type=int, default=first, help=f"起始年份（默认 {first}）")
-        parser.add_argument("--to", dest="last", type=int, default=last, help=f"截止年份（默认 {last}，即已安装版本支持的最后一年）")
+        parser.add_argument(
+            "--to", dest="last", type=int, default=last, help=f"截止年份（默认 {last}，即已安装版本支持的最后一年）"
+        )
 
     def handle(self, *args, first, last, **opts):
         lo, hi = package_years()

@@ -1,6 +1,7 @@
 """`gongzhi import residents FILE [--batch-size N] [--grid CODE]`: import residents from an
 .xlsx or .csv file with a progress bar on stderr, ending with the line
 `imported N, updated M, rejected K` (and the error workbook's path when rows were rejected)."""
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 

@@ -1,6 +1,7 @@
 """`gongzhi reindex_search`: rebuild the resident search structures (name parts and, on
 SQLite, the FTS5 digit index) from the residents table — a repair after residents were
 written by a path that did not index them. Derived data only: nothing is audited."""
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
