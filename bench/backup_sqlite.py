@@ -62,7 +62,7 @@ def main():
                 dst = sqlite3.connect(dst_path)
 
                 def progress(status, remaining, total):
-                    if time.monotonic() - start > args.give_up:
+                    if time.monotonic() - start > args.give_up:  # noqa: B023 (called within this iteration)
                         raise TimeoutError
 
                 try:

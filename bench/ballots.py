@@ -93,7 +93,7 @@ def meeting_with_everyone(village):
 
     body = services.create_body(node=village, kind="villager_assembly", name="横河村村民会议", constituency="adults")
     meeting = services.schedule_meeting(
-        body=body, title="村民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc)
+        body=body, title="村民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC)
     )
     people = list(Resident.objects.filter(grid__path__startswith=village.path).order_by("id"))
     start = time.perf_counter()

@@ -59,7 +59,7 @@ def setup(data_dir: str, db_file: Path):
 # --- fixture ------------------------------------------------------------------------------
 def _sql_value(v):
     if isinstance(v, dt.datetime):
-        return v.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+        return v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, decimal.Decimal):
@@ -122,7 +122,7 @@ def build(n_tasks, out):
         rnd = svc.open_round(official, town=t, year=YEAR, kind="year_end")
     out("  territory, users, list and round through the services")
 
-    now = dt.datetime(YEAR, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(YEAR, 11, 1, 8, 0, tzinfo=dt.UTC)
     connection.ensure_connection()
     cur = connection.connection.cursor()
     cur.execute("PRAGMA synchronous=OFF")
@@ -189,7 +189,7 @@ def build(n_tasks, out):
         assignments = list(m.TaskAssignment.objects.order_by("pk").values_list("pk", "department_id", "item_id"))
         statuses = ["confirmed"] * 5 + ["done", "accepted", "assigned", "sent_back", "red_carded"]
         tasks, dept_pairs = [], set()
-        for k, (apk, dep, item) in enumerate(assignments):
+        for _k, (apk, dep, item) in enumerate(assignments):
             start = rng.randrange(COMMUNITIES)
             for j in range(PER_ASSIGNMENT):
                 c = comms[(start + j * 17) % COMMUNITIES]

@@ -47,7 +47,7 @@ def fill(n: int):
     d = territory.create_node(kind="district", code="320582", name="张家港市")
     t = territory.create_node(parent=d, kind="town", code="320582100", name="杨舍镇")
     node = territory.create_node(parent=t, kind="community", code="320582100001", name="南庄社区")
-    start = dt.datetime(2016, 1, 1, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
     prev, link, batch = GENESIS, GENESIS, []
     for seq in range(1, n + 1):
         at = start + dt.timedelta(minutes=seq * 37, microseconds=seq)

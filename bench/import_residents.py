@@ -22,8 +22,8 @@ import datetime as dt
 import os
 import random
 import shutil
-import statistics
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -180,8 +180,7 @@ class People:
                 family.append(self.person(surname, 1, 25, "子女", grid, number, address))
             if self.rng.random() < 0.15:
                 family.append(self.person(surname, 62, 90, "父母", grid, number, address))
-            for person in family[: n - made]:
-                yield person
+            yield from family[: n - made]
             made += len(family)
 
 
@@ -308,10 +307,9 @@ def main():
         from django.conf import settings
 
         from gongzhi.core.models import AuditEntry
+        from gongzhi.registry import imports
         from gongzhi.registry.imports import import_residents
         from gongzhi.registry.models import Household, Resident
-
-        from gongzhi.registry import imports
 
         if args.import_cache_mb is not None:
             imports.IMPORT_CACHE_KIB = args.import_cache_mb * 1024

@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compact import raw_insert, setup, timed  # noqa: E402  (the shared fixture helpers)
+from compact import setup, timed  # noqa: E402  (the shared fixture helpers)
 
 COMMUNITIES, GRIDS, DEPARTMENTS, CATEGORIES = 20, 5, 20, 10
 GOALS = {"overdue": 100.0, "open311": 300.0, "stats": 300.0}
@@ -83,7 +82,7 @@ def _request_rows(n, now, grids, depts, cats, rng):
         received = now - dt.timedelta(minutes=rng.randrange(180 * 24 * 60))
         grid = rng.choice(grids)
         cat = rng.choice(cats)
-        assigned = status != "received" and status != "duplicate"
+        assigned = status not in {"received", "duplicate"}
         deadline = received + dt.timedelta(days=7)
         closed_at = min(received + dt.timedelta(hours=rng.randrange(2, 14 * 24)), now) if closed else None
         visit = {"completed": rng.choice(["satisfied", "satisfied", "basically", "unsatisfied"])}.get(status, "")
@@ -180,7 +179,7 @@ def build(n, out):
         ]
         people = _people(t, comms, depts)
     out(f"  territory ({len(grids)} grids), {len(depts)} departments, {len(cats)} categories, users")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cases, reqs = _request_rows(n, now, grids, depts, cats, rng)
     connection.ensure_connection()
     cur = connection.connection.cursor()

@@ -58,10 +58,11 @@ def setup(data_dir: str, db_file: Path):
 
 # --- fixture ------------------------------------------------------------------------------
 def build_territory():
+    from django.db import transaction
+
     from gongzhi.accounts import services as accounts
     from gongzhi.core import audit
     from gongzhi.territory import services as territory
-    from django.db import transaction
 
     with audit.acting(source="system"), transaction.atomic():
         d = territory.create_node(kind="district", code=LOCAL_REGION, name="张家港市")

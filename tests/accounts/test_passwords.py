@@ -25,15 +25,13 @@ def test_weak_passwords_are_refused_when_creating_a_user(town, password):
 
 
 def test_messages_are_chinese_and_english():
-    with translation.override("zh-hans"):
-        with pytest.raises(ValidationError) as chinese:
-            validate_password("12345678")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as chinese:
+        validate_password("12345678")
     assert "密码太短：至少需要 10 个字符" in chinese.value.messages
     assert "这个密码太常见，容易被猜中，请换一个" in chinese.value.messages
     assert "密码不能全是数字" in chinese.value.messages
-    with translation.override("en"):
-        with pytest.raises(ValidationError) as english:
-            validate_password("12345678")
+    with translation.override("en"), pytest.raises(ValidationError) as english:
+        validate_password("12345678")
     assert all(m.isascii() for m in english.value.messages), english.value.messages
     assert any("10 characters" in m for m in english.value.messages)
 

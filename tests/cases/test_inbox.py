@@ -36,11 +36,9 @@ def test_rolled_back_dispatch_sends_nothing(world, flow, django_capture_on_commi
     from django.db import transaction
 
     r = flow.file()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                services.dispatch(r, world.users.dispatcher, assignee=world.orgs.cg, now=T0)
-                raise RuntimeError("later step failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.dispatch(r, world.users.dispatcher, assignee=world.orgs.cg, now=T0)
+        raise RuntimeError("later step failed")
     assert not Notification.objects.exists()
 
 

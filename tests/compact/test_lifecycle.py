@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
-from gongzhi.compact import selectors
+from gongzhi.compact import selectors, transitions
 from gongzhi.compact import services as svc
-from gongzhi.compact import transitions
 from gongzhi.compact.choices import TaskStatus as T
 from gongzhi.compact.models import EvidenceFile
 from gongzhi.compact.services import tasks as limits

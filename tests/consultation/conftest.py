@@ -43,7 +43,7 @@ def body_with_members(node, n, *, kind="council", name=None, since=dt.date(2025,
 
 def open_meeting_with(body, people, present, *, date=MEETING_DAY, notice_at=None):
     """A meeting of `body` on `date`, opened, with the first `present` people signed in."""
-    notice_at = notice_at or dt.datetime(date.year, date.month, 1, 9, 0, tzinfo=dt.timezone.utc) - dt.timedelta(days=20)
+    notice_at = notice_at or dt.datetime(date.year, date.month, 1, 9, 0, tzinfo=dt.UTC) - dt.timedelta(days=20)
     meeting = services.schedule_meeting(body=body, title="议事会会议", date=date, notice_at=notice_at)
     for p in people[:present]:
         services.sign_in(meeting, p)

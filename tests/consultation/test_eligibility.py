@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gongzhi.consultation import eligibility, services
-from gongzhi.registry.models import age_on
 from gongzhi.registry import services as registry
+from gongzhi.registry.models import age_on
 
 from .conftest import MEETING_DAY, born
 
@@ -21,7 +21,7 @@ def _years_before(day, years):
 def assembly(town):
     body = services.create_body(node=town["c1"], kind="resident_assembly", name="南庄居民会议", constituency="adults")
     meeting = services.schedule_meeting(
-        body=body, title="居民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc)
+        body=body, title="居民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC)
     )
     return body, meeting
 
@@ -80,7 +80,7 @@ def test_member_serving_from_the_day_after_is_not_a_member_yet(town):
     person = born(town["g11"], dt.date(1975, 1, 1))
     services.add_member(body, person, since=MEETING_DAY + dt.timedelta(days=1))
     meeting = services.schedule_meeting(
-        body=body, title="议事会", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 10, 8, tzinfo=dt.timezone.utc)
+        body=body, title="议事会", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 10, 8, tzinfo=dt.UTC)
     )
     with pytest.raises(ValidationError, match="不是议事会的组成人员"):
         services.sign_in(meeting, person)

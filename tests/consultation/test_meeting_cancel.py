@@ -15,7 +15,7 @@ from tests import factories
 
 from .conftest import MEETING_DAY, body_with_members, open_meeting_with
 
-NOTICE_AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
+NOTICE_AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

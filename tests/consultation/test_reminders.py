@@ -111,10 +111,9 @@ def test_without_any_row_the_statutory_minimum_still_applies(town):
 def test_administrator_edits_an_interval_in_the_admin(client, town):
     from django.urls import reverse
 
-    from tests import factories
-
     from gongzhi.consultation.models import DisclosureInterval
     from gongzhi.core.models import AuditEntry
+    from tests import factories
 
     client.force_login(factories.make_user("admin", town["d"]))
     row = DisclosureInterval.objects.get(node=None, kind="finance")

@@ -154,7 +154,7 @@ def test_household_representatives_vote_once_per_household(town):
     heads = adults(town["g21"], 3)
     spouse = born(town["g21"], dt.date(1982, 1, 1), household=heads[0].household, relation="spouse", name="妻")
     meeting = services.schedule_meeting(
-        body=body, title="村民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc)
+        body=body, title="村民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC)
     )
     services.sign_in(meeting, heads[0])
     with pytest.raises(ValidationError, match="该户已由 居民0 签到"):
@@ -176,14 +176,14 @@ def test_short_notice_for_villager_assembly_is_refused(town):
             body=body,
             title="村民会议",
             date=dt.date(2026, 6, 11),
-            notice_at=dt.datetime(2026, 6, 2, 1, tzinfo=dt.timezone.utc),
+            notice_at=dt.datetime(2026, 6, 2, 1, tzinfo=dt.UTC),
         )
     assert "提前 9 天通知，需 ≥ 10 天，通知期限不足" in err.value.messages[0]
     assert services.schedule_meeting(
         body=body,
         title="村民会议",
         date=dt.date(2026, 6, 11),
-        notice_at=dt.datetime(2026, 6, 1, 1, tzinfo=dt.timezone.utc),
+        notice_at=dt.datetime(2026, 6, 1, 1, tzinfo=dt.UTC),
     )
 
 
@@ -223,7 +223,7 @@ def test_recall_is_judged_on_turnout_and_ballots_cast(town, voters, ayes, passed
     body = services.create_body(node=town["c2"], kind="villager_assembly", name="梁丰村民会议", constituency="adults")
     villagers = adults(town["g21"], 10)
     meeting = services.schedule_meeting(
-        body=body, title="罢免表决", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.timezone.utc)
+        body=body, title="罢免表决", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC)
     )
     for p in villagers[:8]:
         services.sign_in(meeting, p)

@@ -12,7 +12,7 @@ from gongzhi.core.models import AuditEntry
 
 from ..factories import make_user
 
-NOV_2026 = dt.datetime(2026, 11, 22, 9, tzinfo=dt.timezone.utc)
+NOV_2026 = dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)

@@ -89,8 +89,8 @@ def _warnings_on(monkeypatch, when):
 
 
 def test_check_warns_about_next_year_from_october(monkeypatch):
-    june = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
-    november = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+    june = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    november = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
     assert _warnings_on(monkeypatch, june) == []
     (warning,) = _warnings_on(monkeypatch, november)
     assert warning.id == "core.W001" and "2027" in warning.msg and "seed_calendar" in warning.hint
@@ -99,7 +99,7 @@ def test_check_warns_about_next_year_from_october(monkeypatch):
 
 
 def test_check_warns_about_the_current_year_all_year(monkeypatch):
-    (warning,) = _warnings_on(monkeypatch, dt.datetime(2027, 3, 1, tzinfo=dt.timezone.utc))
+    (warning,) = _warnings_on(monkeypatch, dt.datetime(2027, 3, 1, tzinfo=dt.UTC))
     assert "2027" in warning.msg
 
 

@@ -16,7 +16,6 @@ from gongzhi.accounts import services as accounts
 from gongzhi.accounts.models import ApiToken, Membership
 from gongzhi.core import audit, read_cache
 from gongzhi.core.models import AuditEntry
-from gongzhi.registry import services as registry
 from gongzhi.registry.models import Resident
 from tests.api_client import ApiClient
 from tests.factories import make_resident, make_town, make_user

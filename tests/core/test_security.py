@@ -143,7 +143,7 @@ def _gongzhi(args, tmp_path, **env):
     # An empty data directory: no database, so the check reads settings only.
     base.update(GONGZHI_DATA_DIR=str(tmp_path), **env)
     return subprocess.run(
-        [sys.executable, "-m", "gongzhi.cli", *args], env=base, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "gongzhi.cli", *args], check=False, env=base, capture_output=True, text=True, timeout=120
     )
 
 

@@ -16,7 +16,7 @@ from gongzhi.core.calendar_models import CalendarDay, CalendarSource, CalendarYe
 from gongzhi.core.calendar_seed import seed_year
 
 D = dt.date
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from tests.factories import PASSWORD
 
-
 CSP_VIOLATIONS: list[str] = []
 
 

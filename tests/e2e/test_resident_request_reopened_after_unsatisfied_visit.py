@@ -13,8 +13,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from gongzhi.requests.choices import Status
 from gongzhi.cases.models import JournalEntry
+from gongzhi.requests.choices import Status
 from gongzhi.requests.models import ServiceRequest
 from gongzhi.requests.transitions import deadline_fields
 from tests.e2e.pages import log_in, new_page

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from gongzhi.core.choices import AuditAction
-from gongzhi.core.models import AuditEntry
 from gongzhi.core.masking import mask_id
+from gongzhi.core.models import AuditEntry
 from gongzhi.registry import services
 from gongzhi.registry.models import Resident
 from tests.factories import make_resident, make_user, sensitive_tag

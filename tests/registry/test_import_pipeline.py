@@ -17,7 +17,7 @@ from gongzhi.registry.imports import import_residents
 from gongzhi.registry.models import Household, Resident
 
 from .. import factories
-from .test_import import HEADERS, row, valid_id, write_csv, write_xlsx, wrong_check
+from .test_import import row, valid_id, write_csv, write_xlsx, wrong_check
 
 # The worker is forced (parallel=True) here, so one CPU is enough to test it.
 pytestmark = pytest.mark.skipif(not import_pipeline.can_fork(), reason="the worker needs Linux (fork)")

@@ -96,9 +96,8 @@ def test_tag_added_to_a_resident_in_the_admin(client, town):
 
 
 def test_import_sets_the_flag(tmp_path, town):
-    from tests.registry.test_import import row, write_csv
-
     from gongzhi.registry.imports import import_residents
+    from tests.registry.test_import import row, write_csv
 
     sensitive_tag()
     import_residents(write_csv(tmp_path / "s.csv", [row(1, town["g11"], 标签="社区矫正")]))

@@ -11,10 +11,10 @@ from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from gongzhi.core.masking import mask_id
 from gongzhi.accounts.models import Membership, Role
 from gongzhi.accounts.roles import SEEDED_ROLES, seed_roles
 from gongzhi.accounts.scoping import forget
+from gongzhi.core.masking import mask_id
 from gongzhi.core.models import AuditEntry
 from gongzhi.requests import services
 from tests import factories

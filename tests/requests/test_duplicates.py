@@ -6,9 +6,9 @@ import math
 
 import pytest
 
+from gongzhi.requests.choices import Status
 from gongzhi.requests.duplicates import find_likely_duplicates
 from gongzhi.requests.location import EARTH_RADIUS_M, haversine_m
-from gongzhi.requests.choices import Status
 from tests import factories
 
 from .conftest import T0

@@ -14,7 +14,6 @@ from gongzhi.cases.choices import VisitResult
 from gongzhi.requests import services
 from gongzhi.requests.choices import Status
 from gongzhi.requests.models import ServiceRequest
-
 from tests import factories
 
 from .conftest import PHONE
@@ -202,7 +201,10 @@ def test_default_window_is_the_last_90_days(client, flow):
 def test_status_filter_and_id_list_override(client, flow):
     open_ = flow.to(Status.HANDLING)
     closed = flow.to(Status.CLOSED)
-    ids = lambda **p: [r["service_request_id"] for r in client.get(API + "requests.json", {**WINDOW, **p}).json()]
+
+    def ids(**p):
+        return [r["service_request_id"] for r in client.get(API + "requests.json", {**WINDOW, **p}).json()]
+
     assert ids(status="open") == [str(open_.pk)]
     assert ids(status="closed") == [str(closed.pk)]
     assert set(ids(status="open,closed")) == {str(open_.pk), str(closed.pk)}

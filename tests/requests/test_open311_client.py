@@ -14,7 +14,7 @@ from gongzhi.cases.choices import VisitResult
 from gongzhi.requests import services
 from gongzhi.requests.choices import Status
 
-from .conftest import T0, PHONE
+from .conftest import PHONE, T0
 
 SCHEMAS = Path(__file__).parent / "schemas"
 WINDOW = {"start_date": "2026-10-20T00:00:00+08:00", "end_date": "2026-11-20T00:00:00+08:00"}

@@ -7,8 +7,8 @@ import pytest
 
 from gongzhi.core.exceptions import NotFound
 from gongzhi.requests import services
-from gongzhi.requests.public import NOT_FOUND, public_status
 from gongzhi.requests.choices import Status
+from gongzhi.requests.public import NOT_FOUND, public_status
 
 from .conftest import PHONE
 

@@ -38,7 +38,7 @@ class TestFiling:
 
     def test_tracking_numbers_follow_the_beijing_day(self, flow):
         # 23:30 UTC on 1 Nov is 07:30 on 2 Nov in Beijing.
-        late = flow.file(received_at=dt.datetime(2026, 11, 1, 23, 30, tzinfo=dt.timezone.utc))
+        late = flow.file(received_at=dt.datetime(2026, 11, 1, 23, 30, tzinfo=dt.UTC))
         again = flow.file(received_at=cn(2026, 11, 2, 8, 0))
         assert late.tracking_number == "2026110200001" and again.tracking_number == "2026110200002"
 

@@ -2,8 +2,6 @@
 progress check's wrong answers per address and per tracking number, Open311 POST per address.
 Past a limit the answer is 429 in Chinese with Retry-After; ordinary use never gets there."""
 
-import pytest
-
 from gongzhi.requests.models import ServiceRequest
 
 from .conftest import PHONE

@@ -11,8 +11,8 @@ from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.responses import Status
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from gongzhi.core import audit
 from gongzhi.core.api import ERRORS, Detail, FieldErrors, Text

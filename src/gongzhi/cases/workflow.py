@@ -106,9 +106,12 @@ def check_actor(act: Action, case, actor):
         raise PermissionDenied(_("请先登录。"))
     if act.perm and not has_perm_at(actor, act.perm, case.node.path):
         raise PermissionDenied(_("您无权%(action)s。") % {"action": act.label})
-    if act.assignee_only and not is_unrestricted(actor):
-        if case.assignee_id is None or actor.organisation_id != case.assignee_id:
-            raise PermissionDenied(_("只有承办单位可以%(action)s。") % {"action": act.label})
+    if (
+        act.assignee_only
+        and not is_unrestricted(actor)
+        and (case.assignee_id is None or actor.organisation_id != case.assignee_id)
+    ):
+        raise PermissionDenied(_("只有承办单位可以%(action)s。") % {"action": act.label})
 
 
 def can(case, name: str, actor) -> bool:

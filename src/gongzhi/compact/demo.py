@@ -11,6 +11,7 @@ Deterministic for a seed and a day (due dates count from today). Returns the dem
 added, as (role, username, password, display name, scope) rows for `gongzhi demo` to print.
 """
 
+import contextlib
 import datetime as dt
 import random
 from decimal import Decimal
@@ -270,16 +271,14 @@ class _Builder:
             "due_date": self.today + dt.timedelta(days=20),
             "today": self.today,
         }
-        try:
+        with contextlib.suppress(svc.GateRefused):
             svc.assign_task(stats_user, department=stats, **census)
-        except svc.GateRefused:
-            pass
         svc.override_assignment(
             self.official, department=stats, reason="普查时点临近，经镇分管领导同意一次性派发", **census
         )
         village = [c for c in self.communities if c.kind == "village"]
         if village:
-            try:
+            with contextlib.suppress(svc.GateRefused):
                 svc.assign_task(
                     self.dept_users["公安派出所"],
                     department=self.depts["公安派出所"],
@@ -289,8 +288,6 @@ class _Builder:
                     due_date=census["due_date"],
                     today=self.today,
                 )
-            except svc.GateRefused:
-                pass
         cards = self._community_cards()
         self._rule(cards)
 

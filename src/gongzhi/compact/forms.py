@@ -9,10 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.limits import TEXT_MAX_LENGTH
-
 from gongzhi.accounts.models import Organisation
 from gongzhi.core.forms import ServiceForm
+from gongzhi.core.limits import TEXT_MAX_LENGTH
 from gongzhi.territory.models import Node
 
 from .choices import RoundKind

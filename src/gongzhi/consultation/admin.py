@@ -63,7 +63,7 @@ class BodyAdmin(ScopedServiceAdmin):
     list_filter = ("kind", "constituency")
     autocomplete_fields = ("node",)
     create_service = staticmethod(services.create_body)
-    update_service = staticmethod(lambda obj, changes, **kw: core.update(obj, changes, **kw))
+    update_service = staticmethod(core.update)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -73,7 +73,7 @@ class BodyAdmin(ScopedServiceAdmin):
 class BodyMemberAdmin(ScopedServiceAdmin):
     list_display = ("body", "resident", "role", "since", "until")
     autocomplete_fields = ("resident",)
-    update_service = staticmethod(lambda obj, changes, **kw: core.update(obj, changes, **kw))
+    update_service = staticmethod(core.update)
 
     @staticmethod
     def create_service(*, body, resident, reason="", **kw):
@@ -141,7 +141,7 @@ class ConfigAdmin(ScopedServiceAdmin):
     audited services."""
 
     create_service = None
-    update_service = staticmethod(lambda obj, changes, **kw: core.update(obj, changes, **kw))
+    update_service = staticmethod(core.update)
 
     def get_queryset(self, request):
         return self.model.objects.all()

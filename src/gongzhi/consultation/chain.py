@@ -28,7 +28,7 @@ from .models.disclosure import GENESIS, DisclosureEntry, DisclosureHead
 FORMAT = "gongzhi-disclosure-v1"
 
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def timestamp(value: dt.datetime) -> str:

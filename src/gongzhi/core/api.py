@@ -18,11 +18,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from ninja import Schema
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
 from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from gongzhi.accounts import scoping
 from gongzhi.accounts import services as accounts

@@ -21,7 +21,7 @@ class AuditContext:
     ip: str | None = None
 
 
-_current = contextvars.ContextVar("gongzhi_audit", default=AuditContext())
+_current = contextvars.ContextVar("gongzhi_audit", default=AuditContext())  # noqa: B039 (frozen dataclass)
 
 
 def current() -> AuditContext:

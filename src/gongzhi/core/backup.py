@@ -208,7 +208,7 @@ def _pg_tool(name, using) -> str:
 
 
 def _run(cmd, env, what):
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, check=False, env=env, capture_output=True, text=True)
     if done.returncode:
         raise BackupError(_("%(what)s失败：%(err)s") % {"what": what, "err": done.stderr.strip()[-800:]})
     return done

@@ -60,7 +60,7 @@ def development_secret_key(app_configs=None, **kwargs):
     security.W009 passes it (long and varied), so it is named here, as an error."""
     from django.conf import settings
 
-    if settings.SECRET_KEY != getattr(settings, "DEVELOPMENT_SECRET_KEY", None):
+    if getattr(settings, "DEVELOPMENT_SECRET_KEY", None) != settings.SECRET_KEY:
         return []
     return [
         Error(

@@ -66,7 +66,7 @@ def _log_unmasked_list(results: list[dict], paths: list[str], purpose: str):
         ids,
         _common_path([path for _pk, path in shown]),
         purpose,
-        "接口列表：%(n)s 位居民的完整身份证号和电话" % {"n": len(ids)},
+        f"接口列表：{len(ids)} 位居民的完整身份证号和电话",
     )
 
 

@@ -15,8 +15,8 @@ from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Building, Node
 
 from . import choices as c
-from .models import Household, Resident, Tag
 from .disclosure import MaskedNumbersForm
+from .models import Household, Resident, Tag
 from .validation import clean_person_fields
 
 PERSON_FIELDS = ("name", "id_number", "gender", "birth_date", "phone")

@@ -95,7 +95,7 @@ def label_of(field_name: str, code: str) -> str:
     return _labels(field_name).get(code, code)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _labels(field_name: str) -> dict[str, str]:
     with translation.override("zh-hans"):
         return {value: str(label) for value, label in BY_FIELD[field_name].choices.choices}

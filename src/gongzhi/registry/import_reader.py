@@ -97,7 +97,7 @@ def _csv_rows(path: Path, unreadable: list):
     with open(path, newline="", encoding=encoding) as fh:
         reader = csv.reader(fh)
         try:
-            for given, row in enumerate(reader, 1):
+            for given, row in enumerate(reader, 1):  # noqa: B007 (read by the except below)
                 yield [v.strip() for v in row]
         except UnicodeDecodeError:
             # The text layer decodes ahead by chunks: the error comes before any row of the

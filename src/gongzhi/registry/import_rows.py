@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from gongzhi.accounts.scoping import has_perm_at
 
 from . import import_columns as cols
-from .models import Resident
 from .import_pinyin import import_search_keys
+from .models import Resident
 from .validation import clean_person_fields
 
 _TAG_SPLIT = re.compile(r"[、,，;；\s]+")

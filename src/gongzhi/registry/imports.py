@@ -34,8 +34,8 @@ from gongzhi.core.choices import AuditAction
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
-from . import import_columns as cols
 from . import duplicates, services
+from . import import_columns as cols
 from . import import_pipeline as pipeline
 from .import_fastpath import Slot as S
 from .import_fastpath import Writer, household_address, ids_by, now

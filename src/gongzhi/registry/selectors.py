@@ -136,7 +136,7 @@ def _visible_only(qs, text: str) -> _Plan:
     fragment that is common among the hidden digits (320582) reads nothing."""
     exact = Q(id_number=text) | Q(phone=text)
     if "*" in text:
-        head, tail = text.split("*")[0], text.split("*")[-1]
+        head, tail = text.split("*", maxsplit=1)[0], text.rsplit("*", maxsplit=1)[-1]
         if head:
             drive = _prefix(qs, "id_number", head) | _prefix(qs, "phone", head)
         elif tail:

@@ -121,11 +121,10 @@ def delete_resident(resident, *, reason="", expected_version=None):
     """Remove a record entered by mistake. People who leave or die keep their record with a status."""
     if not reason:
         raise ValidationError({"reason": "删除居民记录须填写原因"})
-    with _refused_while_referenced("该居民"):
-        with transaction.atomic():
-            if resident.household_id and resident.household.head_id == resident.pk:
-                core.update(resident.household, {"head": None}, reason=f"户主 {resident.name} 记录删除")
-            return core.delete(resident, reason=reason, expected_version=expected_version)
+    with _refused_while_referenced("该居民"), transaction.atomic():
+        if resident.household_id and resident.household.head_id == resident.pk:
+            core.update(resident.household, {"head": None}, reason=f"户主 {resident.name} 记录删除")
+        return core.delete(resident, reason=reason, expected_version=expected_version)
 
 
 @contextmanager
@@ -162,9 +161,8 @@ def delete_household(household, *, reason="", expected_version=None):
     """Delete a household with no members."""
     if household.members.exists():
         raise ValidationError("该户仍有成员，请先迁出成员再删除")
-    with _refused_while_referenced("该住户"):
-        with transaction.atomic():
-            return core.delete(household, reason=reason, expected_version=expected_version)
+    with _refused_while_referenced("该住户"), transaction.atomic():
+        return core.delete(household, reason=reason, expected_version=expected_version)
 
 
 def create_tag(*, slug, name, sensitive=False, care=False, reason="") -> Tag:

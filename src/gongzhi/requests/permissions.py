@@ -3,7 +3,7 @@ Each is checked at the territory path of the request (a membership covers its su
 handling organisation's actions also require the user to belong to the assigned organisation
 (checked by `cases.workflow`)."""
 
-from gongzhi.accounts.scoping import has_perm_at, has_perm_anywhere
+from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 
 VIEW = "servicerequests.view_servicerequest"
 VIEW_ASSIGNED = "servicerequests.view_assigned"

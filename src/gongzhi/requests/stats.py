@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from gongzhi.accounts.models import Organisation
 from gongzhi.cases.choices import SATISFIED_RESULTS
 
 from .choices import Status
-from gongzhi.accounts.models import Organisation
-
 from .models import Category, ServiceRequest
 
 

@@ -30,9 +30,8 @@ from gongzhi.core.masking import mask_phone
 from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
 from gongzhi.registry.services import log_export
 
-from . import contact
+from . import contact, selectors, services
 from . import permissions as p
-from . import selectors, services
 from .choices import Status
 from .duplicates import find_likely_duplicates
 from .forms_staff import ACTION_FORMS

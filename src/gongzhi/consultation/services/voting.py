@@ -17,9 +17,9 @@ from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 
 from .. import eligibility, rules, transitions
-from . import ballot_sql
 from ..choices import ART24_BODY_KINDS, DecisionOutcome, MatterStatus, MeetingStatus, MotionStatus, ThresholdBasis, Vote
 from ..models import Attendance, BallotCast, BallotChoice, Decision, Motion
+from . import ballot_sql
 from .matters import _move as move_matter
 from .meetings import meeting_quorum
 from .workflow import decides_finally

@@ -13,9 +13,8 @@ from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
-from .. import chain, ledger, reminders
+from .. import chain, ledger, reminders, selectors, services
 from .. import permissions as perms
-from .. import selectors, services
 from ..forms import CorrectionForm, EntryForm
 from ..models import DisclosureEntry
 from .common import communities, export_list

@@ -12,8 +12,8 @@ from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.registry import selectors as registry
 
-from .. import eligibility, permissions as perms
-from .. import selectors, services
+from .. import eligibility, selectors, services
+from .. import permissions as perms
 from ..forms import BodyForm, MeetingForm, MemberForm
 from ..models import Body, BodyMember
 from .common import communities, export_list, post_only

@@ -17,8 +17,7 @@ from gongzhi.accounts.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 
 from .. import permissions as perms
-from .. import rules
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..choices import Constituency, MeetingStatus
 from ..forms import AgendaForm, CloseMeetingForm, MeetingForm, MotionForm, ReasonForm, SignInForm
 from ..models import Attendance, Meeting

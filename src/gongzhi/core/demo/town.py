@@ -13,7 +13,6 @@ from gongzhi.accounts.models import Organisation
 from gongzhi.core import audit, idnumber, uscc
 from gongzhi.registry import services as registry
 from gongzhi.registry.choices import Employment, Fertility, LabourSecurity, Relation, ResidenceType, Separation, Tenure
-from gongzhi.registry.models import Tag
 from gongzhi.territory import services as territory
 
 from .names import ESTATES, GIVEN_FEMALE, GIVEN_MALE, ROADS, SURNAMES, UNIT_NAMES

@@ -7,10 +7,9 @@ changed (docs/admin.md)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from gongzhi.core.audit import acting
-
 from gongzhi.consultation import chain, services
 from gongzhi.consultation.models import DisclosureEntry
+from gongzhi.core.audit import acting
 
 
 class Command(BaseCommand):

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 reason=_("备份到 %(p)s（%(t)s 张表，%(r)s 行）")
                 % {"p": report.path, "t": len(report.counts), "r": report.rows},
             )
-        for ok, line in report.checks:
+        for _ok, line in report.checks:
             self.stdout.write(line)
         if opts["verbosity"] > 1:
             for table, rows in report.counts.items():

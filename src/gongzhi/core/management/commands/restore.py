@@ -22,7 +22,7 @@ class Command(BaseCommand):
             report = backup.restore(path, using=database)
         except backup.BackupError as e:
             raise CommandError(str(e)) from None
-        for ok, line in report.checks:
+        for _ok, line in report.checks:
             self.stdout.write(line)
         for table, rows in report.counts.items():
             if rows or opts["verbosity"] > 1:

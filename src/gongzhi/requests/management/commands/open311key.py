@@ -1,8 +1,8 @@
 """`gongzhi open311key NAME [--organisation ID]`: create an Open311 API key for a third party
 and print it once (only its hash is stored, so it cannot be shown again)."""
 
-from django.core.management.base import BaseCommand, CommandError
 from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.core.audit import acting
