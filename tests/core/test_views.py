@@ -110,16 +110,3 @@ def test_audit_list_hides_sensitive_groups_from_readers_without_the_permission(c
     client.force_login(make_user("admin", town["d"]))
     html = client.get(reverse("core:audit_list"), {"action": "view"}).content.decode()
     assert "蒋敏感" in rows(html) and "蒋*感" not in html
-
-
-def test_export_hook_reports_a_missing_exporter(rf, town):
-    from django.contrib.messages.storage.fallback import FallbackStorage
-
-    from gongzhi.core.web import export
-
-    request = rf.get("/x/?export=xlsx")
-    request.session = {}
-    request._messages = FallbackStorage(request)
-    resp = export(request, "gongzhi.core.no_such_exports", "export_things", None, "/x/")
-    assert resp.status_code == 302 and resp["Location"] == "/x/"
-    assert [str(m) for m in request._messages] == ["导出功能暂不可用，请联系管理员"]

@@ -41,11 +41,6 @@ def allowed(workflow: str, current: str, target: str) -> bool:
     return (current, target) in table
 
 
-def permission_for(workflow: str, current: str, target: str) -> str:
-    """The permission needed for an allowed transition (call `check` first)."""
-    return TABLES[workflow][0][(current, target)]
-
-
 def check(workflow: str, current: str, target: str) -> str:
     """Raise a ValidationError in Chinese unless `current → target` is in the table; return the
     permission the actor needs."""

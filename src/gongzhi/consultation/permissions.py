@@ -55,14 +55,6 @@ def can_see_voters(user, meeting) -> bool:
     return has_perm_at(user, VIEW_VOTERS, meeting.node.path)
 
 
-def can_edit_rules(user) -> bool:
-    """Legal rules are town-wide data: only a user holding the permission at the root of the
-    tree they administer (in practice the system administrator) may correct them."""
-    from gongzhi.accounts.scoping import paths_for
-
-    return paths_for(user, EDIT_RULES) is None
-
-
 def can_manage_tasks(user, matter) -> bool:
     return has_perm_at(user, "consultation.add_task", matter.node.path)
 

@@ -3,7 +3,7 @@ does not exist for them (404). Public disclosure (no login) has its own reads, l
 
 from django.shortcuts import get_object_or_404
 
-from .models import BallotCast, Body, BodyMember, Decision, Matter, Meeting, Motion, Support
+from .models import BallotCast, Body, BodyMember, Decision, Matter, Meeting, Motion
 
 
 def bodies(user):
@@ -17,10 +17,6 @@ def members(user, body=None):
 
 def matters(user):
     return Matter.objects.visible_to(user, "consultation.view_matter").select_related("node", "body")
-
-
-def supports(user, matter):
-    return Support.objects.visible_to(user, "consultation.view_matter").filter(matter=matter).select_related("resident")
 
 
 def meetings(user):

@@ -1,15 +1,11 @@
 """Helpers shared by the web views of every app: permission guards, pagination, mapping
 service ValidationErrors onto forms, and the `?export=xlsx` hook on list pages."""
 
-import importlib
-import importlib.util
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_anywhere
@@ -68,17 +64,6 @@ def _field_label(form, name):
 
 def wants_export(request) -> bool:
     return request.GET.get("export") == "xlsx"
-
-
-def export(request, module: str, function: str, queryset, fallback_url: str):
-    """Answer `?export=xlsx` with the export function another module provides; if that module
-    is not installed yet, say so instead of failing."""
-    # Only a missing module or function is "not available"; an error inside it propagates.
-    func = getattr(importlib.import_module(module), function, None) if importlib.util.find_spec(module) else None
-    if func is None:
-        messages.error(request, _("导出功能暂不可用，请联系管理员"))
-        return redirect(fallback_url)
-    return func(request.user, queryset)
 
 
 def run_service(form, action):

@@ -9,15 +9,13 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at, scope_q
 from gongzhi.core.history import render_history
-from gongzhi.core.web import export, paginate, perm_required, run_service, wants_export
+from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.territory import selectors as territory
 from gongzhi.territory.models import Node
 
-from . import selectors, services
+from . import exports, selectors, services
 from .display import label_heads, log_sensitive_rows
 from .forms import HouseholdFilter, HouseholdForm
-
-EXPORTS = "gongzhi.registry.exports"
 
 
 def filter_households(user, filters):
@@ -52,7 +50,7 @@ def household_list(request):
         if not has_perm_anywhere(request.user, "registry.export_resident"):
             messages.error(request, _("您没有导出的权限"))
             return redirect(request.path)
-        return export(request, EXPORTS, "export_households", qs, request.path)
+        return exports.export_households(request.user, qs)
     qs = qs.annotate(n_members=Count("members")).order_by("grid__code", "number")
     page = paginate(request, qs)
     label_heads(request.user, page.object_list)

@@ -162,7 +162,6 @@ def ensure_digit_index(using="default", **kwargs):
     if conn.vendor != "sqlite" or "registry_resident" not in conn.introspection.table_names():
         return
     with conn.cursor() as cursor:
-        _drop_first_shape(cursor)
         try:
             cursor.execute(
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {DIGITS_TABLE} USING fts5(d, tokenize='trigram', detail='full')"
@@ -188,16 +187,6 @@ def ensure_digit_index(using="default", **kwargs):
         cursor.execute(f"DELETE FROM {DIGITS_TABLE}")
         cursor.execute(f"INSERT INTO {DIGITS_TABLE}(rowid, d) SELECT id, {_document('')} FROM registry_resident")
         cursor.execute(f"INSERT INTO {DIGITS_TABLE}({DIGITS_TABLE}) VALUES ('optimize')")  # one segment: faster reads
-
-
-def _drop_first_shape(cursor):
-    """The first version of the index was contentless and filled by an insert trigger; it is
-    replaced (then refilled) wherever a development database still has it."""
-    cursor.execute(f"DROP TRIGGER IF EXISTS {DIGITS_TABLE}_ai")
-    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [DIGITS_TABLE])
-    row = cursor.fetchone()
-    if row and "content=''" in row[0]:
-        cursor.execute(f"DROP TABLE {DIGITS_TABLE}")
 
 
 def digit_match_condition(fragment: str) -> tuple[str, list]:

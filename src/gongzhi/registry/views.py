@@ -15,16 +15,14 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.history import render_history
-from gongzhi.core.web import PAGE_SIZE, export, paginate, perm_required, run_service, wants_export
+from gongzhi.core.web import PAGE_SIZE, paginate, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
-from . import disclosure, duplicates, selectors, services
+from . import disclosure, duplicates, exports, selectors, services
 from .display import label_heads, log_sensitive_rows
 from .forms import MoveForm, ResidentFilter, ResidentForm
 from .models import ResidentMove, Tag
 from .validation import DuplicateIdNumber
-
-EXPORTS = "gongzhi.registry.exports"
 
 
 def filter_residents(user, filters):
@@ -74,7 +72,7 @@ def resident_list(request):
             return redirect(request.path)
         if request.method == "POST" and request.POST.get("unmask") == "1":
             return _export_unmasked(request, selectors.search(qs, q))
-        return export(request, EXPORTS, "export_residents", selectors.search(qs, q), request.path)
+        return exports.export_residents(request.user, selectors.search(qs, q))
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
     if q.strip():  # a search counts up to a cap and pages in its index's order past it
         found = selectors.search_page(qs, q)
@@ -105,8 +103,6 @@ def _export_unmasked(request, queryset):
     """The export option "导出完整号码": POST only (a link cannot trigger it), by a holder of
     registry.unmask_pii, with a stated purpose kept in the audit entry; rows on grids where the
     user lacks the right stay masked."""
-    from . import exports
-
     back = request.get_full_path().replace("export=xlsx", "").rstrip("&?")
     if not has_perm_anywhere(request.user, disclosure.UNMASK_PERM):
         messages.error(request, _("您没有查看完整号码的权限"))

@@ -3,7 +3,7 @@ Each is checked at the territory path of the request (a membership covers its su
 handling organisation's actions also require the user to belong to the assigned organisation
 (checked by `cases.workflow`)."""
 
-from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
+from gongzhi.accounts.scoping import has_perm_at
 
 VIEW = "servicerequests.view_servicerequest"
 VIEW_ASSIGNED = "servicerequests.view_assigned"
@@ -19,8 +19,5 @@ UNMASK = "registry.unmask_pii"
 
 
 def can_file_at(user, node) -> bool:
+    """May `user` register a request at `node` (desk, hotline, grid worker; not the public page)?"""
     return has_perm_at(user, FILE, node.path)
-
-
-def can_file(user) -> bool:
-    return has_perm_anywhere(user, FILE)

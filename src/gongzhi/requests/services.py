@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Membership
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.cases import inbox
 from gongzhi.cases.choices import NotificationKind, VisitResult
 from gongzhi.cases.models import JournalEntry
@@ -246,7 +245,7 @@ def _check_channel(channel, actor, node):
         raise ValidationError({"channel": _("来源渠道不正确。")})
     if channel in (Channel.WEB, Channel.API):  # the public page; a third party holding an API key
         return
-    if actor is None or not has_perm_at(actor, p.FILE, node.path):
+    if actor is None or not p.can_file_at(actor, node):
         raise PermissionDenied(_("您无权在该区域登记诉求。"))
 
 

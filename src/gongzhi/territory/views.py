@@ -11,16 +11,14 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core.history import render_history
-from gongzhi.core.web import export, paginate, perm_required, run_service, wants_export
+from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.registry import selectors as registry
 from gongzhi.registry.display import label_heads
 
-from . import selectors, services
+from . import exports, selectors, services
 from .choices import Level, UnitKind
 from .forms import BuildingForm, NodeForm, UnitForm, grids_for
 from .models import Building, Node, Unit
-
-EXPORTS = "gongzhi.territory.exports"
 
 
 class ListFilter(forms.Form):
@@ -50,9 +48,9 @@ class ListFilter(forms.Form):
         return self.cleaned_data.get(name) if self.is_valid() else None
 
 
-def _list_page(request, qs, template, filters, export_name, extra=None):
+def _list_page(request, qs, template, filters, exporter, extra=None):
     if wants_export(request):
-        return export(request, EXPORTS, export_name, qs, request.path)
+        return exporter(request.user, qs)
     page = paginate(request, qs)
     return render(request, template, {"page": page, "filters": filters, **(extra or {})})
 
@@ -74,7 +72,7 @@ def node_list(request):
         qs.order_by("code"),
         "territory/node_list.html",
         filters,
-        "export_nodes",
+        exports.export_nodes,
         {"may_add": _may_add_anywhere(request.user, "territory.add_node")},
     )
 
@@ -171,7 +169,7 @@ def building_list(request):
         qs.order_by("grid__code", "name"),
         "territory/building_list.html",
         filters,
-        "export_buildings",
+        exports.export_buildings,
         {"may_add": _may_add_anywhere(request.user, "territory.add_building")},
     )
 
@@ -272,7 +270,7 @@ def unit_list(request):
         qs.order_by("name"),
         "territory/unit_list.html",
         filters,
-        "export_units",
+        exports.export_units,
         {"may_add": _may_add_anywhere(request.user, "territory.add_unit")},
     )
 
