@@ -1,3 +1,3 @@
 """The case engine is exercised through its first case type, service requests."""
 
-from tests.requests.conftest import _fast_passwords, flow, world  # noqa: F401
+from tests.requests.conftest import flow, world  # noqa: F401

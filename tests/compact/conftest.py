@@ -92,8 +92,3 @@ def assign(w, item=_ITEM_A, communities=None, user=None, dept=None, title="å…¥æˆ
         due_date=kw.pop("due_date", DUE),
         **kw,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The world creates many users; a fast hasher keeps set-up short (hashing is not under test)."""

@@ -16,11 +16,6 @@ from .test_import import row, write_csv
 FULL = str.maketrans("0123456789X-", "０１２３４５６７８９Ｘ－")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_form_stores_ascii_and_finds_the_duplicate(client, town):
     user = make_user("grid", town["g11"])
     client.force_login(user)
