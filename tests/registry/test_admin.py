@@ -116,3 +116,32 @@ def test_sensitive_records_stay_hidden_from_town_staff_without_the_right(client,
     client.force_login(make_user("town", town["t"]))
     assert "褚矫正" not in client.get(reverse("admin:registry_resident_changelist")).content.decode()
     assert client.get(change_url(r)).status_code in (302, 404)
+
+
+def test_a_duplicate_id_typed_in_the_admin_is_answered_as_everywhere_else(client, town):
+    """The back office gives the duplicate-ID answer of the web, the API and the import: the
+    existing record is named only to someone who may see it; anyone else gets the one message
+    and the refusal is logged under the existing record as a look-up."""
+    from gongzhi.registry import duplicates
+    from gongzhi.territory import services as territory
+
+    district = territory.create_node(kind="district", code="320581", name="常熟市")
+    far_town = territory.create_node(parent=district, kind="town", code="320581100", name="虞山镇")
+    far_community = territory.create_node(parent=far_town, kind="community", code="320581100001", name="某社区")
+    far_grid = territory.create_node(parent=far_community, kind="grid", code="320581100001001", name="某网格")
+    hidden = make_resident(far_grid, name="吴十")
+    visible = make_resident(town["g21"], name="孙八")
+    mine = make_resident(town["g11"], name="冯十二")
+    user = make_user("town", town["t"])
+    client.force_login(user)
+
+    response = client.post(change_url(mine), form_data(client, mine, id_number=hidden.id_number))
+    html = response.content.decode()
+    assert response.status_code == 200 and duplicates.hidden_message() in html
+    assert "已登记" not in html and str(hidden.pk) not in response.context["adminform"].form.errors.as_text()
+    lookup = AuditEntry.objects.get(action=AuditAction.UNMASK, actor=user)
+    assert lookup.object_id == str(hidden.pk)
+
+    response = client.post(change_url(mine), form_data(client, mine, id_number=visible.id_number))
+    assert f"该身份证号已登记（居民编号 {visible.pk}）" in response.content.decode()
+    assert Resident.objects.get(pk=mine.pk).id_number == mine.id_number  # nothing saved either time

@@ -6,11 +6,12 @@ tag — in the list or on its change page — is logged like on every other chan
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
 from gongzhi.core.masking import mask_id, mask_phone
 
-from . import services
+from . import duplicates, services
 from .disclosure import MaskedNumbersForm, log_sensitive_reads
 from .models import Household, Resident, ResidentMove, Tag
 from .validation import clean_person_fields
@@ -79,11 +80,16 @@ class ResidentAdmin(ScopedServiceAdmin):
     def validate_with_services(self, data, instance):
         fields = {k: data.get(k) for k in ("name", "id_number", "gender", "birth_date", "phone") if k in data}
         cleaned = clean_person_fields(fields)
-        if (
-            "id_number" in cleaned
-            and Resident.objects.filter(id_number=cleaned["id_number"]).exclude(pk=instance.pk).exists()
-        ):
-            raise ValidationError({"id_number": "该身份证号已登记"})
+        if "id_number" not in cleaned:
+            return
+        existing = Resident.objects.filter(id_number=cleaned["id_number"]).exclude(pk=instance.pk).first()
+        if existing is not None:
+            # The same answer as the web form, the API and the import (registry/duplicates.py).
+            duplicates.check_allowance()
+            if duplicates.may_know(duplicates.acting_user(), existing):
+                raise ValidationError({"id_number": _("该身份证号已登记（居民编号 %(id)s）") % {"id": existing.pk}})
+            duplicates.note_refusal(existing)
+            raise ValidationError({"id_number": duplicates.hidden_message()})
 
     @admin.display(description="身份证号")
     def masked_id(self, obj):
