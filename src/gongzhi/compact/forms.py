@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.accounts.models import Organisation
 from gongzhi.core.forms import ServiceForm
 from gongzhi.core.limits import TEXT_MAX_LENGTH
+from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 from .choices import RoundKind
@@ -65,7 +66,7 @@ class _TaskFields(forms.Form):
         super().__init__(*args, **kwargs)
         self.town = town
         self.fields["item"].queryset = items
-        self.fields["communities"].queryset = Node.objects.filter(parent=town, level=3).order_by("code")
+        self.fields["communities"].queryset = Node.objects.filter(parent=town, level=Level.COMMUNITY).order_by("code")
         self.fields["due_date"].initial = timezone.localdate() + dt.timedelta(days=14)
 
     def service_kwargs(self):
@@ -244,7 +245,7 @@ class AgreementForm(ServiceForm):
         # Communities still without this year's agreement (the service refuses a second one anyway).
         taken = CompactAgreement.objects.filter(town=self.town, year=timezone.localdate().year).values("community_id")
         self.fields["community"].queryset = (
-            Node.objects.filter(parent=self.town, level=3).exclude(pk__in=taken).order_by("code")
+            Node.objects.filter(parent=self.town, level=Level.COMMUNITY).exclude(pk__in=taken).order_by("code")
         )
 
 

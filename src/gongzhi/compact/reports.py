@@ -19,6 +19,7 @@ from django.db.models import Count, Q, Sum
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.accounts.scoping import paths_for
+from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 from . import permissions as perms
@@ -57,7 +58,7 @@ def visible_communities(user, town):
     keeps the report to them — none when the user sees the whole town, so the database reads
     a covering index instead of probing it once per community."""
     paths = paths_for(user, perms.BURDEN_REPORT)
-    rows = list(Node.objects.filter(parent=town, level=3).values_list("pk", "name", "path"))
+    rows = list(Node.objects.filter(parent=town, level=Level.COMMUNITY).values_list("pk", "name", "path"))
     names = {pk: name for pk, name, path in rows if paths is None or any(path.startswith(p) for p in paths)}
     return names, ({} if len(names) == len(rows) else {"community_id__in": list(names)})
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from gongzhi.core import services as core
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
+from gongzhi.territory.choices import Level
 
 from . import services
 from .models import (
@@ -208,5 +209,5 @@ class DisclosureIntervalAdmin(ConfigAdmin):
 
     def validate_with_services(self, data, instance):
         node = data.get("node")
-        if node is not None and node.level > 3:
+        if node is not None and node.level > Level.COMMUNITY:
             raise ValidationError({"node": "提醒间隔按街道/乡镇或社区/村设置"})

@@ -20,6 +20,7 @@ from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core import api as common
 from gongzhi.core import read_cache
 from gongzhi.core.masking import mask_id, mask_phone
+from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Building, Node
 
 from . import disclosure, duplicates, selectors, services
@@ -127,7 +128,7 @@ def _resident_out(request, resident: Resident, purpose: str = "") -> dict:
 
 
 def _grids(user, perm):
-    return Node.objects.visible_to(user, perm).filter(level=4)
+    return Node.objects.visible_to(user, perm).filter(level=Level.GRID)
 
 
 def _tags(user, slugs, path):

@@ -85,7 +85,7 @@ class Household(TrackedModel):
             errors["room"] = "选择了楼栋时请填写房号"
         if self.building_id and self.grid_id and self.building.grid_id != self.grid_id:
             errors["building"] = "楼栋不在该网格内"
-        if self.grid_id and self.grid.level != 4:
+        if self.grid_id and self.grid.level != Level.GRID:
             errors["grid"] = "住户必须属于网格"
         if self.head_id and self.pk and self.head.household_id != self.pk:
             errors["head"] = "户主须是本户成员"

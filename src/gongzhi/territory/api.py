@@ -189,7 +189,7 @@ def _rows(fn):
 
 def _grids(user, perm):
     """Grids where `user` holds `perm`: the only grids a write may point to."""
-    return Node.objects.visible_to(user, perm).filter(level=4)
+    return Node.objects.visible_to(user, perm).filter(level=Level.GRID)
 
 
 # ---- nodes ----------------------------------------------------------------------------------

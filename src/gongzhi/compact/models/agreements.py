@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core.models import TrackedModel
+from gongzhi.territory.choices import Level
 
 from .. import choices as c
 from .lists import AssistanceItem
@@ -60,7 +61,7 @@ class CompactAgreement(TrackedModel):
 
     def clean(self):
         errors = {}
-        if self.town_id and self.town.level != 2:
+        if self.town_id and self.town.level != Level.TOWN:
             errors["town"] = _("甲方须为镇（街道）")
         if self.community_id and self.town_id and self.community.parent_id != self.town_id:
             errors["community"] = _("乙方须为本镇（街道）下的社区或村")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core.models import TrackedModel
+from gongzhi.territory.choices import Level
 
 from .. import choices as c
 
@@ -46,7 +47,7 @@ class EvaluationRound(TrackedModel):
         return self.town.path
 
     def clean(self):
-        if self.town_id and self.town.level != 2:
+        if self.town_id and self.town.level != Level.TOWN:
             raise ValidationError({"town": _("评估由镇（街道）组织")})
 
     @property

@@ -10,6 +10,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import Organisation
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import services as core
+from gongzhi.territory.choices import Level
 
 from .. import permissions as perms
 from .. import transitions
@@ -80,7 +81,7 @@ def _check_direction(rnd, criterion, evaluator, subject):
     if criterion.direction == Direction.TO_DEPARTMENT:
         ok = (
             not _is_org(evaluator)
-            and evaluator.level == 3
+            and evaluator.level == Level.COMMUNITY
             and evaluator.parent_id == town.pk
             and _is_org(subject)
             and subject.kind == "department"
@@ -91,7 +92,9 @@ def _check_direction(rnd, criterion, evaluator, subject):
     evaluator_ok = (_is_org(evaluator) and evaluator.kind == "department") or (
         not _is_org(evaluator) and evaluator.pk == town.pk
     )
-    if not (evaluator_ok and not _is_org(subject) and subject.level == 3 and subject.parent_id == town.pk):
+    if not (
+        evaluator_ok and not _is_org(subject) and subject.level == Level.COMMUNITY and subject.parent_id == town.pk
+    ):
         raise ValidationError({"criterion": f"指标“{criterion.name}”由镇（街道）或部门对本镇社区评分"})
     return subject
 
@@ -99,7 +102,7 @@ def _check_direction(rnd, criterion, evaluator, subject):
 def _check_authority(user, rnd, evaluator):
     if _is_org(evaluator):
         allowed = perms.may_act_for_department(user, evaluator, rnd.town.path, perms.SCORE_AS_DEPARTMENT)
-    elif evaluator.level == 3:
+    elif evaluator.level == Level.COMMUNITY:
         allowed = has_perm_at(user, perms.SCORE_AS_COMMUNITY, evaluator.path)
     else:
         allowed = has_perm_at(user, perms.SCORE_AS_TOWN, evaluator.path)

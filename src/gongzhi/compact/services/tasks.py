@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.core import services as core
+from gongzhi.territory.choices import Level
 
 from .. import permissions as perms
 from ..choices import RedCardOrigin, RedCardStatus
@@ -43,7 +44,7 @@ def _town_of(communities):
     """The one town all target communities belong to."""
     if not communities:
         raise ValidationError({"communities": "请选择至少一个社区/村"})
-    if any(c.level != 3 for c in communities):
+    if any(c.level != Level.COMMUNITY for c in communities):
         raise ValidationError({"communities": "任务只能派发给社区或村"})
     parents = {c.parent_id for c in communities}
     if len(parents) != 1:

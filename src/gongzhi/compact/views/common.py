@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import xlsx
+from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 from .. import permissions as perms
@@ -35,7 +36,9 @@ def this_year() -> int:
 
 def towns(user, perm):
     """Towns (level 2) the user works in or under for `perm`, in code order."""
-    return Node.objects.filter(level=2).filter(perms.scope_q_with_ancestors(user, perm, "path")).order_by("code")
+    return (
+        Node.objects.filter(level=Level.TOWN).filter(perms.scope_q_with_ancestors(user, perm, "path")).order_by("code")
+    )
 
 
 def town_for(request, perm):
@@ -63,7 +66,7 @@ def department_town(user):
     if dept is None or not has_perm_at(user, perms.ASSIGN, dept.node.path):
         raise Http404
     node = dept.node
-    while node.level > 2 and node.parent_id:
+    while node.level > Level.TOWN and node.parent_id:
         node = node.parent
     return dept, node
 

@@ -15,6 +15,7 @@ from gongzhi.accounts.models import Organisation
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
+from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 from .. import permissions as perms
@@ -57,7 +58,7 @@ def evaluator_for(user, rnd):
     """Who the user scores as in this round: (evaluator, direction), or (None, None).
     A community scores departments; a department, or else the town, scores communities."""
     if not user.is_superuser:
-        for c in Node.objects.filter(parent=rnd.town, level=3).order_by("code"):
+        for c in Node.objects.filter(parent=rnd.town, level=Level.COMMUNITY).order_by("code"):
             if has_perm_at(user, perms.SCORE_AS_COMMUNITY, c.path):
                 return c, Direction.TO_DEPARTMENT
         dept = perms.department_of(user)

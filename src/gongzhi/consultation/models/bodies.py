@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core.models import TrackedModel
+from gongzhi.territory.choices import Level
 
 from .. import choices as c
 
@@ -98,7 +99,7 @@ class Body(TrackedModel):
         return self.node.path
 
     def clean(self):
-        if self.node_id and self.node.level < 3:
+        if self.node_id and self.node.level < Level.COMMUNITY:
             raise ValidationError({"node": "议事机构须属于社区、村或其下的网格（村民小组）"})
         if self.kind in (c.BodyKind.VILLAGER_ASSEMBLY, c.BodyKind.RESIDENT_ASSEMBLY, c.BodyKind.VILLAGER_GROUP):
             return

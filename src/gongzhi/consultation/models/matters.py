@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core.models import TrackedModel
+from gongzhi.territory.choices import Level
 
 from .. import choices as c
 
@@ -83,7 +84,7 @@ class Matter(TrackedModel):
         return self.node.path
 
     def clean(self):
-        if self.node_id and self.node.level != 3:
+        if self.node_id and self.node.level != Level.COMMUNITY:
             raise ValidationError({"node": "议题须属于社区或村"})
         if self.body_id and self.node_id and not self.body.node.path.startswith(self.node.path):
             raise ValidationError({"body": "议事机构不在本社区/村"})

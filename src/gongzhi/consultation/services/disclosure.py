@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
+from gongzhi.territory.choices import Level
 
 from .. import chain, ledger
 from ..choices import DisclosureKind
@@ -33,7 +34,7 @@ def publish(
     *, node, kind, title, body, period="", decision=None, corrects=None, published_at=None, reason=""
 ) -> DisclosureEntry:
     """Append an entry to the community's board, linked to the entry before it."""
-    if node.level != 3:
+    if node.level != Level.COMMUNITY:
         raise ValidationError({"node": "公开栏属于社区或村"})
     if corrects is not None:
         if corrects.node_id != node.pk:
@@ -150,7 +151,7 @@ def set_interval(*, kind, months, node=None, basis="", reason="") -> DisclosureI
     """Set how many months may pass between two disclosures of `kind`: the global default
     (`node` None), or for a town or a community and what lies below it. Creates the row or
     changes the existing one; audited either way."""
-    if node is not None and node.level > 3:
+    if node is not None and node.level > Level.COMMUNITY:
         raise ValidationError({"node": "提醒间隔按街道/乡镇或社区/村设置"})
     with transaction.atomic():
         row = DisclosureInterval.objects.select_for_update().filter(node=node, kind=kind).first()

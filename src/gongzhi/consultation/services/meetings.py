@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
+from gongzhi.territory.choices import Level
 
 from .. import eligibility, rules, transitions
 from ..choices import DisclosureKind, MatterStatus, MeetingStatus, MotionStatus
@@ -162,7 +163,7 @@ def publish_meeting_notice(meeting, *, reason="") -> Meeting:
         raise ValidationError("只有尚未召开的会议可以在公开栏发布通知")
     if meeting.notice_entry_id:
         raise ValidationError(f"会议通知已在公开栏发布（第 {meeting.notice_entry.seq} 条）")
-    board = meeting.node if meeting.node.level == 3 else meeting.node.parent
+    board = meeting.node if meeting.node.level == Level.COMMUNITY else meeting.node.parent
     agenda = "；".join(f"{a.order}. {a.title}" for a in meeting.agenda.order_by("order"))
     with transaction.atomic():
         entry = publish(

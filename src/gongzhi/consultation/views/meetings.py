@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
+from gongzhi.territory.choices import Level
 
 from .. import permissions as perms
 from .. import rules, selectors, services
@@ -150,7 +151,7 @@ def meeting_context(request, meeting, **forms):
 def _board(meeting):
     """The disclosure board a meeting's notice goes on: its community's (a village group's
     meeting uses its village's)."""
-    return meeting.node if meeting.node.level == 3 else meeting.node.parent
+    return meeting.node if meeting.node.level == Level.COMMUNITY else meeting.node.parent
 
 
 @perm_required("consultation.view_meeting")

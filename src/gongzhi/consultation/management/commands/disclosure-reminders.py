@@ -5,6 +5,7 @@ kind (with --all, every kind); meant for a daily cron that mails the output."""
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.consultation import reminders
+from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="也列出未逾期的")
 
     def handle(self, *args, node=None, all=False, **opts):
-        nodes = Node.objects.filter(level=3).order_by("code")
+        nodes = Node.objects.filter(level=Level.COMMUNITY).order_by("code")
         if node:
             nodes = nodes.filter(code=node)
             if not nodes.exists():
