@@ -53,30 +53,10 @@ def bounded_reason(reason) -> str:
     return reason
 
 
-def record(
-    action,
-    obj=None,
-    *,
-    before=None,
-    after=None,
-    reason="",
-    object_repr=None,
-    model=None,
-    node_path=None,
-    object_id=None,
-):
-    """Write one audit entry as the current actor. Used directly for views, unmasking and exports."""
-    entry = build_entry(
-        action,
-        obj,
-        before=before,
-        after=after,
-        reason=reason,
-        object_repr=object_repr,
-        model=model,
-        node_path=node_path,
-        object_id=object_id,
-    )
+def record(action, obj=None, **fields):
+    """Write one audit entry as the current actor (`build_entry` takes the same arguments). Used
+    directly for views, unmasking and exports."""
+    entry = build_entry(action, obj, **fields)
     entry.save(force_insert=True)
     return entry
 
