@@ -240,7 +240,6 @@ def resident_create(request):
             if household is not None:
                 return redirect("registry:household_detail", household.pk)
             return redirect("registry:resident_detail", resident.pk)
-    _log_if_sensitive(resident)  # the form shows the person, tags included
     return render(
         request,
         "registry/resident_form.html",
