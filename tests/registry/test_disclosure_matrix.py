@@ -104,3 +104,20 @@ def test_admin(client, town, people, role):
     assert client.get(reverse("admin:registry_resident_change", args=[secret.pk])).status_code in (302, 404)
     assert "褚矫正" not in client.get(reverse("admin:registry_resident_changelist")).content.decode()
     assert views_by(user) == [] and not AuditEntry.objects.filter(action=AuditAction.UNMASK).exists()
+
+
+def test_every_page_showing_a_sensitive_record_logs_the_view(client, town, people):
+    """The edit and move forms and the answer to "显示完整号码" show the person as the detail
+    page does, so each logs the sensitive view too (found by tests/test_permission_fuzz.py)."""
+    from gongzhi.accounts import services as accounts
+
+    _plain, secret = people
+    user = make_user("town", town["t"])
+    accounts.grant(user, role="sensitive", node=town["t"])
+    client.force_login(user)
+    for name in ("resident_edit", "resident_move"):
+        assert client.get(reverse(f"registry:{name}", args=[secret.pk])).status_code == 200
+    revealed = client.post(reverse("registry:resident_unmask", args=[secret.pk]), {"purpose": "核对"})
+    assert secret.id_number in revealed.content.decode()
+    assert views_by(user) == [str(secret.pk)] * 3
+    assert AuditEntry.objects.filter(action=AuditAction.UNMASK, actor=user, object_id=str(secret.pk)).count() == 1

@@ -252,3 +252,22 @@ def test_digit_index_of_the_earlier_shape_is_rebuilt_with_the_phone_tail(town, t
 
         services.update_resident(target, {"phone": "13700005678"}, reason="换号")
     assert names(reader, "0034") == set() and names(reader, "5678") == {"王芳"}
+
+
+def test_a_sensitive_record_is_found_only_by_holders_of_the_sensitive_right(town):
+    """Search is one more channel (docs/permissions.md table, 搜索): by name or whole number, a
+    person carrying a sensitive tag is found only by a reader holding registry.view_sensitive
+    on their grid, and the list that shows them logs the view; for anyone else the whole-number
+    look-up is a miss, logged as one, naming no one."""
+    from gongzhi.core.choices import AuditAction
+    from tests.factories import sensitive_tag
+
+    secret = make_resident(town["g11"], name="褚矫正", phone="13900001111", tags=[sensitive_tag()])
+    worker, carer = make_user("grid", town["g11"]), make_user("sensitive", town["c1"])
+    for q in ("褚矫正", secret.id_number, "13900001111"):
+        assert ApiClient(worker).get("/residents", q=q).json()["results"] == []
+        assert [r["name"] for r in ApiClient(carer).get("/residents", q=q).json()["results"]] == ["褚矫正"]
+    misses = AuditEntry.objects.filter(actor=worker, action=AuditAction.UNMASK)
+    assert {e.object_id for e in misses} == {""} and secret.name not in {e.object_repr for e in misses}
+    views = AuditEntry.objects.filter(actor=carer, action=AuditAction.VIEW, object_id=str(secret.pk))
+    assert views.count() == 3

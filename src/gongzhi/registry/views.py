@@ -121,11 +121,17 @@ def _visible_tags(user, resident):
     return [t for t in tags if not t.sensitive]
 
 
+def _log_if_sensitive(resident):
+    """Every answer that shows one person carrying a sensitive tag logs the view (detail, unmask,
+    edit and move forms, history): the rule of disclosure.py, whichever page it is."""
+    if resident.has_sensitive:
+        services.log_sensitive_view(resident)
+
+
 @perm_required("registry.view_resident")
 def resident_detail(request, pk):
     resident = selectors.get_resident(request.user, pk)
-    if resident.has_sensitive:
-        services.log_sensitive_view(resident)
+    _log_if_sensitive(resident)
     return _render_detail(request, resident, reveal=False)
 
 
@@ -159,6 +165,7 @@ def resident_unmask(request, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     resident = selectors.get_resident(request.user, pk, perm="registry.unmask_pii")
+    _log_if_sensitive(resident)  # the answer shows the person (and their numbers), like the detail page
     try:
         purpose = disclosure.clean_purpose(request.POST.get("purpose"))
     except ValidationError as exc:
@@ -268,6 +275,7 @@ def resident_edit(request, pk):
         if saved:
             messages.success(request, _("已保存"))
             return redirect("registry:resident_detail", resident.pk)
+    _log_if_sensitive(resident)  # the form shows the person, tags included
     return render(
         request,
         "registry/resident_form.html",
@@ -302,14 +310,14 @@ def resident_move(request, pk):
             if selectors.residents(request.user).filter(pk=moved.pk).exists():
                 return redirect("registry:resident_detail", moved.pk)
             return redirect("registry:resident_list")
+    _log_if_sensitive(resident)
     return render(request, "registry/move_form.html", {"form": form, "object": resident, "node": resident.grid})
 
 
 @perm_required("registry.view_resident")
 def resident_history(request, pk):
     resident = selectors.get_resident(request.user, pk)
-    if resident.has_sensitive:
-        services.log_sensitive_view(resident)
+    _log_if_sensitive(resident)
     return render_history(
         request,
         resident,
