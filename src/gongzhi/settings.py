@@ -249,6 +249,7 @@ GONGZHI_RATE_TRACK_IP = os.environ.get("GONGZHI_RATE_TRACK_IP", "10/15m")  # fai
 GONGZHI_RATE_TRACK_NUMBER = os.environ.get("GONGZHI_RATE_TRACK_NUMBER", "5/15m")  # … per tracking number
 GONGZHI_RATE_OPEN311_POST = os.environ.get("GONGZHI_RATE_OPEN311_POST", "120/h")  # Open311 filings
 GONGZHI_RATE_BOARD_VERIFY = os.environ.get("GONGZHI_RATE_BOARD_VERIFY", "20/m")  # disclosure verify page
+GONGZHI_RATE_CONTACT = os.environ.get("GONGZHI_RATE_CONTACT", "30/h")  # 联系来电人 reveals, per user
 # Staff searching residents by number, per user (docs/permissions.md, 号码脱敏): every search by
 # number, and of those the look-ups by a whole ID or phone number (plus refused duplicate IDs).
 GONGZHI_RATE_NUMBER_SEARCH = os.environ.get("GONGZHI_RATE_NUMBER_SEARCH", "120/10m")

@@ -10,7 +10,6 @@ Every read goes through `selectors` (out of scope → 404); every change through
 import math
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
 
 from gongzhi.accounts.scoping import has_perm_anywhere
 from gongzhi.cases.selectors import visits as case_visits
@@ -76,7 +74,6 @@ def countdown(deadline, now) -> tuple[str, bool]:
 
 # 联系来电人 per user: a return-visit officer calls a few dozen citizens a day; a run of
 # hundreds of reveals is harvesting, not calling back.
-CONTACT_RATE = "30/h"
 
 EXPORT_COLUMNS = [
     ("tracking_number", "受理编号"),
@@ -314,14 +311,6 @@ class ContactForm(forms.Form):
     )
 
 
-def _contact_rate_exceeded(request) -> int | None:
-    """Seconds to wait when this user has revealed too many numbers in the period, else None.
-    Counted per user, so several tabs or addresses do not multiply the allowance."""
-    rate = getattr(settings, "GONGZHI_RATE_CONTACT", CONTACT_RATE)
-    usage = get_usage(request, group="requests.contact", key="user", rate=rate, increment=True)
-    return max(1, int(usage["time_left"])) if usage and usage["should_limit"] else None
-
-
 @require_POST
 @any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
 def contact_requester(request, pk):
@@ -333,7 +322,8 @@ def contact_requester(request, pk):
     form = ContactForm(request.POST)
     if not form.is_valid():
         return _detail(request, r, contact_form=form, status=400)
-    wait = _contact_rate_exceeded(request)
+    # Counted per user, so several tabs or addresses do not multiply the allowance.
+    wait = throttle.hit_user(request.user, "requests.contact", "GONGZHI_RATE_CONTACT")
     if wait:
         return throttle.too_many(
             request,
