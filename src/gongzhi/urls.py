@@ -27,3 +27,4 @@ urlpatterns = [
 
 if os.environ.get("GONGZHI_BENCH") == "1":  # bench/api.py only: the plain JsonResponse baseline
     urlpatterns.append(path("", include("gongzhi.core.bench_urls")))
+    urlpatterns.append(path("", include("gongzhi.registry.bench_urls")))

@@ -52,8 +52,8 @@ def test_cli_createuser_refuses_a_common_password(town):
 
 def test_demo_and_test_passwords_satisfy_the_rules():
     """Every demo account's password passes, with that account's username and name."""
+    from gongzhi.accounts import demo as town_demo
     from gongzhi.compact import demo as compact_demo
-    from gongzhi.core.demo import town as town_demo
     from gongzhi.requests import demo as requests_demo
 
     assert compact_demo.PASSWORD == requests_demo.PASSWORD == town_demo.DEMO_PASSWORD

@@ -64,15 +64,15 @@ def test_menu_follows_permissions(client, town):
 
 
 def test_every_menu_entry_resolves_for_admin(client, town):
-    from gongzhi.core.context import MENU
+    from gongzhi.core import manifest
 
     admin = make_user("admin", town["d"])
     client.force_login(admin)
     html = client.get(reverse("home")).content.decode()
-    for _section, entries in MENU:
-        for url_name, label, _perms in entries:
-            if url_name != "compact:task_list" or str(label) == "社区任务":  # one label per URL
-                assert reverse(url_name) in html and str(label) in html, url_name
+    for _section, entries in manifest.menu():
+        for entry in entries:
+            if entry.url != "compact:task_list" or str(entry.label) == "社区任务":  # one label per URL
+                assert reverse(entry.url) in html and str(entry.label) in html, entry.url
 
 
 def test_menu_is_grouped_by_task_and_lists_each_page_once(client, town):

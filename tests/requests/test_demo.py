@@ -39,8 +39,7 @@ def _snapshot():
 
 @pytest.fixture
 def bare_town(monkeypatch, settings):
-    monkeypatch.setattr(DemoTown, "_service_requests", lambda self, nodes: [])
-    DemoTown(120, seed=2, grids_per_community=2, out=lambda *a: None).build()
+    DemoTown(120, seed=2, grids_per_community=2, out=lambda *a: None).build(skip={"servicerequests.requests"})
     return _nodes()
 
 

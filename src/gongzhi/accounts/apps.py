@@ -52,6 +52,12 @@ def _log_lockout(sender, request, username, ip_address, **kwargs):
     )
 
 
+def _demo_accounts(town):
+    from .demo import build_accounts
+
+    return build_accounts(town)
+
+
 class AccountsConfig(AppConfig):
     name = "gongzhi.accounts"
     label = "accounts"
@@ -66,3 +72,17 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
 
         user_locked_out.connect(_log_lockout, dispatch_uid="gongzhi_log_lockout")
+        from gongzhi.core.manifest import AppManifest, DemoStep, MenuEntry
+
+        from . import scoping
+        from .services import user_for_token
+
+        # What this app adds to the platform (docs/decisions/0011-app-manifests.md): the
+        # memberships behind every scoped permission, bearer tokens, the home page in the menu
+        # and the demo town's organisations and accounts.
+        self.manifest = AppManifest(
+            grant_rows=scoping.grant_rows,
+            token_user=user_for_token,
+            menu=(MenuEntry("population", "home", _("我的网格"), ("registry.view_resident",), 10),),
+            demo=(DemoStep("accounts.users", _demo_accounts, order=30, after=("territory.town",)),),
+        )

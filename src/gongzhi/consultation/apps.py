@@ -2,10 +2,44 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _demo_consultation(town):
+    """Councils with members, past meetings (one without quorum), decisions being carried out,
+    a draft with comments and a disclosure board."""
+    from .demo import build_demo_consultation
+
+    build_demo_consultation(town.nodes, seed=town.rng.randrange(2**31))
+
+
 class ConsultationConfig(AppConfig):
     name = "gongzhi.consultation"
     label = "consultation"
     verbose_name = _("协商议事")
+
+    def ready(self):
+        from gongzhi.core.manifest import AppManifest, DemoStep, MenuEntry, MenuSection
+
+        # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
+        self.manifest = AppManifest(
+            menu_sections=(MenuSection("consultation", _("协商议事"), 30),),
+            menu=(
+                MenuEntry("consultation", "consultation:matter_list", _("议题"), ("consultation.view_matter",), 10),
+                MenuEntry("consultation", "consultation:meeting_list", _("会议"), ("consultation.view_meeting",), 20),
+                MenuEntry("consultation", "consultation:decision_list", _("决议"), ("consultation.view_decision",), 30),
+                MenuEntry("consultation", "consultation:body_list", _("议事机构"), ("consultation.view_body",), 40),
+                MenuEntry("consultation", "consultation:draft_list", _("征求意见"), ("consultation.view_draft",), 50),
+                MenuEntry(
+                    "consultation", "consultation:board_index", _("公开栏"), ("consultation.add_disclosureentry",), 60
+                ),
+            ),
+            demo=(
+                DemoStep(
+                    "consultation.councils",
+                    _demo_consultation,
+                    order=60,
+                    after=("accounts.users", "registry.residents"),
+                ),
+            ),
+        )
 
     def verify_copy(self, using):
         """Checks a backup or a restored database must pass (core backup/restore commands call

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from gongzhi.accounts.scoping import scope_q
+from gongzhi.core.scoping import scope_q
 
 from .models import AuditEntry
 

@@ -24,10 +24,7 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from gongzhi.accounts import scoping
-from gongzhi.accounts import services as accounts
-
-from . import audit
+from . import audit, scoping
 from .limits import FILTER_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
 NOT_FOUND = N_("未找到该记录")
@@ -106,7 +103,7 @@ class BearerAuth(HttpBearer):
     """`Authorization: Bearer <token>` with a token from POST /api/v1/auth/token."""
 
     def authenticate(self, request, token):
-        user = accounts.user_for_token(token)
+        user = scoping.user_for_token(token)
         if user is not None:
             request.user = user
         return user

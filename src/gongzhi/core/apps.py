@@ -23,6 +23,14 @@ def _create_cache_table(sender, using="default", **kwargs):
     call_command("createcachetable", database=using, verbosity=0)
 
 
+def _installed_apps_changed(setting, **kwargs):
+    """A test that changes INSTALLED_APPS sees the manifests of the apps it installed."""
+    if setting == "INSTALLED_APPS":
+        from .manifest import clear_cache
+
+        clear_cache()
+
+
 class CoreConfig(AppConfig):
     name = "gongzhi.core"
     label = "core"
@@ -41,3 +49,12 @@ class CoreConfig(AppConfig):
         # After every migrate and flush (test databases included): 2004–2026 are loaded.
         post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="gongzhi_seed_calendar")
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="gongzhi_create_cache_table")
+        from django.test.signals import setting_changed
+
+        from . import manifest
+
+        setting_changed.connect(_installed_apps_changed, dispatch_uid="gongzhi_manifest_cache")
+        self.manifest = manifest.AppManifest(
+            menu_sections=(manifest.MenuSection("oversight", _("监督"), 90),),
+            menu=(manifest.MenuEntry("oversight", "core:audit_list", _("审计日志"), ("core.view_auditentry",), 10),),
+        )

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import scope_path
+from gongzhi.core.scoping import scope_path
 
 from . import services as core
 from . import xlsx

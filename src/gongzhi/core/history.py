@@ -6,10 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import render
 
-from gongzhi.accounts.scoping import has_perm_at
-from gongzhi.core import masking
+from gongzhi.core import manifest, masking
 
 from .models import AuditEntry
+from .scoping import has_perm_at
 
 MASKERS = {"id_number": masking.mask_id, "phone": masking.mask_phone}
 # Records whose ID and phone numbers are a person's (a unit's office phone is not masked).
@@ -85,9 +85,8 @@ class Reader:
 
     def sensitive_names(self):
         if self._sensitive_names is None:
-            from gongzhi.registry.models import Tag
-
-            self._sensitive_names = set(Tag.objects.filter(sensitive=True).values_list("name", flat=True))
+            # The apps' history readers (core/manifest.py) name the sensitive values.
+            self._sensitive_names = {v for r in manifest.history_readers().values() for v in r.sensitive_values()}
         return self._sensitive_names
 
     def value(self, name, value, path, model=None):
@@ -103,15 +102,13 @@ class Reader:
         return value
 
     def load(self, entries):
-        """Note which entries concern people carrying sensitive tags (one query)."""
-        from gongzhi.registry.models import Resident
-
-        ct = ContentType.objects.get_for_model(Resident)
-        ids = [e.object_id for e in entries if e.content_type_id == ct.pk and e.object_id.isdigit()]
-        self._sensitive_ids = {
-            str(pk) for pk in Resident.objects.filter(pk__in=ids, has_sensitive=True).values_list("pk", flat=True)
-        }
-        self._resident_ct = ct.pk
+        """Note which entries concern people carrying sensitive tags (one query per model an
+        app's history reader covers)."""
+        self._sensitive_ids = {}  # {content type id: ids of records with sensitive data}
+        for label, reader in manifest.history_readers().items():
+            ct = ContentType.objects.get_by_natural_key(*label.split("."))
+            ids = [e.object_id for e in entries if e.content_type_id == ct.pk]
+            self._sensitive_ids[ct.pk] = set(reader.sensitive_ids(ids))
 
     def restricted(self, entry) -> bool:
         """Is this entry about a person in a sensitive group whom the reader may not see?
@@ -121,9 +118,10 @@ class Reader:
             return False
         if entry.action == "view":
             return True
-        if entry.content_type_id != getattr(self, "_resident_ct", None):
+        sensitive_ids = getattr(self, "_sensitive_ids", {})
+        if entry.content_type_id not in sensitive_ids:  # no app's history reader covers its model
             return False
-        if entry.object_id in getattr(self, "_sensitive_ids", ()):
+        if entry.object_id in sensitive_ids[entry.content_type_id]:
             return True
         logged = [*((entry.before or {}).get("tags") or []), *((entry.after or {}).get("tags") or [])]
         return bool(set(logged) & self.sensitive_names())
@@ -164,9 +162,7 @@ def render_history(request, obj, *, title, back_url, node=None):
     purpose = " ".join((request.GET.get("purpose") or "").split())
     unmask = may_unmask and request.GET.get("unmask") == "1" and 0 < len(purpose) <= PURPOSE_MAX
     if unmask:
-        from gongzhi.registry.services import log_unmask
-
-        log_unmask(obj, purpose=purpose)
+        manifest.provider("log_unmask")(obj, purpose=purpose)
     reader = Reader(request.user, unmask=unmask)
     model = type(obj)
     entries = list(entries_for(obj))

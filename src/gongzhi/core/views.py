@@ -4,7 +4,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scoping import scope_q
+from gongzhi.core.scoping import scope_q
 
 from .choices import AuditAction, AuditSource
 from .history import Reader

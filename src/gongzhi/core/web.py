@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_anywhere
+from gongzhi.core.scoping import has_perm_anywhere
 
 PAGE_SIZE = 25
 

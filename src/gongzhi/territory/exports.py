@@ -7,9 +7,9 @@ writes one audit entry."""
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from gongzhi.accounts.scoping import has_perm_anywhere, scope_q
 from gongzhi.core import xlsx
 from gongzhi.core.masking import mask_phone
+from gongzhi.core.scoping import has_perm_anywhere, scope_q
 from gongzhi.registry.exports import UNMASK_PERM, PathTest, scope_path
 from gongzhi.registry.services import log_export
 

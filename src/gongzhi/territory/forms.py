@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scoping import is_unrestricted
 from gongzhi.core.forms import ServiceForm
+from gongzhi.core.scoping import is_unrestricted
 
 from .choices import Level
 from .models import Building, Node, Unit

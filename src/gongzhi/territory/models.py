@@ -5,9 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core import uscc
 from gongzhi.core.models import TrackedModel
+from gongzhi.core.scoping import ScopedQuerySet
 
 from .choices import CODE_LENGTH, KIND_LEVEL, Level, NodeKind, UnitKind
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core.history import render_history
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.registry import selectors as registry
 from gongzhi.registry.display import label_heads
@@ -341,6 +341,6 @@ def unit_history(request, pk):
 
 
 def _may_add_anywhere(user, perm):
-    from gongzhi.accounts.scoping import has_perm_anywhere
+    from gongzhi.core.scoping import has_perm_anywhere
 
     return has_perm_anywhere(user, perm)

@@ -48,7 +48,7 @@ def mask_phone(value) -> str:
 def breadcrumb(context, node):
     """区 › 街道 › 社区 › 网格 for a node (the node itself last); nodes the reader may not open
     are shown as plain text rather than as links that would answer 404."""
-    from gongzhi.accounts.scoping import has_perm_at
+    from gongzhi.core.scoping import has_perm_at
 
     user = context.get("user")
     crumbs = [*node.ancestors(), node] if hasattr(node, "ancestors") else []

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gongzhi.core import manifest
 from gongzhi.core.demo.town import DemoTown
-from gongzhi.territory.models import Node
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="数据库已有区划时什么也不做")
 
     def handle(self, *args, residents, seed, grids, if_empty, **opts):
-        if Node.objects.exists():
+        if any(step.exists() for step in manifest.demo_steps() if step.exists is not None):
             if if_empty:
                 self.stdout.write("数据库已有数据，跳过演示数据。演示账号密码：gongzhi-demo-2026（如为演示库）")
                 return

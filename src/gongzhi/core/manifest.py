@@ -1,0 +1,158 @@
+"""What each app adds to the platform, declared by the app and read by core.
+
+Core imports no other Gongzhi app (tests/core/test_core_imports.py). An app plugs in by
+setting `manifest = AppManifest(...)` on its AppConfig in `ready()`; core reads the manifests
+of the installed apps, in INSTALLED_APPS order, wherever it needs an app's part: the left menu
+(context.py), the demo town (management/commands/demo.py), the history pages (history.py) and
+the scoping protocol (scoping.py: whose memberships grant what, whose bearer tokens name a
+user). docs/decisions/0011-app-manifests.md explains the fields and has the checklist for a
+new app."""
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.apps import apps as django_apps
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    """A heading of the left menu. Apps sharing a heading declare the same `key`; sections
+    are shown by `order`."""
+
+    key: str
+    label: str
+    order: int
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the left menu: shown when the user holds any of `perms` anywhere. Within a
+    section entries are shown by `order`; a URL appears once (the first entry that matches wins,
+    so one URL may be listed twice under different permissions and labels)."""
+
+    section: str  # a MenuSection key
+    url: str  # a URL name that resolves without arguments
+    label: str
+    perms: tuple[str, ...]
+    order: int
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One part of the demo town. `build(town)` gets the shared DemoContext (core/demo/context.py)
+    and adds what it made to it. Steps run after every step named in `after`; among the steps
+    ready to run, the lowest `order` goes first, so the same seed always gives the same data."""
+
+    name: str
+    build: Callable
+    order: int
+    after: tuple[str, ...] = ()
+    atomic: bool = True  # run inside one transaction (a step that commits in batches says False)
+    # Has this step's data been made already? `gongzhi demo` builds only into an empty database.
+    exists: Callable[[], bool] | None = None
+
+
+@dataclass(frozen=True)
+class HistoryReader:
+    """How history pages treat the records of one model that may be about people in sensitive
+    groups: `sensitive_values()` are values of a logged `tags` list to hide, and
+    `sensitive_ids(ids)` are those of `ids` (object ids as strings) carrying sensitive data now."""
+
+    model: str  # "app_label.model_name"
+    sensitive_values: Callable[[], Iterable[str]]
+    sensitive_ids: Callable[[list[str]], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class AppManifest:
+    """Everything one app contributes to the shared parts of the platform. Every field is
+    optional; the single-provider fields (grant_rows, token_user, log_unmask) are supplied by
+    exactly one installed app (core.checks reports none or two)."""
+
+    menu_sections: tuple[MenuSection, ...] = ()
+    menu: tuple[MenuEntry, ...] = ()
+    demo: tuple[DemoStep, ...] = ()
+    history: tuple[HistoryReader, ...] = ()
+    # (node path, app label, codename) for each permission a user holds through a membership.
+    grant_rows: Callable[[int], list[tuple[str, str, str]]] | None = None
+    # The active user a bearer token belongs to, or None.
+    token_user: Callable[[str], object] | None = None
+    # Log that full identifiers of one record were shown, with the stated purpose.
+    log_unmask: Callable[..., None] | None = None
+
+
+PROVIDED = ("grant_rows", "token_user", "log_unmask")
+
+
+def apps() -> list[tuple[str, AppManifest]]:
+    """[(app label, manifest)] of the installed apps that declare one, in INSTALLED_APPS order."""
+    return _manifests()
+
+
+@functools.cache
+def _manifests():
+    found = []
+    for config in django_apps.get_app_configs():
+        manifest = getattr(config, "manifest", None)
+        if manifest is not None:
+            found.append((config.label, manifest))
+    return found
+
+
+def clear_cache(**kwargs):
+    """Forget the manifests read (INSTALLED_APPS changed in a test)."""
+    _manifests.cache_clear()
+    provider.cache_clear()
+
+
+@functools.cache
+def provider(name: str) -> Callable:
+    """The one installed app's implementation of `name` (one of PROVIDED)."""
+    found = [getattr(m, name) for _label, m in apps() if getattr(m, name) is not None]
+    if len(found) != 1:
+        raise ImproperlyConfigured(
+            f"exactly one installed app must provide `{name}` in its manifest; found {len(found)}"
+        )
+    return found[0]
+
+
+def menu() -> list[tuple[str, list[MenuEntry]]]:
+    """[(section label, entries in order)] over every app, sections in order."""
+    sections: dict[str, MenuSection] = {}
+    for _label, m in apps():
+        for section in m.menu_sections:
+            sections.setdefault(section.key, section)
+    entries: dict[str, list[MenuEntry]] = {}
+    for _label, m in apps():
+        for entry in m.menu:
+            entries.setdefault(entry.section, []).append(entry)
+    ordered = sorted((s for s in sections.values() if s.key in entries), key=lambda s: s.order)
+    # sorted() is stable: entries with equal `order` keep INSTALLED_APPS order.
+    return [(s.label, sorted(entries[s.key], key=lambda e: e.order)) for s in ordered]
+
+
+def demo_steps() -> list[DemoStep]:
+    """Every app's demo steps, each after the steps it needs; ties broken by `order`."""
+    steps = {}
+    for _label, m in apps():
+        for step in m.demo:
+            if step.name in steps:
+                raise ImproperlyConfigured(f"two demo steps are named {step.name}")
+            steps[step.name] = step
+    done, result = set(), []
+    while len(result) < len(steps):
+        ready = [s for s in steps.values() if s.name not in done and all(a in done for a in s.after)]
+        if not ready:
+            waiting = sorted(s.name for s in steps.values() if s.name not in done)
+            raise ImproperlyConfigured(f"demo steps wait for a missing or circular step: {', '.join(waiting)}")
+        step = min(ready, key=lambda s: (s.order, s.name))
+        done.add(step.name)
+        result.append(step)
+    return result
+
+
+def history_readers() -> dict[str, HistoryReader]:
+    """{model label: reader} over every app."""
+    return {r.model: r for _label, m in apps() for r in m.history}

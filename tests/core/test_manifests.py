@@ -1,0 +1,95 @@
+"""Every installed Gongzhi app's manifest is well formed: menu entries resolve and sit in a
+declared section, demo steps form an order, history readers name real models, and each
+single-provider part (grants, tokens, unmask log) has exactly one provider."""
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from gongzhi.core import manifest
+from gongzhi.core.manifest import AppManifest, DemoStep, MenuEntry, MenuSection
+
+GONGZHI_APPS = [c for c in apps.get_app_configs() if c.name.startswith("gongzhi.")]
+
+
+def test_every_gongzhi_app_declares_a_manifest_core_reads():
+    labels = [label for label, _m in manifest.apps()]
+    for config in GONGZHI_APPS:
+        if config.label == "cases":  # the case engine adds nothing of its own to the shared parts
+            continue
+        assert isinstance(config.manifest, AppManifest), config.label
+        assert config.label in labels
+
+
+@pytest.mark.parametrize("config", [c for c in GONGZHI_APPS if getattr(c, "manifest", None)], ids=lambda c: c.label)
+def test_manifest_is_valid(config):
+    m = config.manifest
+    sections = {s.key: s for _label, other in manifest.apps() for s in other.menu_sections}
+    for entry in m.menu:
+        assert isinstance(entry, MenuEntry)
+        assert entry.section in sections, (config.label, entry.url)
+        assert reverse(entry.url)  # resolves without arguments
+        assert entry.perms and all(p.count(".") == 1 for p in entry.perms), entry.url
+        for perm in entry.perms:
+            app_label, codename = perm.split(".")
+            assert apps.get_app_config(app_label), perm
+    for step in m.demo:
+        assert isinstance(step, DemoStep) and callable(step.build)
+        assert step.name.split(".")[0] == config.label, step.name  # named after its app
+    for reader in m.history:
+        assert apps.get_model(reader.model)
+        assert callable(reader.sensitive_values) and callable(reader.sensitive_ids)
+
+
+def test_sections_shared_by_key_have_one_label_and_order():
+    seen = {}
+    for _label, m in manifest.apps():
+        for s in m.menu_sections:
+            assert seen.setdefault(s.key, s) == s, s.key
+
+
+def test_menu_sections_in_order():
+    labels = [str(label) for label, _entries in manifest.menu()]
+    assert labels == ["人口与区划", "诉求办理", "协商议事", "政社互动", "监督"]
+
+
+def test_single_providers():
+    for name in manifest.PROVIDED:
+        assert callable(manifest.provider(name))
+
+
+def test_demo_steps_run_after_what_they_need():
+    steps = manifest.demo_steps()
+    names = [s.name for s in steps]
+    assert len(names) == len(set(names))
+    for i, step in enumerate(steps):
+        assert set(step.after) <= set(names[:i]), step.name
+    # The same seed gives the same town only if the order never changes.
+    assert names == [
+        "registry.tags",
+        "territory.town",
+        "accounts.users",
+        "registry.residents",
+        "servicerequests.requests",
+        "consultation.councils",
+        "compact.compact",
+    ]
+
+
+def test_demo_order_refuses_a_missing_step(monkeypatch):
+    broken = AppManifest(demo=(DemoStep("x.orphan", lambda town: None, order=1, after=("x.missing",)),))
+    monkeypatch.setattr(manifest, "apps", lambda: [("x", broken)])
+    with pytest.raises(ImproperlyConfigured, match="x.orphan"):
+        manifest.demo_steps()
+
+
+def test_menu_merges_sections_and_orders_entries(monkeypatch):
+    a = AppManifest(
+        menu_sections=(MenuSection("s", "S", 20), MenuSection("t", "T", 10)),
+        menu=(MenuEntry("s", "home", "two", ("x.y",), 20),),
+    )
+    b = AppManifest(menu=(MenuEntry("s", "home", "one", ("x.y",), 10), MenuEntry("u", "home", "lost", ("x.y",), 1)))
+    monkeypatch.setattr(manifest, "apps", lambda: [("a", a), ("b", b)])
+    # A section without entries is left out; an entry of an undeclared section has nowhere to go.
+    assert [(label, [e.label for e in entries]) for label, entries in manifest.menu()] == [("S", ["one", "two"])]
