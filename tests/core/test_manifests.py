@@ -93,3 +93,14 @@ def test_menu_merges_sections_and_orders_entries(monkeypatch):
     monkeypatch.setattr(manifest, "apps", lambda: [("a", a), ("b", b)])
     # A section without entries is left out; an entry of an undeclared section has nowhere to go.
     assert [(label, [e.label for e in entries]) for label, entries in manifest.menu()] == [("S", ["one", "two"])]
+
+
+def test_system_check_passes_and_reports_a_missing_provider(monkeypatch):
+    from gongzhi.core.checks import app_manifests
+
+    assert app_manifests() == []
+    without_accounts = [(label, m) for label, m in manifest.apps() if label != "accounts"]
+    monkeypatch.setattr(manifest, "apps", lambda: without_accounts)
+    errors = app_manifests()
+    assert {e.id for e in errors} == {"core.E002"}
+    assert any("grant_rows" in e.msg for e in errors) and any("token_user" in e.msg for e in errors)

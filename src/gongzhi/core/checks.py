@@ -7,6 +7,10 @@ run into January.
 
 core.E001 (with --deploy): the built-in development SECRET_KEY is in use.
 
+core.E002: the installed apps' manifests do not fit together (core/manifest.py): a part one
+app must provide (grants, bearer tokens, the unmask log) has no provider or two, a menu entry
+names an undeclared section, or the demo steps wait for a missing step.
+
 The calendar check reads the database, which Django's own checks avoid; it answers nothing when the
 database or the table is not there yet (before the first migrate).
 """
@@ -69,3 +73,27 @@ def development_secret_key(app_configs=None, **kwargs):
             id="core.E001",
         )
     ]
+
+
+@register("gongzhi")
+def app_manifests(app_configs=None, **kwargs):
+    """The installed apps' manifests fit together (docs/decisions/0011-app-manifests.md)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from . import manifest
+
+    problems = []
+    for name in manifest.PROVIDED:
+        found = [label for label, m in manifest.apps() if getattr(m, name) is not None]
+        if len(found) != 1:
+            problems.append(f"`{name}` 应由且仅由一个应用在 manifest 中提供，现为：{', '.join(found) or '无'}")
+    sections = {s.key for _label, m in manifest.apps() for s in m.menu_sections}
+    for label, m in manifest.apps():
+        problems += [
+            f"{label} 的菜单项 {e.url} 所属分组 {e.section} 未声明" for e in m.menu if e.section not in sections
+        ]
+    try:
+        manifest.demo_steps()
+    except ImproperlyConfigured as e:
+        problems.append(str(e))
+    return [Error(p, hint="见 docs/decisions/0011-app-manifests.md。", id="core.E002") for p in problems]
