@@ -25,7 +25,7 @@ from gongzhi.accounts.models import Organisation, User
 from . import services as svc
 from .choices import Direction
 
-PASSWORD = "gongzhi-demo-2026"  # the same as core.demo.town.DEMO_PASSWORD
+PASSWORD = "gongzhi-demo-2026"  # the same as accounts.demo.DEMO_PASSWORD
 DUTIES = [
     ("召集居民会议（村民会议），报告工作", "《城市居民委员会组织法》第四条"),
     ("办理本居住地区居民的公共事务和公益事业", "《城市居民委员会组织法》第三条"),

@@ -23,7 +23,7 @@ from gongzhi.territory.models import Building
 from . import services
 from .choices import Channel
 
-PASSWORD = "gongzhi-demo-2026"  # the same as core.demo.town.DEMO_PASSWORD
+PASSWORD = "gongzhi-demo-2026"  # the same as accounts.demo.DEMO_PASSWORD
 # name, kind, department, working days, Open311 code, what people write
 CATEGORIES = [
     (
