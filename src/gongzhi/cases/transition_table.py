@@ -50,9 +50,20 @@ _REGISTRY: dict[tuple[str, str], "TransitionTable"] = {}
 class TransitionTable:
     """The statuses and transitions of one workflow. `model` is the model (or its
     "app_label.ModelName") whose `field` holds the status; `initial` the status a new record
-    starts in, where the workflow has one."""
+    starts in, where the workflow has one. Declared tables register themselves (`all_tables`)
+    unless `register` is False."""
 
-    def __init__(self, name: str, statuses, transitions, *, model, field: str = "status", initial: str | None = None):
+    def __init__(
+        self,
+        name: str,
+        statuses,
+        transitions,
+        *,
+        model,
+        field: str = "status",
+        initial: str | None = None,
+        register: bool = True,
+    ):
         self.name = name
         self.statuses = statuses
         self.transitions = tuple(transitions)
@@ -62,7 +73,8 @@ class TransitionTable:
         self.actions = {t.name: t for t in self.transitions}
         if len(self.actions) != len(self.transitions):
             raise ValueError(f"{name}: two transitions share a name")
-        _REGISTRY[(self.model_label, name)] = self
+        if register:
+            _REGISTRY[(self.model_label, name)] = self
 
     @property
     def model_label(self) -> str:
