@@ -12,7 +12,6 @@ Monday–Friday and the warning is kept in `deadline_note`.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.cases.choices import SATISFIED_RESULTS, VisitResult
@@ -200,10 +199,10 @@ WORKFLOW = register(
         statuses=S,
         initial=S.RECEIVED,
         actions=[
-            _a("dispatch", gettext_lazy("派单"), {S.RECEIVED}, S.DISPATCHED, p.DISPATCH, _dispatch, public=True),
+            _a("dispatch", _("派单"), {S.RECEIVED}, S.DISPATCHED, p.DISPATCH, _dispatch, public=True),
             _a(
                 "accept",
-                gettext_lazy("签收"),
+                _("签收"),
                 {S.DISPATCHED},
                 S.HANDLING,
                 p.HANDLE,
@@ -213,7 +212,7 @@ WORKFLOW = register(
             ),
             _a(
                 "return",
-                gettext_lazy("退回错派件"),
+                _("退回错派件"),
                 {S.DISPATCHED, S.HANDLING},
                 S.RECEIVED,
                 p.HANDLE,
@@ -222,7 +221,7 @@ WORKFLOW = register(
             ),
             _a(
                 "request_extension",
-                gettext_lazy("申请延期"),
+                _("申请延期"),
                 {S.HANDLING},
                 None,
                 p.HANDLE,
@@ -231,17 +230,17 @@ WORKFLOW = register(
             ),
             _a(
                 "grant_extension",
-                gettext_lazy("准予延期"),
+                _("准予延期"),
                 {S.HANDLING},
                 None,
                 p.DISPATCH,
                 _grant_extension,
                 public=True,
             ),
-            _a("refuse_extension", gettext_lazy("不予延期"), {S.HANDLING}, None, p.DISPATCH, _refuse_extension),
+            _a("refuse_extension", _("不予延期"), {S.HANDLING}, None, p.DISPATCH, _refuse_extension),
             _a(
                 "reply",
-                gettext_lazy("答复"),
+                _("答复"),
                 {S.HANDLING},
                 S.REPLIED,
                 p.HANDLE,
@@ -249,13 +248,13 @@ WORKFLOW = register(
                 assignee_only=True,
                 public=True,
             ),
-            _a("close", gettext_lazy("办结"), {S.REPLIED}, S.CLOSED, p.HANDLE, _close, assignee_only=True, public=True),
-            _a("flag", gettext_lazy("督办"), OPEN, None, p.SUPERVISE, _flag),
-            _a("visit", gettext_lazy("回访"), {S.CLOSED}, S.COMPLETED, p.VISIT, _visit, public=True),
-            _a("reopen", gettext_lazy("回访不满意重办"), {S.CLOSED}, S.HANDLING, p.VISIT, _reopen, public=True),
+            _a("close", _("办结"), {S.REPLIED}, S.CLOSED, p.HANDLE, _close, assignee_only=True, public=True),
+            _a("flag", _("督办"), OPEN, None, p.SUPERVISE, _flag),
+            _a("visit", _("回访"), {S.CLOSED}, S.COMPLETED, p.VISIT, _visit, public=True),
+            _a("reopen", _("回访不满意重办"), {S.CLOSED}, S.HANDLING, p.VISIT, _reopen, public=True),
             _a(
                 "link_duplicate",
-                gettext_lazy("合并重复件"),
+                _("合并重复件"),
                 {S.RECEIVED, S.DISPATCHED},
                 S.DUPLICATE,
                 p.DISPATCH,
