@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from gongzhi.registry import permissions as registry_perms
 from gongzhi.registry import selectors as registry
 from gongzhi.territory import selectors as territory
 from gongzhi.territory.choices import Level
@@ -50,7 +51,7 @@ def _building_rows(user, grids):
 def home(request):
     user = request.user
     grids = list(
-        Node.objects.visible_to(user, "registry.view_resident").filter(level=Level.GRID).select_related("parent")
+        Node.objects.visible_to(user, registry_perms.VIEW_RESIDENT).filter(level=Level.GRID).select_related("parent")
     )
     rows = _grid_rows(user, grids)
     context = {"rows": rows, "detailed": 0 < len(grids) <= DETAIL_GRIDS}

@@ -3,6 +3,8 @@ by the case services, in the same transaction as the change they record."""
 
 from django.contrib import admin
 
+from gongzhi.requests import permissions as requests_perms
+
 from .models import JournalEntry, Notification, ReturnVisit
 
 
@@ -27,11 +29,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         from gongzhi.accounts.scoping import scope_q
 
         # Scoped like the cases: the journal of a request the user may not see stays hidden.
-        return (
-            super()
-            .get_queryset(request)
-            .filter(scope_q(request.user, "servicerequests.view_servicerequest", "case__node__path"))
-        )
+        return super().get_queryset(request).filter(scope_q(request.user, requests_perms.VIEW, "case__node__path"))
 
 
 @admin.register(ReturnVisit)
@@ -42,11 +40,7 @@ class ReturnVisitAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         from gongzhi.accounts.scoping import scope_q
 
-        return (
-            super()
-            .get_queryset(request)
-            .filter(scope_q(request.user, "servicerequests.view_servicerequest", "case__node__path"))
-        )
+        return super().get_queryset(request).filter(scope_q(request.user, requests_perms.VIEW, "case__node__path"))
 
 
 @admin.register(Notification)

@@ -10,63 +10,45 @@ with a Chinese message and writes nothing.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at, is_unrestricted
+from gongzhi.accounts.scoping import is_unrestricted
 from gongzhi.core import audit
 from gongzhi.core import services as core
-from gongzhi.core.choices import AuditAction
-from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.workdays import local_date
 
 from .models import Case, JournalEntry
+from .transition_table import Transition, TransitionTable
 
 
 @dataclass(frozen=True)
-class Action:
-    """One row of a transition table.
+class Action(Transition):
+    """A case workflow's row of the transition table (cases.transition_table.Transition) with
+    what the case engine adds: whether only the assigned organisation may take it, whether its
+    journal entry is public, and the handler.
 
     `handler(case, actor, *, now, note, **kw)` validates the action's own inputs and returns
     the field changes (a dict); the key "_note" replaces the journal note. `target=None`
     keeps the status (督办, 延期申请 …)."""
 
-    name: str
-    label: str
-    sources: frozenset
-    target: str | None = None
-    perm: str = ""
     assignee_only: bool = False
     public: bool = False
     handler: Callable | None = None
 
 
-@dataclass
-class Workflow:
-    """A case type's statuses and actions. `model` is the concrete Case subclass."""
+class Workflow(TransitionTable):
+    """A case type's statuses and actions. `model` is the concrete Case subclass; `prefix`
+    starts its tracking numbers."""
 
-    case_type: str
-    model: type
-    statuses: type[models.TextChoices]
-    initial: str
-    actions: dict = field(default_factory=dict)
-    prefix: str = ""
-
-    def action(self, name: str) -> Action:
-        try:
-            return self.actions[name]
-        except KeyError:
-            raise ValidationError(_("未知的操作：%(name)s") % {"name": name}, code="unknown_action") from None
-
-    def label(self, status: str) -> str:
-        try:
-            return str(self.statuses(status).label)
-        except ValueError:
-            return status
+    def __init__(self, case_type: str, model: type, statuses, initial: str, actions, prefix: str = ""):
+        super().__init__(case_type, statuses, actions, model=model, initial=initial)
+        self.case_type = case_type
+        self.prefix = prefix
 
 
 _REGISTRY: dict[str, Workflow] = {}
@@ -91,21 +73,17 @@ def _actor_name(actor) -> str:
 
 
 def check_status(wf: Workflow, act: Action, status: str):
-    """Raise unless `act` may be taken from `status`."""
-    if status not in act.sources:
-        raise ValidationError(
-            _("当前状态为“%(status)s”，不能%(action)s。") % {"status": wf.label(status), "action": act.label},
-            code="invalid_transition",
-        )
+    """Raise unless `act` may be taken from `status` (the table's refusal)."""
+    wf.get(status, action=act.name)
 
 
 def check_actor(act: Action, case, actor):
     """Raise PermissionDenied unless `actor` holds the action's permission where the case is
-    (and, for the handling organisation's actions, belongs to that organisation)."""
+    (the table's one check) and, for the handling organisation's actions, belongs to that
+    organisation."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("请先登录。"))
-    if act.perm and not has_perm_at(actor, act.perm, case.node.path):
-        raise PermissionDenied(_("您无权%(action)s。") % {"action": act.label})
+    workflow_for(case).check(actor, act, case.node)
     if (
         act.assignee_only
         and not is_unrestricted(actor)
@@ -128,7 +106,7 @@ def can(case, name: str, actor) -> bool:
 
 
 def available_actions(case, actor) -> list[Action]:
-    return [a for a in workflow_for(case).actions.values() if can(case, a.name, actor)]
+    return [a for a in workflow_for(case).allowed_from(case.status) if can(case, a.name, actor)]
 
 
 # ---------------------------------------------------------------- writing
@@ -170,13 +148,11 @@ def write_journal(
 
 def _lock(case, expected_version):
     """Re-read the case inside the transaction (row-locked where the database can), so two
-    people acting at once are serialised and the second sees the first one's status."""
-    version = Case.objects.select_for_update().filter(pk=case.pk).values_list("version", flat=True).first()
-    if version is None:
+    people acting at once are serialised and the second sees the first one's status. A stale
+    `expected_version` is refused by core's version check, as for every other write."""
+    if not Case.objects.select_for_update().filter(pk=case.pk).exists():
         raise ValidationError(_("案件不存在。"), code="not_found")
-    if expected_version is not None and int(expected_version) != version:
-        case.version = version
-        raise StaleObject(case, expected_version)
+    core.check_version(case, expected_version)
     case.refresh_from_db()
 
 
@@ -195,20 +171,11 @@ def transition(
         from_status = case.status
         check_status(wf, act, from_status)
         check_actor(act, case, actor)
-        before = core.snapshot(case)
         changes = dict(act.handler(case, actor, now=now, note=note, **kw) if act.handler else {})
         journal_note = changes.pop("_note", note)
         if act.target:
             changes["status"] = act.target
-        for name, value in changes.items():
-            setattr(case, name, value)
-        case.full_clean()
-        case.version = models.F("version") + 1
-        case.updated_at = now
-        case.save()
-        case.refresh_from_db(fields=["version"])
-        after = core.snapshot(case)
-        diff = {k: v for k, v in before.items() if after.get(k) != v}
+        core.update(case, changes, reason=f"{act.label}：{journal_note}" if journal_note else act.label, at=now)
         write_journal(
             case,
             actor,
@@ -219,13 +186,6 @@ def transition(
             note=journal_note,
             public=act.public if public is None else public,
             at=now,
-        )
-        core.record(
-            AuditAction.UPDATE,
-            case,
-            before=diff,
-            after={k: after[k] for k in diff},
-            reason=f"{act.label}：{journal_note}" if journal_note else act.label,
         )
     return case
 

@@ -33,6 +33,9 @@ SCORE_AS_TOWN = "compact.score_as_town"
 SCORE_AS_DEPARTMENT = "compact.score_as_department"
 SCORE_AS_COMMUNITY = "compact.score_as_community"
 BURDEN_REPORT = "compact.view_burden_report"
+VIEW_DUTYLIST = "compact.view_dutylist"
+VIEW_GATEREFUSAL = "compact.view_gaterefusal"
+VIEW_TASKASSIGNMENT = "compact.view_taskassignment"
 
 NOTHING = Q(pk__in=[])
 

@@ -29,7 +29,7 @@ from .models import (
 
 def duty_lists(user):
     return DutyList.objects.filter(
-        perms.scope_q_with_ancestors(user, "compact.view_dutylist", "node__path")
+        perms.scope_q_with_ancestors(user, perms.VIEW_DUTYLIST, "node__path")
     ).select_related("node")
 
 
@@ -65,7 +65,7 @@ def get_agreement(user, pk):
 
 def assignments(user):
     """Assignments in the user's towns, or only their department's."""
-    q = perms.scope(user, "compact.view_taskassignment", "town__path") | perms.department_q(
+    q = perms.scope(user, perms.VIEW_TASKASSIGNMENT, "town__path") | perms.department_q(
         user, perms.VIEW_DEPT_TASKS, "town__path"
     )
     return TaskAssignment.objects.filter(q).select_related("town", "department", "item")

@@ -9,6 +9,7 @@ from gongzhi.core import services as core
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
 from gongzhi.territory.choices import Level
 
+from . import permissions as perms
 from . import services
 from .models import (
     Body,
@@ -119,7 +120,7 @@ class MotionAdmin(ReadOnlyScopedAdmin):
     list_filter = ("status", "secret")
 
     def get_queryset(self, request):
-        return Motion.objects.visible_to(request.user, "consultation.view_meeting")
+        return Motion.objects.visible_to(request.user, perms.VIEW_MEETING)
 
 
 @admin.register(Decision)
@@ -170,7 +171,7 @@ class TaskAdmin(ReadOnlyScopedAdmin):
     list_filter = ("status",)
 
     def get_queryset(self, request):
-        return Task.objects.visible_to(request.user, "consultation.view_matter")
+        return Task.objects.visible_to(request.user, perms.VIEW_MATTER)
 
 
 @admin.register(Draft)
@@ -179,7 +180,7 @@ class DraftAdmin(ReadOnlyScopedAdmin):
     list_filter = ("status",)
 
     def get_queryset(self, request):
-        return Draft.objects.visible_to(request.user, "consultation.view_draft")
+        return Draft.objects.visible_to(request.user, perms.VIEW_DRAFT)
 
 
 @admin.register(Milestone)
@@ -187,7 +188,7 @@ class MilestoneAdmin(ReadOnlyScopedAdmin):
     list_display = ("task", "order", "title", "due", "done_at", "done_by")
 
     def get_queryset(self, request):
-        return Milestone.objects.visible_to(request.user, "consultation.view_matter").select_related("task")
+        return Milestone.objects.visible_to(request.user, perms.VIEW_MATTER).select_related("task")
 
 
 @admin.register(DisclosureInterval)

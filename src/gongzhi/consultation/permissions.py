@@ -15,6 +15,21 @@ RECORD_DECISION = "consultation.add_decision"
 VIEW_VOTERS = "consultation.view_ballotcast"
 EDIT_RULES = "consultation.change_bodyrule"
 CHANGE_TASK = "consultation.change_task"
+ADD_BODY = "consultation.add_body"
+ADD_BODYMEMBER = "consultation.add_bodymember"
+ADD_COMMENT = "consultation.add_comment"
+ADD_DISCLOSUREENTRY = "consultation.add_disclosureentry"
+ADD_DRAFT = "consultation.add_draft"
+ADD_MATTERWORKFLOW = "consultation.add_matterworkflow"
+ADD_RATING = "consultation.add_rating"
+ADD_STEPCOMPLETION = "consultation.add_stepcompletion"
+ADD_TASK = "consultation.add_task"
+ANSWER_COMMENT = "consultation.answer_comment"
+VIEW_BODY = "consultation.view_body"
+VIEW_BODYMEMBER = "consultation.view_bodymember"
+VIEW_DECISION = "consultation.view_decision"
+VIEW_DRAFT = "consultation.view_draft"
+VIEW_MEETING = "consultation.view_meeting"
 
 
 def can_raise(user, node) -> bool:
@@ -56,7 +71,7 @@ def can_see_voters(user, meeting) -> bool:
 
 
 def can_manage_tasks(user, matter) -> bool:
-    return has_perm_at(user, "consultation.add_task", matter.node.path)
+    return has_perm_at(user, ADD_TASK, matter.node.path)
 
 
 def can_manage_milestones(user, matter) -> bool:
@@ -67,26 +82,26 @@ def can_manage_milestones(user, matter) -> bool:
 
 def can_publish(user, node) -> bool:
     """Publishing on a community's disclosure board (appending; nobody may edit an entry)."""
-    return has_perm_at(user, "consultation.add_disclosureentry", node.path)
+    return has_perm_at(user, ADD_DISCLOSUREENTRY, node.path)
 
 
 def can_run_workflow(user, matter) -> bool:
-    return has_perm_at(user, "consultation.add_stepcompletion", matter.node.path)
+    return has_perm_at(user, ADD_STEPCOMPLETION, matter.node.path)
 
 
 def can_start_workflow(user, matter) -> bool:
     """Putting a matter on a template (四议两公开 …) is the committee's choice."""
-    return has_perm_at(user, "consultation.add_matterworkflow", matter.node.path)
+    return has_perm_at(user, ADD_MATTERWORKFLOW, matter.node.path)
 
 
 def can_rate(user, matter) -> bool:
     """Rating is done in one's own name, like co-signing."""
-    return bool(getattr(user, "resident_id", None)) and has_perm_at(user, "consultation.add_rating", matter.node.path)
+    return bool(getattr(user, "resident_id", None)) and has_perm_at(user, ADD_RATING, matter.node.path)
 
 
 def can_comment(user, draft) -> bool:
-    return has_perm_at(user, "consultation.add_comment", draft.node.path)
+    return has_perm_at(user, ADD_COMMENT, draft.node.path)
 
 
 def can_answer(user, draft) -> bool:
-    return has_perm_at(user, "consultation.answer_comment", draft.node.path)
+    return has_perm_at(user, ANSWER_COMMENT, draft.node.path)

@@ -3,42 +3,43 @@ does not exist for them (404). Public disclosure (no login) has its own reads, l
 
 from django.shortcuts import get_object_or_404
 
+from . import permissions as perms
 from .models import BallotCast, Body, BodyMember, Decision, Matter, Meeting, Motion
 
 
 def bodies(user):
-    return Body.objects.visible_to(user, "consultation.view_body").select_related("node", "rule")
+    return Body.objects.visible_to(user, perms.VIEW_BODY).select_related("node", "rule")
 
 
 def members(user, body=None):
-    qs = BodyMember.objects.visible_to(user, "consultation.view_bodymember").select_related("resident", "body")
+    qs = BodyMember.objects.visible_to(user, perms.VIEW_BODYMEMBER).select_related("resident", "body")
     return qs.filter(body=body) if body is not None else qs
 
 
 def matters(user):
-    return Matter.objects.visible_to(user, "consultation.view_matter").select_related("node", "body")
+    return Matter.objects.visible_to(user, perms.VIEW_MATTER).select_related("node", "body")
 
 
 def meetings(user):
-    return Meeting.objects.visible_to(user, "consultation.view_meeting").select_related(
+    return Meeting.objects.visible_to(user, perms.VIEW_MEETING).select_related(
         "body", "node", "notice_entry", "cancel_entry"
     )
 
 
 def motions(user, meeting=None):
-    qs = Motion.objects.visible_to(user, "consultation.view_meeting").select_related("meeting")
+    qs = Motion.objects.visible_to(user, perms.VIEW_MEETING).select_related("meeting")
     return qs.filter(meeting=meeting) if meeting is not None else qs
 
 
 def voters(user, motion):
     """Who voted on a motion (the roll). For a secret motion this is all there is: the
     choices are not linked to anyone."""
-    qs = BallotCast.objects.visible_to(user, "consultation.view_ballotcast").filter(motion=motion)
+    qs = BallotCast.objects.visible_to(user, perms.VIEW_VOTERS).filter(motion=motion)
     return qs.select_related("attendance__resident")
 
 
 def decisions(user):
-    return Decision.objects.visible_to(user, "consultation.view_decision").select_related("body", "meeting", "matter")
+    return Decision.objects.visible_to(user, perms.VIEW_DECISION).select_related("body", "meeting", "matter")
 
 
 def get_body(user, pk):
@@ -72,7 +73,7 @@ def public_board(node):
 def tasks(user, matter=None):
     from .models import Task
 
-    qs = Task.objects.visible_to(user, "consultation.view_matter").select_related("matter")
+    qs = Task.objects.visible_to(user, perms.VIEW_MATTER).select_related("matter")
     return qs.filter(matter=matter) if matter is not None else qs
 
 
@@ -96,7 +97,7 @@ def rating_summary(matter) -> dict:
 def drafts(user):
     from .models import Draft
 
-    return Draft.objects.visible_to(user, "consultation.view_draft").select_related("node", "report")
+    return Draft.objects.visible_to(user, perms.VIEW_DRAFT).select_related("node", "report")
 
 
 def comments(user, draft):
@@ -104,8 +105,4 @@ def comments(user, draft):
     so whoever may see the draft may see them."""
     from .models import Comment
 
-    return (
-        Comment.objects.visible_to(user, "consultation.view_draft")
-        .filter(paragraph__draft=draft)
-        .select_related("paragraph")
-    )
+    return Comment.objects.visible_to(user, perms.VIEW_DRAFT).filter(paragraph__draft=draft).select_related("paragraph")

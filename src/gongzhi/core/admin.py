@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from gongzhi.core.scoping import scope_q
 
+from . import permissions as perms
 from .models import AuditEntry
 
 
@@ -15,7 +16,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(scope_q(request.user, "core.view_auditentry", "node_path"))
+        return super().get_queryset(request).filter(scope_q(request.user, perms.VIEW_AUDITENTRY, "node_path"))
 
     def has_add_permission(self, request):
         return False

@@ -124,7 +124,9 @@ def create(model: type[models.Model], *, reason="", m2m: dict | None = None, **f
         return obj
 
 
-def _check_version(obj, expected_version):
+def check_version(obj, expected_version):
+    """Raise StaleObject unless `obj`'s stored version is `expected_version` (None: no check).
+    Every versioned write asks this one function, inside its transaction."""
     if expected_version is None:
         return
     # Locked read: on PostgreSQL two writers holding the same If-Match must not both pass.
@@ -135,12 +137,21 @@ def _check_version(obj, expected_version):
         raise StaleObject(obj, expected_version)
 
 
-def update(obj, changes: dict, *, reason="", expected_version=None, action=AuditAction.UPDATE, m2m: dict | None = None):
+def update(
+    obj,
+    changes: dict,
+    *,
+    reason="",
+    expected_version=None,
+    action=AuditAction.UPDATE,
+    m2m: dict | None = None,
+    at=None,
+):
     """Apply `changes` (and many-to-many values in `m2m`) to `obj` if nobody wrote it since
     `expected_version`; log before/after. A write that changes nothing is neither logged nor
-    versioned."""
+    versioned. `at` is the time of the change (now unless a workflow acts at a given instant)."""
     with transaction.atomic():
-        _check_version(obj, expected_version)
+        check_version(obj, expected_version)
         before = snapshot(obj)
         for name, value in changes.items():
             setattr(obj, name, value)
@@ -153,7 +164,7 @@ def update(obj, changes: dict, *, reason="", expected_version=None, action=Audit
         if after == before:
             return obj
         obj.version = models.F("version") + 1
-        obj.updated_at = timezone.now()
+        obj.updated_at = at or timezone.now()
         obj.save()
         obj.refresh_from_db(fields=["version"])
         diff_before = {k: v for k, v in before.items() if after.get(k) != v}
@@ -165,7 +176,7 @@ def update(obj, changes: dict, *, reason="", expected_version=None, action=Audit
 def delete(obj, *, reason="", expected_version=None):
     """Delete a record if unchanged since `expected_version`, logging its last values."""
     with transaction.atomic():
-        _check_version(obj, expected_version)
+        check_version(obj, expected_version)
         before = snapshot(obj)
         path = node_path_of(obj)
         pk, text, model = obj.pk, str(obj), type(obj)

@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scoping import scope_q
 
+from . import permissions as perms
 from .choices import AuditAction, AuditSource
 from .history import Reader
 from .models import AuditEntry
 from .web import paginate, perm_required, wants_export
 
-PERM = "core.view_auditentry"
+PERM = perms.VIEW_AUDITENTRY
 
 
 class AuditFilterForm(forms.Form):

@@ -24,6 +24,7 @@ from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Building, Node
 
 from . import disclosure, duplicates, selectors, services
+from . import permissions as perms
 from .api_schemas import (
     RESIDENT_COLUMNS,
     SENSITIVE,
@@ -161,7 +162,7 @@ def _duplicate(user, exc: DuplicateIdNumber):
 @router.get("/tags", response={200: list[TagOut], **ERRORS})
 def list_tags(request):
     """The tag vocabulary; sensitive tags only for callers holding registry.view_sensitive."""
-    common.require_anywhere(request.auth, "registry.view_resident")
+    common.require_anywhere(request.auth, perms.VIEW_RESIDENT)
     qs = Tag.objects.all()
     if not has_perm_anywhere(request.auth, SENSITIVE):
         qs = qs.filter(sensitive=False)
@@ -182,7 +183,7 @@ def list_households(
     page_size: common.Int64 | None = None,
 ):
     """Households the caller may see; `q` matches the start of the number or part of the address or room."""
-    common.require_anywhere(request.auth, "registry.view_household")
+    common.require_anywhere(request.auth, perms.VIEW_HOUSEHOLD)
     qs = Household.objects.visible_to(request.auth)
     for field, value in (("grid_id", grid), ("building_id", building), ("tenure", tenure)):
         if value is not None:
@@ -212,18 +213,18 @@ def _household_refs(user, perm, changes, household=None):
 
 @router.post("/households", response={201: HouseholdOut, **ERRORS})
 def create_household(request, response: HttpResponse, payload: HouseholdIn):
-    common.require_anywhere(request.auth, "registry.add_household")
+    common.require_anywhere(request.auth, perms.ADD_HOUSEHOLD)
     data, reason = common.payload_changes(payload, partial=False)
-    _household_refs(request.auth, "registry.add_household", data)
+    _household_refs(request.auth, perms.ADD_HOUSEHOLD, data)
     household = services.create_household(reason=reason, **data)
     return Status(201, household_dict(common.set_etag(response, household)))
 
 
 def _update_household(request, response, household_id, payload, partial):
     household = selectors.get_household(request.auth, household_id)
-    version = common.check_write(request, household, "registry.change_household")
+    version = common.check_write(request, household, perms.CHANGE_HOUSEHOLD)
     changes, reason = common.payload_changes(payload, partial)
-    _household_refs(request.auth, "registry.change_household", changes, household)
+    _household_refs(request.auth, perms.CHANGE_HOUSEHOLD, changes, household)
     household = services.update_household(household, changes, reason=reason, expected_version=version)
     return household_dict(common.set_etag(response, household))
 
@@ -241,7 +242,7 @@ def patch_household(request, response: HttpResponse, household_id: common.Id, pa
 @router.delete("/households/{int:household_id}", response={204: None, **ERRORS})
 def delete_household(request, household_id: common.Id, reason: common.Reason = ""):
     household = selectors.get_household(request.auth, household_id)
-    version = common.check_write(request, household, "registry.delete_household")
+    version = common.check_write(request, household, perms.DELETE_HOUSEHOLD)
     services.delete_household(household, reason=reason, expected_version=version)
     return Status(204, None)
 
@@ -269,7 +270,7 @@ def list_residents(
     characters) shows them in full where the caller holds registry.unmask_pii (403 if nowhere;
     rows elsewhere stay masked, `masked: true`), and is audited with the purpose."""
     user = request.auth
-    common.require_anywhere(user, "registry.view_resident")
+    common.require_anywhere(user, perms.VIEW_RESIDENT)
     purpose = _unmask_request(user, unmask, purpose)
     filters = {
         field: value
@@ -340,12 +341,12 @@ def get_resident(
 @router.post("/residents", response={201: ResidentOut, **ERRORS})
 def create_resident(request, response: HttpResponse, payload: ResidentIn):
     user = request.auth
-    common.require_anywhere(user, "registry.add_resident")
+    common.require_anywhere(user, perms.ADD_RESIDENT)
     data, reason = common.payload_changes(payload, partial=False)
     household = common.resolve(
-        Household.objects.visible_to(user, "registry.add_resident"), data.pop("household"), "household", _("住户")
+        Household.objects.visible_to(user, perms.ADD_RESIDENT), data.pop("household"), "household", _("住户")
     )
-    grid = common.resolve(_grids(user, "registry.add_resident"), data.pop("grid"), "grid", _("网格"))
+    grid = common.resolve(_grids(user, perms.ADD_RESIDENT), data.pop("grid"), "grid", _("网格"))
     if household is not None and grid is not None and household.grid_id != grid.pk:
         raise common.field_error("household", _("该住户不在所选网格内"))
     grid = grid or (household.grid if household else None)
@@ -372,7 +373,7 @@ def _drop_masked_echo(changes: dict, resident):
 def _update_resident(request, response, resident_id, payload, partial):
     user = request.auth
     resident = selectors.get_resident(user, resident_id)
-    version = common.check_write(request, resident, "registry.change_resident")
+    version = common.check_write(request, resident, perms.CHANGE_RESIDENT)
     changes, reason = common.payload_changes(payload, partial)
     _drop_masked_echo(changes, resident)
     tags = _tags(user, changes.pop("tags", None), resident.grid.path)
@@ -402,8 +403,8 @@ def move_resident(request, response: HttpResponse, resident_id: common.Id, paylo
     kept in the move history. Requires If-Match like any write."""
     user = request.auth
     resident = selectors.get_resident(user, resident_id)
-    version = common.check_write(request, resident, "registry.change_resident")
-    perm = "registry.change_resident"
+    version = common.check_write(request, resident, perms.CHANGE_RESIDENT)
+    perm = perms.CHANGE_RESIDENT
     household = common.resolve(Household.objects.visible_to(user, perm), payload.household, "household", _("住户"))
     grid = common.resolve(_grids(user, perm), payload.grid, "grid", _("网格"))
     if household is not None and grid is not None and household.grid_id != grid.pk:
@@ -427,6 +428,6 @@ def delete_resident(request, resident_id: common.Id, reason: common.Reason = "")
     """Remove a record entered by mistake (`reason` is required). People who leave or die keep
     their record: change `status` instead."""
     resident = selectors.get_resident(request.auth, resident_id)
-    version = common.check_write(request, resident, "registry.delete_resident")
+    version = common.check_write(request, resident, perms.DELETE_RESIDENT)
     services.delete_resident(resident, reason=reason, expected_version=version)
     return Status(204, None)

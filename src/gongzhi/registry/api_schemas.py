@@ -10,9 +10,10 @@ from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import masking
 from gongzhi.core.api import Id, Notes, Reason
 
+from . import permissions as perms
 from .models import Household, Resident, Tag
 
-UNMASK, SENSITIVE = "registry.unmask_pii", "registry.view_sensitive"
+UNMASK, SENSITIVE = perms.UNMASK_PII, perms.VIEW_SENSITIVE
 
 # ---- schemas --------------------------------------------------------------------------------
 

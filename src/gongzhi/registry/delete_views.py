@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from gongzhi.core.masking import mask_id
 from gongzhi.core.web import perm_required, run_service
 
+from . import permissions as perms
 from . import selectors, services
 from .forms import DeleteForm
 
 
-@perm_required("registry.delete_resident")
+@perm_required(perms.DELETE_RESIDENT)
 def resident_delete(request, pk):
-    resident = selectors.get_resident(request.user, pk, perm="registry.delete_resident")
+    resident = selectors.get_resident(request.user, pk, perm=perms.DELETE_RESIDENT)
     form = DeleteForm(request.POST or None, initial={"expected_version": resident.version})
     household_id = resident.household_id
     if request.method == "POST":
@@ -55,9 +56,9 @@ def resident_delete(request, pk):
     )
 
 
-@perm_required("registry.delete_household")
+@perm_required(perms.DELETE_HOUSEHOLD)
 def household_delete(request, pk):
-    household = selectors.get_household(request.user, pk, perm="registry.delete_household")
+    household = selectors.get_household(request.user, pk, perm=perms.DELETE_HOUSEHOLD)
     form = DeleteForm(request.POST or None, initial={"expected_version": household.version})
     # Members of any grid count, also ones this user may not see: the service refuses those too.
     blocked = household.members.exists()

@@ -18,7 +18,9 @@ from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 from gongzhi.core.masking import mask_id, mask_phone
 
-UNMASK_PERM = "registry.unmask_pii"
+from . import permissions as perms
+
+UNMASK_PERM = perms.UNMASK_PII
 SENSITIVE_VIEW = "查看敏感人员记录"
 PURPOSE_MAX = 100  # characters: a sentence saying why, not a document
 FIELD_LABELS = {"id_number": "身份证号", "phone": "电话"}

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_at
 
+from . import permissions as perms
+
 RESTRICTED = "restricted"
 
 
@@ -15,7 +17,7 @@ def head_label(user, household) -> str:
     head = household.head
     if head is None:
         return "—"
-    if head.has_sensitive and not has_perm_at(user, "registry.view_sensitive", household.grid.path):
+    if head.has_sensitive and not has_perm_at(user, perms.VIEW_SENSITIVE, household.grid.path):
         return _("（受限）")
     return head.name
 

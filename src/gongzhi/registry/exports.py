@@ -23,13 +23,14 @@ from gongzhi.core import xlsx
 from gongzhi.core.masking import mask_id, mask_phone
 
 from . import import_columns as cols
+from . import permissions as perms
 from .disclosure import clean_purpose, log_sensitive_reads
 from .models import Household, Resident
 from .services import log_export
 
-EXPORT_PERM = "registry.export_resident"
-UNMASK_PERM = "registry.unmask_pii"
-SENSITIVE_PERM = "registry.view_sensitive"
+EXPORT_PERM = perms.EXPORT_RESIDENT
+UNMASK_PERM = perms.UNMASK_PII
+SENSITIVE_PERM = perms.VIEW_SENSITIVE
 
 RESIDENT_HEADERS = [
     "姓名",

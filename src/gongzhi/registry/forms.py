@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy
 from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.choices import Gender
 from gongzhi.core.forms import ServiceForm
+from gongzhi.territory import permissions as territory_perms
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Building, Node
 
 from . import choices as c
+from . import permissions as perms
 from .disclosure import MaskedNumbersForm
 from .models import Household, Resident, Tag
 from .validation import clean_person_fields
@@ -31,9 +33,9 @@ def tags_for(user, path=None):
     when given, else anywhere)."""
     qs = Tag.objects.all()
     may = (
-        has_perm_at(user, "registry.view_sensitive", path)
+        has_perm_at(user, perms.VIEW_SENSITIVE, path)
         if path is not None
-        else has_perm_anywhere(user, "registry.view_sensitive")
+        else has_perm_anywhere(user, perms.VIEW_SENSITIVE)
     )
     return qs if may else qs.filter(sensitive=False)
 
@@ -62,7 +64,7 @@ class ResidentFilter(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = _blank((g.pk, g.name) for g in grids_for(user, "registry.view_resident"))
+        self.fields["grid"].choices = _blank((g.pk, g.name) for g in grids_for(user, perms.VIEW_RESIDENT))
         self.fields["tag"].choices = _blank((t.pk, t.name) for t in tags_for(user))
 
 
@@ -80,7 +82,7 @@ class HouseholdFilter(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = _blank((g.pk, g.name) for g in grids_for(user, "registry.view_household"))
+        self.fields["grid"].choices = _blank((g.pk, g.name) for g in grids_for(user, perms.VIEW_HOUSEHOLD))
 
 
 class PersonFieldsMixin:
@@ -161,9 +163,9 @@ class ResidentForm(MaskedNumbersForm, PersonFieldsMixin, ServiceForm):
             for name in ("household", "grid", "household_number"):
                 del f[name]
             return
-        f["household"].queryset = Household.objects.visible_to(user, "registry.add_resident").select_related("grid")
+        f["household"].queryset = Household.objects.visible_to(user, perms.ADD_RESIDENT).select_related("grid")
         f["household"].widget = forms.HiddenInput()
-        f["grid"].queryset = grids_for(user, "registry.add_resident")
+        f["grid"].queryset = grids_for(user, perms.ADD_RESIDENT)
         f["grid"].required = False
         if self.fixed_household is not None:
             del f["grid"], f["household_number"]
@@ -187,7 +189,7 @@ class ResidentForm(MaskedNumbersForm, PersonFieldsMixin, ServiceForm):
         number = (data.pop("household_number", "") or "").strip()
         household = None
         if number:
-            household = Household.objects.visible_to(self.user, "registry.add_resident").filter(number=number).first()
+            household = Household.objects.visible_to(self.user, perms.ADD_RESIDENT).filter(number=number).first()
             if household is None:
                 self.add_error("household_number", _("没有找到户号 %(n)s（或不在您的辖区内）") % {"n": number})
                 return
@@ -203,7 +205,7 @@ class ResidentForm(MaskedNumbersForm, PersonFieldsMixin, ServiceForm):
         if (
             grid is not None
             and any(t.sensitive for t in tags)
-            and not has_perm_at(self.user, "registry.view_sensitive", grid.path)
+            and not has_perm_at(self.user, perms.VIEW_SENSITIVE, grid.path)
         ):
             self.add_error("tags", _("您在该网格无权设置敏感标签"))
 
@@ -229,7 +231,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids_for(user, "registry.change_resident")
+        self.fields["grid"].queryset = grids_for(user, perms.CHANGE_RESIDENT)
 
     def clean(self):
         data = super().clean()
@@ -237,7 +239,7 @@ class MoveForm(forms.Form):
         data["household"] = None
         if number:
             data["household"] = (
-                Household.objects.visible_to(self.user, "registry.change_resident")
+                Household.objects.visible_to(self.user, perms.CHANGE_RESIDENT)
                 .filter(number=number)
                 .select_related("grid")
                 .first()
@@ -258,11 +260,11 @@ class HouseholdForm(ServiceForm):
 
     def scope(self, user):
         f = self.fields
-        perm = "registry.change_household" if self.instance else "registry.add_household"
+        perm = perms.CHANGE_HOUSEHOLD if self.instance else perms.ADD_HOUSEHOLD
         f["grid"].queryset = grids_for(user, perm)
         f["grid"].required = False
         f["grid"].help_text = _("选择楼栋时可不填，按楼栋所在网格")
-        f["building"].queryset = Building.objects.visible_to(user, "territory.view_building").select_related("grid")
+        f["building"].queryset = Building.objects.visible_to(user, territory_perms.VIEW_BUILDING).select_related("grid")
         f["building"].label_from_instance = lambda b: f"{b.grid.name} · {b.name}"
         f["tenure"].widget = forms.RadioSelect(choices=c.Tenure.choices)
         if self.instance is None:

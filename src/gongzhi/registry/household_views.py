@@ -14,6 +14,7 @@ from gongzhi.territory import selectors as territory
 from gongzhi.territory.models import Node
 
 from . import exports, selectors, services
+from . import permissions as perms
 from .display import label_heads, log_sensitive_rows
 from .forms import HouseholdFilter, HouseholdForm
 
@@ -26,7 +27,7 @@ def filter_households(user, filters):
     if d["grid"]:
         qs = qs.filter(grid_id=d["grid"])
     if d["area"]:
-        area = Node.objects.visible_to(user, "registry.view_household").filter(pk=d["area"]).first()
+        area = Node.objects.visible_to(user, perms.VIEW_HOUSEHOLD).filter(pk=d["area"]).first()
         qs = qs.filter(grid__path__startswith=area.path) if area else qs.none()
     if d["building"]:
         qs = qs.filter(building_id=d["building"])
@@ -36,18 +37,18 @@ def filter_households(user, filters):
         q = d["q"].strip()
         # A head's name matches only where the reader may see that head (see display.py).
         head = Q(head__name__startswith=q) & (
-            Q(head__has_sensitive=False) | scope_q(user, "registry.view_sensitive", "grid__path")
+            Q(head__has_sensitive=False) | scope_q(user, perms.VIEW_SENSITIVE, "grid__path")
         )
         qs = qs.filter(Q(number__startswith=q) | Q(address__contains=q) | Q(room__startswith=q) | head)
     return qs
 
 
-@perm_required("registry.view_household")
+@perm_required(perms.VIEW_HOUSEHOLD)
 def household_list(request):
     filters = HouseholdFilter(request.GET, user=request.user)
     qs = filter_households(request.user, filters)
     if wants_export(request):
-        if not has_perm_anywhere(request.user, "registry.export_resident"):
+        if not has_perm_anywhere(request.user, perms.EXPORT_RESIDENT):
             messages.error(request, _("您没有导出的权限"))
             return redirect(request.path)
         return exports.export_households(request.user, qs)
@@ -60,13 +61,13 @@ def household_list(request):
         {
             "page": page,
             "filters": filters,
-            "may_add": has_perm_anywhere(request.user, "registry.add_household"),
-            "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
+            "may_add": has_perm_anywhere(request.user, perms.ADD_HOUSEHOLD),
+            "may_export": has_perm_anywhere(request.user, perms.EXPORT_RESIDENT),
         },
     )
 
 
-@perm_required("registry.view_household")
+@perm_required(perms.VIEW_HOUSEHOLD)
 def household_detail(request, pk):
     household = selectors.get_household(request.user, pk)
     label_heads(request.user, [household], log=False)  # the head is among the members logged below
@@ -83,14 +84,14 @@ def household_detail(request, pk):
             "object": household,
             "node": household.grid,
             "members": members,
-            "may_edit": has_perm_at(user, "registry.change_household", path),
-            "may_add_member": has_perm_at(user, "registry.add_resident", path),
-            "may_delete": has_perm_at(user, "registry.delete_household", path),
+            "may_edit": has_perm_at(user, perms.CHANGE_HOUSEHOLD, path),
+            "may_add_member": has_perm_at(user, perms.ADD_RESIDENT, path),
+            "may_delete": has_perm_at(user, perms.DELETE_HOUSEHOLD, path),
         },
     )
 
 
-@perm_required("registry.add_household")
+@perm_required(perms.ADD_HOUSEHOLD)
 def household_create(request):
     initial = {}
     for name in ("grid", "building"):
@@ -105,7 +106,7 @@ def household_create(request):
         if household:
             messages.success(request, _("已登记住户 %(n)s，请添加家庭成员") % {"n": household.number})
             return redirect("registry:household_detail", household.pk)
-    grid = Node.objects.visible_to(request.user, "registry.add_household").filter(pk=initial.get("grid")).first()
+    grid = Node.objects.visible_to(request.user, perms.ADD_HOUSEHOLD).filter(pk=initial.get("grid")).first()
     return render(
         request,
         "registry/household_form.html",
@@ -113,9 +114,9 @@ def household_create(request):
     )
 
 
-@perm_required("registry.change_household")
+@perm_required(perms.CHANGE_HOUSEHOLD)
 def household_edit(request, pk):
-    household = selectors.get_household(request.user, pk, perm="registry.change_household")
+    household = selectors.get_household(request.user, pk, perm=perms.CHANGE_HOUSEHOLD)
     form = HouseholdForm(request.POST or None, user=request.user, instance=household)
     if request.method == "POST":
         saved = run_service(
@@ -140,7 +141,7 @@ def household_edit(request, pk):
     )
 
 
-@perm_required("registry.view_household")
+@perm_required(perms.VIEW_HOUSEHOLD)
 def household_history(request, pk):
     household = selectors.get_household(request.user, pk)
     return render_history(

@@ -14,14 +14,15 @@ from django.core.exceptions import ValidationError
 from gongzhi.accounts.scoping import has_perm_at
 
 from . import import_columns as cols
+from . import permissions as perms
 from .import_pinyin import import_search_keys
 from .models import Resident
 from .validation import clean_person_fields
 
 _TAG_SPLIT = re.compile(r"[、,，;；\s]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
-IMPORT_PERM = "registry.import_resident"
-SENSITIVE_PERM = "registry.view_sensitive"
+IMPORT_PERM = perms.IMPORT_RESIDENT
+SENSITIVE_PERM = perms.VIEW_SENSITIVE
 
 
 # The database limits the fast path must check itself (it does not run Model.full_clean).

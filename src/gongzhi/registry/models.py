@@ -10,6 +10,7 @@ from gongzhi.core.models import TrackedModel
 from gongzhi.territory.choices import Level
 
 from . import choices as c
+from . import permissions as perms
 
 
 class Tag(TrackedModel):
@@ -121,8 +122,8 @@ class ResidentQuerySet(ScopedQuerySet):
         from gongzhi.accounts.scoping import paths_for, scope_q
 
         qs = super().visible_to(user, perm)
-        qs = qs.filter(models.Q(has_sensitive=False) | scope_q(user, "registry.view_sensitive", "grid__path"))
-        paths = paths_for(user, perm or "registry.view_resident")
+        qs = qs.filter(models.Q(has_sensitive=False) | scope_q(user, perms.VIEW_SENSITIVE, "grid__path"))
+        paths = paths_for(user, perm or perms.VIEW_RESIDENT)
         if paths and len(paths) <= self.SMALL_SCOPE_GRIDS and all(_grid_level(p) for p in paths):
             ids = sorted(int(p.strip("/").split("/")[-1]) for p in paths)
             qs = qs.filter(grid_id__in=ids)  # the same rows: each path is exactly one grid
@@ -139,14 +140,14 @@ class ResidentQuerySet(ScopedQuerySet):
         from gongzhi.accounts.scoping import paths_for, scope_q
         from gongzhi.territory.models import Node
 
-        perm = perm or "registry.view_resident"
+        perm = perm or perms.VIEW_RESIDENT
         if paths_for(user, perm) is None:
             return self.visible_to(user, perm)  # unrestricted: no scope join to avoid
 
         def in_scope(p):
             return models.Q(grid_id__in=Node.objects.filter(scope_q(user, p, "path")).values("pk"))
 
-        sensitive = "registry.view_sensitive"
+        sensitive = perms.VIEW_SENSITIVE
         shown = models.Q(has_sensitive=False)
         if paths_for(user, sensitive):
             shown |= in_scope(sensitive)

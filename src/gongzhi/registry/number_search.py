@@ -28,8 +28,10 @@ from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 from gongzhi.core.exceptions import Throttled
 
-UNMASK = "registry.unmask_pii"
-VIEW = "registry.view_resident"
+from . import permissions as perms
+
+UNMASK = perms.UNMASK_PII
+VIEW = perms.VIEW_RESIDENT
 SEARCH_GROUP, LOOKUP_GROUP = "number-search", "number-lookup"
 SEARCH_RATE, LOOKUP_RATE = "GONGZHI_RATE_NUMBER_SEARCH", "GONGZHI_RATE_NUMBER_LOOKUP"
 # A phone number typed whole: a mobile, or a landline's area code and number without the dash.

@@ -19,6 +19,7 @@ from gongzhi.core.web import PAGE_SIZE, paginate, perm_required, run_service, wa
 from gongzhi.territory.models import Node
 
 from . import disclosure, duplicates, exports, selectors, services
+from . import permissions as perms
 from .display import label_heads, log_sensitive_rows
 from .forms import MoveForm, ResidentFilter, ResidentForm
 from .models import ResidentMove, Tag
@@ -40,7 +41,7 @@ def _filtered(user, filters):
     if d["grid"]:
         qs = qs.filter(grid_id=d["grid"])
     if d["area"]:
-        area = Node.objects.visible_to(user, "registry.view_resident").filter(pk=d["area"]).first()
+        area = Node.objects.visible_to(user, perms.VIEW_RESIDENT).filter(pk=d["area"]).first()
         qs = qs.filter(grid__path__startswith=area.path) if area else qs.none()
     if d["household"]:
         qs = qs.filter(household_id=d["household"])
@@ -62,12 +63,12 @@ class _SearchPaginator(Paginator):
         self.exact = found.exact
 
 
-@perm_required("registry.view_resident")
+@perm_required(perms.VIEW_RESIDENT)
 def resident_list(request):
     filters = ResidentFilter(request.GET, user=request.user)
     qs, q = _filtered(request.user, filters)
     if wants_export(request):  # every match, fully ordered
-        if not has_perm_anywhere(request.user, "registry.export_resident"):
+        if not has_perm_anywhere(request.user, perms.EXPORT_RESIDENT):
             messages.error(request, _("您没有导出居民的权限"))
             return redirect(request.path)
         if request.method == "POST" and request.POST.get("unmask") == "1":
@@ -89,8 +90,8 @@ def resident_list(request):
         {
             "page": page,
             "filters": filters,
-            "may_add": has_perm_anywhere(request.user, "registry.add_resident"),
-            "may_export": has_perm_anywhere(request.user, "registry.export_resident"),
+            "may_add": has_perm_anywhere(request.user, perms.ADD_RESIDENT),
+            "may_export": has_perm_anywhere(request.user, perms.EXPORT_RESIDENT),
             "may_unmask": has_perm_anywhere(request.user, disclosure.UNMASK_PERM),
             "purpose_max": disclosure.PURPOSE_MAX,
         },
@@ -116,7 +117,7 @@ def _export_unmasked(request, queryset):
 
 def _visible_tags(user, resident):
     tags = list(resident.tags.all())
-    if has_perm_at(user, "registry.view_sensitive", resident.grid.path):
+    if has_perm_at(user, perms.VIEW_SENSITIVE, resident.grid.path):
         return tags
     return [t for t in tags if not t.sensitive]
 
@@ -128,7 +129,7 @@ def _log_if_sensitive(resident):
         services.log_sensitive_view(resident)
 
 
-@perm_required("registry.view_resident")
+@perm_required(perms.VIEW_RESIDENT)
 def resident_detail(request, pk):
     resident = selectors.get_resident(request.user, pk)
     _log_if_sensitive(resident)
@@ -149,22 +150,22 @@ def _render_detail(request, resident, *, reveal):
             "tags": _visible_tags(user, resident),
             "moves": moves,
             "reveal": reveal,
-            "may_unmask": has_perm_at(user, "registry.unmask_pii", path),
+            "may_unmask": has_perm_at(user, perms.UNMASK_PII, path),
             "purpose_max": disclosure.PURPOSE_MAX,
-            "may_edit": has_perm_at(user, "registry.change_resident", path),
-            "may_delete": has_perm_at(user, "registry.delete_resident", path),
+            "may_edit": has_perm_at(user, perms.CHANGE_RESIDENT, path),
+            "may_delete": has_perm_at(user, perms.DELETE_RESIDENT, path),
         },
     )
 
 
-@perm_required("registry.unmask_pii")
+@perm_required(perms.UNMASK_PII)
 def resident_unmask(request, pk):
     """Show the full ID and phone numbers (POST only, so a link preview cannot trigger it) for
     a stated purpose (用途); the unmasking is logged with it. With htmx only the numbers block
     is returned. Without a purpose nothing is revealed and the form says why."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    resident = selectors.get_resident(request.user, pk, perm="registry.unmask_pii")
+    resident = selectors.get_resident(request.user, pk, perm=perms.UNMASK_PII)
     _log_if_sensitive(resident)  # the answer shows the person (and their numbers), like the detail page
     try:
         purpose = disclosure.clean_purpose(request.POST.get("purpose"))
@@ -213,12 +214,12 @@ def _save(request, form, write):
     return run_service(form, action)
 
 
-@perm_required("registry.add_resident")
+@perm_required(perms.ADD_RESIDENT)
 def resident_create(request):
     household = None
     hh = request.GET.get("household") or request.POST.get("fixed_household")
     if hh and hh.isdigit():
-        household = get_object_or_404(selectors.households(request.user, "registry.add_resident"), pk=hh)
+        household = get_object_or_404(selectors.households(request.user, perms.ADD_RESIDENT), pk=hh)
     initial = {}
     if household is None and (request.GET.get("grid") or "").isdigit():
         initial["grid"] = int(request.GET["grid"])
@@ -256,9 +257,9 @@ def resident_create(request):
     )
 
 
-@perm_required("registry.change_resident")
+@perm_required(perms.CHANGE_RESIDENT)
 def resident_edit(request, pk):
-    resident = selectors.get_resident(request.user, pk, perm="registry.change_resident")
+    resident = selectors.get_resident(request.user, pk, perm=perms.CHANGE_RESIDENT)
     form = ResidentForm(request.POST or None, user=request.user, instance=resident)
     if request.method == "POST":
         saved = _save(
@@ -289,9 +290,9 @@ def resident_edit(request, pk):
     )
 
 
-@perm_required("registry.change_resident")
+@perm_required(perms.CHANGE_RESIDENT)
 def resident_move(request, pk):
-    resident = selectors.get_resident(request.user, pk, perm="registry.change_resident")
+    resident = selectors.get_resident(request.user, pk, perm=perms.CHANGE_RESIDENT)
     form = MoveForm(request.POST or None, user=request.user, initial={"expected_version": resident.version})
     if request.method == "POST":
         moved = run_service(
@@ -314,7 +315,7 @@ def resident_move(request, pk):
     return render(request, "registry/move_form.html", {"form": form, "object": resident, "node": resident.grid})
 
 
-@perm_required("registry.view_resident")
+@perm_required(perms.VIEW_RESIDENT)
 def resident_history(request, pk):
     resident = selectors.get_resident(request.user, pk)
     _log_if_sensitive(resident)

@@ -14,6 +14,7 @@ from gongzhi.accounts.scoping import scope_q
 from gongzhi.cases.models import Case, CaseQuerySet
 from gongzhi.core.models import TrackedModel
 
+from . import permissions as perms
 from . import validation as v
 from .choices import Channel, RequestKind, Visibility
 
@@ -80,11 +81,11 @@ class ServiceRequestQuerySet(CaseQuerySet):
       organisation, in the nodes where it is held (departments)."""
 
     def visible_to(self, user, perm=None):
-        perm = perm or "servicerequests.view_servicerequest"
+        perm = perm or perms.VIEW
         q = scope_q(user, perm, "node__path")
         org = getattr(user, "organisation_id", None)
-        if org is not None and perm == "servicerequests.view_servicerequest":
-            q |= scope_q(user, "servicerequests.view_assigned", "node__path") & Q(assignee_id=org)
+        if org is not None and perm == perms.VIEW:
+            q |= scope_q(user, perms.VIEW_ASSIGNED, "node__path") & Q(assignee_id=org)
         return self.filter(q)
 
 

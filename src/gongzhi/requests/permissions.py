@@ -4,6 +4,7 @@ handling organisation's actions also require the user to belong to the assigned 
 (checked by `cases.workflow`)."""
 
 from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.registry import permissions as registry_perms
 
 VIEW = "servicerequests.view_servicerequest"
 VIEW_ASSIGNED = "servicerequests.view_assigned"
@@ -15,7 +16,7 @@ VISIT = "servicerequests.visit_servicerequest"
 CONTACT = "servicerequests.contact_requester"
 MANAGE_CATEGORIES = "servicerequests.change_category"
 STATS = "servicerequests.view_servicerequest"
-UNMASK = "registry.unmask_pii"
+UNMASK = registry_perms.UNMASK_PII
 
 
 def can_file_at(user, node) -> bool:

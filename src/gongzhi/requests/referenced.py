@@ -11,8 +11,9 @@ from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import masking
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
+from gongzhi.registry import permissions as registry_perms
 
-SENSITIVE = "registry.view_sensitive"
+SENSITIVE = registry_perms.VIEW_SENSITIVE
 
 
 def _resident_row(user, resident) -> dict:

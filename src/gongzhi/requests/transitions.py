@@ -186,16 +186,9 @@ def _link_duplicate(case, actor, *, now, note, original):
 OPEN = frozenset({S.RECEIVED, S.DISPATCHED, S.HANDLING, S.REPLIED})
 
 
-def _a(name, label, sources, target, perm, handler, *, assignee_only=False, public=False):
-    return Action(
-        name=name,
-        label=label,
-        sources=frozenset(sources),
-        target=target,
-        perm=perm,
-        assignee_only=assignee_only,
-        public=public,
-        handler=handler,
+def _a(name, label, sources, target, permission, handler, *, assignee_only=False, public=False):
+    return Action.of(
+        name, label, sources, target, permission, assignee_only=assignee_only, public=public, handler=handler
     )
 
 
@@ -205,46 +198,69 @@ WORKFLOW = register(
         model=ServiceRequest,
         statuses=S,
         initial=S.RECEIVED,
-        actions={
-            a.name: a
-            for a in [
-                _a("dispatch", _("派单"), {S.RECEIVED}, S.DISPATCHED, p.DISPATCH, _dispatch, public=True),
-                _a("accept", _("签收"), {S.DISPATCHED}, S.HANDLING, p.HANDLE, None, assignee_only=True, public=True),
-                _a(
-                    "return",
-                    _("退回错派件"),
-                    {S.DISPATCHED, S.HANDLING},
-                    S.RECEIVED,
-                    p.HANDLE,
-                    _return,
-                    assignee_only=True,
-                ),
-                _a(
-                    "request_extension",
-                    _("申请延期"),
-                    {S.HANDLING},
-                    None,
-                    p.HANDLE,
-                    _request_extension,
-                    assignee_only=True,
-                ),
-                _a("grant_extension", _("准予延期"), {S.HANDLING}, None, p.DISPATCH, _grant_extension, public=True),
-                _a("refuse_extension", _("不予延期"), {S.HANDLING}, None, p.DISPATCH, _refuse_extension),
-                _a("reply", _("答复"), {S.HANDLING}, S.REPLIED, p.HANDLE, _reply, assignee_only=True, public=True),
-                _a("close", _("办结"), {S.REPLIED}, S.CLOSED, p.HANDLE, _close, assignee_only=True, public=True),
-                _a("flag", _("督办"), OPEN, None, p.SUPERVISE, _flag),
-                _a("visit", _("回访"), {S.CLOSED}, S.COMPLETED, p.VISIT, _visit, public=True),
-                _a("reopen", _("回访不满意重办"), {S.CLOSED}, S.HANDLING, p.VISIT, _reopen, public=True),
-                _a(
-                    "link_duplicate",
-                    _("合并重复件"),
-                    {S.RECEIVED, S.DISPATCHED},
-                    S.DUPLICATE,
-                    p.DISPATCH,
-                    _link_duplicate,
-                    public=True,
-                ),
-            ]
-        },
+        actions=[
+            _a("dispatch", _("派单"), {S.RECEIVED}, S.DISPATCHED, p.DISPATCH, _dispatch, public=True),
+            _a(
+                "accept",
+                _("签收"),
+                {S.DISPATCHED},
+                S.HANDLING,
+                p.HANDLE,
+                None,
+                assignee_only=True,
+                public=True,
+            ),
+            _a(
+                "return",
+                _("退回错派件"),
+                {S.DISPATCHED, S.HANDLING},
+                S.RECEIVED,
+                p.HANDLE,
+                _return,
+                assignee_only=True,
+            ),
+            _a(
+                "request_extension",
+                _("申请延期"),
+                {S.HANDLING},
+                None,
+                p.HANDLE,
+                _request_extension,
+                assignee_only=True,
+            ),
+            _a(
+                "grant_extension",
+                _("准予延期"),
+                {S.HANDLING},
+                None,
+                p.DISPATCH,
+                _grant_extension,
+                public=True,
+            ),
+            _a("refuse_extension", _("不予延期"), {S.HANDLING}, None, p.DISPATCH, _refuse_extension),
+            _a(
+                "reply",
+                _("答复"),
+                {S.HANDLING},
+                S.REPLIED,
+                p.HANDLE,
+                _reply,
+                assignee_only=True,
+                public=True,
+            ),
+            _a("close", _("办结"), {S.REPLIED}, S.CLOSED, p.HANDLE, _close, assignee_only=True, public=True),
+            _a("flag", _("督办"), OPEN, None, p.SUPERVISE, _flag),
+            _a("visit", _("回访"), {S.CLOSED}, S.COMPLETED, p.VISIT, _visit, public=True),
+            _a("reopen", _("回访不满意重办"), {S.CLOSED}, S.HANDLING, p.VISIT, _reopen, public=True),
+            _a(
+                "link_duplicate",
+                _("合并重复件"),
+                {S.RECEIVED, S.DISPATCHED},
+                S.DUPLICATE,
+                p.DISPATCH,
+                _link_duplicate,
+                public=True,
+            ),
+        ],
     )
 )

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from gongzhi.core import api as common
 
+from . import permissions as perms
 from . import selectors, services
 from .choices import Level, NodeKind, UnitKind
 from .models import Building, Node, Unit
@@ -206,7 +207,7 @@ def list_nodes(
     page_size: common.Int64 | None = None,
 ):
     """Territory nodes the caller may see. `code` matches exactly."""
-    common.require_anywhere(request.auth, "territory.view_node")
+    common.require_anywhere(request.auth, perms.VIEW_NODE)
     qs = Node.objects.visible_to(request.auth).order_by("code")
     for field, value in (("parent_id", parent), ("level", level), ("kind", kind), ("code", code)):
         if value is not None:
@@ -234,9 +235,9 @@ def _node_parent(user, perm, changes, node=None):
 
 @router.post("/nodes", response={201: NodeDetail, **CREATE})
 def create_node(request, response: HttpResponse, payload: NodeIn):
-    common.require_anywhere(request.auth, "territory.add_node")
+    common.require_anywhere(request.auth, perms.ADD_NODE)
     data, reason = common.payload_changes(payload, partial=False)
-    _node_parent(request.auth, "territory.add_node", data)
+    _node_parent(request.auth, perms.ADD_NODE, data)
     node = common.set_etag(response, services.create_node(reason=reason, **data))
     node.refresh_from_db()
     return Status(201, {**node_dict(node), "path": node.path, "geojson": node.geojson})
@@ -244,9 +245,9 @@ def create_node(request, response: HttpResponse, payload: NodeIn):
 
 def _update_node(request, response, node_id, payload, partial):
     node = selectors.get_node(request.auth, node_id)
-    version = common.check_write(request, node, "territory.change_node")
+    version = common.check_write(request, node, perms.CHANGE_NODE)
     changes, reason = common.payload_changes(payload, partial)
-    _node_parent(request.auth, "territory.change_node", changes, node)
+    _node_parent(request.auth, perms.CHANGE_NODE, changes, node)
     node = common.set_etag(response, services.update_node(node, changes, reason=reason, expected_version=version))
     return {**node_dict(node), "path": node.path, "geojson": node.geojson}
 
@@ -264,7 +265,7 @@ def patch_node(request, response: HttpResponse, node_id: Id, payload: NodePatch)
 @router.delete("/nodes/{int:node_id}", response={204: None, **WRITE})
 def delete_node(request, node_id: Id, reason: Reason = ""):
     node = selectors.get_node(request.auth, node_id)
-    version = common.check_write(request, node, "territory.delete_node")
+    version = common.check_write(request, node, perms.DELETE_NODE)
     services.delete_node(node, reason=reason, expected_version=version)
     return Status(204, None)
 
@@ -281,7 +282,7 @@ def list_buildings(
     page_size: common.Int64 | None = None,
 ):
     """Buildings the caller may see; `q` matches part of the name or address."""
-    common.require_anywhere(request.auth, "territory.view_building")
+    common.require_anywhere(request.auth, perms.VIEW_BUILDING)
     qs = Building.objects.visible_to(request.auth).order_by("grid_id", "name", "id")
     if grid is not None:
         qs = qs.filter(grid_id=grid)
@@ -297,18 +298,18 @@ def get_building(request, response: HttpResponse, building_id: Id):
 
 @router.post("/buildings", response={201: BuildingOut, **CREATE})
 def create_building(request, response: HttpResponse, payload: BuildingIn):
-    common.require_anywhere(request.auth, "territory.add_building")
+    common.require_anywhere(request.auth, perms.ADD_BUILDING)
     data, reason = common.payload_changes(payload, partial=False)
-    data["grid"] = common.resolve(_grids(request.auth, "territory.add_building"), data["grid"], "grid", _("网格"))
+    data["grid"] = common.resolve(_grids(request.auth, perms.ADD_BUILDING), data["grid"], "grid", _("网格"))
     building = services.create_building(reason=reason, **data)
     return Status(201, building_dict(common.set_etag(response, building)))
 
 
 def _update_building(request, response, building_id, payload, partial):
     building = selectors.get_building(request.auth, building_id)
-    version = common.check_write(request, building, "territory.change_building")
+    version = common.check_write(request, building, perms.CHANGE_BUILDING)
     changes, reason = common.payload_changes(payload, partial)
-    common.changed_ref(changes, building, "grid", _grids(request.auth, "territory.change_building"), _("网格"))
+    common.changed_ref(changes, building, "grid", _grids(request.auth, perms.CHANGE_BUILDING), _("网格"))
     building = services.update_building(building, changes, reason=reason, expected_version=version)
     return building_dict(common.set_etag(response, building))
 
@@ -326,7 +327,7 @@ def patch_building(request, response: HttpResponse, building_id: Id, payload: Bu
 @router.delete("/buildings/{int:building_id}", response={204: None, **WRITE})
 def delete_building(request, building_id: Id, reason: Reason = ""):
     building = selectors.get_building(request.auth, building_id)
-    version = common.check_write(request, building, "territory.delete_building")
+    version = common.check_write(request, building, perms.DELETE_BUILDING)
     services.delete_building(building, reason=reason, expected_version=version)
     return Status(204, None)
 
@@ -344,7 +345,7 @@ def list_units(
     page_size: common.Int64 | None = None,
 ):
     """Units the caller may see; `credit_code` matches exactly, `q` part of the name."""
-    common.require_anywhere(request.auth, "territory.view_unit")
+    common.require_anywhere(request.auth, perms.VIEW_UNIT)
     qs = Unit.objects.visible_to(request.auth).order_by("name", "id")
     if grid is not None:
         qs = qs.filter(grid_id=grid)
@@ -373,18 +374,18 @@ def _unit_refs(user, perm, changes, unit=None):
 
 @router.post("/units", response={201: UnitOut, **CREATE})
 def create_unit(request, response: HttpResponse, payload: UnitIn):
-    common.require_anywhere(request.auth, "territory.add_unit")
+    common.require_anywhere(request.auth, perms.ADD_UNIT)
     data, reason = common.payload_changes(payload, partial=False)
-    _unit_refs(request.auth, "territory.add_unit", data)
+    _unit_refs(request.auth, perms.ADD_UNIT, data)
     unit = services.create_unit(reason=reason, **data)
     return Status(201, unit_dict(common.set_etag(response, unit)))
 
 
 def _update_unit(request, response, unit_id, payload, partial):
     unit = selectors.get_unit(request.auth, unit_id)
-    version = common.check_write(request, unit, "territory.change_unit")
+    version = common.check_write(request, unit, perms.CHANGE_UNIT)
     changes, reason = common.payload_changes(payload, partial)
-    _unit_refs(request.auth, "territory.change_unit", changes, unit)
+    _unit_refs(request.auth, perms.CHANGE_UNIT, changes, unit)
     unit = services.update_unit(unit, changes, reason=reason, expected_version=version)
     return unit_dict(common.set_etag(response, unit))
 
@@ -402,6 +403,6 @@ def patch_unit(request, response: HttpResponse, unit_id: Id, payload: UnitPatch)
 @router.delete("/units/{int:unit_id}", response={204: None, **WRITE})
 def delete_unit(request, unit_id: Id, reason: Reason = ""):
     unit = selectors.get_unit(request.auth, unit_id)
-    version = common.check_write(request, unit, "territory.delete_unit")
+    version = common.check_write(request, unit, perms.DELETE_UNIT)
     services.delete_unit(unit, reason=reason, expected_version=version)
     return Status(204, None)

@@ -13,6 +13,7 @@ from gongzhi.core.scoping import has_perm_anywhere, scope_q
 from gongzhi.registry.exports import UNMASK_PERM, PathTest, scope_path
 from gongzhi.registry.services import log_export
 
+from . import permissions as perms
 from .models import Building, Node, Unit
 
 NODE_HEADERS = ["代码", "名称", "类型", "上级代码", "上级名称", "规划户数"]
@@ -61,7 +62,7 @@ def _respond(user, perm, model, what, unit, headers, rows, text_columns=()):
 
 def export_nodes(user, queryset):
     """An .xlsx of the territory nodes in `queryset` the user may see."""
-    perm = "territory.view_node"
+    perm = perms.VIEW_NODE
     qs = _scoped(user, queryset, perm).select_related("parent")
     rows = (
         [
@@ -79,7 +80,7 @@ def export_nodes(user, queryset):
 
 def export_buildings(user, queryset):
     """An .xlsx of the buildings in `queryset` the user may see."""
-    perm = "territory.view_building"
+    perm = perms.VIEW_BUILDING
     qs = _scoped(user, queryset, perm).select_related("grid")
     rows = (
         [
@@ -100,7 +101,7 @@ def export_buildings(user, queryset):
 def export_units(user, queryset):
     """An .xlsx of the units in `queryset` the user may see; phone numbers masked unless the
     user may unmask them on the unit's grid."""
-    perm = "territory.view_unit"
+    perm = perms.VIEW_UNIT
     qs = _scoped(user, queryset, perm).select_related("grid", "building")
     unmask = PathTest(user, UNMASK_PERM)
     masked = []

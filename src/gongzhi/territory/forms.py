@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.forms import ServiceForm
 from gongzhi.core.scoping import is_unrestricted
 
+from . import permissions as perms
 from .choices import Level
 from .models import Building, Node, Unit
 
@@ -22,7 +23,7 @@ class NodeForm(ServiceForm):
     widgets = {"geojson": forms.Textarea(attrs={"rows": 3})}
 
     def scope(self, user):
-        perm = "territory.change_node" if self.instance else "territory.add_node"
+        perm = perms.CHANGE_NODE if self.instance else perms.ADD_NODE
         qs = Node.objects.visible_to(user, perm).exclude(level=Level.GRID).order_by("code")
         if self.instance is not None:
             # The current parent stays choosable even when it lies above the user's scope
@@ -46,7 +47,7 @@ class BuildingForm(ServiceForm):
     field_names = ("grid", "name", "address", "floors", "rooms", "lat", "lng")
 
     def scope(self, user):
-        perm = "territory.change_building" if self.instance else "territory.add_building"
+        perm = perms.CHANGE_BUILDING if self.instance else perms.ADD_BUILDING
         self.fields["grid"].queryset = grids_for(user, perm)
         self.fields["floors"].widget.attrs.update(min=1, max=200)
 
@@ -68,11 +69,9 @@ class UnitForm(ServiceForm):
     )
 
     def scope(self, user):
-        perm = "territory.change_unit" if self.instance else "territory.add_unit"
+        perm = perms.CHANGE_UNIT if self.instance else perms.ADD_UNIT
         self.fields["grid"].queryset = grids_for(user, perm)
-        self.fields["building"].queryset = Building.objects.visible_to(user, "territory.view_building").select_related(
-            "grid"
-        )
+        self.fields["building"].queryset = Building.objects.visible_to(user, perms.VIEW_BUILDING).select_related("grid")
         self.fields["credit_code"].help_text = _("18 位，最后一位为校验位")
 
     def changes(self):

@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy
 from gongzhi.core.history import render_history
 from gongzhi.core.scoping import has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
+from gongzhi.registry import permissions as registry_perms
 from gongzhi.registry import selectors as registry
 from gongzhi.registry.display import label_heads
 
 from . import exports, selectors, services
+from . import permissions as perms
 from .choices import Level, UnitKind
 from .forms import BuildingForm, NodeForm, UnitForm, grids_for
 from .models import Building, Node, Unit
@@ -41,7 +43,7 @@ class ListFilter(forms.Form):
         for name in [n for n in self.fields if n not in keep]:
             del self.fields[name]
         if "grid" in self.fields:
-            choices = [("", _("全部"))] + [(g.pk, g.name) for g in grids_for(user, "territory.view_node")]
+            choices = [("", _("全部"))] + [(g.pk, g.name) for g in grids_for(user, perms.VIEW_NODE)]
             self.fields["grid"].widget.choices = choices
 
     def value(self, name):
@@ -58,7 +60,7 @@ def _list_page(request, qs, template, filters, exporter, extra=None):
 # ---------- nodes ----------
 
 
-@perm_required("territory.view_node")
+@perm_required(perms.VIEW_NODE)
 def node_list(request):
     filters = ListFilter(request.GET, user=request.user, keep=("q", "level"))
     qs = selectors.nodes(request.user).select_related("parent").annotate(n_children=Count("children"))
@@ -73,11 +75,11 @@ def node_list(request):
         "territory/node_list.html",
         filters,
         exports.export_nodes,
-        {"may_add": _may_add_anywhere(request.user, "territory.add_node")},
+        {"may_add": _may_add_anywhere(request.user, perms.ADD_NODE)},
     )
 
 
-@perm_required("territory.view_node")
+@perm_required(perms.VIEW_NODE)
 def node_detail(request, pk):
     node = selectors.get_node(request.user, pk)
     user = request.user
@@ -90,14 +92,14 @@ def node_detail(request, pk):
         else None,
         "n_residents": registry.residents(user).filter(grid__path__startswith=node.path).count(),
         "n_households": registry.households(user).filter(grid__path__startswith=node.path).count(),
-        "may_edit": has_perm_at(user, "territory.change_node", node.path),
-        "may_add_child": node.level < Level.GRID and has_perm_at(user, "territory.add_node", node.path),
-        "may_add_building": node.level == Level.GRID and has_perm_at(user, "territory.add_building", node.path),
+        "may_edit": has_perm_at(user, perms.CHANGE_NODE, node.path),
+        "may_add_child": node.level < Level.GRID and has_perm_at(user, perms.ADD_NODE, node.path),
+        "may_add_building": node.level == Level.GRID and has_perm_at(user, perms.ADD_BUILDING, node.path),
     }
     return render(request, "territory/node_detail.html", context)
 
 
-@perm_required("territory.add_node")
+@perm_required(perms.ADD_NODE)
 def node_create(request):
     initial = {}
     parent = request.GET.get("parent")
@@ -116,9 +118,9 @@ def node_create(request):
     )
 
 
-@perm_required("territory.change_node")
+@perm_required(perms.CHANGE_NODE)
 def node_edit(request, pk):
-    node = get_object_or_404(Node.objects.visible_to(request.user, "territory.change_node"), pk=pk)
+    node = get_object_or_404(Node.objects.visible_to(request.user, perms.CHANGE_NODE), pk=pk)
     form = NodeForm(request.POST or None, user=request.user, instance=node)
     if request.method == "POST":
         saved = run_service(
@@ -142,7 +144,7 @@ def node_edit(request, pk):
     )
 
 
-@perm_required("territory.view_node")
+@perm_required(perms.VIEW_NODE)
 def node_history(request, pk):
     node = selectors.get_node(request.user, pk)
     return render_history(
@@ -153,7 +155,7 @@ def node_history(request, pk):
 # ---------- buildings ----------
 
 
-@perm_required("territory.view_building")
+@perm_required(perms.VIEW_BUILDING)
 def building_list(request):
     filters = ListFilter(request.GET, user=request.user, keep=("q", "grid"))
     qs = selectors.buildings(request.user)
@@ -170,11 +172,11 @@ def building_list(request):
         "territory/building_list.html",
         filters,
         exports.export_buildings,
-        {"may_add": _may_add_anywhere(request.user, "territory.add_building")},
+        {"may_add": _may_add_anywhere(request.user, perms.ADD_BUILDING)},
     )
 
 
-@perm_required("territory.view_building")
+@perm_required(perms.VIEW_BUILDING)
 def building_detail(request, pk):
     building = selectors.get_building(request.user, pk)
     user = request.user
@@ -189,13 +191,13 @@ def building_detail(request, pk):
             "object": building,
             "node": building.grid,
             "households": households,
-            "may_edit": has_perm_at(user, "territory.change_building", building.grid.path),
-            "may_add_household": has_perm_at(user, "registry.add_household", building.grid.path),
+            "may_edit": has_perm_at(user, perms.CHANGE_BUILDING, building.grid.path),
+            "may_add_household": has_perm_at(user, registry_perms.ADD_HOUSEHOLD, building.grid.path),
         },
     )
 
 
-@perm_required("territory.add_building")
+@perm_required(perms.ADD_BUILDING)
 def building_create(request):
     initial = {"grid": request.GET.get("grid")} if (request.GET.get("grid") or "").isdigit() else {}
     form = BuildingForm(request.POST or None, user=request.user, initial=initial)
@@ -211,10 +213,10 @@ def building_create(request):
     )
 
 
-@perm_required("territory.change_building")
+@perm_required(perms.CHANGE_BUILDING)
 def building_edit(request, pk):
     building = get_object_or_404(
-        Building.objects.visible_to(request.user, "territory.change_building").select_related("grid"), pk=pk
+        Building.objects.visible_to(request.user, perms.CHANGE_BUILDING).select_related("grid"), pk=pk
     )
     form = BuildingForm(request.POST or None, user=request.user, instance=building)
     if request.method == "POST":
@@ -239,7 +241,7 @@ def building_edit(request, pk):
     )
 
 
-@perm_required("territory.view_building")
+@perm_required(perms.VIEW_BUILDING)
 def building_history(request, pk):
     building = selectors.get_building(request.user, pk)
     return render_history(
@@ -254,7 +256,7 @@ def building_history(request, pk):
 # ---------- units ----------
 
 
-@perm_required("territory.view_unit")
+@perm_required(perms.VIEW_UNIT)
 def unit_list(request):
     filters = ListFilter(request.GET, user=request.user, keep=("q", "grid", "kind"))
     qs = selectors.units(request.user)
@@ -271,11 +273,11 @@ def unit_list(request):
         "territory/unit_list.html",
         filters,
         exports.export_units,
-        {"may_add": _may_add_anywhere(request.user, "territory.add_unit")},
+        {"may_add": _may_add_anywhere(request.user, perms.ADD_UNIT)},
     )
 
 
-@perm_required("territory.view_unit")
+@perm_required(perms.VIEW_UNIT)
 def unit_detail(request, pk):
     unit = selectors.get_unit(request.user, pk)
     return render(
@@ -284,12 +286,12 @@ def unit_detail(request, pk):
         {
             "object": unit,
             "node": unit.grid,
-            "may_edit": has_perm_at(request.user, "territory.change_unit", unit.grid.path),
+            "may_edit": has_perm_at(request.user, perms.CHANGE_UNIT, unit.grid.path),
         },
     )
 
 
-@perm_required("territory.add_unit")
+@perm_required(perms.ADD_UNIT)
 def unit_create(request):
     form = UnitForm(request.POST or None, user=request.user)
     if request.method == "POST":
@@ -304,11 +306,9 @@ def unit_create(request):
     )
 
 
-@perm_required("territory.change_unit")
+@perm_required(perms.CHANGE_UNIT)
 def unit_edit(request, pk):
-    unit = get_object_or_404(
-        Unit.objects.visible_to(request.user, "territory.change_unit").select_related("grid"), pk=pk
-    )
+    unit = get_object_or_404(Unit.objects.visible_to(request.user, perms.CHANGE_UNIT).select_related("grid"), pk=pk)
     form = UnitForm(request.POST or None, user=request.user, instance=unit)
     if request.method == "POST":
         saved = run_service(
@@ -332,7 +332,7 @@ def unit_edit(request, pk):
     )
 
 
-@perm_required("territory.view_unit")
+@perm_required(perms.VIEW_UNIT)
 def unit_history(request, pk):
     unit = selectors.get_unit(request.user, pk)
     return render_history(

@@ -45,8 +45,7 @@ def open_round(user, *, town, year, kind, criteria=None, reason=""):
 
 def close_round(user, rnd, *, reason="", expected_version=None):
     """Close the round: no more scoring, and every score is locked."""
-    perm = transitions.check("round", rnd.status, RoundStatus.CLOSED)
-    perms.require(user, perm, rnd.town.path, "只有镇（街道）可以结束评估")
+    transitions.ROUND.check(user, transitions.check("round", rnd.status, RoundStatus.CLOSED), rnd.town)
     with transaction.atomic(), acting_as(user):
         locked = Score.objects.filter(round=rnd, locked=False).update(locked=True)
         return core.update(

@@ -19,22 +19,20 @@ from . import tasks as limits
 from .common import acting_as, require_text
 
 
-def authorise(user, task, perm):
-    """The one check of who may move a task: the community for its work, the assigning
-    department for review, the town for rulings."""
-    if perm == transitions.REVIEW:
-        if not perms.may_act_for_department(user, task.department, task.community.path, perm):
-            raise PermissionDenied("只有派发部门可以验收或退回该任务")
-    elif perm == transitions.RULE:
-        perms.require(user, perm, task.town.path, "只有镇（街道）可以裁定红牌")
-    else:
-        perms.require(user, perm, task.community.path, "只有任务所在社区可以办理该任务")
+def authorise(user, task, move):
+    """Who may move a task: the table's permission on the community for its work and for
+    review (and, for review, only the assigning department), on the town for rulings."""
+    where = task.town if move.permission == transitions.RULE else task.community
+    transitions.TASK.check(user, move, where)
+    if move.permission == transitions.REVIEW and not perms.may_act_for_department(
+        user, task.department, task.community.path, move.permission
+    ):
+        raise PermissionDenied(move.refusal())
 
 
 def move(user, task, target, changes=None, *, reason="", expected_version=None):
     """Check the transition table and the actor, then write the new status with its audit."""
-    perm = transitions.check("task", task.status, target)
-    authorise(user, task, perm)
+    authorise(user, task, transitions.check("task", task.status, target))
     with acting_as(user):
         return core.update(
             task, {"status": target, **(changes or {})}, reason=reason, expected_version=expected_version

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from gongzhi.core import services as core
 
-from .. import permissions as perms
 from .. import transitions
 from ..choices import RedCardOrigin, RedCardStatus, TaskStatus
 from ..models import RedCard
@@ -48,8 +47,7 @@ def raise_red_card(user, task, *, reason, expected_version=None):
 def rule_red_card(user, card, *, upheld: bool, reason, expected_version=None):
     """The town rules on a pending red card, with its reason (shown to the community)."""
     target = RedCardStatus.UPHELD if upheld else RedCardStatus.DISMISSED
-    perm = transitions.check("red_card", card.status, target)
-    perms.require(user, perm, card.town.path, "只有镇（街道）可以裁定红牌")
+    transitions.RED_CARD.check(user, transitions.check("red_card", card.status, target), card.town)
     reason = require_text(reason, "ruling_reason", "裁定须说明理由")
     with transaction.atomic():
         with acting_as(user):

@@ -124,7 +124,7 @@ def assign(request):
     )
 
 
-@perm_required("compact.view_gaterefusal")
+@perm_required(perms.VIEW_GATEREFUSAL)
 def refusal_list(request):
     """Refused attempts of the town's departments, one row per attempt; the town may override."""
     qs = GateRefusal.objects.visible_to(request.user).select_related("department", "community")

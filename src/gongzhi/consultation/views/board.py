@@ -104,23 +104,23 @@ def public_notice(request, code, seq):
     )
 
 
-@perm_required("consultation.add_disclosureentry")
+@perm_required(perms.ADD_DISCLOSUREENTRY)
 def board_index(request):
     """The staff's boards: each community with its public link and what is due."""
-    nodes = list(communities(request.user, "consultation.add_disclosureentry"))
+    nodes = list(communities(request.user, perms.ADD_DISCLOSUREENTRY))
     due = reminders.due_many(nodes)
     rows = [{"node": n, "due": due[n.pk]} for n in nodes]
     return render(request, "consultation/board_index.html", {"rows": rows})
 
 
 def _staff_node(request, pk):
-    node = get_object_or_404(communities(request.user, "consultation.add_disclosureentry"), pk=pk)
+    node = get_object_or_404(communities(request.user, perms.ADD_DISCLOSUREENTRY), pk=pk)
     if not perms.can_publish(request.user, node):
         raise Http404
     return node
 
 
-@perm_required("consultation.add_disclosureentry")
+@perm_required(perms.ADD_DISCLOSUREENTRY)
 def entry_add(request, pk):
     node = _staff_node(request, pk)
     form = EntryForm(request.POST or None)
@@ -141,7 +141,7 @@ def entry_add(request, pk):
     )
 
 
-@perm_required("consultation.add_disclosureentry")
+@perm_required(perms.ADD_DISCLOSUREENTRY)
 def entry_correct(request, pk, seq):
     node = _staff_node(request, pk)
     entry = get_object_or_404(DisclosureEntry, node=node, seq=seq)

@@ -34,7 +34,7 @@ MEMBER_COLUMNS = [
 ]
 
 
-@perm_required("consultation.view_body")
+@perm_required(perms.VIEW_BODY)
 def body_list(request):
     qs = selectors.bodies(request.user)
     if wants_export(request):
@@ -44,14 +44,14 @@ def body_list(request):
         "consultation/body_list.html",
         {
             "page": paginate(request, qs),
-            "may_add": has_perm_anywhere(request.user, "consultation.add_body"),
+            "may_add": has_perm_anywhere(request.user, perms.ADD_BODY),
         },
     )
 
 
-@perm_required("consultation.add_body")
+@perm_required(perms.ADD_BODY)
 def body_create(request):
-    form = BodyForm(request.POST or None, nodes=communities(request.user, "consultation.add_body"))
+    form = BodyForm(request.POST or None, nodes=communities(request.user, perms.ADD_BODY))
     if request.method == "POST":
         body = run_service(form, lambda d: services.create_body(**d))
         if body:
@@ -64,11 +64,11 @@ def body_create(request):
     )
 
 
-@perm_required("consultation.view_body")
+@perm_required(perms.VIEW_BODY)
 def body_detail(request, pk):
     user = request.user
     body = selectors.get_body(user, pk)
-    may_see_members = has_perm_at(user, "consultation.view_bodymember", body.node.path)
+    may_see_members = has_perm_at(user, perms.VIEW_BODYMEMBER, body.node.path)
     members = selectors.members(user, body).order_by("until", "since", "id")
     members = members if may_see_members else BodyMember.objects.none()
     if wants_export(request) and may_see_members:
@@ -85,8 +85,7 @@ def body_detail(request, pk):
             "eligible_today": eligibility.constituency_count(body, today),
             "today": today,
             "meetings": selectors.meetings(user).filter(body=body)[:20],
-            "may_manage": perms.can_manage_body(user, body)
-            and has_perm_at(user, "consultation.add_bodymember", body.node.path),
+            "may_manage": perms.can_manage_body(user, body) and has_perm_at(user, perms.ADD_BODYMEMBER, body.node.path),
             "may_schedule": perms.can_schedule(user, body),
             "member_form": MemberForm(),
             "meeting_form": MeetingForm(),
@@ -103,7 +102,7 @@ def _resident_by_number(user, body, number):
 
 
 @post_only
-@perm_required("consultation.add_bodymember")
+@perm_required(perms.ADD_BODYMEMBER)
 def member_add(request, pk):
     body = selectors.get_body(request.user, pk)
     if not perms.can_manage_body(request.user, body):

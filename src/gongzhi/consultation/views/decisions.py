@@ -23,7 +23,7 @@ COLUMNS = [
 ]
 
 
-@perm_required("consultation.view_decision")
+@perm_required(perms.VIEW_DECISION)
 def decision_list(request):
     qs = selectors.decisions(request.user).select_related("node")
     if wants_export(request):
@@ -41,7 +41,7 @@ def decision_list(request):
 
 
 @post_only
-@perm_required("consultation.add_disclosureentry")
+@perm_required(perms.ADD_DISCLOSUREENTRY)
 def decision_publish(request, pk):
     decision = selectors.get_decision(request.user, pk)
     if not perms.can_publish(request.user, decision.node):

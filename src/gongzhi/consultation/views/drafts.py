@@ -35,7 +35,7 @@ COMMENT_COLUMNS = [
 ]
 
 
-@perm_required("consultation.view_draft")
+@perm_required(perms.VIEW_DRAFT)
 def draft_list(request):
     qs = selectors.drafts(request.user)
     if wants_export(request):
@@ -45,14 +45,14 @@ def draft_list(request):
         "consultation/draft_list.html",
         {
             "page": paginate(request, qs),
-            "may_add": has_perm_anywhere(request.user, "consultation.add_draft"),
+            "may_add": has_perm_anywhere(request.user, perms.ADD_DRAFT),
         },
     )
 
 
-@perm_required("consultation.add_draft")
+@perm_required(perms.ADD_DRAFT)
 def draft_create(request):
-    form = DraftForm(request.POST or None, nodes=communities(request.user, "consultation.add_draft"))
+    form = DraftForm(request.POST or None, nodes=communities(request.user, perms.ADD_DRAFT))
     if request.method == "POST":
         draft = run_service(form, lambda d: services.create_draft(**d))
         if draft:
@@ -118,7 +118,7 @@ def _context(request, draft, failed=None):
     }
 
 
-@perm_required("consultation.view_draft")
+@perm_required(perms.VIEW_DRAFT)
 def draft_detail(request, pk):
     draft = get_object_or_404(selectors.drafts(request.user), pk=pk)
     if wants_export(request):
@@ -128,10 +128,10 @@ def draft_detail(request, pk):
 
 
 @post_only
-@perm_required("consultation.add_comment")
+@perm_required(perms.ADD_COMMENT)
 def comment_add(request, pk):
     paragraph = get_object_or_404(
-        Paragraph.objects.visible_to(request.user, "consultation.view_draft").select_related("draft__node"), pk=pk
+        Paragraph.objects.visible_to(request.user, perms.VIEW_DRAFT).select_related("draft__node"), pk=pk
     )
     draft = paragraph.draft
     if not perms.can_comment(request.user, draft):
@@ -146,10 +146,10 @@ def comment_add(request, pk):
 
 
 @post_only
-@perm_required("consultation.answer_comment")
+@perm_required(perms.ANSWER_COMMENT)
 def comment_answer(request, pk):
     comment = get_object_or_404(
-        Comment.objects.visible_to(request.user, "consultation.view_draft").select_related("paragraph__draft__node"),
+        Comment.objects.visible_to(request.user, perms.VIEW_DRAFT).select_related("paragraph__draft__node"),
         pk=pk,
     )
     draft = comment.paragraph.draft
@@ -167,7 +167,7 @@ def comment_answer(request, pk):
 
 
 @post_only
-@perm_required("consultation.answer_comment")
+@perm_required(perms.ANSWER_COMMENT)
 def draft_state(request, pk):
     """Close the comment period, or publish the feedback report on the board."""
     draft = get_object_or_404(selectors.drafts(request.user), pk=pk)

@@ -63,7 +63,7 @@ def _raise_form(request):
         home = community_of(resident) if resident else None
         nodes = nodes.filter(pk=home.pk) if home else nodes.none()
     bodies = (
-        Body.objects.visible_to(user, "consultation.view_body")
+        Body.objects.visible_to(user, perms.VIEW_BODY)
         .filter(active=True, node__in=nodes, rule__convene_num__isnull=False)
         .select_related("node")
     )
@@ -182,7 +182,7 @@ def matter_triage(request, pk):
 
 
 @post_only
-@perm_required("consultation.add_task")
+@perm_required(perms.ADD_TASK)
 def task_add(request, pk):
     matter = selectors.get_matter(request.user, pk)
     if not perms.can_manage_tasks(request.user, matter):
@@ -201,7 +201,7 @@ def task_add(request, pk):
 
 
 @post_only
-@perm_required("consultation.change_task")
+@perm_required(perms.CHANGE_TASK)
 def task_progress(request, pk):
     task = get_object_or_404(selectors.tasks(request.user), pk=pk)
     matter = selectors.get_matter(request.user, task.matter_id)
@@ -221,7 +221,7 @@ def task_progress(request, pk):
 
 
 @post_only
-@perm_required("consultation.add_disclosureentry")
+@perm_required(perms.ADD_DISCLOSUREENTRY)
 def publish_result(request, pk):
     matter = selectors.get_matter(request.user, pk)
     if not perms.can_publish(request.user, matter.node):
@@ -235,7 +235,7 @@ def publish_result(request, pk):
 
 
 @post_only
-@perm_required("consultation.add_rating")
+@perm_required(perms.ADD_RATING)
 def matter_rate(request, pk):
     matter = selectors.get_matter(request.user, pk)
     if not perms.can_rate(request.user, matter):

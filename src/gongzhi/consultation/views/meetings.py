@@ -45,7 +45,7 @@ SHEET_COLUMNS = [
 ]
 
 
-@perm_required("consultation.view_meeting")
+@perm_required(perms.VIEW_MEETING)
 def meeting_list(request):
     qs = selectors.meetings(request.user).annotate(present=Count("attendance")).order_by("-date", "-id")
     if wants_export(request):
@@ -154,7 +154,7 @@ def _board(meeting):
     return meeting.node if meeting.node.level == Level.COMMUNITY else meeting.node.parent
 
 
-@perm_required("consultation.view_meeting")
+@perm_required(perms.VIEW_MEETING)
 def meeting_detail(request, pk):
     meeting = selectors.get_meeting(request.user, pk)
     if wants_export(request):
@@ -258,7 +258,7 @@ def meeting_cancel(request, pk):
 
 
 @post_only
-@perm_required("consultation.add_disclosureentry")
+@perm_required(perms.ADD_DISCLOSUREENTRY)
 def meeting_notice(request, pk):
     """Post the meeting's notice on its community's disclosure board."""
     meeting = selectors.get_meeting(request.user, pk)

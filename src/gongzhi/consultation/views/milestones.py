@@ -45,7 +45,7 @@ def _task(request, pk):
 
 def _milestone(request, pk):
     milestone = get_object_or_404(
-        Milestone.objects.visible_to(request.user, "consultation.view_matter").select_related("task__matter__node"),
+        Milestone.objects.visible_to(request.user, perms.VIEW_MATTER).select_related("task__matter__node"),
         pk=pk,
     )
     if not perms.can_manage_milestones(request.user, milestone.task.matter):

@@ -108,7 +108,7 @@ def motion_state(request, pk):
 
 
 @post_only
-@perm_required("consultation.view_meeting")
+@perm_required(perms.VIEW_MEETING)
 def vote(request, pk):
     """A ballot: recorded by the meeting's clerk for a signed-in voter, or cast by a resident
     who signed in, in their own name. Every refusal is the service's, with nothing recorded."""

@@ -29,7 +29,7 @@ def _refused(request, matter, **forms):
 
 
 @post_only
-@perm_required("consultation.add_matterworkflow")
+@perm_required(perms.ADD_MATTERWORKFLOW)
 def workflow_start(request, pk):
     matter = selectors.get_matter(request.user, pk)
     if not perms.can_start_workflow(request.user, matter):
@@ -43,7 +43,7 @@ def workflow_start(request, pk):
 
 
 @post_only
-@perm_required("consultation.add_stepcompletion")
+@perm_required(perms.ADD_STEPCOMPLETION)
 def workflow_complete(request, pk):
     matter = selectors.get_matter(request.user, pk)
     if not perms.can_run_workflow(request.user, matter):

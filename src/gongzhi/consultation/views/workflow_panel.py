@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core import permissions as core_perms
 from gongzhi.core.choices import AuditAction
 from gongzhi.core.models import AuditEntry
 
@@ -116,7 +117,7 @@ def context(request, matter) -> dict:
             out["workflow_start_form"], out["workflow_unavailable"] = start_form(matter)
         return out
     # The committee member who recorded a step is shown to the committee and the supervisors.
-    show_who = perms.can_run_workflow(user, matter) or has_perm_at(user, "core.view_auditentry", matter.node.path)
+    show_who = perms.can_run_workflow(user, matter) or has_perm_at(user, core_perms.VIEW_AUDITENTRY, matter.node.path)
     who = _who(st["workflow"], st["done"].values()) if show_who else {}
     wf_type, sc_type = who.get("types", (None, None))
     rows, first_open = [], st["next"]

@@ -1,0 +1,15 @@
+"""Permission strings of the registry, one constant each, checked at the territory path of the
+record (a membership on a node covers its subtree)."""
+
+ADD_HOUSEHOLD = "registry.add_household"
+ADD_RESIDENT = "registry.add_resident"
+CHANGE_HOUSEHOLD = "registry.change_household"
+CHANGE_RESIDENT = "registry.change_resident"
+DELETE_HOUSEHOLD = "registry.delete_household"
+DELETE_RESIDENT = "registry.delete_resident"
+EXPORT_RESIDENT = "registry.export_resident"
+IMPORT_RESIDENT = "registry.import_resident"
+UNMASK_PII = "registry.unmask_pii"
+VIEW_HOUSEHOLD = "registry.view_household"
+VIEW_RESIDENT = "registry.view_resident"
+VIEW_SENSITIVE = "registry.view_sensitive"

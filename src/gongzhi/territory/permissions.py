@@ -1,0 +1,15 @@
+"""Permission strings of the territory (nodes, buildings, units), one constant each, checked at
+the territory path of the record (a membership on a node covers its subtree)."""
+
+ADD_BUILDING = "territory.add_building"
+ADD_NODE = "territory.add_node"
+ADD_UNIT = "territory.add_unit"
+CHANGE_BUILDING = "territory.change_building"
+CHANGE_NODE = "territory.change_node"
+CHANGE_UNIT = "territory.change_unit"
+DELETE_BUILDING = "territory.delete_building"
+DELETE_NODE = "territory.delete_node"
+DELETE_UNIT = "territory.delete_unit"
+VIEW_BUILDING = "territory.view_building"
+VIEW_NODE = "territory.view_node"
+VIEW_UNIT = "territory.view_unit"
