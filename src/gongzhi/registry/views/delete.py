@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from gongzhi.core.masking import mask_id
 from gongzhi.core.web import perm_required, run_service
 
-from . import selectors, services
-from .forms import DeleteForm
+from .. import selectors, services
+from ..forms import DeleteForm
 
 
 @perm_required("registry.delete_resident")

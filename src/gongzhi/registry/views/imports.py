@@ -25,10 +25,10 @@ from gongzhi.core import xlsx
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
-from .import_files import import_dir, remove_stale
-from .import_reader import SUPPORTED, ImportFileError
-from .import_template import template_bytes
-from .imports import import_residents
+from ..import_files import import_dir, remove_stale
+from ..import_reader import SUPPORTED, ImportFileError
+from ..import_template import template_bytes
+from ..imports import import_residents
 
 IMPORT_PERM = "registry.import_resident"
 MAX_UPLOAD = 20 * 1024 * 1024
