@@ -6,7 +6,7 @@ import pytest
 
 from gongzhi.core import audit
 
-from . import factories
+from . import contract, factories
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -62,6 +62,16 @@ def _fresh_throttle_counters():
     caches["throttle"].clear()
     yield
     caches["throttle"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _contract(request, monkeypatch):
+    """Every answer through Django's test client is checked against the OpenAPI documents
+    (tests/contract.py); `@pytest.mark.no_contract` opts a test out."""
+    if request.node.get_closest_marker("no_contract") is None:
+        from django.test.client import Client
+
+        monkeypatch.setattr(Client, "request", contract.checked_request)
 
 
 @pytest.fixture

@@ -406,7 +406,7 @@ def test_photo_served_to_those_who_see_the_request(client, world, flow, media):
 def test_countdown_words():
     import datetime as dt
 
-    from gongzhi.requests.views_staff import countdown
+    from gongzhi.requests.views.staff import countdown
 
     now = timezone.now()
     assert countdown(now + dt.timedelta(days=2, hours=3, minutes=10), now) == ("还剩 2 天 3 小时", False)

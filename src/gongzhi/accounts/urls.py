@@ -3,7 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, views
+from .views import account as account_views
+from .views import home as views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -83,6 +83,9 @@ READ_ERRORS = {401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
 CREATE_ERRORS = {400: Detail, 401: Detail, 403: Detail, 422: FieldErrors}
 WRITE_ERRORS = {**READ_ERRORS, 400: Detail, 412: Detail, 428: Detail}
 ERRORS = {**WRITE_ERRORS, **CREATE_ERRORS}
+# Endpoints that search or register by ID or phone number count against the number look-up
+# limits (registry/number_search.py) and answer 429 with Retry-After past them.
+THROTTLED = {429: Detail}
 
 
 class Renderer(JSONRenderer):

@@ -250,7 +250,7 @@ def delete_household(request, household_id: common.Id, reason: common.Reason = "
 # ---- residents ------------------------------------------------------------------------------
 
 
-@router.get("/residents", response={200: ResidentPage, **ERRORS})
+@router.get("/residents", response={200: ResidentPage, **ERRORS, **common.THROTTLED})
 @read_cache.kept_answers
 def list_residents(
     request,
@@ -338,7 +338,7 @@ def get_resident(
     return _resident_out(request, common.set_etag(response, resident), purpose)
 
 
-@router.post("/residents", response={201: ResidentOut, **ERRORS})
+@router.post("/residents", response={201: ResidentOut, **ERRORS, **common.THROTTLED})
 def create_resident(request, response: HttpResponse, payload: ResidentIn):
     user = request.auth
     common.require_anywhere(user, perms.ADD_RESIDENT)
@@ -385,14 +385,14 @@ def _update_resident(request, response, resident_id, payload, partial):
     return _resident_out(request, common.set_etag(response, resident))
 
 
-@router.put("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
+@router.put("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS, **common.THROTTLED})
 def put_resident(request, response: HttpResponse, resident_id: common.Id, payload: ResidentFields):
     """Replace the person's data, tags included (omitted tags are removed); PATCH changes only
     the fields sent. Where the person lives changes through /move."""
     return _update_resident(request, response, resident_id, payload, partial=False)
 
 
-@router.patch("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS})
+@router.patch("/residents/{int:resident_id}", response={200: ResidentOut, **ERRORS, **common.THROTTLED})
 def patch_resident(request, response: HttpResponse, resident_id: common.Id, payload: ResidentPatch):
     return _update_resident(request, response, resident_id, payload, partial=True)
 

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from . import delete_views as dv
-from . import household_views as hv
-from . import views
+from .views import delete as dv
+from .views import households as hv
+from .views import residents as views
 
 app_name = "registry"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_import
+from .views import imports as views_import
 
 app_name = "registry_import"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_public as v
+from .views import public as v
 
 app_name = "requests_public"
 

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from . import views_desk as desk
-from . import views_staff as v
+from .views import desk
+from .views import staff as v
 
 app_name = "requests_staff"
 

@@ -28,14 +28,14 @@ from gongzhi.core.masking import mask_phone
 from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
 from gongzhi.registry.services import log_export
 
-from . import contact, selectors, services
-from . import permissions as p
-from .choices import Status
-from .duplicates import find_likely_duplicates
-from .forms_staff import ACTION_FORMS
-from .models import RequestPhoto, ServiceRequest
-from .referenced import referenced
-from .transitions import WORKFLOW, deadline_fields
+from .. import contact, selectors, services
+from .. import permissions as p
+from ..choices import Status
+from ..duplicates import find_likely_duplicates
+from ..forms_staff import ACTION_FORMS
+from ..models import RequestPhoto, ServiceRequest
+from ..referenced import referenced
+from ..transitions import WORKFLOW, deadline_fields
 
 # ---------------------------------------------------------------- guards and helpers
 

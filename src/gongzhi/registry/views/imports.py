@@ -25,11 +25,11 @@ from gongzhi.core import xlsx
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
-from . import permissions as perms
-from .import_files import import_dir, remove_stale
-from .import_reader import SUPPORTED, ImportFileError
-from .import_template import template_bytes
-from .imports import import_residents
+from .. import permissions as perms
+from ..import_files import import_dir, remove_stale
+from ..import_reader import SUPPORTED, ImportFileError
+from ..import_template import template_bytes
+from ..imports import import_residents
 
 IMPORT_PERM = perms.IMPORT_RESIDENT
 MAX_UPLOAD = 20 * 1024 * 1024

@@ -22,11 +22,11 @@ from gongzhi.core.audit import acting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.territory.models import Node
 
-from . import services
-from .choices import Channel, RequestKind
-from .public import public_status
-from .selectors import active_categories
-from .validation import MAX_PHOTOS
+from .. import services
+from ..choices import Channel, RequestKind
+from ..public import public_status
+from ..selectors import active_categories
+from ..validation import MAX_PHOTOS
 
 PLACE_KINDS = ("community", "village")
 SESSION_KEY = "public_request_filed"

@@ -13,10 +13,10 @@ from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.territory import selectors as territory
 from gongzhi.territory.models import Node
 
-from . import exports, selectors, services
-from . import permissions as perms
-from .display import label_heads, log_sensitive_rows
-from .forms import HouseholdFilter, HouseholdForm
+from .. import exports, selectors, services
+from .. import permissions as perms
+from ..display import label_heads, log_sensitive_rows
+from ..forms import HouseholdFilter, HouseholdForm
 
 
 def filter_households(user, filters):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from gongzhi.core.masking import mask_id
 from gongzhi.core.web import perm_required, run_service
 
-from . import permissions as perms
-from . import selectors, services
-from .forms import DeleteForm
+from .. import permissions as perms
+from .. import selectors, services
+from ..forms import DeleteForm
 
 
 @perm_required(perms.DELETE_RESIDENT)

@@ -1,6 +1,6 @@
 """Resident pages: the searchable list (with Excel export), the detail page with masked
 identifiers (revealed, and logged, on request), create/edit forms with inline validation, the
-move form and the history page. Households are in household_views.py."""
+move form and the history page. Households are in households.py."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,12 +18,12 @@ from gongzhi.core.history import render_history
 from gongzhi.core.web import PAGE_SIZE, paginate, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
-from . import disclosure, duplicates, exports, selectors, services
-from . import permissions as perms
-from .display import label_heads, log_sensitive_rows
-from .forms import MoveForm, ResidentFilter, ResidentForm
-from .models import ResidentMove, Tag
-from .validation import DuplicateIdNumber
+from .. import disclosure, duplicates, exports, selectors, services
+from .. import permissions as perms
+from ..display import label_heads, log_sensitive_rows
+from ..forms import MoveForm, ResidentFilter, ResidentForm
+from ..models import ResidentMove, Tag
+from ..validation import DuplicateIdNumber
 
 
 def filter_residents(user, filters):

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
-from .forms import TokenForm
+from .. import services
+from ..forms import TokenForm
 
 
 def _page(request, *, password_form=None, token_form=None, new_key=None, status=200):

@@ -19,14 +19,14 @@ from gongzhi.core import xlsx
 from gongzhi.core.web import paginate, perm_required, wants_export
 from gongzhi.core.workdays import CN_TZ
 
-from . import permissions as p
-from . import services, stats
-from .choices import Channel
-from .duplicates import find_likely_duplicates
-from .forms_staff import IntakeForm
-from .selectors import active_categories
-from .validation import MAX_PHOTOS
-from .views_staff import any_perm_required
+from .. import permissions as p
+from .. import services, stats
+from ..choices import Channel
+from ..duplicates import find_likely_duplicates
+from ..forms_staff import IntakeForm
+from ..selectors import active_categories
+from ..validation import MAX_PHOTOS
+from .staff import any_perm_required
 
 # Service errors by model field → the intake form field that shows them.
 FIELD_OF = {"grid": "node", "node": "node", "lng": "lat", "household": "building", "resident": "building"}
