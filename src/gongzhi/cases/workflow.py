@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts.scoping import has_perm_at, is_unrestricted
 from gongzhi.core import audit
 from gongzhi.core import services as core
+from gongzhi.core.audit_rows import actor_name
 from gongzhi.core.choices import AuditAction
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.workdays import local_date
@@ -87,7 +88,7 @@ def workflow_for(case_or_type) -> Workflow:
 
 
 def _actor_name(actor) -> str:
-    return actor.get_full_name() if actor is not None else _("系统")
+    return actor_name(actor, system=_("系统"))
 
 
 def check_status(wf: Workflow, act: Action, status: str):
