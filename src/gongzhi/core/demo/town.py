@@ -68,7 +68,7 @@ class DemoTown:
         self.used_ids = set()
 
     def build(self):
-        with audit.acting(source="system"):
+        with audit.acting(source="system", new_action=True):
             with transaction.atomic():
                 tags = self._tags()
                 nodes = self._territory()
