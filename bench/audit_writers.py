@@ -8,7 +8,8 @@ ballot's hot path, timed through the real services on SQLite or PostgreSQL.
 `bench/import_residents.py` and `bench/ballots.py` measure each writer against a plain-sqlite3
 baseline; they only run on SQLite. This script has no baseline: it prints the import's
 residents per second (sequential, no worker process, so both databases do the same work)
-and the ballots per second and per CPU-second of `cast_ballot`, so a change to how audit rows
+and the ballots per second of `cast_ballot`, each also per CPU-second of this process (the
+least load-sensitive figure on a shared machine), so a change to how audit rows
 are built can be compared before and after on both databases. On PostgreSQL the named
 database is dropped and created afresh (it must not be one you keep).
 """
@@ -57,11 +58,14 @@ def bench_import(work: Path, residents: int) -> float:
     grids = ir.build_territory()
     path = work / "residents.csv"
     ir.write_csv(path, residents, grids, 1)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     import_residents(path, user=None, parallel=False)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     stored = Resident.objects.count()
-    print(f"import: {stored:,} residents in {seconds:.2f} s = {stored / seconds:,.0f} residents/s")
+    print(
+        f"import: {stored:,} residents in {seconds:.2f} s = {stored / seconds:,.0f} residents/s, "
+        f"{stored / cpu:,.0f} per CPU-second"
+    )
     return seconds
 
 
