@@ -98,6 +98,28 @@ def test_assignment_through_the_gate_creates_the_tasks(client, world):
     assert CommunityTask.objects.filter(assignment__title="低保复核").count() == 2
 
 
+def test_one_assignment_writes_its_entries_under_one_correlation_id(client, world):
+    """The assignment and its community tasks (1 + N entries, one request) share one id;
+    the next request's assignment has another."""
+    from gongzhi.core.models import AuditEntry
+
+    assert _assign_post(client, world.civil_user, world.item_a, [world.c1, world.c2]).status_code == 302
+    assert _assign_post(client, world.civil_user, world.item_a, [world.c1], title="高龄复核").status_code == 302
+    ids = {}
+    for a in TaskAssignment.objects.all():
+        objects = [(TaskAssignment, a.pk), *((CommunityTask, t.pk) for t in a.community_tasks.all())]
+        ids[a.title] = {
+            AuditEntry.objects.get(
+                content_type__model=m._meta.model_name, object_id=str(pk), action="create"
+            ).correlation_id
+            for m, pk in objects
+        }
+    assert len(ids["低保复核"]) == 1 and len(ids["高龄复核"]) == 1 and ids["低保复核"] != ids["高龄复核"]
+    assert all(len(i) == 32 for i in ids["低保复核"] | ids["高龄复核"])
+    entries = AuditEntry.objects.filter(correlation_id__in=ids["低保复核"])
+    assert set(entries.values_list("actor", flat=True)) == {world.civil_user.pk}
+
+
 def test_form_errors_are_inline_in_chinese(client, world):
     client.force_login(world.civil_user)
     resp = client.post(reverse("compact:assign"), {"title": "", "item": world.item_a.pk, "due_date": "2000-01-01"})

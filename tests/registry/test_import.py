@@ -378,3 +378,17 @@ def test_check_character_fast_path_agrees_with_the_definition():
             == idnumber.CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, idnumber.WEIGHTS)) % 11]
         )
     assert idnumber.check_char("１" * 17) == idnumber.CHECK_CHARS[sum(idnumber.WEIGHTS) % 11]  # full-width digits too
+
+
+def test_fast_path_rows_carry_the_import_runs_correlation_id(tmp_path, town):
+    """Every entry one import run writes (residents and households by the fast path, the
+    summary by the ORM) shares the run's correlation id; the next run has its own."""
+    import_residents(write_csv(tmp_path / "a.csv", [row(n, town["g11"]) for n in range(1, 4)]))
+    first = set(AuditEntry.objects.filter(source="import").values_list("correlation_id", flat=True))
+    assert len(first) == 1 and len(first.pop()) == 32  # the town's set-up before it has another
+    import_residents(write_csv(tmp_path / "b.csv", [row(n, town["g11"]) for n in range(4, 6)]))
+    runs = AuditEntry.objects.filter(action=AuditAction.IMPORT).values_list("correlation_id", flat=True)
+    assert len(set(runs)) == 2
+    for run in runs:
+        kinds = set(AuditEntry.objects.filter(correlation_id=run).values_list("content_type__model", "action"))
+        assert {("resident", "create"), ("household", "create")} <= kinds

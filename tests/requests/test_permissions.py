@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from gongzhi.core.audit import acting
 from gongzhi.core.models import AuditEntry
 from gongzhi.requests import contact, selectors, services
 from gongzhi.requests.choices import Status
@@ -150,7 +151,8 @@ class TestMasking:
         """No read unmasks by itself any more: the town too goes through 联系来电人 (test_contact.py)."""
         r = flow.to(Status.DISPATCHED)
         before = AuditEntry.objects.filter(action="unmask").count()
-        assert contact.contact_requester(r, world.users.town, purpose="核实诉求地点") == PHONE
+        with acting(user=world.users.town):  # the channel's audit context (decision 0010)
+            assert contact.contact_requester(r, world.users.town, purpose="核实诉求地点") == PHONE
         entry = AuditEntry.objects.filter(action="unmask").latest("pk")
         assert AuditEntry.objects.filter(action="unmask").count() == before + 1
         assert entry.actor == world.users.town and entry.reason == "联系来电人：核实诉求地点"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from gongzhi.cases.models import Case, JournalEntry
 from gongzhi.cases.workflow import transition
+from gongzhi.core.audit import acting
 from gongzhi.core.models import AuditEntry
 from gongzhi.requests.choices import Status
 from gongzhi.requests.transitions import WORKFLOW
@@ -61,7 +62,8 @@ def test_allowed(world, flow, name, status):
     req = _prepare(world, flow, name, status)
     actor, kw, now = _call(world, flow, name, status)
     version, journal, audit = req.version, JournalEntry.objects.count(), AuditEntry.objects.count()
-    done = transition(req, name, actor, now=now, **kw)
+    with acting(user=actor):  # the channel's audit context (decision 0010); the test is the channel
+        done = transition(req, name, actor, now=now, **kw)
     action = WORKFLOW.actions[name]
     assert done.status == (action.target or status)
     assert Case.objects.get(pk=req.pk).version == version + 1

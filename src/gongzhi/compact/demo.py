@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.models import Organisation, User
+from gongzhi.core import audit
 
 from . import services as svc
 from .choices import Direction
@@ -142,6 +143,13 @@ def _user(username, display, role, node, org=None, made=None):
     return user
 
 
+def _as(user, service, *args, **kwargs):
+    """Call a compact service as `user`: the demo runs outside any channel, so it opens the
+    audit context of each actor itself (core.audit.acting, docs/decisions/0010)."""
+    with audit.acting(user=user):
+        return service(user, *args, **kwargs)
+
+
 class _Builder:
     def __init__(self, nodes, seed, today):
         self.rng = random.Random(seed)
@@ -170,18 +178,24 @@ class _Builder:
     def lists(self):
         o = self.official
         for year, items in ((self.year - 1, LAST_YEAR_ITEMS), (self.year, ITEMS)):
-            duty = svc.create_duty_list(
-                o, node=self.town, year=year, title=f"{self.town.name}{year}年自治组织依法履职事项清单", items=DUTIES
-            )
-            svc.publish_list(o, duty)
-            lst = svc.create_assistance_list(
+            duty = _as(
                 o,
+                svc.create_duty_list,
+                node=self.town,
+                year=year,
+                title=f"{self.town.name}{year}年自治组织依法履职事项清单",
+                items=DUTIES,
+            )
+            _as(o, svc.publish_list, duty)
+            lst = _as(
+                o,
+                svc.create_assistance_list,
                 node=self.town,
                 year=year,
                 title=f"{self.town.name}{year}年协助政府工作事项清单",
                 items=[self._item(*spec) for spec in items],
             )
-            svc.publish_list(o, lst)
+            _as(o, svc.publish_list, lst)
         self.items = list(lst.items.order_by("seq"))
 
     def _item(self, title, dept, work, evidence, mode, amount, unit):
@@ -199,8 +213,9 @@ class _Builder:
         """Every community signs; the village leaves out the migrant registration (it has few tenants)."""
         self.agreements_by = {}
         for i, c in enumerate(self.communities):
-            agr = svc.create_agreement(
+            agr = _as(
                 self.official,
+                svc.create_agreement,
                 town=self.town,
                 community=c,
                 year=self.year,
@@ -210,8 +225,8 @@ class _Builder:
             for item in self.items:
                 if c.kind == "village" and item.title == ITEMS[2][0]:
                     continue
-                svc.add_agreement_item(self.official, agr, item=item)
-            svc.sign_agreement(self.official, agr, signed_on=dt.date(self.year, 1, 10 + i))
+                _as(self.official, svc.add_agreement_item, agr, item=item)
+            _as(self.official, svc.sign_agreement, agr, signed_on=dt.date(self.year, 1, 10 + i))
             self.agreements_by[c.pk] = agr
 
     def tasks(self):
@@ -220,8 +235,9 @@ class _Builder:
             item = self.items[idx]
             targets = [c for c in self.communities if item.pk in self._covered(c)]
             dept_user = self.dept_users[item.department.name]
-            a = svc.assign_task(
+            a = _as(
                 dept_user,
+                svc.assign_task,
                 department=item.department,
                 item=item,
                 communities=targets,
@@ -240,14 +256,15 @@ class _Builder:
         if state == "assigned":
             return
         if state == "carded":
-            svc.raise_red_card(staff, task, reason="沿街商铺检查属城管执法职责，不在协助事项范围内")
+            _as(staff, svc.raise_red_card, task, reason="沿街商铺检查属城管执法职责，不在协助事项范围内")
             return
-        task = svc.accept(staff, task)
+        task = _as(staff, svc.accept, task)
         if state == "accepted":
             return
         units = self.rng.randrange(8, 60) if task.agreement_item.unit else None
-        task = svc.complete(
+        task = _as(
             staff,
+            svc.complete,
             task,
             units_done=units,
             hours_spent=Decimal(self.rng.randrange(4, 40)),
@@ -256,9 +273,9 @@ class _Builder:
         if state == "done":
             return
         if state == "sent_back":
-            svc.send_back(dept_user, task, reason="摸底台账缺少联系方式一栏，请补充后重新提交")
+            _as(dept_user, svc.send_back, task, reason="摸底台账缺少联系方式一栏，请补充后重新提交")
             return
-        svc.confirm(dept_user, task)
+        _as(dept_user, svc.confirm, task)
 
     def refusals_and_cards(self):
         """Story 5 and the other cards: off-list census work refused, then overridden; a village
@@ -272,15 +289,20 @@ class _Builder:
             "today": self.today,
         }
         with contextlib.suppress(svc.GateRefused):
-            svc.assign_task(stats_user, department=stats, **census)
-        svc.override_assignment(
-            self.official, department=stats, reason="普查时点临近，经镇分管领导同意一次性派发", **census
+            _as(stats_user, svc.assign_task, department=stats, **census)
+        _as(
+            self.official,
+            svc.override_assignment,
+            department=stats,
+            reason="普查时点临近，经镇分管领导同意一次性派发",
+            **census,
         )
         village = [c for c in self.communities if c.kind == "village"]
         if village:
             with contextlib.suppress(svc.GateRefused):
-                svc.assign_task(
+                _as(
                     self.dept_users["公安派出所"],
+                    svc.assign_task,
                     department=self.depts["公安派出所"],
                     item=self.items[2],
                     communities=village,
@@ -294,8 +316,9 @@ class _Builder:
     def _community_cards(self):
         """Two more tasks the communities refuse with a red card, for the town to rule on."""
         dept, user = self.depts["城市管理局"], self.dept_users["城市管理局"]
-        a = svc.assign_task(
+        a = _as(
             user,
+            svc.assign_task,
             department=dept,
             item=self.items[9],
             communities=self.communities[:2],
@@ -306,28 +329,38 @@ class _Builder:
         out = []
         for task in a.community_tasks.select_related("community"):
             out.append(
-                svc.raise_red_card(self.staff[task.community_id], task, reason="占道经营劝离属执法事项，社区无执法权")
+                _as(
+                    self.staff[task.community_id],
+                    svc.raise_red_card,
+                    task,
+                    reason="占道经营劝离属执法事项，社区无执法权",
+                )
             )
         return out
 
     def _rule(self, cards):
         if cards:
-            svc.rule_red_card(self.official, cards[0], upheld=True, reason="占道经营管理属城管执法，不得下派社区")
+            _as(self.official, svc.rule_red_card, cards[0], upheld=True, reason="占道经营管理属城管执法，不得下派社区")
         if len(cards) > 1:
-            svc.rule_red_card(
-                self.official, cards[1], upheld=False, reason="仅为文明劝导宣传，属协助事项范围，由城管队员执法"
+            _as(
+                self.official,
+                svc.rule_red_card,
+                cards[1],
+                upheld=False,
+                reason="仅为文明劝导宣传，属协助事项范围，由城管队员执法",
             )
 
     def evaluation(self):
         """The mid-year round: the town scores every community; each community scores the
         departments that assigned it work; closed and published."""
-        rnd = svc.open_round(self.official, town=self.town, year=self.year, kind="mid_year")
+        rnd = _as(self.official, svc.open_round, town=self.town, year=self.year, kind="mid_year")
         to_comm = list(rnd.criteria.filter(direction=Direction.TO_COMMUNITY).order_by("seq"))
         to_dept = list(rnd.criteria.filter(direction=Direction.TO_DEPARTMENT).order_by("seq"))
         for c in self.communities:
             for crit in to_comm:
-                svc.score(
+                _as(
                     self.official,
+                    svc.score,
                     round=rnd,
                     criterion=crit,
                     evaluator=self.town,
@@ -338,17 +371,18 @@ class _Builder:
             for dept in worked:
                 for crit in to_dept:
                     low = dept.name == "统计站" and crit.name.startswith("尊重自治")
-                    svc.score(
+                    _as(
                         self.staff[c.pk],
+                        svc.score,
                         round=rnd,
                         criterion=crit,
                         evaluator=c,
                         subject=dept,
                         value=self.rng.randrange(20, 45) if low else self.rng.randrange(70, 97),
                     )
-        svc.close_round(self.official, rnd)
+        _as(self.official, svc.close_round, rnd)
         rnd.refresh_from_db()
-        svc.publish_results(self.official, rnd)
+        _as(self.official, svc.publish_results, rnd)
 
     def _departments_of(self, community):
         from .models import CommunityTask

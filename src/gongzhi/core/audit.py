@@ -7,6 +7,7 @@ change log names the source of every change — including changes made outside t
 import contextlib
 import contextvars
 import ipaddress
+import uuid
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -14,11 +15,14 @@ from django.conf import settings
 
 @dataclass(frozen=True)
 class AuditContext:
-    """The acting user (None for the system), the channel, and the client address."""
+    """The acting user (None for the system), the channel, the client address, and the
+    correlation id every audit entry of one action shares (one web request, API call, admin
+    action, CLI command or import run); "" outside any action."""
 
     user: object = None
     source: str = "system"
     ip: str | None = None
+    correlation_id: str = ""
 
 
 _current = contextvars.ContextVar("gongzhi_audit", default=AuditContext())  # noqa: B039 (frozen dataclass)
@@ -28,9 +32,20 @@ def current() -> AuditContext:
     return _current.get()
 
 
+def new_correlation_id() -> str:
+    """A fresh correlation id (32 hex digits)."""
+    return uuid.uuid4().hex
+
+
 @contextlib.contextmanager
-def acting(user=None, source: str | None = None, ip: str | None = None):
-    """Run a block as `user` through `source` ("web", "api", "admin", "cli", "import")."""
+def acting(user=None, source: str | None = None, ip: str | None = None, *, new_action: bool = False):
+    """Run a block as `user` through `source` ("web", "api", "admin", "cli", "import").
+
+    Opened once at each channel edge (the request middleware, the API's authentication, CLI
+    commands, the import runner) — services never open it; they read it. A block opened inside
+    another keeps the outer correlation id, so everything one action writes shares one; the
+    outermost block (or one opened with `new_action`, as each web request is) starts a new id.
+    Callers outside any channel — tests, the demo builder, the shell — use it the same way."""
     ctx = _current.get()
     token = _current.set(
         replace(
@@ -38,6 +53,7 @@ def acting(user=None, source: str | None = None, ip: str | None = None):
             user=user if user is not None else ctx.user,
             source=source or ctx.source,
             ip=ip if ip is not None else ctx.ip,
+            correlation_id=ctx.correlation_id if ctx.correlation_id and not new_action else new_correlation_id(),
         )
     )
     try:

@@ -20,7 +20,7 @@ from .models import AuditEntry
 # asked to narrow the filters (the whole log stays in the database and the admin).
 MAX_ROWS = 50_000
 CHUNK = 2_000
-HEADERS = ["时间", "操作人", "渠道", "动作", "记录类型", "记录", "修改内容（修改前 → 修改后）", "原因"]
+HEADERS = ["时间", "操作人", "渠道", "动作", "记录类型", "记录", "修改内容（修改前 → 修改后）", "原因", "关联编号"]
 
 
 def _changes_text(changes) -> str:
@@ -51,6 +51,7 @@ def _rows(user, queryset, stats):
                 reader.object_label(e),
                 "" if restricted else _changes_text(reader.changes(e, model)),
                 e.reason,
+                e.correlation_id,  # entries one action wrote share it
             ]
 
 

@@ -151,6 +151,20 @@ class Reader:
         return rows
 
 
+def grouped(rows) -> list[tuple]:
+    """[(entry, changes, related)] of `rows` [(entry, changes)]: consecutive entries of one
+    action (same correlation id) become one group, its first entry leading and the others in
+    `related`, so the page shows what one request, command or import did as one block."""
+    groups = []
+    for entry, changes in rows:
+        key = entry.correlation_id
+        if key and groups and groups[-1][0].correlation_id == key:
+            groups[-1][2].append((entry, changes))
+        else:
+            groups.append((entry, changes, []))
+    return groups
+
+
 PURPOSE_MAX = 100  # as registry.disclosure.PURPOSE_MAX (core imports no app)
 
 
@@ -176,6 +190,7 @@ def render_history(request, obj, *, title, back_url, node=None):
             "title": title,
             "back_url": back_url,
             "rows": rows,
+            "groups": grouped(rows),
             "node": node,
             "may_unmask": may_unmask and not unmask,
             "purpose_max": PURPOSE_MAX,

@@ -6,7 +6,8 @@ from .exceptions import Throttled
 
 class AuditContextMiddleware:
     """Marks requests as web, admin or API and records the client address — the same one the
-    login and page limits count by, so behind a proxy the log names the real client."""
+    login and page limits count by, so behind a proxy the log names the real client. Each
+    request is one action: its audit entries share a new correlation id."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -15,7 +16,7 @@ class AuditContextMiddleware:
         path = request.path
         source = "admin" if path.startswith("/admin/") else "api" if path.startswith("/api/") else "web"
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        with audit.acting(user=user, source=source, ip=audit.client_ip(request)):
+        with audit.acting(user=user, source=source, ip=audit.client_ip(request), new_action=True):
             return self.get_response(request)
 
     def process_exception(self, request, exception):

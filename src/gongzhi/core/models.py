@@ -98,6 +98,9 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     node_path = models.CharField(_("所属区域路径"), max_length=255, blank=True, db_index=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # Shared by every entry one action wrote (a request, a command, an import run); blank for
+    # entries written before it existed and for writes outside any audit context.
+    correlation_id = models.CharField(_("关联编号"), max_length=32, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("审计日志")

@@ -6,14 +6,13 @@ import datetime as dt
 import decimal
 import uuid
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import audit
+from . import audit_rows
+from .audit_rows import bounded_reason  # noqa: F401 (imported from here by older callers)
 from .choices import AuditAction
 from .exceptions import StaleObject
-from .limits import AUDIT_REASON_MAX_LENGTH
 from .models import AuditEntry
 
 
@@ -43,16 +42,6 @@ def node_path_of(obj) -> str:
     return (getter() if callable(getter) else getter) or ""
 
 
-def bounded_reason(reason) -> str:
-    """The reason as an audit entry keeps it: at most AUDIT_REASON_MAX_LENGTH characters (cut
-    with "…") and without NUL characters, whichever writer it came from. Input channels refuse
-    a longer reason of their own (core.limits.REASON_MAX_LENGTH); this bounds every row."""
-    reason = str(reason or "").replace("\x00", "")  # str(): it may be a lazy translation
-    if len(reason) > AUDIT_REASON_MAX_LENGTH:
-        reason = reason[: AUDIT_REASON_MAX_LENGTH - 1] + "…"
-    return reason
-
-
 def record(action, obj=None, **fields):
     """Write one audit entry as the current actor (`build_entry` takes the same arguments). Used
     directly for views, unmasking and exports."""
@@ -80,29 +69,18 @@ def build_entry(
     node_path=None,
     object_id=None,
 ):
-    """The unsaved audit entry `record` writes: the one builder of audit rows."""
-    reason = bounded_reason(reason)
-    ctx = audit.current()
-    user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-    target_model = model or (type(obj) if obj is not None else None)
-    return AuditEntry(
-        at=timezone.now(),
-        actor=user,
-        actor_name=(user.get_full_name() or user.username)
-        if user
-        else (ctx.source if ctx.source != "system" else "系统"),
-        source=ctx.source,
-        action=action,
-        content_type=ContentType.objects.get_for_model(target_model) if target_model else None,
-        object_id=str(
-            object_id if object_id is not None else (obj.pk if obj is not None and obj.pk is not None else "")
-        ),
-        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
+    """The unsaved audit entry `record` writes, as the current actor: the record's kind, id,
+    text and territory path taken from `obj` unless given, the rest decided by
+    `core.audit_rows` — the one builder of audit rows, which the raw writers use too."""
+    return audit_rows.entry(
+        action,
+        model=model or (type(obj) if obj is not None else None),
+        object_id=object_id if object_id is not None else (obj.pk if obj is not None and obj.pk is not None else ""),
+        object_repr=object_repr if object_repr is not None else str(obj) if obj is not None else "",
         before=before,
         after=after,
-        reason=reason or "",
+        reason=reason,
         node_path=node_path if node_path is not None else (node_path_of(obj) if obj is not None else ""),
-        ip=ctx.ip,
     )
 
 

@@ -15,13 +15,11 @@ import enum
 import json
 import operator
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
 
-from gongzhi.core import audit
+from gongzhi.core import audit_rows
 from gongzhi.core.choices import AuditAction
-from gongzhi.core.models import AuditEntry
 
 from .models import Household, Resident
 
@@ -148,26 +146,20 @@ class Slot:
 
 class Writer:
     """Writes one batch of new households and residents with their audit entries. Built once
-    per import: table SQL, content types and the actor are fixed for the run."""
+    per import, inside its audit context: table SQL, content types, the actor and the run's
+    correlation id are fixed for the run."""
 
     def __init__(self):
         self.residents = Table(Resident, last=_RESIDENT_LATE)
         self.households = Table(Household)
-        self.audit = Table(AuditEntry)
-        self.resident_audit = Table(AuditEntry, last=_AUDIT_LATE)
         self.links = Table(Resident.tags.through)
-        self.ct_resident = ContentType.objects.get_for_model(Resident).pk
-        self.ct_household = ContentType.objects.get_for_model(Household).pk
-        ctx = audit.current()
-        user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-        self.actor = {
-            "actor_id": user.pk if user else None,
-            "actor_name": (user.get_full_name() or user.username)
-            if user
-            else (ctx.source if ctx.source != "system" else "系统"),
-            "source": ctx.source,
-            "ip": ctx.ip,
-        }
+        # Audit rows from core's one builder: who acts, through which channel, under which
+        # correlation id is fixed for the run (the import opened its audit context), so each
+        # kind of entry has its head prepared once and a row adds only its own values.
+        self.audit = audit_rows.sql()
+        self._audit_head = self.audit.head(AuditAction.CREATE.value, Resident)
+        self._household_audit_head = self.audit.head(AuditAction.CREATE.value, Household)
+        self._head_update_head = self.audit.head(AuditAction.UPDATE.value, Household)
         self.resident_keys = _snapshot_keys(Resident)
         self.household_keys = _snapshot_keys(Household)
         early = self.residents.attnames[: -len(_RESIDENT_LATE)]
@@ -178,17 +170,6 @@ class Writer:
         self._snap_keys = [k for k, _, _ in snap]
         self._snap_pick = operator.itemgetter(*[a for _, a, _ in snap])
         self._snap_defaults = {a: d for _, a, d in snap}
-        entry = {
-            **self.audit.defaults,
-            "action": AuditAction.CREATE.value,
-            "content_type_id": self.ct_resident,
-            "before": None,
-            "reason": "",
-            **self.actor,
-        }
-        early_audit = operator.itemgetter(*self.resident_audit.attnames[: -len(_AUDIT_LATE)])
-        self._audit_const = early_audit(entry)
-        self._household_audit_const = early_audit({**entry, "content_type_id": self.ct_household})
 
     def household_after(self, number: str, grid_id: int, address: str) -> tuple:
         """A new household's audit snapshot as JSON, split where its head goes (known only when
@@ -278,18 +259,18 @@ class Writer:
         """One `create` entry per new resident (`ids` in the order of `rows`), its snapshot in
         the shape of `core.services.snapshot` plus the tag names, as `core.services.create`
         writes it."""
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        const = self._audit_const
+        stamp, head, params = self.audit.stamp(now), self._audit_head, self.audit.params
         name, path, hh, after = Slot.NAME, Slot.PATH, Slot.HOUSEHOLD_ID, Slot.AFTER
-        self.resident_audit.insert_params(
+        self.audit.insert(
             [
-                const
-                + (
-                    row[name][:200],
+                params(
+                    head,
+                    pk,
+                    row[name],
                     row[path],
                     stamp,
-                    str(pk),
-                    '{"household":' + (str(row[hh]) if row[hh] else "null") + "," + row[after][1:],
+                    after='{"household":' + (str(row[hh]) if row[hh] else "null") + "," + row[after][1:],
+                    encoded=True,
                 )
                 for row, pk in zip(rows, ids)
             ]
@@ -298,34 +279,37 @@ class Writer:
     def audit_households(self, created: dict, ids: dict, heads: dict, paths: dict, now):
         """`create` entries for new households (with their head), `update` entries for existing
         households that got their head from this batch."""
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        const, params = self._household_audit_const, []
+        stamp, head, rows = self.audit.stamp(now), self._household_audit_head, []
         for number, values in created.items():
             hid, grid_id, address = ids[number], values["grid_id"], values["address"]
             split = values.get("after")  # prepared with the row that planned the household
             if split is None or split[:2] != (grid_id, address):
                 split = self.household_after(number, grid_id, address)
-            head = heads.get(hid)
-            after = split[2] + '"head":' + (str(head) if head is not None else "null") + split[3]
-            params.append(const + (f"{number} {address}"[:200], paths[grid_id], stamp, str(hid), after))
-        self.resident_audit.insert_params(params)
+            head_id = heads.get(hid)
+            after = split[2] + '"head":' + (str(head_id) if head_id is not None else "null") + split[3]
+            rows.append(
+                self.audit.params(head, hid, f"{number} {address}", paths[grid_id], stamp, after=after, encoded=True)
+            )
+        self.audit.insert(rows)
 
     def audit_new_heads(self, heads: dict, households: dict, paths: dict, now):
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        entries = [
-            self._household_entry(
-                AuditAction.UPDATE,
-                hid,
-                households[hid]["number"],
-                {"head": None},
-                {"head": rid},
-                paths[households[hid]["grid_id"]],
-                stamp,
-                reason="登记户主",
-            )
-            for hid, rid in heads.items()
-        ]
-        self.audit.insert(entries)
+        stamp, head = self.audit.stamp(now), self._head_update_head
+        self.audit.insert(
+            [
+                self.audit.params(
+                    head,
+                    hid,
+                    households[hid]["number"],
+                    paths[households[hid]["grid_id"]],
+                    stamp,
+                    before=_dumps({"head": None}),
+                    after=_dumps({"head": rid}),
+                    reason="登记户主",
+                    encoded=True,
+                )
+                for hid, rid in heads.items()
+            ]
+        )
         if heads:
             qn = connection.ops.quote_name
             with connection.cursor() as cursor:
@@ -334,20 +318,6 @@ class Writer:
                     [(hid,) for hid in heads],
                 )
 
-    def _household_entry(self, action, hid, text, before, after, path, stamp, reason=""):
-        return {
-            "at": stamp,
-            "action": action.value,
-            "content_type_id": self.ct_household,
-            **self.actor,
-            "object_id": str(hid),
-            "object_repr": text[:200],
-            "before": _dumps(before) if before is not None else None,
-            "after": _dumps(after),
-            "node_path": path,
-            "reason": reason,
-        }
-
 
 def household_address(address: str, grid_name: str) -> str:
     """The address a new household gets: the row's, or a placeholder naming the grid."""
@@ -355,7 +325,6 @@ def household_address(address: str, grid_name: str) -> str:
 
 
 _RESIDENT_LATE = ("created_at", "updated_at", "household_id")
-_AUDIT_LATE = ("object_repr", "node_path", "at", "object_id", "after")
 
 
 def _snapshot_keys(model) -> list[tuple[str, str, object]]:

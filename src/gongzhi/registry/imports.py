@@ -131,7 +131,7 @@ def import_residents(
     grids = _grid_table()
     if grid_code and grid_code not in grids:
         raise ImportFileError(f"默认网格代码 {grid_code} 不存在（须为网格一级的代码）")
-    with audit.acting(user=user, source="import"), _import_pragmas():
+    with audit.acting(user=user, source="import", new_action=True), _import_pragmas():
         cleaner = RowCleaner(layout, grids, _tag_table(), user=user, default_grid=grid_code)
         run = _Run(cleaner, ErrorBook(path, headers), user)
         preparer = pipeline.Preparer(cleaner, run.writer.prebuild)

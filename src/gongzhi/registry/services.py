@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from gongzhi.core import audit
+from gongzhi.core import audit_rows
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 
@@ -103,7 +103,6 @@ def move_resident(resident, *, household=None, grid=None, relation="", reason=""
         resident = core.update(
             resident, changes, reason=reason, expected_version=expected_version, action=AuditAction.MOVE
         )
-        ctx = audit.current()
         ResidentMove.objects.create(
             resident=resident,
             at=timezone.now(),
@@ -112,7 +111,7 @@ def move_resident(resident, *, household=None, grid=None, relation="", reason=""
             from_grid=old_grid,
             to_grid=target_grid,
             reason=reason,
-            actor_name=ctx.user.get_full_name() if getattr(ctx.user, "is_authenticated", False) else ctx.source,
+            actor_name=audit_rows.context_values()["actor_name"],  # named as the audit entry names them
         )
         return resident
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.models import Organisation, User
 from gongzhi.cases import inbox
+from gongzhi.core import audit
 from gongzhi.core.demo.names import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 from gongzhi.core.workdays import CN_TZ
 from gongzhi.territory.models import Building
@@ -175,17 +176,18 @@ class _Builder:
             actor = self._grid_worker(grid) or self.hotline
             channel = Channel.GRID if actor is not self.hotline else Channel.HOTLINE
         phone = self.rng.choice(["138", "139", "150", "186", "177"]) + f"{self.rng.randrange(10**8):08d}"
-        return services.file_request(
-            channel=channel,
-            category=category,
-            description=self.rng.choice(self.texts[category.name]),
-            actor=actor,
-            grid=grid,
-            requester_name=self._name(),
-            requester_phone=phone,
-            received_at=self._received(category, stage),
-            **self._place(grid),
-        )
+        with audit.acting(user=actor):  # outside any channel, the demo opens each actor's context
+            return services.file_request(
+                channel=channel,
+                category=category,
+                description=self.rng.choice(self.texts[category.name]),
+                actor=actor,
+                grid=grid,
+                requester_name=self._name(),
+                requester_phone=phone,
+                received_at=self._received(category, stage),
+                **self._place(grid),
+            )
 
     def _grid_worker(self, grid):
         if grid.pk not in self.workers:
@@ -214,60 +216,73 @@ class _Builder:
         if stage == "duplicate":
             same = [o for o in self.made.get(r.category.name, []) if o.pk != r.pk]
             if same:
-                return services.link_duplicate(
-                    r,
-                    self.dispatcher,
-                    original=self.rng.choice(same),
-                    now=self._step(r.received_at, (0.1, 2)) or self.now,
-                )
+                with audit.acting(user=self.dispatcher):
+                    return services.link_duplicate(
+                        r,
+                        self.dispatcher,
+                        original=self.rng.choice(same),
+                        now=self._step(r.received_at, (0.1, 2)) or self.now,
+                    )
             stage = "handling"
         at = self._step(r.received_at, (0.2, 20))
         if at is None:
             return r
         if stage == "returned":
-            r = services.dispatch(r, self.dispatcher, assignee=self._assignee(r, wrong=True), now=at)
+            with audit.acting(user=self.dispatcher):
+                r = services.dispatch(r, self.dispatcher, assignee=self._assignee(r, wrong=True), now=at)
             at = self._step(at, (1, 20))
             if at is None:
                 return r
-            r = services.return_wrong_assignment(
-                r, self.handlers[r.assignee_id], reason="不属于本单位职责，请改派", now=at
-            )
+            with audit.acting(user=self.handlers[r.assignee_id]):
+                r = services.return_wrong_assignment(
+                    r, self.handlers[r.assignee_id], reason="不属于本单位职责，请改派", now=at
+                )
             at, stage = self._step(at, (0.5, 8)), "handling"
             if at is None:
                 return r
-        r = services.dispatch(r, self.dispatcher, assignee=self._assignee(r), now=at)
+        with audit.acting(user=self.dispatcher):
+            r = services.dispatch(r, self.dispatcher, assignee=self._assignee(r), now=at)
         return self._work(r, stage, at)
 
     def _work(self, r, stage, at):
         handler = self.handlers[r.assignee_id]
         if stage == "dispatched" or (at := self._step(at, (1, 30))) is None:
             return r
-        r = services.accept(r, handler, now=at)
+        with audit.acting(user=handler):
+            r = services.accept(r, handler, now=at)
         if stage == "handling":
             return self._maybe_extend_or_flag(r, handler, at)
         late = self.rng.random() < 0.15
         at = self._step(at, (24 * 6, 24 * 9) if late else (2, 60))
         if at is None:
             return r
-        r = services.reply(r, handler, text="已现场核实并处理，感谢您的反映。", now=at)
+        with audit.acting(user=handler):
+            r = services.reply(r, handler, text="已现场核实并处理，感谢您的反映。", now=at)
         if stage == "replied" or (at := self._step(at, (0.5, 6))) is None:
             return r
-        r = services.close(r, handler, now=at)
+        with audit.acting(user=handler):
+            r = services.close(r, handler, now=at)
         if stage == "closed" or (at := self._step(at, (20, 60))) is None:
             return r
-        if stage == "reopened":
-            return services.return_visit(r, self.visitor, result="unsatisfied", note="群众反映问题仍未解决", now=at)
-        result = self.rng.choice(["satisfied"] * 6 + ["basically"] * 3)
-        return services.return_visit(r, self.visitor, result=result, now=at)
+        result = self.rng.choice(["satisfied"] * 6 + ["basically"] * 3) if stage != "reopened" else None
+        with audit.acting(user=self.visitor):
+            if stage == "reopened":
+                return services.return_visit(r, self.visitor, result="unsatisfied", note="群众反映问题仍未解决", now=at)
+            return services.return_visit(r, self.visitor, result=result, now=at)
 
     def _maybe_extend_or_flag(self, r, handler, at):
         roll = self.rng.random()
         if roll < 0.2 and (t := self._step(at, (2, 20))):
-            r = services.request_extension(r, handler, days=self.rng.choice([3, 5]), reason="需协调相关单位", now=t)
+            with audit.acting(user=handler):
+                r = services.request_extension(r, handler, days=self.rng.choice([3, 5]), reason="需协调相关单位", now=t)
             if self.rng.random() < 0.6 and (t := self._step(t, (1, 10))):
-                r = services.grant_extension(r, self.dispatcher, now=t)
+                with audit.acting(user=self.dispatcher):
+                    r = services.grant_extension(r, self.dispatcher, now=t)
         elif roll < 0.5 and r.overdue_at(self.now):
-            r = services.flag(r, self.supervisor, note="超期未办结，请加快办理", now=self.now - dt.timedelta(minutes=5))
+            with audit.acting(user=self.supervisor):
+                r = services.flag(
+                    r, self.supervisor, note="超期未办结，请加快办理", now=self.now - dt.timedelta(minutes=5)
+                )
         return r
 
     def one(self):

@@ -10,7 +10,6 @@ from gongzhi.core import services as core
 from .. import permissions as perms
 from ..choices import AgreementStatus
 from ..models import AgreementItem, CompactAgreement
-from .common import acting_as
 
 
 def create_agreement(user, *, town, community, year, payment_terms="", base_amount=0, reason="", **terms):
@@ -18,17 +17,16 @@ def create_agreement(user, *, town, community, year, payment_terms="", base_amou
     perms.require(user, perms.SIGN_AGREEMENT, community.path, "无权为该社区拟定协议")
     if CompactAgreement.objects.filter(community=community, year=year).exists():
         raise ValidationError({"year": f"{community}{year}年协助管理协议已存在"})
-    with acting_as(user):
-        return core.create(
-            CompactAgreement,
-            town=town,
-            community=community,
-            year=year,
-            payment_terms=payment_terms,
-            base_amount=base_amount,
-            reason=reason,
-            **terms,
-        )
+    return core.create(
+        CompactAgreement,
+        town=town,
+        community=community,
+        year=year,
+        payment_terms=payment_terms,
+        base_amount=base_amount,
+        reason=reason,
+        **terms,
+    )
 
 
 def add_agreement_item(user, agreement, *, item, rate=None, rate_mode=None, unit=None, reason=""):
@@ -42,16 +40,15 @@ def add_agreement_item(user, agreement, *, item, rate=None, rate_mode=None, unit
         raise ValidationError({"item": f"“{item.title}”不在{agreement.year}年已公布的协助政府工作事项清单上"})
     if not agreement.town.path.startswith(lst.node.path):
         raise ValidationError({"item": f"“{item.title}”不是本镇（街道）适用的清单事项"})
-    with acting_as(user):
-        return core.create(
-            AgreementItem,
-            agreement=agreement,
-            item=item,
-            rate=item.amount if rate is None else rate,
-            rate_mode=rate_mode or item.funding_mode,
-            unit=item.unit if unit is None else unit,
-            reason=reason,
-        )
+    return core.create(
+        AgreementItem,
+        agreement=agreement,
+        item=item,
+        rate=item.amount if rate is None else rate,
+        rate_mode=rate_mode or item.funding_mode,
+        unit=item.unit if unit is None else unit,
+        reason=reason,
+    )
 
 
 def update_draft(user, agreement, changes: dict, *, items, reason="", expected_version=None):
@@ -66,7 +63,7 @@ def update_draft(user, agreement, changes: dict, *, items, reason="", expected_v
         raise ValidationError({"items": "请选择协议包含的协助事项"})
     changes = {k: v for k, v in changes.items() if k not in ("town", "community", "year", "status", "signed_on")}
     wanted = {item.pk: item for item in items}
-    with transaction.atomic(), acting_as(user):
+    with transaction.atomic():
         agreement = core.update(agreement, changes, reason=reason, expected_version=expected_version)
         for kept in list(agreement.items.select_related("item")):
             if wanted.pop(kept.item_id, None) is None:
@@ -83,7 +80,7 @@ def sign_agreement(user, agreement, *, signed_on, reason="", expected_version=No
         raise ValidationError("协议已签订")
     if not agreement.items.exists():
         raise ValidationError("协议没有协助事项，不能签订")
-    with transaction.atomic(), acting_as(user):
+    with transaction.atomic():
         return core.update(
             agreement,
             {"status": AgreementStatus.SIGNED, "signed_on": signed_on},

@@ -10,7 +10,6 @@ from gongzhi.core import services as core
 from .. import permissions as perms
 from ..choices import ListStatus
 from ..models import AssistanceItem, AssistanceList, DutyItem, DutyList
-from .common import acting_as
 
 
 def _perm(model):
@@ -21,8 +20,7 @@ def _create_list(model, user, node, year, title, reason):
     perms.require(user, _perm(model), node.path, "无权在该区域发布清单")
     if model.objects.filter(node=node, year=year).exists():
         raise ValidationError({"year": f"{node}{year}年的{model._meta.verbose_name}已存在"})
-    with acting_as(user):
-        return core.create(model, node=node, year=year, title=title, reason=reason)
+    return core.create(model, node=node, year=year, title=title, reason=reason)
 
 
 def create_duty_list(user, *, node, year, title="", items=(), reason=""):
@@ -53,8 +51,7 @@ def add_duty_item(user, duty_list, *, title, basis="", reason=""):
     """Add one 依法履职事项 to a draft list."""
     _editable(user, duty_list)
     seq = duty_list.items.count() + 1
-    with acting_as(user):
-        return core.create(DutyItem, duty_list=duty_list, seq=seq, title=title, basis=basis, reason=reason)
+    return core.create(DutyItem, duty_list=duty_list, seq=seq, title=title, basis=basis, reason=reason)
 
 
 def add_assistance_item(
@@ -73,20 +70,19 @@ def add_assistance_item(
     """Add one 协助政府工作事项 (responsible department, work, evidence, funding standard)."""
     _editable(user, assistance_list)
     seq = assistance_list.items.count() + 1
-    with acting_as(user):
-        return core.create(
-            AssistanceItem,
-            assistance_list=assistance_list,
-            seq=seq,
-            title=title,
-            department=department,
-            work=work,
-            evidence=evidence,
-            funding_mode=funding_mode,
-            amount=amount,
-            unit=unit,
-            reason=reason,
-        )
+    return core.create(
+        AssistanceItem,
+        assistance_list=assistance_list,
+        seq=seq,
+        title=title,
+        department=department,
+        work=work,
+        evidence=evidence,
+        funding_mode=funding_mode,
+        amount=amount,
+        unit=unit,
+        reason=reason,
+    )
 
 
 def publish_list(user, lst, *, reason="", expected_version=None):
@@ -95,10 +91,9 @@ def publish_list(user, lst, *, reason="", expected_version=None):
     _editable(user, lst)
     if not lst.items.exists():
         raise ValidationError("清单没有事项，不能公布")
-    with acting_as(user):
-        return core.update(
-            lst,
-            {"status": ListStatus.PUBLISHED, "published_at": timezone.now()},
-            reason=reason or "公布清单",
-            expected_version=expected_version,
-        )
+    return core.update(
+        lst,
+        {"status": ListStatus.PUBLISHED, "published_at": timezone.now()},
+        reason=reason or "公布清单",
+        expected_version=expected_version,
+    )

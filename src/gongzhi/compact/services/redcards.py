@@ -12,7 +12,7 @@ from .. import transitions
 from ..choices import RedCardOrigin, RedCardStatus, TaskStatus
 from ..models import RedCard
 from . import lifecycle
-from .common import acting_as, require_text
+from .common import require_text
 
 
 def raise_red_card(user, task, *, reason, expected_version=None):
@@ -29,19 +29,18 @@ def raise_red_card(user, task, *, reason, expected_version=None):
             reason=f"亮红牌：{reason}",
             expected_version=expected_version,
         )
-        with acting_as(user):
-            return core.create(
-                RedCard,
-                task=task,
-                department=task.department,
-                community=task.community,
-                town=task.town,
-                year=task.year,
-                origin=RedCardOrigin.COMMUNITY,
-                grounds=reason,
-                reason=reason,
-                raised_by=user if getattr(user, "is_authenticated", False) else None,
-            )
+        return core.create(
+            RedCard,
+            task=task,
+            department=task.department,
+            community=task.community,
+            town=task.town,
+            year=task.year,
+            origin=RedCardOrigin.COMMUNITY,
+            grounds=reason,
+            reason=reason,
+            raised_by=user if getattr(user, "is_authenticated", False) else None,
+        )
 
 
 def rule_red_card(user, card, *, upheld: bool, reason, expected_version=None):
@@ -50,18 +49,17 @@ def rule_red_card(user, card, *, upheld: bool, reason, expected_version=None):
     transitions.RED_CARD.check(user, transitions.check("red_card", card.status, target), card.town)
     reason = require_text(reason, "ruling_reason", "裁定须说明理由")
     with transaction.atomic():
-        with acting_as(user):
-            card = core.update(
-                card,
-                {
-                    "status": target,
-                    "ruling_reason": reason,
-                    "ruled_at": timezone.now(),
-                    "ruled_by": user if getattr(user, "is_authenticated", False) else None,
-                },
-                reason=reason,
-                expected_version=expected_version,
-            )
+        card = core.update(
+            card,
+            {
+                "status": target,
+                "ruling_reason": reason,
+                "ruled_at": timezone.now(),
+                "ruled_by": user if getattr(user, "is_authenticated", False) else None,
+            },
+            reason=reason,
+            expected_version=expected_version,
+        )
         if not upheld and card.task.status == TaskStatus.RED_CARDED:
             lifecycle.move(user, card.task, TaskStatus.ASSIGNED, {"red_carded": False}, reason=f"红牌不成立：{reason}")
         return card

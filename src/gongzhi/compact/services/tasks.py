@@ -16,7 +16,7 @@ from .. import permissions as perms
 from ..choices import RedCardOrigin, RedCardStatus
 from ..models import CommunityTask, GateRefusal, RedCard, TaskAssignment
 from . import gate
-from .common import acting_as, current_year, require_text
+from .common import current_year, require_text
 
 # Evidence limits; a deployment may set these in settings.
 MAX_EVIDENCE_BYTES = getattr(settings, "GONGZHI_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
@@ -65,7 +65,7 @@ def _record_refusals(user, result, *, department, town, year, title, communities
     """Keep the refused attempt (one row per community) for the 减负 report."""
     attempt, now = uuid.uuid4(), timezone.now()
     names = {c.pk: c for c in communities}
-    with transaction.atomic(), acting_as(user):
+    with transaction.atomic():
         GateRefusal.objects.bulk_create(
             [
                 GateRefusal(
@@ -98,7 +98,7 @@ def _record_refusals(user, result, *, department, town, year, title, communities
 def _create_tasks(user, result, *, department, town, year, communities, reason="", **fields):
     """Insert the assignment and one CommunityTask per community, red cards for the refused
     ones (override only), all in one transaction."""
-    with transaction.atomic(), acting_as(user):
+    with transaction.atomic():
         assignment = core.create(
             TaskAssignment,
             town=town,

@@ -8,21 +8,18 @@ unique (motion, attendance) constraint turns a second vote into "no row returned
 savepoint. Plain SQL supported by SQLite ≥ 3.35 and PostgreSQL alike.
 
 The ballot's audit entry is written by `insert_audit`, which stores exactly the row
-`core.services.record` would (same columns from the model's metadata, same values, each
-prepared by its model field, so the JSON text and timestamps are identical) without the ORM's
-per-call insert compilation: measured, that was 40 % of a ballot (430 → 260 µs of CPU). The
+`core.services.record` would (both build it with `core.audit_rows`, the one builder of audit
+rows: same columns, same values, each prepared by its model field, so the JSON text and
+timestamps are identical) without the ORM's per-call insert compilation: measured, that was 40 % of a ballot (430 → 260 µs of CPU). The
 same trade as the resident import's fast path (docs/decisions/0001-import-fast-path.md); a
 test writes one entry each way and compares every column.
 """
 
 from functools import cache
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.utils import timezone
 
-from gongzhi.core import audit
-from gongzhi.core.models import AuditEntry
+from gongzhi.core import audit_rows
 
 from ..models import Attendance, BallotCast, BallotChoice, Meeting, Motion
 
@@ -81,39 +78,22 @@ def insert_choice(motion_id: int, choice: str, key):
         cur.execute(_sql()["choice"], [field.get_db_prep_value(key, connection), motion_id, choice])
 
 
-@cache
-def _audit_insert():
-    """(fields, SQL) of an AuditEntry insert: every concrete column but the key."""
-    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(_q(f.column) for f in fields)
-    return fields, f"INSERT INTO {_q(AuditEntry._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-
-
 def insert_audit(action, model, object_id, *, after, object_repr, node_path, before=None, reason=""):
     """Write the audit entry `core.services.record(action, obj, after=…, object_repr=…,
-    node_path=…)` would write for an object of `model` with primary key `object_id`."""
-    ctx = audit.current()
-    user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-    values = {
-        "at": timezone.now(),
-        "actor_id": user.pk if user else None,
-        "actor_name": (user.get_full_name() or user.username)
-        if user
-        else (ctx.source if ctx.source != "system" else "系统"),
-        "source": ctx.source,
-        "action": action,
-        "content_type_id": ContentType.objects.get_for_model(model).pk,
-        "object_id": str(object_id),
-        "object_repr": object_repr[:200],
-        "before": before,
-        "after": after,
-        "reason": reason or "",
-        "node_path": node_path or "",
-        "ip": ctx.ip,
-    }
-    fields, sql = _audit_insert()
-    params = [
-        f.get_db_prep_save(values[f.attname] if f.attname in values else f.get_default(), connection) for f in fields
-    ]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
+    node_path=…)` would write for an object of `model` with primary key `object_id`: the row
+    comes from core's one builder of audit rows, only the insert skips the ORM."""
+    rows = audit_rows.sql()
+    rows.insert(
+        [
+            rows.params(
+                rows.head(action, model),
+                object_id,
+                object_repr,
+                node_path,
+                rows.stamp(),
+                before=before,
+                after=after,
+                reason=reason,
+            )
+        ]
+    )

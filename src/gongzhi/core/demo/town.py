@@ -31,7 +31,7 @@ class DemoTown:
         """Run every step but those named in `skip`, in dependency order; returns the demo
         account rows (role, username, password, name, scope)."""
         steps = [s for s in manifest.demo_steps() if s.name not in skip]
-        with audit.acting(source="system"):
+        with audit.acting(source="system", new_action=True):
             for atomic, group in _runs(steps):
                 if atomic:  # back-to-back atomic steps make one all-or-nothing transaction
                     with transaction.atomic():

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from gongzhi.core import throttle
-from gongzhi.core.audit import acting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.territory.models import Node
 
@@ -123,19 +122,18 @@ def file_request(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            with acting(user=None, source="web"):
-                created = services.file_request(
-                    channel=Channel.WEB,
-                    kind=d["kind"],
-                    category=d["category"],
-                    node=d["community"],
-                    description=d["description"],
-                    address=d["address"],
-                    lat=d["lat"] or None,
-                    lng=d["lng"] or None,
-                    requester_phone=d["phone"],
-                    photos=photos,
-                )
+            created = services.file_request(
+                channel=Channel.WEB,
+                kind=d["kind"],
+                category=d["category"],
+                node=d["community"],
+                description=d["description"],
+                address=d["address"],
+                lat=d["lat"] or None,
+                lng=d["lng"] or None,
+                requester_phone=d["phone"],
+                photos=photos,
+            )
         except ValidationError as e:
             _show(form, e)
         else:

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"没有代码为 {node} 的区划或网格")
         try:
-            with audit.acting(source="cli"):
+            with audit.acting(source="cli", new_action=True):
                 user = services.create_user(
                     username=username, password=password, display_name=name, role=role, node=target
                 )

@@ -17,6 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, user=None, ip=None, **options):
         if not user and not ip:
             raise CommandError("请用 --user 或 --ip 指明要解除锁定的用户名或网络地址。")
-        with acting(user=None, source="cli"):
+        with acting(user=None, source="cli", new_action=True):
             lockout.unlock(username=user, ip=ip)
         self.stdout.write(f"已解除锁定：{'，'.join(x for x in (user and f'用户 {user}', ip and f'地址 {ip}') if x)}。")

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "发送到期提醒（到期前一个工作日、超期），并删除过期的导入文件；可由 cron 定时运行，重复运行不会重复发送"
 
     def handle(self, *args, **opts):
-        with audit.acting(source="cli"):
+        with audit.acting(source="cli", new_action=True):
             sent = inbox.tick()
         self.stdout.write(f"即将到期提醒 {sent['due_soon']} 条，超期提醒 {sent['overdue']} 条")
         removed = import_files.remove_stale()

@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, node=None, database="default", resign=False, **opts):
         if resign:
-            with acting(user=None, source="cli"):
+            with acting(user=None, source="cli", new_action=True):
                 written = services.resign_heads(reason=_("更换签名密钥后重新签署"), using=database)
             self.stdout.write(_("已按现存条目重新签署 %(n)s 个栏头") % {"n": written})
         results = chain.check_all(database, node)

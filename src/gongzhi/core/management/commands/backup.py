@@ -22,7 +22,7 @@ class Command(BaseCommand):
             report = backup.backup(path, using=database)
         except backup.BackupError as e:
             raise CommandError(str(e)) from None
-        with audit.acting(source="cli"):
+        with audit.acting(source="cli", new_action=True):
             core.record(
                 AuditAction.EXPORT,
                 object_repr=_("数据库备份"),

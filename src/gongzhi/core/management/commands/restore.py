@@ -28,7 +28,7 @@ class Command(BaseCommand):
             if rows or opts["verbosity"] > 1:
                 self.stdout.write(f"  {table}: {rows}")
         # Logged in the restored database, after its counts were compared with the manifest.
-        with audit.acting(source="cli"):
+        with audit.acting(source="cli", new_action=True):
             core.record(
                 AuditAction.IMPORT,
                 object_repr=_("数据库恢复"),

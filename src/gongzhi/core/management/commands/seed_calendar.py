@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 "或升级 chinesecalendar 后重新运行本命令"
             )
         changed = 0
-        with audit.acting(source="cli"):
+        with audit.acting(source="cli", new_action=True):
             for year in range(first, last + 1):
                 r = seed_year(year)
                 changed += r.changed

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             bar.update(count)
 
         try:
-            with audit.acting(source="cli"):
+            with audit.acting(source="cli", new_action=True):
                 result = import_residents(file, batch_size=batch_size, default_grid=grid, progress=progress)
         except ImportFileError as e:
             raise CommandError(str(e)) from None

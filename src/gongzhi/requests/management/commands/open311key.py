@@ -23,7 +23,7 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"单位 {organisation} 不存在。")
         try:
-            with acting(user=None, source="cli"):
+            with acting(user=None, source="cli", new_action=True):
                 key, raw = services.create_open311_key(name, organisation=org, reason="命令行创建 Open311 密钥")
         except ValidationError as e:
             raise CommandError("；".join(e.messages)) from None
