@@ -2,6 +2,7 @@
 too many failed logins, see docs/admin.md), e.g. once the person has been reached by phone."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts import lockout
 from gongzhi.core.audit import acting
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, user=None, ip=None, **options):
         if not user and not ip:
-            raise CommandError("请用 --user 或 --ip 指明要解除锁定的用户名或网络地址。")
+            raise CommandError(_("请用 --user 或 --ip 指明要解除锁定的用户名或网络地址。"))
         with acting(user=None, source="cli"):
             lockout.unlock(username=user, ip=ip)
         self.stdout.write(f"已解除锁定：{'，'.join(x for x in (user and f'用户 {user}', ip and f'地址 {ip}') if x)}。")
