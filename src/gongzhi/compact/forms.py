@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import Organisation
@@ -190,7 +191,8 @@ class ScoreForm(forms.Form):
         self.criteria = list(criteria)
         for c in self.criteria:
             self.fields[f"c{c.pk}"] = forms.DecimalField(
-                label=f"{c.name}（满分 {c.max_score}，权重 {c.weight}）",
+                label=gettext("%(name)s（满分 %(max_score)s，权重 %(weight)s）")
+                % {"name": c.name, "max_score": c.max_score, "weight": c.weight},
                 min_value=0,
                 max_value=c.max_score,
                 max_digits=6,

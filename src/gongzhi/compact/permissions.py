@@ -10,6 +10,7 @@ Path scoping (accounts.scoping) answers "in my subtree". Two things the compact 
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_at, paths_for
 
@@ -37,7 +38,7 @@ BURDEN_REPORT = "compact.view_burden_report"
 NOTHING = Q(pk__in=[])
 
 
-def require(user, perm: str, path: str, message: str = "无权执行此操作"):
+def require(user, perm: str, path: str, message: str = _("无权执行此操作")):
     """Raise PermissionDenied (with a Chinese message) unless `user` holds `perm` at `path`."""
     if not has_perm_at(user, perm, path):
         raise PermissionDenied(message)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
@@ -24,11 +25,11 @@ def authorise(user, task, perm):
     department for review, the town for rulings."""
     if perm == transitions.REVIEW:
         if not perms.may_act_for_department(user, task.department, task.community.path, perm):
-            raise PermissionDenied("只有派发部门可以验收或退回该任务")
+            raise PermissionDenied(_("只有派发部门可以验收或退回该任务"))
     elif perm == transitions.RULE:
-        perms.require(user, perm, task.town.path, "只有镇（街道）可以裁定红牌")
+        perms.require(user, perm, task.town.path, _("只有镇（街道）可以裁定红牌"))
     else:
-        perms.require(user, perm, task.community.path, "只有任务所在社区可以办理该任务")
+        perms.require(user, perm, task.community.path, _("只有任务所在社区可以办理该任务"))
 
 
 def move(user, task, target, changes=None, *, reason="", expected_version=None):
@@ -56,21 +57,32 @@ def accept(user, task, *, expected_version=None):
 def _check_files(files):
     """Refuse the whole submission if any file is too big, of a refused type, or too many."""
     if len(files) > limits.MAX_EVIDENCE_FILES:
-        raise ValidationError({"files": f"一次最多上传 {limits.MAX_EVIDENCE_FILES} 个文件"})
+        raise ValidationError(
+            {
+                "files": _("一次最多上传 %(MAX_EVIDENCE_FILES)s 个文件")
+                % {"MAX_EVIDENCE_FILES": limits.MAX_EVIDENCE_FILES}
+            }
+        )
     limit_mb = limits.MAX_EVIDENCE_BYTES / (1024 * 1024)
     for f in files:
         name = os.path.basename(getattr(f, "name", "") or "")
         ext = os.path.splitext(name)[1].lower()
         if ext not in limits.EVIDENCE_TYPES:
             raise ValidationError(
-                {"files": f"文件“{name}”的类型不允许上传（允许：{'、'.join(sorted(limits.EVIDENCE_TYPES))}）"}
+                {
+                    "files": _("文件“%(name)s”的类型不允许上传（允许：%(sorted)s）")
+                    % {"name": name, "sorted": "、".join(sorted(limits.EVIDENCE_TYPES))}
+                }
             )
         if f.size > limits.MAX_EVIDENCE_BYTES:
             raise ValidationError(
-                {"files": f"文件“{name}”大小为 {f.size / (1024 * 1024):.1f} MB，超过 {limit_mb:g} MB 的上限"}
+                {
+                    "files": _("文件“%(name)s”大小为 %(value).1f MB，超过 %(limit_mb)s MB 的上限")
+                    % {"name": name, "value": f.size / (1024 * 1024), "limit_mb": format(limit_mb, "g")}
+                }
             )
         if f.size == 0:
-            raise ValidationError({"files": f"文件“{name}”是空文件"})
+            raise ValidationError({"files": _("文件“%(name)s”是空文件") % {"name": name}})
 
 
 def _store_files(user, task, files, stored):
@@ -97,9 +109,11 @@ def complete(user, task, *, units_done=None, hours_spent=None, note="", files=()
     _check_files(files)
     agreement_item = task.agreement_item
     if agreement_item is not None and agreement_item.rate_mode == FundingMode.PER_UNIT and not units_done:
-        raise ValidationError({"units_done": f"按工作量计费的任务须填写完成工作量（{agreement_item.unit}）"})
+        raise ValidationError(
+            {"units_done": _("按工作量计费的任务须填写完成工作量（%(unit)s）") % {"unit": agreement_item.unit}}
+        )
     if units_done is not None and int(units_done) < 0:
-        raise ValidationError({"units_done": "完成工作量不能为负数"})
+        raise ValidationError({"units_done": _("完成工作量不能为负数")})
     stored = []
     try:
         with transaction.atomic():
@@ -154,7 +168,7 @@ def confirm(user, task, *, expected_version=None):
 
 def send_back(user, task, *, reason, expected_version=None):
     """The department sends the work back with its reason; the community redoes it."""
-    reason = require_text(reason, "reason", "退回须说明理由")
+    reason = require_text(reason, "reason", _("退回须说明理由"))
     return move(
         user, task, TaskStatus.SENT_BACK, {"send_back_reason": reason}, reason=reason, expected_version=expected_version
     )

@@ -5,6 +5,7 @@ back to the community as assigned."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
@@ -18,9 +19,9 @@ from .common import acting_as, require_text
 
 def raise_red_card(user, task, *, reason, expected_version=None):
     """The community refuses an assigned task as off-list; the card waits for the town's ruling."""
-    reason = require_text(reason, "reason", "亮红牌须说明理由")
+    reason = require_text(reason, "reason", _("亮红牌须说明理由"))
     if task.red_carded:
-        raise ValidationError("该任务已有红牌记录")
+        raise ValidationError(_("该任务已有红牌记录"))
     with transaction.atomic():
         task = lifecycle.move(
             user,
@@ -49,8 +50,8 @@ def rule_red_card(user, card, *, upheld: bool, reason, expected_version=None):
     """The town rules on a pending red card, with its reason (shown to the community)."""
     target = RedCardStatus.UPHELD if upheld else RedCardStatus.DISMISSED
     perm = transitions.check("red_card", card.status, target)
-    perms.require(user, perm, card.town.path, "只有镇（街道）可以裁定红牌")
-    reason = require_text(reason, "ruling_reason", "裁定须说明理由")
+    perms.require(user, perm, card.town.path, _("只有镇（街道）可以裁定红牌"))
+    reason = require_text(reason, "ruling_reason", _("裁定须说明理由"))
     with transaction.atomic():
         with acting_as(user):
             card = core.update(
