@@ -3,6 +3,7 @@ overdue (村委法 Art. 30: affairs quarterly, finances monthly). Prints one lin
 kind (with --all, every kind); meant for a daily cron that mails the output."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from gongzhi.consultation import reminders
 from gongzhi.territory.choices import Level
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         if node:
             nodes = nodes.filter(code=node)
             if not nodes.exists():
-                raise CommandError(f"没有代码为 {node} 的社区或村")
+                raise CommandError(_("没有代码为 %(node)s 的社区或村") % {"node": node})
         shown = 0
         nodes = list(nodes)
         due = reminders.due_many(nodes)
