@@ -1,6 +1,7 @@
 """The audit log in the back office: read-only, scoped like the data it describes."""
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import scope_q
 
@@ -56,7 +57,9 @@ class CalendarAdminMixin:
         for warning in calendar_published():
             messages.warning(request, warning.msg)
         for year in workdays.unpublished_years_in_use():
-            messages.warning(request, f"已有办理期限落入 {year} 年：" + workdays.unpublished_warning(year))
+            messages.warning(
+                request, _("已有办理期限落入 %(year)s 年：") % {"year": year} + workdays.unpublished_warning(year)
+            )
         extra_context = {**(extra_context or {}), "subtitle": CALENDAR_HELP}
         return super().changelist_view(request, extra_context=extra_context)
 
@@ -73,7 +76,7 @@ class CalendarDayAdmin(CalendarAdminMixin, ScopedServiceAdmin):
     update_service = staticmethod(calendar_services.update_day)
     delete_service = staticmethod(calendar_services.delete_day)
 
-    @admin.display(description="星期")
+    @admin.display(description=_("星期"))
     def weekday(self, obj):
         return "星期" + "一二三四五六日"[obj.date.weekday()]
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts import services
 from gongzhi.accounts.models import Role
@@ -29,11 +30,12 @@ class Command(BaseCommand):
     def handle(self, *args, username, role, node, password, name, **opts):
         if not Role.objects.filter(slug=role).exists():
             raise CommandError(
-                f"没有代码为 {role} 的角色；可用：{', '.join(Role.objects.values_list('slug', flat=True))}"
+                _("没有代码为 %(role)s 的角色；可用：%(values_list)s")
+                % {"role": role, "values_list": ", ".join(Role.objects.values_list("slug", flat=True))}
             )
         target = Node.objects.filter(code=node).first()
         if target is None:
-            raise CommandError(f"没有代码为 {node} 的区划或网格")
+            raise CommandError(_("没有代码为 %(node)s 的区划或网格") % {"node": node})
         try:
             with audit.acting(source="cli"):
                 user = services.create_user(
