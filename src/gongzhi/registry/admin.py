@@ -91,11 +91,11 @@ class ResidentAdmin(ScopedServiceAdmin):
             duplicates.note_refusal(existing)
             raise ValidationError({"id_number": duplicates.hidden_message()})
 
-    @admin.display(description="身份证号")
+    @admin.display(description=_("身份证号"))
     def masked_id(self, obj):
         return mask_id(obj.id_number)
 
-    @admin.display(description="电话")
+    @admin.display(description=_("电话"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
 

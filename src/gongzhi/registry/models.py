@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
@@ -238,7 +239,7 @@ class Resident(TrackedModel):
         # A person's grid decides who sees them; a household in another grid would put the
         # family under two grid workers' scopes at once.
         if self.household_id and self.grid_id and self.household.grid_id != self.grid_id:
-            raise ValidationError({"household": "住户不在该居民所属网格内"})
+            raise ValidationError({"household": gettext("住户不在该居民所属网格内")})
 
     @property
     def age(self):
@@ -301,4 +302,4 @@ class ResidentMove(models.Model):
 
     def clean(self):
         if self.from_household_id == self.to_household_id and self.from_grid_id == self.to_grid_id:
-            raise ValidationError("迁入与迁出相同")
+            raise ValidationError(gettext("迁入与迁出相同"))

@@ -3,6 +3,7 @@
 `imported N, updated M, rejected K` (and the error workbook's path when rows were rejected)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from gongzhi.core import audit
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, batch_size, grid, no_progress, **opts):
         if batch_size is not None and batch_size < 1:
-            raise CommandError("--batch-size 须为正整数")
+            raise CommandError(_("--batch-size 须为正整数"))
         bar = None
 
         def progress(count):
