@@ -3,6 +3,7 @@ and print it once (only its hash is stored, so it cannot be shown again)."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.core.audit import acting
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         if organisation is not None:
             org = Organisation.objects.filter(pk=organisation).first()
             if org is None:
-                raise CommandError(f"单位 {organisation} 不存在。")
+                raise CommandError(_("单位 %(organisation)s 不存在。") % {"organisation": organisation})
         try:
             with acting(user=None, source="cli"):
                 key, raw = services.create_open311_key(name, organisation=org, reason="命令行创建 Open311 密钥")
