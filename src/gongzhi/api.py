@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -26,7 +25,7 @@ from gongzhi.territory.api import router as territory_router
 api = NinjaAPI(
     title="共治 Gongzhi API",
     version="1",
-    description=_lazy("区划、楼栋、单位、住户和居民的接口。修改和删除须带 If-Match（读取时得到的 ETag）。"),
+    description="区划、楼栋、单位、住户和居民的接口。修改和删除须带 If-Match（读取时得到的 ETag）。",
     urls_namespace="api",
     auth=[common.BearerAuth(), common.session_user],
     renderer=common.Renderer(),

@@ -10,7 +10,6 @@ from datetime import datetime
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -27,7 +26,7 @@ router = Router(tags=["认证"])
 class Credentials(Schema):
     username: Text(150)
     password: Text(4096)
-    name: str = Field("", max_length=50, description=_lazy("令牌用途，便于在“接口令牌”页区分"))
+    name: str = Field("", max_length=50, description="令牌用途，便于在“接口令牌”页区分")
 
 
 class TokenOut(Schema):
@@ -38,7 +37,7 @@ class TokenOut(Schema):
 class TokenInfo(Schema):
     id: int
     name: str
-    prefix: str = Field(description=_lazy("令牌的前 8 个字符"))
+    prefix: str = Field(description="令牌的前 8 个字符")
     created_at: datetime
     last_used_at: datetime | None
     expires_at: datetime

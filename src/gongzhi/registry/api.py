@@ -12,7 +12,6 @@ logs the view."""
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -75,18 +74,14 @@ def _log_unmasked_list(results: list[dict], paths: list[str], purpose: str):
 # The explicit request for full numbers, documented in the OpenAPI schema (docs/api.md).
 UNMASK_QUERY = Query(
     False,
-    description=_lazy(
-        "1: 显示完整身份证号和电话（需 registry.unmask_pii 授权，并须填写 purpose；"
-        "无授权时答 403）。Show full ID and phone numbers: needs the unmask right and a purpose; "
-        "403 without the right."
-    ),
+    description="1: 显示完整身份证号和电话（需 registry.unmask_pii 授权，并须填写 purpose；"
+    "无授权时答 403）。Show full ID and phone numbers: needs the unmask right and a purpose; "
+    "403 without the right.",
 )
 PURPOSE_QUERY = Query(
     None,
-    description=_lazy(
-        "用途（unmask=1 时必填，最多 %(PURPOSE_MAX)s 字），记入审计日志。Purpose of the unmasking, required with unmask=1, kept in the audit log."
-    )
-    % {"PURPOSE_MAX": disclosure.PURPOSE_MAX},
+    description=f"用途（unmask=1 时必填，最多 {disclosure.PURPOSE_MAX} 字），记入审计日志。"
+    "Purpose of the unmasking, required with unmask=1, kept in the audit log.",
 )
 
 
