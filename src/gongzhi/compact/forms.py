@@ -32,7 +32,9 @@ class YearFilter(forms.Form):
     def __init__(self, *args, years=(), allow_all=True, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = ([("", _("全部"))] if allow_all else []) + [(y, f"{y}年") for y in years]
+        self.fields["year"].choices = ([("", _("全部"))] if allow_all else []) + [
+            (y, gettext("%(y)s年") % {"y": y}) for y in years
+        ]
 
     def value(self):
         return self.cleaned_data.get("year") if self.is_valid() else None

@@ -38,10 +38,10 @@ BURDEN_REPORT = "compact.view_burden_report"
 NOTHING = Q(pk__in=[])
 
 
-def require(user, perm: str, path: str, message: str = _("无权执行此操作")):
+def require(user, perm: str, path: str, message: str | None = None):
     """Raise PermissionDenied (with a Chinese message) unless `user` holds `perm` at `path`."""
     if not has_perm_at(user, perm, path):
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("无权执行此操作"))
 
 
 def scope(user, perm: str, field: str) -> Q:

@@ -128,10 +128,9 @@ def _csv_rows(path: Path, unreadable: list):
 
 def _undecodable_reason(encoding: str) -> str:
     name = "UTF-8" if encoding.startswith("utf-8") else _("GB18030（GBK）")
-    return (
-        f"该行含有无法识别的字节（按 {name} 编码读取），已显示为 �：文件可能已损坏或混入了其他编码的文字，"
-        "请在原文件中改正这一行后重新导入"
-    )
+    return _(
+        "该行含有无法识别的字节（按 %(name)s 编码读取），已显示为 �：文件可能已损坏或混入了其他编码的文字，请在原文件中改正这一行后重新导入"
+    ) % {"name": name}
 
 
 def _csv_error(reader, error) -> "ImportFileError":

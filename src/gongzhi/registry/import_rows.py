@@ -60,7 +60,7 @@ def _messages(error: ValidationError) -> list[str]:
     out = []
     for field, messages in error.message_dict.items():
         label = cols.BY_FIELD[field].header if field in cols.BY_FIELD else field
-        out.extend(f"{label}：{m}" for m in messages)
+        out.extend(_("%(label)s：%(m)s") % {"label": label, "m": m} for m in messages)
     return out
 
 
@@ -214,5 +214,5 @@ def _excel_number_hint(id_text) -> str:
     """Excel keeps 15 significant digits: an 18-digit number typed into a General column comes
     back ending in zeros. Say so instead of only reporting a wrong check character."""
     if id_text and len(id_text) == 18 and id_text.isdigit() and id_text.endswith("000"):
-        return "（该号码疑似被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”后重新填写）"
+        return _("（该号码疑似被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”后重新填写）")
     return ""

@@ -81,15 +81,15 @@ class Household(TrackedModel):
     def clean(self):
         errors = {}
         if not self.building_id and not self.address:
-            errors["address"] = "请选择楼栋并填写房号，或填写地址"
+            errors["address"] = gettext("请选择楼栋并填写房号，或填写地址")
         if self.building_id and not self.room:
-            errors["room"] = "选择了楼栋时请填写房号"
+            errors["room"] = gettext("选择了楼栋时请填写房号")
         if self.building_id and self.grid_id and self.building.grid_id != self.grid_id:
-            errors["building"] = "楼栋不在该网格内"
+            errors["building"] = gettext("楼栋不在该网格内")
         if self.grid_id and self.grid.level != Level.GRID:
-            errors["grid"] = "住户必须属于网格"
+            errors["grid"] = gettext("住户必须属于网格")
         if self.head_id and self.pk and self.head.household_id != self.pk:
-            errors["head"] = "户主须是本户成员"
+            errors["head"] = gettext("户主须是本户成员")
         if errors:
             raise ValidationError(errors)
 

@@ -134,7 +134,7 @@ def _filtered(request):
     codes = P.comma_list(request.GET.get("service_code"))
     if codes:
         known = set(Category.objects.filter(service_code__in=codes).values_list("service_code", flat=True))
-        errors.extend(f"service_code 不存在：{c[:40]}" for c in codes if c not in known)
+        errors.extend(_("service_code 不存在：%(c)s") % {"c": c[:40]} for c in codes if c not in known)
         qs = qs.filter(category__service_code__in=codes)
     start, end = P.window(request.GET, errors)
     wanted = P.statuses(request.GET, errors)
@@ -177,7 +177,10 @@ def requests_(request, fmt):
 def _post(request, fmt):
     with acting(user=None, source="api"):
         created = intake.file(request.POST)
-    notice = f"受理编号 {created.tracking_number}，办结时限 {when(created.deadline)[:10]}"
+    notice = _("受理编号 %(tracking_number)s，办结时限 %(when)s") % {
+        "tracking_number": created.tracking_number,
+        "when": when(created.deadline)[:10],
+    }
     return render(
         fmt,
         "service_requests",

@@ -4,6 +4,7 @@ kind (with --all, every kind); meant for a daily cron that mails the output."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.consultation import reminders
 from gongzhi.territory.choices import Level
@@ -11,11 +12,11 @@ from gongzhi.territory.models import Node
 
 
 class Command(BaseCommand):
-    help = "列出逾期未公开的村务、财务公开"
+    help = _lazy("列出逾期未公开的村务、财务公开")
 
     def add_arguments(self, parser):
-        parser.add_argument("--node", help="只看该社区/村（区划代码）")
-        parser.add_argument("--all", action="store_true", help="也列出未逾期的")
+        parser.add_argument("--node", help=_("只看该社区/村（区划代码）"))
+        parser.add_argument("--all", action="store_true", help=_("也列出未逾期的"))
 
     def handle(self, *args, node=None, all=False, **opts):
         nodes = Node.objects.filter(level=Level.COMMUNITY).order_by("code")
@@ -32,4 +33,4 @@ class Command(BaseCommand):
                     shown += 1
                     self.stdout.write(f"{n.name}（{n.code}）{item.text}")
         if not shown:
-            self.stdout.write("没有逾期的公开")
+            self.stdout.write(_("没有逾期的公开"))

@@ -6,6 +6,7 @@ changed (docs/admin.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.consultation import chain, services
 from gongzhi.consultation.models import DisclosureEntry
@@ -13,15 +14,15 @@ from gongzhi.core.audit import acting
 
 
 class Command(BaseCommand):
-    help = "校验村务/居务公开栏的哈希链、签名栏头和跨栏账本，指出第一条断开的条目"
+    help = _lazy("校验村务/居务公开栏的哈希链、签名栏头和跨栏账本，指出第一条断开的条目")
 
     def add_arguments(self, parser):
-        parser.add_argument("--node", help="只校验该社区/村（区划代码）")
-        parser.add_argument("--database", default="default", help="数据库别名（默认 default）")
+        parser.add_argument("--node", help=_("只校验该社区/村（区划代码）"))
+        parser.add_argument("--database", default="default", help=_("数据库别名（默认 default）"))
         parser.add_argument(
             "--resign",
             action="store_true",
-            help="按现存条目重新签署全部栏头（仅在更换签名密钥、且此前校验完整之后使用）",
+            help=_("按现存条目重新签署全部栏头（仅在更换签名密钥、且此前校验完整之后使用）"),
         )
 
     def handle(self, *args, node=None, database="default", resign=False, **opts):

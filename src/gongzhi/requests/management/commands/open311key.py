@@ -4,6 +4,7 @@ and print it once (only its hash is stored, so it cannot be shown again)."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.core.audit import acting
@@ -11,11 +12,11 @@ from gongzhi.requests import services
 
 
 class Command(BaseCommand):
-    help = "创建 Open311 接口密钥（只显示一次）"
+    help = _lazy("创建 Open311 接口密钥（只显示一次）")
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help="密钥名称，如对接方名称")
-        parser.add_argument("--organisation", type=int, help="所属单位编号（可选）")
+        parser.add_argument("name", help=_("密钥名称，如对接方名称"))
+        parser.add_argument("--organisation", type=int, help=_("所属单位编号（可选）"))
 
     def handle(self, *args, name, organisation=None, **options):
         org = None
@@ -27,6 +28,6 @@ class Command(BaseCommand):
             with acting(user=None, source="cli"):
                 key, raw = services.create_open311_key(name, organisation=org, reason="命令行创建 Open311 密钥")
         except ValidationError as e:
-            raise CommandError("；".join(e.messages)) from None
-        self.stdout.write(f"已创建密钥“{key.name}”。请立即保存，它不会再次显示：")
+            raise CommandError(_("；").join(e.messages)) from None
+        self.stdout.write(_("已创建密钥“%(name)s”。请立即保存，它不会再次显示：") % {"name": key.name})
         self.stdout.write(raw)
