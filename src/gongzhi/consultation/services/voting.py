@@ -8,10 +8,11 @@ written, inside the transaction, so nothing is recorded.
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
@@ -153,25 +154,31 @@ def close_motion(motion, *, reason="") -> rules.TallyResult:
         transitions.check("motion", motion.status, MotionStatus.CLOSED)
         counts = count_choices([motion.pk])[motion.pk]
         present = motion.meeting.attendance.count()
-        result = rules.tally(
-            motion.effective_rule(),
-            eligible=motion.eligible_count or 0,
-            present=present,
-            ayes=counts[Vote.FOR],
-            nays=counts[Vote.AGAINST],
-            abstentions=counts[Vote.ABSTAIN],
-        )
+        rule = motion.effective_rule()
+        votes = {
+            "eligible": motion.eligible_count or 0,
+            "present": present,
+            "ayes": counts[Vote.FOR],
+            "nays": counts[Vote.AGAINST],
+            "abstentions": counts[Vote.ABSTAIN],
+        }
+        result = rules.tally(rule, **votes)
+        # The motion keeps the arithmetic in the source language whatever the closer's language:
+        # it is published on the disclosure board and read in the audit log, which read the same
+        # for everyone.
+        with translation.override(settings.LANGUAGE_CODE):
+            kept = rules.tally(rule, **votes).text
         _move(
             motion,
             MotionStatus.CLOSED,
-            reason=reason or result.text,
+            reason=reason or kept,
             closed_at=timezone.now(),
             present_count=present,
             ayes=result.ayes,
             nays=result.nays,
             abstentions=result.abstentions,
             passed=result.met,
-            result_text=result.text[:200],
+            result_text=kept[:200],
         )
         return result
 
