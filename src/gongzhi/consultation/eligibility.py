@@ -81,18 +81,18 @@ def voter_for(body, day, resident) -> Voter:
         member = body.members.active_on(day).filter(resident=resident).first()
         if member is None:
             raise ValidationError(
-                _("%(name)s 在 %(day)s 不是%(name2)s的组成人员，无表决资格")
-                % {"name": resident.name, "day": format(day, "%Y-%m-%d"), "name2": body.name}
+                _("%(name)s 在 %(day)s 不是%(body)s的组成人员，无表决资格")
+                % {"name": resident.name, "day": format(day, "%Y-%m-%d"), "body": body.name}
             )
         return Voter(resident, AttendanceMode.INDIVIDUAL, member=member)
     if not resident.grid.path.startswith(body.node.path):
         raise ValidationError(
-            _("%(name)s 不是%(name2)s的居民，无表决资格") % {"name": resident.name, "name2": body.node.name}
+            _("%(name)s 不是%(place)s的居民，无表决资格") % {"name": resident.name, "place": body.node.name}
         )
     if not is_adult_on(resident.birth_date, day):
         raise ValidationError(
-            _("%(name)s 在会议日期 %(day)s 未满%(ADULT_AGE)s周岁，无表决资格")
-            % {"name": resident.name, "day": format(day, "%Y-%m-%d"), "ADULT_AGE": ADULT_AGE}
+            _("%(name)s 在会议日期 %(day)s 未满%(age)s周岁，无表决资格")
+            % {"name": resident.name, "day": format(day, "%Y-%m-%d"), "age": ADULT_AGE}
         )
     if body.constituency == Constituency.ADULTS:
         return Voter(resident, AttendanceMode.INDIVIDUAL)

@@ -24,8 +24,8 @@ def normalise(raw: str) -> str:
     bad = [c for c in text if c not in ALPHABET]
     if bad:
         raise UsccError(
-            _("统一社会信用代码含有不允许的字符：%(sorted)s（不使用 I、O、Z、S、V）")
-            % {"sorted": "".join(sorted(set(bad)))}
+            _("统一社会信用代码含有不允许的字符：%(chars)s（不使用 I、O、Z、S、V）")
+            % {"chars": "".join(sorted(set(bad)))}
         )
     expected = check_char(text[:17])
     if text[17] != expected:

@@ -174,8 +174,7 @@ def open_rows(path, unreadable: list | None = None) -> tuple[list[str], object]:
             break
     if unreadable:  # the header row, or a row before it, did not decode
         raise ImportFileError(
-            _("第 %(unreadable)s 行（表头）：%(unreadable2)s")
-            % {"unreadable": unreadable[0][0], "unreadable2": unreadable[0][2]}
+            _("第 %(line)s 行（表头）：%(reason)s") % {"line": unreadable[0][0], "reason": unreadable[0][2]}
         )
     if headers is None:
         raise ImportFileError(_("文件是空的：第一行应为表头（姓名、身份证号、网格代码……）"))

@@ -57,12 +57,7 @@ def accept(user, task, *, expected_version=None):
 def _check_files(files):
     """Refuse the whole submission if any file is too big, of a refused type, or too many."""
     if len(files) > limits.MAX_EVIDENCE_FILES:
-        raise ValidationError(
-            {
-                "files": _("一次最多上传 %(MAX_EVIDENCE_FILES)s 个文件")
-                % {"MAX_EVIDENCE_FILES": limits.MAX_EVIDENCE_FILES}
-            }
-        )
+        raise ValidationError({"files": _("一次最多上传 %(limit)s 个文件") % {"limit": limits.MAX_EVIDENCE_FILES}})
     limit_mb = limits.MAX_EVIDENCE_BYTES / (1024 * 1024)
     for f in files:
         name = os.path.basename(getattr(f, "name", "") or "")
@@ -70,8 +65,8 @@ def _check_files(files):
         if ext not in limits.EVIDENCE_TYPES:
             raise ValidationError(
                 {
-                    "files": _("文件“%(name)s”的类型不允许上传（允许：%(sorted)s）")
-                    % {"name": name, "sorted": "、".join(sorted(limits.EVIDENCE_TYPES))}
+                    "files": _("文件“%(name)s”的类型不允许上传（允许：%(allowed)s）")
+                    % {"name": name, "allowed": "、".join(sorted(limits.EVIDENCE_TYPES))}
                 }
             )
         if f.size > limits.MAX_EVIDENCE_BYTES:

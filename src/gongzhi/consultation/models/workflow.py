@@ -71,7 +71,7 @@ class WorkflowStep(models.Model):
         unknown = set(self.kinds()) - set(c.BodyKind.values)
         if unknown:
             raise ValidationError(
-                {"body_kinds": gettext("未知的机构类型：%(sorted)s") % {"sorted": "、".join(sorted(unknown))}}
+                {"body_kinds": gettext("未知的机构类型：%(kinds)s") % {"kinds": "、".join(sorted(unknown))}}
             )
 
 

@@ -27,12 +27,12 @@ def add_member(body, resident, *, since, role="member", until=None, reason="") -
     """Seat a resident of the body's area on the body from `since`."""
     if not resident.grid.path.startswith(body.node.path):
         raise ValidationError(
-            {"resident": _("%(name)s 不是%(name2)s的居民") % {"name": resident.name, "name2": body.node.name}}
+            {"resident": _("%(name)s 不是%(place)s的居民") % {"name": resident.name, "place": body.node.name}}
         )
     overlapping = body.members.filter(resident=resident).active_on(since).exists()
     if overlapping:
         raise ValidationError(
-            {"resident": _("%(name)s 已是%(name2)s的成员") % {"name": resident.name, "name2": body.name}}
+            {"resident": _("%(name)s 已是%(body)s的成员") % {"name": resident.name, "body": body.name}}
         )
     return core.create(BodyMember, body=body, resident=resident, role=role, since=since, until=until, reason=reason)
 

@@ -47,7 +47,7 @@ def raise_matter(
         raise ValidationError({"resident": _("居民提出议题须关联本人的居民登记")})
     if resident is not None and not resident.grid.path.startswith(node.path):
         raise ValidationError(
-            {"resident": _("%(name)s 不是%(name2)s的居民") % {"name": resident.name, "name2": node.name}}
+            {"resident": _("%(name)s 不是%(place)s的居民") % {"name": resident.name, "place": node.name}}
         )
     if support_threshold is None:
         support_threshold = 0
@@ -79,11 +79,11 @@ def _check_supporter(matter, resident):
         raise ValidationError(_("提出人不能联署自己的议题"))
     if not resident.grid.path.startswith(matter.node.path):
         raise ValidationError(
-            _("%(name)s 不是%(name2)s的居民，不能联署") % {"name": resident.name, "name2": matter.node.name}
+            _("%(name)s 不是%(place)s的居民，不能联署") % {"name": resident.name, "place": matter.node.name}
         )
     if not eligibility.is_adult_on(resident.birth_date, timezone.localdate()):
         raise ValidationError(
-            _("%(name)s 未满%(ADULT_AGE)s周岁，不能联署") % {"name": resident.name, "ADULT_AGE": eligibility.ADULT_AGE}
+            _("%(name)s 未满%(age)s周岁，不能联署") % {"name": resident.name, "age": eligibility.ADULT_AGE}
         )
 
 

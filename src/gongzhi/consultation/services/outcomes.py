@@ -136,11 +136,11 @@ def rate(matter, resident, score: int, *, comment="") -> Rating:
         raise ValidationError({"score": _("评分须为 1–5 的整数")})
     if not resident.grid.path.startswith(matter.node.path):
         raise ValidationError(
-            _("%(name)s 不是%(name2)s的居民，不能评议") % {"name": resident.name, "name2": matter.node.name}
+            _("%(name)s 不是%(place)s的居民，不能评议") % {"name": resident.name, "place": matter.node.name}
         )
     if not eligibility.is_adult_on(resident.birth_date, timezone.localdate()):
         raise ValidationError(
-            _("%(name)s 未满%(ADULT_AGE)s周岁，不能评议") % {"name": resident.name, "ADULT_AGE": eligibility.ADULT_AGE}
+            _("%(name)s 未满%(age)s周岁，不能评议") % {"name": resident.name, "age": eligibility.ADULT_AGE}
         )
     with transaction.atomic():
         try:

@@ -57,14 +57,14 @@ def start_workflow(matter, template, *, reason="") -> MatterWorkflow:
         raise ValidationError(
             {
                 "template": _(
-                    "%(name)s尚无可办理第 %(order)s 步「%(name2)s」的%(body_kinds_text)s，不能按「%(name3)s」流程办理"
+                    "%(place)s尚无可办理第 %(order)s 步「%(step)s」的%(bodies)s，不能按「%(workflow)s」流程办理"
                 )
                 % {
-                    "name": matter.node.name,
+                    "place": matter.node.name,
                     "order": step.order,
-                    "name2": step.name,
-                    "body_kinds_text": body_kinds_text(step),
-                    "name3": template.name,
+                    "step": step.name,
+                    "bodies": body_kinds_text(step),
+                    "workflow": template.name,
                 }
             }
         )
@@ -153,8 +153,8 @@ def complete_step(workflow, order, *, decision=None, disclosure=None, note="", m
             else:
                 first = missing[0]
                 raise ValidationError(
-                    _("按「%(name)s」流程，须先完成第 %(order)s 步「%(name2)s」")
-                    % {"name": workflow.template.name, "order": first.order, "name2": first.name}
+                    _("按「%(workflow)s」流程，须先完成第 %(order)s 步「%(step)s」")
+                    % {"workflow": workflow.template.name, "order": first.order, "step": first.name}
                 )
         _check_evidence(workflow, step, decision, disclosure, note, done)
         now, written = timezone.now(), []
@@ -201,8 +201,8 @@ def check_vote_due(matter, body):
     if blocking:
         first = blocking[0]
         raise ValidationError(
-            _("按「%(name)s」流程，须先完成第 %(order)s 步「%(name2)s」，才能提交%(name3)s表决")
-            % {"name": workflow.template.name, "order": first.order, "name2": first.name, "name3": body.name}
+            _("按「%(workflow)s」流程，须先完成第 %(order)s 步「%(step)s」，才能提交%(body)s表决")
+            % {"workflow": workflow.template.name, "order": first.order, "step": first.name, "body": body.name}
         )
 
 

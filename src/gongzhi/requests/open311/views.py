@@ -63,7 +63,7 @@ def _refuse_nul(request, path_values):
     bad += [name for name, value in path_values.items() if "\x00" in str(value)]
     if bad:
         raise bad_request(
-            *(_("%(replace)s 不能包含空字符（\\x00）。") % {"replace": name.replace(chr(0), "")[:40]} for name in bad)
+            *(_("%(field)s 不能包含空字符（\\x00）。") % {"field": name.replace(chr(0), "")[:40]} for name in bad)
         )
 
 

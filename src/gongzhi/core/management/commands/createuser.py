@@ -31,8 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args, username, role, node, password, name, **opts):
         if not Role.objects.filter(slug=role).exists():
             raise CommandError(
-                _("没有代码为 %(role)s 的角色；可用：%(values_list)s")
-                % {"role": role, "values_list": ", ".join(Role.objects.values_list("slug", flat=True))}
+                _("没有代码为 %(role)s 的角色；可用：%(roles)s")
+                % {"role": role, "roles": ", ".join(Role.objects.values_list("slug", flat=True))}
             )
         target = Node.objects.filter(code=node).first()
         if target is None:
