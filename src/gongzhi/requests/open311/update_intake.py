@@ -34,7 +34,7 @@ def _request(post, errors: list):
 def _status(post, errors: list) -> str:
     status = post.get("status", "").strip().upper()
     if status not in services.EXTERNAL_STATUSES:
-        errors.append(_("status 须为以下之一：") + "、".join(services.EXTERNAL_STATUSES) + _("。"))
+        errors.append(_("status 须为以下之一：%(values)s。") % {"values": "、".join(services.EXTERNAL_STATUSES)})
     return status
 
 
