@@ -1,6 +1,7 @@
 """The audit log in the back office: read-only, scoped like the data it describes."""
 
 from django.contrib import admin
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -77,9 +78,9 @@ class CalendarDayAdmin(CalendarAdminMixin, ScopedServiceAdmin):
     update_service = staticmethod(calendar_services.update_day)
     delete_service = staticmethod(calendar_services.delete_day)
 
-    @admin.display(description=_("星期"))
+    @admin.display(description=_lazy("星期"))
     def weekday(self, obj):
-        return "星期" + "一二三四五六日"[obj.date.weekday()]
+        return date_format(obj.date, "l")  # 星期一… in Chinese, Monday… in English
 
 
 @admin.register(CalendarYear)

@@ -4,6 +4,7 @@ any table is refused, so a restore can never overwrite live data. How: core/back
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.core import audit, backup
 from gongzhi.core import services as core
@@ -11,7 +12,7 @@ from gongzhi.core.choices import AuditAction
 
 
 class Command(BaseCommand):
-    help = _("把 gongzhi backup 的备份恢复到空数据库，并报告恢复的表和行数")
+    help = _lazy("把 gongzhi backup 的备份恢复到空数据库，并报告恢复的表和行数")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=_("备份文件路径"))
