@@ -33,7 +33,7 @@ class YearFilter(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = ([("", _("全部"))] if allow_all else []) + [
-            (y, gettext("%(y)s年") % {"y": y}) for y in years
+            (y, gettext("%(year)s年") % {"year": y}) for y in years
         ]
 
     def value(self):

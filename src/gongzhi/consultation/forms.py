@@ -225,7 +225,7 @@ class RatingForm(forms.Form):
         label=_("评分"),
         coerce=int,
         widget=forms.RadioSelect,
-        choices=[(i, _("%(i)s 分") % {"i": i}) for i in range(5, 0, -1)],
+        choices=[(i, _("%(points)s 分") % {"points": i}) for i in range(5, 0, -1)],
     )
     comment = forms.CharField(
         max_length=TEXT_MAX_LENGTH, label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})

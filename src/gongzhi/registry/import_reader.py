@@ -161,7 +161,7 @@ def open_rows(path, unreadable: list | None = None) -> tuple[list[str], object]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise ImportFileError(
-            _("不支持的文件类型“%(value)s”：请使用 .xlsx 或 .csv 文件") % {"value": path.suffix or "无扩展名"}
+            _("不支持的文件类型“%(suffix)s”：请使用 .xlsx 或 .csv 文件") % {"suffix": path.suffix or _("无扩展名")}
         )
     unreadable = _Refuse() if unreadable is None else unreadable
     rows = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path, unreadable)

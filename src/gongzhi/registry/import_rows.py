@@ -60,7 +60,7 @@ def _messages(error: ValidationError) -> list[str]:
     out = []
     for field, messages in error.message_dict.items():
         label = cols.BY_FIELD[field].header if field in cols.BY_FIELD else field
-        out.extend(_("%(label)s：%(m)s") % {"label": label, "m": m} for m in messages)
+        out.extend(_("%(label)s：%(message)s") % {"label": label, "message": m} for m in messages)
     return out
 
 

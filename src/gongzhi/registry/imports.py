@@ -161,9 +161,9 @@ def import_residents(
             result = run.finish(path, aborted=str(e))
             raise ImportFileError(
                 _(
-                    "%(e)s。导入已在此中止：此前已新增 %(imported)s 人、更新 %(updated)s 人；改正文件后重新导入即可，已导入的行不会重复"
+                    "%(error)s。导入已在此中止：此前已新增 %(imported)s 人、更新 %(updated)s 人；改正文件后重新导入即可，已导入的行不会重复"
                 )
-                % {"e": e, "imported": result.imported, "updated": result.updated}
+                % {"error": e, "imported": result.imported, "updated": result.updated}
             ) from None
         result = run.finish(path)
     return result

@@ -44,9 +44,9 @@ def check_archive(archive: zipfile.ZipFile) -> None:
         if info.file_size > limit or (info.file_size > _SMALL and ratio > MAX_RATIO):
             raise _file_error(
                 _(
-                    "Excel 文件中的 %(filename)s 解压后有 %(value)s MB（压缩比 %(ratio).0f 倍），超出导入允许的大小，疑似异常文件：请检查文件，或另存为新的 .xlsx 后重新导入"
+                    "Excel 文件中的 %(filename)s 解压后有 %(size)s MB（压缩比 %(ratio).0f 倍），超出导入允许的大小，疑似异常文件：请检查文件，或另存为新的 .xlsx 后重新导入"
                 )
-                % {"filename": info.filename, "value": info.file_size // (1024 * 1024), "ratio": ratio}
+                % {"filename": info.filename, "size": info.file_size // (1024 * 1024), "ratio": ratio}
             )
 
 
@@ -78,9 +78,9 @@ class _RunLimit:
         if self._run > MAX_TEXT_BYTES:
             raise _file_error(
                 _(
-                    "Excel 文件中有超长的单元格（超过 %(value)s KB，Excel 单元格最多 32767 个字），疑似异常文件：请检查后重新导入"
+                    "Excel 文件中有超长的单元格（超过 %(limit)s KB，Excel 单元格最多 32767 个字），疑似异常文件：请检查后重新导入"
                 )
-                % {"value": MAX_TEXT_BYTES // 1024}
+                % {"limit": MAX_TEXT_BYTES // 1024}
             )
 
     def close(self):
@@ -126,5 +126,5 @@ def guarded_workbook(path):
     except ImportFileError:
         raise
     except Exception as e:  # openpyxl and zipfile raise many types for a broken file
-        raise ImportFileError(_("无法读取 Excel 文件：%(e)s") % {"e": e}) from None
+        raise ImportFileError(_("无法读取 Excel 文件：%(error)s") % {"error": e}) from None
     return reader.wb

@@ -72,8 +72,8 @@ def _check_files(files):
         if f.size > limits.MAX_EVIDENCE_BYTES:
             raise ValidationError(
                 {
-                    "files": _("文件“%(name)s”大小为 %(value).1f MB，超过 %(limit_mb)s MB 的上限")
-                    % {"name": name, "value": f.size / (1024 * 1024), "limit_mb": format(limit_mb, "g")}
+                    "files": _("文件“%(name)s”大小为 %(size).1f MB，超过 %(limit_mb)s MB 的上限")
+                    % {"name": name, "size": f.size / (1024 * 1024), "limit_mb": format(limit_mb, "g")}
                 }
             )
         if f.size == 0:

@@ -134,7 +134,7 @@ def _filtered(request):
     codes = P.comma_list(request.GET.get("service_code"))
     if codes:
         known = set(Category.objects.filter(service_code__in=codes).values_list("service_code", flat=True))
-        errors.extend(_("service_code 不存在：%(c)s") % {"c": c[:40]} for c in codes if c not in known)
+        errors.extend(_("service_code 不存在：%(code)s") % {"code": c[:40]} for c in codes if c not in known)
         qs = qs.filter(category__service_code__in=codes)
     start, end = P.window(request.GET, errors)
     wanted = P.statuses(request.GET, errors)
