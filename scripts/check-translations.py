@@ -8,11 +8,14 @@ then runs `msgfmt -c` on the result. Needs GNU gettext (xgettext, msgattrib, msg
 makemessages needs anyway.
 
 The project has no translatable JavaScript (the scripts carry no text), so only the
-`django` domain is checked.
+`django` domain is checked. Before that, the check refuses a translation function imported
+under a name xgettext does not know (`gettext_lazy as _lazy`, `gettext_noop as N_`): the
+messages marked with it would silently never reach the catalogue.
 
 Usage: .venv/bin/python scripts/check-translations.py   (exit 1 on any missing translation)
 """
 
+import ast
 import os
 import shutil
 import subprocess
@@ -25,6 +28,20 @@ PACKAGE = ROOT / "src" / "gongzhi"
 CATALOGUE = Path("locale") / "en" / "LC_MESSAGES" / "django.po"
 # What makemessages never needs to read: static files carry no text of the django domain.
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "static", "*.mo")
+# The names makemessages passes to xgettext as keywords (xgettext's Python defaults and Django's
+# additions): a translation function bound to any other name is invisible to extraction.
+KEYWORDS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
 
 
 def run(*args, cwd=None):
@@ -54,8 +71,27 @@ def entries(po_text):
     return found
 
 
+def unknown_aliases():
+    """`file:line: name` for every translation function imported under a name xgettext ignores."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for alias in node.names:
+                    bound = alias.asname or alias.name
+                    if alias.name in KEYWORDS and bound not in KEYWORDS:
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name} as {bound}")
+    return found
+
+
 def main():
     """Runs makemessages on a copy, lists what is untranslated or fuzzy, checks with msgfmt."""
+    aliases = unknown_aliases()
+    if aliases:
+        print("Translation functions under names makemessages does not extract (import them by name):")
+        for line in aliases:
+            print(f"  {line}")
+        return 1
     for tool in ("xgettext", "msgmerge", "msgattrib", "msgfmt"):
         if not shutil.which(tool):
             sys.exit(f"check-translations: {tool} is missing (Debian: apt-get install gettext)")

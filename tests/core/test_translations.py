@@ -7,6 +7,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +19,14 @@ from gongzhi.consultation import rules
 from gongzhi.consultation import services as consultation
 from tests.api_client import ApiClient
 from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _chinese_again_afterwards():
+    """A request in English leaves English active in this thread (LocaleMiddleware activates
+    and never restores): put the default back so later tests see the Chinese they expect."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _refusal(call):
@@ -119,3 +128,15 @@ def test_api_errors_follow_accept_language(town):
     )
     assert missing.status_code == 422
     assert {e["message"] for e in missing.json()["detail"]} == {"This field is required"}
+
+
+def test_command_help_is_a_plain_string_in_either_language():
+    """argparse formats the help with a regex: a lazy string would crash `gongzhi unlock --help`."""
+    from django.core.management import load_command_class
+
+    command = load_command_class("gongzhi.accounts", "unlock")
+    with translation.override("zh-hans"):
+        assert "解除登录锁定" in command.create_parser("gongzhi", "unlock").format_help()
+    with translation.override("en"):
+        english = command.create_parser("gongzhi", "unlock").format_help()
+    assert "Lift a login lockout" in english and "The locked-out username" in english

@@ -16,8 +16,7 @@ Only communities where the user holds compact.view_burden_report count.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.accounts.scoping import paths_for
@@ -29,29 +28,29 @@ from .choices import OFF_LIST_CODES, RedCardOrigin, RedCardStatus, TaskStatus
 from .models import CommunityTask, GateRefusal, RedCard
 
 COMMUNITY_COLUMNS = [
-    ("name", _lazy("社区/村")),
-    ("received", _lazy("收到任务")),
-    ("confirmed", _lazy("已验收")),
-    ("units", _lazy("完成工作量")),
-    ("hours", _lazy("耗用工时")),
-    ("red_carded", _lazy("红牌任务")),
-    ("refused", _lazy("被拒派发")),
-    ("share", _lazy("拒派及红牌占比（%）")),
-    ("amount", _lazy("应付经费（元）")),
+    ("name", gettext_lazy("社区/村")),
+    ("received", gettext_lazy("收到任务")),
+    ("confirmed", gettext_lazy("已验收")),
+    ("units", gettext_lazy("完成工作量")),
+    ("hours", gettext_lazy("耗用工时")),
+    ("red_carded", gettext_lazy("红牌任务")),
+    ("refused", gettext_lazy("被拒派发")),
+    ("share", gettext_lazy("拒派及红牌占比（%）")),
+    ("amount", gettext_lazy("应付经费（元）")),
 ]
 DEPARTMENT_COLUMNS = [
-    ("name", _lazy("部门")),
+    ("name", gettext_lazy("部门")),
     ("received", pgettext_lazy("burden report column", "派发任务")),
-    ("confirmed", _lazy("已验收")),
-    ("units", _lazy("完成工作量")),
-    ("hours", _lazy("耗用工时")),
-    ("red_carded", _lazy("红牌任务")),
-    ("refused", _lazy("被拒派发")),
-    ("share", _lazy("拒派及红牌占比（%）")),
-    ("attempts_refused", _lazy("被拒派发次数")),
-    ("off_list_attempts", _lazy("清单外派发次数")),
-    ("override_cards", _lazy("越单派发红牌")),
-    ("upheld_cards", _lazy("成立的红牌")),
+    ("confirmed", gettext_lazy("已验收")),
+    ("units", gettext_lazy("完成工作量")),
+    ("hours", gettext_lazy("耗用工时")),
+    ("red_carded", gettext_lazy("红牌任务")),
+    ("refused", gettext_lazy("被拒派发")),
+    ("share", gettext_lazy("拒派及红牌占比（%）")),
+    ("attempts_refused", gettext_lazy("被拒派发次数")),
+    ("off_list_attempts", gettext_lazy("清单外派发次数")),
+    ("override_cards", gettext_lazy("越单派发红牌")),
+    ("upheld_cards", gettext_lazy("成立的红牌")),
 ]
 
 

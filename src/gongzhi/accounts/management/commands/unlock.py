@@ -3,14 +3,15 @@ too many failed logins, see docs/admin.md), e.g. once the person has been reache
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.accounts import lockout
 from gongzhi.core.audit import acting
 
 
 class Command(BaseCommand):
-    help = _lazy("解除登录锁定（按用户名和/或网络地址）")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("解除登录锁定（按用户名和/或网络地址）")
 
     def add_arguments(self, parser):
         parser.add_argument("--user", help=_("被锁定的用户名"))

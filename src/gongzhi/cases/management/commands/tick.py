@@ -5,7 +5,6 @@ never sent again."""
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.cases import inbox
 from gongzhi.core import audit
@@ -13,9 +12,11 @@ from gongzhi.registry import import_files
 
 
 class Command(BaseCommand):
-    help = _lazy(
-        "发送到期提醒（到期前一个工作日、超期），并删除过期的导入文件；可由 cron 定时运行，重复运行不会重复发送"
-    )
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _(
+            "发送到期提醒（到期前一个工作日、超期），并删除过期的导入文件；可由 cron 定时运行，重复运行不会重复发送"
+        )
 
     def handle(self, *args, **opts):
         with audit.acting(source="cli"):

@@ -4,7 +4,6 @@ kind (with --all, every kind); meant for a daily cron that mails the output."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.consultation import reminders
 from gongzhi.territory.choices import Level
@@ -12,7 +11,9 @@ from gongzhi.territory.models import Node
 
 
 class Command(BaseCommand):
-    help = _lazy("列出逾期未公开的村务、财务公开")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("列出逾期未公开的村务、财务公开")
 
     def add_arguments(self, parser):
         parser.add_argument("--node", help=_("只看该社区/村（区划代码）"))

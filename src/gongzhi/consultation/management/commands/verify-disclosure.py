@@ -6,7 +6,6 @@ changed (docs/admin.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.consultation import chain, services
 from gongzhi.consultation.models import DisclosureEntry
@@ -14,7 +13,9 @@ from gongzhi.core.audit import acting
 
 
 class Command(BaseCommand):
-    help = _lazy("校验村务/居务公开栏的哈希链、签名栏头和跨栏账本，指出第一条断开的条目")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("校验村务/居务公开栏的哈希链、签名栏头和跨栏账本，指出第一条断开的条目")
 
     def add_arguments(self, parser):
         parser.add_argument("--node", help=_("只校验该社区/村（区划代码）"))

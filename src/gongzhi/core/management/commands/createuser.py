@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.accounts import services
 from gongzhi.accounts.models import Role
@@ -12,7 +11,9 @@ from gongzhi.territory.models import Node
 
 
 class Command(BaseCommand):
-    help = _lazy("创建用户并授予某区域（含下级）的角色")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("创建用户并授予某区域（含下级）的角色")
 
     def add_arguments(self, parser):
         parser.add_argument("username")

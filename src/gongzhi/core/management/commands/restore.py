@@ -4,7 +4,6 @@ any table is refused, so a restore can never overwrite live data. How: core/back
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.core import audit, backup
 from gongzhi.core import services as core
@@ -12,7 +11,9 @@ from gongzhi.core.choices import AuditAction
 
 
 class Command(BaseCommand):
-    help = _lazy("把 gongzhi backup 的备份恢复到空数据库，并报告恢复的表和行数")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("把 gongzhi backup 的备份恢复到空数据库，并报告恢复的表和行数")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=_("备份文件路径"))

@@ -4,7 +4,6 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from tqdm import tqdm
 
 from gongzhi.core import audit
@@ -13,7 +12,9 @@ from gongzhi.registry.imports import import_residents
 
 
 class Command(BaseCommand):
-    help = _lazy("从 Excel（.xlsx）或 CSV 文件导入数据：gongzhi import residents 文件")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("从 Excel（.xlsx）或 CSV 文件导入数据：gongzhi import residents 文件")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["residents"], help=_("导入的数据种类（目前支持 residents：居民）"))

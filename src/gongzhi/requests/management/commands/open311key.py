@@ -4,7 +4,6 @@ and print it once (only its hash is stored, so it cannot be shown again)."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.core.audit import acting
@@ -12,7 +11,9 @@ from gongzhi.requests import services
 
 
 class Command(BaseCommand):
-    help = _lazy("创建 Open311 接口密钥（只显示一次）")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("创建 Open311 接口密钥（只显示一次）")
 
     def add_arguments(self, parser):
         parser.add_argument("name", help=_("密钥名称，如对接方名称"))
