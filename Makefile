@@ -47,6 +47,7 @@ format: $(STAMP)
 
 check: lint
 	$(BIN)/gongzhi makemigrations --check --dry-run
+	$(BIN)/python scripts/check-translations.py
 
 browser:
 	@bash scripts/install-browser.sh

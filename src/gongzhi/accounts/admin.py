@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy
 
 from . import services
 from .models import ApiToken, Membership, Organisation, Role, User
@@ -15,7 +16,10 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ("username", "display_name", "organisation", "is_active", "is_staff")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("共治", {"fields": ("display_name", "phone", "organisation")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (gettext_lazy("共治"), {"fields": ("display_name", "phone", "organisation")}),
+    )
 
 
 @admin.register(Role)

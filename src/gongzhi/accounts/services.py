@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
@@ -20,7 +21,7 @@ def create_user(
     from django.contrib.auth.password_validation import validate_password
 
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"用户名 {username} 已存在"})
+        raise ValidationError({"username": _("用户名 %(username)s 已存在") % {"username": username}})
     user = User(username=username, display_name=display_name, **extra)
     validate_password(password, user)  # with the user, so it may not resemble their name
     with transaction.atomic():
@@ -41,9 +42,9 @@ def grant(user, *, role, node, reason="") -> Membership:
         try:
             role = Role.objects.get(slug=role)
         except Role.DoesNotExist:
-            raise ValidationError({"role": f"没有代码为 {role} 的角色"}) from None
+            raise ValidationError({"role": _("没有代码为 %(role)s 的角色") % {"role": role}}) from None
     if node is None:
-        raise ValidationError({"node": "授权须指定区域"})
+        raise ValidationError({"node": _("授权须指定区域")})
     membership, created = Membership.objects.get_or_create(user=user, role=role, node=node)
     if created:
         core.record(

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import Organisation
@@ -31,7 +32,9 @@ class YearFilter(forms.Form):
     def __init__(self, *args, years=(), allow_all=True, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = ([("", _("全部"))] if allow_all else []) + [(y, f"{y}年") for y in years]
+        self.fields["year"].choices = ([("", _("全部"))] if allow_all else []) + [
+            (y, gettext("%(year)s年") % {"year": y}) for y in years
+        ]
 
     def value(self):
         return self.cleaned_data.get("year") if self.is_valid() else None
@@ -190,7 +193,8 @@ class ScoreForm(forms.Form):
         self.criteria = list(criteria)
         for c in self.criteria:
             self.fields[f"c{c.pk}"] = forms.DecimalField(
-                label=f"{c.name}（满分 {c.max_score}，权重 {c.weight}）",
+                label=gettext("%(name)s（满分 %(max_score)s，权重 %(weight)s）")
+                % {"name": c.name, "max_score": c.max_score, "weight": c.weight},
                 min_value=0,
                 max_value=c.max_score,
                 max_digits=6,

@@ -10,6 +10,7 @@ Path scoping (accounts.scoping) answers "in my subtree". Two things the compact 
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_at, paths_for
 
@@ -40,10 +41,10 @@ VIEW_TASKASSIGNMENT = "compact.view_taskassignment"
 NOTHING = Q(pk__in=[])
 
 
-def require(user, perm: str, path: str, message: str = "无权执行此操作"):
+def require(user, perm: str, path: str, message: str | None = None):
     """Raise PermissionDenied (with a Chinese message) unless `user` holds `perm` at `path`."""
     if not has_perm_at(user, perm, path):
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("无权执行此操作"))
 
 
 def scope(user, perm: str, field: str) -> Q:

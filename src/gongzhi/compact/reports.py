@@ -16,6 +16,7 @@ Only communities where the user holds compact.view_burden_report count.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.accounts.scoping import paths_for
@@ -27,29 +28,29 @@ from .choices import OFF_LIST_CODES, RedCardOrigin, RedCardStatus, TaskStatus
 from .models import CommunityTask, GateRefusal, RedCard
 
 COMMUNITY_COLUMNS = [
-    ("name", "社区/村"),
-    ("received", "收到任务"),
-    ("confirmed", "已验收"),
-    ("units", "完成工作量"),
-    ("hours", "耗用工时"),
-    ("red_carded", "红牌任务"),
-    ("refused", "被拒派发"),
-    ("share", "拒派及红牌占比（%）"),
-    ("amount", "应付经费（元）"),
+    ("name", gettext_lazy("社区/村")),
+    ("received", gettext_lazy("收到任务")),
+    ("confirmed", gettext_lazy("已验收")),
+    ("units", gettext_lazy("完成工作量")),
+    ("hours", gettext_lazy("耗用工时")),
+    ("red_carded", gettext_lazy("红牌任务")),
+    ("refused", gettext_lazy("被拒派发")),
+    ("share", gettext_lazy("拒派及红牌占比（%）")),
+    ("amount", gettext_lazy("应付经费（元）")),
 ]
 DEPARTMENT_COLUMNS = [
-    ("name", "部门"),
-    ("received", "派发任务"),
-    ("confirmed", "已验收"),
-    ("units", "完成工作量"),
-    ("hours", "耗用工时"),
-    ("red_carded", "红牌任务"),
-    ("refused", "被拒派发"),
-    ("share", "拒派及红牌占比（%）"),
-    ("attempts_refused", "被拒派发次数"),
-    ("off_list_attempts", "清单外派发次数"),
-    ("override_cards", "越单派发红牌"),
-    ("upheld_cards", "成立的红牌"),
+    ("name", gettext_lazy("部门")),
+    ("received", pgettext_lazy("burden report column", "派发任务")),
+    ("confirmed", gettext_lazy("已验收")),
+    ("units", gettext_lazy("完成工作量")),
+    ("hours", gettext_lazy("耗用工时")),
+    ("red_carded", gettext_lazy("红牌任务")),
+    ("refused", gettext_lazy("被拒派发")),
+    ("share", gettext_lazy("拒派及红牌占比（%）")),
+    ("attempts_refused", gettext_lazy("被拒派发次数")),
+    ("off_list_attempts", gettext_lazy("清单外派发次数")),
+    ("override_cards", gettext_lazy("越单派发红牌")),
+    ("upheld_cards", gettext_lazy("成立的红牌")),
 ]
 
 

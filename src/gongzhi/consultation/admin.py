@@ -4,6 +4,7 @@ workflow services, so the admin shows them read-only."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
@@ -211,4 +212,4 @@ class DisclosureIntervalAdmin(ConfigAdmin):
     def validate_with_services(self, data, instance):
         node = data.get("node")
         if node is not None and node.level > Level.COMMUNITY:
-            raise ValidationError({"node": "提醒间隔按街道/乡镇或社区/村设置"})
+            raise ValidationError({"node": _("提醒间隔按街道/乡镇或社区/村设置")})

@@ -71,10 +71,14 @@ class ChainCheck:
     @property
     def text(self) -> str:
         if self.ok:
-            return f"共 {self.checked} 条，哈希链完整"
+            return _("共 %(checked)s 条，哈希链完整") % {"checked": self.checked}
         if self.broken_id is None:  # nothing stored to name: the end of the board is missing
             return _("第 %(n)s 条起缺失：%(reason)s") % {"n": self.broken_seq, "reason": self.reason}
-        return f"第 {self.broken_seq} 条（编号 {self.broken_id}）起断开：{self.reason}"
+        return _("第 %(broken_seq)s 条（编号 %(broken_id)s）起断开：%(reason)s") % {
+            "broken_seq": self.broken_seq,
+            "broken_id": self.broken_id,
+            "reason": self.reason,
+        }
 
 
 def _rows(node, using):
@@ -101,15 +105,22 @@ def verify(node, using="default") -> ChainCheck:
     ):
         if seq != expected_seq:
             return ChainCheck(
-                node.code, checked, seq, pk, f"序号应为 {expected_seq}，实为 {seq}（其间的条目被删除或插入）"
+                node.code,
+                checked,
+                seq,
+                pk,
+                _("序号应为 %(expected_seq)s，实为 %(seq)s（其间的条目被删除或插入）")
+                % {"expected_seq": expected_seq, "seq": seq},
             )
         if prev_hash != prev:
-            return ChainCheck(node.code, checked, seq, pk, "记录的上一条哈希与上一条不符（上一条或本条被改动、替换）")
+            return ChainCheck(
+                node.code, checked, seq, pk, _("记录的上一条哈希与上一条不符（上一条或本条被改动、替换）")
+            )
         digest = entry_hash(
             node.code, seq, kind, title, body, period, published_at, decision_id, corrects_seq, prev_hash
         )
         if digest != stored:
-            return ChainCheck(node.code, checked, seq, pk, "内容与哈希不符（本条被改动）")
+            return ChainCheck(node.code, checked, seq, pk, _("内容与哈希不符（本条被改动）"))
         prev, expected_seq, checked = stored, expected_seq + 1, checked + 1
     return _against_head(node, checked, prev, using)
 

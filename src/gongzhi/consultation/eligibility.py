@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from gongzhi.registry.choices import Status
 from gongzhi.registry.models import Household, Resident, age_on
@@ -72,19 +73,30 @@ def voter_for(body, day, resident) -> Voter:
     """The voting unit `resident` may sign in for at `body`'s meeting on `day`, or a
     ValidationError saying in Chinese why they may not."""
     if resident.status != Status.ACTIVE:
-        raise ValidationError(f"{resident.name} 不在册（{resident.get_status_display()}），无表决资格")
+        raise ValidationError(
+            _("%(name)s 不在册（%(status)s），无表决资格")
+            % {"name": resident.name, "status": resident.get_status_display()}
+        )
     if body.constituency == Constituency.MEMBERS:
         member = body.members.active_on(day).filter(resident=resident).first()
         if member is None:
-            raise ValidationError(f"{resident.name} 在 {day:%Y-%m-%d} 不是{body.name}的组成人员，无表决资格")
+            raise ValidationError(
+                _("%(name)s 在 %(day)s 不是%(body)s的组成人员，无表决资格")
+                % {"name": resident.name, "day": format(day, "%Y-%m-%d"), "body": body.name}
+            )
         return Voter(resident, AttendanceMode.INDIVIDUAL, member=member)
     if not resident.grid.path.startswith(body.node.path):
-        raise ValidationError(f"{resident.name} 不是{body.node.name}的居民，无表决资格")
+        raise ValidationError(
+            _("%(name)s 不是%(place)s的居民，无表决资格") % {"name": resident.name, "place": body.node.name}
+        )
     if not is_adult_on(resident.birth_date, day):
-        raise ValidationError(f"{resident.name} 在会议日期 {day:%Y-%m-%d} 未满{ADULT_AGE}周岁，无表决资格")
+        raise ValidationError(
+            _("%(name)s 在会议日期 %(day)s 未满%(age)s周岁，无表决资格")
+            % {"name": resident.name, "day": format(day, "%Y-%m-%d"), "age": ADULT_AGE}
+        )
     if body.constituency == Constituency.ADULTS:
         return Voter(resident, AttendanceMode.INDIVIDUAL)
     household = resident.household
     if household is None or not household.grid.path.startswith(body.node.path):
-        raise ValidationError(f"{resident.name} 没有本社区/村的住户登记，不能作为户代表")
+        raise ValidationError(_("%(name)s 没有本社区/村的住户登记，不能作为户代表") % {"name": resident.name})
     return Voter(resident, AttendanceMode.HOUSEHOLD, household=household)

@@ -222,7 +222,10 @@ class ResultForm(forms.Form):
 
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
-        label=_("评分"), coerce=int, widget=forms.RadioSelect, choices=[(i, f"{i} 分") for i in range(5, 0, -1)]
+        label=_("评分"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[(i, _("%(points)s 分") % {"points": i}) for i in range(5, 0, -1)],
     )
     comment = forms.CharField(
         max_length=TEXT_MAX_LENGTH, label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .choices import DisclosureKind
 from .models import DisclosureEntry, DisclosureInterval
@@ -50,10 +51,21 @@ class Due:
     @property
     def text(self) -> str:
         label = DisclosureKind(self.kind).label
-        last = f"上次 {self.last_on:%Y-%m-%d}" if self.last_on else "尚未公开过"
+        last = (
+            _("上次 %(last_on)s") % {"last_on": format(self.last_on, "%Y-%m-%d")} if self.last_on else _("尚未公开过")
+        )
         if self.overdue:
-            return f"{label}：{last}，应于 {self.due_on:%Y-%m-%d} 前公开，已逾期 {(self.today - self.due_on).days} 天"
-        return f"{label}：{last}，下次应于 {self.due_on:%Y-%m-%d} 前公开"
+            return _("%(label)s：%(last)s，应于 %(due_on)s 前公开，已逾期 %(days)s 天") % {
+                "label": label,
+                "last": last,
+                "due_on": format(self.due_on, "%Y-%m-%d"),
+                "days": (self.today - self.due_on).days,
+            }
+        return _("%(label)s：%(last)s，下次应于 %(due_on)s 前公开") % {
+            "label": label,
+            "last": last,
+            "due_on": format(self.due_on, "%Y-%m-%d"),
+        }
 
 
 def _ancestors(path: str) -> list[str]:

@@ -3,13 +3,15 @@
 The parameters (fractions, "more than" or "at least", notice days, article numbers) are data:
 `BodyRule` rows seeded by migration 0002 and editable in the admin, so a corrected article or
 a revised threshold needs no release. This module only evaluates them, and says how in a
-Chinese sentence ("出席 19/30，需 ≥ 20，未达法定人数").
+sentence in the active language ("出席 19/30，需 ≥ 20，未达法定人数").
 
 "More than half" is strict: count * 2 > total. "At least two thirds" is count * 3 >= total * 2.
 Never floats: 2/3 of 30 in floating point is 19.999…, which is how 19 people become a quorum.
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 from .choices import BodyKind, Constituency, ThresholdBasis
 
@@ -48,8 +50,12 @@ class TallyResult:
     def text(self) -> str:
         if not self.quorum.met:
             # Without a quorum the count decides nothing; say so rather than "通过".
-            return f"{self.quorum.text}；表决无效（赞成 {self.passage.count}/{self.passage.total}）"
-        return f"{self.quorum.text}；{self.passage.text}"
+            return _("%(quorum)s；表决无效（赞成 %(ayes)s/%(total)s）") % {
+                "quorum": self.quorum.text,
+                "ayes": self.passage.count,
+                "total": self.passage.total,
+            }
+        return _("%(quorum)s；%(passage)s") % {"quorum": self.quorum.text, "passage": self.passage.text}
 
 
 def requirement(total: int, num: int, den: int, strict: bool) -> tuple[int, str]:
@@ -73,8 +79,16 @@ def _result(count, total, num, den, strict, label, yes, no) -> RuleResult:
     needed, need_text = requirement(total, num, den, strict)
     met = meets(count, total, num, den, strict)
     if total <= 0:
-        return RuleResult(False, count, total, needed, f"{label} {count}/0，应到人数为 0，{no}")
-    return RuleResult(met, count, total, needed, f"{label} {count}/{total}，需 {need_text}，{yes if met else no}")
+        text = _("%(label)s %(count)s/0，应到人数为 0，%(outcome)s") % {"label": label, "count": count, "outcome": no}
+        return RuleResult(False, count, total, needed, text)
+    text = _("%(label)s %(count)s/%(total)s，需 %(need)s，%(outcome)s") % {
+        "label": label,
+        "count": count,
+        "total": total,
+        "need": need_text,
+        "outcome": yes if met else no,
+    }
+    return RuleResult(met, count, total, needed, text)
 
 
 def quorum(rule, *, present: int, eligible: int, cast: int | None = None) -> RuleResult:
@@ -86,12 +100,19 @@ def quorum(rule, *, present: int, eligible: int, cast: int | None = None) -> Rul
             rule.quorum_num,
             rule.quorum_den,
             rule.quorum_strict,
-            "投票",
-            "投票人数达到法定要求",
-            "投票人数未达法定要求",
+            _("投票"),
+            _("投票人数达到法定要求"),
+            _("投票人数未达法定要求"),
         )
     return _result(
-        present, eligible, rule.quorum_num, rule.quorum_den, rule.quorum_strict, "出席", "达到法定人数", "未达法定人数"
+        present,
+        eligible,
+        rule.quorum_num,
+        rule.quorum_den,
+        rule.quorum_strict,
+        _("出席"),
+        _("达到法定人数"),
+        _("未达法定人数"),
     )
 
 
@@ -99,7 +120,7 @@ def passage(rule, *, ayes: int, present: int, cast: int) -> RuleResult:
     """Do the ayes carry the motion? The base is those present (abstaining or not voting
     counts against) or, where the rule says so (recall, Art. 16), the ballots cast."""
     base = cast if rule.pass_basis == ThresholdBasis.VOTES_CAST else present
-    return _result(ayes, base, rule.pass_num, rule.pass_den, rule.pass_strict, "赞成", "通过", "未通过")
+    return _result(ayes, base, rule.pass_num, rule.pass_den, rule.pass_strict, _("赞成"), _("通过"), _("未通过"))
 
 
 def tally(rule, *, eligible: int, present: int, ayes: int, nays: int = 0, abstentions: int = 0) -> TallyResult:
@@ -120,7 +141,11 @@ def notice(rule, *, notice_date, meeting_date) -> RuleResult:
     days = (meeting_date - notice_date).days
     needed = rule.notice_days or 0
     met = days >= needed
-    text = f"提前 {days} 天通知，需 ≥ {needed} 天，{'符合通知期限' if met else '通知期限不足'}"
+    text = _("提前 %(days)s 天通知，需 ≥ %(needed)s 天，%(outcome)s") % {
+        "days": days,
+        "needed": needed,
+        "outcome": _("符合通知期限") if met else _("通知期限不足"),
+    }
     return RuleResult(met, days, needed, needed, text)
 
 

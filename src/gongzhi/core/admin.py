@@ -1,6 +1,9 @@
 """The audit log in the back office: read-only, scoped like the data it describes."""
 
 from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core.scoping import scope_q
 
@@ -39,7 +42,7 @@ from .admin_mixins import ScopedServiceAdmin  # noqa: E402
 from .calendar_models import CalendarDay, CalendarYear  # noqa: E402
 from .checks import calendar_published  # noqa: E402
 
-CALENDAR_HELP = (
+CALENDAR_HELP = gettext_lazy(
     "本表只记录与“周一至周五上班、周六周日休息”不同的日子：工作日里的法定节假日（放假），"
     "以及周末的调休上班日（上班）。表中 2004–2026 年由 chinesecalendar 自动导入；"
     "新一年的放假安排公布后，请在此逐日录入，再到“工作日历年份”中勾选“已载入官方安排”。"
@@ -57,7 +60,9 @@ class CalendarAdminMixin:
         for warning in calendar_published():
             messages.warning(request, warning.msg)
         for year in workdays.unpublished_years_in_use():
-            messages.warning(request, f"已有办理期限落入 {year} 年：" + workdays.unpublished_warning(year))
+            messages.warning(
+                request, _("已有办理期限落入 %(year)s 年：") % {"year": year} + workdays.unpublished_warning(year)
+            )
         extra_context = {**(extra_context or {}), "subtitle": CALENDAR_HELP}
         return super().changelist_view(request, extra_context=extra_context)
 
@@ -74,9 +79,9 @@ class CalendarDayAdmin(CalendarAdminMixin, ScopedServiceAdmin):
     update_service = staticmethod(calendar_services.update_day)
     delete_service = staticmethod(calendar_services.delete_day)
 
-    @admin.display(description="星期")
+    @admin.display(description=gettext_lazy("星期"))
     def weekday(self, obj):
-        return "星期" + "一二三四五六日"[obj.date.weekday()]
+        return date_format(obj.date, "l")  # 星期一… in Chinese, Monday… in English
 
 
 @admin.register(CalendarYear)

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from ninja import Schema
 from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 from . import audit, scoping
 from .limits import FILTER_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
-NOT_FOUND = N_("未找到该记录")
+NOT_FOUND = gettext_noop("未找到该记录")
 
 # ---- bounded input types --------------------------------------------------------------------
 # Every number and text an endpoint takes is bounded here, once, so the OpenAPI document states
@@ -40,7 +40,7 @@ DB_INT32_MAX = 2**31 - 1  # (Positive)IntegerField on PostgreSQL
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise PydanticCustomError("string_nul", N_("不能包含空字符（\\x00）"))
+        raise PydanticCustomError("string_nul", gettext_noop("不能包含空字符（\\x00）"))
     return value
 
 
@@ -163,39 +163,39 @@ def require_at(user, perm, obj):
 # ---- field errors ---------------------------------------------------------------------------
 
 _PYDANTIC_MESSAGES = {
-    "missing": N_("此字段为必填项"),
-    "int_parsing": N_("应为整数"),
-    "int_type": N_("应为整数"),
-    "int_from_float": N_("应为整数"),
-    "float_parsing": N_("应为数字"),
-    "float_type": N_("应为数字"),
-    "decimal_parsing": N_("应为数字"),
-    "decimal_type": N_("应为数字"),
-    "string_type": N_("应为文本"),
-    "bool_parsing": N_("应为 true 或 false"),
-    "bool_type": N_("应为 true 或 false"),
-    "date_parsing": N_("日期格式应为 YYYY-MM-DD"),
-    "date_from_datetime_parsing": N_("日期格式应为 YYYY-MM-DD"),
-    "date_type": N_("日期格式应为 YYYY-MM-DD"),
-    "list_type": N_("应为列表"),
-    "dict_type": N_("应为对象"),
-    "model_type": N_("应为对象"),
-    "model_attributes_type": N_("应为对象"),
-    "json_invalid": N_("请求体不是有效的 JSON"),
-    "extra_forbidden": N_("不支持的字段"),
-    "greater_than_equal": N_("不能小于 {ge}"),
-    "less_than_equal": N_("不能大于 {le}"),
-    "greater_than": N_("应大于 {gt}"),
-    "less_than": N_("应小于 {lt}"),
-    "string_too_long": N_("不能超过 {max_length} 个字符"),
-    "string_too_short": N_("至少 {min_length} 个字符"),
-    "string_nul": N_("不能包含空字符（\\x00）"),
-    "enum": N_("应为以下之一：{expected}"),
-    "literal_error": N_("应为以下之一：{expected}"),
-    "decimal_max_digits": N_("数字位数不能超过 {max_digits} 位"),
-    "decimal_max_places": N_("小数位数不能超过 {decimal_places} 位"),
-    "decimal_whole_digits": N_("整数部分不能超过 {whole_digits} 位"),
-    "finite_number": N_("应为有限的数字"),
+    "missing": gettext_noop("此字段为必填项"),
+    "int_parsing": gettext_noop("应为整数"),
+    "int_type": gettext_noop("应为整数"),
+    "int_from_float": gettext_noop("应为整数"),
+    "float_parsing": gettext_noop("应为数字"),
+    "float_type": gettext_noop("应为数字"),
+    "decimal_parsing": gettext_noop("应为数字"),
+    "decimal_type": gettext_noop("应为数字"),
+    "string_type": gettext_noop("应为文本"),
+    "bool_parsing": gettext_noop("应为 true 或 false"),
+    "bool_type": gettext_noop("应为 true 或 false"),
+    "date_parsing": gettext_noop("日期格式应为 YYYY-MM-DD"),
+    "date_from_datetime_parsing": gettext_noop("日期格式应为 YYYY-MM-DD"),
+    "date_type": gettext_noop("日期格式应为 YYYY-MM-DD"),
+    "list_type": gettext_noop("应为列表"),
+    "dict_type": gettext_noop("应为对象"),
+    "model_type": gettext_noop("应为对象"),
+    "model_attributes_type": gettext_noop("应为对象"),
+    "json_invalid": gettext_noop("请求体不是有效的 JSON"),
+    "extra_forbidden": gettext_noop("不支持的字段"),
+    "greater_than_equal": gettext_noop("不能小于 {ge}"),
+    "less_than_equal": gettext_noop("不能大于 {le}"),
+    "greater_than": gettext_noop("应大于 {gt}"),
+    "less_than": gettext_noop("应小于 {lt}"),
+    "string_too_long": gettext_noop("不能超过 {max_length} 个字符"),
+    "string_too_short": gettext_noop("至少 {min_length} 个字符"),
+    "string_nul": gettext_noop("不能包含空字符（\\x00）"),
+    "enum": gettext_noop("应为以下之一：{expected}"),
+    "literal_error": gettext_noop("应为以下之一：{expected}"),
+    "decimal_max_digits": gettext_noop("数字位数不能超过 {max_digits} 位"),
+    "decimal_max_places": gettext_noop("小数位数不能超过 {decimal_places} 位"),
+    "decimal_whole_digits": gettext_noop("整数部分不能超过 {whole_digits} 位"),
+    "finite_number": gettext_noop("应为有限的数字"),
 }
 
 # Where ninja puts a parameter: ("body", "payload", "id_number") or ("query", "page").

@@ -18,6 +18,7 @@ database or the table is not there yet (before the first migrate).
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # From this month on, next year's calendar is checked too.
 WARN_NEXT_YEAR_FROM_MONTH = 10
@@ -49,8 +50,10 @@ def calendar_published(app_configs=None, **kwargs):
     return [
         Warning(
             unpublished_warning(year),
-            hint="国务院办公厅公布放假安排后，在后台“节假日与调休”录入该年的放假日和调休上班日，并在“工作日历年份”中勾选已载入；"
-            "或升级 chinesecalendar 后运行 gongzhi seed_calendar。详见 docs/calendar.md。",
+            hint=_(
+                "国务院办公厅公布放假安排后，在后台“节假日与调休”录入该年的放假日和调休上班日，并在“工作日历年份”中勾选已载入；"
+                "或升级 chinesecalendar 后运行 gongzhi seed_calendar。详见 docs/calendar.md。"
+            ),
             id="core.W001",
         )
         for year in wanted
@@ -68,8 +71,8 @@ def development_secret_key(app_configs=None, **kwargs):
         return []
     return [
         Error(
-            "正在使用内置的开发用 SECRET_KEY，任何人都能据此伪造登录会话。",
-            hint="设置环境变量 GONGZHI_SECRET_KEY 为随机长字符串，见 docs/admin.md“安全设置”。",
+            _("正在使用内置的开发用 SECRET_KEY，任何人都能据此伪造登录会话。"),
+            hint=_("设置环境变量 GONGZHI_SECRET_KEY 为随机长字符串，见 docs/admin.md“安全设置”。"),
             id="core.E001",
         )
     ]

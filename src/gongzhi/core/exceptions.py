@@ -1,6 +1,7 @@
 """Errors services raise; views and the API turn them into messages and status codes."""
 
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 (re-exported)
+from django.utils.translation import gettext as _
 
 
 class StaleObject(Exception):
@@ -9,7 +10,10 @@ class StaleObject(Exception):
     def __init__(self, obj, expected):
         self.obj = obj
         self.expected = expected
-        super().__init__(f"记录已被他人修改（当前版本 {obj.version}，提交所基于的版本 {expected}），请刷新后重试")
+        super().__init__(
+            _("记录已被他人修改（当前版本 %(version)s，提交所基于的版本 %(expected)s），请刷新后重试")
+            % {"version": obj.version, "expected": expected}
+        )
 
 
 class NotFound(Exception):

@@ -14,6 +14,8 @@ import datetime as dt
 import operator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .halfwidth import ascii_form
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -54,11 +56,11 @@ def _birth(text: str) -> dt.date:
     try:
         born = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
-        raise IdNumberError(f"身份证号中的出生日期 {text} 不是有效日期") from None
+        raise IdNumberError(_("身份证号中的出生日期 %(text)s 不是有效日期") % {"text": text}) from None
     # GB 11643 puts no lower bound on the date; its own example 440524188001010014 (DOMAIN.md)
     # is born in 1880, and old archives (deceased people, pension checks) hold such numbers.
     if born.year < 1800 or born > dt.date.today():
-        raise IdNumberError(f"身份证号中的出生日期 {text} 不在合理范围内")
+        raise IdNumberError(_("身份证号中的出生日期 %(text)s 不在合理范围内") % {"text": text})
     return born
 
 
@@ -66,23 +68,26 @@ def parse(raw: str) -> IdNumber:
     """Validate and normalise an ID number; raise IdNumberError with a Chinese message."""
     text = ascii_form(raw or "").strip().replace(" ", "").upper()
     if not text:
-        raise IdNumberError("身份证号不能为空")
+        raise IdNumberError(_("身份证号不能为空"))
     if len(text) == 15:
         if not (text.isascii() and text.isdigit()):
-            raise IdNumberError("15 位身份证号只能由数字组成")
+            raise IdNumberError(_("15 位身份证号只能由数字组成"))
         first17 = text[:6] + "19" + text[6:]
         born = _birth(first17[6:14])
         full = first17 + check_char(first17)
         return IdNumber(full, born, "M" if int(full[16]) % 2 else "F", upgraded_from=text)
     if len(text) != 18:
-        raise IdNumberError(f"身份证号应为 18 位（或旧版 15 位），现在是 {len(text)} 位")
+        raise IdNumberError(_("身份证号应为 18 位（或旧版 15 位），现在是 %(count)s 位") % {"count": len(text)})
     # isascii(): isdigit() alone also accepts other scripts' digits (٣, ²), which are no ID digits.
     if not text.isascii() or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
-        raise IdNumberError("身份证号前 17 位须为数字，最后一位为数字或 X")
+        raise IdNumberError(_("身份证号前 17 位须为数字，最后一位为数字或 X"))
     born = _birth(text[6:14])
     expected = check_char(text[:17])
     if text[17] != expected:
-        raise IdNumberError(f"身份证号校验位错误：最后一位应为 {expected}，填写的是 {text[17]}，请核对号码")
+        raise IdNumberError(
+            _("身份证号校验位错误：最后一位应为 %(expected)s，填写的是 %(text)s，请核对号码")
+            % {"expected": expected, "text": text[17]}
+        )
     return IdNumber(text, born, "M" if int(text[16]) % 2 else "F")
 
 

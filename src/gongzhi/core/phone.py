@@ -5,6 +5,8 @@ only ASCII digits are stored."""
 
 import re
 
+from django.utils.translation import gettext as _
+
 from .halfwidth import ascii_form
 
 
@@ -29,8 +31,8 @@ def normalise(raw: str) -> str:
     digits = text.replace("-", "")
     if digits.startswith("1"):
         if not _MOBILE.match(digits):
-            raise PhoneError("手机号应为以 1 开头的 11 位数字（第二位为 3–9）")
+            raise PhoneError(_("手机号应为以 1 开头的 11 位数字（第二位为 3–9）"))
         return digits
     if _LANDLINE.match(text):
         return text
-    raise PhoneError("电话号码格式不正确：手机号为 11 位数字，固话为区号-号码")
+    raise PhoneError(_("电话号码格式不正确：手机号为 11 位数字，固话为区号-号码"))

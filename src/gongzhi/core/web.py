@@ -45,7 +45,9 @@ def apply_errors(form, exc: ValidationError):
                 for message in error.messages:
                     if target is None and name != "__all__":
                         label = _field_label(form, name)
-                        message = f"{label}：{message}" if label else message
+                        message = (
+                            _("%(label)s：%(message)s") % {"label": label, "message": message} if label else message
+                        )
                     form.add_error(target, message)
     else:
         for message in exc.messages:

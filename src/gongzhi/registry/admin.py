@@ -7,6 +7,7 @@ tag — in the list or on its change page — is logged like on every other chan
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core.admin_mixins import ScopedServiceAdmin
 from gongzhi.core.masking import mask_id, mask_phone
@@ -91,11 +92,11 @@ class ResidentAdmin(ScopedServiceAdmin):
             duplicates.note_refusal(existing)
             raise ValidationError({"id_number": duplicates.hidden_message()})
 
-    @admin.display(description="身份证号")
+    @admin.display(description=gettext_lazy("身份证号"))
     def masked_id(self, obj):
         return mask_id(obj.id_number)
 
-    @admin.display(description="电话")
+    @admin.display(description=gettext_lazy("电话"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
 

@@ -17,6 +17,7 @@ and imported again.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_anywhere, paths_for, scope_path, scope_q
 from gongzhi.core import xlsx
@@ -82,7 +83,7 @@ class PathTest:
 
 def _require(user, perm):
     if not has_perm_anywhere(user, perm):
-        raise PermissionDenied("没有导出权限")
+        raise PermissionDenied(_("没有导出权限"))
 
 
 def _filename(what: str) -> str:
@@ -94,7 +95,7 @@ def _unmask_option(user, unmask: bool, purpose: str) -> str:
     if not unmask:
         return ""
     if not has_perm_anywhere(user, UNMASK_PERM):
-        raise PermissionDenied("没有查看完整号码的权限")
+        raise PermissionDenied(_("没有查看完整号码的权限"))
     return clean_purpose(purpose)
 
 

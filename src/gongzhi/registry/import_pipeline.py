@@ -25,6 +25,8 @@ import signal
 import sys
 import threading
 
+from django.utils.translation import gettext as _
+
 from .import_reader import open_rows
 from .import_rows import RowError
 
@@ -57,7 +59,7 @@ class Preparer:
                 row = clean(values)
                 first = seen.setdefault(row["id_number"], number)
                 if first != number:
-                    raise RowError(f"身份证号与第 {first} 行重复")
+                    raise RowError(_("身份证号与第 %(first)s 行重复") % {"first": first})
             except RowError as e:
                 rejected.append((number, values, str(e)))
                 continue
@@ -159,7 +161,9 @@ def _next(out, worker):
                 try:  # its last message may have landed just before it exited
                     return out.get(timeout=_POLL_S)
                 except queue.Empty:
-                    raise WorkerFailed(f"导入的预处理进程意外退出（退出码 {worker.exitcode}）") from None
+                    raise WorkerFailed(
+                        _("导入的预处理进程意外退出（退出码 %(exitcode)s）") % {"exitcode": worker.exitcode}
+                    ) from None
 
 
 class _Raised:

@@ -23,6 +23,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from gongzhi.core import xlsx
 
 from .xlsx_guard import guarded_workbook
@@ -125,23 +127,25 @@ def _csv_rows(path: Path, unreadable: list):
 
 
 def _undecodable_reason(encoding: str) -> str:
-    name = "UTF-8" if encoding.startswith("utf-8") else "GB18030（GBK）"
-    return (
-        f"该行含有无法识别的字节（按 {name} 编码读取），已显示为 �：文件可能已损坏或混入了其他编码的文字，"
-        "请在原文件中改正这一行后重新导入"
-    )
+    name = "UTF-8" if encoding.startswith("utf-8") else _("GB18030（GBK）")
+    return _(
+        "该行含有无法识别的字节（按 %(name)s 编码读取），已显示为 �：文件可能已损坏或混入了其他编码的文字，请在原文件中改正这一行后重新导入"
+    ) % {"name": name}
 
 
 def _csv_error(reader, error) -> "ImportFileError":
-    return ImportFileError(f"CSV 文件第 {reader.line_num} 行格式错误（{error}），请用 Excel 另存为 CSV 后重新导入")
+    return ImportFileError(
+        _("CSV 文件第 %(line_num)s 行格式错误（%(error)s），请用 Excel 另存为 CSV 后重新导入")
+        % {"line_num": reader.line_num, "error": error}
+    )
 
 
 class _Refuse(list):
     """`unreadable` when the caller keeps no list: the first undecodable row refuses the file."""
 
     def append(self, item):
-        number, _, reason = item
-        raise ImportFileError(f"第 {number} 行：{reason}")
+        number, _row, reason = item
+        raise ImportFileError(_("第 %(number)s 行：%(reason)s") % {"number": number, "reason": reason})
 
 
 def open_rows(path, unreadable: list | None = None) -> tuple[list[str], object]:
@@ -153,10 +157,12 @@ def open_rows(path, unreadable: list | None = None) -> tuple[list[str], object]:
     ImportFileError names the row)."""
     path = Path(path)
     if not path.exists():
-        raise ImportFileError(f"找不到文件：{path}")
+        raise ImportFileError(_("找不到文件：%(path)s") % {"path": path})
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise ImportFileError(f"不支持的文件类型“{path.suffix or '无扩展名'}”：请使用 .xlsx 或 .csv 文件")
+        raise ImportFileError(
+            _("不支持的文件类型“%(suffix)s”：请使用 .xlsx 或 .csv 文件") % {"suffix": path.suffix or _("无扩展名")}
+        )
     unreadable = _Refuse() if unreadable is None else unreadable
     rows = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path, unreadable)
     headers = None
@@ -167,9 +173,11 @@ def open_rows(path, unreadable: list | None = None) -> tuple[list[str], object]:
             headers = [str(v).strip() for v in values]
             break
     if unreadable:  # the header row, or a row before it, did not decode
-        raise ImportFileError(f"第 {unreadable[0][0]} 行（表头）：{unreadable[0][2]}")
+        raise ImportFileError(
+            _("第 %(line)s 行（表头）：%(reason)s") % {"line": unreadable[0][0], "reason": unreadable[0][2]}
+        )
     if headers is None:
-        raise ImportFileError("文件是空的：第一行应为表头（姓名、身份证号、网格代码……）")
+        raise ImportFileError(_("文件是空的：第一行应为表头（姓名、身份证号、网格代码……）"))
     while headers and headers[-1] == "":
         headers.pop()
 

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_at
 
@@ -53,14 +54,14 @@ def parse_date(value):
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise RowError(f"出生日期“{text}”不是有效日期，请按 YYYY-MM-DD 填写")
+    raise RowError(_("出生日期“%(text)s”不是有效日期，请按 YYYY-MM-DD 填写") % {"text": text})
 
 
 def _messages(error: ValidationError) -> list[str]:
     out = []
     for field, messages in error.message_dict.items():
         label = cols.BY_FIELD[field].header if field in cols.BY_FIELD else field
-        out.extend(f"{label}：{m}" for m in messages)
+        out.extend(_("%(label)s：%(message)s") % {"label": label, "message": m} for m in messages)
     return out
 
 
@@ -102,13 +103,15 @@ class RowCleaner:
                 out[name] = text
         for name, limit in _MAX_LENGTHS.items():
             if len(out.get(name) or "") > limit:
-                errors.append(f"{cols.BY_FIELD[name].header}：最多 {limit} 个字")
+                errors.append(
+                    _("%(header)s：最多 %(limit)s 个字") % {"header": cols.BY_FIELD[name].header, "limit": limit}
+                )
         grid = self._grid(raw, errors)
         if grid is not None:
-            out["grid_id"], out["_path"], out["_grid_name"], _ = grid
+            out["grid_id"], out["_path"], out["_grid_name"], _level = grid
         out["_household"] = str(raw.get("household") or "").strip()
         if len(out["_household"]) > 30:
-            errors.append("户号：最多 30 个字符")
+            errors.append(_("户号：最多 30 个字符"))
         out["_address"] = str(raw.get("address") or "").strip()
         self._tags(raw, out, errors, grid)
         if errors:
@@ -121,7 +124,7 @@ class RowCleaner:
         if gender:
             code = cols.choice_tables()["gender"].get(gender)
             if code is None:
-                errors.append(f"性别“{gender}”应为 男 或 女")
+                errors.append(_("性别“%(gender)s”应为 男 或 女") % {"gender": gender})
             data["gender"] = code or ""
         try:
             data["birth_date"] = parse_date(raw.get("birth_date"))
@@ -141,7 +144,7 @@ class RowCleaner:
         # The name rule of clean_person_fields, with the search keys of import_pinyin (same values).
         name = str(raw.get("name") or "").strip()
         if not name:
-            errors.append("姓名：姓名不能为空")
+            errors.append(_("姓名：姓名不能为空"))
         else:
             cleaned["name"] = name
             cleaned.update(import_search_keys(name))
@@ -156,21 +159,24 @@ class RowCleaner:
                 continue
             code = cols.choice_tables()[name].get(text)
             if code is None:
-                errors.append(f"{cols.BY_FIELD[name].header}“{text}”不是可选值，可选：{cols.allowed_labels(name)}")
+                errors.append(
+                    _("%(header)s“%(text)s”不是可选值，可选：%(allowed_labels)s")
+                    % {"header": cols.BY_FIELD[name].header, "text": text, "allowed_labels": cols.allowed_labels(name)}
+                )
             else:
                 out[name] = code
 
     def _grid(self, raw, errors):
         code = str(raw.get("grid") or "").strip() or self.default_grid
         if not code:
-            errors.append("网格代码：不能为空")
+            errors.append(_("网格代码：不能为空"))
             return None
         grid = self.grids.get(code)
         if grid is None:
-            errors.append(f"网格代码 {code} 不存在（须为网格一级的代码）")
+            errors.append(_("网格代码 %(code)s 不存在（须为网格一级的代码）") % {"code": code})
             return None
         if self.user is not None and not self._may_import[code]:
-            errors.append(f"无权向网格 {code} 导入居民")
+            errors.append(_("无权向网格 %(code)s 导入居民") % {"code": code})
             return None
         return grid + (code,)
 
@@ -184,14 +190,14 @@ class RowCleaner:
                 continue
             tag = self.tags.get(part)
             if tag is None:
-                errors.append(f"标签“{part}”不存在")
+                errors.append(_("标签“%(part)s”不存在") % {"part": part})
                 continue
             if tag[0] not in ids:
                 ids.append(tag[0])
                 names.append(tag[1])
                 sensitive = sensitive or tag[2]
         if sensitive and self.user is not None and grid is not None and not self._may_sensitive[grid[3]]:
-            errors.append("无权为居民设置敏感标签")
+            errors.append(_("无权为居民设置敏感标签"))
         out["_tags"], out["_tag_names"] = ids, sorted(names)
         out["has_sensitive"] = sensitive
 
@@ -200,7 +206,7 @@ def _id_text(value, errors):
     """The ID cell as text, or None (with the reason) when it is empty."""
     text = str(value or "").strip()
     if not text:
-        errors.append("身份证号：身份证号不能为空")
+        errors.append(_("身份证号：身份证号不能为空"))
         return None
     return text
 
@@ -209,5 +215,5 @@ def _excel_number_hint(id_text) -> str:
     """Excel keeps 15 significant digits: an 18-digit number typed into a General column comes
     back ending in zeros. Say so instead of only reporting a wrong check character."""
     if id_text and len(id_text) == 18 and id_text.isdigit() and id_text.endswith("000"):
-        return "（该号码疑似被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”后重新填写）"
+        return _("（该号码疑似被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”后重新填写）")
     return ""

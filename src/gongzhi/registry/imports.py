@@ -26,6 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import audit
@@ -90,7 +91,9 @@ def read_layout(headers: list[str], *, has_default_grid=False) -> dict[str, int]
         if c.required and c.field not in layout and not (c.field == "grid" and has_default_grid)
     ]
     if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为表头，列名见导入模板")
+        raise ImportFileError(
+            _("缺少必需的列：%(missing)s。第一行应为表头，列名见导入模板") % {"missing": "、".join(missing)}
+        )
     return layout
 
 
@@ -123,14 +126,14 @@ def import_residents(
     """
     batch_size = int(batch_size or settings.GONGZHI_IMPORT_BATCH)
     if batch_size < 1:
-        raise ImportFileError("批大小须为正整数")
+        raise ImportFileError(_("批大小须为正整数"))
     grid_code = default_grid.code if isinstance(default_grid, Node) else (default_grid or None)
     unreadable = []  # CSV rows that did not decode: rejected rows, see import_reader
     headers, rows = open_rows(path, unreadable)
     layout = read_layout(headers, has_default_grid=bool(grid_code))
     grids = _grid_table()
     if grid_code and grid_code not in grids:
-        raise ImportFileError(f"默认网格代码 {grid_code} 不存在（须为网格一级的代码）")
+        raise ImportFileError(_("默认网格代码 %(grid_code)s 不存在（须为网格一级的代码）") % {"grid_code": grid_code})
     with audit.acting(user=user, source="import", new_action=True), _import_pragmas():
         cleaner = RowCleaner(layout, grids, _tag_table(), user=user, default_grid=grid_code)
         run = _Run(cleaner, ErrorBook(path, headers), user)
@@ -157,8 +160,10 @@ def import_residents(
             # run is recorded with what it did, and the message says so.
             result = run.finish(path, aborted=str(e))
             raise ImportFileError(
-                f"{e}。导入已在此中止：此前已新增 {result.imported} 人、更新 {result.updated} 人；"
-                "改正文件后重新导入即可，已导入的行不会重复"
+                _(
+                    "%(error)s。导入已在此中止：此前已新增 %(imported)s 人、更新 %(updated)s 人；改正文件后重新导入即可，已导入的行不会重复"
+                )
+                % {"error": e, "imported": result.imported, "updated": result.updated}
             ) from None
         result = run.finish(path)
     return result
@@ -245,11 +250,11 @@ class _Run:
                     "after": row[S.NEW_HOUSEHOLD],
                 }
             elif planned["grid_id"] != row[S.GRID]:
-                raise RowError(f"户号 {number} 在本文件中已用于另一网格")
+                raise RowError(_("户号 %(number)s 在本文件中已用于另一网格") % {"number": number})
             row[S.HOUSEHOLD_ID] = None
             return
         if found["grid_id"] != row[S.GRID]:
-            raise RowError(f"户号 {number} 属于另一网格，与网格代码不符")
+            raise RowError(_("户号 %(number)s 属于另一网格，与网格代码不符") % {"number": number})
         row[S.HOUSEHOLD_ID] = found["id"]
 
     def _upsert(self, resident, row):

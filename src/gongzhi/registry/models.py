@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
@@ -81,15 +82,15 @@ class Household(TrackedModel):
     def clean(self):
         errors = {}
         if not self.building_id and not self.address:
-            errors["address"] = "请选择楼栋并填写房号，或填写地址"
+            errors["address"] = gettext("请选择楼栋并填写房号，或填写地址")
         if self.building_id and not self.room:
-            errors["room"] = "选择了楼栋时请填写房号"
+            errors["room"] = gettext("选择了楼栋时请填写房号")
         if self.building_id and self.grid_id and self.building.grid_id != self.grid_id:
-            errors["building"] = "楼栋不在该网格内"
+            errors["building"] = gettext("楼栋不在该网格内")
         if self.grid_id and self.grid.level != Level.GRID:
-            errors["grid"] = "住户必须属于网格"
+            errors["grid"] = gettext("住户必须属于网格")
         if self.head_id and self.pk and self.head.household_id != self.pk:
-            errors["head"] = "户主须是本户成员"
+            errors["head"] = gettext("户主须是本户成员")
         if errors:
             raise ValidationError(errors)
 
@@ -239,7 +240,7 @@ class Resident(TrackedModel):
         # A person's grid decides who sees them; a household in another grid would put the
         # family under two grid workers' scopes at once.
         if self.household_id and self.grid_id and self.household.grid_id != self.grid_id:
-            raise ValidationError({"household": "住户不在该居民所属网格内"})
+            raise ValidationError({"household": gettext("住户不在该居民所属网格内")})
 
     @property
     def age(self):
@@ -302,4 +303,4 @@ class ResidentMove(models.Model):
 
     def clean(self):
         if self.from_household_id == self.to_household_id and self.from_grid_id == self.to_grid_id:
-            raise ValidationError("迁入与迁出相同")
+            raise ValidationError(gettext("迁入与迁出相同"))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import audit_rows
 from gongzhi.core import services as core
@@ -67,7 +68,7 @@ def update_resident(resident, changes: dict, *, tags=None, reason="", expected_v
     """Correct a resident's data. Moving to another household or grid goes through
     `move_resident` so the history is kept."""
     if {"household", "grid"} & set(changes):
-        raise ValidationError("迁移住户或网格请使用“迁移”功能，以保留迁移记录")
+        raise ValidationError(_("迁移住户或网格请使用“迁移”功能，以保留迁移记录"))
     data = clean_person_fields(changes)
     if "id_number" in data and data["id_number"] != resident.id_number:
         _refuse_duplicate(data["id_number"], exclude_pk=resident.pk)
@@ -91,10 +92,10 @@ def move_resident(resident, *, household=None, grid=None, relation="", reason=""
     """Move a person to another household (and its grid) or to another grid without a household;
     the move is kept as history and in the audit log."""
     if household is None and grid is None:
-        raise ValidationError({"household": "请选择迁入的住户或网格"})
+        raise ValidationError({"household": _("请选择迁入的住户或网格")})
     target_grid = household.grid if household is not None else grid
     if household == resident.household and target_grid == resident.grid:
-        raise ValidationError({"household": "迁入与迁出相同"})
+        raise ValidationError({"household": _("迁入与迁出相同")})
     with transaction.atomic():
         old_household, old_grid = resident.household, resident.grid
         if old_household is not None and old_household.head_id == resident.pk:
@@ -119,8 +120,8 @@ def move_resident(resident, *, household=None, grid=None, relation="", reason=""
 def delete_resident(resident, *, reason="", expected_version=None):
     """Remove a record entered by mistake. People who leave or die keep their record with a status."""
     if not reason:
-        raise ValidationError({"reason": "删除居民记录须填写原因"})
-    with _refused_while_referenced("该居民"), transaction.atomic():
+        raise ValidationError({"reason": _("删除居民记录须填写原因")})
+    with _refused_while_referenced(_("该居民")), transaction.atomic():
         if resident.household_id and resident.household.head_id == resident.pk:
             core.update(resident.household, {"head": None}, reason=f"户主 {resident.name} 记录删除")
         return core.delete(resident, reason=reason, expected_version=expected_version)
@@ -135,7 +136,10 @@ def _refused_while_referenced(what: str):
         yield
     except ProtectedError as exc:
         kinds = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
-        raise ValidationError(f"{what}仍被其他记录引用（{kinds}），不能删除；已迁出或去世的请修改状态") from None
+        raise ValidationError(
+            _("%(what)s仍被其他记录引用（%(kinds)s），不能删除；已迁出或去世的请修改状态")
+            % {"what": what, "kinds": kinds}
+        ) from None
 
 
 def create_household(*, reason="", **fields) -> Household:
@@ -159,8 +163,8 @@ def update_household(household, changes: dict, *, reason="", expected_version=No
 def delete_household(household, *, reason="", expected_version=None):
     """Delete a household with no members."""
     if household.members.exists():
-        raise ValidationError("该户仍有成员，请先迁出成员再删除")
-    with _refused_while_referenced("该住户"), transaction.atomic():
+        raise ValidationError(_("该户仍有成员，请先迁出成员再删除"))
+    with _refused_while_referenced(_("该住户")), transaction.atomic():
         return core.delete(household, reason=reason, expected_version=expected_version)
 
 

@@ -4,6 +4,7 @@ gender and birth date agreeing with it, phone numbers, and pinyin search keys.""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from gongzhi.core import idnumber, phone
@@ -52,17 +53,23 @@ def clean_person_fields(data: dict) -> dict:
             out["id_number"] = parsed.value
             gender = data.get("gender") or ""
             if gender and gender != parsed.gender:
-                errors["gender"] = f"性别与身份证号不符：号码第 17 位表示{'男' if parsed.gender == 'M' else '女'}"
+                errors["gender"] = (
+                    _("性别与身份证号不符：号码第 17 位表示男")
+                    if parsed.gender == "M"
+                    else _("性别与身份证号不符：号码第 17 位表示女")
+                )
             out["gender"] = parsed.gender
             birth = data.get("birth_date")
             if isinstance(birth, str) and birth:
                 try:
                     birth = dt.date.fromisoformat(birth)
                 except ValueError:
-                    errors["birth_date"] = "出生日期格式应为 YYYY-MM-DD"
+                    errors["birth_date"] = _("出生日期格式应为 YYYY-MM-DD")
                     birth = None
             if birth and birth != parsed.birth_date:
-                errors["birth_date"] = f"出生日期与身份证号不符：号码中为 {parsed.birth_date:%Y-%m-%d}"
+                errors["birth_date"] = _("出生日期与身份证号不符：号码中为 %(birth_date)s") % {
+                    "birth_date": format(parsed.birth_date, "%Y-%m-%d")
+                }
             out["birth_date"] = parsed.birth_date
     if "phone" in data:
         try:
@@ -72,7 +79,7 @@ def clean_person_fields(data: dict) -> dict:
     if "name" in data:
         name = (data.get("name") or "").strip()
         if not name:
-            errors["name"] = "姓名不能为空"
+            errors["name"] = _("姓名不能为空")
         out["name"] = name
         out.update(search_keys(name))
     if errors:
@@ -87,4 +94,4 @@ class DuplicateIdNumber(ValidationError):
     def __init__(self, existing: Resident):
         self.existing = existing
         # The message names no record: whether the user may see it is for the caller to decide.
-        super().__init__({"id_number": "该身份证号已登记"})
+        super().__init__({"id_number": _("该身份证号已登记")})

@@ -15,6 +15,7 @@ and while openpyxl reads:
 
 import zipfile
 
+from django.utils.translation import gettext as _
 from openpyxl.reader.excel import ExcelReader
 
 # Excel's own limit is 32,767 characters in a cell; as UTF-8 with entities (&amp; is 5 bytes
@@ -42,8 +43,10 @@ def check_archive(archive: zipfile.ZipFile) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limit or (info.file_size > _SMALL and ratio > MAX_RATIO):
             raise _file_error(
-                f"Excel 文件中的 {info.filename} 解压后有 {info.file_size // (1024 * 1024)} MB"
-                f"（压缩比 {ratio:.0f} 倍），超出导入允许的大小，疑似异常文件：请检查文件，或另存为新的 .xlsx 后重新导入"
+                _(
+                    "Excel 文件中的 %(filename)s 解压后有 %(size)s MB（压缩比 %(ratio).0f 倍），超出导入允许的大小，疑似异常文件：请检查文件，或另存为新的 .xlsx 后重新导入"
+                )
+                % {"filename": info.filename, "size": info.file_size // (1024 * 1024), "ratio": ratio}
             )
 
 
@@ -74,8 +77,10 @@ class _RunLimit:
                 self._run = len(data) - 1 - data.rfind(b"<")
         if self._run > MAX_TEXT_BYTES:
             raise _file_error(
-                f"Excel 文件中有超长的单元格（超过 {MAX_TEXT_BYTES // 1024} KB，Excel 单元格最多 32767 个字），"
-                "疑似异常文件：请检查后重新导入"
+                _(
+                    "Excel 文件中有超长的单元格（超过 %(limit)s KB，Excel 单元格最多 32767 个字），疑似异常文件：请检查后重新导入"
+                )
+                % {"limit": MAX_TEXT_BYTES // 1024}
             )
 
     def close(self):
@@ -121,5 +126,5 @@ def guarded_workbook(path):
     except ImportFileError:
         raise
     except Exception as e:  # openpyxl and zipfile raise many types for a broken file
-        raise ImportFileError(f"无法读取 Excel 文件：{e}") from None
+        raise ImportFileError(_("无法读取 Excel 文件：%(error)s") % {"error": e}) from None
     return reader.wb

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases.selectors import journal
 from gongzhi.core.exceptions import NotFound
@@ -28,7 +29,7 @@ from gongzhi.core.exceptions import NotFound
 from .choices import Visibility
 from .models import ServiceRequest
 
-NOT_FOUND = "未找到该诉求，请核对受理编号和手机号后四位。"
+NOT_FOUND = gettext_noop("未找到该诉求，请核对受理编号和手机号后四位。")
 
 # ---------------------------------------------------------------- which categories are private
 

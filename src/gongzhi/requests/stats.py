@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.cases.choices import SATISFIED_RESULTS
@@ -127,11 +128,11 @@ def tables(user, *, since=None, until=None, now=None) -> dict:
     """{"departments": [...], "categories": [...], "total": StatRow} from one query: what the
     statistics page shows."""
     cells = _cells(user, since, until, now or timezone.now())
-    total = StatRow(key=None, name="合计", **{k: 0 for k in _COUNTS})
+    total = StatRow(key=None, name=_("合计"), **{k: 0 for k in _COUNTS})
     for c in cells:
         total.add(StatRow(key=None, name="", **{k: c[k] for k in (*_COUNTS, "workdays_sum")}))
     return {
-        "departments": _fold(cells, "assignee_id", "assignee__name", "未派单"),
+        "departments": _fold(cells, "assignee_id", "assignee__name", _("未派单")),
         "categories": _fold(cells, "category_id", "category__name", ""),
         "total": total,
     }

@@ -6,6 +6,7 @@ writes one audit entry."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from gongzhi.core import xlsx
 from gongzhi.core.masking import mask_phone
@@ -34,7 +35,7 @@ UNIT_HEADERS = [
 
 def _scoped(user, queryset, perm):
     if not has_perm_anywhere(user, perm):
-        raise PermissionDenied("没有查看权限，不能导出")
+        raise PermissionDenied(_("没有查看权限，不能导出"))
     return queryset.filter(scope_q(user, perm, queryset.model.SCOPE_FIELD))
 
 

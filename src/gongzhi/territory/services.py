@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, ProtectedError, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
@@ -41,7 +42,7 @@ def update_node(node, changes: dict, *, reason="", expected_version=None):
         new_path = f"{node.parent.path if node.parent_id else ''}{node.pk}/"
         if new_path != old_path:
             if new_path.startswith(old_path):
-                raise ValidationError({"parent": "不能把区划移到它自己的下级之下"})
+                raise ValidationError({"parent": _("不能把区划移到它自己的下级之下")})
             Node.objects.filter(path__startswith=old_path).update(
                 path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
             )
@@ -53,15 +54,15 @@ def delete_node(node, *, reason="", expected_version=None):
     """Delete an empty node; one with children, buildings, units, households, residents,
     memberships or anything else pointing at it is refused with a message, not a crash."""
     if node.children.exists() or node.buildings.exists() or node.units.exists():
-        raise ValidationError("该区划下仍有下级、楼栋或单位，不能删除")
+        raise ValidationError(_("该区划下仍有下级、楼栋或单位，不能删除"))
     if node.households.exists() or node.residents.exists():
-        raise ValidationError("该网格下仍有住户或居民，请先迁出再删除")
+        raise ValidationError(_("该网格下仍有住户或居民，请先迁出再删除"))
     try:
         with transaction.atomic():
             return core.delete(node, reason=reason, expected_version=expected_version)
     except ProtectedError as e:  # memberships, organisations, later modules' records
         kinds = sorted({str(o._meta.verbose_name) for o in e.protected_objects})
-        raise ValidationError(f"该区划仍被引用（{'、'.join(kinds)}），不能删除") from None
+        raise ValidationError(_("该区划仍被引用（%(kinds)s），不能删除") % {"kinds": "、".join(kinds)}) from None
 
 
 def create_building(*, reason="", **fields):
@@ -76,7 +77,7 @@ def update_building(building, changes: dict, *, reason="", expected_version=None
 def delete_building(building, *, reason="", expected_version=None):
     """Delete a building that no household uses."""
     if building.households.exists():
-        raise ValidationError("该楼栋仍有住户，不能删除")
+        raise ValidationError(_("该楼栋仍有住户，不能删除"))
     return core.delete(building, reason=reason, expected_version=expected_version)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Organisation
 from gongzhi.accounts.scoping import has_perm_at
@@ -32,9 +33,9 @@ DEFAULT_CRITERIA = [
 def open_round(user, *, town, year, kind, criteria=None, reason=""):
     """Open a mid-year or year-end round with its criteria (dicts: name, weight, max_score,
     direction); the default criteria when none are given."""
-    perms.require(user, perms.MANAGE_ROUND, town.path, "只有镇（街道）可以组织评估")
+    perms.require(user, perms.MANAGE_ROUND, town.path, _("只有镇（街道）可以组织评估"))
     if EvaluationRound.objects.filter(town=town, year=year, kind=kind).exists():
-        raise ValidationError({"kind": f"{town}{year}年该轮评估已存在"})
+        raise ValidationError({"kind": _("%(town)s%(year)s年该轮评估已存在") % {"town": town, "year": year}})
     with transaction.atomic():
         rnd = core.create(EvaluationRound, town=town, year=year, kind=kind, reason=reason)
         for seq, spec in enumerate(criteria or DEFAULT_CRITERIA, start=1):
@@ -58,11 +59,11 @@ def close_round(user, rnd, *, reason="", expected_version=None):
 def publish_results(user, rnd, *, reason="", expected_version=None):
     """Publish a closed round's results to the participants (every department then sees every
     department's scores of communities)."""
-    perms.require(user, perms.MANAGE_ROUND, rnd.town.path, "只有镇（街道）可以公布评估结果")
+    perms.require(user, perms.MANAGE_ROUND, rnd.town.path, _("只有镇（街道）可以公布评估结果"))
     if rnd.is_open:
-        raise ValidationError("须先结束评估，才能公布结果")
+        raise ValidationError(_("须先结束评估，才能公布结果"))
     if rnd.published_at:
-        raise ValidationError("评估结果已公布")
+        raise ValidationError(_("评估结果已公布"))
     return core.update(
         rnd, {"published_at": timezone.now()}, reason=reason or "公布评估结果", expected_version=expected_version
     )
@@ -84,7 +85,7 @@ def _check_direction(rnd, criterion, evaluator, subject):
             and subject.kind == "department"
         )
         if not ok:
-            raise ValidationError({"criterion": f"指标“{criterion.name}”由本镇社区对部门评分"})
+            raise ValidationError({"criterion": _("指标“%(name)s”由本镇社区对部门评分") % {"name": criterion.name}})
         return evaluator
     evaluator_ok = (_is_org(evaluator) and evaluator.kind == "department") or (
         not _is_org(evaluator) and evaluator.pk == town.pk
@@ -92,7 +93,9 @@ def _check_direction(rnd, criterion, evaluator, subject):
     if not (
         evaluator_ok and not _is_org(subject) and subject.level == Level.COMMUNITY and subject.parent_id == town.pk
     ):
-        raise ValidationError({"criterion": f"指标“{criterion.name}”由镇（街道）或部门对本镇社区评分"})
+        raise ValidationError(
+            {"criterion": _("指标“%(name)s”由镇（街道）或部门对本镇社区评分") % {"name": criterion.name}}
+        )
     return subject
 
 
@@ -104,20 +107,23 @@ def _check_authority(user, rnd, evaluator):
     else:
         allowed = has_perm_at(user, perms.SCORE_AS_TOWN, evaluator.path)
     if not allowed:
-        raise PermissionDenied(f"无权以“{evaluator}”的名义评分")
+        raise PermissionDenied(_("无权以“%(evaluator)s”的名义评分") % {"evaluator": evaluator})
 
 
 def _check_value(criterion, value) -> Decimal:
     try:
         value = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"value": "分值须为数字"}) from None
+        raise ValidationError({"value": _("分值须为数字")}) from None
     if not value.is_finite() or value < 0 or value > criterion.max_score:
         raise ValidationError(
-            {"value": f"分值须在 0 到 {criterion.max_score} 之间（“{criterion.name}”满分 {criterion.max_score} 分）"}
+            {
+                "value": _("分值须在 0 到 %(max_score)s 之间（“%(name)s”满分 %(max_score)s 分）")
+                % {"max_score": criterion.max_score, "name": criterion.name}
+            }
         )
     if value != value.quantize(Decimal("0.1")):
-        raise ValidationError({"value": "分值最多保留一位小数"})
+        raise ValidationError({"value": _("分值最多保留一位小数")})
     return value
 
 
@@ -126,11 +132,21 @@ def _check_relation(rnd, criterion, evaluator, subject, community):
     scored only if it signed this year's agreement."""
     if criterion.direction == Direction.TO_DEPARTMENT:
         if not CommunityTask.objects.filter(community=community, department=subject, year=rnd.year).exists():
-            raise ValidationError({"subject": f"{subject}{rnd.year}年未向{community}派发任务，无需评分"})
+            raise ValidationError(
+                {
+                    "subject": _("%(subject)s%(year)s年未向%(community)s派发任务，无需评分")
+                    % {"subject": subject, "year": rnd.year, "community": community}
+                }
+            )
     elif not CompactAgreement.objects.filter(
         community=community, year=rnd.year, status=AgreementStatus.SIGNED
     ).exists():
-        raise ValidationError({"subject": f"{community}未签订{rnd.year}年协助管理协议，不参加评估"})
+        raise ValidationError(
+            {
+                "subject": _("%(community)s未签订%(year)s年协助管理协议，不参加评估")
+                % {"community": community, "year": rnd.year}
+            }
+        )
 
 
 def score(user, *, round, criterion, evaluator, subject, value, comment=""):  # noqa: A002 (the domain's word)
@@ -139,17 +155,21 @@ def score(user, *, round, criterion, evaluator, subject, value, comment=""):  # 
     criterion and round."""
     rnd = round
     if not rnd.is_open:
-        raise ValidationError("本轮评估已结束，评分已锁定，不能再评分")
+        raise ValidationError(_("本轮评估已结束，评分已锁定，不能再评分"))
     if criterion.round_id != rnd.pk:
-        raise ValidationError({"criterion": "该指标不属于本轮评估"})
+        raise ValidationError({"criterion": _("该指标不属于本轮评估")})
     ekey, skey = party_key(evaluator), party_key(subject)
     if ekey == skey:
-        raise ValidationError({"subject": "不能给自己评分"})
+        raise ValidationError({"subject": _("不能给自己评分")})
     community = _check_direction(rnd, criterion, evaluator, subject)
     _check_authority(user, rnd, evaluator)
     value = _check_value(criterion, value)
     _check_relation(rnd, criterion, evaluator, subject, community)
-    duplicate = f"“{evaluator}”已就“{criterion.name}”给“{subject}”评过分，同一轮次不能重复评分"
+    duplicate = _("“%(evaluator)s”已就“%(name)s”给“%(subject)s”评过分，同一轮次不能重复评分") % {
+        "evaluator": evaluator,
+        "name": criterion.name,
+        "subject": subject,
+    }
     if Score.objects.filter(round=rnd, criterion=criterion, evaluator_key=ekey, subject_key=skey).exists():
         raise ValidationError(duplicate)
     fields = {

@@ -6,6 +6,7 @@ community gets one code and one Chinese reason."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from ..choices import AgreementStatus, GateCode
 from ..models import AgreementItem, AssistanceItem, CompactAgreement
@@ -32,8 +33,11 @@ class GateRefused(ValidationError):
     def __init__(self, result: GateResult, communities):
         self.result = result
         names = {c.pk: c.name for c in communities}
-        lines = [f"{names[cid]}：{msg}" for cid, (_, msg) in result.refused.items()]
-        super().__init__("任务未派发（不在协助事项清单或协议范围内）：" + "；".join(lines), code="gate_refused")
+        lines = [
+            _("%(name)s：%(message)s") % {"name": names[cid], "message": msg}
+            for cid, (_code, msg) in result.refused.items()
+        ]
+        super().__init__(_("任务未派发（不在协助事项清单或协议范围内）：") + _("；").join(lines), code="gate_refused")
 
 
 def resolve_item(item):
@@ -49,16 +53,26 @@ def resolve_item(item):
 def _item_refusal(item, cited, department, town, year):
     """A refusal that applies to every community (the item itself is not citable), or None."""
     if cited is not None and item is None:
-        return GateCode.UNKNOWN_ITEM, f"引用的协助事项（{cited}）不存在"
+        return GateCode.UNKNOWN_ITEM, _("引用的协助事项（%(cited)s）不存在") % {"cited": cited}
     if item is None:
-        return GateCode.NOT_ON_LIST, "未引用协助政府工作事项清单中的事项，属清单外事项"
+        return GateCode.NOT_ON_LIST, _("未引用协助政府工作事项清单中的事项，属清单外事项")
     lst = item.assistance_list
     if lst.year < year:
-        return GateCode.EXPIRED, f"“{item.title}”属于{lst.year}年清单，已失效，不能用于新派发的任务"
+        return GateCode.EXPIRED, _("“%(title)s”属于%(year)s年清单，已失效，不能用于新派发的任务") % {
+            "title": item.title,
+            "year": lst.year,
+        }
     if lst.year != year or not lst.is_published or lst.node.path not in (town.path, *ancestor_paths(town.path)):
-        return GateCode.NOT_ON_LIST, f"“{item.title}”不在{town.name}{year}年协助政府工作事项清单上"
+        return GateCode.NOT_ON_LIST, _("“%(title)s”不在%(name)s%(year)s年协助政府工作事项清单上") % {
+            "title": item.title,
+            "name": town.name,
+            "year": year,
+        }
     if item.department_id != department.pk:
-        return GateCode.WRONG_DEPARTMENT, f"“{item.title}”的责任部门是{item.department}，本部门不能引用"
+        return GateCode.WRONG_DEPARTMENT, _("“%(title)s”的责任部门是%(department)s，本部门不能引用") % {
+            "title": item.title,
+            "department": item.department,
+        }
     return None
 
 
@@ -90,7 +104,14 @@ def evaluate(*, department, item, communities, town, year) -> GateResult:
         if c.pk in funded:
             result.funded[c.pk] = funded[c.pk]
         elif c.pk not in signed:
-            result.refused[c.pk] = (GateCode.NO_AGREEMENT, f"{c.name}尚未签订{year}年协助管理协议")
+            result.refused[c.pk] = (
+                GateCode.NO_AGREEMENT,
+                _("%(name)s尚未签订%(year)s年协助管理协议") % {"name": c.name, "year": year},
+            )
         else:
-            result.refused[c.pk] = (GateCode.NOT_IN_AGREEMENT, f"{c.name}{year}年协助管理协议未包含“{resolved.title}”")
+            result.refused[c.pk] = (
+                GateCode.NOT_IN_AGREEMENT,
+                _("%(name)s%(year)s年协助管理协议未包含“%(title)s”")
+                % {"name": c.name, "year": year, "title": resolved.title},
+            )
     return result

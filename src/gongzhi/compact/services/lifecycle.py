@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
@@ -51,21 +52,27 @@ def accept(user, task, *, expected_version=None):
 def _check_files(files):
     """Refuse the whole submission if any file is too big, of a refused type, or too many."""
     if len(files) > limits.MAX_EVIDENCE_FILES:
-        raise ValidationError({"files": f"一次最多上传 {limits.MAX_EVIDENCE_FILES} 个文件"})
+        raise ValidationError({"files": _("一次最多上传 %(limit)s 个文件") % {"limit": limits.MAX_EVIDENCE_FILES}})
     limit_mb = limits.MAX_EVIDENCE_BYTES / (1024 * 1024)
     for f in files:
         name = os.path.basename(getattr(f, "name", "") or "")
         ext = os.path.splitext(name)[1].lower()
         if ext not in limits.EVIDENCE_TYPES:
             raise ValidationError(
-                {"files": f"文件“{name}”的类型不允许上传（允许：{'、'.join(sorted(limits.EVIDENCE_TYPES))}）"}
+                {
+                    "files": _("文件“%(name)s”的类型不允许上传（允许：%(allowed)s）")
+                    % {"name": name, "allowed": "、".join(sorted(limits.EVIDENCE_TYPES))}
+                }
             )
         if f.size > limits.MAX_EVIDENCE_BYTES:
             raise ValidationError(
-                {"files": f"文件“{name}”大小为 {f.size / (1024 * 1024):.1f} MB，超过 {limit_mb:g} MB 的上限"}
+                {
+                    "files": _("文件“%(name)s”大小为 %(size).1f MB，超过 %(limit_mb)s MB 的上限")
+                    % {"name": name, "size": f.size / (1024 * 1024), "limit_mb": format(limit_mb, "g")}
+                }
             )
         if f.size == 0:
-            raise ValidationError({"files": f"文件“{name}”是空文件"})
+            raise ValidationError({"files": _("文件“%(name)s”是空文件") % {"name": name}})
 
 
 def _store_files(user, task, files, stored):
@@ -92,9 +99,11 @@ def complete(user, task, *, units_done=None, hours_spent=None, note="", files=()
     _check_files(files)
     agreement_item = task.agreement_item
     if agreement_item is not None and agreement_item.rate_mode == FundingMode.PER_UNIT and not units_done:
-        raise ValidationError({"units_done": f"按工作量计费的任务须填写完成工作量（{agreement_item.unit}）"})
+        raise ValidationError(
+            {"units_done": _("按工作量计费的任务须填写完成工作量（%(unit)s）") % {"unit": agreement_item.unit}}
+        )
     if units_done is not None and int(units_done) < 0:
-        raise ValidationError({"units_done": "完成工作量不能为负数"})
+        raise ValidationError({"units_done": _("完成工作量不能为负数")})
     stored = []
     try:
         with transaction.atomic():
@@ -148,7 +157,7 @@ def confirm(user, task, *, expected_version=None):
 
 def send_back(user, task, *, reason, expected_version=None):
     """The department sends the work back with its reason; the community redoes it."""
-    reason = require_text(reason, "reason", "退回须说明理由")
+    reason = require_text(reason, "reason", _("退回须说明理由"))
     return move(
         user, task, TaskStatus.SENT_BACK, {"send_back_reason": reason}, reason=reason, expected_version=expected_version
     )

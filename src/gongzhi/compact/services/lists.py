@@ -4,6 +4,7 @@ items added, then published; a published list is fixed (a new year gets a new li
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
@@ -17,9 +18,14 @@ def _perm(model):
 
 
 def _create_list(model, user, node, year, title, reason):
-    perms.require(user, _perm(model), node.path, "无权在该区域发布清单")
+    perms.require(user, _perm(model), node.path, _("无权在该区域发布清单"))
     if model.objects.filter(node=node, year=year).exists():
-        raise ValidationError({"year": f"{node}{year}年的{model._meta.verbose_name}已存在"})
+        raise ValidationError(
+            {
+                "year": _("%(node)s%(year)s年的%(verbose_name)s已存在")
+                % {"node": node, "year": year, "verbose_name": model._meta.verbose_name}
+            }
+        )
     return core.create(model, node=node, year=year, title=title, reason=reason)
 
 
@@ -42,9 +48,9 @@ def create_assistance_list(user, *, node, year, title="", items=(), reason=""):
 
 
 def _editable(user, lst):
-    perms.require(user, _perm(type(lst)), lst.node.path, "无权修改该清单")
+    perms.require(user, _perm(type(lst)), lst.node.path, _("无权修改该清单"))
     if lst.is_published:
-        raise ValidationError("清单已公布，不能再修改；请编制下一年度清单")
+        raise ValidationError(_("清单已公布，不能再修改；请编制下一年度清单"))
 
 
 def add_duty_item(user, duty_list, *, title, basis="", reason=""):
@@ -90,7 +96,7 @@ def publish_list(user, lst, *, reason="", expected_version=None):
     year) citable."""
     _editable(user, lst)
     if not lst.items.exists():
-        raise ValidationError("清单没有事项，不能公布")
+        raise ValidationError(_("清单没有事项，不能公布"))
     return core.update(
         lst,
         {"status": ListStatus.PUBLISHED, "published_at": timezone.now()},

@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import scoring
 from ..choices import Direction, RoundKind, TaskStatus
@@ -67,14 +68,14 @@ def pay_percent(agreement, score: Decimal) -> int:
 def compute_payment(agreement, rnd) -> PaymentDue:
     """The amount due to the agreement's community for the round (formula in the module doc)."""
     if not agreement.is_signed:
-        raise ValidationError("协议尚未签订，不能计算拨付金额")
+        raise ValidationError(_("协议尚未签订，不能计算拨付金额"))
     if rnd.is_open:
-        raise ValidationError("评估尚未结束，不能计算拨付金额")
+        raise ValidationError(_("评估尚未结束，不能计算拨付金额"))
     if rnd.town_id != agreement.town_id or rnd.year != agreement.year:
-        raise ValidationError("评估轮次与协议不属于同一镇（街道）和年度")
+        raise ValidationError(_("评估轮次与协议不属于同一镇（街道）和年度"))
     score = community_score(rnd, agreement.community)
     if score is None:
-        raise ValidationError(f"本轮没有对{agreement.community}的评分，无法计算拨付金额")
+        raise ValidationError(_("本轮没有对%(community)s的评分，无法计算拨付金额") % {"community": agreement.community})
     accrued = CommunityTask.objects.filter(
         community=agreement.community, year=agreement.year, status=TaskStatus.CONFIRMED, **_half_year(rnd)
     ).aggregate(s=Sum("amount_due"))["s"] or Decimal("0")

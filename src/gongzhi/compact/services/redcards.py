@@ -5,6 +5,7 @@ back to the community as assigned."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
@@ -17,9 +18,9 @@ from .common import require_text
 
 def raise_red_card(user, task, *, reason, expected_version=None):
     """The community refuses an assigned task as off-list; the card waits for the town's ruling."""
-    reason = require_text(reason, "reason", "亮红牌须说明理由")
+    reason = require_text(reason, "reason", _("亮红牌须说明理由"))
     if task.red_carded:
-        raise ValidationError("该任务已有红牌记录")
+        raise ValidationError(_("该任务已有红牌记录"))
     with transaction.atomic():
         task = lifecycle.move(
             user,
@@ -47,7 +48,7 @@ def rule_red_card(user, card, *, upheld: bool, reason, expected_version=None):
     """The town rules on a pending red card, with its reason (shown to the community)."""
     target = RedCardStatus.UPHELD if upheld else RedCardStatus.DISMISSED
     transitions.RED_CARD.check(user, transitions.check("red_card", card.status, target), card.town)
-    reason = require_text(reason, "ruling_reason", "裁定须说明理由")
+    reason = require_text(reason, "ruling_reason", _("裁定须说明理由"))
     with transaction.atomic():
         card = core.update(
             card,

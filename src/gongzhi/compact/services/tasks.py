@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.territory.choices import Level
@@ -43,21 +44,21 @@ EVIDENCE_TYPES = {
 def _town_of(communities):
     """The one town all target communities belong to."""
     if not communities:
-        raise ValidationError({"communities": "请选择至少一个社区/村"})
+        raise ValidationError({"communities": _("请选择至少一个社区/村")})
     if any(c.level != Level.COMMUNITY for c in communities):
-        raise ValidationError({"communities": "任务只能派发给社区或村"})
+        raise ValidationError({"communities": _("任务只能派发给社区或村")})
     parents = {c.parent_id for c in communities}
     if len(parents) != 1:
-        raise ValidationError({"communities": "一次派发的社区须属于同一镇（街道）"})
+        raise ValidationError({"communities": _("一次派发的社区须属于同一镇（街道）")})
     return communities[0].parent
 
 
 def _check_fields(title, due_date, today):
-    title = require_text(title, "title", "请填写任务名称")
+    title = require_text(title, "title", _("请填写任务名称"))
     if due_date is None:
-        raise ValidationError({"due_date": "请填写完成期限"})
+        raise ValidationError({"due_date": _("请填写完成期限")})
     if due_date < today:
-        raise ValidationError({"due_date": "完成期限不能早于今天"})
+        raise ValidationError({"due_date": _("完成期限不能早于今天")})
     return title
 
 
@@ -149,7 +150,7 @@ def assign_task(
     communities = list(communities)
     town = _town_of(communities)
     if not perms.may_act_for_department(user, department, town.path, perms.ASSIGN):
-        raise PermissionDenied("只能以本部门名义在服务区域内派发任务")
+        raise PermissionDenied(_("只能以本部门名义在服务区域内派发任务"))
     today = today or timezone.localdate()
     year = current_year(today)
     title = _check_fields(title, due_date, today)
@@ -182,8 +183,8 @@ def override_assignment(
     work is unfunded there)."""
     communities = list(communities)
     town = _town_of(communities)
-    perms.require(user, perms.OVERRIDE, town.path, "只有镇（街道）干部可以越单派发")
-    reason = require_text(reason, "reason", "越单派发须说明理由")
+    perms.require(user, perms.OVERRIDE, town.path, _("只有镇（街道）干部可以越单派发"))
+    reason = require_text(reason, "reason", _("越单派发须说明理由"))
     today = today or timezone.localdate()
     year = current_year(today)
     title = _check_fields(title, due_date, today)

@@ -1,7 +1,11 @@
 """The 减负 report page: per community and per department, as tables and ECharts bar charts
 (vendored under static/vendor/echarts), exportable to .xlsx (two sheets)."""
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.core import xlsx
 from gongzhi.core.web import perm_required, wants_export
@@ -12,7 +16,7 @@ from .common import this_year, town_for, year_filter
 
 
 def _sheet(rows, columns):
-    return [h for _, h in columns], [[r[k] for k, _ in columns] for r in rows]
+    return [str(h) for _key, h in columns], [[r[k] for k, _label in columns] for r in rows]
 
 
 def _chart(rows, series):
@@ -32,17 +36,24 @@ def burden(request):
     year = filters.value() or this_year()
     data = reports.burden_report(request.user, town, year)
     if wants_export(request):
-        wb = xlsx.new_workbook()
-        xlsx.add_sheet(wb, "按社区", *_sheet(data["communities"], reports.COMMUNITY_COLUMNS))
-        xlsx.add_sheet(wb, "按部门", *_sheet(data["departments"], reports.DEPARTMENT_COLUMNS))
+        # The workbook keeps Chinese headers whatever the page's language, like every export.
+        with translation.override(settings.LANGUAGE_CODE):
+            wb = xlsx.new_workbook()
+            xlsx.add_sheet(wb, "按社区", *_sheet(data["communities"], reports.COMMUNITY_COLUMNS))
+            xlsx.add_sheet(wb, "按部门", *_sheet(data["departments"], reports.DEPARTMENT_COLUMNS))
         return xlsx.bytes_response(xlsx.workbook_bytes(wb), f"减负报告-{town.name}-{year}.xlsx")
     charts = {
         "communities": _chart(
-            data["communities"], [("received", "收到任务"), ("red_carded", "红牌任务"), ("refused", "被拒派发")]
+            data["communities"],
+            [("received", _("收到任务")), ("red_carded", _("红牌任务")), ("refused", _("被拒派发"))],
         ),
         "departments": _chart(
             data["departments"],
-            [("received", "派发任务"), ("off_list_attempts", "清单外派发次数"), ("override_cards", "越单派发红牌")],
+            [
+                ("received", pgettext("burden report column", "派发任务")),
+                ("off_list_attempts", _("清单外派发次数")),
+                ("override_cards", _("越单派发红牌")),
+            ],
         ),
     }
     return render(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
@@ -59,11 +60,11 @@ class BodyRule(TrackedModel):
     def clean(self):
         errors = {}
         if self.quorum_num and self.quorum_den and self.quorum_num > self.quorum_den:
-            errors["quorum_num"] = "比例不能超过 1"
+            errors["quorum_num"] = gettext("比例不能超过 1")
         if self.pass_num and self.pass_den and self.pass_num > self.pass_den:
-            errors["pass_num"] = "比例不能超过 1"
+            errors["pass_num"] = gettext("比例不能超过 1")
         if bool(self.convene_num) != bool(self.convene_den):
-            errors["convene_num"] = "提议召开比例须同时填写分子和分母"
+            errors["convene_num"] = gettext("提议召开比例须同时填写分子和分母")
         if errors:
             raise ValidationError(errors)
 
@@ -100,11 +101,13 @@ class Body(TrackedModel):
 
     def clean(self):
         if self.node_id and self.node.level < Level.COMMUNITY:
-            raise ValidationError({"node": "议事机构须属于社区、村或其下的网格（村民小组）"})
+            raise ValidationError({"node": gettext("议事机构须属于社区、村或其下的网格（村民小组）")})
         if self.kind in (c.BodyKind.VILLAGER_ASSEMBLY, c.BodyKind.RESIDENT_ASSEMBLY, c.BodyKind.VILLAGER_GROUP):
             return
         if self.constituency != c.Constituency.MEMBERS:
-            raise ValidationError({"constituency": f"{c.BodyKind(self.kind).label}由组成人员名单构成"})
+            raise ValidationError(
+                {"constituency": gettext("%(label)s由组成人员名单构成") % {"label": c.BodyKind(self.kind).label}}
+            )
 
 
 class BodyMemberQuerySet(ScopedQuerySet):
@@ -147,4 +150,4 @@ class BodyMember(TrackedModel):
 
     def clean(self):
         if self.until and self.since and self.until < self.since:
-            raise ValidationError({"until": "终止日期不能早于起始日期"})
+            raise ValidationError({"until": gettext("终止日期不能早于起始日期")})

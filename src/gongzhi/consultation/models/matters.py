@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
@@ -85,9 +86,9 @@ class Matter(TrackedModel):
 
     def clean(self):
         if self.node_id and self.node.level != Level.COMMUNITY:
-            raise ValidationError({"node": "议题须属于社区或村"})
+            raise ValidationError({"node": gettext("议题须属于社区或村")})
         if self.body_id and self.node_id and not self.body.node.path.startswith(self.node.path):
-            raise ValidationError({"body": "议事机构不在本社区/村"})
+            raise ValidationError({"body": gettext("议事机构不在本社区/村")})
 
 
 class Support(models.Model):

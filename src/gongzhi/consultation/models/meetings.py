@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
@@ -321,4 +322,4 @@ class Decision(TrackedModel):
 
     def clean(self):
         if self.motion_id and self.motion.meeting_id != self.meeting_id:
-            raise ValidationError({"motion": "表决事项不属于该会议"})
+            raise ValidationError({"motion": gettext("表决事项不属于该会议")})

@@ -5,6 +5,7 @@ by adding a template; the services enforce the order."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.scoping import ScopedQuerySet
@@ -66,10 +67,12 @@ class WorkflowStep(models.Model):
 
     def clean(self):
         if self.kind == c.StepKind.VOTE and not self.kinds():
-            raise ValidationError({"body_kinds": "会议表决步骤须指定机构类型"})
+            raise ValidationError({"body_kinds": gettext("会议表决步骤须指定机构类型")})
         unknown = set(self.kinds()) - set(c.BodyKind.values)
         if unknown:
-            raise ValidationError({"body_kinds": f"未知的机构类型：{'、'.join(sorted(unknown))}"})
+            raise ValidationError(
+                {"body_kinds": gettext("未知的机构类型：%(kinds)s") % {"kinds": "、".join(sorted(unknown))}}
+            )
 
 
 class MatterWorkflow(TrackedModel):

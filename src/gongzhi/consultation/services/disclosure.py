@@ -35,13 +35,13 @@ def publish(
 ) -> DisclosureEntry:
     """Append an entry to the community's board, linked to the entry before it."""
     if node.level != Level.COMMUNITY:
-        raise ValidationError({"node": "公开栏属于社区或村"})
+        raise ValidationError({"node": _("公开栏属于社区或村")})
     if corrects is not None:
         if corrects.node_id != node.pk:
-            raise ValidationError({"corrects": "只能更正本社区/村公开栏的条目"})
+            raise ValidationError({"corrects": _("只能更正本社区/村公开栏的条目")})
         kind = DisclosureKind.CORRECTION
     if decision is not None and decision.node_id != node.pk:
-        raise ValidationError({"decision": "决议不属于本社区/村"})
+        raise ValidationError({"decision": _("决议不属于本社区/村")})
     published_at = published_at or timezone.now()
     with transaction.atomic():
         # The ledger's head first: every publisher of every board queues on that one row (SQLite
@@ -121,7 +121,7 @@ def publish_decision(decision, *, reason="") -> DisclosureEntry:
 def correct(entry, *, title=None, body, reason) -> DisclosureEntry:
     """Publish a correction of `entry`; the original stays on the board, marked as corrected."""
     if not reason:
-        raise ValidationError({"reason": "更正须说明原因"})
+        raise ValidationError({"reason": _("更正须说明原因")})
     return publish(
         node=entry.node,
         kind=DisclosureKind.CORRECTION,
@@ -137,7 +137,7 @@ def publish_result(matter, *, body, reason="") -> DisclosureEntry:
     from ..choices import MatterStatus
 
     if matter.status not in (MatterStatus.CARRYING_OUT, MatterStatus.DONE):
-        raise ValidationError("议题尚未实施，不能公开实施结果")
+        raise ValidationError(_("议题尚未实施，不能公开实施结果"))
     return publish(
         node=matter.node,
         kind=DisclosureKind.RESULT,
@@ -152,7 +152,7 @@ def set_interval(*, kind, months, node=None, basis="", reason="") -> DisclosureI
     (`node` None), or for a town or a community and what lies below it. Creates the row or
     changes the existing one; audited either way."""
     if node is not None and node.level > Level.COMMUNITY:
-        raise ValidationError({"node": "提醒间隔按街道/乡镇或社区/村设置"})
+        raise ValidationError({"node": _("提醒间隔按街道/乡镇或社区/村设置")})
     with transaction.atomic():
         row = DisclosureInterval.objects.select_for_update().filter(node=node, kind=kind).first()
         if row is None:

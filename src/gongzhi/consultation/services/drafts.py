@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.core import services as core
@@ -27,9 +28,9 @@ def create_draft(*, node, title, issuer, text, closes_on, reason="") -> Draft:
     """Put a document out for comment, split into numbered paragraphs."""
     parts = split_paragraphs(text)
     if not parts:
-        raise ValidationError({"text": "请填写征求意见稿正文（段落之间空一行）"})
+        raise ValidationError({"text": _("请填写征求意见稿正文（段落之间空一行）")})
     if closes_on < timezone.localdate():
-        raise ValidationError({"closes_on": "截止日期不能早于今天"})
+        raise ValidationError({"closes_on": _("截止日期不能早于今天")})
     with transaction.atomic():
         draft = core.create(Draft, node=node, title=title, issuer=issuer, closes_on=closes_on, reason=reason)
         Paragraph.objects.bulk_create([Paragraph(draft=draft, number=i, text=t) for i, t in enumerate(parts, 1)])
@@ -40,16 +41,16 @@ def comment(paragraph, text, *, resident=None) -> Comment:
     """A comment on one paragraph, in the commenter's name, while the draft is open."""
     draft = paragraph.draft
     if draft.status != DraftStatus.OPEN or timezone.localdate() > draft.closes_on:
-        raise ValidationError("征求意见已截止")
+        raise ValidationError(_("征求意见已截止"))
     if not (text or "").strip():
-        raise ValidationError({"text": "请填写意见"})
+        raise ValidationError({"text": _("请填写意见")})
     user = audit.current().user
     user = user if getattr(user, "is_authenticated", False) else None
     resident = resident or (getattr(user, "resident", None) if user else None)
     if resident is not None and not resident.grid.path.startswith(draft.node.path):
-        raise ValidationError(f"{resident.name} 不在本次征求意见的范围内")
+        raise ValidationError(_("%(name)s 不在本次征求意见的范围内") % {"name": resident.name})
     if resident is None and user is None:
-        raise ValidationError("请登录后提出意见")
+        raise ValidationError(_("请登录后提出意见"))
     name = resident.name if resident is not None else user.get_full_name()
     return core.create(
         Comment, paragraph=paragraph, author=user, author_name=name, text=text.strip(), at=timezone.now()
@@ -58,7 +59,7 @@ def comment(paragraph, text, *, resident=None) -> Comment:
 
 def close_draft(draft, *, reason="") -> Draft:
     if draft.status != DraftStatus.OPEN:
-        raise ValidationError("征求意见已结束")
+        raise ValidationError(_("征求意见已结束"))
     return core.update(draft, {"status": DraftStatus.CLOSED}, reason=reason or "征求意见结束")
 
 
@@ -66,11 +67,11 @@ def answer(comment_obj, adoption, text="", *, expected_version=None) -> Comment:
     """The official's answer to a comment. Partly or not adopted needs a reason: it is
     published in the feedback report."""
     if comment_obj.paragraph.draft.status == DraftStatus.REPORTED:
-        raise ValidationError("采纳情况已公开反馈，不能再修改")
+        raise ValidationError(_("采纳情况已公开反馈，不能再修改"))
     if adoption not in (Adoption.ADOPTED, Adoption.PARTLY, Adoption.NOT_ADOPTED):
-        raise ValidationError({"adoption": "请选择采纳、部分采纳或未采纳"})
+        raise ValidationError({"adoption": _("请选择采纳、部分采纳或未采纳")})
     if adoption != Adoption.ADOPTED and not (text or "").strip():
-        raise ValidationError({"answer": "部分采纳或未采纳须说明理由"})
+        raise ValidationError({"answer": _("部分采纳或未采纳须说明理由")})
     return core.update(
         comment_obj,
         {"adoption": adoption, "answer": (text or "").strip()},
@@ -102,13 +103,13 @@ def publish_feedback(draft, *, board=None, reason="") -> Draft:
     """Publish the feedback report on a community's board (the draft's own community, or
     `board` for a town-wide draft) once every comment has been answered."""
     if draft.status != DraftStatus.CLOSED:
-        raise ValidationError("征求意见结束后才能反馈采纳情况")
+        raise ValidationError(_("征求意见结束后才能反馈采纳情况"))
     waiting = Comment.objects.filter(paragraph__draft=draft, adoption=Adoption.PENDING).count()
     if waiting:
-        raise ValidationError(f"还有 {waiting} 条意见未答复")
+        raise ValidationError(_("还有 %(waiting)s 条意见未答复") % {"waiting": waiting})
     board = board or draft.node
     if not board.path.startswith(draft.node.path):
-        raise ValidationError({"board": "公开栏不在征求意见范围内"})
+        raise ValidationError({"board": _("公开栏不在征求意见范围内")})
     with transaction.atomic():
         entry = publish(
             node=board,

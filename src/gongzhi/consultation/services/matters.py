@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.core import services as core
@@ -43,9 +44,11 @@ def raise_matter(
     if source == MatterSource.RESIDENT and resident is None and user is not None:
         resident = getattr(user, "resident", None)
     if source == MatterSource.RESIDENT and resident is None:
-        raise ValidationError({"resident": "居民提出议题须关联本人的居民登记"})
+        raise ValidationError({"resident": _("居民提出议题须关联本人的居民登记")})
     if resident is not None and not resident.grid.path.startswith(node.path):
-        raise ValidationError({"resident": f"{resident.name} 不是{node.name}的居民"})
+        raise ValidationError(
+            {"resident": _("%(name)s 不是%(place)s的居民") % {"name": resident.name, "place": node.name}}
+        )
     if support_threshold is None:
         support_threshold = 0
         if body is not None:
@@ -71,13 +74,17 @@ def raise_matter(
 
 def _check_supporter(matter, resident):
     if matter.status not in (MatterStatus.COLLECTING, MatterStatus.PENDING):
-        raise ValidationError(f"议题处于“{matter.get_status_display()}”状态，不再征集联署")
+        raise ValidationError(_("议题处于“%(status)s”状态，不再征集联署") % {"status": matter.get_status_display()})
     if resident.pk == matter.raised_by_resident_id:
-        raise ValidationError("提出人不能联署自己的议题")
+        raise ValidationError(_("提出人不能联署自己的议题"))
     if not resident.grid.path.startswith(matter.node.path):
-        raise ValidationError(f"{resident.name} 不是{matter.node.name}的居民，不能联署")
+        raise ValidationError(
+            _("%(name)s 不是%(place)s的居民，不能联署") % {"name": resident.name, "place": matter.node.name}
+        )
     if not eligibility.is_adult_on(resident.birth_date, timezone.localdate()):
-        raise ValidationError(f"{resident.name} 未满{eligibility.ADULT_AGE}周岁，不能联署")
+        raise ValidationError(
+            _("%(name)s 未满%(age)s周岁，不能联署") % {"name": resident.name, "age": eligibility.ADULT_AGE}
+        )
 
 
 def co_sign(matter, resident, *, reason="") -> Support:
@@ -92,7 +99,7 @@ def co_sign(matter, resident, *, reason="") -> Support:
             with transaction.atomic():
                 support = Support.objects.create(matter=matter, resident=resident, at=timezone.now())
         except IntegrityError:
-            raise ValidationError(f"{resident.name} 已联署过该议题") from None
+            raise ValidationError(_("%(name)s 已联署过该议题") % {"name": resident.name}) from None
         Matter.objects.filter(pk=matter.pk).update(support_count=F("support_count") + 1)
         matter.refresh_from_db(fields=["support_count"])
         core.record(
@@ -120,16 +127,18 @@ def triage(matter, route, *, reason="", body=None) -> Matter:
     or 村民代表会议."""
     route = TriageRoute(route)
     if route == TriageRoute.DECLINE and not reason.strip():
-        raise ValidationError({"reason": "不予立项须说明理由，理由将公开"})
+        raise ValidationError({"reason": _("不予立项须说明理由，理由将公开")})
     if matter.art24 and route == TriageRoute.DIRECT:
-        raise ValidationError({"route": "第二十四条事项须经村民会议或其授权的村民代表会议讨论决定，不能由两委直接办理"})
+        raise ValidationError(
+            {"route": _("第二十四条事项须经村民会议或其授权的村民代表会议讨论决定，不能由两委直接办理")}
+        )
     if body is not None:
         if not body.node.path.startswith(matter.node.path):
-            raise ValidationError({"body": "议事机构不在本社区/村"})
+            raise ValidationError({"body": _("议事机构不在本社区/村")})
         if route == TriageRoute.COUNCIL and body.kind != BodyKind.COUNCIL:
-            raise ValidationError({"body": "请选择议事会"})
+            raise ValidationError({"body": _("请选择议事会")})
         if route == TriageRoute.ASSEMBLY and matter.art24 and body.kind not in ART24_BODY_KINDS:
-            raise ValidationError({"body": "第二十四条事项须提交村民会议或其授权的村民代表会议"})
+            raise ValidationError({"body": _("第二十四条事项须提交村民会议或其授权的村民代表会议")})
     with transaction.atomic():
         return _move(
             matter,

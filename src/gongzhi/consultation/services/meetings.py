@@ -5,6 +5,7 @@ notified (not yet opened) meeting of a body; cancelling that meeting frees it fo
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
@@ -29,11 +30,16 @@ def schedule_meeting(*, body, title, date, notice_at=None, location="", reason="
     notice_at = notice_at or timezone.now()
     notice_date = timezone.localtime(notice_at).date() if timezone.is_aware(notice_at) else notice_at.date()
     if date < notice_date:
-        raise ValidationError({"date": "会议日期不能早于通知日期"})
+        raise ValidationError({"date": _("会议日期不能早于通知日期")})
     if body.rule.notice_days:
         check = rules.notice(body.rule, notice_date=notice_date, meeting_date=date)
         if not check.met:
-            raise ValidationError({"date": f"{body.rule.name}：{check.text}（{body.rule.law}{body.rule.article}）"})
+            raise ValidationError(
+                {
+                    "date": _("%(name)s：%(text)s（%(law)s%(article)s）")
+                    % {"name": body.rule.name, "text": check.text, "law": body.rule.law, "article": body.rule.article}
+                }
+            )
     return core.create(
         Meeting,
         body=body,
@@ -49,12 +55,14 @@ def schedule_meeting(*, body, title, date, notice_at=None, location="", reason="
 def add_agenda_item(meeting, *, title="", matter=None, reason="") -> AgendaItem:
     """Put an item, usually a matter sent to this body, on the agenda."""
     if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.OPEN):
-        raise ValidationError("会议已结束或取消，不能增加议程")
+        raise ValidationError(_("会议已结束或取消，不能增加议程"))
     if matter is not None:
         if not meeting.node.path.startswith(matter.node.path):
-            raise ValidationError({"matter": "议题不属于本社区/村"})
+            raise ValidationError({"matter": _("议题不属于本社区/村")})
         if matter.status not in (MatterStatus.IN_COUNCIL, MatterStatus.TO_ASSEMBLY, MatterStatus.REJECTED):
-            raise ValidationError({"matter": f"议题处于“{matter.get_status_display()}”状态，不能列入会议议程"})
+            raise ValidationError(
+                {"matter": _("议题处于“%(status)s”状态，不能列入会议议程") % {"status": matter.get_status_display()}}
+            )
         check_vote_due(matter, meeting.body)
         # Not announced twice by the same body. Another body's meeting (四议两公开: 两委, then
         # 党员大会, then 村民会议) may take it up, and a meeting in progress may announce the
@@ -69,11 +77,14 @@ def add_agenda_item(meeting, *, title="", matter=None, reason="") -> AgendaItem:
         )
         if other is not None:
             raise ValidationError(
-                {"matter": f"议题已列入尚未召开的“{other.meeting}”的议程；该会议召开或取消后才能另行安排"}
+                {
+                    "matter": _("议题已列入尚未召开的“%(meeting)s”的议程；该会议召开或取消后才能另行安排")
+                    % {"meeting": other.meeting}
+                }
             )
         title = title or matter.title
     if not title:
-        raise ValidationError({"title": "请填写议程"})
+        raise ValidationError({"title": _("请填写议程")})
     with transaction.atomic():
         last = meeting.agenda.order_by("-order").values_list("order", flat=True).first() or 0
         return core.create(AgendaItem, meeting=meeting, order=last + 1, title=title, matter=matter, reason=reason)
@@ -83,7 +94,7 @@ def sign_in(meeting, resident, *, reason="") -> Attendance:
     """Sign a resident in, for themselves or (where households vote) for their household.
     Eligibility is judged at the meeting date; each person, member and household signs in once."""
     if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.OPEN):
-        raise ValidationError("会议已结束或取消，不能签到")
+        raise ValidationError(_("会议已结束或取消，不能签到"))
     voter = eligibility.voter_for(meeting.body, meeting.date, resident)
     with transaction.atomic():
         if voter.household is not None:
@@ -91,7 +102,7 @@ def sign_in(meeting, resident, *, reason="") -> Attendance:
                 Attendance.objects.filter(meeting=meeting, household=voter.household).select_related("resident").first()
             )
             if other is not None:
-                raise ValidationError(f"该户已由 {other.resident.name} 签到")
+                raise ValidationError(_("该户已由 %(name)s 签到") % {"name": other.resident.name})
         try:
             with transaction.atomic():
                 row = Attendance.objects.create(
@@ -103,7 +114,7 @@ def sign_in(meeting, resident, *, reason="") -> Attendance:
                     signed_at=timezone.now(),
                 )
         except IntegrityError:
-            raise ValidationError(f"{resident.name} 已签到") from None
+            raise ValidationError(_("%(name)s 已签到") % {"name": resident.name}) from None
         core.record(
             AuditAction.CREATE,
             row,
@@ -140,7 +151,7 @@ def open_meeting(meeting, *, reason="") -> Meeting:
 def close_meeting(meeting, *, minutes=None, reason="") -> Meeting:
     """Close the meeting (after every vote has been counted), keeping the minutes."""
     if meeting.motions.filter(status=MotionStatus.OPEN).exists():
-        raise ValidationError("仍有表决未结束，请先结束表决")
+        raise ValidationError(_("仍有表决未结束，请先结束表决"))
     changes = {"closed_at": timezone.now()}
     if minutes is not None:
         changes["minutes"] = minutes
@@ -160,9 +171,9 @@ def publish_meeting_notice(meeting, *, reason="") -> Meeting:
     """Post the notice of a notified meeting on its community's disclosure board (a village
     group's meeting on its village's board), with the agenda as it stands; once only."""
     if meeting.status != MeetingStatus.PLANNED:
-        raise ValidationError("只有尚未召开的会议可以在公开栏发布通知")
+        raise ValidationError(_("只有尚未召开的会议可以在公开栏发布通知"))
     if meeting.notice_entry_id:
-        raise ValidationError(f"会议通知已在公开栏发布（第 {meeting.notice_entry.seq} 条）")
+        raise ValidationError(_("会议通知已在公开栏发布（第 %(seq)s 条）") % {"seq": meeting.notice_entry.seq})
     board = meeting.node if meeting.node.level == Level.COMMUNITY else meeting.node.parent
     agenda = "；".join(f"{a.order}. {a.title}" for a in meeting.agenda.order_by("order"))
     with transaction.atomic():
@@ -190,13 +201,13 @@ def cancel_meeting(meeting, *, reason, expected_version=None) -> Meeting:
             .get(pk=meeting.pk)
         )
         if meeting.status == MeetingStatus.OPEN:
-            raise ValidationError("会议已开始，不能取消；请按程序散会")
+            raise ValidationError(_("会议已开始，不能取消；请按程序散会"))
         if meeting.status == MeetingStatus.CLOSED:
-            raise ValidationError("会议已结束，不能取消")
+            raise ValidationError(_("会议已结束，不能取消"))
         if meeting.status == MeetingStatus.CANCELLED:
-            raise ValidationError("会议已取消")
+            raise ValidationError(_("会议已取消"))
         if not reason:
-            raise ValidationError({"reason": "请填写取消会议的原因"})
+            raise ValidationError({"reason": _("请填写取消会议的原因")})
         changes = {"cancelled_at": timezone.now(), "cancel_reason": reason}
         if meeting.notice_entry_id:
             notice = meeting.notice_entry

@@ -10,6 +10,7 @@ task may reach 100 % with a milestone still open (it was dropped or merged); the
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.core import services as core
@@ -26,9 +27,9 @@ CAN_CARRY_OUT = (MatterStatus.DECIDED, MatterStatus.HANDLING, MatterStatus.CARRY
 def add_task(matter, *, title, owner_name, owner=None, due=None, decision=None, reason="") -> Task:
     """Give part of a decided (or directly handled) matter to a responsible person."""
     if matter.status not in CAN_CARRY_OUT:
-        raise ValidationError(f"议题处于“{matter.get_status_display()}”状态，尚不能安排实施")
+        raise ValidationError(_("议题处于“%(status)s”状态，尚不能安排实施") % {"status": matter.get_status_display()})
     if decision is not None and decision.matter_id != matter.pk:
-        raise ValidationError({"decision": "该决议不是就本议题作出的"})
+        raise ValidationError({"decision": _("该决议不是就本议题作出的")})
     with transaction.atomic():
         task = core.create(
             Task,
@@ -49,9 +50,9 @@ def update_progress(task, progress: int, *, note="", expected_version=None) -> T
     """Report progress (0–100 %). At 100 % the task is done; when the matter's last task is
     done, the matter is 已办结."""
     if task.status == TaskStatus.DONE:
-        raise ValidationError("任务已完成，不能再修改进度")
+        raise ValidationError(_("任务已完成，不能再修改进度"))
     if not isinstance(progress, int) or not 0 <= progress <= 100:
-        raise ValidationError({"progress": "进度须为 0–100 的整数"})
+        raise ValidationError({"progress": _("进度须为 0–100 的整数")})
     changes = {"progress": progress}
     if progress == 100:
         changes.update(status=TaskStatus.DONE, done_at=timezone.now())
@@ -65,7 +66,7 @@ def update_progress(task, progress: int, *, note="", expected_version=None) -> T
 
 def _open_task(task):
     if task.status == TaskStatus.DONE:
-        raise ValidationError("任务已完成，不能再修改节点")
+        raise ValidationError(_("任务已完成，不能再修改节点"))
 
 
 def add_milestone(task, *, title, due, reason="") -> Milestone:
@@ -73,11 +74,13 @@ def add_milestone(task, *, title, due, reason="") -> Milestone:
     _open_task(task)
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "请填写节点名称"})
+        raise ValidationError({"title": _("请填写节点名称")})
     if due is None:
-        raise ValidationError({"due": "请填写节点时限"})
+        raise ValidationError({"due": _("请填写节点时限")})
     if task.due and due > task.due:
-        raise ValidationError({"due": f"节点时限不能晚于任务完成时限 {task.due:%Y-%m-%d}"})
+        raise ValidationError(
+            {"due": _("节点时限不能晚于任务完成时限 %(due)s") % {"due": format(task.due, "%Y-%m-%d")}}
+        )
     with transaction.atomic():
         # Lock the task so two people adding at once do not take the same number.
         Task.objects.select_for_update().filter(pk=task.pk).exists()
@@ -89,7 +92,7 @@ def complete_milestone(milestone, *, note="", expected_version=None) -> Mileston
     """Mark a milestone reached, now, by the acting user."""
     _open_task(milestone.task)
     if milestone.done_at is not None:
-        raise ValidationError(f"节点“{milestone.title}”已完成")
+        raise ValidationError(_("节点“%(title)s”已完成") % {"title": milestone.title})
     user = audit.current().user
     by = user if getattr(user, "is_authenticated", False) else None
     return core.update(
@@ -102,10 +105,10 @@ def reopen_milestone(milestone, *, reason, expected_version=None) -> Milestone:
     and kept in the audit log with the old completion."""
     _open_task(milestone.task)
     if milestone.done_at is None:
-        raise ValidationError(f"节点“{milestone.title}”尚未完成，无需重新打开")
+        raise ValidationError(_("节点“%(title)s”尚未完成，无需重新打开") % {"title": milestone.title})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请说明重新打开节点的原因"})
+        raise ValidationError({"reason": _("请说明重新打开节点的原因")})
     return core.update(
         milestone,
         {"done_at": None, "done_by": None},
@@ -128,13 +131,17 @@ def suggested_progress(milestones) -> int | None:
 def rate(matter, resident, score: int, *, comment="") -> Rating:
     """A resident's evaluation of a done matter (民评), once per resident."""
     if matter.status != MatterStatus.DONE:
-        raise ValidationError("议题办结后才能评议")
+        raise ValidationError(_("议题办结后才能评议"))
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationError({"score": "评分须为 1–5 的整数"})
+        raise ValidationError({"score": _("评分须为 1–5 的整数")})
     if not resident.grid.path.startswith(matter.node.path):
-        raise ValidationError(f"{resident.name} 不是{matter.node.name}的居民，不能评议")
+        raise ValidationError(
+            _("%(name)s 不是%(place)s的居民，不能评议") % {"name": resident.name, "place": matter.node.name}
+        )
     if not eligibility.is_adult_on(resident.birth_date, timezone.localdate()):
-        raise ValidationError(f"{resident.name} 未满{eligibility.ADULT_AGE}周岁，不能评议")
+        raise ValidationError(
+            _("%(name)s 未满%(age)s周岁，不能评议") % {"name": resident.name, "age": eligibility.ADULT_AGE}
+        )
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -142,7 +149,7 @@ def rate(matter, resident, score: int, *, comment="") -> Rating:
                     matter=matter, resident=resident, score=score, comment=comment, at=timezone.now()
                 )
         except IntegrityError:
-            raise ValidationError(f"{resident.name} 已评议过该议题") from None
+            raise ValidationError(_("%(name)s 已评议过该议题") % {"name": resident.name}) from None
         core.record(
             AuditAction.CREATE,
             rating,

@@ -8,10 +8,12 @@ written, inside the transaction, so nothing is recorded.
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
@@ -34,9 +36,9 @@ def _move(motion, target, *, reason="", **changes) -> Motion:
 def propose_motion(meeting, *, text, secret=False, agenda_item=None, rule=None, reason="") -> Motion:
     """Table a motion (not yet open for votes)."""
     if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
-        raise ValidationError("会议已结束或取消，不能提出表决事项")
+        raise ValidationError(_("会议已结束或取消，不能提出表决事项"))
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise ValidationError({"agenda_item": "议程不属于该会议"})
+        raise ValidationError({"agenda_item": _("议程不属于该会议")})
     return core.create(
         Motion, meeting=meeting, text=text, secret=secret, agenda_item=agenda_item, rule=rule, reason=reason
     )
@@ -48,7 +50,7 @@ def open_motion(motion, *, reason="") -> Motion:
     are judged on turnout when the vote closes.)"""
     meeting = motion.meeting
     if meeting.status != MeetingStatus.OPEN:
-        raise ValidationError("会议尚未开始或已结束，不能开始表决")
+        raise ValidationError(_("会议尚未开始或已结束，不能开始表决"))
     rule = motion.effective_rule()
     present = meeting.attendance.count()
     eligible = (
@@ -59,7 +61,7 @@ def open_motion(motion, *, reason="") -> Motion:
     if rule.quorum_basis == ThresholdBasis.PRESENT:
         check = rules.quorum(rule, present=present, eligible=eligible)
         if not check.met:
-            raise ValidationError(f"{check.text}，不能表决")
+            raise ValidationError(_("%(text)s，不能表决") % {"text": check.text})
     with transaction.atomic():
         return _move(
             motion,
@@ -74,12 +76,12 @@ def open_motion(motion, *, reason="") -> Motion:
 def _refusal(motion, resident) -> ValidationError:
     """Why `resident` may not vote on `motion` now (only called on the refusal path)."""
     if motion.status == MotionStatus.CLOSED:
-        return ValidationError("表决已结束，不能再投票")
+        return ValidationError(_("表决已结束，不能再投票"))
     if motion.status == MotionStatus.DRAFT:
         check = meeting_quorum(motion.meeting)
         if not check.met:
-            return ValidationError(f"会议{check.text}，不能表决")
-        return ValidationError("表决尚未开始")
+            return ValidationError(_("会议%(text)s，不能表决") % {"text": check.text})
+        return ValidationError(_("表决尚未开始"))
     meeting = motion.meeting
     try:
         eligibility.voter_for(meeting.body, meeting.date, resident)
@@ -87,8 +89,8 @@ def _refusal(motion, resident) -> ValidationError:
         return e
     signed = Attendance.objects.filter(meeting=meeting, household__members=resident).select_related("resident").first()
     if signed is not None and signed.resident_id != resident.pk:
-        return ValidationError(f"该户已由 {signed.resident.name} 签到，由其代表本户投票")
-    return ValidationError(f"{resident.name} 尚未签到，不能投票")
+        return ValidationError(_("该户已由 %(name)s 签到，由其代表本户投票") % {"name": signed.resident.name})
+    return ValidationError(_("%(name)s 尚未签到，不能投票") % {"name": resident.name})
 
 
 def cast_ballot(motion, resident, choice) -> BallotCast:
@@ -96,15 +98,15 @@ def cast_ballot(motion, resident, choice) -> BallotCast:
     closed, or the meeting lacks a quorum), the resident is not a member, has not signed in,
     or has already voted. Secret ballots are stored unlinkably (see models.meetings)."""
     if choice not in Vote.values:
-        raise ValidationError({"choice": "表决意见须为赞成、反对或弃权"})
+        raise ValidationError({"choice": _("表决意见须为赞成、反对或弃权")})
     with transaction.atomic():
         # Read inside the transaction — SQLite holds the write lock from BEGIN IMMEDIATE; on
         # PostgreSQL the lookup holds the motion row FOR SHARE and close_motion takes it FOR
         # UPDATE — so a ballot racing the close is either counted or refused, never lost.
         row = ballot_sql.lookup(motion.pk, resident.pk)
         if row is None:
-            raise ValidationError("表决事项不存在")
-        status, secret, _, node_path, attendance_id = row
+            raise ValidationError(_("表决事项不存在"))
+        status, secret, _meeting, node_path, attendance_id = row
         if status != MotionStatus.OPEN or attendance_id is None:
             motion.status = status
             raise _refusal(motion, resident)
@@ -112,7 +114,7 @@ def cast_ballot(motion, resident, choice) -> BallotCast:
         marked = "" if secret else choice
         cast_id = ballot_sql.insert_cast(motion.pk, attendance_id, marked, at)
         if cast_id is None:
-            raise ValidationError(f"{resident.name} 已对该事项投过票，不能重复投票")
+            raise ValidationError(_("%(name)s 已对该事项投过票，不能重复投票") % {"name": resident.name})
         ballot_sql.insert_choice(motion.pk, choice, uuid.uuid4())
         after = {"motion": motion.pk, "voter": resident.pk, "choice": "（无记名）" if secret else choice}
         ballot_sql.insert_audit(
@@ -152,25 +154,31 @@ def close_motion(motion, *, reason="") -> rules.TallyResult:
         transitions.check("motion", motion.status, MotionStatus.CLOSED)
         counts = count_choices([motion.pk])[motion.pk]
         present = motion.meeting.attendance.count()
-        result = rules.tally(
-            motion.effective_rule(),
-            eligible=motion.eligible_count or 0,
-            present=present,
-            ayes=counts[Vote.FOR],
-            nays=counts[Vote.AGAINST],
-            abstentions=counts[Vote.ABSTAIN],
-        )
+        rule = motion.effective_rule()
+        votes = {
+            "eligible": motion.eligible_count or 0,
+            "present": present,
+            "ayes": counts[Vote.FOR],
+            "nays": counts[Vote.AGAINST],
+            "abstentions": counts[Vote.ABSTAIN],
+        }
+        result = rules.tally(rule, **votes)
+        # The motion keeps the arithmetic in the source language whatever the closer's language:
+        # it is published on the disclosure board and read in the audit log, which read the same
+        # for everyone.
+        with translation.override(settings.LANGUAGE_CODE):
+            kept = rules.tally(rule, **votes).text
         _move(
             motion,
             MotionStatus.CLOSED,
-            reason=reason or result.text,
+            reason=reason or kept,
             closed_at=timezone.now(),
             present_count=present,
             ayes=result.ayes,
             nays=result.nays,
             abstentions=result.abstentions,
             passed=result.met,
-            result_text=result.text[:200],
+            result_text=kept[:200],
         )
         return result
 
@@ -184,9 +192,9 @@ def record_decision(motion, *, text=None, decided_on=None, reason="") -> Decisio
         pk=motion.pk
     )
     if motion.status != MotionStatus.CLOSED:
-        raise ValidationError("表决尚未结束，不能形成决议")
+        raise ValidationError(_("表决尚未结束，不能形成决议"))
     if Decision.objects.filter(motion=motion).exists():
-        raise ValidationError("该表决事项已形成决议")
+        raise ValidationError(_("该表决事项已形成决议"))
     meeting, body = motion.meeting, motion.meeting.body
     matter = motion.agenda_item.matter if motion.agenda_item_id else None
     outcome = DecisionOutcome.ADOPTED if motion.passed else DecisionOutcome.REJECTED
@@ -206,7 +214,7 @@ def record_decision(motion, *, text=None, decided_on=None, reason="") -> Decisio
                 reason=reason,
             )
         except IntegrityError:
-            raise ValidationError("该表决事项已形成决议") from None
+            raise ValidationError(_("该表决事项已形成决议")) from None
         if matter is not None:
             binding = (not matter.art24 or body.kind in ART24_BODY_KINDS) and decides_finally(matter, body)
             if outcome == DecisionOutcome.REJECTED:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 
@@ -45,18 +46,26 @@ def start_workflow(matter, template, *, reason="") -> MatterWorkflow:
     """Put a matter on a template (one per matter), if its community has a body for every
     vote step of the template."""
     if MatterWorkflow.objects.filter(matter=matter).exists():
-        raise ValidationError("该议题已按流程办理")
+        raise ValidationError(_("该议题已按流程办理"))
     if not template.active:
-        raise ValidationError({"template": "该流程模板已停用"})
+        raise ValidationError({"template": _("该流程模板已停用")})
     if matter.status in CLOSED:
-        raise ValidationError(f"议题{matter.get_status_display()}，不能启动办理流程")
+        raise ValidationError(_("议题%(status)s，不能启动办理流程") % {"status": matter.get_status_display()})
     lacking = dict((t.pk, steps) for t, steps in template_options(matter.node)).get(template.pk, [])
     if lacking:
         step = lacking[0]
         raise ValidationError(
             {
-                "template": f"{matter.node.name}尚无可办理第 {step.order} 步「{step.name}」的"
-                f"{body_kinds_text(step)}，不能按「{template.name}」流程办理"
+                "template": _(
+                    "%(place)s尚无可办理第 %(order)s 步「%(step)s」的%(bodies)s，不能按「%(workflow)s」流程办理"
+                )
+                % {
+                    "place": matter.node.name,
+                    "order": step.order,
+                    "step": step.name,
+                    "bodies": body_kinds_text(step),
+                    "workflow": template.name,
+                }
             }
         )
     return core.create(MatterWorkflow, matter=matter, template=template, reason=reason)
@@ -78,29 +87,43 @@ def _check_evidence(workflow, step, decision, disclosure, note, done):
     matter = workflow.matter
     if step.kind == StepKind.VOTE:
         if decision is None:
-            raise ValidationError({"decision": f"第 {step.order} 步「{step.name}」须有会议决议"})
+            raise ValidationError(
+                {"decision": _("第 %(order)s 步「%(name)s」须有会议决议") % {"order": step.order, "name": step.name}}
+            )
         if decision.matter_id != matter.pk:
-            raise ValidationError({"decision": "该决议不是就本议题作出的"})
+            raise ValidationError({"decision": _("该决议不是就本议题作出的")})
         if decision.body.kind not in step.kinds():
             raise ValidationError(
                 {
-                    "decision": f"第 {step.order} 步「{step.name}」须由规定的机构作出决议，"
-                    f"而该决议由{decision.body.get_kind_display()}作出"
+                    "decision": _("第 %(order)s 步「%(name)s」须由规定的机构作出决议，而该决议由%(kind)s作出")
+                    % {"order": step.order, "name": step.name, "kind": decision.body.get_kind_display()}
                 }
             )
         if decision.outcome != DecisionOutcome.ADOPTED:
-            raise ValidationError({"decision": f"第 {step.order} 步「{step.name}」未获通过：{decision.result_text}"})
+            raise ValidationError(
+                {
+                    "decision": _("第 %(order)s 步「%(name)s」未获通过：%(result_text)s")
+                    % {"order": step.order, "name": step.name, "result_text": decision.result_text}
+                }
+            )
         if any(c.decision_id == decision.pk for c in done.values()):
-            raise ValidationError({"decision": "该决议已用于完成其他步骤"})
+            raise ValidationError({"decision": _("该决议已用于完成其他步骤")})
     elif step.kind == StepKind.DISCLOSE:
         if disclosure is None:
-            raise ValidationError({"disclosure": f"第 {step.order} 步「{step.name}」须有公开栏条目"})
+            raise ValidationError(
+                {
+                    "disclosure": _("第 %(order)s 步「%(name)s」须有公开栏条目")
+                    % {"order": step.order, "name": step.name}
+                }
+            )
         if disclosure.node_id != matter.node_id:
-            raise ValidationError({"disclosure": "公开条目不在本社区/村的公开栏"})
+            raise ValidationError({"disclosure": _("公开条目不在本社区/村的公开栏")})
         if any(c.disclosure_id == disclosure.pk for c in done.values()):
-            raise ValidationError({"disclosure": "该公开条目已用于完成其他步骤"})
+            raise ValidationError({"disclosure": _("该公开条目已用于完成其他步骤")})
     elif not note.strip():
-        raise ValidationError({"note": f"请记录第 {step.order} 步「{step.name}」的办理情况"})
+        raise ValidationError(
+            {"note": _("请记录第 %(order)s 步「%(name)s」的办理情况") % {"order": step.order, "name": step.name}}
+        )
 
 
 def complete_step(workflow, order, *, decision=None, disclosure=None, note="", merge_previous=False, reason=""):
@@ -116,9 +139,11 @@ def complete_step(workflow, order, *, decision=None, disclosure=None, note="", m
         steps, done = _state(workflow)
         step = next((s for s in steps if s.order == order), None)
         if step is None:
-            raise ValidationError(f"流程「{workflow.template.name}」没有第 {order} 步")
+            raise ValidationError(
+                _("流程「%(name)s」没有第 %(order)s 步") % {"name": workflow.template.name, "order": order}
+            )
         if step.pk in done:
-            raise ValidationError(f"第 {order} 步「{step.name}」已完成")
+            raise ValidationError(_("第 %(order)s 步「%(name)s」已完成") % {"order": order, "name": step.name})
         missing = [s for s in steps if s.order < order and s.pk not in done]
         merged = None
         if missing:
@@ -128,7 +153,8 @@ def complete_step(workflow, order, *, decision=None, disclosure=None, note="", m
             else:
                 first = missing[0]
                 raise ValidationError(
-                    f"按「{workflow.template.name}」流程，须先完成第 {first.order} 步「{first.name}」"
+                    _("按「%(workflow)s」流程，须先完成第 %(order)s 步「%(step)s」")
+                    % {"workflow": workflow.template.name, "order": first.order, "step": first.name}
                 )
         _check_evidence(workflow, step, decision, disclosure, note, done)
         now, written = timezone.now(), []
@@ -175,7 +201,8 @@ def check_vote_due(matter, body):
     if blocking:
         first = blocking[0]
         raise ValidationError(
-            f"按「{workflow.template.name}」流程，须先完成第 {first.order} 步「{first.name}」，才能提交{body.name}表决"
+            _("按「%(workflow)s」流程，须先完成第 %(order)s 步「%(step)s」，才能提交%(body)s表决")
+            % {"workflow": workflow.template.name, "order": first.order, "step": first.name, "body": body.name}
         )
 
 

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from gongzhi.territory.models import Building
 
@@ -29,7 +30,7 @@ DT = CategoryAttribute.Datatype
 def api_key(post):
     key = services.check_open311_key(post.get("api_key"))
     if key is None:
-        raise forbidden("缺少 api_key 或 api_key 无效。" if post.get("api_key") else "缺少 api_key。")
+        raise forbidden(_("缺少 api_key 或 api_key 无效。") if post.get("api_key") else _("缺少 api_key。"))
     return key
 
 
@@ -39,7 +40,7 @@ def _coordinate(raw, name, low, high, errors):
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite() or not low <= value <= high:
-        errors.append(f"{name} 须为 {low} 到 {high} 之间的数字。")
+        errors.append(_("%(name)s 须为 %(low)s 到 %(high)s 之间的数字。") % {"name": name, "low": low, "high": high})
         return None
     return value
 
@@ -50,33 +51,33 @@ def location(post, errors: list) -> dict:
     address, address_id = post.get("address_string", "").strip(), post.get("address_id", "").strip()
     place = {"address": address}
     if bool(lat) != bool(lng):
-        errors.append("lat 与 long 须同时提供。")
+        errors.append(_("lat 与 long 须同时提供。"))
     elif lat:
         place["lat"] = _coordinate(lat, "lat", -90, 90, errors)
         place["lng"] = _coordinate(lng, "long", -180, 180, errors)
     if address_id:
         building = Building.objects.filter(pk=address_id).first() if address_id.isdigit() else None
         if building is None:
-            errors.append(f"address_id 不存在：{address_id[:40]}")
+            errors.append(_("address_id 不存在：%(address_id)s") % {"address_id": address_id[:40]})
         place["building"] = building
     if not (lat or address or address_id):
-        errors.append("须提供位置：lat 和 long，或 address_string，或 address_id。")
+        errors.append(_("须提供位置：lat 和 long，或 address_string，或 address_id。"))
     if address:
         try:
             v.validate_no_html(address)
         except ValidationError:
-            errors.append("address_string 不能包含 HTML 标记。")
+            errors.append(_("address_string 不能包含 HTML 标记。"))
     return place
 
 
 def category(post, errors: list):
     code = post.get("service_code", "").strip()
     if not code:
-        errors.append("service_code 必填。")
+        errors.append(_("service_code 必填。"))
         return None
     found = Category.objects.filter(service_code=code, active=True).first()
     if found is None:
-        errors.append(f"service_code 不存在：{code[:40]}")
+        errors.append(_("service_code 不存在：%(code)s") % {"code": code[:40]})
     return found
 
 
@@ -96,21 +97,21 @@ def _check_value(attr, value, errors):
     if attr.datatype == DT.MULTI:
         values = value if isinstance(value, list) else [value]
         if set(values) - keys:
-            errors.append(f"{label} 含有不可选的值。")
+            errors.append(_("%(label)s 含有不可选的值。") % {"label": label})
         return values
     if isinstance(value, list):
         value = value[-1] if value else ""
     if attr.datatype == DT.SINGLE and value not in keys:
-        errors.append(f"{label} 的值不在可选范围内。")
+        errors.append(_("%(label)s 的值不在可选范围内。") % {"label": label})
     elif attr.datatype == DT.NUMBER:
         try:
             Decimal(value)
         except InvalidOperation:
-            errors.append(f"{label} 须为数字。")
+            errors.append(_("%(label)s 须为数字。") % {"label": label})
     elif attr.datatype == DT.DATETIME:
         parse_when(value, label, errors)
     elif len(value) > v.MAX_DESCRIPTION or _has_html(value):
-        errors.append(f"{label} 过长或含有 HTML 标记。")
+        errors.append(_("%(label)s 过长或含有 HTML 标记。") % {"label": label})
     return value
 
 
@@ -130,13 +131,13 @@ def attributes(post, cat, errors: list) -> dict:
         return {}
     defs = {a.code: a for a in cat.attributes.filter(variable=True)}
     for code in sorted(set(given) - set(defs)):
-        errors.append(f"未知的附加信息 attribute[{code[:40]}]。")
+        errors.append(_("未知的附加信息 attribute[%(code)s]。") % {"code": code[:40]})
     answers = {}
     for code, attr in defs.items():
         value = given.get(code)
         if value in (None, "", []):
             if attr.required:
-                errors.append(f"attribute[{code}] 必填。")
+                errors.append(_("attribute[%(code)s] 必填。") % {"code": code})
             continue
         answers[code] = _check_value(attr, value, errors)
     return answers
@@ -177,7 +178,7 @@ def file(post):
             attributes=answers,
             requester_name=name[:50],
             requester_phone=post.get("phone", ""),
-            description=description.strip() or f"{cat.name}（未附说明）",
+            description=description.strip() or _("%(name)s（未附说明）") % {"name": cat.name},
             **place,
         )
     except ValidationError as e:

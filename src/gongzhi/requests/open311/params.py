@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from gongzhi.core.workdays import CN_TZ
 from gongzhi.territory.models import Node
@@ -24,13 +25,13 @@ def jurisdiction(params, *, required: bool = False):
     if code:
         node = Node.objects.filter(code=code, kind__in=JURISDICTION_KINDS).first()
         if node is None:
-            raise bad_request(f"jurisdiction_id 无效：{code[:40]}")
+            raise bad_request(_("jurisdiction_id 无效：%(code)s") % {"code": code[:40]})
         return node
     if not required:
         return None
     towns = list(Node.objects.filter(kind__in=JURISDICTION_KINDS[:3]).order_by("path")[:2])
     if len(towns) != 1:
-        raise bad_request("本接口服务多个辖区，请提供 jurisdiction_id（区划代码）。")
+        raise bad_request(_("本接口服务多个辖区，请提供 jurisdiction_id（区划代码）。"))
     return towns[0]
 
 
@@ -44,7 +45,7 @@ def parse_when(value: str, name: str, errors: list):
     except ValueError:
         parsed = None
     if parsed is None:
-        errors.append(f"{name} 不是有效的日期时间（例：2026-11-01T00:00:00+08:00）。")
+        errors.append(_("%(name)s 不是有效的日期时间（例：2026-11-01T00:00:00+08:00）。") % {"name": name})
         return None
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=CN_TZ)
 
@@ -63,9 +64,9 @@ def window(params, errors: list, now=None):
     elif end is None:
         end = start + MAX_SPAN
     if end < start:
-        errors.append("end_date 不能早于 start_date。")
+        errors.append(_("end_date 不能早于 start_date。"))
     elif end - start > MAX_SPAN:
-        errors.append("start_date 与 end_date 相隔不能超过 90 天。")
+        errors.append(_("start_date 与 end_date 相隔不能超过 90 天。"))
     return start, end
 
 
@@ -76,7 +77,7 @@ def comma_list(value) -> list[str]:
 def statuses(params, errors: list) -> set[str]:
     wanted = set(comma_list(params.get("status")))
     if wanted - {"open", "closed"}:
-        errors.append("status 只能是 open、closed 或二者以逗号分隔。")
+        errors.append(_("status 只能是 open、closed 或二者以逗号分隔。"))
     return wanted
 
 
@@ -85,7 +86,7 @@ def _positive(params, name, default, upper, errors):
     if raw in (None, ""):
         return default
     if not str(raw).isdigit() or not 1 <= int(raw) <= upper:
-        errors.append(f"{name} 须为 1 到 {upper} 之间的整数。")
+        errors.append(_("%(name)s 须为 1 到 %(upper)s 之间的整数。") % {"name": name, "upper": upper})
         return default
     return int(raw)
 

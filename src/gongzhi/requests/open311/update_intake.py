@@ -10,6 +10,7 @@ Not stored: `first_name`, `last_name` and `email` — an outside system's staff,
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import services
 from .. import validation as v
@@ -22,18 +23,18 @@ from .params import parse_when
 def _request(post, errors: list):
     raw = post.get("service_request_id", "").strip()
     if not raw:
-        errors.append("service_request_id 必填。")
+        errors.append(_("service_request_id 必填。"))
         return None
     found = ServiceRequest.objects.select_related("node").filter(pk=int(raw)).first() if raw.isdigit() else None
     if found is None:
-        errors.append(f"service_request_id 不存在：{raw[:40]}")
+        errors.append(_("service_request_id 不存在：%(raw)s") % {"raw": raw[:40]})
     return found
 
 
 def _status(post, errors: list) -> str:
     status = post.get("status", "").strip().upper()
     if status not in services.EXTERNAL_STATUSES:
-        errors.append("status 须为以下之一：" + "、".join(services.EXTERNAL_STATUSES) + "。")
+        errors.append(_("status 须为以下之一：%(values)s。") % {"values": "、".join(services.EXTERNAL_STATUSES)})
     return status
 
 
@@ -59,7 +60,7 @@ def record(post):
         at = parse_when(post["updated_datetime"], "updated_datetime", errors)
     update_id = post.get("update_id", "").strip()
     if len(update_id) > 100:
-        errors.append("update_id 不能超过 100 个字符。")
+        errors.append(_("update_id 不能超过 100 个字符。"))
     if errors:
         raise bad_request(*errors)
     try:

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.cases.models import JournalEntry
@@ -37,7 +38,7 @@ def open311(*methods):
         def inner(request, fmt, **kwargs):
             try:
                 if request.method not in methods:
-                    raise bad_request(f"不支持 {request.method} 方法。")
+                    raise bad_request(_("不支持 %(method)s 方法。") % {"method": request.method})
                 _refuse_nul(request, kwargs)
                 return view(request, fmt, **kwargs)
             except Open311Error as e:
@@ -61,7 +62,9 @@ def _refuse_nul(request, path_values):
     )
     bad += [name for name, value in path_values.items() if "\x00" in str(value)]
     if bad:
-        raise bad_request(*(f"{name.replace(chr(0), '')[:40]} 不能包含空字符（\\x00）。" for name in bad))
+        raise bad_request(
+            *(_("%(field)s 不能包含空字符（\\x00）。") % {"field": name.replace(chr(0), "")[:40]} for name in bad)
+        )
 
 
 def _params(request):
@@ -103,7 +106,7 @@ def service_definition(request, fmt, code):
     P.jurisdiction(request.GET)
     cat = Category.objects.filter(service_code=code, active=True).first()
     if cat is None:
-        raise not_found(f"服务不存在：{code[:40]}")
+        raise not_found(_("服务不存在：%(code)s") % {"code": code[:40]})
     return render(fmt, "service_definition", records.definition(cat))
 
 
@@ -125,13 +128,13 @@ def _filtered(request):
     page, size = P.paging(request.GET, errors)
     if ids:  # overrides every other filter
         if not all(x.isdigit() for x in ids):
-            errors.append("service_request_id 须为以逗号分隔的编号。")
+            errors.append(_("service_request_id 须为以逗号分隔的编号。"))
         P.check(errors)
         return qs.filter(pk__in=[int(x) for x in ids[:size]]), page, size
     codes = P.comma_list(request.GET.get("service_code"))
     if codes:
         known = set(Category.objects.filter(service_code__in=codes).values_list("service_code", flat=True))
-        errors.extend(f"service_code 不存在：{c[:40]}" for c in codes if c not in known)
+        errors.extend(_("service_code 不存在：%(code)s") % {"code": c[:40]} for c in codes if c not in known)
         qs = qs.filter(category__service_code__in=codes)
     start, end = P.window(request.GET, errors)
     wanted = P.statuses(request.GET, errors)
@@ -155,7 +158,9 @@ def _flooding(request, fmt, group):
     wait = throttle.hit(request, group, "GONGZHI_RATE_OPEN311_POST")
     if not wait:
         return None
-    response = render_error(fmt, Open311Error(429, f"提交过于频繁，请 {throttle.minutes(wait)} 分钟后再试。"))
+    response = render_error(
+        fmt, Open311Error(429, _("提交过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": throttle.minutes(wait)})
+    )
     response["Retry-After"] = str(wait)
     return response
 
@@ -172,7 +177,10 @@ def requests_(request, fmt):
 def _post(request, fmt):
     with acting(user=None, source="api"):
         created = intake.file(request.POST)
-    notice = f"受理编号 {created.tracking_number}，办结时限 {when(created.deadline)[:10]}"
+    notice = _("受理编号 %(tracking_number)s，办结时限 %(when)s") % {
+        "tracking_number": created.tracking_number,
+        "when": when(created.deadline)[:10],
+    }
     return render(
         fmt,
         "service_requests",
@@ -191,7 +199,7 @@ def request_detail(request, fmt, request_id):
     P.jurisdiction(request.GET)
     found = _base().filter(pk=int(request_id)).first() if request_id.isdigit() else None
     if found is None:
-        raise not_found(f"诉求不存在：{request_id[:40]}")
+        raise not_found(_("诉求不存在：%(request_id)s") % {"request_id": request_id[:40]})
     return render(fmt, "service_requests", _records(request, [found]))
 
 
@@ -199,7 +207,7 @@ def request_detail(request, fmt, request_id):
 def token(request, fmt, token):
     found = ServiceRequest.objects.filter(token=token).values_list("pk", flat=True).first() if _is_uuid(token) else None
     if found is None:
-        raise not_found(f"令牌不存在：{token[:40]}")
+        raise not_found(_("令牌不存在：%(token)s") % {"token": token[:40]})
     return render(fmt, "service_requests", [{"service_request_id": str(found), "token": token}])
 
 
@@ -238,4 +246,4 @@ def _post_update(request, fmt):
 def unknown(request, rest=""):
     """Anything else under /open311/v2/: 404 in the format the path asks for (XML by default)."""
     fmt = "json" if rest.endswith(".json") else "xml"
-    return render_error(fmt, not_found(f"资源不存在：{rest[:80]}"))
+    return render_error(fmt, not_found(_("资源不存在：%(rest)s") % {"rest": rest[:80]}))

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases import inbox as inbox_service
@@ -168,16 +168,16 @@ def inbox_read(request):
 
 class PeriodForm(forms.Form):
     since = forms.DateField(
-        label=_lazy("受理日期从"),
+        label=gettext_lazy("受理日期从"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _lazy("日期格式应为 2026-01-31。")},
+        error_messages={"invalid": gettext_lazy("日期格式应为 2026-01-31。")},
     )
     until = forms.DateField(
-        label=_lazy("至"),
+        label=gettext_lazy("至"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _lazy("日期格式应为 2026-01-31。")},
+        error_messages={"invalid": gettext_lazy("日期格式应为 2026-01-31。")},
     )
 
     def clean(self):

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.scoping import has_perm_anywhere
@@ -302,11 +303,11 @@ class ContactForm(forms.Form):
     """联系来电人: the purpose is required and kept in the audit entry."""
 
     purpose = forms.CharField(
-        label=_("联系用途"),
+        label=gettext_lazy("联系用途"),
         max_length=contact.MAX_PURPOSE,
         error_messages={
-            "required": _("请说明联系来电人的用途。"),
-            "max_length": _("联系用途不能超过 %(limit_value)s 字。"),
+            "required": gettext_lazy("请说明联系来电人的用途。"),
+            "max_length": gettext_lazy("联系用途不能超过 %(limit_value)s 字。"),
         },
     )
 

@@ -4,6 +4,7 @@ run from cron as often as you like (every 10 minutes is plenty): a reminder alre
 never sent again."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from gongzhi.cases import inbox
 from gongzhi.core import audit
@@ -11,12 +12,19 @@ from gongzhi.registry import import_files
 
 
 class Command(BaseCommand):
-    help = "发送到期提醒（到期前一个工作日、超期），并删除过期的导入文件；可由 cron 定时运行，重复运行不会重复发送"
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _(
+            "发送到期提醒（到期前一个工作日、超期），并删除过期的导入文件；可由 cron 定时运行，重复运行不会重复发送"
+        )
 
     def handle(self, *args, **opts):
         with audit.acting(source="cli", new_action=True):
             sent = inbox.tick()
-        self.stdout.write(f"即将到期提醒 {sent['due_soon']} 条，超期提醒 {sent['overdue']} 条")
+        self.stdout.write(
+            _("即将到期提醒 %(due_soon)s 条，超期提醒 %(overdue)s 条")
+            % {"due_soon": sent["due_soon"], "overdue": sent["overdue"]}
+        )
         removed = import_files.remove_stale()
         if removed:
-            self.stdout.write(f"已删除过期的导入文件 {removed} 个")
+            self.stdout.write(_("已删除过期的导入文件 %(removed)s 个") % {"removed": removed})

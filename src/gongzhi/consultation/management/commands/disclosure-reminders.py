@@ -3,6 +3,7 @@ overdue (村委法 Art. 30: affairs quarterly, finances monthly). Prints one lin
 kind (with --all, every kind); meant for a daily cron that mails the output."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from gongzhi.consultation import reminders
 from gongzhi.territory.choices import Level
@@ -10,18 +11,20 @@ from gongzhi.territory.models import Node
 
 
 class Command(BaseCommand):
-    help = "列出逾期未公开的村务、财务公开"
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("列出逾期未公开的村务、财务公开")
 
     def add_arguments(self, parser):
-        parser.add_argument("--node", help="只看该社区/村（区划代码）")
-        parser.add_argument("--all", action="store_true", help="也列出未逾期的")
+        parser.add_argument("--node", help=_("只看该社区/村（区划代码）"))
+        parser.add_argument("--all", action="store_true", help=_("也列出未逾期的"))
 
     def handle(self, *args, node=None, all=False, **opts):
         nodes = Node.objects.filter(level=Level.COMMUNITY).order_by("code")
         if node:
             nodes = nodes.filter(code=node)
             if not nodes.exists():
-                raise CommandError(f"没有代码为 {node} 的社区或村")
+                raise CommandError(_("没有代码为 %(node)s 的社区或村") % {"node": node})
         shown = 0
         nodes = list(nodes)
         due = reminders.due_many(nodes)
@@ -31,4 +34,4 @@ class Command(BaseCommand):
                     shown += 1
                     self.stdout.write(f"{n.name}（{n.code}）{item.text}")
         if not shown:
-            self.stdout.write("没有逾期的公开")
+            self.stdout.write(_("没有逾期的公开"))

@@ -13,15 +13,17 @@ from gongzhi.core.audit import acting
 
 
 class Command(BaseCommand):
-    help = "校验村务/居务公开栏的哈希链、签名栏头和跨栏账本，指出第一条断开的条目"
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("校验村务/居务公开栏的哈希链、签名栏头和跨栏账本，指出第一条断开的条目")
 
     def add_arguments(self, parser):
-        parser.add_argument("--node", help="只校验该社区/村（区划代码）")
-        parser.add_argument("--database", default="default", help="数据库别名（默认 default）")
+        parser.add_argument("--node", help=_("只校验该社区/村（区划代码）"))
+        parser.add_argument("--database", default="default", help=_("数据库别名（默认 default）"))
         parser.add_argument(
             "--resign",
             action="store_true",
-            help="按现存条目重新签署全部栏头（仅在更换签名密钥、且此前校验完整之后使用）",
+            help=_("按现存条目重新签署全部栏头（仅在更换签名密钥、且此前校验完整之后使用）"),
         )
 
     def handle(self, *args, node=None, database="default", resign=False, **opts):

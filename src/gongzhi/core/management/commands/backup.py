@@ -11,7 +11,9 @@ from gongzhi.core.choices import AuditAction
 
 
 class Command(BaseCommand):
-    help = _("备份整个数据库到 PATH（运行中亦可），并校验副本：完整性、各表行数、公开栏哈希链")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("备份整个数据库到 PATH（运行中亦可），并校验副本：完整性、各表行数、公开栏哈希链")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=_("备份文件路径（不得已存在）"))

@@ -11,7 +11,9 @@ from gongzhi.core.choices import AuditAction
 
 
 class Command(BaseCommand):
-    help = _("把 gongzhi backup 的备份恢复到空数据库，并报告恢复的表和行数")
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("把 gongzhi backup 的备份恢复到空数据库，并报告恢复的表和行数")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=_("备份文件路径"))

@@ -3,6 +3,7 @@
 `imported N, updated M, rejected K` (and the error workbook's path when rows were rejected)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from gongzhi.core import audit
@@ -11,18 +12,22 @@ from gongzhi.registry.imports import import_residents
 
 
 class Command(BaseCommand):
-    help = "从 Excel（.xlsx）或 CSV 文件导入数据：gongzhi import residents 文件"
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("从 Excel（.xlsx）或 CSV 文件导入数据：gongzhi import residents 文件")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["residents"], help="导入的数据种类（目前支持 residents：居民）")
-        parser.add_argument("file", help=".xlsx 或 .csv 文件，第一行为表头（列名见导入模板）")
-        parser.add_argument("--batch-size", type=int, default=None, help="每批提交的行数（默认 GONGZHI_IMPORT_BATCH）")
-        parser.add_argument("--grid", default=None, help="未填写“网格代码”的行使用的网格代码")
-        parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument("kind", choices=["residents"], help=_("导入的数据种类（目前支持 residents：居民）"))
+        parser.add_argument("file", help=_(".xlsx 或 .csv 文件，第一行为表头（列名见导入模板）"))
+        parser.add_argument(
+            "--batch-size", type=int, default=None, help=_("每批提交的行数（默认 GONGZHI_IMPORT_BATCH）")
+        )
+        parser.add_argument("--grid", default=None, help=_("未填写“网格代码”的行使用的网格代码"))
+        parser.add_argument("--no-progress", action="store_true", help=_("不显示进度条"))
 
     def handle(self, *args, kind, file, batch_size, grid, no_progress, **opts):
         if batch_size is not None and batch_size < 1:
-            raise CommandError("--batch-size 须为正整数")
+            raise CommandError(_("--batch-size 须为正整数"))
         bar = None
 
         def progress(count):
@@ -46,4 +51,4 @@ class Command(BaseCommand):
                 bar.close()
         self.stdout.write(result.summary())
         if result.error_path:
-            self.stdout.write(f"未导入的行及原因见：{result.error_path}")
+            self.stdout.write(_("未导入的行及原因见：%(error_path)s") % {"error_path": result.error_path})

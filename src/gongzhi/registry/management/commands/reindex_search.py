@@ -4,12 +4,15 @@ written by a path that did not index them. Derived data only: nothing is audited
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.registry.search import DIGITS_TABLE, ensure_digit_index, has_digit_index, reindex_all_names
 
 
 class Command(BaseCommand):
-    help = "重建居民检索索引（姓名片段；SQLite 上另有证件号/电话索引）"
+    @property
+    def help(self):  # translated when asked: argparse needs a plain string, not a lazy one
+        return _("重建居民检索索引（姓名片段；SQLite 上另有证件号/电话索引）")
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -21,4 +24,4 @@ class Command(BaseCommand):
                     cursor.execute(f"DELETE FROM {DIGITS_TABLE}")
                 ensure_digit_index()
         if options["verbosity"]:
-            self.stdout.write("检索索引已重建")
+            self.stdout.write(_("检索索引已重建"))
