@@ -92,7 +92,10 @@ def pytest_runtest_teardown(item, nextitem):
     calendar, legal rules …), so the next test finds the database as migrate left it whatever
     order the tests run in (parallel workers each run their own order)."""
     result = yield
-    if _flushes_the_database(item):
+    # With no next test the session's teardown has already dropped the test database (and put
+    # the real database name back): nothing is left to re-seed, and connecting would reach the
+    # real database.
+    if nextitem is not None and _flushes_the_database(item):
         from pytest_django.plugin import blocking_manager_key
 
         from tests.seeds import reseed
