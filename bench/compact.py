@@ -329,10 +329,10 @@ def timed(fn, repeat):
 def run(town, rnd, users, repeat):
     from django.db import connection
 
-    from gongzhi.accounts.scoping import grants
     from gongzhi.compact import reports, selectors
     from gongzhi.compact.choices import Direction
     from gongzhi.compact.models import CommunityTask, Score
+    from gongzhi.core.scoping import grants
 
     for u in users:
         grants(u)  # per-request cache, as in a real request after the first permission check

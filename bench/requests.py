@@ -198,8 +198,8 @@ def run(town, people, repeat):
     from django.db import connection
     from django.test import Client
 
-    from gongzhi.accounts.scoping import grants
     from gongzhi.cases.models import Case
+    from gongzhi.core.scoping import grants
     from gongzhi.requests import selectors
 
     if "testserver" not in settings.ALLOWED_HOSTS:

@@ -3,8 +3,8 @@ nowhere else; reads filter by it."""
 
 from django.contrib.auth.models import AnonymousUser
 
-from gongzhi.accounts import scoping
 from gongzhi.accounts import services as accounts
+from gongzhi.core import scoping
 from gongzhi.registry.models import Household, Resident
 from gongzhi.territory.models import Node
 from tests.factories import make_resident, make_user

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gongzhi.accounts.scoping import grants
 from gongzhi.compact import reports, selectors
 from gongzhi.compact import services as svc
 from gongzhi.compact.choices import Direction
+from gongzhi.core.scoping import grants
 
 from .conftest import DUE, YEAR, assign
 from .helpers import confirmed_task, criteria

@@ -4,7 +4,7 @@ accounts/roles.py, so a change to a role shows up as a failing row."""
 
 import pytest
 
-from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.registry.models import Resident
 from tests.factories import make_resident, make_user, sensitive_tag
 

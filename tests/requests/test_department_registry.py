@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from gongzhi.accounts.models import Membership, Role
 from gongzhi.accounts.roles import SEEDED_ROLES, seed_roles
-from gongzhi.accounts.scoping import forget
 from gongzhi.core.masking import mask_id
 from gongzhi.core.models import AuditEntry
+from gongzhi.core.scoping import forget
 from gongzhi.requests import services
 from tests import factories
 from tests.api_client import ApiClient

@@ -175,7 +175,7 @@ class TestQueryCounts:
     )
     def test_constant(self, world, flow, django_assert_num_queries, who, selector):
         user = getattr(world.users, who)
-        from gongzhi.accounts import scoping
+        from gongzhi.core import scoping
 
         scoping.grants(user)
 

@@ -89,7 +89,7 @@ def test_scoped_to_the_user(dataset):
 
 def test_one_query_each(dataset, django_assert_num_queries):
     user = dataset.users.town
-    from gongzhi.accounts import scoping
+    from gongzhi.core import scoping
 
     scoping.grants(user)  # the user's grants are read once per request, not per table
     # One aggregate over the requests, then the names of the few organisations and categories.

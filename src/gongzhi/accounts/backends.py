@@ -3,7 +3,7 @@ Django admin and `permission_required` respect the same scoped rules as the rest
 
 from django.contrib.auth.backends import ModelBackend
 
-from . import scoping
+from gongzhi.core import scoping
 
 
 class ScopedBackend(ModelBackend):

@@ -1,20 +1,7 @@
 """Where scoped permissions come from: the memberships (user × territory node × role) kept
 here. The rules themselves (paths, `scope_q`, `ScopedQuerySet`…) are core's
-(core/scoping.py); this app supplies the rows through its manifest (accounts/apps.py), and
-the names below stay importable from here for the apps that already do."""
-
-from gongzhi.core.scoping import (  # noqa: F401 (re-exported)
-    EVERYWHERE,
-    ScopedQuerySet,
-    forget,
-    grants,
-    has_perm_anywhere,
-    has_perm_at,
-    is_unrestricted,
-    paths_for,
-    scope_path,
-    scope_q,
-)
+(core/scoping.py), and every app imports them from there; this app supplies the rows through
+its manifest (accounts/apps.py)."""
 
 
 def grant_rows(user_id) -> list[tuple[str, str, str]]:

@@ -8,9 +8,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core import scoping
 from gongzhi.core import services as core
 
-from . import scoping
 from .models import ApiToken, Membership, Role, User
 
 

@@ -26,7 +26,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
     search_fields = ("case__tracking_number",)
 
     def get_queryset(self, request):
-        from gongzhi.accounts.scoping import scope_q
+        from gongzhi.core.scoping import scope_q
 
         # Scoped like the cases: the journal of a request the user may not see stays hidden.
         return super().get_queryset(request).filter(scope_q(request.user, requests_perms.VIEW, "case__node__path"))
@@ -38,7 +38,7 @@ class ReturnVisitAdmin(ReadOnlyAdmin):
     list_filter = ("result",)
 
     def get_queryset(self, request):
-        from gongzhi.accounts.scoping import scope_q
+        from gongzhi.core.scoping import scope_q
 
         return super().get_queryset(request).filter(scope_q(request.user, requests_perms.VIEW, "case__node__path"))
 

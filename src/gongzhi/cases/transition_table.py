@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core.scoping import has_perm_at
 
 
 @dataclass(frozen=True)

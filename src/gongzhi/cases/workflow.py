@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import is_unrestricted
 from gongzhi.core import services as core
 from gongzhi.core.audit_rows import actor_name
+from gongzhi.core.scoping import is_unrestricted
 from gongzhi.core.workdays import local_date
 
 from .models import Case, JournalEntry

@@ -1,6 +1,6 @@
 """Who may do what in the compact, on which part of the territory.
 
-Path scoping (accounts.scoping) answers "in my subtree". Two things the compact adds:
+Path scoping (core.scoping) answers "in my subtree". Two things the compact adds:
 - Lists and rounds are issued by a town or county but read by the communities below it, so
   their scope also reaches *up* the tree (`scope_q_with_ancestors`).
 - A department user's membership sits on the town, yet it must see only its own department's
@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at, paths_for
+from gongzhi.core.scoping import has_perm_at, paths_for
 
 VIEW_LISTS = "compact.view_assistancelist"
 PUBLISH_LISTS = "compact.change_assistancelist"

@@ -19,7 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongzhi.accounts.models import Organisation
-from gongzhi.accounts.scoping import paths_for
+from gongzhi.core.scoping import paths_for
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 

@@ -2,7 +2,7 @@
 of the record it acts on (a membership on a node covers its subtree). Views and the API ask
 these before calling a service; selectors already hide what a user may not see."""
 
-from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core.scoping import has_perm_at
 
 VIEW_MATTER = "consultation.view_matter"
 RAISE_MATTER = "consultation.add_matter"

@@ -16,10 +16,10 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core import api as common
 from gongzhi.core import read_cache
 from gongzhi.core.masking import mask_id, mask_phone
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Building, Node
 

@@ -6,9 +6,9 @@ import datetime as dt
 from django.db import connection
 from ninja import Schema
 
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import masking
 from gongzhi.core.api import Id, Notes, Reason
+from gongzhi.core.scoping import has_perm_at
 
 from . import permissions as perms
 from .models import Household, Resident, Tag

@@ -5,7 +5,7 @@ lists people carrying sensitive tags logs each such row as a view (PIPL Art. 51)
 
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core.scoping import has_perm_at
 
 from . import permissions as perms
 

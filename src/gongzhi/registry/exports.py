@@ -19,9 +19,9 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_anywhere, paths_for, scope_path, scope_q
 from gongzhi.core import xlsx
 from gongzhi.core.masking import mask_id, mask_phone
+from gongzhi.core.scoping import has_perm_anywhere, paths_for, scope_path, scope_q
 
 from . import import_columns as cols
 from . import permissions as perms

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.choices import Gender
 from gongzhi.core.forms import ServiceForm
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.territory import permissions as territory_perms
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Building, Node

@@ -12,7 +12,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core.scoping import has_perm_at
 
 from . import import_columns as cols
 from . import permissions as perms

@@ -28,10 +28,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import audit
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 

@@ -5,9 +5,9 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core.choices import Gender
 from gongzhi.core.models import TrackedModel
+from gongzhi.core.scoping import ScopedQuerySet
 from gongzhi.territory.choices import Level
 
 from . import choices as c
@@ -120,7 +120,7 @@ class ResidentQuerySet(ScopedQuerySet):
         return clone
 
     def visible_to(self, user, perm=None):
-        from gongzhi.accounts.scoping import paths_for, scope_q
+        from gongzhi.core.scoping import paths_for, scope_q
 
         qs = super().visible_to(user, perm)
         qs = qs.filter(models.Q(has_sensitive=False) | scope_q(user, perms.VIEW_SENSITIVE, "grid__path"))
@@ -138,7 +138,7 @@ class ResidentQuerySet(ScopedQuerySet):
         the grid index instead of joining every resident of the town to its grid — 3.0 →
         0.7 ms for a community of 1,300 in a town of 5,000 (docs/benchmarks.md, API). Not for
         searches: there the join lets SQLite drive from the name index (see above)."""
-        from gongzhi.accounts.scoping import paths_for, scope_q
+        from gongzhi.core.scoping import paths_for, scope_q
         from gongzhi.territory.models import Node
 
         perm = perm or perms.VIEW_RESIDENT

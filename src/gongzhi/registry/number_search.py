@@ -22,11 +22,11 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import paths_for, scope_path, scope_q
 from gongzhi.core import audit, idnumber, masking, throttle
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 from gongzhi.core.exceptions import Throttled
+from gongzhi.core.scoping import paths_for, scope_path, scope_q
 
 from . import permissions as perms
 

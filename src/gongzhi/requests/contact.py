@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
+from gongzhi.core.scoping import has_perm_at
 
 from . import permissions as p
 

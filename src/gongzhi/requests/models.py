@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scoping import scope_q
 from gongzhi.cases.models import Case, CaseQuerySet
 from gongzhi.core.models import TrackedModel
+from gongzhi.core.scoping import scope_q
 
 from . import permissions as perms
 from . import validation as v

@@ -3,7 +3,7 @@ Each is checked at the territory path of the request (a membership covers its su
 handling organisation's actions also require the user to belong to the assigned organisation
 (checked by `cases.workflow`)."""
 
-from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.registry import permissions as registry_perms
 
 VIEW = "servicerequests.view_servicerequest"

@@ -7,10 +7,10 @@ A referenced resident carrying a sensitive tag follows the registry's rule: show
 the user holds `registry.view_sensitive` (and that view is logged like the registry's);
 otherwise only that the record is protected."""
 
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import masking
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.registry import permissions as registry_perms
 
 SENSITIVE = registry_perms.VIEW_SENSITIVE

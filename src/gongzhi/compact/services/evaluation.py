@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Organisation
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import services as core
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.territory.choices import Level
 
 from .. import permissions as perms

@@ -4,8 +4,8 @@ and the .xlsx answer of a list page."""
 from django.http import Http404
 from django.utils import timezone
 
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import xlsx
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.core.web import perm_required, run_service
 
 from .. import permissions as perms

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import Organisation
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core.exceptions import StaleObject
+from gongzhi.core.scoping import has_perm_at
 from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node

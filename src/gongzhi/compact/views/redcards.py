@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, run_service, wants_export
 
 from .. import permissions as perms

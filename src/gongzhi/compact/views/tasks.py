@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.exceptions import StaleObject
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import apply_errors, paginate, perm_required, run_service, wants_export
 
 from .. import permissions as perms

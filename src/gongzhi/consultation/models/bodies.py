@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core.models import TrackedModel
+from gongzhi.core.scoping import ScopedQuerySet
 from gongzhi.territory.choices import Level
 
 from .. import choices as c

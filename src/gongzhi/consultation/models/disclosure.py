@@ -18,8 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core.models import TrackedModel
+from gongzhi.core.scoping import ScopedQuerySet
 
 from .. import choices as c
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scoping import ScopedQuerySet
 from gongzhi.core.limits import LONG_TEXT_MAX_LENGTH
 from gongzhi.core.models import TrackedModel
+from gongzhi.core.scoping import ScopedQuerySet
 
 from .. import choices as c
 

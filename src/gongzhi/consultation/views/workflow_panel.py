@@ -7,10 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_at
 from gongzhi.core import permissions as core_perms
 from gongzhi.core.choices import AuditAction
 from gongzhi.core.models import AuditEntry
+from gongzhi.core.scoping import has_perm_at
 
 from .. import permissions as perms
 from .. import selectors

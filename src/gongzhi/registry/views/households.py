@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at, scope_q
 from gongzhi.core.history import render_history
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at, scope_q
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.territory import selectors as territory
 from gongzhi.territory.models import Node

@@ -20,8 +20,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_anywhere
 from gongzhi.core import xlsx
+from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 

@@ -13,8 +13,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.history import render_history
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import PAGE_SIZE, paginate, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.scoping import has_perm_anywhere
 from gongzhi.cases.selectors import visits as case_visits
 from gongzhi.cases.workflow import available_actions
 from gongzhi.core import throttle, xlsx
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.masking import mask_phone
+from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
 from gongzhi.registry.services import log_export
 
