@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound
@@ -118,4 +119,4 @@ def record_visit(request, payload: VisitIn):
         data.pop("visited_at")
     known = Visit.objects.filter(client_key=payload.client_key, visitor=user).exists()
     visit = services.record_visit(user, resident=item.resident, client_key=payload.client_key, **data)
-    return (200 if known else 201), _visit_out(visit, item.pk)
+    return Status(200 if known else 201, _visit_out(visit, item.pk))
