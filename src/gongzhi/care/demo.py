@@ -58,8 +58,9 @@ def _carers(town, group):
 
 
 def _half_done(town, month):
-    """王芳 has visited every other person on her list (刘大爷 first), one visit turning into a
-    request for the broken stair light."""
+    """王芳 has made every other visit owed so far this month (刘大爷 first), one visit turning
+    into a request for the broken stair light. Items whose period has not begun (the later
+    weeks of a weekly visit) cannot be done yet and are left out of the half."""
     from gongzhi.core import audit
     from gongzhi.requests.models import Category
 
@@ -68,12 +69,14 @@ def _half_done(town, month):
         return
     items = list(wangfang.care_plan_items.filter(month=month).select_related("resident").order_by("due", "id"))
     liu = _liu(wangfang, items)
-    todo = sorted(items, key=lambda i: (i.resident_id != getattr(liu, "pk", None), i.due, i.id))[::2]
     today = timezone.localdate()
+    begun = [i for i in items if i.period_start <= today]
+    todo = sorted(begun, key=lambda i: (i.resident_id != getattr(liu, "pk", None), i.due, i.id))[::2]
     with audit.acting(user=wangfang, source="system"):
         for n, item in enumerate(todo):
-            day = min(today, max(item.period_start, month + dt.timedelta(days=n % 20)))
-            at = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + n % 8, 30)))
+            day = min(today, item.due, max(item.period_start, month + dt.timedelta(days=n % 20)))
+            # Never later than now (a demo built early in the morning visits at the hour it is).
+            at = min(timezone.now(), timezone.make_aware(dt.datetime.combine(day, dt.time(9 + n % 8, 30))))
             visit = services.record_visit(
                 wangfang,
                 resident=item.resident,
