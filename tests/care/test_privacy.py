@@ -4,17 +4,19 @@ carer and holders of registry.view_sensitive sees a special group's subject — 
 channel: the web list and forms, search, counts, exports and the API (docs/permissions.md,
 关爱走访)."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gongzhi.accounts import services as accounts
 from gongzhi.care import plans, selectors, services
-from gongzhi.care.models import PlanItem
+from gongzhi.care.models import PlanItem, Visit
 from gongzhi.core.models import AuditEntry
 from tests.api_client import ApiClient
 from tests.factories import make_user
@@ -174,3 +176,25 @@ def test_a_care_group_may_not_be_labelled_with_a_sensitive_category(care):
     with pytest.raises(ValidationError) as e:
         services.create_care_group(slug="x", label="低保", tags=[care.tags.dibao])
     assert "label" in e.value.message_dict
+
+
+def test_audit_entries_about_special_subjects_are_restricted(planned):
+    from gongzhi.core.history import Reader
+
+    march = timezone.make_aware(dt.datetime(2026, 3, 5, 10))
+    services.record_visit(planned.users.carer, resident=planned.people.corrected, visited_at=march)
+    services.record_visit(planned.users.wangfang, resident=planned.people.liu, visited_at=march)
+    entries = list(AuditEntry.objects.filter(content_type__app_label="care").exclude(object_id=""))
+    kinds = {e.content_type.model for e in entries}
+    assert {"carer", "visit", "planitem"} <= kinds
+
+    def restricted(user):
+        reader = Reader(user)
+        reader.load(entries)
+        return {(e.content_type.model, e.object_id) for e in entries if reader.restricted(e)}
+
+    special_visit = Visit.objects.get(special=True)
+    hidden = restricted(planned.users.community)
+    assert ("visit", str(special_visit.pk)) in hidden and any(k == "carer" for k, _ in hidden)
+    assert ("visit", str(Visit.objects.get(special=False).pk)) not in hidden
+    assert restricted(planned.users.carer) == set()  # she holds the sensitive right in c1

@@ -184,3 +184,10 @@ def test_carers_only_for_special_groups_and_their_members(care):
         services.assign_carer(carer=care.users.carer, resident=care.people.liu, group=care.groups.alone)
     with pytest.raises(ValidationError):
         services.assign_carer(carer=care.users.carer, resident=care.people.plain, group=care.groups.special)
+
+
+def test_a_visit_outside_the_plan_to_a_sensitive_person_is_kept_confidential(planned):
+    # No item in December for the March plan: the carer's visit is still special.
+    visit = services.record_visit(planned.users.carer, resident=planned.people.corrected)
+    assert visit.special
+    assert not services.record_visit(planned.users.wangfang, resident=planned.people.liu).special

@@ -52,6 +52,27 @@ def _demo(town):
     build_care(town)
 
 
+def _no_values():
+    """Care entries log no tag lists: the labels they keep are plain by rule."""
+    return ()
+
+
+def _all_ids(ids):
+    """Every carer assignment is about a person in a special group."""
+    return ids
+
+
+def _special(model_name):
+    def ids(ids):
+        from django.apps import apps
+
+        model = apps.get_model("care", model_name)
+        wanted = [i for i in ids if i.isdigit()]
+        return {str(pk) for pk in model.objects.filter(pk__in=wanted, special=True).values_list("pk", flat=True)}
+
+    return ids
+
+
 def _tick(now, out=None):
     from .plans import tick
 
@@ -67,7 +88,7 @@ class CareConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_roles, dispatch_uid="gongzhi_care_seed_roles")
-        from gongzhi.core.manifest import AppManifest, DemoStep, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, DemoStep, HistoryReader, MenuEntry, MenuSection
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         self.manifest = AppManifest(
@@ -83,6 +104,13 @@ class CareConfig(AppConfig):
                     order=90,
                     after=("accounts.users", "registry.residents", "servicerequests.requests"),
                 ),
+            ),
+            # The audit list hides entries about special groups' subjects from readers without
+            # the sensitive right (core/history.py), like the registry's own entries.
+            history=(
+                HistoryReader("care.carer", _no_values, _all_ids),
+                HistoryReader("care.visit", _no_values, _special("Visit")),
+                HistoryReader("care.planitem", _no_values, _special("PlanItem")),
             ),
             tick=_tick,
         )

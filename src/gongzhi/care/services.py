@@ -107,6 +107,12 @@ def _open_item(actor, resident, day):
     )
 
 
+def _special_visit(actor, resident) -> bool:
+    """Is a visit outside any plan item confidential? When the visitor is the person's carer,
+    or the person carries a sensitive tag: kept from ordinary readers rather than risk it."""
+    return resident.has_sensitive or Carer.objects.filter(carer=actor, resident=resident).exists()
+
+
 def record_visit(actor, *, resident, visited_at=None, client_key=None, reason="", **fields) -> Visit:
     """Record a visit (民情日记) by `actor` and mark the plan item it completes. A `client_key`
     already stored returns that visit unchanged (a queued visit sent twice is kept once); the
@@ -136,7 +142,7 @@ def record_visit(actor, *, resident, visited_at=None, client_key=None, reason=""
                 household=resident.household,
                 grid=resident.grid,
                 visitor=actor,
-                special=item.special if item is not None else False,
+                special=item.special if item is not None else _special_visit(actor, resident),
                 visited_at=visited_at,
                 client_key=client_key,
                 **fields,
