@@ -191,3 +191,19 @@ def test_a_visit_outside_the_plan_to_a_sensitive_person_is_kept_confidential(pla
     visit = services.record_visit(planned.users.carer, resident=planned.people.corrected)
     assert visit.special
     assert not services.record_visit(planned.users.wangfang, resident=planned.people.liu).special
+
+
+def test_month_figures_count_households_visits_and_requests(planned, light):
+    u, p = planned.users, planned.people
+    visit = services.record_visit(u.wangfang, resident=p.liu, visited_at=at(5))
+    services.record_visit(u.wangfang, resident=p.poor, visited_at=at(6))
+    services.record_visit(u.carer, resident=p.corrected, visited_at=at(6))  # special: not counted
+    services.request_from_visit(u.wangfang, visit, category=light, description="楼道灯坏了")
+    from gongzhi.care import selectors
+
+    assert selectors.figures(u.community, MARCH) == {"visits": 2, "households": 2, "requests": 1}
+    assert selectors.figures(u.community2, MARCH) == {"visits": 0, "households": 0, "requests": 0}
+    client = Client()
+    client.force_login(u.community)
+    body = client.get(reverse("care:completion"), {"month": "2026-03"}).content.decode()
+    assert "本月走访 2 次，走访住户 2 户，转为诉求 1 件" in body

@@ -165,3 +165,21 @@ def overdue_items(user, month: dt.date, today=None):
 def has_completion_scope(user) -> bool:
     paths = paths_for(user, perms.VIEW_COMPLETION)
     return paths is None or bool(paths)
+
+
+def figures(user, month: dt.date) -> dict:
+    """The month's figures the seeds report, over ordinary visits in the user's completion
+    scope: households visited, visits made, and needs turned into service requests."""
+    start = month_start(month)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    visits = Visit.objects.filter(
+        special=False,
+        visited_at__gte=dt.datetime.combine(start, dt.time(), tz),
+        visited_at__lt=dt.datetime.combine(end, dt.time(), tz),
+    ).filter(scope_q(user, perms.VIEW_COMPLETION, "grid__path"))
+    return visits.aggregate(
+        visits=Count("id"),
+        households=Count("household_id", distinct=True),
+        requests=Count("id", filter=Q(service_request__isnull=False)),
+    )

@@ -131,6 +131,7 @@ def completion(request):
             "total": total,
             "done": done,
             "rate": round(100 * done / total) if total else 0,
+            "figures": selectors.figures(request.user, month),
             "may_export": has_perm_anywhere(request.user, perms.EXPORT_COMPLETION),
         },
     )
