@@ -198,3 +198,22 @@ def test_audit_entries_about_special_subjects_are_restricted(planned):
     assert ("visit", str(special_visit.pk)) in hidden and any(k == "carer" for k, _ in hidden)
     assert ("visit", str(Visit.objects.get(special=False).pk)) not in hidden
     assert restricted(planned.users.carer) == set()  # she holds the sensitive right in c1
+
+
+def test_every_page_showing_a_special_subject_logs_the_view(planned):
+    corrected = planned.people.corrected
+    client = web(planned.users.carer)
+
+    def views():
+        return AuditEntry.objects.filter(action="view", object_id=str(corrected.pk)).count()
+
+    item = planned.items[corrected.pk]
+    before = views()
+    assert client.get(reverse("care:record", args=[item.pk])).status_code == 200
+    assert views() == before + 1
+    visit = services.record_visit(
+        planned.users.carer, resident=corrected, visited_at=timezone.make_aware(dt.datetime(2026, 3, 5, 10))
+    )
+    assert client.get(reverse("care:visit", args=[visit.pk])).status_code == 200
+    assert views() == before + 2
+    assert web(planned.users.wangfang).get(reverse("care:visit", args=[visit.pk])).status_code == 404

@@ -15,6 +15,7 @@ from gongzhi.core.exceptions import NotFound
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import perm_required, run_service, wants_export
+from gongzhi.registry.disclosure import log_sensitive_reads
 
 from . import exports, selectors, services
 from . import permissions as perms
@@ -65,8 +66,6 @@ def record(request, item_id):
             messages.success(request, _("走访已记录"))
             return redirect("care:visit", visit.pk)
     if item.special:
-        from gongzhi.registry.disclosure import log_sensitive_reads
-
         log_sensitive_reads([item.resident])
     subject = {
         "name": item.resident.name,
@@ -84,6 +83,8 @@ def visit(request, visit_id):
     found = selectors.visits_for(request.user).select_related("resident", "service_request").filter(pk=visit_id).first()
     if found is None:
         raise Http404
+    if found.special:  # a special group's subject: every showing is logged (registry.disclosure)
+        log_sensitive_reads([found.resident])
     form = RequestFromVisitForm(initial={"description": found.needs})
     return render(request, "care/visit.html", {"visit": found, "form": form})
 
