@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.accounts.api import router as auth_router
+from gongzhi.care.api import router as care_router
 from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
 from gongzhi.registry.api import router as registry_router
@@ -111,6 +112,7 @@ def _throttled(request, exc):
 api.add_router("/auth", auth_router)
 api.add_router("/", territory_router)
 api.add_router("/", registry_router)
+api.add_router("/", care_router)
 
 
 @csrf_exempt  # like every API route: a PUT to a wrong path is a 404, not the web's CSRF page

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.requests",
     "gongzhi.compact",
+    "gongzhi.care",
     "axes",  # login lockout (docs/decisions/0004-throttling.md)
 ]
 

@@ -75,6 +75,9 @@ class AppManifest:
     menu: tuple[MenuEntry, ...] = ()
     demo: tuple[DemoStep, ...] = ()
     history: tuple[HistoryReader, ...] = ()
+    # Periodic work run by `gongzhi tick` (cron): tick(now, out) returns a count of what it
+    # did; it must be idempotent, since cron may run it as often as it likes.
+    tick: Callable[..., int] | None = None
     # (node path, app label, codename) for each permission a user holds through a membership.
     grant_rows: Callable[[int], list[tuple[str, str, str]]] | None = None
     # The active user a bearer token belongs to, or None.
@@ -151,6 +154,11 @@ def demo_steps() -> list[DemoStep]:
         done.add(step.name)
         result.append(step)
     return result
+
+
+def tick_hooks() -> list[tuple[str, Callable]]:
+    """[(app label, tick)] of the apps with periodic work, in INSTALLED_APPS order."""
+    return [(label, m.tick) for label, m in apps() if m.tick is not None]
 
 
 def history_readers() -> dict[str, HistoryReader]:

@@ -1,13 +1,15 @@
-"""`gongzhi tick`: send the deadline reminders that are due, and remove import files past their
-time (an upload a killed import left behind after a day, error workbooks after a week). Safe to
-run from cron as often as you like (every 10 minutes is plenty): a reminder already sent is
-never sent again."""
+"""`gongzhi tick`: send the deadline reminders that are due, remove import files past their
+time (an upload a killed import left behind after a day, error workbooks after a week), and run
+the periodic work apps declare in their manifests (`tick`, e.g. care's monthly visit plans).
+Safe to run from cron as often as you like (every 10 minutes is plenty): a reminder already sent
+is never sent again, and every hook is idempotent."""
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import inbox
-from gongzhi.core import audit
+from gongzhi.core import audit, manifest
 from gongzhi.registry import import_files
 
 
@@ -28,3 +30,7 @@ class Command(BaseCommand):
         removed = import_files.remove_stale()
         if removed:
             self.stdout.write(_("已删除过期的导入文件 %(removed)s 个") % {"removed": removed})
+        now = timezone.now()
+        for _label, hook in manifest.tick_hooks():
+            with audit.acting(source="cli", new_action=True):
+                hook(now, self.stdout.write)

@@ -1,0 +1,157 @@
+"""Monthly visit plans (六必访): on the first tick of a month every grid worker gets the month's
+must-visit list from the care groups, and every carer the visits of her special subjects.
+
+Periods by frequency (in the group's season months the season frequency applies; a person in
+several groups is visited as often as the most frequent of them asks):
+- monthly: one item, due on the last day of the month;
+- quarterly: one item in the first month of each quarter (Jan, Apr, Jul, Oct), due on the
+  quarter's last day; none in the other months;
+- weekly: one item per week of the month — days 1–7, 8–14, 15–21 and 22 to the end — due on
+  the period's last day.
+Generation is idempotent: an item is unique per person, period start and kind (ordinary or
+special), so running it again adds only what is missing (people who joined a group since)."""
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+
+from gongzhi.core import services as core
+from gongzhi.core.choices import AuditAction
+from gongzhi.registry.choices import Status
+from gongzhi.registry.models import Resident
+from gongzhi.territory.choices import Level
+
+from . import permissions as perms
+from .choices import Frequency
+from .models import CareGroup, Carer, PlanItem
+
+# Most frequent first: a person in two groups gets the more frequent schedule.
+RANK = {Frequency.WEEKLY: 0, Frequency.MONTHLY: 1, Frequency.QUARTERLY: 2}
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def periods(month: dt.date, frequency: str) -> list[tuple[dt.date, dt.date]]:
+    """(start, due) of each visit owed in `month` (its 1st) at `frequency`."""
+    month = month.replace(day=1)
+    last = month_end(month)
+    if frequency == Frequency.WEEKLY:
+        starts = [1, 8, 15, 22]
+        ends = [7, 14, 21, last.day]
+        return [(month.replace(day=s), month.replace(day=e)) for s, e in zip(starts, ends)]
+    if frequency == Frequency.QUARTERLY:
+        if month.month % 3 != 1:
+            return []
+        quarter_last = (month.replace(day=28) + dt.timedelta(days=62)).replace(day=1)
+        return [(month, month_end(quarter_last))]
+    return [(month, last)]
+
+
+def grid_workers() -> dict[int, int]:
+    """{grid id: user id} of the grid worker of each grid: the first active user (by id) with
+    a membership directly on the grid whose role lets her visit."""
+    from gongzhi.accounts.models import Membership
+
+    app, codename = perms.CONDUCT_VISIT.split(".")
+    rows = (
+        Membership.objects.filter(
+            node__level=Level.GRID,
+            user__is_active=True,
+            role__permissions__codename=codename,
+            role__permissions__content_type__app_label=app,
+        )
+        .order_by("node_id", "user_id")
+        .values_list("node_id", "user_id")
+    )
+    found = {}
+    for node_id, user_id in rows:
+        found.setdefault(node_id, user_id)
+    return found
+
+
+def _subjects(groups):
+    """{resident id: [groups]} of the active residents carrying a tag of `groups`."""
+    by_tag = defaultdict(list)
+    for g in groups:
+        for tag_id in g.tag_ids:
+            by_tag[tag_id].append(g)
+    links = Resident.tags.through.objects.filter(tag_id__in=list(by_tag), resident__status=Status.ACTIVE)
+    found = defaultdict(list)
+    for resident_id, tag_id in links.values_list("resident_id", "tag_id").iterator(chunk_size=5000):
+        for g in by_tag[tag_id]:
+            if g not in found[resident_id]:
+                found[resident_id].append(g)
+    return found
+
+
+def _items(month, subjects, places, workers, carers, special):
+    for resident_id, groups in subjects.items():
+        groups = [g for g in groups if g.special == special]
+        if not groups or resident_id not in places:
+            continue
+        grid_id, household_id = places[resident_id]
+        frequency = min((g.frequency_in(month.month) for g in groups), key=RANK.__getitem__)
+        worker = carers.get(resident_id) if special else workers.get(grid_id)
+        reason = "、".join(g.label for g in sorted(groups, key=lambda g: (g.order, g.slug)))
+        for start, due in periods(month, frequency):
+            yield PlanItem(
+                resident_id=resident_id,
+                household_id=household_id,
+                grid_id=grid_id,
+                worker_id=worker,
+                reason=reason[:200],
+                special=special,
+                month=month,
+                period_start=start,
+                due=due,
+            )
+
+
+def generate_month(month: dt.date) -> int:
+    """Add the plan items of `month` that do not exist yet; returns how many were added. One
+    audit entry per run that added any (the items themselves are listed by the plan pages)."""
+    month = month.replace(day=1)
+    groups = list(CareGroup.objects.filter(active=True).prefetch_related("tags"))
+    for g in groups:
+        g.tag_ids = [t.pk for t in g.tags.all()]
+    subjects = _subjects(groups)
+    ids = list(subjects)
+    places = {}
+    for i in range(0, len(ids), 5000):
+        chunk = Resident.objects.filter(pk__in=ids[i : i + 5000]).values_list("pk", "grid_id", "household_id")
+        places.update({pk: (grid, household) for pk, grid, household in chunk})
+    workers = grid_workers()
+    carers = {}
+    for resident_id, carer_id in Carer.objects.order_by("id").values_list("resident_id", "carer_id"):
+        carers.setdefault(resident_id, carer_id)
+    with transaction.atomic():
+        before = PlanItem.objects.filter(month=month).count()
+        for special in (False, True):
+            batch = list(_items(month, subjects, places, workers, carers, special))
+            PlanItem.objects.bulk_create(batch, batch_size=2000, ignore_conflicts=True)
+        added = PlanItem.objects.filter(month=month).count() - before
+        if added:
+            core.record(
+                AuditAction.CREATE,
+                None,
+                model=PlanItem,
+                object_repr=f"{month:%Y-%m} 走访计划",
+                after={"month": month.isoformat(), "added": added},
+                reason="生成月度走访计划",
+            )
+    return added
+
+
+def tick(now, out=None) -> int:
+    """The tick hook (care/apps.py): generate the current month's plans. Idempotent, so the
+    first tick of a month makes the plans and later ticks add only people new to a group."""
+    from django.utils import timezone
+
+    added = generate_month(timezone.localdate(now))
+    if added and out:
+        out(f"新增走访计划 {added} 条")
+    return added

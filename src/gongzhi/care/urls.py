@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "care"
+
+urlpatterns = [
+    path("", views.my_list, name="my_list"),
+    path("item/<int:item_id>/visit/", views.record, name="record"),
+    path("visit/<int:visit_id>/", views.visit, name="visit"),
+    path("visit/<int:visit_id>/request/", views.to_request, name="to_request"),
+    path("completion/", views.completion, name="completion"),
+]

@@ -1,0 +1,138 @@
+"""Web pages of care: the grid worker's visit list and visit form (phone-first), a visit and
+its request, and the community's completion page with its Excel export."""
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.exceptions import NotFound
+from gongzhi.core.masking import mask_phone
+from gongzhi.core.scoping import has_perm_anywhere
+from gongzhi.core.web import perm_required, run_service, wants_export
+from gongzhi.registry.disclosure import log_sensitive_reads
+
+from . import exports, selectors, services
+from . import permissions as perms
+from .forms import RequestFromVisitForm, VisitForm
+
+
+def _month(request) -> dt.date:
+    """The month asked for (?month=2026-03), else the current one."""
+    try:
+        return dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@perm_required(perms.CONDUCT_VISIT)
+def my_list(request):
+    """My must-visit list for the month: open items first, overdue marked."""
+    month = _month(request)
+    rows = selectors.visit_list(request.user, month, q=request.GET.get("q", ""))
+    done = sum(r["done"] for r in rows)
+    return render(
+        request,
+        "care/my_list.html",
+        {"rows": rows, "month": month, "done": done, "total": len(rows), "q": request.GET.get("q", "")},
+    )
+
+
+@perm_required(perms.CONDUCT_VISIT)
+def record(request, item_id):
+    """Record a visit to the person of one plan item."""
+    item = selectors.item_for(request.user, item_id)
+    if item is None:
+        raise Http404
+    form = VisitForm(request.POST or None, initial={"client_key": uuid.uuid4().hex})
+    if request.method == "POST":
+
+        def save(data):
+            data = dict(data)
+            return services.record_visit(
+                request.user, resident=item.resident, client_key=data.pop("client_key", None), **data
+            )
+
+        try:
+            visit = run_service(form, save)
+        except NotFound:
+            raise Http404 from None
+        if visit is not None:
+            messages.success(request, _("走访已记录"))
+            return redirect("care:visit", visit.pk)
+    if item.special:
+        log_sensitive_reads([item.resident])
+    subject = {
+        "name": item.resident.name,
+        "place": item.household.place() if item.household_id else "",
+        "phone": mask_phone(item.resident.phone or ""),
+        "reason": item.reason,
+        "due": item.due,
+    }
+    return render(request, "care/record.html", {"form": form, "item": item, "subject": subject})
+
+
+@perm_required(perms.CONDUCT_VISIT)
+def visit(request, visit_id):
+    """One visit, and the form turning a need found into a service request."""
+    found = selectors.visits_for(request.user).select_related("resident", "service_request").filter(pk=visit_id).first()
+    if found is None:
+        raise Http404
+    if found.special:  # a special group's subject: every showing is logged (registry.disclosure)
+        log_sensitive_reads([found.resident])
+    form = RequestFromVisitForm(initial={"description": found.needs})
+    return render(request, "care/visit.html", {"visit": found, "form": form})
+
+
+@require_POST
+@perm_required(perms.CONDUCT_VISIT)
+def to_request(request, visit_id):
+    """File the visit's need as a service request, linked to the visit, in one step."""
+    found = selectors.visits_for(request.user).select_related("resident").filter(pk=visit_id).first()
+    if found is None:
+        raise Http404
+    form = RequestFromVisitForm(request.POST)
+
+    def save(data):
+        return services.request_from_visit(
+            request.user, found, category=data["category"], description=data["description"]
+        )
+
+    try:
+        filed = run_service(form, save)
+    except NotFound:
+        raise Http404 from None
+    if filed is None:
+        return render(request, "care/visit.html", {"visit": found, "form": form}, status=400)
+    messages.success(request, _("已转为诉求，受理编号 %(n)s") % {"n": filed.tracking_number})
+    return redirect("care:visit", found.pk)
+
+
+@perm_required(perms.VIEW_COMPLETION)
+def completion(request):
+    """The community's page: completion rate per grid and worker, and the overdue items."""
+    month = _month(request)
+    if wants_export(request):
+        return exports.export_completion(request.user, month)
+    rows = selectors.completion(request.user, month)
+    total = sum(r["total"] for r in rows)
+    done = sum(r["done"] for r in rows)
+    return render(
+        request,
+        "care/completion.html",
+        {
+            "rows": rows,
+            "overdue": list(selectors.overdue_items(request.user, month)[:200]),
+            "month": month,
+            "total": total,
+            "done": done,
+            "rate": round(100 * done / total) if total else 0,
+            "figures": selectors.figures(request.user, month),
+            "may_export": has_perm_anywhere(request.user, perms.EXPORT_COMPLETION),
+        },
+    )
