@@ -53,6 +53,12 @@ def _insert(rows: list[Notification], *, check=True) -> int:
     return len(fresh)
 
 
+def send_once(rows: list[Notification]) -> int:
+    """Insert the notifications not already sent (a case type's own reminders); returns how
+    many were new."""
+    return _insert(rows)
+
+
 def notify(case, kind: str, text: str, *, about=None, users=None) -> int:
     """Send `text` about `case` to `users` (users or ids; default: the people of the assigned
     organisation, as it is when this runs)."""
@@ -94,6 +100,17 @@ def _reminders(qs, kind: str, template: str) -> list[Notification]:
     ]
 
 
+# Reminders a case type sends on its own clocks (mediation's 司法确认 window …): functions
+# `hook(now) -> {name: how many sent}`, registered by the case type's app in ready().
+_TICK_HOOKS: list = []
+
+
+def on_tick(hook) -> None:
+    """Have `tick_case_types` run `hook(now)` (once per hook, whatever the number of registrations)."""
+    if hook not in _TICK_HOOKS:
+        _TICK_HOOKS.append(hook)
+
+
 def tick(now: dt.datetime | None = None) -> dict[str, int]:
     """Send the reminders due at `now`; returns {kind: how many were sent}.
 
@@ -114,6 +131,17 @@ def tick(now: dt.datetime | None = None) -> dict[str, int]:
             NotificationKind.DUE_SOON.value: _insert(due, check=False),
             NotificationKind.OVERDUE.value: _insert(late, check=False),
         }
+
+
+def tick_case_types(now: dt.datetime | None = None) -> dict[str, int]:
+    """Run the case types' own reminders (`on_tick`) due at `now`; returns {name: how many
+    were sent}. `gongzhi tick` runs it after `tick`."""
+    now = now or timezone.now()
+    sent: dict[str, int] = {}
+    with transaction.atomic():
+        for hook in _TICK_HOOKS:
+            sent.update(hook(now))
+    return sent
 
 
 def inbox(user, *, unread_only=False):

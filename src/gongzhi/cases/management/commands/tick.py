@@ -16,7 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         with audit.acting(source="cli"):
             sent = inbox.tick()
-        self.stdout.write(f"即将到期提醒 {sent['due_soon']} 条，超期提醒 {sent['overdue']} 条")
+            sent.update(inbox.tick_case_types())
+        self.stdout.write(f"即将到期提醒 {sent.pop('due_soon')} 条，超期提醒 {sent.pop('overdue')} 条")
+        for name, count in sent.items():  # the case types' own reminders (inbox.on_tick)
+            self.stdout.write(f"{name}: {count}")
         removed = import_files.remove_stale()
         if removed:
             self.stdout.write(f"已删除过期的导入文件 {removed} 个")

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _tick(now):
+    """司法确认 and one-month reminders (clock.tick), for `gongzhi tick`."""
+    from .clock import tick
+
+    return tick(now)
+
+
+class MediationConfig(AppConfig):
+    """People's mediation (人民调解) on the case engine."""
+
+    name = "gongzhi.mediation"
+    label = "mediation"
+    verbose_name = _("人民调解")
+
+    def ready(self):
+        from gongzhi.cases import inbox
+        from gongzhi.core.manifest import AppManifest
+
+        from . import transitions  # noqa: F401 (registers the workflow with the case engine)
+
+        inbox.on_tick(_tick)
+        # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
+        self.manifest = AppManifest()
