@@ -301,6 +301,8 @@ MEDIATION_PERMISSIONS = {
     ],
     "community": [*MEDIATION_RUN, "mediation.add_mediator", "mediation.change_mediator"],
     "grid": ["mediation.add_dispute"],
+    # 转人民调解: the dispatcher routes a request to the committee (registers, reads nothing).
+    "dispatcher": ["mediation.add_dispute"],
 }
 for _slug, _perms in MEDIATION_PERMISSIONS.items():
     SEEDED_ROLES[_slug][2].extend(p for p in _perms if p not in SEEDED_ROLES[_slug][2])

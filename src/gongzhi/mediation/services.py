@@ -581,6 +581,8 @@ def stamp(actor, dispute, *, signed_on, expected_version=None, now=None) -> Disp
     """The committee stamps the written agreement (the committee's director or the town)."""
     now = now or timezone.now()
     with transaction.atomic():
+        # Who may stamp is asked before anything else is, so a mediator learns that first.
+        WORKFLOW.check(actor, WORKFLOW.action("stamp"), dispute.node)
         _check_sign_day(dispute, signed_on, now)
         if dispute.signatures.filter(kind=SignerKind.COMMITTEE).exists():
             raise ValidationError(_("调委会已盖章。"), code="duplicate")
