@@ -19,7 +19,8 @@ class Command(BaseCommand):
             sent.update(inbox.tick_case_types())
         self.stdout.write(f"即将到期提醒 {sent.pop('due_soon')} 条，超期提醒 {sent.pop('overdue')} 条")
         for name, count in sent.items():  # the case types' own reminders (inbox.on_tick)
-            self.stdout.write(f"{name}: {count}")
+            if count:
+                self.stdout.write(f"{name} {count} 条")
         removed = import_files.remove_stale()
         if removed:
             self.stdout.write(f"已删除过期的导入文件 {removed} 个")
