@@ -90,6 +90,7 @@ def test_missed_tick_catches_up_and_decided_cases_are_quiet(flow, world):
     # The cron did not run between day 19 and day 28: both reminders go out at once, once.
     assert inbox.tick_case_types(cn(2026, 12, 4, 9))["mediation_confirmation"] == 2
     assert inbox.tick_case_types(cn(2026, 12, 4, 10))["mediation_confirmation"] == 0
+    assert len(_reminders(d)) == 2
     other = flow.to(Status.EFFECTIVE)
     services.record_court_decision(
         world.users.mediator,
