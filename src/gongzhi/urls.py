@@ -23,6 +23,7 @@ urlpatterns = [
     path("requests/staff/", include("gongzhi.requests.urls_staff")),
     path("requests/", include("gongzhi.requests.urls_public")),
     path("compact/", include("gongzhi.compact.urls")),
+    path("mediation/", include("gongzhi.mediation.urls")),
 ]
 
 if os.environ.get("GONGZHI_BENCH") == "1":  # bench/api.py only: the plain JsonResponse baseline

@@ -18,10 +18,17 @@ class MediationConfig(AppConfig):
 
     def ready(self):
         from gongzhi.cases import inbox
-        from gongzhi.core.manifest import AppManifest
+        from gongzhi.core.manifest import AppManifest, MenuEntry, MenuSection
 
         from . import transitions  # noqa: F401 (registers the workflow with the case engine)
 
         inbox.on_tick(_tick)
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
-        self.manifest = AppManifest()
+        view, mediate = "mediation.view_dispute", "mediation.mediate_dispute"
+        self.manifest = AppManifest(
+            menu_sections=(MenuSection("mediation", _("人民调解"), 25),),
+            menu=(
+                MenuEntry("mediation", "mediation:list", _("调解案件"), (view, mediate), 10),
+                MenuEntry("mediation", "mediation:review", _("每日研判"), ("mediation.review_dispute",), 20),
+            ),
+        )
