@@ -9,6 +9,13 @@ def _tick(now):
     return tick(now)
 
 
+def _demo_mediation(town):
+    """Committees, grid mediators, the invited pool and about 100 disputes (the 宅基地 wall)."""
+    from .demo import build_demo_mediation
+
+    return build_demo_mediation(town.nodes, n=100, seed=town.rng.randrange(2**31))
+
+
 class MediationConfig(AppConfig):
     """People's mediation (人民调解) on the case engine."""
 
@@ -18,7 +25,7 @@ class MediationConfig(AppConfig):
 
     def ready(self):
         from gongzhi.cases import inbox
-        from gongzhi.core.manifest import AppManifest, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, DemoStep, MenuEntry, MenuSection
 
         from . import transitions  # noqa: F401 (registers the workflow with the case engine)
 
@@ -30,5 +37,14 @@ class MediationConfig(AppConfig):
             menu=(
                 MenuEntry("mediation", "mediation:list", _("调解案件"), (view, mediate), 10),
                 MenuEntry("mediation", "mediation:review", _("每日研判"), ("mediation.review_dispute",), 20),
+            ),
+            demo=(
+                DemoStep(
+                    "mediation.disputes",
+                    _demo_mediation,
+                    order=80,  # last: it draws from the shared stream after every other step
+                    after=("accounts.users", "registry.residents"),
+                    atomic=False,  # one transaction per dispute
+                ),
             ),
         )
