@@ -90,6 +90,8 @@ def test_agreement_pdf_text(client, flow, world, tmp_path):
     assert "张建国" in text and "刘长顺" in text
     assert "拆除越界部分" in text and "2026年12月06日" in text
     assert "第 1 份，共 3 份" in text and "第 3 份，共 3 份（调委会存档）" in text
+    # One page per copy, so the copy line is on every page.
+    assert text.count("\f") == 3 and all("份，共 3 份" in page for page in text.split("\f")[:3])
     assert world.a.id_number not in text and world.a.id_number[:4] in text
     assert AuditEntry.objects.filter(action="export", object_id=str(d.pk)).exists()
 

@@ -46,7 +46,7 @@ def agreement_pdf(dispute, *, unmasked=False) -> bytes:
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _register_font()
-    body = ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK")
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=20, leading=28, alignment=1, spaceAfter=4)
     right = ParagraphStyle("right", parent=body, alignment=2)
     head = ParagraphStyle("head", parent=body, fontSize=12.5, spaceBefore=6)
@@ -119,12 +119,21 @@ def agreement_pdf(dispute, *, unmasked=False) -> bytes:
             Spacer(1, 5 * mm),
         ]
         rows = [[p(_("当事人")), p(_("签名（盖章）或按指印")), p(_("日期"))]]
-        signed = {s.party_id: s for s in dispute.signatures.all() if s.party_id}
+        signed = {x.party_id: x for x in dispute.signatures.all() if x.party_id}
         for party in parties:
-            s = signed.get(party.pk)
-            rows.append([p(party.name), "", p(f"{s.signed_on:%Y-%m-%d}" if s else _("　年　月　日"))])
-        rows.append([p(_("人民调解员")), p("、".join(m.name for m in mediators)), p(_("　年　月　日"))])
-        table = Table(rows, colWidths=[35 * mm, 85 * mm, 45 * mm], rowHeights=[9 * mm] + [16 * mm] * (len(rows) - 1))
+            x = signed.get(party.pk)
+            rows.append([p(party.name), "", p(f"{x.signed_on:%Y-%m-%d}" if x else _("　年　月　日"))])
+        steps = list(dispute.signatures.all())
+        by_mediator = [x.signed_on for x in steps if x.kind == "mediator"]
+        stamped = [x.signed_on for x in steps if x.kind == "committee"]
+        rows.append(
+            [
+                p(_("人民调解员")),
+                p("、".join(m.name for m in mediators)),
+                p(f"{max(by_mediator):%Y-%m-%d}" if by_mediator else _("　年　月　日")),
+            ]
+        )
+        table = Table(rows, colWidths=[35 * mm, 85 * mm, 45 * mm], rowHeights=[8 * mm] + [13 * mm] * (len(rows) - 1))
         table.setStyle(
             TableStyle(
                 [
@@ -134,9 +143,9 @@ def agreement_pdf(dispute, *, unmasked=False) -> bytes:
             )
         )
         seal = Table(
-            [[p(_("人民调解委员会（印章）")), p(_("　年　月　日"), right)]],
+            [[p(_("人民调解委员会（印章）")), p(f"{stamped[0]:%Y-%m-%d}" if stamped else _("　年　月　日"), right)]],
             colWidths=[120 * mm, 45 * mm],
-            rowHeights=[30 * mm],
+            rowHeights=[24 * mm],
         )
         seal.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story += [table, Spacer(1, 4 * mm), seal]
@@ -148,8 +157,8 @@ def agreement_pdf(dispute, *, unmasked=False) -> bytes:
         pagesize=A4,
         leftMargin=20 * mm,
         rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
         title=_("人民调解协议书 %(n)s") % {"n": dispute.tracking_number},
     )
     doc.build(story)
