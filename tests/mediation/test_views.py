@@ -137,3 +137,42 @@ def test_daily_review(client, flow, world, monkeypatch):
     login(client, world.users.mediator)
     assert client.get(reverse("mediation:review")).status_code == 403
     assert dt.date(2026, 12, 6) == effective.performance_deadline
+
+
+def test_invite_zhou_from_the_pool(client, flow, world):
+    d = flow.register()
+    login(client, world.users.director)
+    page = client.get(reverse("mediation:detail", args=[d.pk]))
+    assert "周老师" in page.text.split('id="pool"')[1] and "邀请参与调解" in page.text
+    response = client.post(
+        reverse("mediation:invite", args=[d.pk, world.zhou.pk]), {"expected_version": d.version}, follow=True
+    )
+    d.refresh_from_db()
+    assert d.status == Status.MEDIATING and d.assignments.filter(mediator=world.zhou).exists()
+    assert "已邀请周老师参与调解" in response.text
+    # 周老师 now reads the case; a mediator may not invite.
+    login(client, world.users.zhou)
+    assert client.get(reverse("mediation:detail", args=[d.pk])).status_code == 200
+    login(client, world.users.mediator)
+    response = client.post(reverse("mediation:invite", args=[d.pk, world.lawyer.pk]), follow=True)
+    assert not d.assignments.filter(mediator=world.lawyer).exists() and "您无权" in response.text
+
+
+def test_invite_refuses_a_related_mediator(client, flow, world):
+    from tests import factories
+
+    relative = factories.make_resident(household=world.hh_b, name="刘小红", relation="child")
+    m = services.add_mediator(
+        world.users.town,
+        name="刘小红",
+        gender="F",
+        kind="invited",
+        node=world.town["t"],
+        resident=relative,
+        areas=[world.town["t"]],
+        skills=["homestead"],
+    )
+    d = flow.register()
+    login(client, world.users.director)
+    response = client.post(reverse("mediation:invite", args=[d.pk, m.pk]), follow=True)
+    assert "同户" in response.text and not d.assignments.exists()

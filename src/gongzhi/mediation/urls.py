@@ -11,4 +11,5 @@ urlpatterns = [
     path("review/", v.review, name="review"),
     path("<int:pk>/", v.dispute_detail, name="detail"),
     path("<int:pk>/agreement.pdf", v.agreement_pdf, name="agreement_pdf"),
+    path("<int:pk>/invite/<int:mediator_id>/", v.invite, name="invite"),
 ]

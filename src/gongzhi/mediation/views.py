@@ -4,25 +4,27 @@ audited (人民调解法 Art. 15) — the printable 调解协议书 and the dail
 
 Every read goes through `selectors.visible_to` (out of scope → 404); nothing here is public."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
 from gongzhi.core.choices import AuditAction
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at, scope_path
 from gongzhi.core.web import paginate, perm_required, wants_export
 from gongzhi.core.workdays import local_date
 
 from . import clock, selectors, services
 from . import permissions as p
 from . import review as review_q
-from .choices import Category, OutcomeKind, Risk
-from .models import Dispute
+from .choices import Category, OutcomeKind, Risk, Status
+from .models import Dispute, Mediator
 from .transitions import WORKFLOW
 
 
@@ -175,7 +177,9 @@ def dispute_detail(request, pk):
             "reports": d.reports.all(),
             "follow_ups": d.follow_ups.all(),
             "journal": d.journal.all(),
-            "pool": services.suggest_pool(d) if d.is_open and has_perm_anywhere(request.user, p.ASSIGN) else [],
+            "pool": services.suggest_pool(d)
+            if d.status in (Status.REGISTERED, Status.MEDIATING) and has_perm_at(request.user, p.ASSIGN, d.node.path)
+            else [],
             "has_pdf": d.outcome == OutcomeKind.WRITTEN,
         },
     )
@@ -196,6 +200,24 @@ def agreement_pdf(request, pk):
         "attachment", "inline"
     )
     return response
+
+
+@require_POST
+@_reader_required
+def invite(request, pk, mediator_id):
+    """Invite a pool member (特邀调解员) onto the dispute in one click; refusals (Art. 15
+    conflict, area, permission) come back as the message, nothing written."""
+    d = _visible_or_404(request, pk)
+    mediator = Mediator.objects.filter(pk=mediator_id, active=True).first()
+    if mediator is None:
+        raise Http404
+    try:
+        services.assign(request.user, d, [mediator], expected_version=request.POST.get("expected_version") or None)
+    except (ValidationError, PermissionDenied) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+    else:
+        messages.success(request, _("已邀请%(m)s参与调解。") % {"m": mediator.name})
+    return redirect("mediation:detail", pk=d.pk)
 
 
 REVIEW_HEADERS = ["类别", "案件编号", "纠纷名称", "状态", "激化风险", "所在区域", "说明"]
