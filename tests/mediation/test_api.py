@@ -58,3 +58,8 @@ def test_register_refuses_excluded_and_unpermitted(world):
     r = ApiClient(world.users.community2).post("/mediation/disputes", _payload(world))
     assert r.status_code in (403, 422)
     assert not Dispute.objects.exists()
+
+
+def test_bad_state_is_a_field_error(world):
+    r = ApiClient(world.users.community).get("/mediation/disputes", state="later")
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "state"

@@ -4,11 +4,11 @@ masked, every read audited like the web page) and registration. Same scoping as 
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 
 from gongzhi.core import api as common
@@ -135,7 +135,7 @@ def list_disputes(
     elif state == "closed":
         qs = qs.closed()
     elif state != "all":
-        raise HttpError(422, _("state 只能是 open、overdue、closed 或 all"))
+        raise ValidationError({"state": _("state 只能是 open、overdue、closed 或 all")})
     if category:
         qs = qs.filter(category=category)
     if risk:
