@@ -122,7 +122,8 @@ class _Builder:
         return rows
 
     def _parties(self, grid):
-        people = list(Resident.objects.filter(grid=grid).order_by("pk")[:40])
+        # Only people the registrar may see (a resident with a sensitive tag is not for a town cadre).
+        people = list(Resident.objects.visible_to(self.actor).filter(grid=grid).order_by("pk")[:40])
         if len(people) >= 2:
             a, b = self.rng.sample(people, 2)
             return [{"role": "applicant", "resident": a}, {"role": "respondent", "resident": b}]
