@@ -20,6 +20,7 @@ from gongzhi.accounts.api import router as auth_router
 from gongzhi.care.api import router as care_router
 from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
+from gongzhi.mediation.api import router as mediation_router
 from gongzhi.registry.api import router as registry_router
 from gongzhi.territory.api import router as territory_router
 
@@ -113,6 +114,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/", territory_router)
 api.add_router("/", registry_router)
 api.add_router("/", care_router)
+api.add_router("/", mediation_router)
 
 
 @csrf_exempt  # like every API route: a PUT to a wrong path is a 404, not the web's CSRF page

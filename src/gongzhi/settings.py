@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "gongzhi.consultation",
     "gongzhi.cases",
     "gongzhi.requests",
+    "gongzhi.mediation",
     "gongzhi.compact",
     "gongzhi.care",
     "axes",  # login lockout (docs/decisions/0004-throttling.md)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("requests/", include("gongzhi.requests.urls_public")),
     path("compact/", include("gongzhi.compact.urls")),
     path("care/", include("gongzhi.care.urls")),
+    path("mediation/", include("gongzhi.mediation.urls")),
 ]
 
 if os.environ.get("GONGZHI_BENCH") == "1":  # bench/api.py only: the plain JsonResponse baseline

@@ -39,7 +39,11 @@ def test_workflow_registry_and_buttons(world, flow):
     r = flow.to(Status.DISPATCHED)
     assert r.status_label == "已派单"
     assert {a.name for a in available_actions(r, world.users.dept)} == {"accept", "return"}
-    assert {a.name for a in available_actions(r, world.users.dispatcher)} == {"link_duplicate", "flag"}
+    assert {a.name for a in available_actions(r, world.users.dispatcher)} == {
+        "link_duplicate",
+        "flag",
+        "transfer_mediation",
+    }
     assert not can(r, "accept", world.users.dept2) and not can(r, "nonsense", world.users.dept)
 
 

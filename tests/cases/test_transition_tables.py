@@ -21,6 +21,7 @@ EXPECTED = {
     ("compact.CommunityTask", "task"),
     ("compact.RedCard", "red_card"),
     ("compact.EvaluationRound", "round"),
+    ("mediation.Dispute", "mediation"),
 }
 TABLES = [t for t in all_tables() if (t.model_label, t.name) in EXPECTED]
 

@@ -49,7 +49,9 @@ def test_every_stage_and_the_interesting_cases(bare_town, django_capture_on_comm
     assert {r[0] for r in rows} >= {"dispatcher", "visitor", "hotline"}
     qs = ServiceRequest.objects.all()
     assert qs.count() == 150
-    assert set(qs.values_list("status", flat=True)) == set(Status.values)
+    # 已转人民调解 is reached by the mediation demo step, which transfers the returned 邻里纠纷
+    # requests (tests/mediation/test_demo.py); every other status is made here.
+    assert set(qs.values_list("status", flat=True)) == set(Status.values) - {Status.TRANSFERRED}
     now = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     assert qs.overdue(now).exists() and qs.filter(reopen_count__gt=0).exists()
     assert JournalEntry.objects.filter(action="return").exists() and JournalEntry.objects.filter(action="flag").exists()

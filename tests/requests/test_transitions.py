@@ -36,6 +36,7 @@ def _call(world, flow, name, status):
         "visit": (u.visitor, {"result": "satisfied"}, LATER),
         "reopen": (u.visitor, {"result": "unsatisfied"}, LATER),
         "link_duplicate": (u.dispatcher, {"original": flow.file()}, LATER),
+        "transfer_mediation": (u.dispatcher, {}, LATER),
     }
     return table[name]
 

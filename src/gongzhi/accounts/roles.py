@@ -274,3 +274,49 @@ SEEDED_ROLES.update(
         ),
     }
 )
+
+
+# 人民调解 (mediation on the case engine): appended to the seeded roles. Contents are
+# confidential (人民调解法 Art. 15): the town and the community read the disputes of their
+# territory, run the daily review and manage committees and mediators; a mediator reads only
+# the disputes they are on and their committee's (mediation/selectors.py); a committee's
+# director (调委会主任) assigns, stamps and closes; grid workers report (register) disputes
+# without reading them back; departments, supervisors and residents see none.
+MEDIATION_READ = ["mediation.view_dispute", "mediation.view_committee", "mediation.view_mediator"]
+MEDIATION_RUN = [
+    *MEDIATION_READ,
+    "mediation.add_dispute",
+    "mediation.assign_dispute",
+    "mediation.mediate_dispute",
+    "mediation.review_dispute",
+    "mediation.export_dispute",
+]
+MEDIATION_PERMISSIONS = {
+    "town": [
+        *MEDIATION_RUN,
+        "mediation.add_committee",
+        "mediation.change_committee",
+        "mediation.add_mediator",
+        "mediation.change_mediator",
+    ],
+    "community": [*MEDIATION_RUN, "mediation.add_mediator", "mediation.change_mediator"],
+    "grid": ["mediation.add_dispute"],
+    # 转人民调解: the dispatcher routes a request to the committee (registers, reads nothing).
+    "dispatcher": ["mediation.add_dispute"],
+}
+for _slug, _perms in MEDIATION_PERMISSIONS.items():
+    SEEDED_ROLES[_slug][2].extend(p for p in _perms if p not in SEEDED_ROLES[_slug][2])
+SEEDED_ROLES.update(
+    {
+        "mediator": (
+            "人民调解员",
+            "调解指派给本人的纠纷和本调委会的纠纷：笔录、协议、签署、回访、上报；看不到其他纠纷",
+            ["mediation.mediate_dispute", "mediation.view_mediator"],
+        ),
+        "mediation_committee": (
+            "调委会主任",
+            "登记、指派调解员、延期、盖章、结案、每日研判（辖区内）",
+            [*MEDIATION_RUN, "mediation.add_mediator", "mediation.change_mediator"],
+        ),
+    }
+)

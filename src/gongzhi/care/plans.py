@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
@@ -153,5 +154,5 @@ def tick(now, out=None) -> int:
 
     added = generate_month(timezone.localdate(now))
     if added and out:
-        out(f"新增走访计划 {added} 条")
+        out(_("新增走访计划 %(added)s 条") % {"added": added})
     return added

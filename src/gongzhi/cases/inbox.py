@@ -53,6 +53,12 @@ def _insert(rows: list[Notification], *, check=True) -> int:
     return len(fresh)
 
 
+def send_once(rows: list[Notification]) -> int:
+    """Insert the notifications not already sent (a case type's own reminders); returns how
+    many were new."""
+    return _insert(rows)
+
+
 def notify(case, kind: str, text: str, *, about=None, users=None) -> int:
     """Send `text` about `case` to `users` (users or ids; default: the people of the assigned
     organisation, as it is when this runs)."""

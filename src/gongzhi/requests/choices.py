@@ -38,7 +38,10 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已办结")
     COMPLETED = "completed", _("已评价")
     DUPLICATE = "duplicate", _("重复件（已合并）")
+    # A dispute between neighbours or family handed to the people's mediation committee
+    # ("转人民调解"): closed here, continued as a mediation case (gongzhi.mediation).
+    TRANSFERRED = "transferred", _("已转人民调解")
 
 
 # Statuses in which the request is finished (closed_at is set): the Open311 "closed".
-FINISHED = (Status.CLOSED, Status.COMPLETED, Status.DUPLICATE)
+FINISHED = (Status.CLOSED, Status.COMPLETED, Status.DUPLICATE, Status.TRANSFERRED)

@@ -183,6 +183,19 @@ def _link_duplicate(case, actor, *, now, note, original):
     return {"duplicate_of": root, "closed_at": now, "_note": f"{auto}{note}" if note else auto}
 
 
+def _transfer_mediation(case, actor, *, now, note):
+    # The journal entry is public (the citizen learns where the matter went); the mediation
+    # case's number and contents are not (人民调解法 Art. 15), the link is on the dispute.
+    auto = _("已转人民调解委员会调解。")
+    return {
+        "closed_at": now,
+        "workdays_taken": max(workdays_between(case.received_at, now), 0),
+        "extension_requested_days": None,
+        "extension_reason": "",
+        "_note": f"{auto}{note}" if note else auto,
+    }
+
+
 OPEN = frozenset({S.RECEIVED, S.DISPATCHED, S.HANDLING, S.REPLIED})
 
 
@@ -259,6 +272,17 @@ WORKFLOW = register(
                 S.DUPLICATE,
                 p.DISPATCH,
                 _link_duplicate,
+                public=True,
+            ),
+            # Taken by mediation.services.transfer_from_request, which registers the dispute
+            # in the same transaction; the dispatcher decides where a request goes.
+            _a(
+                "transfer_mediation",
+                _("转人民调解"),
+                {S.RECEIVED, S.DISPATCHED, S.HANDLING},
+                S.TRANSFERRED,
+                p.DISPATCH,
+                _transfer_mediation,
                 public=True,
             ),
         ],

@@ -26,6 +26,7 @@ UPDATE_STATUS_BY_ACTION = {
     "link_duplicate": "DUPLICATE",
     "close": "FIXED",
     "visit": "CLOSED",
+    "transfer_mediation": "INTERNAL_REFERRAL",
 }
 UPDATE_STATUS_BY_STATUS = {
     Status.RECEIVED: "OPEN",
@@ -35,6 +36,7 @@ UPDATE_STATUS_BY_STATUS = {
     Status.CLOSED: "FIXED",
     Status.COMPLETED: "CLOSED",
     Status.DUPLICATE: "DUPLICATE",
+    Status.TRANSFERRED: "INTERNAL_REFERRAL",
 }
 
 

@@ -222,6 +222,8 @@ def _forms_for(request_obj, user, bound=None):
         name = "visit" if act.name == "reopen" else act.name
         if name in seen or (name == "flag" and not overdue):  # 督办 is offered on overdue requests only
             continue
+        if name not in ACTION_FORMS:  # 转人民调解 is taken through the mediation app's service
+            continue
         seen.add(name)
         if bound is not None and bound.prefix == name:
             forms[name] = bound

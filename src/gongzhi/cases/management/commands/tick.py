@@ -5,6 +5,7 @@ Safe to run from cron as often as you like (every 10 minutes is plenty): a remin
 is never sent again, and every hook is idempotent."""
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,5 +33,6 @@ class Command(BaseCommand):
             self.stdout.write(_("已删除过期的导入文件 %(removed)s 个") % {"removed": removed})
         now = timezone.now()
         for _label, hook in manifest.tick_hooks():
-            with audit.acting(source="cli", new_action=True):
+            # One action and one transaction per app: a hook that fails leaves nothing half-done.
+            with audit.acting(source="cli", new_action=True), transaction.atomic():
                 hook(now, self.stdout.write)

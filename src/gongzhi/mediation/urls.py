@@ -1,0 +1,15 @@
+"""Staff pages of people's mediation, under /mediation/ (login required on every page)."""
+
+from django.urls import path
+
+from . import views as v
+
+app_name = "mediation"
+
+urlpatterns = [
+    path("", v.dispute_list, name="list"),
+    path("review/", v.review, name="review"),
+    path("<int:pk>/", v.dispute_detail, name="detail"),
+    path("<int:pk>/agreement.pdf", v.agreement_pdf, name="agreement_pdf"),
+    path("<int:pk>/invite/<int:mediator_id>/", v.invite, name="invite"),
+]

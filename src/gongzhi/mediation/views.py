@@ -1,0 +1,284 @@
+"""Staff pages of people's mediation: the list of disputes (filters, Excel export), a
+dispute's page with its timeline (the journal), clocks and masked parties — every view of it
+audited (人民调解法 Art. 15) — the printable 调解协议书 and the daily review (每日研判).
+
+Every read goes through `selectors.visible_to` (out of scope → 404); nothing here is public."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.core import services as core
+from gongzhi.core import xlsx
+from gongzhi.core.choices import AuditAction
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at, scope_path
+from gongzhi.core.web import paginate, perm_required, wants_export
+from gongzhi.core.workdays import local_date
+
+from . import clock, selectors, services
+from . import permissions as p
+from . import review as review_q
+from .choices import Category, OutcomeKind, Risk, Status
+from .models import Dispute, Mediator
+from .transitions import WORKFLOW
+
+
+def _reader_required(view):
+    """Login, and a role that reads disputes somewhere (territory or mediator)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not (has_perm_anywhere(request.user, p.VIEW) or has_perm_anywhere(request.user, p.MEDIATE)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return wrapped
+
+
+def _log_export(what, count, user, perm):
+    core.record(
+        AuditAction.EXPORT,
+        None,
+        model=Dispute,
+        object_repr=what,
+        after={"rows": count, "masked": True},
+        node_path=scope_path(user, perm),
+    )
+
+
+def _row(d, now):
+    return {
+        "id": d.pk,
+        "tracking_number": d.tracking_number,
+        "title": d.title,
+        "status": WORKFLOW.label(d.status),
+        "category": d.get_category_display(),
+        "risk": d.risk,
+        "risk_label": d.get_risk_display(),
+        "node": d.node.name,
+        "committee": d.committee.name,
+        "received_at": d.received_at,
+        "time_limit": d.time_limit,
+        "overdue": d.overdue_at(now),
+        "days_left": clock.confirmation_days_left(d, local_date(now)),
+    }
+
+
+EXPORT_HEADERS = [
+    "案件编号",
+    "纠纷名称",
+    "状态",
+    "纠纷类型",
+    "激化风险",
+    "所在区域",
+    "调解委员会",
+    "登记时间",
+    "调结期限",
+    "是否超期",
+    "司法确认剩余天数",
+]
+
+
+def _export_row(r):
+    return [
+        r["tracking_number"],
+        r["title"],
+        r["status"],
+        r["category"],
+        r["risk_label"],
+        r["node"],
+        r["committee"],
+        timezone.localtime(r["received_at"]).replace(tzinfo=None),
+        r["time_limit"],
+        _("超期") if r["overdue"] else "",
+        "" if r["days_left"] is None else r["days_left"],
+    ]
+
+
+@_reader_required
+def dispute_list(request):
+    """The disputes the user may read, filterable by state, category, risk and number."""
+    now = timezone.now()
+    qs = selectors.visible_to(request.user).select_related("node", "committee")
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.open()
+    elif state == "overdue":
+        qs = qs.overdue(now)
+    elif state == "closed":
+        qs = qs.closed()
+    if request.GET.get("category") in Category.values:
+        qs = qs.filter(category=request.GET["category"])
+    if request.GET.get("risk") in Risk.values:
+        qs = qs.filter(risk=request.GET["risk"])
+    number = (request.GET.get("q") or "").strip()[:20]
+    if number:
+        qs = qs.filter(tracking_number__startswith=number)
+    qs = qs.order_by("-received_at", "-pk")
+    if wants_export(request):
+        if not has_perm_anywhere(request.user, p.EXPORT):
+            raise PermissionDenied
+        rows = [_row(d, now) for d in qs.iterator(chunk_size=2000)]
+        _log_export("调解案件.xlsx", len(rows), request.user, p.EXPORT)
+        return xlsx.xlsx_response(
+            "调解案件.xlsx", "调解案件", EXPORT_HEADERS, map(_export_row, rows), text_columns=(0,)
+        )
+    page = paginate(request, qs)
+    return render(
+        request,
+        "mediation/list.html",
+        {
+            "page": page,
+            "rows": [_row(d, now) for d in page.object_list],
+            "categories": Category.choices,
+            "risks": Risk.choices,
+            "may_export": has_perm_anywhere(request.user, p.EXPORT),
+        },
+    )
+
+
+def _visible_or_404(request, pk) -> Dispute:
+    d = selectors.visible_to(request.user).select_related("node", "committee").filter(pk=pk).first()
+    if d is None:
+        raise Http404
+    return d
+
+
+@_reader_required
+def dispute_detail(request, pk):
+    """A dispute: facts, parties (masked), mediators, sessions, signatures, clocks, timeline.
+    Every view is audited."""
+    d = _visible_or_404(request, pk)
+    services.record_view(request.user, d)
+    now = timezone.now()
+    parties = [{"party": x, **selectors.party_identifiers(x, unmasked=False)} for x in d.parties.all()]
+    return render(
+        request,
+        "mediation/detail.html",
+        {
+            "d": d,
+            "status": WORKFLOW.label(d.status),
+            "overdue": d.overdue_at(now),
+            "days_left": clock.confirmation_days_left(d, local_date(now)),
+            "last_day": clock.confirmation_last_day(d.effective_on) if d.effective_on else None,
+            "parties": parties,
+            "assignments": d.assignments.select_related("mediator"),
+            "sessions": d.sessions.all(),
+            "signatures": d.signatures.select_related("party", "mediator"),
+            "missing": services.missing_signatures(d)
+            if d.outcome == OutcomeKind.WRITTEN and not d.effective_on
+            else [],
+            "reports": d.reports.all(),
+            "follow_ups": d.follow_ups.all(),
+            "journal": d.journal.all(),
+            "pool": services.suggest_pool(d)
+            if d.status in (Status.REGISTERED, Status.MEDIATING) and has_perm_at(request.user, p.ASSIGN, d.node.path)
+            else [],
+            "has_pdf": d.outcome == OutcomeKind.WRITTEN,
+        },
+    )
+
+
+@_reader_required
+def agreement_pdf(request, pk):
+    """The 调解协议书 (a written outcome only), identifiers masked; the print is audited."""
+    d = _visible_or_404(request, pk)
+    if d.outcome != OutcomeKind.WRITTEN:
+        raise Http404
+    from .pdf import agreement_pdf as render_pdf
+
+    content = render_pdf(d)
+    core.record(AuditAction.EXPORT, d, reason=_("打印调解协议书"))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = xlsx.content_disposition(f"调解协议书-{d.tracking_number}.pdf").replace(
+        "attachment", "inline"
+    )
+    return response
+
+
+@require_POST
+@_reader_required
+def invite(request, pk, mediator_id):
+    """Invite a pool member (特邀调解员) onto the dispute in one click; refusals (Art. 15
+    conflict, area, permission) come back as the message, nothing written."""
+    d = _visible_or_404(request, pk)
+    mediator = Mediator.objects.filter(pk=mediator_id, active=True).first()
+    if mediator is None:
+        raise Http404
+    try:
+        services.assign(request.user, d, [mediator], expected_version=request.POST.get("expected_version") or None)
+    except (ValidationError, PermissionDenied) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+    else:
+        messages.success(request, _("已邀请%(m)s参与调解。") % {"m": mediator.name})
+    return redirect("mediation:detail", pk=d.pk)
+
+
+REVIEW_HEADERS = ["类别", "案件编号", "纠纷名称", "状态", "激化风险", "所在区域", "说明"]
+
+
+@perm_required(p.REVIEW)
+def review(request):
+    """每日研判 for the town or community where the user reviews; exportable to Excel."""
+    now = timezone.now()
+    data = review_q.daily_review(request.user, now)
+    if wants_export(request):
+        rows = []
+        for d in data["high"]:
+            rows.append(
+                [
+                    _("高风险"),
+                    d.tracking_number,
+                    d.title,
+                    WORKFLOW.label(d.status),
+                    d.get_risk_display(),
+                    d.node.name,
+                    d.risk_reason,
+                ]
+            )
+        for d in data["overdue"]:
+            rows.append(
+                [
+                    _("超期"),
+                    d.tracking_number,
+                    d.title,
+                    WORKFLOW.label(d.status),
+                    d.get_risk_display(),
+                    d.node.name,
+                    _("调结期限 %(d)s") % {"d": d.time_limit},
+                ]
+            )
+        for d in data["performance"]:
+            rows.append(
+                [
+                    _("逾期未履行"),
+                    d.tracking_number,
+                    d.title,
+                    WORKFLOW.label(d.status),
+                    d.get_risk_display(),
+                    d.node.name,
+                    _("履行期限 %(d)s") % {"d": d.performance_deadline},
+                ]
+            )
+        for r in data["repeat"]:
+            for d in r["disputes"]:
+                rows.append(
+                    [
+                        _("重复当事人"),
+                        d.tracking_number,
+                        d.title,
+                        WORKFLOW.label(d.status),
+                        d.get_risk_display(),
+                        d.node.name,
+                        _("%(name)s 90 天内 %(n)s 件") % {"name": r["party"].name, "n": r["count"]},
+                    ]
+                )
+        _log_export("每日研判.xlsx", len(rows), request.user, p.REVIEW)
+        return xlsx.xlsx_response("每日研判.xlsx", "每日研判", REVIEW_HEADERS, rows, text_columns=(1,))
+    return render(request, "mediation/review.html", {**data, "today": local_date(now)})
