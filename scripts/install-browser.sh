@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium and a CJK font for the browser stories. Playwright drives the
+# Installs Debian's Chromium and a CJK font for the browser stories, and poppler-utils
+# (pdftotext, pdftoppm) for the tests that read the printable PDFs. Playwright drives the
 # system browser (its own browser download is not available on these machines).
 set -u
-if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then
+if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then
   exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-  echo "installing chromium and fonts-wqy-zenhei with apt-get"
+  echo "installing chromium, fonts-wqy-zenhei and poppler-utils with apt-get"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null 2>&1 || true
-  apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null 2>&1 || echo "apt-get could not install chromium; browser stories will be skipped"
+  apt-get install -y -qq chromium fonts-wqy-zenhei poppler-utils >/dev/null 2>&1 || echo "apt-get could not install chromium; browser stories will be skipped"
 else
   echo "not root or no apt-get: browser stories need /usr/bin/chromium and will be skipped without it"
 fi
