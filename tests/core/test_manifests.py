@@ -74,14 +74,15 @@ def test_demo_steps_run_after_what_they_need():
         "servicerequests.requests",
         "consultation.councils",
         "compact.compact",
-        "care.plans",
         "mediation.disputes",
+        "care.plans",
     ]
 
 
 def test_tick_hooks_are_the_apps_periodic_work():
-    # `gongzhi tick` runs these after its own reminders; care makes the month's visit plans.
-    assert [label for label, hook in manifest.tick_hooks() if callable(hook)] == ["care"]
+    # `gongzhi tick` runs these after its own reminders: mediation's 司法确认 and one-month
+    # reminders, care's monthly visit plans.
+    assert [label for label, hook in manifest.tick_hooks() if callable(hook)] == ["mediation", "care"]
 
 
 def test_demo_order_refuses_a_missing_step(monkeypatch):

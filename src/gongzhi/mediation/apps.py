@@ -45,7 +45,7 @@ class MediationConfig(AppConfig):
                 DemoStep(
                     "mediation.disputes",
                     _demo_mediation,
-                    order=80,  # last: it draws from the shared stream after every other step
+                    order=80,  # after the older apps: it draws from the shared stream after theirs
                     after=("accounts.users", "registry.residents"),
                     atomic=False,  # one transaction per dispute
                 ),
