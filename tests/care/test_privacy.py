@@ -164,6 +164,12 @@ def test_api_plan_is_scoped_and_plain(planned):
     assert all("*" in r["phone"] or not r["phone"] for r in response.json())
 
 
+def test_api_plan_refuses_a_bad_month_as_a_field_error(planned):
+    response = ApiClient(planned.users.wangfang).get("/care/plan", month="2026/3")
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"field": "month", "message": "month 须为 YYYY-MM"}]
+
+
 def test_api_refuses_what_she_may_not_see(planned):
     api = ApiClient(planned.users.wangfang)
     special = planned.items[planned.people.corrected.pk]

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 
 from gongzhi.core import api as common
@@ -70,7 +69,7 @@ def _month(text: str) -> dt.date:
     try:
         return dt.datetime.strptime(text, "%Y-%m").date()
     except ValueError:
-        raise HttpError(422, _("month 须为 YYYY-MM")) from None
+        raise common.field_error("month", _("month 须为 YYYY-MM")) from None
 
 
 @router.get("/care/plan", response={200: list[PlanRowOut], **ERRORS})
