@@ -9,5 +9,7 @@ urlpatterns = [
     path("item/<int:item_id>/visit/", views.record, name="record"),
     path("visit/<int:visit_id>/", views.visit, name="visit"),
     path("visit/<int:visit_id>/request/", views.to_request, name="to_request"),
+    path("visit/<int:visit_id>/dispute/", views.to_dispute, name="to_dispute"),
+    path("visit/<int:visit_id>/registry/", views.to_registry, name="to_registry"),
     path("completion/", views.completion, name="completion"),
 ]
