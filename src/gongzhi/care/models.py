@@ -2,9 +2,12 @@
 (关照员). A care group names, in plain terms, why someone must be visited; the registry tags
 behind it (some sensitive) are never shown to the visitor (docs/permissions.md, care)."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TrackedModel
@@ -181,6 +184,33 @@ class Visit(TrackedModel):
 
     def scope_path(self):
         return self.grid.path
+
+
+def visit_photo_path(instance, filename):
+    """care/2026/03/<visit id>/<uuid>.<ext>: never the uploader's file name. Under MEDIA_ROOT,
+    which is not served: photos are read through the visit's scoped view only."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"care/{instance.uploaded_at:%Y/%m}/{instance.visit_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class VisitPhoto(models.Model):
+    """A photo taken on a visit (the broken stair light, the damp wall), stored like a
+    request's photo: type and size checked from the content when attached
+    (requests.validation.check_photos), shown only to who may see the visit."""
+
+    visit = models.ForeignKey(Visit, verbose_name=_("走访记录"), on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to=visit_photo_path, max_length=200)
+    content_type = models.CharField(_("类型"), max_length=20)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("走访照片")
+        verbose_name_plural = _("走访照片")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.file.name
 
 
 class Carer(TrackedModel):

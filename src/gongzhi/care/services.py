@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.core import services as core
+from gongzhi.core.choices import AuditAction
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_at
 from gongzhi.registry.models import Resident, Tag
@@ -20,7 +21,7 @@ from gongzhi.registry.models import Resident, Tag
 from . import permissions as perms
 from . import selectors
 from .choices import ItemStatus
-from .models import CareGroup, Carer, Visit
+from .models import CareGroup, Carer, Visit, VisitPhoto
 
 DEFAULT_MAX_SUBJECTS = 5  # seed 003: one carer for at most five people
 
@@ -114,10 +115,10 @@ def _special_visit(actor, resident) -> bool:
     return resident.has_sensitive or Carer.objects.filter(carer=actor, resident=resident).exists()
 
 
-def record_visit(actor, *, resident, visited_at=None, client_key=None, reason="", **fields) -> Visit:
-    """Record a visit (民情日记) by `actor` and mark the plan item it completes. A `client_key`
-    already stored returns that visit unchanged (a queued visit sent twice is kept once); the
-    same key from another visitor is refused."""
+def record_visit(actor, *, resident, visited_at=None, client_key=None, reason="", photos=(), **fields) -> Visit:
+    """Record a visit (民情日记) by `actor`, with its `photos`, and mark the plan item it
+    completes. A `client_key` already stored returns that visit unchanged (a queued visit sent
+    twice is kept once); the same key from another visitor is refused."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("请先登录"))
     client_key = (client_key or "").strip() or None
@@ -129,6 +130,9 @@ def record_visit(actor, *, resident, visited_at=None, client_key=None, reason=""
             return existing
     if resident is None or not _may_visit(actor, resident):
         raise NotFound()
+    from gongzhi.requests import validation as photo_rules
+
+    kinds = photo_rules.check_photos(photos)
     visited_at = visited_at or timezone.now()
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("走访时间不能晚于现在")})
@@ -150,6 +154,7 @@ def record_visit(actor, *, resident, visited_at=None, client_key=None, reason=""
             )
             if item is not None:
                 core.update(item, {"status": ItemStatus.DONE, "visit": visit}, reason=_("已走访"))
+            _save_photos(visit, photos, kinds)
             return visit
     except IntegrityError:
         # The same key arrived twice at once: the other request stored it.
@@ -157,6 +162,47 @@ def record_visit(actor, *, resident, visited_at=None, client_key=None, reason=""
         if existing is not None and existing.visitor_id == actor.pk:
             return existing
         raise
+
+
+def _save_photos(visit, uploads, kinds) -> list[VisitPhoto]:
+    """Store checked photos of `visit` (within the caller's transaction); if anything fails the
+    files written so far are removed, since their rows roll back."""
+    from gongzhi.requests import validation as photo_rules
+
+    saved = []
+    try:
+        for upload, kind in zip(uploads or (), kinds):
+            photo = VisitPhoto(visit=visit, content_type=f"image/{kind}", size=upload.size, uploaded_at=timezone.now())
+            photo.file.save(f"photo.{photo_rules.PHOTO_TYPES[kind]}", upload, save=False)
+            photo.save()
+            saved.append(photo)
+    except Exception:
+        for photo in saved:
+            photo.file.delete(save=False)
+        raise
+    return saved
+
+
+def add_visit_photos(actor, visit, photos, *, reason="") -> list[VisitPhoto]:
+    """Add photos to a visit afterwards (taken in the field, sent when back online). Only the
+    visitor adds them; type and size are checked from the content like a request's photos, and
+    a visit holds at most requests.validation.MAX_PHOTOS."""
+    from gongzhi.requests import validation as photo_rules
+
+    _visit_seen(actor, visit)
+    if visit.visitor_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("只有走访人可以为走访添加照片。"))
+    photos = list(photos or ())
+    if not photos:
+        raise ValidationError({"photos": _("请选择照片。")})
+    kinds = photo_rules.check_photos(photos)
+    with transaction.atomic():
+        Visit.objects.select_for_update().filter(pk=visit.pk).first()
+        if visit.photos.count() + len(photos) > photo_rules.MAX_PHOTOS:
+            raise ValidationError({"photos": _("每次走访最多 %(n)s 张照片。") % {"n": photo_rules.MAX_PHOTOS}})
+        saved = _save_photos(visit, photos, kinds)
+        core.record(AuditAction.UPDATE, visit, reason=reason or _("添加走访照片 %(n)s 张") % {"n": len(saved)})
+    return saved
 
 
 def request_from_visit(actor, visit, *, category, description, reason=""):

@@ -5,9 +5,9 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from gongzhi.registry.disclosure import log_sensitive_reads
 from . import exports, selectors, services
 from . import permissions as perms
 from .forms import DisputeFromVisitForm, RegistryChangeForm, RequestFromVisitForm, VisitForm
+from .models import VisitPhoto
 
 
 def _month(request) -> dt.date:
@@ -56,7 +57,11 @@ def record(request, item_id):
         def save(data):
             data = dict(data)
             return services.record_visit(
-                request.user, resident=item.resident, client_key=data.pop("client_key", None), **data
+                request.user,
+                resident=item.resident,
+                client_key=data.pop("client_key", None),
+                photos=request.FILES.getlist("photos"),
+                **data,
             )
 
         try:
@@ -90,6 +95,8 @@ def _visit_page(request, found, status=200, **forms):
         or DisputeFromVisitForm(grid=found.grid, initial={"facts": found.needs}),
         "registry_form": forms.get("registry_form") or RegistryChangeForm(allowed=allowed, user=request.user),
         "registry_allowed": allowed,
+        "photos": list(found.photos.all()),
+        "may_add_photos": found.visitor_id == request.user.pk,
     }
     return render(request, "care/visit.html", context, status=status)
 
@@ -194,6 +201,40 @@ def to_registry(request, visit_id):
         return _visit_page(request, found, status=400, registry_form=form)
     messages.success(request, _("登记信息已更新"))
     return redirect("care:visit", found.pk)
+
+
+@require_POST
+@perm_required(perms.CONDUCT_VISIT)
+def add_photos(request, visit_id):
+    """Add photos to one's own visit."""
+    found = _found(request, visit_id)
+    try:
+        services.add_visit_photos(request.user, found, request.FILES.getlist("photos"))
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+        return _visit_page(request, found, status=403)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+        return _visit_page(request, found, status=400)
+    messages.success(request, _("照片已添加"))
+    return redirect("care:visit", found.pk)
+
+
+def photo(request, visit_id, photo_id):
+    """A photo of a visit the user may see (404 otherwise), served inline and never cached:
+    media files are not served publicly."""
+    if not request.user.is_authenticated:
+        raise Http404
+    found = selectors.visits_for(request.user).filter(pk=visit_id).first()
+    if found is None:
+        raise Http404
+    obj = get_object_or_404(VisitPhoto, pk=photo_id, visit_id=found.pk)
+    if found.special:
+        log_sensitive_reads([found.resident])
+    response = FileResponse(obj.file.open("rb"), content_type=obj.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @perm_required(perms.VIEW_COMPLETION)
