@@ -94,6 +94,9 @@ class PlanItem(TrackedModel):
     visit = models.ForeignKey(
         "Visit", verbose_name=_("走访记录"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When a missed special-group visit was escalated to the community (escalation.py): set
+    # once, so a later tick never sends it again.
+    escalated_at = models.DateTimeField(_("上报社区时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
