@@ -148,11 +148,17 @@ def generate_month(month: dt.date) -> int:
 
 
 def tick(now, out=None) -> int:
-    """The tick hook (care/apps.py): generate the current month's plans. Idempotent, so the
-    first tick of a month makes the plans and later ticks add only people new to a group."""
+    """The tick hook (care/apps.py): generate the current month's plans, then escalate missed
+    special-group visits to the community (escalation.py). Idempotent, so the first tick of a
+    month makes the plans and later ticks add only people new to a group."""
     from django.utils import timezone
+
+    from .escalation import escalate_missed
 
     added = generate_month(timezone.localdate(now))
     if added and out:
         out(_("新增走访计划 %(added)s 条") % {"added": added})
+    escalated = escalate_missed(now)
+    if escalated and out:
+        out(_("特殊人群逾期未走访上报社区 %(n)s 条") % {"n": escalated})
     return added

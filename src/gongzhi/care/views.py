@@ -5,8 +5,9 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +20,8 @@ from gongzhi.registry.disclosure import log_sensitive_reads
 
 from . import exports, selectors, services
 from . import permissions as perms
-from .forms import RequestFromVisitForm, VisitForm
+from .forms import DisputeFromVisitForm, RegistryChangeForm, RequestFromVisitForm, VisitForm
+from .models import VisitPhoto
 
 
 def _month(request) -> dt.date:
@@ -55,7 +57,11 @@ def record(request, item_id):
         def save(data):
             data = dict(data)
             return services.record_visit(
-                request.user, resident=item.resident, client_key=data.pop("client_key", None), **data
+                request.user,
+                resident=item.resident,
+                client_key=data.pop("client_key", None),
+                photos=request.FILES.getlist("photos"),
+                **data,
             )
 
         try:
@@ -77,16 +83,44 @@ def record(request, item_id):
     return render(request, "care/record.html", {"form": form, "item": item, "subject": subject})
 
 
-@perm_required(perms.CONDUCT_VISIT)
-def visit(request, visit_id):
-    """One visit, and the form turning a need found into a service request."""
-    found = selectors.visits_for(request.user).select_related("resident", "service_request").filter(pk=visit_id).first()
+def _visit_page(request, found, status=200, **forms):
+    """The visit page with its three ways onward: a service request, a mediation dispute (for
+    who may register one at the grid) and the registry changes the visitor may make."""
+    allowed = services.registry_changes_allowed(request.user, found)
+    context = {
+        "visit": found,
+        "form": forms.get("form") or RequestFromVisitForm(initial={"description": found.needs}),
+        "may_dispute": services.may_register_dispute(request.user, found),
+        "dispute_form": forms.get("dispute_form")
+        or DisputeFromVisitForm(grid=found.grid, initial={"facts": found.needs}),
+        "registry_form": forms.get("registry_form") or RegistryChangeForm(allowed=allowed, user=request.user),
+        "registry_allowed": allowed,
+        "photos": list(found.photos.all()),
+        "may_add_photos": found.visitor_id == request.user.pk,
+    }
+    return render(request, "care/visit.html", context, status=status)
+
+
+def _found(request, visit_id):
+    found = (
+        selectors.visits_for(request.user)
+        .select_related("resident", "grid", "service_request", "dispute")
+        .filter(pk=visit_id)
+        .first()
+    )
     if found is None:
         raise Http404
+    return found
+
+
+@perm_required(perms.CONDUCT_VISIT)
+def visit(request, visit_id):
+    """One visit, and the forms turning what it found into a request, a dispute or a change to
+    the registry record."""
+    found = _found(request, visit_id)
     if found.special:  # a special group's subject: every showing is logged (registry.disclosure)
         log_sensitive_reads([found.resident])
-    form = RequestFromVisitForm(initial={"description": found.needs})
-    return render(request, "care/visit.html", {"visit": found, "form": form})
+    return _visit_page(request, found)
 
 
 @require_POST
@@ -108,9 +142,99 @@ def to_request(request, visit_id):
     except NotFound:
         raise Http404 from None
     if filed is None:
-        return render(request, "care/visit.html", {"visit": found, "form": form}, status=400)
+        return _visit_page(request, found, status=400, form=form)
     messages.success(request, _("已转为诉求，受理编号 %(n)s") % {"n": filed.tracking_number})
     return redirect("care:visit", found.pk)
+
+
+@require_POST
+@perm_required(perms.CONDUCT_VISIT)
+def to_dispute(request, visit_id):
+    """Register the dispute the visit found with people's mediation, linked to the visit."""
+    found = _found(request, visit_id)
+    form = DisputeFromVisitForm(request.POST, grid=found.grid)
+
+    def save(data):
+        other = {"role": "respondent", "name": data["other_party"], "phone": data.get("other_phone") or ""}
+        return services.dispute_from_visit(
+            request.user,
+            found,
+            committee=data["committee"],
+            category=data["category"],
+            facts=data["facts"],
+            parties=[other],
+        )
+
+    try:
+        registered = run_service(form, save)
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+        return _visit_page(request, found, status=403)
+    if registered is None:
+        return _visit_page(request, found, status=400, dispute_form=form)
+    messages.success(request, _("已转人民调解，案件编号 %(n)s") % {"n": registered.tracking_number})
+    return redirect("care:visit", found.pk)
+
+
+@require_POST
+@perm_required(perms.CONDUCT_VISIT)
+def to_registry(request, visit_id):
+    """Change the visited person's registry record (new phone, moved, died) from the visit."""
+    found = _found(request, visit_id)
+    allowed = services.registry_changes_allowed(request.user, found)
+    if not allowed:
+        messages.error(request, _("您无权从走访变更该居民的登记信息，请联系社区。"))
+        return _visit_page(request, found, status=403)
+    form = RegistryChangeForm(request.POST, allowed=allowed, user=request.user)
+
+    def save(data):
+        return services.registry_change_from_visit(
+            request.user, found, change=data["change"], phone=data.get("phone") or "", household=data.get("household")
+        )
+
+    try:
+        changed = run_service(form, save)
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+        return _visit_page(request, found, status=403)
+    if changed is None:
+        return _visit_page(request, found, status=400, registry_form=form)
+    messages.success(request, _("登记信息已更新"))
+    return redirect("care:visit", found.pk)
+
+
+@require_POST
+@perm_required(perms.CONDUCT_VISIT)
+def add_photos(request, visit_id):
+    """Add photos to one's own visit."""
+    found = _found(request, visit_id)
+    try:
+        services.add_visit_photos(request.user, found, request.FILES.getlist("photos"))
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+        return _visit_page(request, found, status=403)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+        return _visit_page(request, found, status=400)
+    messages.success(request, _("照片已添加"))
+    return redirect("care:visit", found.pk)
+
+
+def photo(request, visit_id, photo_id):
+    """A photo of a visit the user may see (404 otherwise), served inline and never cached:
+    media files are not served publicly."""
+    if not request.user.is_authenticated:
+        raise Http404
+    found = selectors.visits_for(request.user).filter(pk=visit_id).first()
+    if found is None:
+        raise Http404
+    obj = get_object_or_404(VisitPhoto, pk=photo_id, visit_id=found.pk)
+    if found.special:
+        log_sensitive_reads([found.resident])
+    response = FileResponse(obj.file.open("rb"), content_type=obj.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @perm_required(perms.VIEW_COMPLETION)
