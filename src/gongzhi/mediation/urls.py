@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", v.dispute_detail, name="detail"),
     path("<int:pk>/agreement.pdf", v.agreement_pdf, name="agreement_pdf"),
     path("<int:pk>/invite/<int:mediator_id>/", v.invite, name="invite"),
+    path("<int:pk>/act/<str:name>/", v.act, name="act"),
 ]
