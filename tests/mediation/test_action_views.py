@@ -234,3 +234,50 @@ def test_stale_version_is_a_message(client, flow, world):
         {"report-expected_version": d.version - 1, "report-to": "派出所", "report-content": "x"},
     )
     assert r.status_code == 200 and "保存失败" in r.text and not d.reports.exists()
+
+
+def _register_data(world, **kw):
+    data = {
+        "node": world.town["g11"].pk,
+        "committee": world.committee.pk,
+        "category": "neighbour",
+        "source": "application",
+        "title": "楼上漏水",
+        "facts": "楼上卫生间漏水，楼下天花板受损。",
+        "risk": "low",
+        "a_name": "张三",
+        "b_name": "李四",
+        "b_phone": "13912345678",
+    }
+    data.update(kw)
+    return data
+
+
+def test_register_page(client, world):
+    client.force_login(world.users.community)
+    assert 'id="register-link"' in client.get(reverse("mediation:list")).text
+    before = Dispute.objects.count()
+    r = client.post(reverse("mediation:register"), _register_data(world))
+    assert r.status_code == 302
+    d = Dispute.objects.get(title="楼上漏水")
+    assert Dispute.objects.count() == before + 1 and d.parties.count() == 2
+    assert AuditEntry.objects.filter(object_id=str(d.pk)).exists()
+    assert r["Location"] == reverse("mediation:detail", args=[d.pk])
+
+
+def test_register_bad_input_in_chinese(client, world):
+    client.force_login(world.users.community)
+    before = Dispute.objects.count()
+    r = client.post(reverse("mediation:register"), _register_data(world, facts="", b_phone="123", risk="high"))
+    assert r.status_code == 200 and "请填写纠纷事实。" in r.text
+    r = client.post(reverse("mediation:register"), _register_data(world, b_phone="123"))
+    assert r.status_code == 200 and "李四" in r.text and "当事人" in r.text
+    r = client.post(reverse("mediation:register"), _register_data(world, risk="high"))
+    assert "风险为中、高时须说明理由。" in r.text
+    assert Dispute.objects.count() == before
+
+
+def test_register_refused_without_permission(client, world):
+    client.force_login(world.users.department)
+    assert client.get(reverse("mediation:register")).status_code == 403
+    assert client.post(reverse("mediation:register"), _register_data(world)).status_code == 403

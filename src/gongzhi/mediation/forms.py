@@ -7,7 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CourtResult, Performance, SignMethod
+from .choices import Category, CourtResult, Performance, Risk, SignMethod, Source
 from .models import Mediator
 
 
@@ -238,3 +238,80 @@ ACTION_FORMS = {
     "close": CloseForm,
     "refuse": RefuseForm,
 }
+
+
+PARTY_FIELDS = ("name", "id_number", "phone", "address")
+
+
+class RegisterForm(forms.Form):
+    """登记: where, which committee, the facts and the two parties (applicant, respondent),
+    typed as the parties state them; the service validates ID numbers and phones."""
+
+    node = forms.ModelChoiceField(
+        label=_("纠纷所在区域"),
+        queryset=None,
+        error_messages={"required": _("请选择纠纷所在区域。"), "invalid_choice": _("请选择纠纷所在区域。")},
+    )
+    committee = forms.ModelChoiceField(
+        label=_("调解委员会"),
+        queryset=None,
+        error_messages={"required": _("请选择调解委员会。"), "invalid_choice": _("请选择调解委员会。")},
+    )
+    category = forms.ChoiceField(
+        label=_("纠纷类型"),
+        choices=[("", "—")] + Category.choices,
+        error_messages={"required": _("请选择纠纷类型。"), "invalid_choice": _("请选择纠纷类型。")},
+    )
+    source = forms.ChoiceField(
+        label=_("来源"),
+        choices=[c for c in Source.choices if c[0] != Source.REQUEST],
+        initial=Source.APPLICATION,
+        error_messages={"required": _("来源不正确。"), "invalid_choice": _("来源不正确。")},
+    )
+    title = _text(_("纠纷名称"), required=False, max_length=100)
+    facts = _text(_("纠纷事实"), rows=4)
+    issues = _text(_("争议焦点"), required=False, rows=2)
+    amount = forms.DecimalField(
+        label=_("涉及金额（元）"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        error_messages={"invalid": _("金额格式不正确。"), "min_value": _("金额不能为负数。")},
+    )
+    risk = forms.ChoiceField(
+        label=_("激化风险"),
+        choices=Risk.choices,
+        initial=Risk.LOW,
+        error_messages={"required": _("请选择激化风险等级。"), "invalid_choice": _("请选择激化风险等级。")},
+    )
+    risk_reason = _text(_("风险理由"), required=False, max_length=300)
+    a_name = _text(_("申请人姓名/名称"), max_length=100)
+    a_id_number = _text(_("申请人身份证号"), required=False, max_length=18)
+    a_phone = _text(_("申请人联系电话"), required=False, max_length=20)
+    a_address = _text(_("申请人住址"), required=False, max_length=200)
+    b_name = _text(_("被申请人姓名/名称"), max_length=100)
+    b_id_number = _text(_("被申请人身份证号"), required=False, max_length=18)
+    b_phone = _text(_("被申请人联系电话"), required=False, max_length=20)
+    b_address = _text(_("被申请人住址"), required=False, max_length=200)
+
+    def __init__(self, *args, user, request_obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gongzhi.core.scoping import scope_q
+        from gongzhi.territory.models import Node
+
+        from . import permissions as p
+        from .models import Committee
+
+        self.fields["node"].queryset = Node.objects.filter(scope_q(user, p.REGISTER, "path")).order_by("path")
+        self.fields["committee"].queryset = Committee.objects.filter(constituted=True).order_by("name")
+        if request_obj is not None:  # 转人民调解: the place and the source come from the request
+            for name in ("node", "source"):
+                del self.fields[name]
+
+    def parties(self) -> list[dict]:
+        d = self.cleaned_data
+        return [
+            {"role": role, "kind": "person", **{f: d.get(f"{prefix}_{f}", "") for f in PARTY_FIELDS}}
+            for prefix, role in (("a", "applicant"), ("b", "respondent"))
+        ]

@@ -26,7 +26,7 @@ from . import clock, selectors, services
 from . import permissions as p
 from . import review as review_q
 from .choices import Category, OutcomeKind, Risk, Status
-from .forms import ACTION_FORMS
+from .forms import ACTION_FORMS, RegisterForm
 from .models import Dispute, Mediator
 from .transitions import WORKFLOW
 
@@ -142,6 +142,7 @@ def dispute_list(request):
             "categories": Category.choices,
             "risks": Risk.choices,
             "may_export": has_perm_anywhere(request.user, p.EXPORT),
+            "may_register": has_perm_anywhere(request.user, p.REGISTER),
         },
     )
 
@@ -419,3 +420,37 @@ def act(request, pk, name):
             return redirect("mediation:detail", pk=d.pk)
         d.refresh_from_db()
     return _detail(request, d, bound=form, status=status)
+
+
+@login_required
+def register(request):
+    """登记 a dispute where the user may register; refusals (an excluded matter, a committee
+    not yet constituted or not covering the place, bad ID numbers) come back beside the form."""
+    if not has_perm_anywhere(request.user, p.REGISTER):
+        raise PermissionDenied
+    form = RegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            d = services.register(
+                request.user,
+                committee=data["committee"],
+                node=data["node"],
+                category=data["category"],
+                source=data["source"],
+                title=data["title"],
+                facts=data["facts"],
+                issues=data["issues"],
+                amount=data["amount"],
+                risk=data["risk"],
+                risk_reason=data["risk_reason"],
+                parties=form.parties(),
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权进行此操作。"))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记：%(n)s。") % {"n": d.tracking_number})
+            return redirect("mediation:detail", pk=d.pk)
+    return render(request, "mediation/register.html", {"form": form, "title": _("登记矛盾纠纷")})
