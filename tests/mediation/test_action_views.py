@@ -281,3 +281,65 @@ def test_register_refused_without_permission(client, world):
     client.force_login(world.users.department)
     assert client.get(reverse("mediation:register")).status_code == 403
     assert client.post(reverse("mediation:register"), _register_data(world)).status_code == 403
+
+
+def test_transfer_from_the_request_page_lands_on_the_new_dispute(client, world):
+    from gongzhi.requests.choices import Status as RS
+    from tests.mediation.test_workflow import _returned_neighbour_request
+
+    req = _returned_neighbour_request(world)
+    client.force_login(world.users.dispatcher)
+    page = client.get(reverse("requests_staff:detail", args=[req.pk]))
+    assert 'id="action-transfer_mediation"' in page.text
+    form = client.get(reverse("mediation:transfer", args=[req.pk]))
+    assert form.status_code == 200 and "张建国" in form.text
+    r = client.post(
+        reverse("mediation:transfer", args=[req.pk]),
+        {
+            "committee": world.committee.pk,
+            "category": "neighbour",
+            "title": "邻里纠纷",
+            "facts": req.description,
+            "risk": "low",
+            "a_name": "张建国",
+            "a_phone": "13812345678",
+            "b_name": "刘长顺",
+        },
+    )
+    d = Dispute.objects.get(request=req)
+    # The dispatcher reads no dispute (Art. 15): back on the request, told the new number.
+    assert r.status_code == 302 and r["Location"] == reverse("requests_staff:detail", args=[req.pk])
+    assert d.tracking_number in client.get(r["Location"]).text
+    client.force_login(world.users.community)
+    assert client.get(reverse("mediation:detail", args=[d.pk])).status_code == 200
+    client.force_login(world.users.dispatcher)
+    req.refresh_from_db()
+    assert req.status == RS.TRANSFERRED and d.source == "request"
+    assert AuditEntry.objects.filter(object_id=str(d.pk)).exists()
+    # Once transferred the request no longer offers it, and the page refuses it.
+    assert 'id="action-transfer_mediation"' not in client.get(reverse("requests_staff:detail", args=[req.pk])).text
+    assert client.get(reverse("mediation:transfer", args=[req.pk])).status_code == 403
+
+
+def test_transfer_refused_to_who_may_not_dispatch(client, world):
+    from tests.mediation.test_workflow import _returned_neighbour_request
+
+    req = _returned_neighbour_request(world)
+    client.force_login(world.users.community)
+    r = client.get(reverse("requests_staff:detail", args=[req.pk]))
+    assert r.status_code != 200 or 'id="action-transfer_mediation"' not in r.text
+    assert client.post(reverse("mediation:transfer", args=[req.pk]), {"committee": world.committee.pk}).status_code in (
+        403,
+        404,
+    )
+    assert not Dispute.objects.filter(request=req).exists()
+
+
+def test_transfer_bad_input_in_chinese(client, world):
+    from tests.mediation.test_workflow import _returned_neighbour_request
+
+    req = _returned_neighbour_request(world)
+    client.force_login(world.users.dispatcher)
+    r = client.post(reverse("mediation:transfer", args=[req.pk]), {"committee": "", "facts": "x", "risk": "low"})
+    assert r.status_code == 200 and "请选择调解委员会。" in r.text and "请选择纠纷类型。" in r.text
+    assert not Dispute.objects.filter(request=req).exists()
