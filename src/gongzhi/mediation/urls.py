@@ -9,7 +9,10 @@ app_name = "mediation"
 urlpatterns = [
     path("", v.dispute_list, name="list"),
     path("review/", v.review, name="review"),
+    path("register/", v.register, name="register"),
+    path("from-request/<int:request_pk>/", v.transfer, name="transfer"),
     path("<int:pk>/", v.dispute_detail, name="detail"),
     path("<int:pk>/agreement.pdf", v.agreement_pdf, name="agreement_pdf"),
     path("<int:pk>/invite/<int:mediator_id>/", v.invite, name="invite"),
+    path("<int:pk>/act/<str:name>/", v.act, name="act"),
 ]

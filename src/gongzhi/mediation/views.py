@@ -13,17 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.cases.workflow import available_actions, can
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
 from gongzhi.core.choices import AuditAction
+from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at, scope_path
-from gongzhi.core.web import paginate, perm_required, wants_export
+from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
 from gongzhi.core.workdays import local_date
 
 from . import clock, selectors, services
 from . import permissions as p
 from . import review as review_q
 from .choices import Category, OutcomeKind, Risk, Status
+from .forms import ACTION_FORMS, RegisterForm
 from .models import Dispute, Mediator
 from .transitions import WORKFLOW
 
@@ -139,6 +142,7 @@ def dispute_list(request):
             "categories": Category.choices,
             "risks": Risk.choices,
             "may_export": has_perm_anywhere(request.user, p.EXPORT),
+            "may_register": has_perm_anywhere(request.user, p.REGISTER),
         },
     )
 
@@ -152,10 +156,14 @@ def _visible_or_404(request, pk) -> Dispute:
 
 @_reader_required
 def dispute_detail(request, pk):
-    """A dispute: facts, parties (masked), mediators, sessions, signatures, clocks, timeline.
-    Every view is audited."""
+    """A dispute: facts, parties (masked), mediators, sessions, signatures, clocks, timeline,
+    and the forms of the actions the user may take now. Every view is audited."""
     d = _visible_or_404(request, pk)
     services.record_view(request.user, d)
+    return _detail(request, d)
+
+
+def _detail(request, d, *, bound=None, status=200):
     now = timezone.now()
     parties = [{"party": x, **selectors.party_identifiers(x, unmasked=False)} for x in d.parties.all()]
     return render(
@@ -181,7 +189,12 @@ def dispute_detail(request, pk):
             if d.status in (Status.REGISTERED, Status.MEDIATING) and has_perm_at(request.user, p.ASSIGN, d.node.path)
             else [],
             "has_pdf": d.outcome == OutcomeKind.WRITTEN,
+            "actions": [
+                (name, WORKFLOW.actions[name].label, f) for name, f in _action_forms(d, request.user, bound).items()
+            ],
+            "open_form": bound.prefix if bound is not None else "",
         },
+        status=status,
     )
 
 
@@ -282,3 +295,217 @@ def review(request):
         _log_export("每日研判.xlsx", len(rows), request.user, p.REVIEW)
         return xlsx.xlsx_response("每日研判.xlsx", "每日研判", REVIEW_HEADERS, rows, text_columns=(1,))
     return render(request, "mediation/review.html", {**data, "today": local_date(now)})
+
+
+# ---------------------------------------------------------------- actions on a dispute
+
+
+def _may_take(d, user, act) -> bool:
+    """The table's check at the dispute's node and, for a mediator's move, the own-case rule
+    (selectors.check_own), so a page never offers what the service would refuse."""
+    if not can(d, act.name, user):
+        return False
+    if act.permission == p.MEDIATE:
+        try:
+            selectors.check_own(user, d, act.label)
+        except PermissionDenied:
+            return False
+    return True
+
+
+def _action_forms(d, user, bound=None) -> dict:
+    """{action name: form} for every action `user` may take on `d` now; `bound` replaces one."""
+    out = {}
+    for act in available_actions(d, user):
+        if act.name not in ACTION_FORMS or act.name in out or not _may_take(d, user, act):
+            continue
+        if bound is not None and bound.prefix == act.name:
+            out[act.name] = bound
+        else:
+            out[act.name] = ACTION_FORMS[act.name](dispute=d, user=user, prefix=act.name)
+    return out
+
+
+def _call(name, d, user, data):
+    """The one service behind each action."""
+    common = {"expected_version": data.get("expected_version")}
+    calls = {
+        "assign": lambda: services.assign(user, d, list(data["mediators"]), note=data["note"], **common),
+        "add_mediator": lambda: services.assign(user, d, list(data["mediators"]), note=data["note"], **common),
+        "session": lambda: services.record_session(
+            user,
+            d,
+            held_at=data["held_at"],
+            place=data["place"],
+            attendees=data["attendees"],
+            record=data["record"],
+            **common,
+        ),
+        "agree_written": lambda: services.agree_written(
+            user,
+            d,
+            terms=data["terms"],
+            responsibilities=data["responsibilities"],
+            performance_manner=data["performance_manner"],
+            performance_deadline=data["performance_deadline"],
+            amount=data["amount"],
+            note=data["note"],
+            **common,
+        ),
+        "agree_oral": lambda: services.agree_oral(
+            user,
+            d,
+            terms=data["terms"],
+            performance_deadline=data["performance_deadline"],
+            amount=data["amount"],
+            note=data["note"],
+            **common,
+        ),
+        "fail": lambda: services.fail(user, d, remedies=data["remedies"], note=data["note"], **common),
+        "sign": lambda: services.sign(
+            user,
+            d,
+            signed_on=data["signed_on"],
+            party=data["party"],
+            mediator=data["mediator"],
+            method=data["method"],
+            **common,
+        ),
+        "stamp": lambda: services.stamp(user, d, signed_on=data["signed_on"], **common),
+        "court_decision": lambda: services.record_court_decision(
+            user,
+            d,
+            result=data["result"],
+            decided_on=data["decided_on"],
+            number=data["number"],
+            court=data["court"],
+            **common,
+        ),
+        "follow_up": lambda: services.follow_up(user, d, performance=data["performance"], note=data["note"], **common),
+        "report": lambda: services.report(user, d, to=data["to"], content=data["content"], **common),
+        "extend": lambda: services.extend(user, d, days=data["days"], reason=data["reason"], **common),
+        "close": lambda: services.close(user, d, note=data["note"], **common),
+        "refuse": lambda: services.refuse(user, d, party=data["party"], note=data["note"], **common),
+    }
+    return calls[name]()
+
+
+@require_POST
+@_reader_required
+def act(request, pk, name):
+    """Take one action on a dispute. Success: back to the page with a message. Not offered
+    to this user in this status: 403, nothing written. Bad input or a service's refusal: the
+    page again with the form open and the reason in Chinese."""
+    if name not in ACTION_FORMS:
+        raise Http404
+    d = _visible_or_404(request, pk)
+    act_ = WORKFLOW.actions[name]
+    if d.status not in act_.sources or not _may_take(d, request.user, act_):
+        raise PermissionDenied
+    form = ACTION_FORMS[name](request.POST, dispute=d, user=request.user, prefix=name)
+    status = 200
+    if form.is_valid():
+        try:
+            _call(name, d, request.user, form.cleaned_data)
+        except StaleObject as exc:
+            form.add_error(None, _("保存失败：%(msg)s") % {"msg": exc})
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权进行此操作。"))
+            status = 403
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            d.refresh_from_db()
+            messages.success(request, _("%(n)s：已%(a)s。") % {"n": d.tracking_number, "a": act_.label})
+            return redirect("mediation:detail", pk=d.pk)
+        d.refresh_from_db()
+    return _detail(request, d, bound=form, status=status)
+
+
+@login_required
+def register(request):
+    """登记 a dispute where the user may register; refusals (an excluded matter, a committee
+    not yet constituted or not covering the place, bad ID numbers) come back beside the form."""
+    if not has_perm_anywhere(request.user, p.REGISTER):
+        raise PermissionDenied
+    form = RegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            d = services.register(
+                request.user,
+                committee=data["committee"],
+                node=data["node"],
+                category=data["category"],
+                source=data["source"],
+                title=data["title"],
+                facts=data["facts"],
+                issues=data["issues"],
+                amount=data["amount"],
+                risk=data["risk"],
+                risk_reason=data["risk_reason"],
+                parties=form.parties(),
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权进行此操作。"))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记：%(n)s。") % {"n": d.tracking_number})
+            return redirect("mediation:detail", pk=d.pk)
+    return render(request, "mediation/register.html", {"form": form, "title": _("登记矛盾纠纷")})
+
+
+def may_transfer(user, service_request) -> bool:
+    """转人民调解 is offered where the request's table allows it to this user (派单 at its
+    place, from an open status) and the user may register disputes there."""
+    return can(service_request, "transfer_mediation", user) and has_perm_at(user, p.REGISTER, service_request.node.path)
+
+
+@login_required
+def transfer(request, request_pk):
+    """转人民调解 from a service request: the 登记 form (place and source from the request,
+    its description as the facts), then `services.transfer_from_request`, which registers the
+    dispute and closes the request in one transaction; lands on the new dispute, or on the
+    request when the user may not read disputes."""
+    from gongzhi.requests import selectors as request_selectors
+
+    r = request_selectors.get_request(request.user, request_pk)
+    if not may_transfer(request.user, r):
+        raise PermissionDenied
+    initial = {
+        "title": r.category.name,
+        "facts": r.description,
+        "a_name": r.requester_name,
+        "a_phone": r.requester_phone,
+    }
+    form = RegisterForm(request.POST or None, user=request.user, request_obj=r, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            d = services.transfer_from_request(
+                request.user,
+                r,
+                committee=data["committee"],
+                category=data["category"],
+                title=data["title"],
+                facts=data["facts"],
+                issues=data["issues"],
+                parties=form.parties(),
+                risk=data["risk"],
+                risk_reason=data["risk_reason"],
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权进行此操作。"))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("诉求 %(r)s 已转人民调解，登记为 %(n)s。") % {"r": r.tracking_number, "n": d.tracking_number}
+            )
+            if selectors.visible_to(request.user).filter(pk=d.pk).exists():
+                return redirect("mediation:detail", pk=d.pk)
+            # A dispatcher reads no dispute (Art. 15 confidentiality): back to the request,
+            # the message naming the new dispute.
+            return redirect("requests_staff:detail", pk=r.pk)
+    return render(request, "mediation/register.html", {"form": form, "title": _("转人民调解"), "request_obj": r})

@@ -222,7 +222,7 @@ def _forms_for(request_obj, user, bound=None):
         name = "visit" if act.name == "reopen" else act.name
         if name in seen or (name == "flag" and not overdue):  # 督办 is offered on overdue requests only
             continue
-        if name not in ACTION_FORMS:  # 转人民调解 is taken through the mediation app's service
+        if name not in ACTION_FORMS:  # 转人民调解 has its own page in the mediation app (`may_transfer`)
             continue
         seen.add(name)
         if bound is not None and bound.prefix == name:
@@ -276,9 +276,17 @@ def _detail(request, r, *, bound=None, status=200, full_phone=None, contact_form
             "deadline_by_category": _deadlines_by_category(r, forms.get("dispatch")),
             "open_form": bound.prefix if bound is not None else "",
             "may_link": "link_duplicate" in forms,
+            "may_transfer_mediation": _may_transfer_mediation(user, r),
         },
         status=status,
     )
+
+
+def _may_transfer_mediation(user, r) -> bool:
+    """Whether to offer 转人民调解 (a page of the mediation app, which registers the dispute)."""
+    from gongzhi.mediation.views import may_transfer
+
+    return may_transfer(user, r)
 
 
 def _deadlines_by_category(r, form) -> dict:
