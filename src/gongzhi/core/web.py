@@ -85,3 +85,16 @@ def run_service(form, action):
     except ValidationError as exc:
         apply_errors(form, exc)
     return None
+
+
+def run_action(form, call) -> tuple[bool, int]:
+    """An action form on a case page (a request's or a dispute's): `run_service`, and a
+    refusal by the service itself (PermissionDenied: not this user's case, not at this place)
+    shown on the form with status 403 instead of the bare 403 page, so the person sees why.
+    Returns (done, status)."""
+    try:
+        done = run_service(form, lambda data: call(data) or True)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc) or _("您无权进行此操作。"))
+        return False, 403
+    return bool(done), 200

@@ -17,9 +17,8 @@ from gongzhi.cases.workflow import available_actions, can
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
 from gongzhi.core.choices import AuditAction
-from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at, scope_path
-from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
+from gongzhi.core.web import apply_errors, paginate, perm_required, run_action, wants_export
 from gongzhi.core.workdays import local_date
 
 from . import clock, selectors, services
@@ -403,22 +402,12 @@ def act(request, pk, name):
     if d.status not in act_.sources or not _may_take(d, request.user, act_):
         raise PermissionDenied
     form = ACTION_FORMS[name](request.POST, dispute=d, user=request.user, prefix=name)
-    status = 200
-    if form.is_valid():
-        try:
-            _call(name, d, request.user, form.cleaned_data)
-        except StaleObject as exc:
-            form.add_error(None, _("保存失败：%(msg)s") % {"msg": exc})
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权进行此操作。"))
-            status = 403
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            d.refresh_from_db()
-            messages.success(request, _("%(n)s：已%(a)s。") % {"n": d.tracking_number, "a": act_.label})
-            return redirect("mediation:detail", pk=d.pk)
+    done, status = run_action(form, lambda data: _call(name, d, request.user, data))
+    if done:
         d.refresh_from_db()
+        messages.success(request, _("%(n)s：已%(a)s。") % {"n": d.tracking_number, "a": act_.label})
+        return redirect("mediation:detail", pk=d.pk)
+    d.refresh_from_db()
     return _detail(request, d, bound=form, status=status)
 
 

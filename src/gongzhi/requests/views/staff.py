@@ -23,10 +23,9 @@ from django.views.decorators.http import require_POST
 from gongzhi.cases.selectors import visits as case_visits
 from gongzhi.cases.workflow import available_actions
 from gongzhi.core import throttle, xlsx
-from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.scoping import has_perm_anywhere
-from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
+from gongzhi.core.web import apply_errors, paginate, perm_required, run_action, wants_export
 from gongzhi.registry.services import log_export
 
 from .. import contact, selectors, services
@@ -380,25 +379,15 @@ def act(request, pk, name):
         raise Http404
     r = selectors.get_request(request.user, pk)
     form = ACTION_FORMS[name](request.POST, request_obj=r, user=request.user, prefix=name)
-    status = 200
-    if form.is_valid():
-        try:
-            _call(name, r, request.user, form.cleaned_data)
-        except StaleObject as exc:
-            form.add_error(None, _("保存失败：%(msg)s") % {"msg": exc})
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权进行此操作。"))
-            status = 403
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            r.refresh_from_db()
-            messages.success(request, _("%(n)s：已%(a)s。") % {"n": r.tracking_number, "a": _labels()[name]})
-            back = request.POST.get("next", "")
-            if back.startswith("/requests/staff/") and "//" not in back:
-                return redirect(back)
-            return redirect("requests_staff:detail", pk=r.pk)
+    done, status = run_action(form, lambda data: _call(name, r, request.user, data))
+    if done:
         r.refresh_from_db()
+        messages.success(request, _("%(n)s：已%(a)s。") % {"n": r.tracking_number, "a": _labels()[name]})
+        back = request.POST.get("next", "")
+        if back.startswith("/requests/staff/") and "//" not in back:
+            return redirect(back)
+        return redirect("requests_staff:detail", pk=r.pk)
+    r.refresh_from_db()
     return _detail(request, r, bound=form, status=status)
 
 
