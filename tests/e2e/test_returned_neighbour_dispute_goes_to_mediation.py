@@ -107,7 +107,7 @@ def test_returned_neighbour_dispute_goes_to_mediation(live_server, seeded, phone
     pdf = page.request.get(base + href)
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:5] == b"%PDF-"
 
-    # Day 27 after the effective date: the reminder reaches 周老师's inbox.
+    # The clock moved to day 20, then day 27, after the effective date.
     def morning(days):
         return dt.datetime.combine(d.effective_on + dt.timedelta(days=days), dt.time(9), tzinfo=CN_TZ)
 
