@@ -241,56 +241,20 @@ def review(request):
     now = timezone.now()
     data = review_q.daily_review(request.user, now)
     if wants_export(request):
-        rows = []
-        for d in data["high"]:
-            rows.append(
-                [
-                    _("高风险"),
-                    d.tracking_number,
-                    d.title,
-                    WORKFLOW.label(d.status),
-                    d.get_risk_display(),
-                    d.node.name,
-                    d.risk_reason,
-                ]
-            )
-        for d in data["overdue"]:
-            rows.append(
-                [
-                    _("超期"),
-                    d.tracking_number,
-                    d.title,
-                    WORKFLOW.label(d.status),
-                    d.get_risk_display(),
-                    d.node.name,
-                    _("调结期限 %(d)s") % {"d": d.time_limit},
-                ]
-            )
-        for d in data["performance"]:
-            rows.append(
-                [
-                    _("逾期未履行"),
-                    d.tracking_number,
-                    d.title,
-                    WORKFLOW.label(d.status),
-                    d.get_risk_display(),
-                    d.node.name,
-                    _("履行期限 %(d)s") % {"d": d.performance_deadline},
-                ]
-            )
-        for r in data["repeat"]:
-            for d in r["disputes"]:
-                rows.append(
-                    [
-                        _("重复当事人"),
-                        d.tracking_number,
-                        d.title,
-                        WORKFLOW.label(d.status),
-                        d.get_risk_display(),
-                        d.node.name,
-                        _("%(name)s 90 天内 %(n)s 件") % {"name": r["party"].name, "n": r["count"]},
-                    ]
-                )
+
+        def row(kind, d, note):
+            return [kind, d.tracking_number, d.title, WORKFLOW.label(d.status), d.get_risk_display(), d.node.name, note]
+
+        rows = [row(_("高风险"), d, d.risk_reason) for d in data["high"]]
+        rows += [row(_("超期"), d, _("调结期限 %(d)s") % {"d": d.time_limit}) for d in data["overdue"]]
+        rows += [
+            row(_("逾期未履行"), d, _("履行期限 %(d)s") % {"d": d.performance_deadline}) for d in data["performance"]
+        ]
+        rows += [
+            row(_("重复当事人"), d, _("%(name)s 90 天内 %(n)s 件") % {"name": r["party"].name, "n": r["count"]})
+            for r in data["repeat"]
+            for d in r["disputes"]
+        ]
         _log_export("每日研判.xlsx", len(rows), request.user, p.REVIEW)
         return xlsx.xlsx_response("每日研判.xlsx", "每日研判", REVIEW_HEADERS, rows, text_columns=(1,))
     return render(request, "mediation/review.html", {**data, "today": local_date(now)})
