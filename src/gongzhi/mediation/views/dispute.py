@@ -1,0 +1,200 @@
+"""A dispute's page (facts, masked parties, clocks, timeline; every view audited) and the
+actions on it: one form per action the user may take now, each calling one service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.cases.workflow import available_actions, can
+from gongzhi.core.scoping import has_perm_at
+from gongzhi.core.web import run_action
+from gongzhi.core.workdays import local_date
+
+from .. import clock, selectors, services
+from .. import permissions as p
+from ..choices import OutcomeKind, Status
+from ..forms import ACTION_FORMS
+from ..models import Mediator
+from ..transitions import WORKFLOW
+from .common import reader_required, visible_or_404
+
+
+@reader_required
+def dispute_detail(request, pk):
+    """A dispute: facts, parties (masked), mediators, sessions, signatures, clocks, timeline,
+    and the forms of the actions the user may take now. Every view is audited."""
+    d = visible_or_404(request, pk)
+    services.record_view(request.user, d)
+    return _detail(request, d)
+
+
+def _detail(request, d, *, bound=None, status=200):
+    now = timezone.now()
+    parties = [{"party": x, **selectors.party_identifiers(x, unmasked=False)} for x in d.parties.all()]
+    return render(
+        request,
+        "mediation/detail.html",
+        {
+            "d": d,
+            "status": WORKFLOW.label(d.status),
+            "overdue": d.overdue_at(now),
+            "days_left": clock.confirmation_days_left(d, local_date(now)),
+            "last_day": clock.confirmation_last_day(d.effective_on) if d.effective_on else None,
+            "parties": parties,
+            "assignments": d.assignments.select_related("mediator"),
+            "sessions": d.sessions.all(),
+            "signatures": d.signatures.select_related("party", "mediator"),
+            "missing": services.missing_signatures(d)
+            if d.outcome == OutcomeKind.WRITTEN and not d.effective_on
+            else [],
+            "reports": d.reports.all(),
+            "follow_ups": d.follow_ups.all(),
+            "journal": d.journal.all(),
+            "pool": services.suggest_pool(d)
+            if d.status in (Status.REGISTERED, Status.MEDIATING) and has_perm_at(request.user, p.ASSIGN, d.node.path)
+            else [],
+            "has_pdf": d.outcome == OutcomeKind.WRITTEN,
+            "actions": [
+                (name, WORKFLOW.actions[name].label, f) for name, f in _action_forms(d, request.user, bound).items()
+            ],
+            "open_form": bound.prefix if bound is not None else "",
+        },
+        status=status,
+    )
+
+
+@require_POST
+@reader_required
+def invite(request, pk, mediator_id):
+    """Invite a pool member (特邀调解员) onto the dispute in one click; refusals (Art. 15
+    conflict, area, permission) come back as the message, nothing written."""
+    d = visible_or_404(request, pk)
+    mediator = Mediator.objects.filter(pk=mediator_id, active=True).first()
+    if mediator is None:
+        raise Http404
+    try:
+        services.assign(request.user, d, [mediator], expected_version=request.POST.get("expected_version") or None)
+    except (ValidationError, PermissionDenied) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+    else:
+        messages.success(request, _("已邀请%(m)s参与调解。") % {"m": mediator.name})
+    return redirect("mediation:detail", pk=d.pk)
+
+
+# ---------------------------------------------------------------- actions on a dispute
+
+
+def _may_take(d, user, act) -> bool:
+    """The table's check at the dispute's node and, for a mediator's move, the own-case rule
+    (selectors.check_own), so a page never offers what the service would refuse."""
+    if not can(d, act.name, user):
+        return False
+    if act.permission == p.MEDIATE:
+        try:
+            selectors.check_own(user, d, act.label)
+        except PermissionDenied:
+            return False
+    return True
+
+
+def _action_forms(d, user, bound=None) -> dict:
+    """{action name: form} for every action `user` may take on `d` now; `bound` replaces one."""
+    out = {}
+    for act in available_actions(d, user):
+        if act.name not in ACTION_FORMS or act.name in out or not _may_take(d, user, act):
+            continue
+        if bound is not None and bound.prefix == act.name:
+            out[act.name] = bound
+        else:
+            out[act.name] = ACTION_FORMS[act.name](dispute=d, user=user, prefix=act.name)
+    return out
+
+
+def _call(name, d, user, data):
+    """The one service behind each action."""
+    common = {"expected_version": data.get("expected_version")}
+    calls = {
+        "assign": lambda: services.assign(user, d, list(data["mediators"]), note=data["note"], **common),
+        "add_mediator": lambda: services.assign(user, d, list(data["mediators"]), note=data["note"], **common),
+        "session": lambda: services.record_session(
+            user,
+            d,
+            held_at=data["held_at"],
+            place=data["place"],
+            attendees=data["attendees"],
+            record=data["record"],
+            **common,
+        ),
+        "agree_written": lambda: services.agree_written(
+            user,
+            d,
+            terms=data["terms"],
+            responsibilities=data["responsibilities"],
+            performance_manner=data["performance_manner"],
+            performance_deadline=data["performance_deadline"],
+            amount=data["amount"],
+            note=data["note"],
+            **common,
+        ),
+        "agree_oral": lambda: services.agree_oral(
+            user,
+            d,
+            terms=data["terms"],
+            performance_deadline=data["performance_deadline"],
+            amount=data["amount"],
+            note=data["note"],
+            **common,
+        ),
+        "fail": lambda: services.fail(user, d, remedies=data["remedies"], note=data["note"], **common),
+        "sign": lambda: services.sign(
+            user,
+            d,
+            signed_on=data["signed_on"],
+            party=data["party"],
+            mediator=data["mediator"],
+            method=data["method"],
+            **common,
+        ),
+        "stamp": lambda: services.stamp(user, d, signed_on=data["signed_on"], **common),
+        "court_decision": lambda: services.record_court_decision(
+            user,
+            d,
+            result=data["result"],
+            decided_on=data["decided_on"],
+            number=data["number"],
+            court=data["court"],
+            **common,
+        ),
+        "follow_up": lambda: services.follow_up(user, d, performance=data["performance"], note=data["note"], **common),
+        "report": lambda: services.report(user, d, to=data["to"], content=data["content"], **common),
+        "extend": lambda: services.extend(user, d, days=data["days"], reason=data["reason"], **common),
+        "close": lambda: services.close(user, d, note=data["note"], **common),
+        "refuse": lambda: services.refuse(user, d, party=data["party"], note=data["note"], **common),
+    }
+    return calls[name]()
+
+
+@require_POST
+@reader_required
+def act(request, pk, name):
+    """Take one action on a dispute. Success: back to the page with a message. Not offered
+    to this user in this status: 403, nothing written. Bad input or a service's refusal: the
+    page again with the form open and the reason in Chinese."""
+    if name not in ACTION_FORMS:
+        raise Http404
+    d = visible_or_404(request, pk)
+    act_ = WORKFLOW.actions[name]
+    if d.status not in act_.sources or not _may_take(d, request.user, act_):
+        raise PermissionDenied
+    form = ACTION_FORMS[name](request.POST, dispute=d, user=request.user, prefix=name)
+    done, status = run_action(form, lambda data: _call(name, d, request.user, data))
+    if done:
+        d.refresh_from_db()
+        messages.success(request, _("%(n)s：已%(a)s。") % {"n": d.tracking_number, "a": act_.label})
+        return redirect("mediation:detail", pk=d.pk)
+    d.refresh_from_db()
+    return _detail(request, d, bound=form, status=status)
