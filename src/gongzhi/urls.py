@@ -25,6 +25,7 @@ urlpatterns = [
     path("compact/", include("gongzhi.compact.urls")),
     path("care/", include("gongzhi.care.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
+    path("inbox/", include("gongzhi.cases.urls")),
 ]
 
 if os.environ.get("GONGZHI_BENCH") == "1":  # bench/api.py only: the plain JsonResponse baseline

@@ -112,3 +112,24 @@ def test_system_check_passes_and_reports_a_missing_provider(monkeypatch):
     errors = app_manifests()
     assert {e.id for e in errors} == {"core.E002"}
     assert any("grant_rows" in e.msg for e in errors) and any("token_user" in e.msg for e in errors)
+
+
+def test_every_case_type_says_how_to_link_to_its_cases():
+    # The inbox links each notification to its case's page through these (cases/inbox.py).
+    from gongzhi.cases.workflow import _REGISTRY
+
+    links = manifest.case_links()
+    assert set(links) == set(_REGISTRY) == {"servicerequest", "mediation"}
+    assert links["servicerequest"].url(7) == "/requests/staff/7/"
+    assert links["mediation"].url(7) == "/mediation/7/"
+
+
+def test_a_case_type_linked_twice_is_refused(monkeypatch):
+    from gongzhi.core.checks import app_manifests
+    from gongzhi.core.manifest import CaseLink
+
+    twice = AppManifest(case_links=(CaseLink("mediation", str, lambda user, ids: ids),))
+    monkeypatch.setattr(manifest, "apps", lambda: [*manifest._manifests(), ("x", twice)])
+    with pytest.raises(ImproperlyConfigured, match="mediation"):
+        manifest.case_links()
+    assert any("mediation" in e.msg and e.id == "core.E002" for e in app_manifests())

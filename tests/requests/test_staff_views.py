@@ -1,5 +1,6 @@
 """Staff screens of service requests: who may open which page (out of scope → 404), each action
-form (a success and a refusal with its Chinese message, nothing written), exports, the inbox,
+form (a success and a refusal with its Chinese message, nothing written), exports, the old inbox
+address (now the case engine's inbox, tests/cases/test_inbox_views.py),
 filing from the field and from a call, and query-count guards on the queue pages."""
 
 import io
@@ -47,14 +48,13 @@ def _now_request(flow, status=Status.RECEIVED):
 
 # ---------------------------------------------------------------- who sees what
 
-PAGES = ("list", "dispatch_queue", "my_queue", "overdue", "inbox", "stats", "file_field", "file_hotline")
+PAGES = ("list", "dispatch_queue", "my_queue", "overdue", "stats", "file_field", "file_hotline")
 EXPECTED = {
     "dispatcher": {
         "list": 200,
         "dispatch_queue": 200,
         "my_queue": 403,
         "overdue": 200,
-        "inbox": 200,
         "stats": 200,
         "file_field": 200,
         "file_hotline": 200,
@@ -64,7 +64,6 @@ EXPECTED = {
         "dispatch_queue": 403,
         "my_queue": 200,
         "overdue": 403,
-        "inbox": 200,
         "stats": 200,
         "file_field": 403,
         "file_hotline": 403,
@@ -74,7 +73,6 @@ EXPECTED = {
         "dispatch_queue": 403,
         "my_queue": 403,
         "overdue": 403,
-        "inbox": 200,
         "stats": 200,
         "file_field": 200,
         "file_hotline": 200,
@@ -84,7 +82,6 @@ EXPECTED = {
         "dispatch_queue": 403,
         "my_queue": 403,
         "overdue": 200,
-        "inbox": 200,
         "stats": 200,
         "file_field": 403,
         "file_hotline": 403,
@@ -303,18 +300,18 @@ def test_grid_worker_files_in_own_grid_only(client, world):
     assert response["Location"] == _url("detail", r.pk) and r.grid == world.town["g11"] and r.channel == "grid"
 
 
-def test_inbox_lists_and_marks_read(client, world, flow, django_capture_on_commit_callbacks):
+def test_old_inbox_address_leads_to_the_inbox_of_every_case_type(
+    client, world, flow, django_capture_on_commit_callbacks
+):
     r = flow.to(Status.RECEIVED)
     with django_capture_on_commit_callbacks(execute=True):
         services.dispatch(r, world.users.dispatcher, assignee=world.orgs.cg)
     _as(client, world.users.dept)
-    page = client.get(_url("inbox")).content.decode()
+    response = client.get(_url("inbox") + "?unread=1")
+    assert response.status_code == 302 and response["Location"] == reverse("cases:inbox") + "?unread=1"
+    page = client.get(response["Location"]).content.decode()
     assert f"新派单 {r.tracking_number}" in page and "1 条未读" in page
-    note = Notification.objects.get(user=world.users.dept)
-    client.post(_url("inbox_read"), {"id": note.pk})
-    note.refresh_from_db()
-    assert note.read_at is not None
-    assert "条未读" not in client.get(_url("inbox")).content.decode()
+    assert f'href="{_url("detail", r.pk)}"' in page  # a request's notification opens the request
 
 
 def _sheet(response, index=0):
@@ -330,7 +327,7 @@ def test_list_export_masks_phones(client, world, flow):
     assert {r[0] for r in rows[1:]} == {a.tracking_number, b.tracking_number}
     assert all(r[8] == "138****5678" for r in rows[1:])
     assert any(r[11] == "超期" for r in rows[1:])
-    inbox_rows = _sheet(client.get(_url("inbox") + "?export=xlsx"))
+    inbox_rows = _sheet(client.get(reverse("cases:inbox") + "?export=xlsx"))
     assert inbox_rows == [["时间", "类型", "受理编号", "内容", "状态"]]  # the dispatcher has no messages
 
 

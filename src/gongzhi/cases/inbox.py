@@ -4,16 +4,20 @@ Services queue event notifications (a dispatch, a reopen, a 督办) with `notify
 nothing is sent for a change that rolls back. `tick(now)` — run by `gongzhi tick` from cron —
 sends deadline reminders: one working day before the deadline, and once overdue. Every
 notification is unique per (user, case, kind, about), so running it twice sends nothing new.
+Other case types (mediation's clock) and apps without cases (care's escalations) send their own
+rows through `send_once`. The inbox page (views.py) lists a user's notifications of every case
+type, each linked to its case's page as the owning app declares it (`case_links`).
 """
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core import manifest
 from gongzhi.core.workdays import CN_TZ, add_workdays, end_of_day, local_date
 
 from .choices import NotificationKind
@@ -126,6 +130,36 @@ def inbox(user, *, unread_only=False):
     """A user's own notifications, newest first."""
     qs = Notification.objects.filter(user_id=user.pk).select_related("case")
     return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def unread_first(user, *, unread_only=False):
+    """The user's notifications as the inbox page lists them: unread ones first, each group
+    newest first."""
+    seen = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
+    return inbox(user, unread_only=unread_only).alias(seen=seen).order_by("seen", "-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def case_links(user, notifications) -> dict[int, str]:
+    """{case id: URL of the case's page} for the cases of `notifications` that `user` may still
+    read, each through the manifest of the app owning its type (core/manifest.py `CaseLink`):
+    one read per case type present, whatever the number of notifications. A case the user may
+    no longer read (moved out of their area, reassigned) has no link; its notification's text
+    is all they keep."""
+    ids_by_type: dict[str, set[int]] = {}
+    for n in notifications:
+        if n.case_id:
+            ids_by_type.setdefault(n.case.case_type, set()).add(n.case_id)
+    known = manifest.case_links()
+    links = {}
+    for case_type, ids in ids_by_type.items():
+        link = known.get(case_type)
+        if link is not None:
+            links.update((pk, link.url(pk)) for pk in link.readable(user, ids))
+    return links
 
 
 def mark_read(user, notification_ids=None) -> int:

@@ -9,7 +9,8 @@ core.E001 (with --deploy): the built-in development SECRET_KEY is in use.
 
 core.E002: the installed apps' manifests do not fit together (core/manifest.py): a part one
 app must provide (grants, bearer tokens, the unmask log) has no provider or two, a menu entry
-names an undeclared section, or the demo steps wait for a missing step.
+names an undeclared section, the demo steps wait for a missing step, or two apps declare how to
+link to the same case type.
 
 The calendar check reads the database, which Django's own checks avoid; it answers nothing when the
 database or the table is not there yet (before the first migrate).
@@ -95,8 +96,9 @@ def app_manifests(app_configs=None, **kwargs):
         problems += [
             f"{label} 的菜单项 {e.url} 所属分组 {e.section} 未声明" for e in m.menu if e.section not in sections
         ]
-    try:
-        manifest.demo_steps()
-    except ImproperlyConfigured as e:
-        problems.append(str(e))
+    for read in (manifest.demo_steps, manifest.case_links):
+        try:
+            read()
+        except ImproperlyConfigured as e:
+            problems.append(str(e))
     return [Error(p, hint="见 docs/decisions/0011-app-manifests.md。", id="core.E002") for p in problems]

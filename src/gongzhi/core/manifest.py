@@ -3,8 +3,8 @@
 Core imports no other Gongzhi app (tests/core/test_core_imports.py). An app plugs in by
 setting `manifest = AppManifest(...)` on its AppConfig in `ready()`; core reads the manifests
 of the installed apps, in INSTALLED_APPS order, wherever it needs an app's part: the left menu
-(context.py), the demo town (management/commands/demo.py), the history pages (history.py) and
-the scoping protocol (scoping.py: whose memberships grant what, whose bearer tokens name a
+(context.py), the demo town (management/commands/demo.py), the history pages (history.py), the links from
+a notification to its case's page (`case_links`) and the scoping protocol (scoping.py: whose memberships grant what, whose bearer tokens name a
 user). docs/decisions/0011-app-manifests.md explains the fields and has the checklist for a
 new app."""
 
@@ -66,6 +66,18 @@ class HistoryReader:
 
 
 @dataclass(frozen=True)
+class CaseLink:
+    """How a case of one type is reached from the pages every case type shares (the inbox):
+    `url(pk)` is the case's page, and `readable(user, ids)` are those of `ids` (case ids of
+    this type) the user may still read, in a constant number of queries, so a list of links
+    costs the same whatever its length. A case the user may no longer read gets no link."""
+
+    case_type: str  # the Case.case_type the app's workflow registers
+    url: Callable[[int], str]
+    readable: Callable[[object, Iterable[int]], Iterable[int]]
+
+
+@dataclass(frozen=True)
 class AppManifest:
     """Everything one app contributes to the shared parts of the platform. Every field is
     optional; the single-provider fields (grant_rows, token_user, log_unmask) are supplied by
@@ -75,6 +87,8 @@ class AppManifest:
     menu: tuple[MenuEntry, ...] = ()
     demo: tuple[DemoStep, ...] = ()
     history: tuple[HistoryReader, ...] = ()
+    # How to link to the cases of the types this app owns (one app per case type).
+    case_links: tuple[CaseLink, ...] = ()
     # Periodic work run by `gongzhi tick` (cron): tick(now, out) returns a count of what it
     # did; it must be idempotent, since cron may run it as often as it likes.
     tick: Callable[..., int] | None = None
@@ -159,6 +173,18 @@ def demo_steps() -> list[DemoStep]:
 def tick_hooks() -> list[tuple[str, Callable]]:
     """[(app label, tick)] of the apps with periodic work, in INSTALLED_APPS order."""
     return [(label, m.tick) for label, m in apps() if m.tick is not None]
+
+
+def case_links() -> dict[str, CaseLink]:
+    """{case type: how to link to its cases} over every app; a case type declared twice is a
+    configuration error (which page would a notification open?)."""
+    found: dict[str, CaseLink] = {}
+    for label, m in apps():
+        for link in m.case_links:
+            if link.case_type in found:
+                raise ImproperlyConfigured(f"two apps declare how to link to case type {link.case_type} ({label})")
+            found[link.case_type] = link
+    return found
 
 
 def history_readers() -> dict[str, HistoryReader]:

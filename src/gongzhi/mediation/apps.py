@@ -21,6 +21,20 @@ def _demo_mediation(town):
     return build_demo_mediation(town.nodes, n=100, seed=town.rng.randrange(2**31))
 
 
+def _dispute_url(pk) -> str:
+    from django.urls import reverse
+
+    return reverse("mediation:detail", args=[pk])
+
+
+def _readable_disputes(user, ids) -> list[int]:
+    """Those of `ids` the user may open (the dispute page's own rule, `selectors.visible_to`)."""
+    from .models import Dispute
+    from .selectors import visible_to
+
+    return list(visible_to(user, Dispute.objects.filter(pk__in=list(ids))).values_list("pk", flat=True))
+
+
 class MediationConfig(AppConfig):
     """People's mediation (人民调解) on the case engine."""
 
@@ -29,9 +43,10 @@ class MediationConfig(AppConfig):
     verbose_name = _("人民调解")
 
     def ready(self):
-        from gongzhi.core.manifest import AppManifest, DemoStep, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, CaseLink, DemoStep, MenuEntry, MenuSection
 
         from . import transitions  # noqa: F401 (registers the workflow with the case engine)
+        from .choices import CASE_TYPE
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         view, mediate = "mediation.view_dispute", "mediation.mediate_dispute"
@@ -40,7 +55,10 @@ class MediationConfig(AppConfig):
             menu=(
                 MenuEntry("mediation", "mediation:list", _("调解案件"), (view, mediate), 10),
                 MenuEntry("mediation", "mediation:review", _("每日研判"), ("mediation.review_dispute",), 20),
+                # The inbox of every case type (the reminders of mediation.clock arrive there).
+                MenuEntry("mediation", "cases:inbox", _("站内通知"), (view, mediate), 30),
             ),
+            case_links=(CaseLink(CASE_TYPE, _dispute_url, _readable_disputes),),
             demo=(
                 DemoStep(
                     "mediation.disputes",

@@ -10,6 +10,19 @@ def _demo_requests(town):
     return build_demo_requests(town.nodes, n=max(20, min(300, town.target // 15)), seed=town.rng.randrange(2**31))
 
 
+def _request_url(pk) -> str:
+    from django.urls import reverse
+
+    return reverse("requests_staff:detail", args=[pk])
+
+
+def _readable_requests(user, ids) -> list[int]:
+    """Those of `ids` the user may open (the request page's own rule, one query)."""
+    from .models import ServiceRequest
+
+    return list(ServiceRequest.objects.visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
 class RequestsConfig(AppConfig):
     """Service requests (诉求/工单). The label is "servicerequests" so it never clashes with the
     `requests` HTTP library in imports and permission strings."""
@@ -19,9 +32,10 @@ class RequestsConfig(AppConfig):
     verbose_name = _("诉求办理")
 
     def ready(self):
-        from gongzhi.core.manifest import AppManifest, DemoStep, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, CaseLink, DemoStep, MenuEntry, MenuSection
 
         from . import transitions  # noqa: F401 (registers the workflow with the case engine)
+        from .choices import CASE_TYPE
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         view, assigned = "servicerequests.view_servicerequest", "servicerequests.view_assigned"
@@ -65,9 +79,11 @@ class RequestsConfig(AppConfig):
                     ("servicerequests.add_servicerequest",),
                     60,
                 ),
-                MenuEntry("requests", "requests_staff:inbox", _("站内通知"), (view, assigned), 70),
+                # The inbox of every case type (the case engine's), also linked from the header.
+                MenuEntry("requests", "cases:inbox", _("站内通知"), (view, assigned), 70),
                 MenuEntry("requests", "requests_staff:stats", _("诉求统计"), (view, assigned), 80),
             ),
+            case_links=(CaseLink(CASE_TYPE, _request_url, _readable_requests),),
             demo=(
                 DemoStep(
                     "servicerequests.requests",

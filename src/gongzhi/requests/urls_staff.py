@@ -1,6 +1,7 @@
 """Staff pages of service requests, under /requests/staff/ (login required on every page)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import desk
 from .views import staff as v
@@ -19,7 +20,8 @@ urlpatterns = [
     path("file/field/", desk.file_from_field, name="file_field"),
     path("file/hotline/", desk.file_from_call, name="file_hotline"),
     path("file/duplicates/", desk.intake_duplicates, name="intake_duplicates"),
-    path("inbox/", desk.inbox, name="inbox"),
-    path("inbox/read/", desk.inbox_read, name="inbox_read"),
+    # The inbox moved to the case engine (/inbox/, every case type); old links and bookmarks
+    # still arrive there.
+    path("inbox/", RedirectView.as_view(pattern_name="cases:inbox", query_string=True), name="inbox"),
     path("stats/", desk.statistics, name="stats"),
 ]

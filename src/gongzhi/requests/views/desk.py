@@ -1,5 +1,5 @@
 """Staff desk pages of service requests: filing from the field (grid worker) and from a call
-(hotline operator), the in-app inbox, and the statistics per department and category with its
+(hotline operator), and the statistics per department and category with its
 .xlsx export. Filing goes through `services.file_request`, which checks everything before it
 writes anything; statistics come from `stats.tables` (one aggregate query)."""
 
@@ -12,11 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from gongzhi.cases import inbox as inbox_service
 from gongzhi.core import xlsx
-from gongzhi.core.web import paginate, perm_required, wants_export
+from gongzhi.core.web import perm_required, wants_export
 from gongzhi.core.workdays import CN_TZ
 
 from .. import permissions as p
@@ -115,52 +113,6 @@ def _point(lat, lng):
         return None, None
     ok = lat.is_finite() and lng.is_finite() and -90 <= lat <= 90 and -180 <= lng <= 180
     return (lat, lng) if ok else (None, None)
-
-
-# ---------------------------------------------------------------- inbox
-
-
-@any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
-def inbox(request):
-    """My notifications, newest first; unread ones in bold."""
-    unread_only = request.GET.get("unread") == "1"
-    qs = inbox_service.inbox(request.user, unread_only=unread_only)
-    if wants_export(request):
-        rows = (
-            [
-                n.created_at.astimezone(CN_TZ).replace(tzinfo=None),
-                n.get_kind_display(),
-                n.case.tracking_number if n.case_id else "",
-                n.text,
-                "未读" if n.unread else "已读",
-            ]
-            for n in qs.iterator(chunk_size=2000)
-        )
-        return xlsx.xlsx_response("站内通知.xlsx", "通知", ["时间", "类型", "受理编号", "内容", "状态"], rows)
-    page = paginate(request, qs)
-    return render(
-        request,
-        "requests/staff_inbox.html",
-        {
-            "page": page,
-            "unread_only": unread_only,
-            "unread_count": inbox_service.inbox(request.user, unread_only=True).count(),
-        },
-    )
-
-
-@require_POST
-@any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
-def inbox_read(request):
-    """Mark one notification (`id`) or all of mine read; others' are never touched."""
-    raw = request.POST.get("id", "")
-    ids = [int(raw)] if raw.isdigit() else None
-    inbox_service.mark_read(request.user, ids)
-    return redirect(
-        request.POST.get("next")
-        if (request.POST.get("next") or "").startswith("/requests/staff/")
-        else "requests_staff:inbox"
-    )
 
 
 # ---------------------------------------------------------------- statistics
