@@ -2,7 +2,7 @@
 into a dispute from the request page (转人民调解 → the prefilled 登记 form); the community
 invites 周老师 from the pool; he records a session and a written agreement (Art. 29), both parties and he
 sign, the committee stamps it, the 调解协议书 prints as a PDF, and the 司法确认 reminders of
-day 20 and day 27 are sent to his account."""
+day 20 and day 27 reach his inbox, from which he opens the dispute."""
 
 import datetime as dt
 
@@ -114,13 +114,20 @@ def test_returned_neighbour_dispute_goes_to_mediation(live_server, seeded, phone
     assert clock.tick(morning(20))["mediation_confirmation"] == 1
     assert clock.tick(morning(27))["mediation_confirmation"] == 1
     assert clock.tick(morning(27))["mediation_confirmation"] == 0  # sent once
-    # They reach 周老师's account. (The inbox page, /requests/staff/inbox/, asks for service-
-    # request permissions the mediator role does not hold, so he cannot open it yet.)
+    # They reach 周老师's account …
     sent = Notification.objects.filter(case_id=d.pk, kind="due_soon")
     assert sent.count() == 2 and set(sent.values_list("user_id", flat=True)) == {w.users.zhou.pk}
     assert all("司法确认" in n.text and d.tracking_number in n.text for n in sent)
 
+    # … and he reads them in his inbox (the header's 通知, its counter saying 2) and follows one
+    # to the dispute.
     log_in(page, base, w.users.zhou.username)
-    page.goto(base + reverse("mediation:detail", args=[d.pk]))
+    assert page.inner_text("#header-unread") == "2"
+    page.click(".topbar .inbox-link")
+    page.wait_for_load_state()
+    assert "司法确认" in page.inner_text("#inbox")
+    page.click(f"#inbox a[href='{reverse('mediation:detail', args=[d.pk])}'] >> nth=0")
+    page.wait_for_load_state()
+    assert page.url == base + reverse("mediation:detail", args=[d.pk])
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(tmp_path / "dispute.png"), full_page=True)
