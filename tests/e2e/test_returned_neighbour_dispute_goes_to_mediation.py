@@ -126,6 +126,8 @@ def test_returned_neighbour_dispute_goes_to_mediation(live_server, seeded, phone
     page.click(".topbar .inbox-link")
     page.wait_for_load_state()
     assert "司法确认" in page.inner_text("#inbox")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(tmp_path / "inbox.png"), full_page=True)
     page.click(f"#inbox a[href='{reverse('mediation:detail', args=[d.pk])}'] >> nth=0")
     page.wait_for_load_state()
     assert page.url == base + reverse("mediation:detail", args=[d.pk])
