@@ -26,6 +26,7 @@ class HouseholdOut(Schema):
     room: str
     address: str
     tenure: str
+    landlord_name: str
     head: int | None
     notes: str
     version: int
@@ -39,6 +40,7 @@ class HouseholdIn(Schema):
     room: str = ""
     address: str = ""
     tenure: str = "owner"
+    landlord_name: str = ""
     notes: Notes = ""
     reason: Reason = ""
 
@@ -71,6 +73,10 @@ class ResidentOut(Schema):
     residence_type: str
     separation: str
     status: str
+    hukou_place: str
+    arrived_on: dt.date | None
+    permit_issued_on: dt.date | None
+    permit_valid_until: dt.date | None
     notes: str
     tags: list[str]
     version: int
@@ -95,6 +101,10 @@ class ResidentFields(Schema):
     residence_type: str = "registered"
     separation: str = "none"
     status: str = "active"
+    hukou_place: str = ""
+    arrived_on: dt.date | None = None
+    permit_issued_on: dt.date | None = None
+    permit_valid_until: dt.date | None = None
     notes: Notes = ""
     tags: list[str] = []
     reason: Reason = ""
@@ -152,6 +162,7 @@ def household_dict(h: Household) -> dict:
         "room": h.room,
         "address": h.address,
         "tenure": h.tenure,
+        "landlord_name": h.landlord_name,
         "head": h.head_id,
         "notes": h.notes,
         "version": h.version,
@@ -178,6 +189,10 @@ RESIDENT_COLUMNS = (
     "residence_type",
     "separation",
     "status",
+    "hukou_place",
+    "arrived_on",
+    "permit_issued_on",
+    "permit_valid_until",
     "notes",
     "version",
 )
@@ -215,6 +230,10 @@ def resident_row(user, row: dict, path: str, tags, memo: dict | None = None, unm
         "residence_type": row["residence_type"],
         "separation": row["separation"],
         "status": row["status"],
+        "hukou_place": row["hukou_place"],
+        "arrived_on": row["arrived_on"],
+        "permit_issued_on": row["permit_issued_on"],
+        "permit_valid_until": row["permit_valid_until"],
         "notes": row["notes"],
         "tags": [slug for slug, is_sensitive in tags if sensitive or not is_sensitive],
         "version": row["version"],

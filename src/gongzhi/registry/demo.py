@@ -3,16 +3,32 @@ then buildings, units, households and residents with valid ID numbers on every g
 `town.target` residents, all drawn from the town's random stream so a seed gives one town."""
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from gongzhi.core import idnumber, uscc
 from gongzhi.core.demo.names import ESTATES, GIVEN_FEMALE, GIVEN_MALE, ROADS, SURNAMES, UNIT_NAMES
+from gongzhi.registry import migrants
 from gongzhi.registry import services as registry
 from gongzhi.registry.choices import Employment, Fertility, LabourSecurity, Relation, ResidenceType, Separation, Tenure
 from gongzhi.territory import services as territory
 from gongzhi.territory.demo import DISTRICT
+
+# Where the town's migrants hold their hukou (户籍地).
+HUKOU_PLACES = [
+    "安徽省阜阳市临泉县",
+    "安徽省六安市霍邱县",
+    "河南省周口市郸城县",
+    "河南省信阳市固始县",
+    "四川省南充市营山县",
+    "贵州省毕节市织金县",
+    "江苏省盐城市响水县",
+    "湖北省黄冈市蕲春县",
+    "云南省昭通市镇雄县",
+]
 
 TAGS = [
     ("elderly_alone", "独居老人", False, True),
@@ -49,6 +65,7 @@ class _People:
 
     def __init__(self, town):
         self.rng = town.rng
+        self.migrant_rng = random.Random(f"migrants-{town.seed}")
         self.target = town.target
         self.out = town.out
         self.used_ids = set()
@@ -115,7 +132,25 @@ class _People:
             separation=self.rng.choice([Separation.NONE] * 9 + [Separation.AWAY]),
             social_relations="" if age >= 18 else "监护人：户主",
             tags=tags,
+            **(self._migrant(age) if household.tenure == Tenure.TENANT else {}),
         )
+
+    def _landlord(self) -> str:
+        rng = self.migrant_rng
+        return rng.choice(SURNAMES) + rng.choice(GIVEN_MALE) + rng.choice(GIVEN_MALE)
+
+    def _migrant(self, age) -> dict:
+        """户籍地, arrival and, for adults here long enough, a 居住证 whose validity runs from a
+        month past to most of a year ahead of today, so some are due for 签注 on the grid
+        worker's list. A generator of its own, so the rest of the town stays as it was."""
+        rng, today = self.migrant_rng, timezone.localdate()
+        arrived = today - dt.timedelta(days=rng.randint(30, min(age, 15) * 365 + 31))
+        out = {"hukou_place": rng.choice(HUKOU_PLACES), "arrived_on": arrived}
+        until = today + dt.timedelta(days=rng.randint(-40, 330))
+        issued = until - dt.timedelta(days=365)
+        if age >= 16 and migrants.add_months(arrived, migrants.PERMIT_AFTER_MONTHS) <= issued:
+            out.update(permit_issued_on=issued, permit_valid_until=until)
+        return out
 
     def _population(self, nodes, tags):
         grids = nodes["grids"]
@@ -169,6 +204,7 @@ class _People:
             building=building,
             room=room,
             tenure=tenure,
+            landlord_name=self._landlord() if tenure == Tenure.TENANT else "",
         )
         surname = self.rng.choice(SURNAMES)
         shape = self.rng.random()

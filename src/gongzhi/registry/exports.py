@@ -52,6 +52,10 @@ RESIDENT_HEADERS = [
     "人口类型",
     "人户分离",
     "状态",
+    "户籍地",
+    "来本地日期",
+    "居住证签发日期",
+    "居住证有效期至",
     "标签",
     "备注",
 ]
@@ -63,6 +67,7 @@ HOUSEHOLD_HEADERS = [
     "房号",
     "地址",
     "居住方式",
+    "出租人",
     "户主",
     "户主身份证号",
     "户主电话",
@@ -143,6 +148,10 @@ def export_residents(user, queryset, *, unmask=False, purpose=""):
                 cols.label_of("residence_type", r.residence_type),
                 cols.label_of("separation", r.separation),
                 r.get_status_display(),
+                r.hukou_place,
+                r.arrived_on,
+                r.permit_issued_on,
+                r.permit_valid_until,
                 tags,
                 r.notes,
             ]
@@ -194,6 +203,7 @@ def export_households(user, queryset, *, unmask=False, purpose=""):
                 h.room,
                 h.address,
                 h.get_tenure_display(),
+                h.landlord_name,
                 head.name if head else "",
                 (head.id_number if full else mask_id(head.id_number)) if head else "",
                 (head.phone if full else mask_phone(head.phone)) if head else "",
@@ -201,7 +211,7 @@ def export_households(user, queryset, *, unmask=False, purpose=""):
             ]
 
     with translation.override("zh-hans"):
-        response = xlsx.xlsx_response(_filename("住户"), "住户", HOUSEHOLD_HEADERS, rows(), text_columns=(0, 1, 8, 9))
+        response = xlsx.xlsx_response(_filename("住户"), "住户", HOUSEHOLD_HEADERS, rows(), text_columns=(0, 1, 9, 10))
     log_export(
         Household,
         count=stats["rows"],

@@ -60,6 +60,11 @@ class ResidentFilter(forms.Form):
     )
     tag = forms.TypedChoiceField(label=gettext_lazy("标签"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=gettext_lazy("状态"), required=False, choices=_blank(c.Status.choices))
+    permit = forms.ChoiceField(
+        label=gettext_lazy("居住证"),
+        required=False,
+        choices=(("", "—"), ("due", gettext_lazy("一个月内到期或已过期"))),
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -127,11 +132,18 @@ class ResidentForm(MaskedNumbersForm, PersonFieldsMixin, ServiceForm):
         "fertility",
         "labour_security",
         "status",
+        "hukou_place",
+        "arrived_on",
+        "permit_issued_on",
+        "permit_valid_until",
         "tags",
         "notes",
     )
     widgets = {
         "birth_date": forms.DateInput(attrs={"type": "date"}),
+        "arrived_on": forms.DateInput(attrs={"type": "date"}),
+        "permit_issued_on": forms.DateInput(attrs={"type": "date"}),
+        "permit_valid_until": forms.DateInput(attrs={"type": "date"}),
         "tags": forms.CheckboxSelectMultiple,
         "notes": forms.Textarea(attrs={"rows": 2}),
     }
@@ -157,6 +169,10 @@ class ResidentForm(MaskedNumbersForm, PersonFieldsMixin, ServiceForm):
         f["gender"].help_text = _("可不填，按身份证号第 17 位自动判断")
         f["birth_date"].required = False
         f["birth_date"].help_text = _("可不填，按身份证号自动读取")
+        f["residence_type"].help_text = _("新市民按流动人口登记")
+        f["hukou_place"].help_text = _("户口所在地，如 安徽省阜阳市临泉县")
+        f["permit_issued_on"].help_text = _("仅流动人口；须在来本地满半年后")
+        f["permit_valid_until"].help_text = _("每年签注后更新；到期前一个月出现在网格员的名单上")
         path = self.instance.grid.path if self.instance else None
         f["tags"].queryset = tags_for(user, path)
         if self.instance is not None:
@@ -255,7 +271,7 @@ class HouseholdForm(ServiceForm):
     """Register or correct a household: building + room, or an address."""
 
     model = Household
-    field_names = ("number", "grid", "building", "room", "address", "tenure", "head", "notes")
+    field_names = ("number", "grid", "building", "room", "address", "tenure", "landlord_name", "head", "notes")
     widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def scope(self, user):

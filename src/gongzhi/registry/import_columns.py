@@ -23,7 +23,8 @@ class Column:
     choices: type[models.TextChoices] | None = None
     help: str = ""
     example: str = ""
-    aliases: tuple[str, ...] = field(default=())
+    # Other words accepted for a choice, as (word, code): a town's own name for a value.
+    aliases: tuple[tuple[str, str], ...] = field(default=())
 
 
 COLUMNS = (
@@ -50,8 +51,19 @@ COLUMNS = (
     Column("社会关系", "social_relations", help="紧急联系人、监护人等"),
     Column("生育情况", "fertility", choices=c.Fertility, example="不适用"),
     Column("劳动保障", "labour_security", choices=c.LabourSecurity, example="领取养老金"),
-    Column("人口类型", "residence_type", choices=c.ResidenceType, help="不填为户籍人口", example="户籍人口"),
+    Column(
+        "人口类型",
+        "residence_type",
+        choices=c.ResidenceType,
+        help="不填为户籍人口；“新市民”按流动人口登记",
+        example="户籍人口",
+        aliases=(("新市民", c.ResidenceType.MIGRANT.value),),
+    ),
     Column("人户分离", "separation", choices=c.Separation, help="不填为人户一致", example="人户一致"),
+    Column("户籍地", "hukou_place", help="户口所在地，如 安徽省阜阳市临泉县"),
+    Column("来本地日期", "arrived_on", help="流动人口来本地居住的日期，YYYY-MM-DD"),
+    Column("居住证签发日期", "permit_issued_on", help="仅流动人口；须在来本地满半年后"),
+    Column("居住证有效期至", "permit_valid_until", help="仅流动人口；每年签注后更新"),
     Column("标签", "tags", help="已有标签名称，多个用顿号、逗号或分号分隔（如 独居老人、党员）"),
     Column("备注", "notes"),
 )
@@ -61,7 +73,8 @@ HEADERS = [col.header for col in COLUMNS]
 # Filled in from the row; the rest are read by the import directly.
 PERSON_FIELDS = ("name", "gender", "id_number", "birth_date", "phone")
 CHOICE_FIELDS = tuple(col.field for col in COLUMNS if col.choices is not None)
-TEXT_FIELDS = ("ethnicity", "employer", "social_relations", "notes")
+TEXT_FIELDS = ("ethnicity", "employer", "social_relations", "hukou_place", "notes")
+DATE_FIELDS = ("arrived_on", "permit_issued_on", "permit_valid_until")
 # Columns the template formats as text so Excel keeps every digit.
 TEXT_FORMAT_HEADERS = ("身份证号", "联系电话", "网格代码", "户号")
 
@@ -80,7 +93,9 @@ def choice_tables() -> dict[str, dict[str, str]]:
     """{field: {label or code: code}}, with the Chinese labels whatever language the current
     request uses: the file format is Chinese, so an English UI must not change it."""
     with translation.override("zh-hans"):
-        return {col.field: choice_lookup(col.choices) for col in COLUMNS if col.choices is not None}
+        return {
+            col.field: {**choice_lookup(col.choices), **dict(col.aliases)} for col in COLUMNS if col.choices is not None
+        }
 
 
 def allowed_labels(field_name: str) -> str:

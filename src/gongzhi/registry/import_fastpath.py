@@ -166,6 +166,11 @@ class Writer:
         self._pick_early = operator.itemgetter(*early)
         self._resident_defaults = {**self.residents.defaults, "version": 1}
         self._adapt_date = connection.ops.adapt_datefield_value
+        # Every date column a row may carry (birth date, the migrant's dates): adapted for the
+        # insert, written as ISO text in the audit snapshot.
+        self._date_fields = tuple(
+            f.attname for f in Resident._meta.concrete_fields if f.get_internal_type() == "DateField"
+        )
         snap = [(k, a, d) for k, a, d in self.resident_keys if k != "household"]
         self._snap_keys = [k for k, _, _ in snap]
         self._snap_pick = operator.itemgetter(*[a for _, a, _ in snap])
@@ -198,11 +203,12 @@ class Writer:
         clean dict: it may be sent from the worker process, and a list of plain values is
         several times cheaper to unpickle than a dict. With `new_household` (the first row naming
         a household number) also the audit snapshot of that household, should it be created."""
-        pre = self._pick_early({**self._resident_defaults, **row, "birth_date": self._adapt_date(row["birth_date"])})
+        dates = {k: row[k] for k in self._date_fields if row.get(k) is not None}
+        pre = self._pick_early({**self._resident_defaults, **row, **{k: self._adapt_date(v) for k, v in dates.items()}})
         after = dict(
             zip(
                 self._snap_keys,
-                self._snap_pick({**self._snap_defaults, **row, "birth_date": row["birth_date"].isoformat()}),
+                self._snap_pick({**self._snap_defaults, **row, **{k: v.isoformat() for k, v in dates.items()}}),
             )
         )
         after["tags"] = row.get("_tag_names", [])

@@ -17,6 +17,7 @@ from gongzhi.core.scoping import has_perm_at
 from . import import_columns as cols
 from . import permissions as perms
 from .import_pinyin import import_search_keys
+from .migrants import clean_migrant_fields
 from .models import Resident
 from .validation import clean_person_fields
 
@@ -28,7 +29,8 @@ SENSITIVE_PERM = perms.VIEW_SENSITIVE
 
 # The database limits the fast path must check itself (it does not run Model.full_clean).
 _MAX_LENGTHS = {
-    f: Resident._meta.get_field(f).max_length for f in ("name", "ethnicity", "employer", "social_relations")
+    f: Resident._meta.get_field(f).max_length
+    for f in ("name", "ethnicity", "employer", "social_relations", "hukou_place")
 }
 
 
@@ -36,7 +38,7 @@ class RowError(Exception):
     """A row that cannot be imported; the message (Chinese) goes to the error workbook."""
 
 
-def parse_date(value):
+def parse_date(value, header="出生日期"):
     """A date from an Excel date cell or the usual written forms; None for empty."""
     if value in ("", None):
         return None
@@ -54,7 +56,7 @@ def parse_date(value):
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise RowError(_("出生日期“%(text)s”不是有效日期，请按 YYYY-MM-DD 填写") % {"text": text})
+    raise RowError(_("%(header)s“%(text)s”不是有效日期，请按 YYYY-MM-DD 填写") % {"header": header, "text": text})
 
 
 def _messages(error: ValidationError) -> list[str]:
@@ -101,6 +103,7 @@ class RowCleaner:
             text = str(raw.get(name) or "").strip()
             if text:
                 out[name] = text
+        self._migrant(raw, out, errors)
         for name, limit in _MAX_LENGTHS.items():
             if len(out.get(name) or "") > limit:
                 errors.append(
@@ -149,6 +152,21 @@ class RowCleaner:
             cleaned["name"] = name
             cleaned.update(import_search_keys(name))
         return cleaned
+
+    def _migrant(self, raw, out, errors):
+        """The migrant dates, then the rules every channel shares (registry/migrants.py)."""
+        for name in cols.DATE_FIELDS:
+            try:
+                day = parse_date(raw.get(name), cols.BY_FIELD[name].header)
+            except RowError as e:
+                errors.append(str(e))
+                continue
+            if day is not None:
+                out[name] = day
+        try:
+            out.update(clean_migrant_fields({k: out[k] for k in (*cols.DATE_FIELDS, "residence_type") if k in out}))
+        except ValidationError as e:
+            errors.extend(_messages(e))
 
     def _choices(self, raw, out, errors):
         for name in cols.CHOICE_FIELDS:

@@ -60,6 +60,10 @@ _UPDATABLE = (
     "labour_security",
     "residence_type",
     "separation",
+    "hukou_place",
+    "arrived_on",
+    "permit_issued_on",
+    "permit_valid_until",
     "notes",
 )
 

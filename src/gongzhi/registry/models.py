@@ -58,6 +58,10 @@ class Household(TrackedModel):
     head = models.ForeignKey(
         "Resident", verbose_name=_("户主"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who lets a rented home (租住), the person a grid worker asks about the tenants. A name
+    # only: a landlord living in town is in the registry with his own (masked) phone; a second
+    # copy of a person's number here would need its own masking and unmask path.
+    landlord_name = models.CharField(_("出租人"), max_length=50, blank=True)
     notes = models.TextField(_("备注"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -91,6 +95,8 @@ class Household(TrackedModel):
             errors["grid"] = gettext("住户必须属于网格")
         if self.head_id and self.pk and self.head.household_id != self.pk:
             errors["head"] = gettext("户主须是本户成员")
+        if self.landlord_name and self.tenure != c.Tenure.TENANT:
+            errors["landlord_name"] = gettext("只有租住的住户登记出租人")
         if errors:
             raise ValidationError(errors)
 
@@ -198,6 +204,14 @@ class Resident(TrackedModel):
     )
     separation = models.CharField(_("人户分离"), max_length=8, choices=c.Separation.choices, default=c.Separation.NONE)
     status = models.CharField(_("状态"), max_length=12, choices=c.Status.choices, default=c.Status.ACTIVE)
+    # Migrants (流动人口, 新市民): where the hukou is, since when the person lives here, and the
+    # 居住证 (居住证暂行条例 2015). The card carries the holder's 公民身份号码 (Art. 4), so it has
+    # no number of its own here (a second copy of the ID number to mask); its validity is what
+    # the grid worker follows, renewed by the yearly 签注. Rules in registry/migrants.py.
+    hukou_place = models.CharField(_("户籍地"), max_length=100, blank=True)
+    arrived_on = models.DateField(_("来本地日期"), null=True, blank=True)
+    permit_issued_on = models.DateField(_("居住证签发日期"), null=True, blank=True)
+    permit_valid_until = models.DateField(_("居住证有效期至"), null=True, blank=True, db_index=True)
     notes = models.TextField(_("备注"), blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("标签"), blank=True, related_name="residents")
     has_sensitive = models.BooleanField(default=False, editable=False)

@@ -15,6 +15,7 @@ from gongzhi.core.choices import AuditAction
 
 from . import duplicates
 from .choices import Relation
+from .migrants import clean_migrant_fields
 from .models import Household, Resident, ResidentMove, Tag
 from .search import index_new_residents, reindex_names
 from .validation import DuplicateIdNumber, clean_person_fields
@@ -49,7 +50,7 @@ def _refuse_duplicate(id_number: str, exclude_pk=None):
 
 def create_resident(*, tags=(), reason="", **fields) -> Resident:
     """Register a resident. The grid defaults to the household's; the ID number must be new."""
-    data = clean_person_fields(fields)
+    data = clean_migrant_fields(clean_person_fields(fields))
     household = data.get("household")
     if household is not None and not data.get("grid"):
         data["grid"] = household.grid
@@ -69,7 +70,7 @@ def update_resident(resident, changes: dict, *, tags=None, reason="", expected_v
     `move_resident` so the history is kept."""
     if {"household", "grid"} & set(changes):
         raise ValidationError(_("迁移住户或网格请使用“迁移”功能，以保留迁移记录"))
-    data = clean_person_fields(changes)
+    data = clean_migrant_fields(clean_person_fields(changes), current=resident)
     if "id_number" in data and data["id_number"] != resident.id_number:
         _refuse_duplicate(data["id_number"], exclude_pk=resident.pk)
     with transaction.atomic():

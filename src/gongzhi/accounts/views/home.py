@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from gongzhi.registry import migrants
 from gongzhi.registry import permissions as registry_perms
 from gongzhi.registry import selectors as registry
 from gongzhi.territory import selectors as territory
@@ -62,4 +63,6 @@ def home(request):
         if len(grids) == 1:
             context["node"] = grids[0]
     context["totals"] = {k: sum(r[k] for r in rows) for k in ("residents", "households", "buildings")}
+    # The 居住证 due for their yearly 签注 in the user's area: the grid worker reminds them.
+    context["permits_due"] = migrants.expiring_permits(registry.residents(user)).count() if grids else 0
     return render(request, "accounts/home.html", context)

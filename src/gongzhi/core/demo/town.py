@@ -20,6 +20,7 @@ class DemoTown:
 
     def __init__(self, residents: int, seed: int, grids_per_community: int = 8, out=print):
         self.rng = random.Random(seed)
+        self.seed = seed
         self.target = residents
         self.grids_per_community = grids_per_community
         self.out = out

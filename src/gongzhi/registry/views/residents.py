@@ -18,7 +18,7 @@ from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import PAGE_SIZE, paginate, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
-from .. import disclosure, duplicates, exports, selectors, services
+from .. import disclosure, duplicates, exports, migrants, selectors, services
 from .. import permissions as perms
 from ..display import label_heads, log_sensitive_rows
 from ..forms import MoveForm, ResidentFilter, ResidentForm
@@ -50,6 +50,8 @@ def _filtered(user, filters):
             qs = qs.filter(**{name: d[name]})
     if d["tag"]:
         qs = qs.filter(tags__id=d["tag"])
+    if d["permit"]:
+        qs = migrants.expiring_permits(qs)
     return qs, d["q"]
 
 
@@ -150,6 +152,7 @@ def _render_detail(request, resident, *, reveal):
             "tags": _visible_tags(user, resident),
             "moves": moves,
             "reveal": reveal,
+            "permit_state": migrants.permit_state(resident),
             "may_unmask": has_perm_at(user, perms.UNMASK_PII, path),
             "purpose_max": disclosure.PURPOSE_MAX,
             "may_edit": has_perm_at(user, perms.CHANGE_RESIDENT, path),
