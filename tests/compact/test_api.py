@@ -231,3 +231,35 @@ def test_list_query_count_does_not_grow_with_rows(tasks, path, role, django_asse
     with django_assert_max_num_queries(6):  # token, grants, (organisation), count, page
         r = api.get(path, page_size=100)
     assert r.status_code == 200 and r.json()["count"] >= 1
+
+
+# role: (rule on 南庄's red card, close the town's round, confirm 南庄's done task)
+TOWN_WRITES = {
+    "official": (200, 200, 403),
+    "staff1": (403, 403, 403),
+    "staff2": (404, 403, 404),
+    "civil_user": (403, 403, 200),
+    "stats_user": (404, 403, 404),
+    "supervisor": (403, 403, 403),
+    "grid": (403, 403, 403),
+    "resident": (403, 403, 403),
+    "anonymous": (401, 401, 401),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_ruling_round_and_review_matrix(role, tasks):
+    api = _api(tasks, role)
+    card = svc.raise_red_card(tasks.staff2, tasks.civil_c2, reason="清单外")  # 梁丰 refuses its task
+    card = svc.raise_red_card(tasks.staff1, tasks.civil_c1, reason="清单外")
+    rnd = svc.open_round(tasks.official, town=tasks.t, year=YEAR, kind="mid_year")
+    other = assign(tasks, title="复核").community_tasks.get()
+    svc.accept(tasks.staff1, other)
+    done = svc.complete(tasks.staff1, other, note="完成")
+    want = TOWN_WRITES[role]
+    r = api.post(f"/compact/red-cards/{card.pk}/ruling", {"upheld": True, "reason": "成立"}, if_match=card.etag)
+    assert r.status_code == want[0], (role, "ruling", r.content)
+    r = api.post(f"/compact/rounds/{rnd.pk}/close", if_match=rnd.etag)
+    assert r.status_code == want[1], (role, "close", r.content)
+    r = api.post(f"/compact/tasks/{done.pk}/confirm", if_match=done.etag)
+    assert r.status_code == want[2], (role, "confirm", r.content)

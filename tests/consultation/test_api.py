@@ -487,3 +487,52 @@ def test_attendance_list_query_count(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):  # token, grants, meeting, count, page
         r = api.get(f"/consultation/meetings/{meeting.pk}/attendance")
     assert r.json()["count"] == 3
+
+
+# ---- more write matrices: role × in/out of scope ---------------------------------------------
+
+# role: (c1, c2) for cancelling a planned meeting, reporting task progress, rating a done matter
+WRITES = {
+    "town": {"cancel": (200, 200), "progress": (200, 200), "rate": (403, 403)},
+    "community": {"cancel": (200, 404), "progress": (200, 404), "rate": (403, 403)},
+    "grid": {"cancel": (404, 404), "progress": (404, 404), "rate": (403, 403)},
+    "supervisor": {"cancel": (403, 403), "progress": (403, 403), "rate": (403, 403)},
+    "department": {"cancel": (403, 403), "progress": (403, 403), "rate": (403, 403)},
+    "resident": {"cancel": (403, 404), "progress": (403, 404), "rate": (201, 404)},
+    "anonymous": {"cancel": (401, 401), "progress": (401, 401), "rate": (401, 401)},
+}
+
+
+def _carried_out(c):
+    matter = services.triage(services.raise_matter(node=c.node, title="修灯", source="committee"), "direct")
+    return matter, services.add_task(matter, title="更换灯泡", owner_name="王师傅")
+
+
+@pytest.mark.parametrize("role", sorted(WRITES))
+def test_write_matrix(role, world):
+    api = _client(world, role)
+    for i, c in enumerate((world.c1, world.c2)):
+        meeting = _planned(c)
+        r = api.post(f"/consultation/meetings/{meeting.pk}/cancel", {"reason": "改期"}, if_match=meeting.etag)
+        assert r.status_code == WRITES[role]["cancel"][i], (role, "cancel", r.content)
+        matter, task = _carried_out(c)
+        r = api.post(f"/consultation/tasks/{task.pk}/progress", {"progress": 100}, if_match=task.etag)
+        assert r.status_code == WRITES[role]["progress"][i], (role, "progress", r.content)
+        if r.status_code != 200:
+            services.update_progress(task, 100)
+        r = api.post(f"/consultation/matters/{matter.pk}/ratings", {"score": 5})
+        assert r.status_code == WRITES[role]["rate"][i], (role, "rate", r.content)
+
+
+def test_an_unprefixed_guess_is_the_json_404(world):
+    r = ApiClient(world.users["town"]).get("/matters")
+    assert r.status_code == 404 and r.json() == {"detail": "未找到该记录"}
+
+
+def test_board_query_count(world, django_assert_max_num_queries):
+    for i in range(12):
+        services.publish(node=world.c1.node, kind="affairs", title=f"村务公开{i}", body="内容")
+    Client().get(f"/api/v1/consultation/boards/{world.c1.node.code}")
+    with django_assert_max_num_queries(4):  # node, head, count, page
+        r = Client().get(f"/api/v1/consultation/boards/{world.c1.node.code}")
+    assert r.json()["count"] == 12
