@@ -13,4 +13,4 @@ from ninja import Router
 
 router = Router(tags=["政社互动"])
 
-from . import lists, rounds, tasks  # noqa: E402,F401 (register their routes on the router)
+from . import lists, redcards, rounds, tasks  # noqa: E402,F401 (register their routes on the router)

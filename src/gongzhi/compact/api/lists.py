@@ -9,25 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 
 from gongzhi.core import api as common
-from gongzhi.core.scoping import has_perm_anywhere
 
 from .. import permissions as perms
 from .. import selectors
 from ..choices import ListStatus
 from ..models import DutyItem
 from . import router
-
-
-def reader(user, *names):
-    """403 unless the user holds one of these permissions somewhere."""
-    if not any(has_perm_anywhere(user, p) for p in names):
-        common.forbid()
-
-
-def with_etag(data, obj):
-    out = common.json_response(data)
-    out["ETag"] = obj.etag
-    return out
+from .common import reader, with_etag
 
 
 class ListRow(Schema):

@@ -15,7 +15,7 @@ from .. import permissions as perms
 from .. import selectors, services
 from ..choices import Direction
 from . import router
-from .lists import reader, with_etag
+from .common import reader, with_etag
 
 ERRORS = common.ERRORS
 
