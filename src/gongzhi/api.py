@@ -18,6 +18,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.accounts.api import router as auth_router
 from gongzhi.care.api import router as care_router
+from gongzhi.compact.api import router as compact_router
+from gongzhi.consultation.api import router as consultation_router
 from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
 from gongzhi.mediation.api import router as mediation_router
@@ -27,7 +29,7 @@ from gongzhi.territory.api import router as territory_router
 api = NinjaAPI(
     title="共治 Gongzhi API",
     version="1",
-    description="区划、楼栋、单位、住户和居民的接口。修改和删除须带 If-Match（读取时得到的 ETag）。",
+    description="区划、楼栋、单位、住户、居民、关爱走访、人民调解、协商议事和政社互动的接口。修改和删除须带 If-Match（读取时得到的 ETag）。",
     urls_namespace="api",
     auth=[common.BearerAuth(), common.session_user],
     renderer=common.Renderer(),
@@ -115,6 +117,8 @@ api.add_router("/", territory_router)
 api.add_router("/", registry_router)
 api.add_router("/", care_router)
 api.add_router("/", mediation_router)
+api.add_router("/", consultation_router)
+api.add_router("/", compact_router)
 
 
 @csrf_exempt  # like every API route: a PUT to a wrong path is a 404, not the web's CSRF page
