@@ -1,0 +1,101 @@
+"""Offline visits (issue 13, item 4): 王芳 opens her list on her phone with a network, goes down
+to a basement (the browser context goes offline), records two visits from the list the phone
+kept, sees "待上传 2", comes back up: the queue is sent and each visit is stored once; the same
+queue sent again (a phone that never got the answer) stores nothing new."""
+
+import pytest
+from django.utils import timezone
+
+from gongzhi.care import plans
+from gongzhi.care.choices import ItemStatus
+from gongzhi.care.models import PlanItem, Visit
+from tests.care.conftest import make_care
+from tests.e2e.pages import log_in
+
+pytestmark = pytest.mark.e2e
+
+READ_QUEUE = """() => new Promise((ok, fail) => {
+  const r = indexedDB.open("gongzhi-care");
+  r.onerror = () => fail(r.error);
+  r.onsuccess = () => {
+    const db = r.result, q = db.transaction("queue").objectStore("queue").getAll();
+    q.onsuccess = () => { db.close(); ok(q.result); };
+  };
+})"""
+
+PUT_BACK = """(entries) => new Promise((ok, fail) => {
+  const r = indexedDB.open("gongzhi-care");
+  r.onsuccess = () => {
+    const db = r.result, tx = db.transaction("queue", "readwrite");
+    entries.forEach((e) => tx.objectStore("queue").put(e));
+    tx.oncomplete = () => { db.close(); ok(); };
+    tx.onerror = () => fail(tx.error);
+  };
+})"""
+
+
+def record_offline(page, name, condition):
+    page.click(f".care-list li:has-text('{name}') >> text=记录走访 >> nth=0")
+    # The form the phone kept, filled in from the list it kept: the server was not asked.
+    page.wait_for_selector(f"#care-subject[data-shell]:has-text('{name}')")
+    page.check("#id_know_family")
+    page.fill("#id_condition", condition)
+    page.click("button:has-text('保存走访')")
+    page.wait_for_selector("#care-sync-log:has-text('已保存在本机')")
+
+
+def test_grid_worker_records_visits_offline(live_server, seeded, phone, town):
+    care = make_care(town)
+    month = timezone.localdate().replace(day=1)
+    plans.generate_month(month)
+    page, base = phone, live_server.url
+    context = page.context
+
+    log_in(page, base, "wangfang")
+    page.goto(base + "/care/")
+    page.wait_for_selector("#care-offline[data-offline-ready]")
+    assert "本月名单已保存到本机" in page.inner_text("#care-offline")
+    page.screenshot(path="/tmp/offline-01-list-online.png", full_page=True)
+
+    context.set_offline(True)
+    page.reload()  # the list from the phone, not the server
+    page.wait_for_selector("h1:has-text('我的走访')")
+    assert "当前没有网络" in page.inner_text("#care-offline")
+
+    record_offline(page, "刘大爷", "独居，身体尚可")
+    page.screenshot(path="/tmp/offline-02-one-queued.png", full_page=True)
+    record_offline(page, "邱梅敏", "低保金按时领取")
+    assert page.inner_text("#care-pending") == "待上传 2 条"
+    assert page.locator(".care-queued").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits 390 px
+    page.screenshot(path="/tmp/offline-03-two-queued.png", full_page=True)
+    assert Visit.objects.count() == 0  # nothing reached the server
+    queued = page.evaluate(READ_QUEUE)
+    assert len(queued) == 2
+
+    context.set_offline(False)  # the "online" event sends the queue; the list then reloads
+    page.wait_for_selector("#care-sync-log:has-text('同步完成')")
+    page.wait_for_selector("#care-pending:has-text('没有待上传的走访')")
+    page.wait_for_load_state()
+    page.screenshot(path="/tmp/offline-04-synced.png", full_page=True)
+    visits = Visit.objects.order_by("resident__name")
+    assert sorted(v.resident.name for v in visits) == ["刘大爷", "邱梅敏"]
+    assert {v.client_key for v in visits} == {e["key"] for e in queued}
+    assert {v.visitor_id for v in visits} == {care.users.wangfang.pk}
+    assert {v.condition for v in visits} == {"独居，身体尚可", "低保金按时领取"}
+    done = PlanItem.objects.filter(month=month, status=ItemStatus.DONE)
+    assert {i.resident.name for i in done} == {"刘大爷", "邱梅敏"}
+
+    # A phone that sent the queue but never heard back sends it again: nothing is doubled.
+    page.evaluate(PUT_BACK, queued)
+    page.reload()
+    page.wait_for_selector("#care-sync-log:has-text('未重复保存')")
+    assert Visit.objects.count() == 2
+    page.wait_for_load_state()
+    page.screenshot(path="/tmp/offline-05-resent.png", full_page=True)
+
+    # Logging out leaves nothing of her list on the phone.
+    page.click("button:has-text('退出')")
+    page.wait_for_url("**/login/**")
+    assert page.evaluate("caches.keys().then((k) => k.filter((n) => n.startsWith('gongzhi-care')).length)") == 0
+    assert page.evaluate("indexedDB.databases().then((d) => d.filter((x) => x.name === 'gongzhi-care').length)") == 0
