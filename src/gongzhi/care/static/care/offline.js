@@ -360,7 +360,8 @@
     window.addEventListener("online", function () { showState(); sync(false); });
     window.addEventListener("offline", showState);
     if (navigator.onLine) sync(false);
-    if (!("serviceWorker" in navigator)) return;
+    // Offline the worker's script cannot be fetched: the one registered before goes on working.
+    if (!("serviceWorker" in navigator) || !navigator.onLine) return;
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (event.data && event.data.type === "primed") {
         state.worker = event.data.ok;
