@@ -34,12 +34,14 @@ PUT_BACK = """(entries) => new Promise((ok, fail) => {
 })"""
 
 
-def record_offline(page, name, condition):
+def record_offline(page, name, condition, shot=None):
     page.click(f".care-list li:has-text('{name}') >> text=记录走访 >> nth=0")
     # The form the phone kept, filled in from the list it kept: the server was not asked.
     page.wait_for_selector(f"#care-subject[data-shell]:has-text('{name}')")
     page.check("#id_know_family")
     page.fill("#id_condition", condition)
+    if shot:
+        page.screenshot(path=shot, full_page=True)
     page.click("button:has-text('保存走访')")
     page.wait_for_selector("#care-sync-log:has-text('已保存在本机')")
 
@@ -62,8 +64,8 @@ def test_grid_worker_records_visits_offline(live_server, seeded, phone, town):
     page.wait_for_selector("h1:has-text('我的走访')")
     assert "当前没有网络" in page.inner_text("#care-offline")
 
-    record_offline(page, "刘大爷", "独居，身体尚可")
-    page.screenshot(path="/tmp/offline-02-one-queued.png", full_page=True)
+    record_offline(page, "刘大爷", "独居，身体尚可", shot="/tmp/offline-02-form-offline.png")
+    page.screenshot(path="/tmp/offline-02b-one-queued.png", full_page=True)
     record_offline(page, "邱梅敏", "低保金按时领取")
     assert page.inner_text("#care-pending") == "待上传 2 条"
     assert page.locator(".care-queued").count() == 2
@@ -73,10 +75,10 @@ def test_grid_worker_records_visits_offline(live_server, seeded, phone, town):
     queued = page.evaluate(READ_QUEUE)
     assert len(queued) == 2
 
-    context.set_offline(False)  # the "online" event sends the queue; the list then reloads
-    page.wait_for_selector("#care-sync-log:has-text('同步完成')")
-    page.wait_for_selector("#care-pending:has-text('没有待上传的走访')")
-    page.wait_for_load_state()
+    context.set_offline(False)  # the "online" event sends the queue
+    page.wait_for_selector("#care-sync-log:has-text('同步完成：上传 2 条，冲突 0 条')")
+    assert page.inner_text("#care-pending") == "没有待上传的走访"
+    assert page.locator(".care-list li.done").count() == 2  # shown done, with the link to each visit
     page.screenshot(path="/tmp/offline-04-synced.png", full_page=True)
     visits = Visit.objects.order_by("resident__name")
     assert sorted(v.resident.name for v in visits) == ["刘大爷", "邱梅敏"]
@@ -89,9 +91,9 @@ def test_grid_worker_records_visits_offline(live_server, seeded, phone, town):
     # A phone that sent the queue but never heard back sends it again: nothing is doubled.
     page.evaluate(PUT_BACK, queued)
     page.reload()
-    page.wait_for_selector("#care-sync-log:has-text('未重复保存')")
+    page.wait_for_selector("#care-sync-log:has-text('同步完成')")
+    assert page.locator("#care-sync-log li:has-text('未重复保存')").count() == 2
     assert Visit.objects.count() == 2
-    page.wait_for_load_state()
     page.screenshot(path="/tmp/offline-05-resent.png", full_page=True)
 
     # Logging out leaves nothing of her list on the phone.

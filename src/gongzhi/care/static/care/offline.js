@@ -241,6 +241,7 @@
     var data = await res.json();
     if (res.ok) {
       await dropEntry(entry);
+      markDone(entry, data.url);
       log(t(data.result === "duplicate" ? "duplicate" : "stored", {name: entry.name}), "ok");
       return "ok";
     }
@@ -277,11 +278,20 @@
     }
     if (ok || conflicts) log(t("synced", {ok: ok, conflicts: conflicts}), conflicts ? "conflict" : "ok");
     await show();
-    if (ok && listed && !conflicts) {
-      // The list shows the items just completed: load it again, keeping what the sync said.
-      var lines = Array.prototype.map.call($("care-sync-log").children, function (li) { return li.textContent; });
-      sessionStorage.setItem(FLASH, JSON.stringify(lines));
-      location.reload();
+  }
+
+  // The list shows an item just completed by a sent visit as done, with the link to the visit.
+  function markDone(entry, url) {
+    var li = listed && listed.querySelector('li[data-item="' + entry.item + '"]');
+    if (!li || entry.keep) return;
+    li.classList.remove("overdue");
+    li.classList.add("done");
+    li.setAttribute("data-status", "done");
+    var link = li.querySelector("a.btn.primary");
+    if (link) {
+      link.href = url;
+      link.className = "btn small";
+      link.textContent = t("view");
     }
   }
 
