@@ -1,12 +1,13 @@
 """Offline visits (issue 13, item 4): 王芳 opens her list on her phone with a network, goes down
 to a basement (the browser context goes offline), records two visits from the list the phone
 kept, sees "待上传 2", comes back up: the queue is sent and each visit is stored once; the same
-queue sent again (a phone that never got the answer) stores nothing new."""
+queue sent again (a phone that never got the answer) stores nothing new. A visit whose item was
+done meanwhile is shown as a conflict next to the server's version and kept as a new record."""
 
 import pytest
 from django.utils import timezone
 
-from gongzhi.care import plans
+from gongzhi.care import plans, services
 from gongzhi.care.choices import ItemStatus
 from gongzhi.care.models import PlanItem, Visit
 from tests.care.conftest import make_care
@@ -101,3 +102,35 @@ def test_grid_worker_records_visits_offline(live_server, seeded, phone, town):
     page.wait_for_url("**/login/**")
     assert page.evaluate("caches.keys().then((k) => k.filter((n) => n.startsWith('gongzhi-care')).length)") == 0
     assert page.evaluate("indexedDB.databases().then((d) => d.filter((x) => x.name === 'gongzhi-care').length)") == 0
+
+
+def test_a_visit_done_meanwhile_is_shown_as_a_conflict_and_kept_as_a_new_record(live_server, seeded, phone, town):
+    care = make_care(town)
+    month = timezone.localdate().replace(day=1)
+    plans.generate_month(month)
+    page, base = phone, live_server.url
+
+    log_in(page, base, "wangfang")
+    page.goto(base + "/care/")
+    page.wait_for_selector("#care-offline[data-offline-ready]")
+    page.context.set_offline(True)
+    page.reload()
+    record_offline(page, "邱梅敏", "门口聊了几句")
+    # Meanwhile the community visited her, with a network.
+    item = PlanItem.objects.get(resident=care.people.poor, month=month)
+    theirs = services.record_visit(care.users.community, resident=care.people.poor, client_key="desk-1")
+
+    page.context.set_offline(False)
+    card = page.wait_for_selector(".care-conflict:has-text('邱梅敏')")
+    text = card.inner_text()
+    assert "已有走访记录" in text and care.users.community.get_full_name() in text and "门口聊了几句" in text
+    assert Visit.objects.count() == 1  # hers was not stored over theirs
+    page.screenshot(path="/tmp/offline-06-conflict.png", full_page=True)
+
+    page.click(".care-conflict >> text=保留为新记录")
+    page.wait_for_selector("#care-sync-log:has-text('已上传：邱梅敏')")
+    assert page.locator(".care-conflict").count() == 0
+    mine = Visit.objects.get(visitor=care.users.wangfang)
+    assert mine.condition == "门口聊了几句"
+    item.refresh_from_db()
+    assert item.visit == theirs  # the item keeps the visit that did it
