@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_offline
 
 app_name = "care"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("visit/<int:visit_id>/photos/", views.add_photos, name="add_photos"),
     path("visit/<int:visit_id>/photo/<int:photo_id>/", views.photo, name="photo"),
     path("completion/", views.completion, name="completion"),
+    path("sw.js", views_offline.service_worker, name="service_worker"),
+    path("offline/visit/", views_offline.offline_form, name="offline_form"),
 ]

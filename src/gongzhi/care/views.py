@@ -18,7 +18,7 @@ from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import perm_required, run_service, wants_export
 from gongzhi.registry.disclosure import log_sensitive_reads
 
-from . import exports, selectors, services
+from . import exports, offline, selectors, services, views_offline
 from . import permissions as perms
 from .forms import DisputeFromVisitForm, RegistryChangeForm, RequestFromVisitForm, VisitForm
 from .models import VisitPhoto
@@ -41,31 +41,41 @@ def my_list(request):
     return render(
         request,
         "care/my_list.html",
-        {"rows": rows, "month": month, "done": done, "total": len(rows), "q": request.GET.get("q", "")},
+        {
+            "rows": rows,
+            "month": month,
+            "done": done,
+            "total": len(rows),
+            "q": request.GET.get("q", ""),
+            "offline": offline.page_context(request.user),
+        },
     )
 
 
 @perm_required(perms.CONDUCT_VISIT)
 def record(request, item_id):
-    """Record a visit to the person of one plan item."""
+    """Record a visit to the person of one plan item. A visit queued on the phone while
+    offline comes back here too, asking for JSON (views_offline.sync_visit)."""
+
+    def save(item, data):
+        data = dict(data)
+        return services.record_visit(
+            request.user,
+            resident=item.resident,
+            client_key=data.pop("client_key", None),
+            photos=request.FILES.getlist("photos"),
+            **data,
+        )
+
+    if request.method == "POST" and views_offline.wants_json(request):  # a visit queued offline
+        return views_offline.sync_visit(request, item_id, save)
     item = selectors.item_for(request.user, item_id)
     if item is None:
         raise Http404
     form = VisitForm(request.POST or None, initial={"client_key": uuid.uuid4().hex})
     if request.method == "POST":
-
-        def save(data):
-            data = dict(data)
-            return services.record_visit(
-                request.user,
-                resident=item.resident,
-                client_key=data.pop("client_key", None),
-                photos=request.FILES.getlist("photos"),
-                **data,
-            )
-
         try:
-            visit = run_service(form, save)
+            visit = run_service(form, lambda data: save(item, data))
         except NotFound:
             raise Http404 from None
         if visit is not None:
@@ -80,7 +90,8 @@ def record(request, item_id):
         "reason": item.reason,
         "due": item.due,
     }
-    return render(request, "care/record.html", {"form": form, "item": item, "subject": subject})
+    context = {"form": form, "item": item, "subject": subject, "offline": offline.page_context(request.user)}
+    return render(request, "care/record.html", context)
 
 
 def _visit_page(request, found, status=200, **forms):

@@ -19,6 +19,41 @@
     });
   });
 
+  // Logging out deletes what the care pages keep in this browser for offline work (the
+  // service worker's caches and the IndexedDB base named gongzhi-care…, docs/care.md "离线走访"),
+  // after asking when visits are still waiting to be sent (care/static/care/offline.js counts them).
+  each("form[data-logout]", function (form) {
+    form.addEventListener("submit", function (event) {
+      var pending = 0;
+      try { pending = Number(localStorage.getItem("gongzhi-care-pending") || 0); } catch (e) { /* private mode */ }
+      if (!pending && !window.caches && !window.indexedDB) return;
+      event.preventDefault();
+      if (pending && !window.confirm(form.dataset.confirmPending.replace("%(n)s", pending))) return;
+      var isOurs = function (name) { return name && name.indexOf("gongzhi-care") === 0; };
+      var work = [];
+      if (window.caches) {
+        work.push(caches.keys().then(function (names) {
+          return Promise.all(names.filter(isOurs).map(function (n) { return caches.delete(n); }));
+        }));
+      }
+      if (window.indexedDB) {
+        work.push(new Promise(function (done) {
+          var r = indexedDB.deleteDatabase("gongzhi-care");
+          r.onsuccess = r.onerror = r.onblocked = done;
+        }));
+      }
+      if (navigator.serviceWorker) {
+        work.push(navigator.serviceWorker.getRegistrations().then(function (regs) {
+          return Promise.all(regs.map(function (reg) { return reg.unregister(); }));
+        }));
+      }
+      try { localStorage.removeItem("gongzhi-care-pending"); } catch (e) { /* private mode */ }
+      // Log out even if the browser is slow to clear (or refuses): never keep her from leaving.
+      var timeout = new Promise(function (done) { setTimeout(done, 2000); });
+      Promise.race([Promise.all(work).catch(function () {}), timeout]).then(function () { form.submit(); });
+    });
+  });
+
   // A select that submits its form when changed (language, list filters).
   each("select[data-autosubmit]", function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
