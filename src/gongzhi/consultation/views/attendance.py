@@ -2,6 +2,8 @@
 ID number or (where households vote) a household number or address; tick many and sign them in
 at once — all of them, or, if anyone is refused, nobody, with each refusal named."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -49,7 +51,8 @@ def sign_in_list(request, pk):
                 request,
                 _("已签到 %(n)s，共签到 %(total)s") % {"n": len(rows), "total": meeting.attendance.count()},
             )
-            return redirect(reverse("consultation:sign_in_list", args=[meeting.pk]) + f"?q={request.GET.get('q', '')}")
+            query = urlencode({"q": request.GET.get("q", "")})
+            return redirect(reverse("consultation:sign_in_list", args=[meeting.pk]) + f"?{query}")
     q = request.GET.get("q", "").strip()
     rows, count = attendance.candidates(meeting, q) if live else ([], 0)
     return render(
