@@ -159,3 +159,10 @@ class Adoption(models.TextChoices):
     ADOPTED = "adopted", _("采纳")
     PARTLY = "partly", _("部分采纳")
     NOT_ADOPTED = "not_adopted", _("未采纳")
+
+
+class TallyMethod(models.TextChoices):
+    """How the totals of a vote counted outside the system were reached."""
+
+    SHOW_OF_HANDS = "hands", _("举手表决")
+    PAPER = "paper", _("纸质选票")

@@ -105,3 +105,14 @@ def can_comment(user, draft) -> bool:
 
 def can_answer(user, draft) -> bool:
     return has_perm_at(user, ANSWER_COMMENT, draft.node.path)
+
+
+def can_enter_paper(user, matter) -> bool:
+    """Entering paper co-signatures is the committee's (whoever triages the community's matters)."""
+    return has_perm_at(user, TRIAGE, matter.node.path)
+
+
+def can_see_paper(user, matter) -> bool:
+    """A paper co-signature list names people with their ID numbers: the committee and those
+    who may check a roll (supervisors) open its scan."""
+    return can_enter_paper(user, matter) or has_perm_at(user, VIEW_VOTERS, matter.node.path)

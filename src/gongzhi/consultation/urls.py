@@ -4,6 +4,9 @@ urls_public.py (mounted at public/, no login)."""
 from django.urls import path
 
 from . import views as v
+from .views import attendance as att
+from .views import documents as docs
+from .views import paper
 from .views import workflow as wf
 
 app_name = "consultation"
@@ -16,6 +19,8 @@ urlpatterns = [
     path("matters/<int:pk>/tasks/", v.task_add, name="task_add"),
     path("matters/<int:pk>/result/", v.publish_result, name="publish_result"),
     path("matters/<int:pk>/rate/", v.matter_rate, name="matter_rate"),
+    path("matters/<int:pk>/paper/", paper.paper_signatures, name="paper_signatures"),
+    path("paper-sheets/<int:pk>/scan/", paper.paper_scan, name="paper_scan"),
     path("matters/<int:pk>/workflow/", wf.workflow_start, name="workflow_start"),
     path("matters/<int:pk>/workflow/step/", wf.workflow_complete, name="workflow_complete"),
     path("tasks/<int:pk>/progress/", v.task_progress, name="task_progress"),
@@ -31,15 +36,22 @@ urlpatterns = [
     path("meetings/<int:pk>/", v.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/agenda/", v.agenda_add, name="agenda_add"),
     path("meetings/<int:pk>/sign-in/", v.sign_in, name="sign_in"),
+    path("meetings/<int:pk>/sign-in/list/", att.sign_in_list, name="sign_in_list"),
+    path("meetings/<int:pk>/notice.pdf", docs.meeting_notice_pdf, name="meeting_notice_pdf"),
+    path("meetings/<int:pk>/sign-in-sheet.pdf", docs.sign_in_sheet_pdf, name="sign_in_sheet_pdf"),
+    path("meetings/<int:pk>/minutes.pdf", docs.minutes_pdf, name="minutes_pdf"),
     path("meetings/<int:pk>/state/", v.meeting_state, name="meeting_state"),
     path("meetings/<int:pk>/cancel/", v.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:pk>/notice/", v.meeting_notice, name="meeting_notice"),
     path("meetings/<int:pk>/motions/", v.motion_add, name="motion_add"),
     path("motions/<int:pk>/state/", v.motion_state, name="motion_state"),
     path("motions/<int:pk>/vote/", v.vote, name="vote"),
+    path("motions/<int:pk>/tally/", paper.tally_enter, name="tally_enter"),
+    path("tally-sheets/<int:pk>/scan/", paper.tally_scan, name="tally_scan"),
     path("motions/<int:pk>/decision/", v.decision_record, name="decision_record"),
     path("decisions/", v.decision_list, name="decision_list"),
     path("decisions/<int:pk>/publish/", v.decision_publish, name="decision_publish"),
+    path("decisions/<int:pk>/resolution.pdf", docs.resolution_pdf, name="resolution_pdf"),
     path("drafts/", v.draft_list, name="draft_list"),
     path("drafts/new/", v.draft_create, name="draft_create"),
     path("drafts/<int:pk>/", v.draft_detail, name="draft_detail"),

@@ -5,56 +5,28 @@ and deadline of performance (人民调解法 Art. 29), a signature/fingerprint b
 the mediators' signatures, the committee's seal box and the date. One copy per party plus one
 for the archive, each page saying which copy it is (第 n 份，共 N 份).
 
-Chinese is drawn with WenQuanYi Zen Hei (fonts-wqy-zenhei); the path can be set with
-GONGZHI_CJK_FONT."""
-
-import io
-import os
+Chinese is drawn with WenQuanYi Zen Hei (fonts-wqy-zenhei, embedded; the path can be set with
+GONGZHI_CJK_FONT), else reportlab's STSong-Light — core.pdf, shared with the other documents."""
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core import pdf
+
 from .selectors import party_identifiers
-
-FONT_PATHS = (
-    os.environ.get("GONGZHI_CJK_FONT", ""),
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
-)
-FONT = "WenQuanYiZenHei"
-
-
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return FONT
-    for path in FONT_PATHS:
-        if path and os.path.exists(path):
-            pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
-            return FONT
-    raise RuntimeError("no CJK font found: install fonts-wqy-zenhei or set GONGZHI_CJK_FONT")
 
 
 def agreement_pdf(dispute, *, unmasked=False) -> bytes:
     """The agreement of `dispute` (a written outcome) as PDF bytes, one copy per party plus one
     for the archive."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
-    font = _register_font()
-    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=body, fontSize=20, leading=28, alignment=1, spaceAfter=4)
-    right = ParagraphStyle("right", parent=body, alignment=2)
-    head = ParagraphStyle("head", parent=body, fontSize=12.5, spaceBefore=6)
+    style = pdf.styles(pdf.cjk_font())
+    body, title, right, head = style["body"], style["title"], style["right"], style["head"]
 
     def p(text, style=body):
-        from xml.sax.saxutils import escape
-
-        return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+        return pdf.para(text, style)
 
     parties = list(dispute.parties.all())
     mediators = [a.mediator for a in dispute.assignments.select_related("mediator").order_by("-lead", "pk")]
@@ -65,7 +37,7 @@ def agreement_pdf(dispute, *, unmasked=False) -> bytes:
         story += [
             p(_("第 %(n)s 份，共 %(total)s 份（%(holder)s）") % {"n": n, "total": copies, "holder": holder}, right),
             p(_("人民调解协议书"), title),
-            p(dispute.committee.name, ParagraphStyle("c", parent=body, alignment=1)),
+            p(dispute.committee.name, style["center"]),
             p(_("编号：%(number)s") % {"number": dispute.tracking_number}, right),
             Spacer(1, 3 * mm),
         ]
@@ -133,15 +105,7 @@ def agreement_pdf(dispute, *, unmasked=False) -> bytes:
                 p(f"{max(by_mediator):%Y-%m-%d}" if by_mediator else _("　年　月　日")),
             ]
         )
-        table = Table(rows, colWidths=[35 * mm, 85 * mm, 45 * mm], rowHeights=[8 * mm] + [13 * mm] * (len(rows) - 1))
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ]
-            )
-        )
+        table = pdf.ruled_table(rows, [35 * mm, 85 * mm, 45 * mm], row_heights=[8 * mm] + [13 * mm] * (len(rows) - 1))
         seal = Table(
             [[p(_("人民调解委员会（印章）")), p(f"{stamped[0]:%Y-%m-%d}" if stamped else _("　年　月　日"), right)]],
             colWidths=[120 * mm, 45 * mm],
@@ -151,15 +115,4 @@ def agreement_pdf(dispute, *, unmasked=False) -> bytes:
         story += [table, Spacer(1, 4 * mm), seal]
         if n < copies:
             story.append(PageBreak())
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=_("人民调解协议书 %(n)s") % {"n": dispute.tracking_number},
-    )
-    doc.build(story)
-    return buf.getvalue()
+    return pdf.build(story, title=_("人民调解协议书 %(n)s") % {"n": dispute.tracking_number})

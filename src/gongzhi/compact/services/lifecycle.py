@@ -2,7 +2,6 @@
 completes it with evidence (files within the size and type limits, counts, hours), and the
 assigning department confirms it — accruing the money due — or sends it back."""
 
-import os
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
+from gongzhi.core import uploads
 
 from .. import permissions as perms
 from .. import transitions
@@ -51,45 +51,16 @@ def accept(user, task, *, expected_version=None):
 
 def _check_files(files):
     """Refuse the whole submission if any file is too big, of a refused type, or too many."""
-    if len(files) > limits.MAX_EVIDENCE_FILES:
-        raise ValidationError({"files": _("一次最多上传 %(limit)s 个文件") % {"limit": limits.MAX_EVIDENCE_FILES}})
-    limit_mb = limits.MAX_EVIDENCE_BYTES / (1024 * 1024)
-    for f in files:
-        name = os.path.basename(getattr(f, "name", "") or "")
-        ext = os.path.splitext(name)[1].lower()
-        if ext not in limits.EVIDENCE_TYPES:
-            raise ValidationError(
-                {
-                    "files": _("文件“%(name)s”的类型不允许上传（允许：%(allowed)s）")
-                    % {"name": name, "allowed": "、".join(sorted(limits.EVIDENCE_TYPES))}
-                }
-            )
-        if f.size > limits.MAX_EVIDENCE_BYTES:
-            raise ValidationError(
-                {
-                    "files": _("文件“%(name)s”大小为 %(size).1f MB，超过 %(limit_mb)s MB 的上限")
-                    % {"name": name, "size": f.size / (1024 * 1024), "limit_mb": format(limit_mb, "g")}
-                }
-            )
-        if f.size == 0:
-            raise ValidationError({"files": _("文件“%(name)s”是空文件") % {"name": name}})
+    uploads.check_files(
+        files, max_files=limits.MAX_EVIDENCE_FILES, max_bytes=limits.MAX_EVIDENCE_BYTES, types=limits.EVIDENCE_TYPES
+    )
 
 
 def _store_files(user, task, files, stored):
-    """Store the files, appending each row to `stored` as soon as its file is on disk, so the
-    caller can remove them if anything later fails."""
+    """Store the files, appending each to `stored` as soon as it is on disk, so the caller can
+    remove them if anything later fails."""
     for f in files:
-        name = os.path.basename(f.name)
-        row = EvidenceFile(
-            task=task,
-            original_name=name[:200],
-            size=f.size,
-            content_type=(getattr(f, "content_type", "") or "")[:100],
-            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-        )
-        row.file.save(name, f, save=False)
-        stored.append(row)
-        row.save()
+        uploads.attach(EvidenceFile(task=task), f, user, stored)
 
 
 def complete(user, task, *, units_done=None, hours_spent=None, note="", files=(), expected_version=None):
@@ -126,8 +97,7 @@ def complete(user, task, *, units_done=None, hours_spent=None, note="", files=()
                     "update", task, after={"evidence": [r.original_name for r in stored]}, reason="上传佐证材料"
                 )
     except Exception:
-        for row in stored:
-            row.file.delete(save=False)
+        uploads.discard(stored)
         raise
     return task
 

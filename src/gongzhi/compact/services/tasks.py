@@ -4,13 +4,13 @@ Money accrues on confirmation from the agreement's rate."""
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
+from gongzhi.core import uploads
 from gongzhi.territory.choices import Level
 
 from .. import permissions as perms
@@ -19,26 +19,10 @@ from ..models import CommunityTask, GateRefusal, RedCard, TaskAssignment
 from . import gate
 from .common import current_year, require_text
 
-# Evidence limits; a deployment may set these in settings.
-MAX_EVIDENCE_BYTES = getattr(settings, "GONGZHI_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
-MAX_EVIDENCE_FILES = getattr(settings, "GONGZHI_EVIDENCE_MAX_FILES", 10)
-EVIDENCE_TYPES = {
-    ".pdf",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".gif",
-    ".webp",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".txt",
-    ".csv",
-    ".ofd",
-}
+# Evidence limits (core.uploads; a deployment may set them in settings).
+MAX_EVIDENCE_BYTES = uploads.MAX_BYTES
+MAX_EVIDENCE_FILES = uploads.MAX_FILES
+EVIDENCE_TYPES = uploads.TYPES
 
 
 def _town_of(communities):

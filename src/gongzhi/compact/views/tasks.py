@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core import uploads
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import apply_errors, paginate, perm_required, run_service, wants_export
@@ -335,23 +336,13 @@ def _run_form_action(user, task, action, form):
 def evidence_file(request, pk, file_pk):
     """Download one evidence file of a task the user may see (the community, the assigning
     department, the town); always as an attachment, never shown inline."""
-    from django.http import FileResponse
-
     user = request.user
     if not user.is_authenticated or not _may_see_tasks(user):
         raise Http404
     row = selectors.evidence(user, pk).filter(pk=file_pk).first()
     if row is None:
         raise Http404
-    try:
-        handle = row.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=row.original_name,
-        content_type=row.content_type or "application/octet-stream",
-    )
-    response["Cache-Control"] = "no-store"
+    response = uploads.download(row)
+    if response is None:
+        raise Http404
     return response

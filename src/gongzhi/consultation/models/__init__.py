@@ -8,6 +8,7 @@ from .drafts import Comment, Draft, Paragraph
 from .matters import Matter, Support
 from .meetings import AgendaItem, Attendance, BallotCast, BallotChoice, Decision, Meeting, Motion
 from .outcomes import Milestone, Rating, Task
+from .paper import PaperSignatureSheet, TallySheet
 from .workflow import MatterWorkflow, StepCompletion, WorkflowStep, WorkflowTemplate
 
 __all__ = [
@@ -29,10 +30,12 @@ __all__ = [
     "Meeting",
     "Milestone",
     "Motion",
+    "PaperSignatureSheet",
     "Paragraph",
     "Rating",
     "StepCompletion",
     "Support",
+    "TallySheet",
     "Task",
     "WorkflowStep",
     "WorkflowTemplate",

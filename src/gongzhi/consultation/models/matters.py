@@ -102,6 +102,16 @@ class Support(models.Model):
         "registry.Resident", verbose_name=_("联署居民"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("联署时间"), default=timezone.now)
+    # Set when the co-signature was entered from a paper list (with its scan).
+    sheet = models.ForeignKey(
+        "consultation.PaperSignatureSheet",
+        verbose_name=_("纸质联署"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supports",
+        editable=False,
+    )
 
     objects = ScopedQuerySet.as_manager()
 

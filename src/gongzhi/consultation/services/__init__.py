@@ -3,6 +3,7 @@ writes its audit entry (through gongzhi.core.services); views, the API, the admi
 call them and never save a model themselves. Status changes are checked against the tables
 in transitions.py."""
 
+from .attendance import sign_in_many
 from .bodies import add_member, create_body, end_membership, update_rule
 from .disclosure import correct, publish, publish_decision, publish_result, resign_heads, set_interval
 from .drafts import answer, close_draft, comment, create_draft, publish_feedback
@@ -26,6 +27,8 @@ from .outcomes import (
     suggested_progress,
     update_progress,
 )
+from .paper import record_paper_signatures
+from .tallies import record_tally
 from .voting import cast_ballot, close_motion, open_motion, propose_motion, record_decision
 from .workflow import check_vote_due, complete_step, pending, start_workflow
 
@@ -62,11 +65,14 @@ __all__ = [
     "raise_matter",
     "rate",
     "record_decision",
+    "record_paper_signatures",
+    "record_tally",
     "reopen_milestone",
     "resign_heads",
     "schedule_meeting",
     "set_interval",
     "sign_in",
+    "sign_in_many",
     "start_workflow",
     "suggested_progress",
     "triage",

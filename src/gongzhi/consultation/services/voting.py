@@ -142,9 +142,10 @@ def count_choices(motion_ids) -> dict[int, dict[str, int]]:
     return counts
 
 
-def close_motion(motion, *, reason="") -> rules.TallyResult:
+def close_motion(motion, *, reason="", counts=None) -> rules.TallyResult:
     """Close the vote and count it under the motion's rule; the counts, the outcome and the
-    arithmetic are kept with the motion. Returns the rule's result."""
+    arithmetic are kept with the motion. Returns the rule's result. `counts` ({choice: n}) are
+    totals counted outside the system (services.tallies), used instead of the ballots."""
     with transaction.atomic():
         motion = (
             Motion.objects.select_for_update(of=("self",))
@@ -152,7 +153,7 @@ def close_motion(motion, *, reason="") -> rules.TallyResult:
             .get(pk=motion.pk)
         )
         transitions.check("motion", motion.status, MotionStatus.CLOSED)
-        counts = count_choices([motion.pk])[motion.pk]
+        counts = counts or count_choices([motion.pk])[motion.pk]
         present = motion.meeting.attendance.count()
         rule = motion.effective_rule()
         votes = {

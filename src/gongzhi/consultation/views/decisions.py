@@ -29,11 +29,13 @@ def decision_list(request):
     if wants_export(request):
         return export_list(Decision, "决议", _("决议"), COLUMNS, qs)
     page = paginate(request, qs)
-    published = set(
+    published = dict(
         DisclosureEntry.objects.filter(decision_id__in=[d.pk for d in page.object_list]).values_list(
-            "decision_id", flat=True
+            "decision_id", "seq"
         )
     )
+    for d in page.object_list:
+        d.entry_seq = published.get(d.pk)
     publishable = {d.pk for d in page.object_list if perms.can_publish(request.user, d.node)}
     return render(
         request, "consultation/decision_list.html", {"page": page, "published": published, "publishable": publishable}

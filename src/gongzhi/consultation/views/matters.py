@@ -112,6 +112,7 @@ def _detail_context(request, matter):
         and perms.can_co_sign(user, matter)
         and matter.raised_by_resident_id != getattr(resident, "pk", None),
         "may_triage": matter.status == MatterStatus.PENDING and perms.can_triage(user, matter),
+        "may_enter_paper": collecting and perms.can_enter_paper(user, matter),
         "may_tasks": matter.status in services.outcomes.CAN_CARRY_OUT and perms.can_manage_tasks(user, matter),
         "may_publish": matter.status in (MatterStatus.CARRYING_OUT, MatterStatus.DONE)
         and perms.can_publish(user, matter.node),

@@ -3,7 +3,9 @@ close and count under the rule, and turn the result into a decision.
 
 Secrecy on screen: while a secret (无记名) motion is open the page shows only how many have
 voted, never how the votes stand; counts appear when the vote is closed. Who voted is shown
-only to those holding consultation.view_ballotcast."""
+only to those holding consultation.view_ballotcast. A secret ballot is secret from the clerk
+too: the clerk cannot record one for a voter (they vote in their own name, or on paper, and
+the clerk enters the paper ballots' totals only — views/paper.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from .. import selectors, services
 from ..choices import MotionStatus, Vote
 from ..forms import BallotForm
 from ..models import BallotCast, Decision
+from ..paper_forms import TallyForm
 from ..services.voting import count_choices
 from .common import post_only
 
@@ -28,7 +31,7 @@ def motion_rows(request, meeting, attendance, runner):
     """One dict per motion of the meeting with what the page may show about it (3 queries for
     any number of motions)."""
     user = request.user
-    motions = list(meeting.motions.select_related("agenda_item", "rule").order_by("id"))
+    motions = list(meeting.motions.select_related("agenda_item", "rule", "tally_sheet").order_by("id"))
     ids = [m.pk for m in motions]
     cast = dict(
         BallotCast.objects.filter(motion_id__in=ids).values_list("motion_id").annotate(n=Count("id")).order_by()
@@ -62,8 +65,9 @@ def motion_rows(request, meeting, attendance, runner):
                     .order_by("signed_at", "id"),
                     prefix=f"m{m.pk}",
                 )
-                if runner and is_open
+                if runner and is_open and not m.secret
                 else None,
+                "tally_form": TallyForm(secret=m.secret, prefix=f"t{m.pk}") if runner and is_open else None,
                 "may_vote_self": is_open and mine is not None and m.pk not in voted,
                 "voted_self": m.pk in voted,
                 "roll": roll.get(m.pk),
@@ -118,6 +122,9 @@ def vote(request, pk):
     resident = getattr(request.user, "resident", None)
     if not runner and resident is None:
         raise Http404
+    if runner and motion.secret and f"m{motion.pk}-attendance" in request.POST:
+        messages.error(request, _("无记名投票由投票人本人投票；纸质选票请录入计票结果，工作人员不能代录个人选票"))
+        return _back(motion)
     if runner and f"m{motion.pk}-attendance" in request.POST:
         form = BallotForm(
             request.POST, attendance=meeting.attendance.select_related("resident"), prefix=f"m{motion.pk}"
