@@ -6,6 +6,7 @@ cannot record a secret ballot for someone (paper ballots are entered as totals o
 
 import datetime as dt
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -169,3 +170,31 @@ def test_the_clerk_cannot_record_a_secret_ballot(client, town, council):
     assert "工作人员不能代录个人选票" in response.content.decode()
     assert not BallotCast.objects.filter(motion=motion).exists()
     assert not BallotChoice.objects.filter(motion=motion).exists()
+
+
+@pytest.mark.parametrize("role", ["community", "supervisor"])
+def test_no_api_answer_links_a_name_to_a_choice(secret_vote, town, role):
+    """The JSON API reads the same selectors: the meeting, its roll, the motions and the
+    decisions give who voted and the totals, never one person's choice."""
+    from tests.api_client import ApiClient
+
+    user = factories.make_user(role, town["c1" if role == "community" else "t"], username=f"api-{role}")
+    api = ApiClient(user)
+    meeting, motion = secret_vote["meeting"], secret_vote["motion"]
+    names = [p.name for p in secret_vote["voters"]]
+    paths = [
+        f"/consultation/meetings/{meeting.pk}",
+        f"/consultation/meetings/{meeting.pk}/attendance",
+        "/consultation/motions",
+        f"/consultation/motions/{motion.pk}",
+        f"/consultation/motions/{secret_vote['paper'].pk}",
+        "/consultation/decisions",
+        f"/consultation/decisions/{secret_vote['decision'].pk}",
+    ]
+    for path in paths:
+        response = api.get(path)
+        assert response.status_code == 200, path
+        text = json.dumps(response.json(), ensure_ascii=False)
+        assert linked(text, names) == [], path
+        for row in response.json().get("results", []):
+            assert row.get("choice") is None, path
