@@ -43,7 +43,9 @@ def _call(client, action, target):
         accounts.create_user(username=f"plain{pk}", password=PASSWORD)
         return client.post(reverse("resident_link_existing", args=[pk]), {"username": f"plain{pk}"})
     if action == "create":
-        return client.post(reverse("resident_create_account", args=[pk]), {"username": f"new{pk}", "password": PASSWORD})
+        return client.post(
+            reverse("resident_create_account", args=[pk]), {"username": f"new{pk}", "password": PASSWORD}
+        )
     if action == "unlink":
         linking.link(accounts.create_user(username=f"had{pk}", password=PASSWORD), target)
         return client.post(reverse("resident_unlink", args=[pk]), {"reason": "绑错了人"})
