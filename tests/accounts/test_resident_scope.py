@@ -112,3 +112,16 @@ def test_grants_are_still_one_query(town, django_assert_num_queries):
     scoping.forget(user)
     with django_assert_num_queries(1):
         scoping.grants(user)
+
+
+def test_the_link_opens_no_registry_or_territory_api(town):
+    """The API lists of today (registry, territory, mediation) stay closed to a linked
+    resident: the link grants only the resident role's consultation reads on their community.
+    A consultation API reading through consultation.selectors follows the same grants."""
+    from tests.api_client import ApiClient
+
+    user, _person = _resident_user(town["g11"])
+    api = ApiClient(user)
+    for path in ("/residents", "/households", "/nodes", "/mediation/disputes"):
+        assert api.get(path).status_code == 403, path
+    assert api.get("/auth/tokens").status_code == 200  # the token itself works
