@@ -55,7 +55,11 @@ def _check_account(user):
         raise ValidationError(
             _("账号 %(username)s 已绑定居民，请先解除绑定") % {"username": user.username}, code="account_linked"
         )
-    if user.is_staff or user.is_superuser or Membership.objects.filter(user=user).exclude(role__slug=RESIDENT_ROLE):
+    if (
+        user.is_staff
+        or user.is_superuser
+        or Membership.objects.filter(user=user).exclude(role__slug=RESIDENT_ROLE).exists()
+    ):
         raise ValidationError(
             _("账号 %(username)s 是工作人员账号，不能绑定为居民账号") % {"username": user.username},
             code="staff_account",

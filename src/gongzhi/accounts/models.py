@@ -199,10 +199,3 @@ class LinkCode(models.Model):
 
     def scope_path(self):
         return self.resident.grid.path
-
-    def pending(self, now=None) -> bool:
-        """Still usable: not used, not expired, tries left."""
-        from django.conf import settings
-
-        now = now or timezone.now()
-        return self.used_at is None and self.expires_at > now and self.attempts < settings.GONGZHI_LINK_CODE_ATTEMPTS
