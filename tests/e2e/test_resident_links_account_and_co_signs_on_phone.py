@@ -2,7 +2,8 @@
 and his home page says how; he types his phone and ID numbers, the code comes by text message
 (the SMS backend), he types it, and lands on his community's home page — 南庄社区's matter open
 for co-signing is there, 梁丰's is not. He opens it and co-signs it. The login page links the
-public pages, and /public/ lists the town's boards."""
+public pages, /public/ lists the town's boards, and at the counter the community's staff find
+him linked on the 居民账号 page."""
 
 import datetime as dt
 
@@ -15,6 +16,7 @@ from gongzhi.consultation.models import Matter
 from gongzhi.registry import services as registry
 from tests.consultation.conftest import born
 from tests.e2e.pages import log_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
 PHONE = "13912345678"
@@ -81,3 +83,13 @@ def test_resident_links_account_and_co_signs_on_phone(live_server, seeded, phone
     page.goto(base + "/public/")
     assert "南庄社区" in page.inner_text("#boards") and "梁丰社区" in page.inner_text("#boards")
     page.screenshot(path="/tmp/residents-05-public.png", full_page=True)
+
+    # At the counter, the community's staff find him on 居民账号 with his account linked.
+    make_user("community", town["c1"], username="chenshuji")
+    log_in(page, base, "chenshuji")
+    page.goto(base + "/resident-accounts/")
+    page.fill("#id_q", "刘德福")
+    page.click("form.filters button[type=submit]")
+    page.click("#link-results >> text=刘德福")
+    assert page.inner_text("#linked-username") == "liudaye"
+    page.screenshot(path="/tmp/residents-06-staff.png", full_page=True)

@@ -102,7 +102,7 @@ def unlink(user, *, reason) -> User:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写解除绑定的原因")})
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("resident__grid").get(pk=user.pk)
+        user = User.objects.select_for_update(of=("self",)).select_related("resident__grid").get(pk=user.pk)
         resident = user.resident
         if resident is None:
             raise ValidationError(_("账号 %(username)s 未绑定居民") % {"username": user.username})
