@@ -256,6 +256,20 @@ GONGZHI_RATE_CONTACT = os.environ.get("GONGZHI_RATE_CONTACT", "30/h")  # 联系�
 # number, and of those the look-ups by a whole ID or phone number (plus refused duplicate IDs).
 GONGZHI_RATE_NUMBER_SEARCH = os.environ.get("GONGZHI_RATE_NUMBER_SEARCH", "120/10m")
 GONGZHI_RATE_NUMBER_LOOKUP = os.environ.get("GONGZHI_RATE_NUMBER_LOOKUP", "60/h")
+# A resident linking their account (accounts/linking.py): failed matches of phone + ID number
+# per client address (the same answer whether or not the ID number exists, and a limit so the
+# registry cannot be probed), and codes requested per address.
+GONGZHI_RATE_LINK_FAIL = os.environ.get("GONGZHI_RATE_LINK_FAIL", "5/15m")
+GONGZHI_RATE_LINK_CODE = os.environ.get("GONGZHI_RATE_LINK_CODE", "10/h")
+# One-time codes: valid this many minutes, this many wrong tries each, this many per resident
+# per hour.
+GONGZHI_LINK_CODE_MINUTES = int(os.environ.get("GONGZHI_LINK_CODE_MINUTES", "10"))
+GONGZHI_LINK_CODE_ATTEMPTS = int(os.environ.get("GONGZHI_LINK_CODE_ATTEMPTS", "5"))
+GONGZHI_LINK_CODES_PER_HOUR = int(os.environ.get("GONGZHI_LINK_CODES_PER_HOUR", "3"))
+# How codes reach a resident's phone (accounts/sms.py): a dotted path to a backend class. The
+# console backend writes the message to the log; `...sms.CounterBackend` sends nothing (the
+# code is read out by staff at the counter); a town with an SMS gateway supplies its own.
+GONGZHI_SMS_BACKEND = os.environ.get("GONGZHI_SMS_BACKEND", "gongzhi.accounts.sms.ConsoleBackend")
 
 # Signs the disclosure boards' heads (consultation/ledger.py); empty: derived from SECRET_KEY.
 # Kept in the environment, never in the database or its backups (docs/admin.md).

@@ -53,8 +53,14 @@ def test_wider_scope_sees_grids_by_community(client, town):
 
 
 def test_user_without_scope_gets_a_hint(client, town):
-    client.force_login(make_user("resident", town["g11"]))
+    client.force_login(make_user("department", town["t"]))
     assert "还没有可查看的网格" in client.get(reverse("home")).content.decode()
+
+
+def test_unlinked_resident_is_told_how_to_link(client, town):
+    client.force_login(make_user("resident", town["g11"]))
+    html = client.get(reverse("home")).content.decode()
+    assert "还没有绑定居民身份" in html and reverse("join") in html
 
 
 def test_login_is_in_the_audit_log(client, town):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
@@ -58,6 +59,12 @@ def _demo_accounts(town):
     return build_accounts(town)
 
 
+def _demo_link(town):
+    from .demo import link_demo_resident
+
+    link_demo_resident(town)
+
+
 class AccountsConfig(AppConfig):
     name = "gongzhi.accounts"
     label = "accounts"
@@ -83,6 +90,21 @@ class AccountsConfig(AppConfig):
         self.manifest = AppManifest(
             grant_rows=scoping.grant_rows,
             token_user=user_for_token,
-            menu=(MenuEntry("population", "home", _("我的网格"), ("registry.view_resident",), 10),),
-            demo=(DemoStep("accounts.users", _demo_accounts, order=30, after=("territory.town",)),),
+            menu=(
+                MenuEntry("population", "home", _("我的网格"), ("registry.view_resident",), 10),
+                MenuEntry("population", "resident_accounts", _("居民账号"), ("registry.change_resident",), 60),
+                # A resident's home page (the same URL: the first entry a user may see wins).
+                MenuEntry("consultation", "home", _("我的社区"), ("consultation.add_support",), 1),
+            ),
+            demo=(
+                DemoStep("accounts.users", _demo_accounts, order=30, after=("territory.town",)),
+                # After the care step when installed: it names the resident 刘大爷 stands for.
+                DemoStep(
+                    "accounts.resident_link",
+                    _demo_link,
+                    order=95,
+                    after=("accounts.users", "registry.residents")
+                    + (("care.plans",) if django_apps.is_installed("gongzhi.care") else ()),
+                ),
+            ),
         )

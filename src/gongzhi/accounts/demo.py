@@ -50,3 +50,23 @@ def _users(nodes):
         )
         rows.append((role, username, DEMO_PASSWORD, display, nodes[key].name))
     return rows
+
+
+def link_demo_resident(town):
+    """刘大爷's account linked to his registry record in 王芳's grid, as staff at the counter
+    would (accounts/linking.py): the resident of that grid named 刘… (the care step names the
+    oldest person living alone there 刘德福), else its oldest adult. Linked, he sees his
+    community's matters, meetings and board (accounts/scoping.py)."""
+    from gongzhi.accounts import linking
+    from gongzhi.accounts.models import User
+    from gongzhi.registry.choices import Status
+    from gongzhi.registry.models import Resident
+
+    user = User.objects.filter(username="liudaye", resident__isnull=True).first()
+    grid = town.nodes.get("g001007") or town.nodes.get("g001001")
+    if user is None or grid is None:
+        return
+    people = Resident.objects.filter(grid=grid, status=Status.ACTIVE).order_by("birth_date", "id")
+    resident = people.filter(name__startswith="刘").first() or people.first()
+    if resident is not None:
+        linking.link(user, resident, reason="演示数据")

@@ -8,6 +8,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.scoping import ScopedQuerySet
+
 
 class Organisation(models.Model):
     """An organisation users work for: a 职能部门 (公安, 民政, 城管 …), a street office or a
@@ -155,3 +157,45 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return secrets.token_urlsafe(32)
+
+
+class LinkCode(models.Model):
+    """A one-time code a resident asked for to link an account to their registry record
+    (accounts/linking.py): issued after the phone number and ID number typed matched the
+    record, sent to that phone through the SMS backend, valid for a few minutes and a few
+    tries, used once.
+
+    The code is kept as typed, not hashed: staff at the service counter may read a pending
+    code out to the resident standing there (each reading audited), and a six-digit code's
+    hash would fall to a ten-second search anyway; what protects it is its short life, the
+    tries allowed and the throttles."""
+
+    SCOPE_FIELD = "resident__grid__path"
+
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("居民"), on_delete=models.CASCADE, related_name="link_codes"
+    )
+    # The logged-in account asking to be linked; empty when the resident registers a new one.
+    user = models.ForeignKey(
+        User, verbose_name=_("申请账号"), null=True, blank=True, on_delete=models.CASCADE, related_name="link_codes"
+    )
+    phone = models.CharField(_("手机号"), max_length=20)
+    code = models.CharField(_("验证码"), max_length=6)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("绑定验证码")
+        verbose_name_plural = _("绑定验证码")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["resident", "created_at"], name="linkcode_resident_created")]
+
+    def __str__(self):
+        return f"{self.resident} 的绑定验证码"
+
+    def scope_path(self):
+        return self.resident.grid.path

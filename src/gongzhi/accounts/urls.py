@@ -1,10 +1,13 @@
-"""Login, logout, the home page and the user's own account page."""
+"""Login, logout, the home page, the user's own account page, a resident linking their
+account (join/) and the staff screen linking residents' accounts (resident-accounts/)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .views import account as account_views
 from .views import home as views
+from .views import join
+from .views import linking as link_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,4 +21,12 @@ urlpatterns = [
     path("account/password/", account_views.change_password, name="account_password"),
     path("account/tokens/", account_views.issue_token, name="account_token_issue"),
     path("account/tokens/<int:token_id>/revoke/", account_views.revoke_token, name="account_token_revoke"),
+    path("join/", join.start, name="join"),
+    path("join/code/", join.confirm, name="join_code"),
+    path("resident-accounts/", link_views.search, name="resident_accounts"),
+    path("resident-accounts/<int:pk>/", link_views.detail, name="resident_link"),
+    path("resident-accounts/<int:pk>/link/", link_views.link_existing, name="resident_link_existing"),
+    path("resident-accounts/<int:pk>/create/", link_views.create_account, name="resident_create_account"),
+    path("resident-accounts/<int:pk>/unlink/", link_views.unlink, name="resident_unlink"),
+    path("resident-accounts/<int:pk>/code/", link_views.reveal_code, name="resident_reveal_code"),
 ]

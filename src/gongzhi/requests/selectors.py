@@ -31,6 +31,20 @@ def my_queue(user):
     return requests_for(user).open().filter(assignee_id=user.organisation_id).order_by("deadline", "pk")
 
 
+def filed_by_person(user):
+    """A resident's own requests, newest first: those they filed while logged in, and those
+    filed (on the public page, by phone, by a grid worker) with the phone number of their
+    account or of their registry record. Shown to them on their home page without any
+    request permission: they are the requester, who may track them on the public page anyway."""
+    from django.db.models import Q
+
+    q = Q(filed_by_id=user.pk)
+    resident = getattr(user, "resident", None)
+    for number in {getattr(user, "phone", ""), getattr(resident, "phone", "")} - {""}:
+        q |= Q(requester_phone=number)
+    return ServiceRequest.objects.filter(q).select_related("category").order_by("-received_at", "-pk")
+
+
 def get_request(user, pk, perm=None) -> ServiceRequest:
     return get_object_or_404(requests_for(user, perm), pk=pk)
 

@@ -1,16 +1,23 @@
-"""The landing page after login: a grid worker's own grid(s) → buildings → households →
-residents with counts; users with a wider scope get their communities and grids."""
+"""The landing page after login, by who logs in: a resident (an account linked to a registry
+record, or one holding no role beyond 居民) gets the resident home page (resident.py); a grid
+worker their own grid(s) → buildings → households → residents with counts; users with a wider
+scope their communities and grids."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.registry import migrants
 from gongzhi.registry import permissions as registry_perms
 from gongzhi.registry import selectors as registry
 from gongzhi.territory import selectors as territory
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
+
+from ..models import Membership
+from ..scoping import RESIDENT_ROLE
+from .resident import resident_home
 
 # Up to this many grids the home page opens each grid down to its buildings.
 DETAIL_GRIDS = 3
@@ -48,9 +55,19 @@ def _building_rows(user, grids):
     return rows, households.get(None, 0)
 
 
+def is_resident(user) -> bool:
+    """Lands on the resident home page: reads no registry, and is linked to a resident or
+    holds no role but 居民 (a new account not linked yet is told how to link)."""
+    if has_perm_anywhere(user, registry_perms.VIEW_RESIDENT):
+        return False
+    return bool(user.resident_id) or not Membership.objects.filter(user=user).exclude(role__slug=RESIDENT_ROLE).exists()
+
+
 @login_required
 def home(request):
     user = request.user
+    if is_resident(user):
+        return resident_home(request)
     grids = list(
         Node.objects.visible_to(user, registry_perms.VIEW_RESIDENT).filter(level=Level.GRID).select_related("parent")
     )
