@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
+from gongzhi.core import uploads
 
 from .. import permissions as perms
 from .. import transitions
@@ -50,29 +51,11 @@ def accept(user, task, *, expected_version=None):
 
 
 def _check_files(files):
-    """Refuse the whole submission if any file is too big, of a refused type, or too many."""
-    if len(files) > limits.MAX_EVIDENCE_FILES:
-        raise ValidationError({"files": _("一次最多上传 %(limit)s 个文件") % {"limit": limits.MAX_EVIDENCE_FILES}})
-    limit_mb = limits.MAX_EVIDENCE_BYTES / (1024 * 1024)
-    for f in files:
-        name = os.path.basename(getattr(f, "name", "") or "")
-        ext = os.path.splitext(name)[1].lower()
-        if ext not in limits.EVIDENCE_TYPES:
-            raise ValidationError(
-                {
-                    "files": _("文件“%(name)s”的类型不允许上传（允许：%(allowed)s）")
-                    % {"name": name, "allowed": "、".join(sorted(limits.EVIDENCE_TYPES))}
-                }
-            )
-        if f.size > limits.MAX_EVIDENCE_BYTES:
-            raise ValidationError(
-                {
-                    "files": _("文件“%(name)s”大小为 %(size).1f MB，超过 %(limit_mb)s MB 的上限")
-                    % {"name": name, "size": f.size / (1024 * 1024), "limit_mb": format(limit_mb, "g")}
-                }
-            )
-        if f.size == 0:
-            raise ValidationError({"files": _("文件“%(name)s”是空文件") % {"name": name}})
+    """Refuse the whole submission if any file is too big, of a refused type, or too many
+    (the platform's upload rules, core.uploads, with this app's limits)."""
+    uploads.check_files(
+        files, max_files=limits.MAX_EVIDENCE_FILES, max_bytes=limits.MAX_EVIDENCE_BYTES, types=limits.EVIDENCE_TYPES
+    )
 
 
 def _store_files(user, task, files, stored):

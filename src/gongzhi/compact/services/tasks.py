@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
+from gongzhi.core import uploads
 from gongzhi.territory.choices import Level
 
 from .. import permissions as perms
@@ -22,23 +23,7 @@ from .common import current_year, require_text
 # Evidence limits; a deployment may set these in settings.
 MAX_EVIDENCE_BYTES = getattr(settings, "GONGZHI_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 MAX_EVIDENCE_FILES = getattr(settings, "GONGZHI_EVIDENCE_MAX_FILES", 10)
-EVIDENCE_TYPES = {
-    ".pdf",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".gif",
-    ".webp",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".txt",
-    ".csv",
-    ".ofd",
-}
+EVIDENCE_TYPES = uploads.DOCUMENT_TYPES
 
 
 def _town_of(communities):
