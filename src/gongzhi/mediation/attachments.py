@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from gongzhi.cases.workflow import transition
 from gongzhi.core import services as core
 from gongzhi.core import uploads
+from gongzhi.core.choices import AuditAction
 
 from .choices import AttachmentKind
 from .guard import writable
@@ -83,25 +84,27 @@ def attach(actor, dispute, files, *, kind, description="", session=None, now=Non
             )
             for f in files:
                 name = os.path.basename(f.name)[:200]
-                row = Attachment(dispute=dispute, uploaded_at=now)
-                row.file.save(name, f, save=False)  # the stored name is attachment_path's, not this
-                stored.append(row)
-                saved.append(
-                    core.create(
-                        Attachment,
-                        reason=_("上传调解附件"),
-                        dispute=dispute,
-                        session=session,
-                        kind=kind,
-                        description=description,
-                        file=row.file.name,
-                        original_name=name,
-                        content_type=_content_type(name),
-                        size=f.size,
-                        uploaded_at=now,
-                        uploaded_by=actor if getattr(actor, "pk", None) else None,
-                    )
+                row = Attachment(
+                    dispute=dispute,
+                    session=session,
+                    kind=kind,
+                    description=description,
+                    original_name=name,
+                    content_type=_content_type(name),
+                    size=f.size,
+                    uploaded_at=now,
+                    uploaded_by=actor if getattr(actor, "pk", None) else None,
                 )
+                row.file.save(name, f, save=False)  # stored under attachment_path's name, not this one
+                stored.append(row)
+                row.save()
+                core.record(
+                    AuditAction.CREATE,
+                    row,
+                    after={"original_name": name, "kind": kind, "size": row.size, "session": session and session.pk},
+                    reason=_("上传调解附件"),
+                )
+                saved.append(row)
     except Exception:
         for row in stored:
             row.file.delete(save=False)
@@ -111,8 +114,6 @@ def attach(actor, dispute, files, *, kind, description="", session=None, now=Non
 
 def record_download(attachment) -> None:
     """Every download of an attachment is audited (人民调解法 Art. 15)."""
-    from gongzhi.core.choices import AuditAction
-
     core.record(
         AuditAction.VIEW,
         attachment.dispute,
