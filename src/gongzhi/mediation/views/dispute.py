@@ -132,7 +132,7 @@ def unmask(request, pk, party_pk):
     if htmx:
         row = next(r for r in _party_rows(d, request.user, party.pk) if r["party"].pk == party.pk)
         return render(request, "mediation/_party_row.html", {"d": d, "x": row})
-    services.record_view(request.user, d, unmasked=True)
+    services.record_view(request.user, d)  # the page shows the whole dispute again
     return _detail(request, d, revealed=party.pk)
 
 
