@@ -95,3 +95,31 @@ def test_anonymous_case_file_goes_to_login(client, flow):
     d = flow.register()
     response = client.get(reverse("mediation:case_file_pdf", args=[d.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+@needs_poppler
+def test_case_file_lists_attachments_and_survives_missing_users(flow, world, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongzhi.mediation import services
+    from gongzhi.mediation.models import Dispute
+    from gongzhi.mediation.pdf import case_file_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    d = flow.to(Status.ARCHIVED)
+    Dispute.objects.filter(pk=d.pk).update(registered_by=None)
+    d.sessions.update(recorded_by=None)
+    d.refresh_from_db()
+    Dispute.objects.filter(pk=d.pk).update(status=Status.MEDIATING)  # attach before the archive, then back
+    services.attach(
+        world.users.mediator,
+        Dispute.objects.get(pk=d.pk),
+        [SimpleUploadedFile("围墙照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)],
+        kind="photo",
+        session=d.sessions.get(),
+    )
+    Dispute.objects.filter(pk=d.pk).update(status=Status.ARCHIVED)
+    d.refresh_from_db()
+    text = _text(tmp_path, case_file_pdf(d))
+    assert text.count("围墙照片.png") == 2  # under its session and in the list of attachments
+    assert "已归档" in text and "归档日期" in text

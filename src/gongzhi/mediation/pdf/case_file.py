@@ -20,6 +20,10 @@ def _at(value) -> str:
     return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else "—"
 
 
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "—"
+
+
 def _fields(st, rows):
     """A two-column table of (label, value) rows."""
     from reportlab.lib import colors
@@ -78,7 +82,7 @@ def _registration(st, d, parties):
         (_("来源"), d.get_source_display() + (f" · {d.request.tracking_number}" if d.request_id else "")),
         (_("所在区域"), d.node.name),
         (_("登记时间"), _at(d.received_at)),
-        (_("登记人"), d.registered_by.get_full_name() or d.registered_by.username if d.registered_by else "—"),
+        (_("登记人"), _name(d.registered_by)),
         (
             _("调结期限"),
             day(d.time_limit, "—") + (f"（{d.extended_days} 日：{d.extension_reason}）" if d.extended_days else ""),
@@ -104,7 +108,7 @@ def _sessions(st, sessions, attachments):
             (_("时间"), _at(s.held_at)),
             (_("地点"), s.place),
             (_("参加人员"), s.attendees),
-            (_("记录人"), (s.recorded_by.get_full_name() or s.recorded_by.username) if s.recorded_by else "—"),
+            (_("记录人"), _name(s.recorded_by)),
             (_("笔录"), s.record),
         ]
         if files:
