@@ -121,5 +121,6 @@ def test_case_file_lists_attachments_and_survives_missing_users(flow, world, tmp
     Dispute.objects.filter(pk=d.pk).update(status=Status.ARCHIVED)
     d.refresh_from_db()
     text = _text(tmp_path, case_file_pdf(d))
-    assert text.count("围墙照片.png") == 2  # under its session and in the list of attachments
+    # Under its session, in the list of attachments and in the journal's upload entry.
+    assert text.count("围墙照片.png") == 3
     assert "已归档" in text and "归档日期" in text
