@@ -191,7 +191,10 @@ class Flow:
             return d
         services.follow_up(u.mediator, d, performance="done", note="围墙已后移重砌，双方满意。", now=self.at(30))
         d.refresh_from_db()
-        return services.close(u.director, d, now=self.at(31))
+        d = services.close(u.director, d, now=self.at(31))
+        if status == Status.ARCHIVED:
+            return services.archive(u.director, d, now=self.at(32))
+        return d
 
 
 @pytest.fixture

@@ -36,8 +36,9 @@ def test_graph_is_as_declared():
         Status.EFFECTIVE: {Status.CLOSED},
         Status.ORAL: {Status.CLOSED},
         Status.FAILED: {Status.CLOSED},
-        Status.TERMINATED: set(),
-        Status.CLOSED: set(),
+        Status.TERMINATED: {Status.ARCHIVED},
+        Status.CLOSED: {Status.ARCHIVED},
+        Status.ARCHIVED: set(),
     }
 
 

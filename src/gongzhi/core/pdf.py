@@ -1,6 +1,6 @@
 """What every printable document shares (reportlab, pinned in constraints.txt): the Chinese
 font, the paragraph styles, escaping text into a paragraph, ruled tables, A4 page building and
-the HTTP answer. The documents themselves live with their app (mediation/pdf.py,
+the HTTP answer. The documents themselves live with their app (mediation/pdf/,
 consultation/pdf/).
 
 Two fonts: `cid_font()` is reportlab's built-in Adobe CID font STSong-Light — nothing to
@@ -77,8 +77,9 @@ def ruled_table(rows, col_widths, *, row_heights=None, header_rows=0):
     return table
 
 
-def build(story, *, title: str) -> bytes:
-    """An A4 PDF of `story` (20 mm side margins, 15 mm top and bottom) as bytes."""
+def build(story, *, title: str, on_page=None) -> bytes:
+    """An A4 PDF of `story` (20 mm side margins, 15 mm top and bottom) as bytes; `on_page(canvas,
+    doc)`, if given, draws on every page (a running line, page numbers)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
@@ -93,7 +94,10 @@ def build(story, *, title: str) -> bytes:
         bottomMargin=15 * mm,
         title=title,
     )
-    doc.build(story)
+    if on_page is None:
+        doc.build(story)
+    else:
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
 
 

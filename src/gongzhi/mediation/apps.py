@@ -3,11 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _tick(now, out=None) -> int:
-    """司法确认 and one-month reminders (clock.tick), for `gongzhi tick`: one line per kind
-    sent, the total returned."""
+    """司法确认 and one-month reminders (clock.tick) and the archiving of disputes past their
+    retention period (archive.archive_due), for `gongzhi tick`: one line per kind done, the
+    total returned."""
+    from .archive import archive_due
     from .clock import tick
 
     sent = tick(now)
+    sent["mediation_archived"] = archive_due(now)
     for name, count in sent.items():
         if count and out:
             out(_("%(name)s %(count)s 条") % {"name": name, "count": count})

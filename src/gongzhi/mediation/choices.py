@@ -8,7 +8,8 @@ CASE_TYPE = "mediation"
 
 class Status(models.TextChoices):
     """登记 → 调解中 → (书面协议待签 → 协议生效) / 口头协议 / 调解不成 → 结案; a party's
-    refusal ends the case at any point before the outcome (Art. 17)."""
+    refusal ends the case at any point before the outcome (Art. 17). A closed or terminated
+    case is archived (已归档) once its retention period has passed: read-only from then on."""
 
     REGISTERED = "registered", _("已登记")
     MEDIATING = "mediating", _("调解中")
@@ -18,12 +19,15 @@ class Status(models.TextChoices):
     FAILED = "failed", _("调解不成")
     TERMINATED = "terminated", _("当事人拒绝调解，终止")
     CLOSED = "closed", _("已结案")
+    ARCHIVED = "archived", _("已归档")
 
 
 # Before an outcome: the one-month limit runs and a party may still refuse.
 IN_MEDIATION = frozenset({Status.REGISTERED, Status.MEDIATING})
 # After an outcome, before closing: follow-up, 司法确认, return visit.
 CONCLUDED = frozenset({Status.SIGNING, Status.EFFECTIVE, Status.ORAL, Status.FAILED})
+# Finished: archived once the retention period after closing has passed.
+FINISHED = frozenset({Status.CLOSED, Status.TERMINATED})
 
 
 class Category(models.TextChoices):
@@ -114,3 +118,12 @@ class Performance(models.TextChoices):
     DONE = "done", _("已履行")
     PARTIAL = "partial", _("部分履行")
     NOT_DONE = "not_done", _("未履行")
+
+
+class AttachmentKind(models.TextChoices):
+    """What an attachment of a dispute is (photos are checked to be images by content)."""
+
+    PHOTO = "photo", _("照片")
+    EVIDENCE = "evidence", _("证据材料")
+    AGREEMENT_SCAN = "agreement", _("签字协议书扫描件")
+    OTHER = "other", _("其他文件")

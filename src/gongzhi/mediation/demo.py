@@ -36,7 +36,8 @@ STAGES = [
     (S.ORAL, 10),
     (S.FAILED, 5),
     (S.TERMINATED, 4),
-    (S.CLOSED, 31),
+    (S.CLOSED, 27),
+    (S.ARCHIVED, 4),
 ]
 FACTS = {
     "neighbour": ("楼上漏水", "楼上卫生间漏水至楼下，协商维修未果。", "漏水原因及维修费用承担"),
@@ -166,7 +167,7 @@ class _Builder:
             return services.fail(
                 self.actor, d, remedies="告知双方可向人民法院起诉，或申请有关行政机关处理。", now=at(5)
             )
-        if stage in (S.ORAL, S.CLOSED) and self.rng.random() < 0.4:
+        if stage in (S.ORAL, S.CLOSED, S.ARCHIVED) and self.rng.random() < 0.4:
             d = services.agree_oral(self.actor, d, terms="双方当场达成一致并即时履行。", now=at(5))
         else:
             d = services.agree_written(
@@ -190,7 +191,10 @@ class _Builder:
         if stage in (S.EFFECTIVE, S.ORAL):
             return d
         d = services.follow_up(self.actor, d, performance="done", note="回访：协议已履行。", now=at(25)).dispute
-        return services.close(self.actor, d, now=at(26))
+        d = services.close(self.actor, d, now=at(26))
+        if stage == S.ARCHIVED:
+            return services.archive(self.actor, d, note="卷宗整理完毕，归档。", now=at(40))
+        return d
 
     def one(self):
         stage = self.rng.choices([s for s, _w in STAGES], weights=[w for _s, w in STAGES])[0]

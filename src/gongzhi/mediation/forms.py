@@ -3,11 +3,12 @@ message for every bad input. The services check everything again (status, permis
 contents); these forms only turn typed text into the values the services take."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Category, CourtResult, Performance, Risk, SignMethod, Source
+from .choices import AttachmentKind, Category, CourtResult, Performance, Risk, SignMethod, Source
 from .models import Mediator
 
 
@@ -220,6 +221,37 @@ class RefuseForm(ActionForm):
         self.fields["party"].queryset = self.dispute.parties.all()
 
 
+class ArchiveForm(ActionForm):
+    note = _text(_("归档说明"), required=False, max_length=300)
+
+
+class AttachmentForm(forms.Form):
+    """上传附件: what the files are, an optional note and the session they belong to; the files
+    themselves come from request.FILES["files"] and are checked by the service."""
+
+    kind = forms.ChoiceField(
+        label=_("类别"),
+        choices=AttachmentKind.choices,
+        initial=AttachmentKind.EVIDENCE,
+        error_messages={"required": _("请选择附件类别。"), "invalid_choice": _("请选择附件类别。")},
+    )
+    session = forms.ModelChoiceField(
+        label=_("所属调解笔录"),
+        queryset=None,
+        required=False,
+        empty_label=_("（案件本身）"),
+        error_messages={"invalid_choice": _("请选择本案的调解笔录。")},
+    )
+    description = _text(_("说明"), required=False, max_length=200)
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = dispute.sessions.all()
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{timezone.localtime(s.held_at):%Y-%m-%d %H:%M} {s.place}"
+        )
+
+
 # action name (transitions.WORKFLOW) → its form; take_effect has none (the last signature
 # takes it), add_mediator shares the assign form.
 ACTION_FORMS = {
@@ -237,6 +269,7 @@ ACTION_FORMS = {
     "extend": ExtendForm,
     "close": CloseForm,
     "refuse": RefuseForm,
+    "archive": ArchiveForm,
 }
 
 
@@ -286,17 +319,21 @@ class RegisterForm(forms.Form):
         error_messages={"required": _("请选择激化风险等级。"), "invalid_choice": _("请选择激化风险等级。")},
     )
     risk_reason = _text(_("风险理由"), required=False, max_length=300)
-    a_name = _text(_("申请人姓名/名称"), max_length=100)
+    a_name = _text(_("申请人姓名/名称"), required=False, max_length=100)
     a_id_number = _text(_("申请人身份证号"), required=False, max_length=18)
     a_phone = _text(_("申请人联系电话"), required=False, max_length=20)
     a_address = _text(_("申请人住址"), required=False, max_length=200)
-    b_name = _text(_("被申请人姓名/名称"), max_length=100)
+    b_name = _text(_("被申请人姓名/名称"), required=False, max_length=100)
     b_id_number = _text(_("被申请人身份证号"), required=False, max_length=18)
     b_phone = _text(_("被申请人联系电话"), required=False, max_length=20)
     b_address = _text(_("被申请人住址"), required=False, max_length=200)
+    # A party picked from the registry (the resident picker); typed fields are then not needed.
+    a_resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    b_resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, request_obj=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         from gongzhi.core.scoping import scope_q
         from gongzhi.territory.models import Node
 
@@ -309,9 +346,50 @@ class RegisterForm(forms.Form):
             for name in ("node", "source"):
                 del self.fields[name]
 
+    def clean(self):
+        """Each side is a resident picked from the registry (one the user may see) or a typed
+        name."""
+        from gongzhi.registry.models import Resident
+
+        data = super().clean()
+        for prefix, label in (("a", gettext("申请人姓名/名称")), ("b", gettext("被申请人姓名/名称"))):
+            pk = data.get(f"{prefix}_resident")
+            data[f"{prefix}_resident_obj"] = None
+            if pk:
+                found = Resident.objects.visible_to(self.user).filter(pk=pk).first()
+                if found is None:
+                    self.add_error(f"{prefix}_name", gettext("所选居民不存在或您无权查看。"))
+                data[f"{prefix}_resident_obj"] = found
+            elif not (data.get(f"{prefix}_name") or "").strip() and f"{prefix}_name" not in self.errors:
+                self.add_error(f"{prefix}_name", _fmt(REQUIRED, label))
+        return data
+
     def parties(self) -> list[dict]:
         d = self.cleaned_data
         return [
-            {"role": role, "kind": "person", **{f: d.get(f"{prefix}_{f}", "") for f in PARTY_FIELDS}}
+            {
+                "role": role,
+                "kind": "person",
+                "resident": d.get(f"{prefix}_resident_obj"),
+                **{f: d.get(f"{prefix}_{f}", "") for f in PARTY_FIELDS},
+            }
             for prefix, role in (("a", "applicant"), ("b", "respondent"))
         ]
+
+    def sides(self) -> list[dict]:
+        """The two party blocks of the page: typed fields, the hidden pick and the resident
+        picked (when the form comes back with an error)."""
+        picked = getattr(self, "cleaned_data", {}) or {}
+        return [
+            {
+                "prefix": prefix,
+                "title": title,
+                "fields": [self[f"{prefix}_{f}"] for f in PARTY_FIELDS],
+                "pick": self[f"{prefix}_resident"],
+                "resident": picked.get(f"{prefix}_resident_obj"),
+            }
+            for prefix, title in (("a", gettext("申请人")), ("b", gettext("被申请人")))
+        ]
+
+    def general_fields(self):
+        return [f for f in self.visible_fields() if not f.name.startswith(("a_", "b_"))]

@@ -5,6 +5,8 @@ A dispute's contents are confidential (人民调解法 Art. 15): every read goes
 `Dispute.objects.visible_to(user)` (selectors.py), nothing of it is on public pages or Open311.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -171,6 +173,8 @@ class Dispute(Case):
     court_number = models.CharField(_("裁定书文号"), max_length=60, blank=True)
     court_name = models.CharField(_("人民法院"), max_length=60, blank=True)
     performance = models.CharField(_("履行情况"), max_length=10, choices=c.Performance.choices, blank=True)
+    # Set when the case is archived (status 已归档): read-only from then on.
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
 
     objects = DisputeQuerySet.as_manager()
 
@@ -365,6 +369,58 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.dispute} {self.get_performance_display()}"
+
+    def scope_path(self):
+        return self.dispute.node.path
+
+
+def attachment_path(instance, filename):
+    """mediation/2026/11/<dispute id>/<uuid>.<ext>: never the uploader's file name. Under
+    MEDIA_ROOT, which is not served: files are read through the dispute's scoped view only."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"mediation/{instance.uploaded_at:%Y/%m}/{instance.dispute_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class Attachment(models.Model):
+    """A photo or document of a dispute (evidence, the scan of the signed paper agreement …),
+    or of one of its sessions (`session`). Type, size and count are checked by the shared
+    upload rules (core.uploads) before anything is stored; read only through the dispute's
+    scoped, audited download."""
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("调解笔录"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=c.AttachmentKind.choices)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("调解附件")
+        verbose_name_plural = _("调解附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
 
     def scope_path(self):
         return self.dispute.node.path

@@ -22,8 +22,11 @@ from gongzhi.core.workdays import end_of_day, local_date
 
 from . import clock
 from . import permissions as p
+from .archive import archive, archive_due  # noqa: F401 (services of archiving, archive.py)
+from .attachments import attach  # noqa: F401 (the upload service, attachments.py)
 from .choices import CASE_TYPE, Category, Exclusion, MediatorKind, PartyKind, PartyRole, Risk, SignerKind, Source
 from .choices import Status as S
+from .guard import writable
 from .models import Assignment, Committee, Dispute, FollowUp, Mediator, Party, Report, Session, Signature
 from .selectors import check_own
 from .transitions import WORKFLOW
@@ -370,6 +373,7 @@ def suggest_pool(dispute, limit=10) -> list[Mediator]:
     return candidates[:limit]
 
 
+@writable
 def assign(actor, dispute, mediators, *, lead=None, note="", expected_version=None, now=None) -> Dispute:
     """指派调解员 (one or more): each must be allowed to serve here and unrelated to every
     party (refused with the reason); the first assignment starts the mediation."""
@@ -408,6 +412,7 @@ def _own_step(actor, dispute, action, *, expected_version=None, now=None, note="
     return transition(dispute, action, actor, note=note, expected_version=expected_version, now=now, **kw)
 
 
+@writable
 def refuse(actor, dispute, *, party, note, expected_version=None, now=None) -> Dispute:
     """当事人拒绝调解: the case ends (人民调解法 Art. 17), with who refused and how."""
     if party.dispute_id != dispute.pk:
@@ -421,6 +426,7 @@ def refuse(actor, dispute, *, party, note, expected_version=None, now=None) -> D
     return dispute
 
 
+@writable
 def record_session(actor, dispute, *, held_at, place, attendees, record, expected_version=None, now=None) -> Session:
     """调解笔录: a session with date, place, attendees and the record."""
     now = now or timezone.now()
@@ -457,6 +463,7 @@ def record_session(actor, dispute, *, held_at, place, attendees, record, expecte
     return session
 
 
+@writable
 def agree_written(
     actor,
     dispute,
@@ -486,6 +493,7 @@ def agree_written(
     )
 
 
+@writable
 def agree_oral(
     actor, dispute, *, terms, performance_deadline=None, amount=None, note="", expected_version=None, now=None
 ) -> Dispute:
@@ -503,6 +511,7 @@ def agree_oral(
     )
 
 
+@writable
 def fail(actor, dispute, *, remedies, note="", expected_version=None, now=None) -> Dispute:
     """调解不成: the other remedies explained to the parties are recorded (Art. 26)."""
     return _own_step(actor, dispute, "fail", note=note, remedies=remedies, expected_version=expected_version, now=now)
@@ -538,6 +547,7 @@ def _after_signature(actor, dispute, now):
     return transition(dispute, "take_effect", actor, effective_on=effective_on, now=now)
 
 
+@writable
 def sign(
     actor, dispute, *, signed_on, party=None, mediator=None, method="signature", expected_version=None, now=None
 ) -> Dispute:
@@ -577,6 +587,7 @@ def sign(
         return _after_signature(actor, dispute, now)
 
 
+@writable
 def stamp(actor, dispute, *, signed_on, expected_version=None, now=None) -> Dispute:
     """The committee stamps the written agreement (the committee's director or the town)."""
     now = now or timezone.now()
@@ -600,6 +611,7 @@ def stamp(actor, dispute, *, signed_on, expected_version=None, now=None) -> Disp
         return _after_signature(actor, dispute, now)
 
 
+@writable
 def record_court_decision(
     actor, dispute, *, result, decided_on, number, court, expected_version=None, now=None
 ) -> Dispute:
@@ -617,6 +629,7 @@ def record_court_decision(
     )
 
 
+@writable
 def follow_up(actor, dispute, *, performance, note, expected_version=None, now=None) -> FollowUp:
     """履行回访: how the agreement is being performed, and the return visit's record."""
     now = now or timezone.now()
@@ -634,6 +647,7 @@ def follow_up(actor, dispute, *, performance, note, expected_version=None, now=N
         )
 
 
+@writable
 def report(actor, dispute, *, to, content, expected_version=None, now=None) -> Report:
     """报告公安/上报 (Art. 25): a dispute that may turn criminal or collective, reported with
     to whom, what and when; the risk becomes 高."""
@@ -662,16 +676,19 @@ def report(actor, dispute, *, to, content, expected_version=None, now=None) -> R
         )
 
 
+@writable
 def set_risk(actor, dispute, *, risk, reason="", expected_version=None, now=None) -> Dispute:
     """激化风险 低/中/高 with the reason (中 and 高 need one)."""
     return _own_step(actor, dispute, "set_risk", risk=risk, reason=reason, expected_version=expected_version, now=now)
 
 
+@writable
 def extend(actor, dispute, *, days, reason, expected_version=None, now=None) -> Dispute:
     """延长调解期限 by `days` calendar days (30 in all at most), with the reason."""
     return transition(dispute, "extend", actor, note=reason, days=days, expected_version=expected_version, now=now)
 
 
+@writable
 def close(actor, dispute, *, note="", expected_version=None, now=None) -> Dispute:
     """结案: after an effective agreement (and its follow-up), an oral agreement or a failure."""
     return transition(dispute, "close", actor, note=note, expected_version=expected_version, now=now)
@@ -686,3 +703,10 @@ def record_view(actor, dispute, *, unmasked=False) -> None:
         dispute,
         reason=_("查看调解案件（完整号码）") if unmasked else _("查看调解案件"),
     )
+
+
+def record_case_file(actor, dispute) -> None:
+    """Every view or download of the case file (卷宗) is audited, like a print of the agreement."""
+    from gongzhi.core.choices import AuditAction
+
+    core.record(AuditAction.EXPORT, dispute, reason=_("查阅、打印调解卷宗"))

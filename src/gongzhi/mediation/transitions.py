@@ -19,7 +19,7 @@ from gongzhi.core.workdays import end_of_day, local_date, workdays_between
 
 from . import clock
 from . import permissions as p
-from .choices import CASE_TYPE, CONCLUDED, IN_MEDIATION, CourtResult, OutcomeKind, Performance
+from .choices import CASE_TYPE, CONCLUDED, FINISHED, IN_MEDIATION, CourtResult, OutcomeKind, Performance
 from .choices import Status as S
 from .models import Dispute
 
@@ -195,6 +195,21 @@ def _close(case, actor, *, now, note):
     }
 
 
+def _archive(case, actor, *, now, note):
+    return {
+        "archived_at": now,
+        "_note": note or _("已归档：卷宗只读，可查阅和打印。"),
+    }
+
+
+def _attach(case, actor, *, now, note):
+    return {"_note": note}
+
+
+# Every status but 已归档: an archived dispute takes no action at all (read-only).
+WRITABLE = frozenset(S.values) - {S.ARCHIVED}
+
+
 def _a(name, label, sources, target, permission, handler, **extra):
     return Action.of(name, label, sources, target, permission, handler=handler, **extra)
 
@@ -225,6 +240,12 @@ WORKFLOW = register(
             _a("set_risk", _("评估激化风险"), IN_MEDIATION | CONCLUDED, None, p.MEDIATE, _risk),
             _a("extend", _("延长调解期限"), IN_MEDIATION, None, p.ASSIGN, _extend),
             _a("close", _("结案"), {S.EFFECTIVE, S.ORAL, S.FAILED}, S.CLOSED, p.ASSIGN, _close),
+            # Photos and documents (evidence, the signed paper agreement's scan) at any stage
+            # until the case is archived.
+            _a("attach", _("上传附件"), WRITABLE, None, p.MEDIATE, _attach),
+            # By committee staff, or by `gongzhi tick` once the retention period has passed
+            # (services.archive_due); nothing leaves 已归档.
+            _a("archive", _("归档"), FINISHED, S.ARCHIVED, p.ASSIGN, _archive),
         ],
     )
 )

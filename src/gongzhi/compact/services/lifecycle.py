@@ -50,7 +50,8 @@ def accept(user, task, *, expected_version=None):
 
 
 def _check_files(files):
-    """Refuse the whole submission if any file is too big, of a refused type, or too many."""
+    """Refuse the whole submission if any file is too big, of a refused type, or too many
+    (the platform's upload rules, core.uploads, with this app's limits)."""
     uploads.check_files(
         files, max_files=limits.MAX_EVIDENCE_FILES, max_bytes=limits.MAX_EVIDENCE_BYTES, types=limits.EVIDENCE_TYPES
     )

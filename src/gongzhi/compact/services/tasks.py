@@ -22,7 +22,7 @@ from .common import current_year, require_text
 # Evidence limits (core.uploads; a deployment may set them in settings).
 MAX_EVIDENCE_BYTES = uploads.MAX_BYTES
 MAX_EVIDENCE_FILES = uploads.MAX_FILES
-EVIDENCE_TYPES = uploads.TYPES
+EVIDENCE_TYPES = uploads.DOCUMENT_TYPES
 
 
 def _town_of(communities):

@@ -3,15 +3,22 @@ and its actions, 登记 and 转人民调解, the printable documents and the dai
 
 Every read goes through `selectors.visible_to` (out of scope → 404); nothing here is public."""
 
-from .dispute import act, dispute_detail, invite
+from .dispute import act, dispute_detail, invite, unmask
 from .documents import agreement_pdf
-from .intake import may_transfer, register, transfer
+from .files import case_file_pdf, download, upload
+from .intake import may_transfer, register, resident_pick, resident_search, transfer
 from .lists import dispute_list
 from .review import review
 
 __all__ = [
     "act",
     "agreement_pdf",
+    "case_file_pdf",
+    "download",
+    "resident_pick",
+    "resident_search",
+    "unmask",
+    "upload",
     "dispute_detail",
     "dispute_list",
     "invite",

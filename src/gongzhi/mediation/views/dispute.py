@@ -4,20 +4,22 @@ actions on it: one form per action the user may take now, each calling one servi
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases.workflow import available_actions, can
+from gongzhi.core import manifest
 from gongzhi.core.scoping import has_perm_at
 from gongzhi.core.web import run_action
 from gongzhi.core.workdays import local_date
+from gongzhi.registry import disclosure
 
 from .. import clock, selectors, services
 from .. import permissions as p
 from ..choices import OutcomeKind, Status
-from ..forms import ACTION_FORMS
+from ..forms import ACTION_FORMS, AttachmentForm
 from ..models import Mediator
 from ..transitions import WORKFLOW
 from .common import reader_required, visible_or_404
@@ -32,9 +34,25 @@ def dispute_detail(request, pk):
     return _detail(request, d)
 
 
-def _detail(request, d, *, bound=None, status=200):
+def _party_rows(d, user, revealed=None) -> list[dict]:
+    """Each party with identifiers as shown: masked, except the one `revealed` (its unmasking
+    was just logged with a purpose)."""
+    may_unmask = has_perm_at(user, disclosure.UNMASK_PERM, d.node.path)
+    return [
+        {
+            "party": x,
+            "revealed": x.pk == revealed,
+            "may_unmask": may_unmask and x.pk != revealed and bool(x.id_number or x.phone),
+            **selectors.party_identifiers(x, unmasked=x.pk == revealed),
+        }
+        for x in d.parties.all()
+    ]
+
+
+def _detail(request, d, *, bound=None, status=200, revealed=None, attach_form=None):
     now = timezone.now()
-    parties = [{"party": x, **selectors.party_identifiers(x, unmasked=False)} for x in d.parties.all()]
+    parties = _party_rows(d, request.user, revealed)
+    may_attach = _may_take(d, request.user, WORKFLOW.actions["attach"])
     return render(
         request,
         "mediation/detail.html",
@@ -62,6 +80,10 @@ def _detail(request, d, *, bound=None, status=200):
                 (name, WORKFLOW.actions[name].label, f) for name, f in _action_forms(d, request.user, bound).items()
             ],
             "open_form": bound.prefix if bound is not None else "",
+            "archived": d.status == Status.ARCHIVED,
+            "attachments": list(d.attachments.select_related("session")),
+            "attach_form": (attach_form or AttachmentForm(dispute=d)) if may_attach else None,
+            "purpose_max": disclosure.PURPOSE_MAX,
         },
         status=status,
     )
@@ -83,6 +105,35 @@ def invite(request, pk, mediator_id):
     else:
         messages.success(request, _("已邀请%(m)s参与调解。") % {"m": mediator.name})
     return redirect("mediation:detail", pk=d.pk)
+
+
+@require_POST
+@reader_required
+def unmask(request, pk, party_pk):
+    """Show one party's full ID number and phone (POST only) for a stated purpose (用途), to a
+    reader holding registry.unmask_pii where the dispute is; the unmasking is logged with the
+    purpose by the registry's mechanism (the manifest's `log_unmask`). With htmx only the
+    party's row is returned. Without a purpose nothing is revealed and the form says why."""
+    d = visible_or_404(request, pk)
+    if not has_perm_at(request.user, disclosure.UNMASK_PERM, d.node.path):
+        raise PermissionDenied
+    party = get_object_or_404(d.parties.all(), pk=party_pk)
+    htmx = bool(request.headers.get("HX-Request"))
+    try:
+        purpose = disclosure.clean_purpose(request.POST.get("purpose"))
+    except ValidationError as exc:
+        error = "；".join(exc.messages)
+        if htmx:
+            row = next(r for r in _party_rows(d, request.user) if r["party"].pk == party.pk)
+            return render(request, "mediation/_party_row.html", {"d": d, "x": {**row, "error": error}})
+        messages.error(request, error)
+        return _detail(request, d, status=400)
+    manifest.provider("log_unmask")(party, purpose=purpose)
+    if htmx:
+        row = next(r for r in _party_rows(d, request.user, party.pk) if r["party"].pk == party.pk)
+        return render(request, "mediation/_party_row.html", {"d": d, "x": row})
+    services.record_view(request.user, d)  # the page shows the whole dispute again
+    return _detail(request, d, revealed=party.pk)
 
 
 # ---------------------------------------------------------------- actions on a dispute
@@ -174,6 +225,7 @@ def _call(name, d, user, data):
         "extend": lambda: services.extend(user, d, days=data["days"], reason=data["reason"], **common),
         "close": lambda: services.close(user, d, note=data["note"], **common),
         "refuse": lambda: services.refuse(user, d, party=data["party"], note=data["note"], **common),
+        "archive": lambda: services.archive(user, d, note=data["note"], **common),
     }
     return calls[name]()
 
