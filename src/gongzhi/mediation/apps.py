@@ -40,6 +40,7 @@ class MediationConfig(AppConfig):
             menu=(
                 MenuEntry("mediation", "mediation:list", _("调解案件"), (view, mediate), 10),
                 MenuEntry("mediation", "mediation:review", _("每日研判"), ("mediation.review_dispute",), 20),
+                MenuEntry("mediation", "mediation:stats", _("调解统计"), ("mediation.review_dispute",), 30),
             ),
             demo=(
                 DemoStep(

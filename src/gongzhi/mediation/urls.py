@@ -9,6 +9,7 @@ app_name = "mediation"
 urlpatterns = [
     path("", v.dispute_list, name="list"),
     path("review/", v.review, name="review"),
+    path("stats/", v.statistics, name="stats"),
     path("register/", v.register, name="register"),
     path("from-request/<int:request_pk>/", v.transfer, name="transfer"),
     path("<int:pk>/", v.dispute_detail, name="detail"),

@@ -8,6 +8,7 @@ from .documents import agreement_pdf
 from .intake import may_transfer, register, transfer
 from .lists import dispute_list
 from .review import review
+from .stats import statistics
 
 __all__ = [
     "act",
@@ -18,5 +19,6 @@ __all__ = [
     "may_transfer",
     "register",
     "review",
+    "statistics",
     "transfer",
 ]
