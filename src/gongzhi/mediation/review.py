@@ -46,7 +46,10 @@ def daily_review(user, now=None) -> dict:
     high = base.open().filter(risk=Risk.HIGH).order_by("received_at", "pk")
     overdue = base.overdue(now).order_by("deadline", "pk")
     performance = (
-        base.filter(status__in=(S.EFFECTIVE, S.ORAL), performance_deadline__lt=today)
+        # open(): the same rows (an agreement is open until closed), but it lets the database
+        # start from the few open cases rather than every agreement whose deadline has passed.
+        base.open()
+        .filter(status__in=(S.EFFECTIVE, S.ORAL), performance_deadline__lt=today)
         .exclude(performance=Performance.DONE)
         .order_by("performance_deadline", "pk")
     )
