@@ -54,7 +54,10 @@ def daily_review(user, now=None) -> dict:
         .order_by("performance_deadline", "pk")
     )
     since = now - dt.timedelta(days=REPEAT_WINDOW_DAYS)
-    recent = Party.objects.filter(dispute__in=reviewable(user).filter(received_at__gte=since))
+    # Joined directly rather than `dispute__in=reviewable(...)`: SQLite turned that IN list into
+    # a walk over every recent dispute for each person looked up (7.7 s against 0.2 s for the
+    # repeat parties of a town of 100,000 disputes, bench/mediation.py).
+    recent = Party.objects.filter(scope_q(user, p.REVIEW, "dispute__node__path"), dispute__received_at__gte=since)
     repeat = []
     for key in ("id_number", "uscc"):
         rows = list(
