@@ -58,6 +58,7 @@ class MediationConfig(AppConfig):
             menu=(
                 MenuEntry("mediation", "mediation:list", _("调解案件"), (view, mediate), 10),
                 MenuEntry("mediation", "mediation:review", _("每日研判"), ("mediation.review_dispute",), 20),
+                MenuEntry("mediation", "mediation:stats", _("调解统计"), ("mediation.review_dispute",), 25),
                 # The inbox of every case type (the reminders of mediation.clock arrive there).
                 MenuEntry("mediation", "cases:inbox", _("站内通知"), (view, mediate), 30),
             ),

@@ -215,7 +215,12 @@ class Party(TrackedModel):
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
         ordering = ["dispute", "role", "id"]
-        indexes = [models.Index(fields=["id_number"], name="mediation_party_id_number")]
+        indexes = [
+            models.Index(fields=["id_number"], name="mediation_party_id_number"),
+            # 每日研判's repeat parties: the parties of the last 90 days' disputes grouped by ID
+            # number, read from the index alone (bench/mediation.py).
+            models.Index(fields=["dispute", "id_number"], name="mediation_party_dispute_idno"),
+        ]
 
     def __str__(self):
         return self.name

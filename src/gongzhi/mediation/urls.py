@@ -9,6 +9,7 @@ app_name = "mediation"
 urlpatterns = [
     path("", v.dispute_list, name="list"),
     path("review/", v.review, name="review"),
+    path("stats/", v.statistics, name="stats"),
     path("register/", v.register, name="register"),
     path("register/residents/", v.resident_search, name="resident_search"),
     path("register/residents/pick/", v.resident_pick, name="resident_pick"),

@@ -9,6 +9,7 @@ from .files import case_file_pdf, download, upload
 from .intake import may_transfer, register, resident_pick, resident_search, transfer
 from .lists import dispute_list
 from .review import review
+from .stats import statistics
 
 __all__ = [
     "act",
@@ -25,5 +26,6 @@ __all__ = [
     "may_transfer",
     "register",
     "review",
+    "statistics",
     "transfer",
 ]
