@@ -244,3 +244,12 @@ def test_query_count_does_not_grow_with_cases(client, world, django_assert_max_n
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert _get(client, None, year=2026).status_code == 200
+
+
+def test_archived_cases_keep_counting_by_what_ended_them(world, cases):
+    """Archiving replaces 已结案/终止 with 已归档; the figures read the outcome and dates."""
+    before = stats.tables(world.users.town, stats.Period.year(2026))["total"]
+    Dispute.objects.filter(pk__in=[cases["a"].pk, cases["d"].pk]).update(status=S.ARCHIVED)
+    after = stats.tables(world.users.town, stats.Period.year(2026))["total"]
+    assert (after.written, after.ended, after.received) == (before.written, before.ended, before.received)
+    assert after.ended == 1

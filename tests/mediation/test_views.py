@@ -176,3 +176,23 @@ def test_invite_refuses_a_related_mediator(client, flow, world):
     login(client, world.users.director)
     response = client.post(reverse("mediation:invite", args=[d.pk, m.pk]), follow=True)
     assert "同户" in response.text and not d.assignments.exists()
+
+
+def test_daily_review_page_lists_the_first_rows_and_counts_all(client, flow, world, monkeypatch):
+    """A town's lists run to thousands: the page shows PAGE_ROWS of each with the count, the
+    export every row."""
+    from gongzhi.mediation import review
+
+    monkeypatch.setattr(review, "PAGE_ROWS", 2)
+    made = [flow.register(risk="high", risk_reason=f"风险{i}") for i in range(3)]
+    login(client, world.users.community)
+    text = client.get(reverse("mediation:review")).text
+    listed = text.split('id="high"')[1].split("</ul>")[0]
+    assert sum(d.tracking_number in listed for d in made) == 2
+    assert "共 3 件，此处列出前 2 件" in text
+    data = review.daily_review(world.users.community)
+    assert len(data["high"]) == 3 and data["counts"]["high"] == 3
+    response = client.get(reverse("mediation:review"), {"export": "xlsx"})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    numbers = {ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
+    assert {d.tracking_number for d in made} <= numbers

@@ -17,6 +17,10 @@ from .choices import Status as S
 from .models import Dispute, Party
 
 REPEAT_WINDOW_DAYS = 90
+# Rows of each list the page shows; the count says how many there are, and the Excel export and
+# the dispute list (filtered) hold them all. A town's lists run to thousands of rows at city
+# scale, which nobody reads on a screen and which took over a second to fetch and draw.
+PAGE_ROWS = 50
 SHOWN = (
     "tracking_number",
     "title",
@@ -36,8 +40,10 @@ def reviewable(user):
     return Dispute.objects.filter(scope_q(user, p.REVIEW, "node__path"))
 
 
-def daily_review(user, now=None) -> dict:
-    """{"high", "overdue", "performance", "repeat"} for the reviewer's territory at `now`."""
+def daily_review(user, now=None, limit=None) -> dict:
+    """{"high", "overdue", "performance", "repeat"} for the reviewer's territory at `now`, and
+    "counts" of each. With `limit` each list holds its first `limit` rows (the page); without,
+    every row (the export)."""
     now = now or timezone.now()
     today = local_date(now)
     # Only what the page and its export show: a town's lists run to thousands of rows, and a
@@ -81,4 +87,12 @@ def daily_review(user, now=None) -> dict:
             found.setdefault(getattr(x, key), []).append(x)
         for value, n in rows:
             repeat.append({"party": found[value][0], "count": n, "disputes": [x.dispute for x in found[value]]})
-    return {"high": list(high), "overdue": list(overdue), "performance": list(performance), "repeat": repeat}
+    lists = {"high": high, "overdue": overdue, "performance": performance}
+    if limit is None:
+        out = {name: list(qs) for name, qs in lists.items()}
+        counts = {name: len(rows) for name, rows in out.items()}
+    else:
+        out = {name: list(qs[:limit]) for name, qs in lists.items()}
+        counts = {name: len(out[name]) if len(out[name]) < limit else qs.count() for name, qs in lists.items()}
+    counts["repeat"] = len(repeat)
+    return {**out, "repeat": repeat if limit is None else repeat[:limit], "counts": counts}

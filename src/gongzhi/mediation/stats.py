@@ -13,7 +13,7 @@ here because people will argue about them):
   - written agreement (书面协议) / oral agreement (口头协议) / failed (调解不成): the outcome
     recorded (`outcome_at`) in the period — a written agreement counts from the day it was
     recorded, signed or not yet;
-  - ended (终止): a party refused and the case ended (人民调解法 Art. 17; status `terminated`,
+  - ended (终止): a party refused and the case ended (人民调解法 Art. 17; no outcome,
     `closed_at` in the period);
 - mediated (调解) = written + oral + failed: the disputes mediated to an outcome. Ended cases
   are not in it: no mediation took place without the parties' consent;
@@ -46,7 +46,6 @@ from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 from .choices import Category, OutcomeKind, Risk
-from .choices import Status as S
 from .models import Report
 from .review import reviewable
 
@@ -182,7 +181,7 @@ def _measures(period: Period) -> dict:
         "written": Count("pk", filter=outcome & Q(outcome=OutcomeKind.WRITTEN)),
         "oral": Count("pk", filter=outcome & Q(outcome=OutcomeKind.ORAL)),
         "failed": Count("pk", filter=outcome & Q(outcome=OutcomeKind.FAILED)),
-        "ended": Count("pk", filter=Q(status=S.TERMINATED, closed_at__gte=start, closed_at__lt=end)),
+        "ended": Count("pk", filter=_ended(start, end)),
         # The reported ones are added from `_reported_cells` (a few rows, not a probe per row).
         "prevented": Count("pk", filter=settled & Q(risk=Risk.HIGH)),
         "confirmed": Count(
@@ -195,13 +194,19 @@ def _measures(period: Period) -> dict:
     }
 
 
+def _ended(start, end) -> Q:
+    """Ended by a party's refusal in [start, end): closed with no outcome. Not by status, which
+    becomes 已归档 once the case is archived (mediation/archive.py)."""
+    return Q(outcome="", closed_at__gte=start, closed_at__lt=end)
+
+
 def _touched(period: Period) -> Q:
     """The disputes any figure of `period` counts: received, concluded or confirmed in it."""
     start, end = period.start, period.end
     return (
         Q(received_at__gte=start, received_at__lt=end)
         | Q(outcome_at__gte=start, outcome_at__lt=end)
-        | Q(status=S.TERMINATED, closed_at__gte=start, closed_at__lt=end)
+        | _ended(start, end)
         | Q(court_decided_on__gte=period.first, court_decided_on__lte=period.last)
     )
 

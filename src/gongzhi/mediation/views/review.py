@@ -20,8 +20,9 @@ REVIEW_HEADERS = ["类别", "案件编号", "纠纷名称", "状态", "激化风
 def review(request):
     """每日研判 for the town or community where the user reviews; exportable to Excel."""
     now = timezone.now()
-    data = review_q.daily_review(request.user, now)
-    if wants_export(request):
+    export = wants_export(request)
+    data = review_q.daily_review(request.user, now, limit=None if export else review_q.PAGE_ROWS)
+    if export:
 
         def row(kind, d, note):
             return [kind, d.tracking_number, d.title, WORKFLOW.label(d.status), d.get_risk_display(), d.node.name, note]
@@ -38,4 +39,4 @@ def review(request):
         ]
         log_export("每日研判.xlsx", len(rows), request.user, p.REVIEW)
         return xlsx.xlsx_response("每日研判.xlsx", "每日研判", REVIEW_HEADERS, rows, text_columns=(1,))
-    return render(request, "mediation/review.html", {**data, "today": local_date(now)})
+    return render(request, "mediation/review.html", {**data, "today": local_date(now), "shown": review_q.PAGE_ROWS})
