@@ -95,6 +95,7 @@ def _parking(node, council, members, today):
         resident=raiser,
         description="晚上道路两侧停满车辆，消防车无法通行，建议划设错时停车位。",
         support_threshold=min(40, len(neighbours)),
+        threshold_reason="本社区议事会章程：涉及全体居民的议题须 40 名居民联署后提交议事会",
     )
     for person in neighbours[:43]:
         services.co_sign(matter, person)
