@@ -411,8 +411,13 @@ def decides_finally(matter, body) -> bool:
     """Whether an adopted decision of `body` settles the matter under its workflow: only the
     body of the template's last vote step does (四议两公开: the 村民会议/代表会议; Shenyang:
     the members' congress). Without a workflow any body's decision is final."""
-    workflow = MatterWorkflow.objects.filter(matter=matter).select_related("template").first()
+    workflow = _workflow_of(matter)
     if workflow is None:
         return True
     votes = [s for s in workflow.template.steps.order_by("order") if s.kind == StepKind.VOTE]
-    return not votes or body.kind in votes[-1].kinds()
+    if not votes:
+        return True
+    # The step this body's vote is due for: a body named by an earlier and by the last step
+    # (民事民议 and 民事民决 by the council) settles the matter only at the last one.
+    due = next((s for s in pending(workflow) if s.kind == StepKind.VOTE and body.kind in s.kinds()), None)
+    return due.pk == votes[-1].pk if due is not None else body.kind in votes[-1].kinds()
