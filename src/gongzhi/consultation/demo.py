@@ -75,7 +75,7 @@ def _board(node, today, rng):
             title=f"{month:%Y年%m月}财务收支公开",
             period=f"{month:%Y年%m月}",
             body=f"本月收入 {income} 元，支出 {spent} 元，结余 {income - spent} 元。明细见附表。",
-            published_at=_at(month + dt.timedelta(days=33)),
+            published_at=min(_at(month + dt.timedelta(days=33)), timezone.now()),
         )
     services.publish(
         node=node,
