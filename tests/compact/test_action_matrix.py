@@ -20,7 +20,7 @@ def _assign(w, u):
 
 def _override(w, u):
     svc.override_assignment(
-        u, department=w.stats, item=None, communities=[w.c1], title="普查", due_date=DUE, reason="一次"
+        u, department=w.stats, item=None, communities=[w.c1], title="普查", due_date=DUE, reason="一次", funding=500
     )
 
 

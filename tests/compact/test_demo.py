@@ -60,7 +60,7 @@ def test_every_state_cards_and_a_closed_round(bare_town):
     assert set(RedCard.objects.filter(origin=RedCardOrigin.COMMUNITY).values_list("status", flat=True)) == set(
         RedCardStatus.values
     )
-    assert set(GateRefusal.objects.values_list("code", flat=True)) == {"not_on_list", "not_in_agreement"}
+    assert set(GateRefusal.objects.values_list("code", flat=True)) == {"not_on_list", "not_in_agreement", "restricted"}
     rnd = EvaluationRound.objects.get()
     assert rnd.status == RoundStatus.CLOSED and rnd.published_at is not None
     assert (

@@ -103,6 +103,7 @@ def test_override_creates_tasks_and_red_cards(world):
         title="人口普查入户登记",
         due_date=DUE,
         reason="普查时间紧，镇里同意一次",
+        funding=500,
     )
     assert a.overridden and a.override_reason == "普查时间紧，镇里同意一次"
     cards = RedCard.objects.filter(task__assignment=a)
@@ -117,7 +118,7 @@ def test_override_creates_tasks_and_red_cards(world):
 def test_override_needs_a_town_official_and_a_reason(world):
     kwargs = dict(department=world.stats, item=None, communities=[world.c1], title="普查", due_date=DUE)
     with pytest.raises(PermissionDenied):
-        svc.override_assignment(world.civil_user, reason="x", **kwargs)
+        svc.override_assignment(world.civil_user, reason="x", funding=500, **kwargs)
     with pytest.raises(ValidationError, match="越单派发须说明理由"):
         svc.override_assignment(world.official, reason="  ", **kwargs)
     assert not TaskAssignment.objects.exists()

@@ -46,7 +46,7 @@ def test_pay_bands_follow_the_agreement(world):
     assert pay_percent(agr, Decimal("59.99")) == 50
 
 
-def test_off_list_work_earns_nothing_from_the_agreement(world):
+def test_off_list_work_earns_only_the_funding_the_override_carried(world):
     import datetime as dt
 
     a = svc.override_assignment(
@@ -57,11 +57,14 @@ def test_off_list_work_earns_nothing_from_the_agreement(world):
         title="人口普查",
         due_date=dt.date.today() + dt.timedelta(days=5),
         reason="一次",
+        funding=500,
     )
     task = a.community_tasks.get()
     svc.accept(world.staff1, task)
     svc.complete(world.staff1, task, units_done=300)
-    assert svc.confirm(world.stats_user, task).amount_due == Decimal("0.00")
+    # Nothing from the agreement (no agreement item), only the override's 费随事转.
+    assert task.agreement_item is None
+    assert svc.confirm(world.stats_user, task).amount_due == Decimal("500.00")
 
 
 def test_payment_needs_a_closed_round_and_scores(world):

@@ -23,7 +23,14 @@ def matrix(world):
     w.task = assign(w).community_tasks.get()  # 民政局 → 南庄
     w.card = svc.raise_red_card(w.staff1, w.task, reason="清单外")
     ov = svc.override_assignment(
-        w.official, department=w.stats, item=None, communities=[w.c2], title="普查", due_date=DUE, reason="一次"
+        w.official,
+        department=w.stats,
+        item=None,
+        communities=[w.c2],
+        title="普查",
+        due_date=DUE,
+        reason="一次",
+        funding=500,
     )
     w.task2 = ov.community_tasks.get()
     w.card2 = w.task2.red_cards.get()

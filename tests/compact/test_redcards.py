@@ -76,6 +76,7 @@ def test_override_task_cannot_be_carded_twice(world):
         title="人口普查",
         due_date=dt.date.today() + dt.timedelta(days=9),
         reason="一次",
+        funding=500,
     )
     with pytest.raises(ValidationError, match="已有红牌"):
         svc.raise_red_card(world.staff1, a.community_tasks.get(), reason="清单外")

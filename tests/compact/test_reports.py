@@ -34,6 +34,7 @@ def test_burden_figures(world):
         title="普查",
         due_date=DUE,
         reason="一次",
+        funding=500,
     )
 
     rows = {r["name"]: r for r in reports.by_community(world.official, world.t, YEAR)}

@@ -21,7 +21,7 @@ def test_census_task_refused_overridden_carded_and_scored(world):
     assert "清单外事项" in exc.value.messages[0]
 
     a = svc.override_assignment(
-        world.official, department=world.stats, due_date=DUE, reason="普查时间紧，镇里同意一次", **census
+        world.official, department=world.stats, due_date=DUE, reason="普查时间紧，镇里同意一次", funding=500, **census
     )
     card = selectors.red_cards(world.staff1).get()
     assert card.department == world.stats and card.task.assignment == a and card.status == "upheld"

@@ -144,6 +144,21 @@ def test_override_becomes_red_cards_the_community_sees(client, world):
             "reason": "普查时点临近，镇里同意一次",
         },
     )
+    # 费随事转: without money for the refused communities the override is refused on the form.
+    assert resp.status_code == 200 and "不能为 0 元" in resp.content.decode()
+    assert not RedCard.objects.exists()
+    resp = client.post(
+        f"{reverse('compact:override')}?attempt={attempt}",
+        {
+            "department": world.stats.pk,
+            "title": "人口普查入户登记",
+            "item": "",
+            "communities": [world.c1.pk, world.c2.pk],
+            "due_date": DUE.isoformat(),
+            "reason": "普查时点临近，镇里同意一次",
+            "funding": "800",
+        },
+    )
     assert resp.status_code == 302
     assert RedCard.objects.filter(department=world.stats, status="upheld").count() == 2
     refusals = _get(client, world.official, "compact:refusal_list").content.decode()
@@ -234,6 +249,7 @@ def test_scoring_shows_the_departments_red_cards_and_refuses_out_of_scale(client
         title="人口普查",
         due_date=DUE,
         reason="一次",
+        funding=500,
     )
     rnd = svc.open_round(world.official, town=world.t, year=YEAR, kind="year_end")
     url = reverse("compact:score_form", args=[rnd.pk, f"o:{world.stats.pk}"])
@@ -332,6 +348,7 @@ def test_list_queries_do_not_grow_with_rows(client, world, name):
             title="普查",
             due_date=DUE,
             reason="一次",
+            funding=500,
         )
 
     more()

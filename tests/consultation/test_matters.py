@@ -19,7 +19,9 @@ from .conftest import adults, born, open_meeting_with
 def parking(town):
     """乱停车, raised by a resident, needing 3 co-signatures."""
     raiser = born(town["g11"], dt.date(1960, 3, 3), name="刘大爷")
-    matter = services.raise_matter(node=town["c1"], title="乱停车", resident=raiser, support_threshold=3)
+    matter = services.raise_matter(
+        node=town["c1"], title="乱停车", resident=raiser, support_threshold=3, threshold_reason="本社区议事规则"
+    )
     return matter, raiser
 
 

@@ -156,6 +156,8 @@ def test_household_representatives_vote_once_per_household(town):
     meeting = services.schedule_meeting(
         body=body, title="村民会议", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC)
     )
+    # 村民会议: the notice period counts from the notice on the board.
+    meeting = services.publish_meeting_notice(meeting, published_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC))
     services.sign_in(meeting, heads[0])
     with pytest.raises(ValidationError, match="该户已由 居民0 签到"):
         services.sign_in(meeting, spouse)
@@ -225,6 +227,7 @@ def test_recall_is_judged_on_turnout_and_ballots_cast(town, voters, ayes, passed
     meeting = services.schedule_meeting(
         body=body, title="罢免表决", date=MEETING_DAY, notice_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC)
     )
+    meeting = services.publish_meeting_notice(meeting, published_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC))
     for p in villagers[:8]:
         services.sign_in(meeting, p)
     meeting = services.open_meeting(meeting)

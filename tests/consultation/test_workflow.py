@@ -66,10 +66,31 @@ def test_siyi_liang_gongkai_in_order(village):
         services.complete_step(workflow, 4, decision=party)
     services.complete_step(workflow, 4, decision=reps)
 
+    # 决议公开 comes before 实施: no task while step 5 is open.
+    with pytest.raises(ValidationError, match="第 5 步「决议公开」尚未完成，议题不能转为“实施中”"):
+        services.add_task(Matter.objects.get(pk=matter.pk), title="发放分红", owner_name="村会计")
     with pytest.raises(ValidationError, match="须有公开栏条目"):
         services.complete_step(workflow, 5)
+    # Only the entry generated from the deciding resolution (step 4's) will do.
+    other = services.publish(node=node, kind="decision", title="分红方案决议", body="见附件")
+    with pytest.raises(
+        ValidationError, match="须以由本议题决议生成的决议公开条目完成；所选条目（第 1 条“分红方案决议”）不是"
+    ):
+        services.complete_step(workflow, 5, disclosure=other)
+    with pytest.raises(ValidationError, match="须以由本议题决议生成的决议公开条目完成"):
+        services.complete_step(workflow, 5, disclosure=services.publish_decision(party))
     services.complete_step(workflow, 5, disclosure=services.publish_decision(reps))
-    result = services.publish(node=node, kind="result", title="分红发放结果", body="已按方案发放")
+
+    task = services.add_task(Matter.objects.get(pk=matter.pk), title="发放分红", owner_name="村会计")
+    early = services.publish_result(Matter.objects.get(pk=matter.pk), body="分红发放中")
+    generic = services.publish(node=node, kind="result", title="分红发放结果", body="已按方案发放")
+    with pytest.raises(ValidationError, match="须以本议题实施任务的实施结果公开条目完成"):
+        services.complete_step(workflow, 6, disclosure=generic)
+    services.update_progress(task, 100)
+    with pytest.raises(ValidationError, match="实施结果须在全部实施任务完成后公开"):
+        services.complete_step(workflow, 6, disclosure=early)
+    result = services.publish_result(Matter.objects.get(pk=matter.pk), body="已按方案发放")
+    assert result.matter_id == matter.pk and "发放分红（村会计）：已完成" in result.body
     services.complete_step(workflow, 6, disclosure=result)
     assert services.pending(workflow) == []
     assert StepCompletion.objects.filter(workflow=workflow).count() == 6
@@ -101,7 +122,13 @@ def test_shenyang_council_before_assembly(town):
     meeting = open_meeting_with(*congress, 3)
     with pytest.raises(ValidationError, match="须先完成第 1 步「议事会协商」，才能提交"):
         services.add_agenda_item(meeting, matter=matter)
-    agreed = decide(*council, matter, present=3, ayes=2)
+    # 一致意见: two for and one against is a majority, not the council's agreement.
+    majority = decide(*council, matter, present=3, ayes=2)
+    assert Matter.objects.get(pk=matter.pk).status == "rejected"
+    with pytest.raises(ValidationError, match="须形成一致意见（无反对票），该决议有 1 票反对"):
+        services.complete_step(workflow, 1, decision=majority)
+    matter = services.triage(Matter.objects.get(pk=matter.pk), "council", body=council[0], reason="修改后再议")
+    agreed = decide(*council, matter, present=3, ayes=3)
     assert Matter.objects.get(pk=matter.pk).status == "to_assembly"  # the council agreed; the congress decides
     services.complete_step(workflow, 1, decision=agreed)
     assert services.add_agenda_item(meeting, matter=matter).matter == matter

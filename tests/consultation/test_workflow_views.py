@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from gongzhi.consultation import services
-from gongzhi.consultation.models import MatterWorkflow, StepCompletion, WorkflowTemplate
+from gongzhi.consultation.models import Matter, MatterWorkflow, StepCompletion, WorkflowTemplate
 from gongzhi.core.models import AuditEntry
 from tests import factories
 
@@ -131,14 +131,19 @@ def test_steps_completed_in_order_with_their_evidence(client, village, staff):
     html = complete(client, matter, 5).content.decode()
     assert "第 5 步「决议公开」须有公开栏条目" in section(html)
     assert complete(client, matter, 5, disclosure=services.publish_decision(reps)).status_code == 302
-    result = services.publish(node=node, kind="result", title="分红发放结果", body="已按方案发放")
+    generic = services.publish(node=node, kind="result", title="分红发放结果", body="已按方案发放")
+    html = complete(client, matter, 6, disclosure=generic).content.decode()
+    assert "须以本议题实施任务的实施结果公开条目完成" in section(html)
+    task = services.add_task(Matter.objects.get(pk=matter.pk), title="发放分红", owner_name="村会计")
+    services.update_progress(task, 100)
+    result = services.publish_result(Matter.objects.get(pk=matter.pk), body="分红已按方案发放")
     assert complete(client, matter, 6, disclosure=result).status_code == 302
 
     panel = section(page(client, matter))
     assert panel.count('class="step done"') == 6 and "全部步骤已完成" in panel
     assert panel.count(staff.get_full_name()) == 7  # who started it and who recorded each of the six steps
     assert "与下一步合并进行" in panel and "书记、主任一肩挑" in panel
-    assert f"#e{result.seq}" in panel and "分红发放结果" in panel
+    assert f"#e{result.seq}" in panel and "实施结果公开：" in panel
     assert reverse("consultation:meeting_detail", args=[party.meeting_id]) in panel
     assert 'id="workflow-complete"' not in panel
 

@@ -81,9 +81,11 @@ def test_demo_steps_run_after_what_they_need():
 
 
 def test_tick_hooks_are_the_apps_periodic_work():
-    # `gongzhi tick` runs these after its own reminders: mediation's 司法确认 and one-month
-    # reminders, care's monthly visit plans.
-    assert [label for label, hook in manifest.tick_hooks() if callable(hook)] == ["mediation", "care"]
+    # `gongzhi tick` runs these after its own reminders: consultation's expiring co-signatures
+    # and convening deadlines, mediation's 司法确认 and one-month reminders, care's monthly
+    # visit plans.
+    hooks = [label for label, hook in manifest.tick_hooks() if callable(hook)]
+    assert hooks == ["consultation", "mediation", "care"]
 
 
 def test_demo_order_refuses_a_missing_step(monkeypatch):

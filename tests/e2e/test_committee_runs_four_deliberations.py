@@ -8,7 +8,7 @@ both publications in order. The meetings and decisions are prepared through the 
 import pytest
 
 from gongzhi.consultation import services
-from gongzhi.consultation.models import StepCompletion
+from gongzhi.consultation.models import Matter, StepCompletion
 from tests import factories
 from tests.consultation.conftest import body_with_members
 from tests.consultation.test_workflow import decide
@@ -100,12 +100,15 @@ def test_committee_runs_four_deliberations(live_server, seeded, phone, shot, tow
     assert page.is_hidden("#field-decision") and page.is_visible("#field-disclosure")
     complete(page, 5, disclosure=entry)
     page.wait_for_selector("text=已完成第 5 步「决议公开」")
-    result = services.publish(node=node, kind="result", title="分红发放结果公开", body="已按方案发放到户")
+    # 实施结果公开 takes the result entry of the tasks that carried the plan out.
+    task = services.add_task(Matter.objects.get(pk=matter.pk), title="分红发放到户", owner_name="村会计")
+    services.update_progress(task, 100)
+    result = services.publish_result(Matter.objects.get(pk=matter.pk), body="分红发放结果公开：已按方案发放到户")
     page.goto(url)
     complete(page, 6, disclosure=result)
     page.wait_for_selector("#workflow-finished")
     panel = page.inner_text("#workflow")
-    assert panel.count("已完成") >= 6 and "与下一步合并进行" in panel and "分红发放结果公开" in panel
+    assert panel.count("已完成") >= 6 and "与下一步合并进行" in panel and "实施结果公开" in panel
     assert StepCompletion.objects.filter(workflow__matter=matter).count() == 6
     page.locator("#workflow h2").scroll_into_view_if_needed()
     shot(page, "four-deliberations-05-done", full_page=False)

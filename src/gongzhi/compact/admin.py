@@ -22,7 +22,7 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(m.DutyList, m.AssistanceList)
+@admin.register(m.DutyList, m.AssistanceList, m.RestrictionList)
 class YearListAdmin(ReadOnlyScopedAdmin):
     list_display = ("__str__", "node", "year", "status", "published_at")
     list_filter = ("year", "status")
@@ -33,6 +33,13 @@ class AssistanceItemAdmin(ReadOnlyScopedAdmin):
     list_display = ("title", "assistance_list", "department", "funding_mode", "amount", "unit")
     list_filter = ("assistance_list__year",)
     search_fields = ("title",)
+
+
+@admin.register(m.RestrictionItem)
+class RestrictionItemAdmin(ReadOnlyScopedAdmin):
+    list_display = ("title", "restriction_list", "basis", "keywords")
+    list_filter = ("restriction_list__year",)
+    search_fields = ("title", "keywords")
 
 
 @admin.register(m.CompactAgreement)

@@ -51,10 +51,17 @@ class GateCode(models.TextChoices):
     WRONG_DEPARTMENT = "wrong_department", _("非本部门事项")
     NO_AGREEMENT = "no_agreement", _("未签订协议")
     NOT_IN_AGREEMENT = "not_in_agreement", _("协议未包含")
+    RESTRICTED = "restricted", _("行政权力限制事项")
 
 
 # Codes that mean the work itself is outside the lists (减负 report: off-list attempts).
-OFF_LIST_CODES = (GateCode.UNKNOWN_ITEM, GateCode.EXPIRED, GateCode.NOT_ON_LIST, GateCode.WRONG_DEPARTMENT)
+OFF_LIST_CODES = (
+    GateCode.UNKNOWN_ITEM,
+    GateCode.EXPIRED,
+    GateCode.NOT_ON_LIST,
+    GateCode.WRONG_DEPARTMENT,
+    GateCode.RESTRICTED,
+)
 
 
 class RoundKind(models.TextChoices):

@@ -94,6 +94,13 @@ ITEMS = [
     ),
 ]
 LAST_YEAR_ITEMS = [ITEMS[0], ITEMS[3], ITEMS[7]]
+# title, basis, keywords: a few of the 27 行政权力事项 Taicang took away from the committees (seed 002).
+RESTRICTED_POWERS = [
+    ("行政处罚", "《行政处罚法》第十七条：由具有行政处罚权的行政机关实施", "罚款、处罚决定"),
+    ("行政许可审批", "《行政许可法》第二十二条：由具有行政许可权的行政机关实施", "许可审批、审批发证"),
+    ("行政强制", "《行政强制法》第十七条：不得委托", "强制拆除、查封、扣押"),
+    ("出具无法核实的证明", "国务院办公厅关于做好证明事项清理工作的通知", "出具证明、开具证明"),
+]
 EXTRA_DEPARTMENTS = ["统计站", "人武部"]
 # username, display, organisation (department users of the compact; some exist from the requests demo)
 DEPARTMENT_USERS = [
@@ -197,6 +204,15 @@ class _Builder:
             )
             _as(o, svc.publish_list, lst)
         self.items = list(lst.items.order_by("seq"))
+        restricted = _as(
+            o,
+            svc.create_restriction_list,
+            node=self.town,
+            year=self.year,
+            title=f"{self.town.name}{self.year}年行政权力限制事项清单",
+            items=RESTRICTED_POWERS,
+        )
+        _as(o, svc.publish_list, restricted)
 
     def _item(self, title, dept, work, evidence, mode, amount, unit):
         return {
@@ -295,6 +311,7 @@ class _Builder:
             svc.override_assignment,
             department=stats,
             reason="普查时点临近，经镇分管领导同意一次性派发",
+            funding=Decimal("800.00"),
             **census,
         )
         village = [c for c in self.communities if c.kind == "village"]
@@ -310,6 +327,18 @@ class _Builder:
                     due_date=census["due_date"],
                     today=self.today,
                 )
+        # A power the committees may not be given: refused at the gate whatever the item.
+        with contextlib.suppress(svc.GateRefused):
+            _as(
+                self.dept_users["城市管理局"],
+                svc.assign_task,
+                department=self.depts["城市管理局"],
+                item=self.items[9],
+                communities=self.communities[:1],
+                title="违法搭建强制拆除前入户告知",
+                due_date=census["due_date"],
+                today=self.today,
+            )
         cards = self._community_cards()
         self._rule(cards)
 

@@ -99,6 +99,14 @@ class OverrideForm(_TaskFields):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("必填；被拒绝的社区各记一张红牌，理由记入红牌和修改历史"),
     )
+    funding = forms.DecimalField(
+        label=_("随事经费（元/社区）"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("费随事转：越单派发的任务须随任务向每个被拒社区拨付经费，不能为 0 元"),
+    )
 
     field_order = [
         "department",
@@ -109,6 +117,7 @@ class OverrideForm(_TaskFields):
         "quantity",
         "unit",
         "description",
+        "funding",
         "reason",
     ]
 
@@ -121,6 +130,7 @@ class OverrideForm(_TaskFields):
             **super().service_kwargs(),
             "department": self.cleaned_data["department"],
             "reason": self.cleaned_data["reason"],
+            "funding": self.cleaned_data.get("funding"),
         }
 
 

@@ -10,6 +10,28 @@ def _demo_consultation(town):
     build_demo_consultation(town.nodes, seed=town.rng.randrange(2**31))
 
 
+def _tick(now, out=None):
+    """Periodic work (`gongzhi tick`): expire matters whose co-signature period ended short of
+    their threshold, and remind of obliged assemblies due within three days or overdue."""
+    from django.utils import timezone
+
+    from .services.matters import convening_due, expire_matters
+
+    today = timezone.localtime(now).date()
+    expired = expire_matters(today)
+    due = convening_due(today)
+    if out is not None:
+        for matter in expired:
+            out(f"议题“{matter.title}”（{matter.node.name}）联署期满未达门槛，已失效")
+        for matter in due:
+            state = "已逾期" if matter.convene_by < today else "即将到期"
+            out(
+                f"{matter.node.name}：议题“{matter.title}”联署已达法定人数，应于 {matter.convene_by:%Y-%m-%d} "
+                f"前召集{matter.body.name}（{state}）"
+            )
+    return len(expired) + len(due)
+
+
 class ConsultationConfig(AppConfig):
     name = "gongzhi.consultation"
     label = "consultation"
@@ -31,6 +53,7 @@ class ConsultationConfig(AppConfig):
                     "consultation", "consultation:board_index", _("公开栏"), ("consultation.add_disclosureentry",), 60
                 ),
             ),
+            tick=_tick,
             demo=(
                 DemoStep(
                     "consultation.councils",

@@ -21,6 +21,11 @@ class BodyKind(models.TextChoices):
 # them to the 村民代表会议 — no other body may decide them.
 ART24_BODY_KINDS = (BodyKind.VILLAGER_ASSEMBLY, BodyKind.VILLAGER_REPRESENTATIVES)
 
+# The assemblies residents' co-signatures can oblige the committee to convene: 村民会议 on the
+# proposal of 1/10 of villagers (村委法 Art. 21), 居民会议 on that of 1/5 of adult residents
+# (居组法 Art. 9). The fractions are data (BodyRule.convene_num/den).
+ASSEMBLY_KINDS = (BodyKind.VILLAGER_ASSEMBLY, BodyKind.RESIDENT_ASSEMBLY)
+
 
 class Constituency(models.TextChoices):
     """Who counts towards the quorum: every adult living in the area (computed from the
@@ -77,6 +82,7 @@ class MatterStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
     CARRYING_OUT = "carrying_out", _("实施中")
     DONE = "done", _("已办结")
+    EXPIRED = "expired", _("联署期满未达门槛")
 
 
 class TriageRoute(models.TextChoices):
@@ -135,12 +141,20 @@ class DisclosureKind(models.TextChoices):
 
 
 class StepKind(models.TextChoices):
-    """What completes a workflow step: a body's adopted decision, a disclosure entry, or the
-    committee's record that it was done."""
+    """What completes a workflow step: a body's adopted decision, a disclosure entry, the
+    committee's record that it was done, or (the kinds below) evidence the system holds."""
 
     VOTE = "vote", _("会议表决")
     DISCLOSE = "disclose", _("公开")
     RECORD = "record", _("记录")
+    # Steps satisfied only by the real thing (issue 11): the co-signatures of the matter (民提),
+    # its carrying-out tasks all done (民办), residents' ratings (民评), the board entry generated
+    # from the deciding resolution (决议公开) and the result entry of the tasks (实施结果公开).
+    SIGNATURES = "signatures", _("居民联署")
+    TASKS = "tasks", _("实施任务完成")
+    RATINGS = "ratings", _("居民评议")
+    DECISION_DISCLOSURE = "decision_pub", _("决议公开（由决议生成的公开条目）")
+    RESULT_DISCLOSURE = "result_pub", _("实施结果公开（实施任务的结果条目）")
 
 
 class TaskStatus(models.TextChoices):

@@ -75,7 +75,7 @@ def _board(node, today, rng):
             title=f"{month:%Y年%m月}财务收支公开",
             period=f"{month:%Y年%m月}",
             body=f"本月收入 {income} 元，支出 {spent} 元，结余 {income - spent} 元。明细见附表。",
-            published_at=_at(month + dt.timedelta(days=33)),
+            published_at=min(_at(month + dt.timedelta(days=33)), timezone.now()),
         )
     services.publish(
         node=node,
@@ -95,6 +95,7 @@ def _parking(node, council, members, today):
         resident=raiser,
         description="晚上道路两侧停满车辆，消防车无法通行，建议划设错时停车位。",
         support_threshold=min(40, len(neighbours)),
+        threshold_reason="本社区议事会章程：涉及全体居民的议题须 40 名居民联署后提交议事会",
     )
     for person in neighbours[:43]:
         services.co_sign(matter, person)

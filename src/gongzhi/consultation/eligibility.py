@@ -59,6 +59,19 @@ def constituency_count(body, day) -> int:
     return body.members.active_on(day).count()
 
 
+def convening_population(body, day) -> tuple[int, str]:
+    """Who the convening fraction of an assembly counts, and how many there are on `day`:
+    the adults of its area, whatever its constituency (村委法 Art. 21 counts 村民, 居组法 Art. 9
+    adult residents; the household and group alternatives are not reached by individual
+    co-signatures). Other bodies: (0, "") — their convening is asked by members, not residents."""
+    from .choices import ASSEMBLY_KINDS, BodyKind
+
+    if body.kind not in ASSEMBLY_KINDS:
+        return 0, ""
+    counted = _("十八周岁以上村民") if body.kind == BodyKind.VILLAGER_ASSEMBLY else _("十八周岁以上居民")
+    return adults_of(body.node, day).count(), counted
+
+
 @dataclass(frozen=True)
 class Voter:
     """What a resident's sign-in stands for: themselves, their household, or their seat."""

@@ -33,7 +33,13 @@ class MatterForm(forms.Form):
     source = forms.ChoiceField(label=_("提出方"), choices=c.MatterSource.choices, initial=c.MatterSource.COMMITTEE)
     art24 = forms.BooleanField(label=_("村民委员会组织法第二十四条事项"), required=False)
     support_threshold = forms.IntegerField(
-        label=_("联署门槛（人）"), required=False, min_value=0, help_text=_("留空按所选会议的提议比例；0 表示无需联署")
+        label=_("调整联署门槛（人）"),
+        required=False,
+        min_value=0,
+        help_text=_("留空按法律规定的提议比例和在册人数计算；填写不同人数须说明理由，并与法定人数一并显示"),
+    )
+    threshold_reason = forms.CharField(
+        label=_("调整理由"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, staff, nodes, bodies, **kwargs):
@@ -45,7 +51,7 @@ class MatterForm(forms.Form):
             self.fields["node"].label_from_instance = lambda n: n.name
             self.fields["source"].choices = [x for x in c.MatterSource.choices if x[0] != c.MatterSource.RESIDENT]
         else:
-            for name in ("node", "source", "art24", "support_threshold"):
+            for name in ("node", "source", "art24", "support_threshold", "threshold_reason"):
                 del self.fields[name]
 
     def clean(self):
@@ -108,9 +114,6 @@ class MemberForm(forms.Form):
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("会议名称"), max_length=200)
     date = forms.DateField(label=_("会议日期"), widget=date_input())
-    notice_date = forms.DateField(
-        label=_("通知日期"), widget=date_input(), initial=timezone.localdate, help_text=_("村民会议须提前十天通知")
-    )
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
 
 

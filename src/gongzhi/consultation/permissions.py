@@ -41,6 +41,15 @@ def can_co_sign(user, matter) -> bool:
     return bool(getattr(user, "resident_id", None)) and has_perm_at(user, CO_SIGN, matter.node.path)
 
 
+def can_withdraw(user, matter) -> bool:
+    """The proposer withdraws their own matter (the user who raised it, or the resident it was
+    raised by); the committee may too."""
+    own = (matter.raised_by_id and matter.raised_by_id == user.pk) or (
+        matter.raised_by_resident_id and matter.raised_by_resident_id == getattr(user, "resident_id", None)
+    )
+    return bool(own and has_perm_at(user, VIEW_MATTER, matter.node.path)) or can_triage(user, matter)
+
+
 def can_triage(user, matter) -> bool:
     return has_perm_at(user, TRIAGE, matter.node.path)
 

@@ -158,6 +158,35 @@ def convening_support(rule, population: int) -> int:
     return requirement(population, rule.convene_num, rule.convene_den, strict=False)[0]
 
 
+@dataclass(frozen=True)
+class ConveningThreshold:
+    """The co-signatures the law gives for convening a body: the figure, the count it is a
+    fraction of, and the arithmetic with the article as a sentence."""
+
+    needed: int
+    population: int
+    text: str
+
+
+def convening_threshold(rule, population: int, *, counted: str) -> ConveningThreshold:
+    """The legal convening threshold of `rule` over `population` (`counted` names who they are,
+    e.g. "十八周岁以上村民"): 村民会议 1/10 of villagers (村委法 Art. 21), 居民会议 1/5 of adult
+    residents (居组法 Art. 9), as seeded in BodyRule.convene_num/den. 0 when the rule names none."""
+    needed = convening_support(rule, population)
+    if not needed:
+        return ConveningThreshold(0, population, "")
+    text = _("%(counted)s %(population)s 人的 %(num)s/%(den)s，需 ≥ %(needed)s 人联署（%(law)s%(article)s）") % {
+        "counted": counted,
+        "population": population,
+        "num": rule.convene_num,
+        "den": rule.convene_den,
+        "needed": needed,
+        "law": rule.law,
+        "article": rule.article,
+    }
+    return ConveningThreshold(needed, population, text)
+
+
 # ---------------------------------------------------------------------------------------------
 # One function per legal rule. Each looks up its seeded parameters by code; the article each
 # code implements is beside it (村民委员会组织法 in its 2018 numbering; verify after the

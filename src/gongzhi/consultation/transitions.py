@@ -21,6 +21,8 @@ MATTER = TransitionTable(
     [
         T.of("reach_threshold", _("联署达到门槛，转入研判"), {M.COLLECTING}, M.PENDING),
         T.of("withdraw", _("撤回"), {M.COLLECTING, M.PENDING}, M.WITHDRAWN),
+        # The collection period ended short of the threshold (GONGZHI_SIGNATURE_PERIOD_DAYS).
+        T.of("expire", _("联署期满未达门槛"), {M.COLLECTING}, M.EXPIRED),
         # Shenyang model: the council deliberates and, when it agrees, sends the matter on to
         # the assembly; a matter the council may decide itself is decided there.
         T.of("handle_directly", _("两委直接办理"), {M.PENDING, M.IN_COUNCIL}, M.HANDLING),

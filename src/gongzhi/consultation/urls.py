@@ -16,6 +16,7 @@ urlpatterns = [
     path("matters/<int:pk>/", v.matter_detail, name="matter_detail"),
     path("matters/<int:pk>/co-sign/", v.matter_co_sign, name="matter_co_sign"),
     path("matters/<int:pk>/triage/", v.matter_triage, name="matter_triage"),
+    path("matters/<int:pk>/withdraw/", v.matter_withdraw, name="matter_withdraw"),
     path("matters/<int:pk>/tasks/", v.task_add, name="task_add"),
     path("matters/<int:pk>/result/", v.publish_result, name="publish_result"),
     path("matters/<int:pk>/rate/", v.matter_rate, name="matter_rate"),

@@ -42,6 +42,12 @@ class CompleteStepForm(forms.Form):
         label=_("公开栏条目"), queryset=None, required=False, help_text=_("本社区/村公开栏上的条目")
     )
     note = forms.CharField(label=_("办理情况记录"), required=False, max_length=2000, widget=TEXTAREA)
+    done_on = forms.DateField(
+        label=_("办理日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("记录步骤的办理日期，默认今天；不能早于上一步，不能晚于今天（会议和公开步骤按决议和公开日期）"),
+    )
 
     def __init__(self, *args, steps, next_step, mergeable, decisions, disclosures, **kwargs):
         kwargs.setdefault("initial", {"step": next_step.order if next_step else None})

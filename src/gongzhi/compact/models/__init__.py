@@ -2,7 +2,7 @@
 
 from .agreements import AgreementItem, CompactAgreement
 from .evaluation import Criterion, EvaluationRound, Score, party_key
-from .lists import AssistanceItem, AssistanceList, DutyItem, DutyList
+from .lists import AssistanceItem, AssistanceList, DutyItem, DutyList, RestrictionItem, RestrictionList
 from .tasks import CommunityTask, EvidenceFile, GateRefusal, RedCard, TaskAssignment
 
 __all__ = [
@@ -18,6 +18,8 @@ __all__ = [
     "EvidenceFile",
     "GateRefusal",
     "RedCard",
+    "RestrictionItem",
+    "RestrictionList",
     "Score",
     "TaskAssignment",
     "party_key",

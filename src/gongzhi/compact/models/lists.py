@@ -138,3 +138,53 @@ class AssistanceItem(TrackedModel):
             errors["unit"] = _("按工作量计费须填写计量单位")
         if errors:
             raise ValidationError(errors)
+
+
+class RestrictionList(_YearList):
+    """行政权力限制事项清单 (seed 002, Taicang: 27 行政权力事项 taken away from the committees):
+    powers of the administration that may not be handed to a residents' or villagers'
+    committee. The assignment gate refuses any task that names one, and no override can force
+    it through (居组法/村组法: the committee assists the government, it does not exercise its
+    powers)."""
+
+    class Meta(_YearList.Meta):
+        verbose_name = _("行政权力限制事项清单")
+        verbose_name_plural = _("行政权力限制事项清单")
+        constraints = [models.UniqueConstraint(fields=["node", "year"], name="restrictionlist_one_per_year")]
+
+
+class RestrictionItem(TrackedModel):
+    """One 行政权力限制事项: the power (e.g. 行政处罚, 行政许可审批, 出具无法核实的证明), its basis,
+    and the words by which a task naming it is recognised (the title itself always counts)."""
+
+    SCOPE_FIELD = "restriction_list__node__path"
+
+    restriction_list = models.ForeignKey(
+        RestrictionList, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="items"
+    )
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("事项"), max_length=200)
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+    keywords = models.CharField(
+        _("识别词"), max_length=300, blank=True, help_text=_("任务名称或说明含其中任一词即视为该事项，用顿号或逗号分隔")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政权力限制事项")
+        verbose_name_plural = _("行政权力限制事项")
+        ordering = ["restriction_list_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["restriction_list", "seq"], name="restrictionitem_seq_unique")]
+
+    def __str__(self):
+        return f"{self.seq}. {self.title}"
+
+    def scope_path(self):
+        return self.restriction_list.node.path
+
+    def terms(self) -> list[str]:
+        """The title and every keyword, stripped; a task text containing any of them names
+        this power."""
+        words = [self.title, *self.keywords.replace("，", ",").replace("、", ",").split(",")]
+        return [w.strip() for w in words if w.strip()]

@@ -40,6 +40,16 @@ class TaskAssignment(TrackedModel):
     unit = models.CharField(_("计量单位"), max_length=20, blank=True)
     overridden = models.BooleanField(_("越单派发"), default=False)
     override_reason = models.TextField(_("越单派发理由"), blank=True)
+    # 权随责走、费随事转: work the town forces through the gate brings its own money to each
+    # community the gate refused (the agreement does not fund it); never 0 元.
+    override_funding = models.DecimalField(
+        _("越单派发随事经费（元/社区）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("派发人"),

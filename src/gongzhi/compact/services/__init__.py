@@ -5,7 +5,15 @@ from .agreements import add_agreement_item, create_agreement, sign_agreement, up
 from .evaluation import close_round, open_round, publish_results, score
 from .gate import GateRefused, GateResult
 from .lifecycle import accept, complete, confirm, send_back
-from .lists import add_assistance_item, add_duty_item, create_assistance_list, create_duty_list, publish_list
+from .lists import (
+    add_assistance_item,
+    add_duty_item,
+    add_restriction_item,
+    create_assistance_list,
+    create_duty_list,
+    create_restriction_list,
+    publish_list,
+)
 from .payment import PaymentDue, compute_payment
 from .redcards import raise_red_card, rule_red_card
 from .tasks import assign_task, override_assignment
@@ -18,6 +26,7 @@ __all__ = [
     "add_agreement_item",
     "add_assistance_item",
     "add_duty_item",
+    "add_restriction_item",
     "assign_task",
     "close_round",
     "complete",
@@ -26,6 +35,7 @@ __all__ = [
     "create_agreement",
     "create_assistance_list",
     "create_duty_list",
+    "create_restriction_list",
     "open_round",
     "override_assignment",
     "publish_list",

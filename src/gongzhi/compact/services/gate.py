@@ -1,15 +1,17 @@
-"""The assignment gate (准入): a department's task reaches a community only if the item it cites
-is on the town's (or county's) published assistance list of the current year, is the
-department's own item, and is in that community's signed agreement of the year. Each refused
-community gets one code and one Chinese reason."""
+"""The assignment gate (准入): a department's task reaches a community only if it names no power
+on the town's (or county's) 行政权力限制事项清单, the item it cites is on the published
+assistance list of the current year, is the department's own item, and is in that community's
+signed agreement of the year. Each refused community gets one code and one Chinese reason.
+The three lists: 依法履职 (the committee's own work), 协助政府工作 (what it may be asked to
+help with) and 行政权力限制 (what it may never be given, not even by the town's override)."""
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..choices import AgreementStatus, GateCode
-from ..models import AgreementItem, AssistanceItem, CompactAgreement
+from ..choices import AgreementStatus, GateCode, ListStatus
+from ..models import AgreementItem, AssistanceItem, CompactAgreement, RestrictionItem
 from ..permissions import ancestor_paths
 
 
@@ -24,6 +26,11 @@ class GateResult:
     @property
     def ok(self):
         return not self.refused
+
+    @property
+    def restricted(self):
+        """The refusal is a power the committees may not be given: no override lifts it."""
+        return any(code == GateCode.RESTRICTED for code, _msg in self.refused.values())
 
 
 class GateRefused(ValidationError):
@@ -76,12 +83,39 @@ def _item_refusal(item, cited, department, town, year):
     return None
 
 
-def evaluate(*, department, item, communities, town, year) -> GateResult:
-    """Run the gate for each community; two queries whatever the number of communities."""
+def restricted_power(town, year, *texts):
+    """The first item of the town's (or its county's) published 行政权力限制事项清单 of `year`
+    that one of `texts` (the task's title, its description, the cited item's title) names, or
+    None."""
+    text = " ".join(t for t in texts if t)
+    if not text:
+        return None
+    items = RestrictionItem.objects.filter(
+        restriction_list__year=year,
+        restriction_list__status=ListStatus.PUBLISHED,
+        restriction_list__node__path__in=(town.path, *ancestor_paths(town.path)),
+    ).order_by("restriction_list__node__level", "seq")
+    return next((ri for ri in items if any(term in text for term in ri.terms())), None)
+
+
+def _restriction_refusal(restricted):
+    return GateCode.RESTRICTED, _(
+        "属于行政权力限制事项清单第 %(seq)s 项“%(title)s”，不得交由居（村）民委员会承担%(basis)s"
+    ) % {
+        "seq": restricted.seq,
+        "title": restricted.title,
+        "basis": _("（依据：%(basis)s）") % {"basis": restricted.basis} if restricted.basis else "",
+    }
+
+
+def evaluate(*, department, item, communities, town, year, title="", description="") -> GateResult:
+    """Run the gate for each community; three queries whatever the number of communities."""
     cited = item if not isinstance(item, AssistanceItem) else item.pk
     resolved = resolve_item(item)
     result = GateResult(item=resolved)
-    refusal = _item_refusal(resolved, cited, department, town, year)
+    restricted = restricted_power(town, year, title, description, resolved.title if resolved else "")
+    refusal = _restriction_refusal(restricted) if restricted else None
+    refusal = refusal or _item_refusal(resolved, cited, department, town, year)
     if refusal:
         result.refused = {c.pk: refusal for c in communities}
         return result

@@ -105,10 +105,11 @@ def complete(user, task, *, units_done=None, hours_spent=None, note="", files=()
 
 def amount_for(task) -> Decimal:
     """Money due for a confirmed task: the agreement rate per task, or per unit × units done.
-    Off-list work (no agreement item) earns nothing from the agreement."""
+    Off-list work (no agreement item) earns nothing from the agreement, only the funding the
+    town's override attached to it (费随事转)."""
     ai = task.agreement_item
     if ai is None:
-        return Decimal("0.00")
+        return task.assignment.override_funding or Decimal("0.00")
     if ai.rate_mode == FundingMode.PER_UNIT:
         return (ai.rate * (task.units_done or 0)).quantize(Decimal("0.01"))
     return ai.rate

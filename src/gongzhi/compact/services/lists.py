@@ -1,4 +1,4 @@
-"""Publishing the year's 依法履职事项 and 协助政府工作事项 lists. A list is built as a draft, its
+"""Publishing the year's 依法履职事项, 协助政府工作事项 and 行政权力限制事项 lists. A list is built as a draft, its
 items added, then published; a published list is fixed (a new year gets a new list)."""
 
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from gongzhi.core import services as core
 
 from .. import permissions as perms
 from ..choices import ListStatus
-from ..models import AssistanceItem, AssistanceList, DutyItem, DutyList
+from ..models import AssistanceItem, AssistanceList, DutyItem, DutyList, RestrictionItem, RestrictionList
 
 
 def _perm(model):
@@ -45,6 +45,31 @@ def create_assistance_list(user, *, node, year, title="", items=(), reason=""):
         for fields in items:
             add_assistance_item(user, lst, **fields)
         return lst
+
+
+def create_restriction_list(user, *, node, year, title="", items=(), reason=""):
+    """Start the year's 行政权力限制事项清单 of a town or county, with items
+    [(title, basis, keywords)…]; once published the gate refuses any task naming one."""
+    with transaction.atomic():
+        lst = _create_list(RestrictionList, user, node, year, title, reason)
+        for title_, basis, keywords in items:
+            add_restriction_item(user, lst, title=title_, basis=basis, keywords=keywords)
+        return lst
+
+
+def add_restriction_item(user, restriction_list, *, title, basis="", keywords="", reason=""):
+    """Add one 行政权力限制事项 (the power, its basis, the words that recognise it) to a draft."""
+    _editable(user, restriction_list)
+    seq = restriction_list.items.count() + 1
+    return core.create(
+        RestrictionItem,
+        restriction_list=restriction_list,
+        seq=seq,
+        title=title,
+        basis=basis,
+        keywords=keywords,
+        reason=reason,
+    )
 
 
 def _editable(user, lst):
@@ -92,7 +117,7 @@ def add_assistance_item(
 
 
 def publish_list(user, lst, *, reason="", expected_version=None):
-    """Publish a draft duty or assistance list; from now on it is fixed and (for the current
+    """Publish a draft duty, assistance or restriction list; from now on it is fixed and (for the current
     year) citable."""
     _editable(user, lst)
     if not lst.items.exists():

@@ -3,6 +3,7 @@ task's lifecycle (transitions.TASK): accept → done with evidence → confirmed
 Money accrues on confirmation from the agreement's rate."""
 
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -138,7 +139,15 @@ def assign_task(
     today = today or timezone.localdate()
     year = current_year(today)
     title = _check_fields(title, due_date, today)
-    result = gate.evaluate(department=department, item=item, communities=communities, town=town, year=year)
+    result = gate.evaluate(
+        department=department,
+        item=item,
+        communities=communities,
+        town=town,
+        year=year,
+        title=title,
+        description=description,
+    )
     if not result.ok:
         _record_refusals(
             user, result, department=department, town=town, year=year, title=title, communities=communities
@@ -159,12 +168,39 @@ def assign_task(
     )
 
 
+def _override_funding(funding):
+    """费随事转: the money a forced task brings to each refused community, > 0 元."""
+    try:
+        amount = Decimal(str(funding)).quantize(Decimal("0.01")) if funding not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or amount <= 0:
+        raise ValidationError(
+            {"funding": _("越单派发须“费随事转”：请填写随任务拨付给每个社区的经费（元），不能为 0 元")}
+        )
+    return amount
+
+
 def override_assignment(
-    user, *, department, item, communities, title, due_date, reason, description="", quantity=None, unit="", today=None
+    user,
+    *,
+    department,
+    item,
+    communities,
+    title,
+    due_date,
+    reason,
+    funding=None,
+    description="",
+    quantity=None,
+    unit="",
+    today=None,
 ):
     """A town official assigns the work despite the gate. Every community the gate refused gets
-    its task with an upheld red card against the department (override is on record, and the
-    work is unfunded there)."""
+    its task with an upheld red card against the department (override is on record), and the
+    task carries its own funding (`funding`, 元 per community, never 0: 权随责走、费随事转),
+    paid when the department confirms the work. A power on the 行政权力限制事项清单 cannot be
+    forced through: the override is refused and the attempt recorded."""
     communities = list(communities)
     town = _town_of(communities)
     perms.require(user, perms.OVERRIDE, town.path, _("只有镇（街道）干部可以越单派发"))
@@ -172,7 +208,24 @@ def override_assignment(
     today = today or timezone.localdate()
     year = current_year(today)
     title = _check_fields(title, due_date, today)
-    result = gate.evaluate(department=department, item=item, communities=communities, town=town, year=year)
+    result = gate.evaluate(
+        department=department,
+        item=item,
+        communities=communities,
+        town=town,
+        year=year,
+        title=title,
+        description=description,
+    )
+    if result.restricted:
+        _record_refusals(
+            user, result, department=department, town=town, year=year, title=title, communities=communities
+        )
+        raise ValidationError(
+            _("行政权力事项不得交由居（村）民委员会承担，越单派发也不能改变：%(reason)s")
+            % {"reason": next(iter(result.refused.values()))[1]}
+        )
+    amount = None if result.ok else _override_funding(funding)
     return _create_tasks(
         user,
         result,
@@ -187,5 +240,6 @@ def override_assignment(
         unit=unit or (result.item.unit if result.item else ""),
         overridden=not result.ok,
         override_reason=reason if not result.ok else "",
+        override_funding=amount,
         reason=reason,
     )

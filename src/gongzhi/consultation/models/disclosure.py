@@ -52,6 +52,16 @@ class DisclosureEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="disclosures",
     )
+    # A 实施结果公开 entry names the matter whose tasks it reports (services.publish_result);
+    # only such an entry completes a procedure's result-disclosure step.
+    matter = models.ForeignKey(
+        "consultation.Matter",
+        verbose_name=_("议题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="result_entries",
+    )
     corrects = models.ForeignKey(
         "self",
         verbose_name=_("更正的条目"),

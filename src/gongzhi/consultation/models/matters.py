@@ -19,6 +19,12 @@ class Matter(TrackedModel):
     """A matter (议题/民事) of one community: what it is, who raised it, how much support it
     needs and has, and where the committee sent it (its status follows transitions.MATTER).
 
+    Thresholds: `legal_threshold` is what the law gives (with `threshold_basis`, the arithmetic
+    and the article); `support_threshold` is what applies, equal to it unless staff overrode it
+    with a reason. `obliged_at`/`convene_by` record that the legal threshold of an assembly was
+    reached and by when the meeting must be convened; `collect_until` when an unsupported
+    matter expires.
+
     `art24` marks the matters Art. 24 of the 村民委员会组织法 reserves for the 村民会议 (or the
     村民代表会议 it authorises); no other body may decide them. `support_count` mirrors the
     Support rows so lists need no count query.
@@ -57,6 +63,18 @@ class Matter(TrackedModel):
         _("第二十四条事项"), default=False, help_text=_("须经村民会议（或其授权的村民代表会议）讨论决定")
     )
     support_threshold = models.PositiveIntegerField(_("联署门槛"), default=0, help_text=_("0 表示无需联署"))
+    # The threshold the law gives (rules.convening_threshold), computed from the body's rule and
+    # the registry's count on the day the matter was raised; `support_threshold` differs from it
+    # only by a staff override, whose reason is kept and shown beside the legal figure.
+    legal_threshold = models.PositiveIntegerField(_("法定联署人数"), default=0, editable=False)
+    threshold_basis = models.CharField(_("法定门槛计算"), max_length=300, blank=True, editable=False)
+    threshold_override_reason = models.TextField(_("调整联署门槛的理由"), blank=True, editable=False)
+    collect_until = models.DateField(_("联署截止日期"), null=True, blank=True, editable=False)
+    # Reaching the legal threshold of a 村民会议/居民会议 obliges the committee to convene it
+    # (村委法 Art. 21; 居组法 Art. 9): from then on the matter cannot be declined, and the
+    # deadline to convene is tracked.
+    obliged_at = models.DateTimeField(_("达到法定提议人数时间"), null=True, blank=True, editable=False)
+    convene_by = models.DateField(_("应召集会议期限"), null=True, blank=True, editable=False)
     support_count = models.PositiveIntegerField(_("联署人数"), default=0, editable=False)
     route = models.CharField(_("研判结果"), max_length=10, choices=c.TriageRoute.choices, blank=True)
     route_reason = models.TextField(_("研判理由"), blank=True, help_text=_("不予立项时公开"))
@@ -83,6 +101,26 @@ class Matter(TrackedModel):
 
     def scope_path(self):
         return self.node.path
+
+    @property
+    def threshold_overridden(self) -> bool:
+        return bool(self.threshold_override_reason)
+
+    def convene_overdue_on(self, today) -> bool:
+        """The obligation to convene is unmet past its deadline (derived, never stored)."""
+        from ..choices import MatterStatus
+
+        waiting = self.status in (MatterStatus.PENDING, MatterStatus.IN_COUNCIL, MatterStatus.TO_ASSEMBLY)
+        return bool(self.convene_by and waiting and self.convene_by < today and not self.convened())
+
+    def convened(self) -> bool:
+        """Whether an assembly of the matter's community has met (opened) with it on the agenda."""
+        from ..choices import ASSEMBLY_KINDS, MeetingStatus
+
+        return self.agenda_items.filter(
+            meeting__body__kind__in=ASSEMBLY_KINDS,
+            meeting__status__in=(MeetingStatus.OPEN, MeetingStatus.CLOSED),
+        ).exists()
 
     def clean(self):
         if self.node_id and self.node.level != Level.COMMUNITY:

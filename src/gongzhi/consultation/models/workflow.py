@@ -36,8 +36,10 @@ class WorkflowTemplate(TrackedModel):
 
 class WorkflowStep(models.Model):
     """One step of a template. A VOTE step is completed by an adopted decision on the matter
-    by a body of one of `body_kinds`; a DISCLOSE step by an entry on the community's board;
-    a RECORD step by the committee's note. `merges_with_previous` lets the step be completed
+    by a body of one of `body_kinds` (with `consensus`, one without a vote against); a DISCLOSE
+    step by an entry on the community's board; a RECORD step by the committee's note; the
+    SIGNATURES, TASKS, RATINGS, DECISION_DISCLOSURE and RESULT_DISCLOSURE steps by what the
+    system itself holds (see services.workflow). `merges_with_previous` lets the step be completed
     together with the one before (四议两公开: steps 1 and 2 merge when one person holds both
     posts)."""
 
@@ -46,11 +48,14 @@ class WorkflowStep(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("步骤"))
     name = models.CharField(_("名称"), max_length=60)
-    kind = models.CharField(_("完成方式"), max_length=10, choices=c.StepKind.choices)
+    kind = models.CharField(_("完成方式"), max_length=20, choices=c.StepKind.choices)
     body_kinds = models.CharField(
         _("表决机构类型"), max_length=120, blank=True, help_text=_("会议表决步骤：可作出决定的机构类型代码，逗号分隔")
     )
     merges_with_previous = models.BooleanField(_("可与上一步合并"), default=False)
+    # Shenyang model: the council's 一致意见 — the decision counts only if nobody objected
+    # (abstentions are not objections); a majority with objections does not complete the step.
+    consensus = models.BooleanField(_("须一致意见（无反对票）"), default=False)
     note = models.TextField(_("说明"), blank=True)
 
     class Meta:
@@ -125,6 +130,9 @@ class StepCompletion(models.Model):
         related_name="+",
     )
     merged = models.BooleanField(_("与下一步合并完成"), default=False)
+    # The day the step took place (a decision's date, a board entry's publication, the day a
+    # record step was done): steps must follow each other in time (services.workflow).
+    done_on = models.DateField(_("办理日期"), null=True, blank=True)
     note = models.TextField(_("记录"), blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -7,12 +7,14 @@ from .attendance import sign_in_many
 from .bodies import add_member, create_body, end_membership, update_rule
 from .disclosure import correct, publish, publish_decision, publish_result, resign_heads, set_interval
 from .drafts import answer, close_draft, comment, create_draft, publish_feedback
-from .matters import co_sign, raise_matter, triage, withdraw_matter
+from .matters import co_sign, convening_due, expire_matters, legal_threshold, raise_matter, triage, withdraw_matter
 from .meetings import (
     add_agenda_item,
     cancel_meeting,
+    check_held,
     close_meeting,
     meeting_quorum,
+    notice_check,
     open_meeting,
     publish_meeting_notice,
     schedule_meeting,
@@ -40,20 +42,25 @@ __all__ = [
     "answer",
     "cancel_meeting",
     "cast_ballot",
+    "check_held",
     "check_vote_due",
     "close_draft",
     "close_meeting",
     "close_motion",
     "co_sign",
     "comment",
+    "convening_due",
     "complete_milestone",
     "complete_step",
     "correct",
     "create_body",
     "create_draft",
     "end_membership",
+    "expire_matters",
+    "legal_threshold",
     "meeting_quorum",
     "open_meeting",
+    "notice_check",
     "open_motion",
     "pending",
     "propose_motion",

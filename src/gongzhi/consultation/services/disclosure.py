@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core import audit
 from gongzhi.core import services as core
 from gongzhi.territory.choices import Level
 
@@ -30,10 +31,27 @@ def _trusted_head(key, entries):
     return head.count, head.gseq, head.hash
 
 
+def _publication_time(published_at):
+    """The board's clock: now, or — only when history is loaded (demo, import) — the given
+    time. A publication time typed through any other channel is refused, so nothing on the
+    board (a meeting notice above all) can be backdated; no time may lie in the future."""
+    from .meetings import HISTORY_SOURCES, SLACK
+
+    now = timezone.now()
+    if published_at is None:
+        return now
+    if published_at > now + SLACK:
+        raise ValidationError({"published_at": _("公开时间不能晚于现在")})
+    if published_at < now - SLACK and audit.current().source not in HISTORY_SOURCES:
+        raise ValidationError({"published_at": _("公开时间由系统记录，不能倒填")})
+    return published_at
+
+
 def publish(
-    *, node, kind, title, body, period="", decision=None, corrects=None, published_at=None, reason=""
+    *, node, kind, title, body, period="", decision=None, corrects=None, matter=None, published_at=None, reason=""
 ) -> DisclosureEntry:
-    """Append an entry to the community's board, linked to the entry before it."""
+    """Append an entry to the community's board, linked to the entry before it. The time is the
+    system's (see `_publication_time`)."""
     if node.level != Level.COMMUNITY:
         raise ValidationError({"node": _("公开栏属于社区或村")})
     if corrects is not None:
@@ -42,7 +60,7 @@ def publish(
         kind = DisclosureKind.CORRECTION
     if decision is not None and decision.node_id != node.pk:
         raise ValidationError({"decision": _("决议不属于本社区/村")})
-    published_at = published_at or timezone.now()
+    published_at = _publication_time(published_at)
     with transaction.atomic():
         # The ledger's head first: every publisher of every board queues on that one row (SQLite
         # already serialises writers), so the ledger has a single order. Publications are rare.
@@ -73,6 +91,7 @@ def publish(
             published_at=published_at,
             decision=decision,
             corrects=corrects,
+            matter=matter,
             prev_hash=prev,
             hash=digest,
             gseq=gseq,
@@ -133,16 +152,23 @@ def correct(entry, *, title=None, body, reason) -> DisclosureEntry:
 
 
 def publish_result(matter, *, body, reason="") -> DisclosureEntry:
-    """实施结果公开: publish how a matter was carried out (progress or the final result)."""
-    from ..choices import MatterStatus
+    """实施结果公开: publish how a matter was carried out (progress or the final result). The
+    entry names the matter, so it (and, once every task is done, only it) can complete a
+    procedure's result-disclosure step; the tasks and their state are listed under `body`."""
+    from ..choices import MatterStatus, TaskStatus
 
     if matter.status not in (MatterStatus.CARRYING_OUT, MatterStatus.DONE):
         raise ValidationError(_("议题尚未实施，不能公开实施结果"))
+    tasks = "\n".join(
+        f"· {t.title}（{t.owner_name}）：{'已完成' if t.status == TaskStatus.DONE else f'进度 {t.progress}%'}"
+        for t in matter.tasks.order_by("id")
+    )
     return publish(
         node=matter.node,
         kind=DisclosureKind.RESULT,
         title=f"实施结果公开：{matter.title}"[:200],
-        body=body,
+        body=body + (f"\n实施任务：\n{tasks}" if tasks else ""),
+        matter=matter,
         reason=reason,
     )
 

@@ -24,7 +24,7 @@ from ..models import Attendance, BallotCast, BallotChoice, Decision, Motion
 from . import ballot_sql
 from .matters import _move as move_matter
 from .meetings import meeting_quorum
-from .workflow import decides_finally
+from .workflow import consensus_refused, decides_finally
 
 
 def _move(motion, target, *, reason="", **changes) -> Motion:
@@ -218,7 +218,8 @@ def record_decision(motion, *, text=None, decided_on=None, reason="") -> Decisio
             raise ValidationError(_("该表决事项已形成决议")) from None
         if matter is not None:
             binding = (not matter.art24 or body.kind in ART24_BODY_KINDS) and decides_finally(matter, body)
-            if outcome == DecisionOutcome.REJECTED:
+            # A consensus step (Shenyang council, 一致意见) is not agreed while anyone objects.
+            if outcome == DecisionOutcome.REJECTED or consensus_refused(matter, motion):
                 target = MatterStatus.REJECTED
             else:
                 target = MatterStatus.DECIDED if binding else MatterStatus.TO_ASSEMBLY

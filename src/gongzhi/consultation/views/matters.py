@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.scoping import has_perm_anywhere
@@ -28,6 +29,9 @@ COLUMNS = [
     (_("状态"), lambda m: m.get_status_display()),
     (_("联署"), lambda m: m.support_count),
     (_("联署门槛"), lambda m: m.support_threshold),
+    (_("法定联署人数"), lambda m: m.legal_threshold),
+    (_("调整联署门槛的理由"), lambda m: m.threshold_override_reason),
+    (_("应召集会议期限"), lambda m: m.convene_by),
     (_("研判结果"), lambda m: m.get_route_display()),
     (_("研判理由"), lambda m: m.route_reason),
     (_("交由机构"), lambda m: m.body.name if m.body_id else ""),
@@ -80,7 +84,7 @@ def matter_create(request):
 
     def action(d):
         node = d["node"] if staff else nodes.first()
-        extra = {k: d[k] for k in ("source", "art24", "support_threshold")} if staff else {}
+        extra = {k: d[k] for k in ("source", "art24", "support_threshold", "threshold_reason")} if staff else {}
         return services.raise_matter(
             node=node, title=d["title"], description=d["description"], kind=d["kind"], body=d["body"], **extra
         )
@@ -113,6 +117,8 @@ def _detail_context(request, matter):
         and matter.raised_by_resident_id != getattr(resident, "pk", None),
         "may_triage": matter.status == MatterStatus.PENDING and perms.can_triage(user, matter),
         "may_enter_paper": collecting and perms.can_enter_paper(user, matter),
+        "may_withdraw": collecting and not matter.obliged_at and perms.can_withdraw(user, matter),
+        "convene_overdue": matter.convene_overdue_on(timezone.localdate()),
         "may_tasks": matter.status in services.outcomes.CAN_CARRY_OUT and perms.can_manage_tasks(user, matter),
         "may_publish": matter.status in (MatterStatus.CARRYING_OUT, MatterStatus.DONE)
         and perms.can_publish(user, matter.node),
@@ -164,6 +170,22 @@ def matter_co_sign(request, pk):
         messages.success(
             request, _("已联署：%(n)s/%(t)s 人") % {"n": matter.support_count, "t": matter.support_threshold}
         )
+    return redirect("consultation:matter_detail", pk)
+
+
+@post_only
+@perm_required(perms.VIEW_MATTER)
+def matter_withdraw(request, pk):
+    """The proposer (or the committee) withdraws a matter still collecting or awaiting triage."""
+    matter = selectors.get_matter(request.user, pk)
+    if not perms.can_withdraw(request.user, matter):
+        raise Http404
+    try:
+        services.withdraw_matter(matter, reason=_("提出人撤回"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("议题已撤回"))
     return redirect("consultation:matter_detail", pk)
 
 

@@ -3,14 +3,11 @@ the agenda, the sign-in sheet (in person or for a household), opening and closin
 minutes, and cancelling a meeting not yet opened (with a public reason). The page states whether the
 meeting is quorate with the arithmetic from the body's rule. Motions are in motions.py."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.scoping import has_perm_anywhere
@@ -18,7 +15,7 @@ from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.territory.choices import Level
 
 from .. import permissions as perms
-from .. import rules, selectors, services
+from .. import selectors, services
 from ..choices import Constituency, MeetingStatus
 from ..forms import AgendaForm, CloseMeetingForm, MeetingForm, MotionForm, ReasonForm, SignInForm
 from ..models import Attendance, Meeting
@@ -65,10 +62,8 @@ def meeting_create(request, body_pk):
     form = MeetingForm(request.POST or None, initial={"title": f"{body.name}会议"})
 
     def action(d):
-        notice_at = timezone.make_aware(dt.datetime.combine(d["notice_date"], dt.time(9, 0)))
-        return services.schedule_meeting(
-            body=body, title=d["title"], date=d["date"], notice_at=notice_at, location=d["location"]
-        )
+        # No notice date is typed: the notice counts from its publication on the board.
+        return services.schedule_meeting(body=body, title=d["title"], date=d["date"], location=d["location"])
 
     if request.method == "POST":
         meeting = run_service(form, action)
@@ -78,7 +73,7 @@ def meeting_create(request, body_pk):
     rule = body.rule
     hint = (
         (
-            _("%(r)s：须提前 %(d)s 天通知（%(law)s%(art)s）")
+            _("%(r)s：须提前 %(d)s 天通知（%(law)s%(art)s），自会议通知在公开栏发布之日起算")
             % {"r": rule.name, "d": rule.notice_days, "law": rule.law, "art": rule.article}
         )
         if rule.notice_days
@@ -139,11 +134,8 @@ def meeting_context(request, meeting, **forms):
         and perms.can_publish(user, _board(meeting)),
         "cancel_form": ReasonForm(initial={"expected_version": meeting.version}),
     }
-    rule = meeting.body.rule
-    if rule.notice_days:
-        context["notice"] = rules.notice(
-            rule, notice_date=timezone.localtime(meeting.notice_at).date(), meeting_date=meeting.date
-        )
+    # Counted from the board entry's timestamp, never from a typed date.
+    context["notice"] = services.notice_check(meeting)
     context.update(forms)
     return context
 

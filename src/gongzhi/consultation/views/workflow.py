@@ -64,6 +64,7 @@ def workflow_complete(request, pk):
             disclosure=d["disclosure"],
             note=d["note"],
             merge_previous=d.get("merge_previous", False),
+            done_on=d.get("done_on"),
         ),
     )
     if written:

@@ -22,10 +22,17 @@ from ..workflow_forms import CompleteStepForm, StartWorkflowForm
 
 def _needs(step) -> str:
     if step.kind == StepKind.VOTE:
-        return _("须有%(bodies)s就本议题作出并获通过的决议") % {"bodies": body_kinds_text(step)}
-    if step.kind == StepKind.DISCLOSE:
-        return _("须在本社区/村公开栏公开")
-    return _("须记录办理情况")
+        text = _("须有%(bodies)s就本议题作出并获通过的决议") % {"bodies": body_kinds_text(step)}
+        return text + (_("，且须一致意见（无反对票）") if step.consensus else "")
+    needs = {
+        StepKind.DISCLOSE: _("须在本社区/村公开栏公开"),
+        StepKind.DECISION_DISCLOSURE: _("须以由本议题决议生成的决议公开条目完成"),
+        StepKind.RESULT_DISCLOSURE: _("须在全部实施任务完成后以本议题的实施结果公开条目完成"),
+        StepKind.SIGNATURES: _("须由居民提出并达到联署门槛（按联署记录自动核对）"),
+        StepKind.TASKS: _("须有实施任务且全部完成（按实施任务自动核对）"),
+        StepKind.RATINGS: _("须有居民评议（按评议记录自动核对）"),
+    }
+    return needs.get(step.kind, _("须记录办理情况（写明办理日期）"))
 
 
 def state(matter):

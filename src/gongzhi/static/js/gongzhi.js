@@ -98,7 +98,9 @@
       var k = kinds[step.value] || {}, merge = field("merge_previous");
       if (merge) merge.hidden = !k.merge;
       if (field("decision")) field("decision").hidden = k.kind !== "vote";
-      if (field("disclosure")) field("disclosure").hidden = k.kind !== "disclose";
+      var board = ["disclose", "decision_pub", "result_pub"].indexOf(k.kind) >= 0;
+      if (field("disclosure")) field("disclosure").hidden = !board;
+      if (field("done_on")) field("done_on").hidden = k.kind !== "record";
     };
     step.addEventListener("change", update);
     update();
