@@ -112,3 +112,17 @@ def test_query_count_does_not_grow_with_disputes(client, world, flow):
         d = services.assign(world.users.director, flow.register(), [world.zhou], now=flow.at(1))
         inbox.notify(d, NotificationKind.DISPATCHED, str(i), users=[world.users.zhou])
     assert queries() == few
+
+
+def test_an_assigned_mediator_is_told_in_the_inbox(client, flow, world, django_capture_on_commit_callbacks):
+    """Inviting 周老师 from the pool lands a 新派单 notice in his inbox, linking to the dispute;
+    it names the case, not the parties."""
+    d = flow.register()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign(world.users.director, d, [world.zhou])
+    notes = list(Notification.objects.filter(user=world.users.zhou))
+    assert [n.kind for n in notes] == [NotificationKind.DISPATCHED]
+    assert d.tracking_number in notes[0].text
+    assert not any(p.name in notes[0].text for p in d.parties.all())
+    client.force_login(world.users.zhou)
+    assert f"/mediation/{d.pk}/" in client.get(INBOX).text

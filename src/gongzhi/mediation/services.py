@@ -403,7 +403,23 @@ def assign(actor, dispute, mediators, *, lead=None, note="", expected_version=No
         )
         for m in mediators:
             core.create(Assignment, dispute=dispute, mediator=m, lead=(m == lead), assigned_at=now)
+        _notify_assigned(dispute, mediators, now)
     return dispute
+
+
+def _notify_assigned(dispute, mediators, now):
+    """Tell each newly assigned mediator with an account, in their inbox once the assignment
+    commits: the case number and title only (the inbox shows no party, Art. 15)."""
+    from gongzhi.cases.choices import NotificationKind
+    from gongzhi.cases.inbox import notify_on_commit
+
+    users = [m.user_id for m in mediators if m.user_id]
+    if users:
+        text = _("您被指派调解 %(number)s「%(title)s」，请及时联系当事人。") % {
+            "number": dispute.tracking_number,
+            "title": dispute.title,
+        }
+        notify_on_commit(dispute, NotificationKind.DISPATCHED, text, about=now, users=users)
 
 
 def _own_step(actor, dispute, action, *, expected_version=None, now=None, note="", **kw):
