@@ -18,7 +18,13 @@ def test_demo_links_liudaye_in_his_grid(client, town):
     born(town["g11"], dt.date(1960, 1, 1), name="王大妈")
     liu = born(town["g11"], dt.date(1946, 1, 1), name="刘德福")
     neighbour = born(town["g12"], dt.date(1970, 1, 1), name="邻居")
-    matter = consultation.raise_matter(node=town["c1"], title="小区乱停车", resident=neighbour, support_threshold=5)
+    matter = consultation.raise_matter(
+        node=town["c1"],
+        title="小区乱停车",
+        resident=neighbour,
+        support_threshold=5,
+        threshold_reason="测试设定的联署人数",
+    )
 
     link_demo_resident(SimpleNamespace(nodes={"g001007": town["g11"]}))
 

@@ -36,8 +36,16 @@ def _community(town, liu, n, tag=""):
     neighbours = [born(town["g12"], dt.date(1970, 1, 1), name=f"邻居{tag}{i}") for i in range(n)]
     outsider = born(town["g21"], dt.date(1970, 1, 1), name=f"外人{tag}")
     for i, who in enumerate(neighbours):
-        consultation.raise_matter(node=c1, title=f"联署议题{tag}{i}", resident=who, support_threshold=50)
-    consultation.raise_matter(node=c2, title=f"梁丰联署{tag}", resident=outsider, support_threshold=50)
+        consultation.raise_matter(
+            node=c1,
+            title=f"联署议题{tag}{i}",
+            resident=who,
+            support_threshold=50,
+            threshold_reason="测试设定的联署人数",
+        )
+    consultation.raise_matter(
+        node=c2, title=f"梁丰联署{tag}", resident=outsider, support_threshold=50, threshold_reason="测试设定的联署人数"
+    )
     assembly = consultation.create_body(
         node=c1, kind="resident_assembly", name=f"南庄居民会议{tag}", constituency="adults"
     )
@@ -122,7 +130,13 @@ def test_votes_and_ratings_are_listed_for_me(client, town, liu):
 def test_done_matter_waits_for_my_rating(client, town, liu):
     from gongzhi.consultation.models import Matter
 
-    matter = consultation.raise_matter(node=town["c1"], title="修好路灯", resident=liu.resident, support_threshold=0)
+    matter = consultation.raise_matter(
+        node=town["c1"],
+        title="修好路灯",
+        resident=liu.resident,
+        support_threshold=0,
+        threshold_reason="测试设定的联署人数",
+    )
     Matter.objects.filter(pk=matter.pk).update(status="done")
     client.force_login(liu)
     assert [m.title for m in client.get(reverse("home")).context["home"].to_rate] == ["修好路灯"]

@@ -26,8 +26,20 @@ def _resident_user(grid, username="liudaye"):
 def _matters(town):
     raiser_own = born(town["g12"], dt.date(1970, 1, 1), name="邻居")
     raiser_other = born(town["g21"], dt.date(1970, 1, 1), name="外人")
-    own = consultation.raise_matter(node=town["c1"], title="小区乱停车", resident=raiser_own, support_threshold=3)
-    other = consultation.raise_matter(node=town["c2"], title="梁丰的议题", resident=raiser_other, support_threshold=3)
+    own = consultation.raise_matter(
+        node=town["c1"],
+        title="小区乱停车",
+        resident=raiser_own,
+        support_threshold=3,
+        threshold_reason="测试设定的联署人数",
+    )
+    other = consultation.raise_matter(
+        node=town["c2"],
+        title="梁丰的议题",
+        resident=raiser_other,
+        support_threshold=3,
+        threshold_reason="测试设定的联署人数",
+    )
     return own, other
 
 

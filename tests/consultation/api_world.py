@@ -35,7 +35,9 @@ def community_world(node):
     services.cast_ballot(motion, people[0], "for")
     services.close_motion(motion)
     decision = services.record_decision(motion)
-    collecting = services.raise_matter(node=node, title="加装电梯", source="committee", support_threshold=5)
+    collecting = services.raise_matter(
+        node=node, title="加装电梯", source="committee", support_threshold=5, threshold_reason="测试设定的联署人数"
+    )
     return SimpleNamespace(
         node=node,
         body=body,

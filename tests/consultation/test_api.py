@@ -149,7 +149,13 @@ def test_staff_and_residents_raise_matters(world):
     staff = ApiClient(world.users["community"])
     r = staff.post(
         "/consultation/matters",
-        {"node": world.c1.node.pk, "title": "修路", "source": "committee", "support_threshold": 0},
+        {
+            "node": world.c1.node.pk,
+            "title": "修路",
+            "source": "committee",
+            "support_threshold": 0,
+            "threshold_reason": "两委提出，不需联署",
+        },
     )
     assert r.status_code == 201 and r.json()["status"] == "pending" and r["ETag"] == '"1"'
     # Out of scope: the node is not one the caller may raise in.

@@ -53,6 +53,8 @@ def village(town, settings, tmp_path):
         location="村委会二楼会议室",
     )
     item = services.add_agenda_item(meeting, matter=matter)
+    # The notice counts from its posting on the board (set-up runs as the system).
+    meeting = services.publish_meeting_notice(meeting, published_at=dt.datetime(2026, 5, 20, 1, tzinfo=dt.UTC))
     services.sign_in_many(meeting, heads[:9])
     meeting = services.open_meeting(meeting)
     motion = services.open_motion(services.propose_motion(meeting, text="通过分红方案", agenda_item=item))

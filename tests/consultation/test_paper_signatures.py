@@ -33,7 +33,9 @@ def scan(name="联署名单.jpg"):
 def case(town):
     raiser = born(town["g11"], dt.date(1970, 1, 1), name="提议人")
     people = adults(town["g11"], 5)
-    matter = services.raise_matter(node=town["c1"], title="修缮村道", resident=raiser, support_threshold=4)
+    matter = services.raise_matter(
+        node=town["c1"], title="修缮村道", resident=raiser, support_threshold=4, threshold_reason="测试设定的联署人数"
+    )
     return {"matter": matter, "raiser": raiser, "people": people}
 
 

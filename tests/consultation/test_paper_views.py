@@ -35,7 +35,9 @@ def clerk(town):
 @pytest.fixture
 def matter(town):
     raiser = born(town["g11"], dt.date(1970, 1, 1), name="提议人")
-    return services.raise_matter(node=town["c1"], title="修缮村道", resident=raiser, support_threshold=3)
+    return services.raise_matter(
+        node=town["c1"], title="修缮村道", resident=raiser, support_threshold=3, threshold_reason="测试设定的联署人数"
+    )
 
 
 def test_paper_signatures_check_then_confirm(client, clerk, matter, town):

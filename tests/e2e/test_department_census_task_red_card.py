@@ -90,6 +90,7 @@ def test_department_census_task_red_card(live_server, seeded, browser, shot, tow
     town_page.click("text=越单派发…")
     assert town_page.locator("#id_title").input_value() == "人口普查入户登记"
     town_page.fill("#id_reason", "普查时点临近，经镇分管领导同意一次性派发")
+    town_page.fill("#id_funding", "2000")  # 费随事转: never 0 元
     shot(town_page, "c3-town-override")
     town_page.click("button.primary")
     town_page.wait_for_selector("text=记红牌 2 张")

@@ -32,8 +32,20 @@ def test_resident_links_account_and_co_signs_on_phone(live_server, seeded, phone
     accounts.create_user(username="liudaye", password=PASSWORD, display_name="刘大爷")
     neighbour = born(town["g12"], dt.date(1970, 5, 1), name="张阿姨")
     outsider = born(town["g21"], dt.date(1970, 5, 1), name="梁丰居民")
-    services.raise_matter(node=town["c1"], title="小区乱停车，消防通道被堵", resident=neighbour, support_threshold=3)
-    services.raise_matter(node=town["c2"], title="梁丰菜市场改造", resident=outsider, support_threshold=3)
+    services.raise_matter(
+        node=town["c1"],
+        title="小区乱停车，消防通道被堵",
+        resident=neighbour,
+        support_threshold=3,
+        threshold_reason="测试设定的联署人数",
+    )
+    services.raise_matter(
+        node=town["c2"],
+        title="梁丰菜市场改造",
+        resident=outsider,
+        support_threshold=3,
+        threshold_reason="测试设定的联署人数",
+    )
 
     # The login page leads to the public pages.
     page.goto(base + "/login/")

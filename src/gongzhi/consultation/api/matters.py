@@ -88,6 +88,8 @@ class MatterIn(Schema):
     source: str | None = None
     art24: bool = False
     support_threshold: common.Count | None = None
+    # Needed when the threshold differs from the legal figure (shown beside it).
+    threshold_reason: common.Reason = ""
 
 
 class TriageIn(Schema):
@@ -264,6 +266,7 @@ def raise_matter(request, payload: MatterIn):
             extra["source"] = payload.source
         extra["art24"] = payload.art24
         extra["support_threshold"] = payload.support_threshold
+        extra["threshold_reason"] = payload.threshold_reason
     elif payload.source not in (None, MatterSource.RESIDENT) or payload.art24 or payload.support_threshold is not None:
         refuse(_("只有两委工作人员可以设定提出方、第二十四条事项和联署门槛"))
     matter = services.raise_matter(
