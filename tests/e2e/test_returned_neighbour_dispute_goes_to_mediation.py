@@ -119,13 +119,13 @@ def test_returned_neighbour_dispute_goes_to_mediation(live_server, seeded, phone
     assert sent.count() == 2 and set(sent.values_list("user_id", flat=True)) == {w.users.zhou.pk}
     assert all("司法确认" in n.text and d.tracking_number in n.text for n in sent)
 
-    # … and he reads them in his inbox (the header's 通知, its counter saying 2) and follows one
-    # to the dispute.
+    # … and he reads them in his inbox (the header's 通知, its counter saying 3: the invitation
+    # and the two reminders) and follows one to the dispute.
     log_in(page, base, w.users.zhou.username)
-    assert page.inner_text("#header-unread") == "2"
+    assert page.inner_text("#header-unread") == "3"
     page.click(".topbar .inbox-link")
     page.wait_for_load_state()
-    assert "司法确认" in page.inner_text("#inbox")
+    assert "司法确认" in page.inner_text("#inbox") and "您被指派调解" in page.inner_text("#inbox")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(tmp_path / "inbox.png"), full_page=True)
     page.click(f"#inbox a[href='{reverse('mediation:detail', args=[d.pk])}'] >> nth=0")
