@@ -1,4 +1,4 @@
-"""Resident search over a large registry on SQLite: name, pinyin, initials, ID and phone
+"""Resident search over a large registry on SQLite or PostgreSQL: name, pinyin, initials, ID and phone
 fragments, through the real `registry.selectors.search()` and the `visible_to` scope of a
 town-level and a grid-level user. Each query runs `selectors.search_page` (the count, capped at
 1,000, and the order) and fetches the first page (50 rows), as the list view and the API do;
@@ -7,6 +7,8 @@ town-level and a grid-level user. Each query runs `selectors.search_page` (the c
     .venv/bin/python bench/search.py                   # 1,000,000 residents in a temp dir
     .venv/bin/python bench/search.py --residents 200000
     .venv/bin/python bench/search.py --db /tmp/s.sqlite3  # keep/reuse the built database
+    .venv/bin/python bench/search.py --pg postgres://postgres@127.0.0.1:5432/bench_search  # PostgreSQL
+                                                          # (created if missing, kept and reused)
 
 The fixture is built fast: `migrate`, territory and users through the services, then the
 residents with a raw `executemany` (this is a benchmark fixture, not the import path), with the
@@ -43,8 +45,12 @@ GIVEN = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊�
 PHONE_PREFIXES = ["138", "139", "137", "150", "151", "158", "186", "189", "177", "133"]
 
 
-def setup(data_dir: str, db_file: Path):
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
+def setup(data_dir: str, db_file: Path | None, pg_url: str = ""):
+    if pg_url:
+        create_pg_database(pg_url)
+        os.environ["DATABASE_URL"] = pg_url
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
     os.environ["GONGZHI_DATA_DIR"] = data_dir
     # The bench repeats each search by number; the per-user limits would stop it.
     os.environ.setdefault("GONGZHI_RATE_NUMBER_SEARCH", "1000000/h")
@@ -54,6 +60,17 @@ def setup(data_dir: str, db_file: Path):
     import django
 
     django.setup()
+
+
+def create_pg_database(url: str):
+    """Create the PostgreSQL database of `url` if it is missing (a kept one is reused)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    admin = base.replace("postgres://", "postgresql://", 1) + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- fixture ------------------------------------------------------------------------------
@@ -136,23 +153,61 @@ PLANTED = [
 ]
 
 
+def _bulk(cur, vendor, table, cols, rows):
+    """Insert `rows` fast: sqlite3's executemany, PostgreSQL's COPY (psycopg 3)."""
+    if vendor == "postgresql":
+        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
+    else:
+        cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
+
+
+def _columns(model):
+    fields = [f for f in model._meta.concrete_fields if f.column != "id"]
+    return [f.column for f in fields], {f.column: f.get_default() for f in fields}
+
+
+HOUSEHOLD_SIZE = 3  # residents per household in the fixture (a town of 1,000,000: 333,000 households)
+
+
+def insert_households(cur, vendor, grids, per_grid, now):
+    """One household per HOUSEHOLD_SIZE residents of each grid, by address; returns
+    {grid id: [household ids in order]}."""
+    from gongzhi.registry.models import Household
+
+    cols, defaults = _columns(Household)
+    per = -(-per_grid // HOUSEHOLD_SIZE)
+    rows = []
+    for grid in grids:
+        for k in range(per):
+            r = dict(defaults, created_at=now, updated_at=now, version=1, number=f"{grid.code}{k:05d}")
+            r.update(grid_id=grid.pk, building_id=None, head_id=None, address=f"{grid.name}{k + 1}号", room="")
+            rows.append([r[c] for c in cols])
+    _bulk(cur, vendor, "registry_household", cols, rows)
+    cur.execute("SELECT id, grid_id FROM registry_household ORDER BY id")
+    by_grid = {}
+    for pk, grid_id in cur.fetchall():
+        by_grid.setdefault(grid_id, []).append(pk)
+    return by_grid
+
+
 def insert_residents(n, grids, out, analyze=False):
-    """Raw executemany of `n` residents spread over the grids, plus the planted ones."""
+    """Raw bulk insert of `n` residents spread over the grids in households of three (the
+    first one its head), plus the planted ones."""
     from django.db import connection, transaction
 
     from gongzhi.registry.models import Resident
     from gongzhi.registry.validation import search_keys
 
     keys = functools.lru_cache(maxsize=None)(search_keys)
-    fields = [f for f in Resident._meta.concrete_fields if f.column != "id"]
-    cols = [f.column for f in fields]
-    defaults = {f.column: f.get_default() for f in fields}
+    cols, defaults = _columns(Resident)
     now = dt.datetime(2026, 11, 1, 8, 0).isoformat(sep=" ")
-    sql = f"INSERT INTO registry_resident ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     people = People()
     per_grid = max(1, n // len(grids))
+    vendor = connection.vendor
 
-    def row(name, grid_id, ident, born, gender, phone, sensitive):
+    def row(name, grid_id, ident, born, gender, phone, sensitive, household_id=None):
         r = dict(
             defaults,
             created_at=now,
@@ -164,7 +219,7 @@ def insert_residents(n, grids, out, analyze=False):
             birth_date=born.isoformat(),
             phone=phone,
             grid_id=grid_id,
-            household_id=None,
+            household_id=household_id,
             has_sensitive=sensitive,
             ethnicity="汉族",
             residence_type="registered",
@@ -182,28 +237,38 @@ def insert_residents(n, grids, out, analyze=False):
         ident, b, g = people.id_number()
         planted.append(row("张三", grids[i * 37 % len(grids)].pk, ident, b, g, people.phone(), False))
     connection.ensure_connection()
-    cur = connection.connection.cursor()  # the raw sqlite3 cursor: no Django wrapping on the hot path
-    cur.execute("PRAGMA synchronous=OFF")
+    cur = connection.connection.cursor()  # the driver's cursor: no Django wrapping on the hot path
+    if vendor == "sqlite":
+        cur.execute("PRAGMA synchronous=OFF")
     started = time.perf_counter()
     with transaction.atomic():
-        cur.executemany(sql, planted)
+        homes = insert_households(cur, vendor, grids, per_grid, now)
+        out(f"  inserted {sum(map(len, homes.values())):,} households ({time.perf_counter() - started:.0f} s)")
+        _bulk(cur, vendor, "registry_resident", cols, planted)
         batch = []
         for gi, grid in enumerate(grids):
-            for _ in range(per_grid):
+            for j in range(per_grid):
                 ident, b, g = people.id_number()
-                batch.append(row(people.name(), grid.pk, ident, b, g, people.phone(), people.rng.random() < 0.01))
+                home = homes[grid.pk][j // HOUSEHOLD_SIZE]
+                batch.append(
+                    row(people.name(), grid.pk, ident, b, g, people.phone(), people.rng.random() < 0.01, home)
+                )
             if len(batch) >= 50_000 or gi == len(grids) - 1:
-                cur.executemany(sql, batch)
+                _bulk(cur, vendor, "registry_resident", cols, batch)
                 batch = []
                 out(f"  inserted {(gi + 1) * per_grid:,} residents ({time.perf_counter() - started:.0f} s)")
+        cur.execute(
+            "UPDATE registry_household SET head_id = (SELECT min(r.id) FROM registry_resident r "
+            "WHERE r.household_id = registry_household.id)"
+        )
     # Name parts and the digit index, through the call the import's fast path makes.
     from gongzhi.registry.search import index_new_residents
 
     with transaction.atomic():
-        rows = cur.execute("SELECT id, name, id_number, phone FROM registry_resident").fetchall()
-        index_new_residents(rows)
+        cur.execute("SELECT id, name, id_number, phone FROM registry_resident")
+        index_new_residents(cur.fetchall())
     out(f"  search index written ({time.perf_counter() - started:.0f} s)")
-    if analyze:
+    if analyze or vendor == "postgresql":  # PostgreSQL's autovacuum would analyze soon anyway
         cur.execute("ANALYZE")
     return planted
 
@@ -278,8 +343,12 @@ def run(args):
 
     base = timed(baseline, args.repeat)
     total = Resident.objects.count()
+    if connection.vendor == "sqlite":
+        engine = f"SQLite {connection.Database.sqlite_version}"
+    else:
+        engine = f"PostgreSQL {connection.cursor().connection.info.server_version}"
     print(
-        f"\nSQLite {connection.Database.sqlite_version}, {total:,} residents, {len(args.grids)} grids; page {PAGE} rows + count; "
+        f"\n{engine}, {total:,} residents, {len(args.grids)} grids; page {PAGE} rows + count; "
         f"median of {args.repeat}"
     )
     print(f"baseline (page by pk range + exact ID count): {base:.2f} ms\n")
@@ -307,13 +376,14 @@ def main():
     p.add_argument("--residents", type=int, default=1_000_000)
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--db", help="SQLite file to build (or reuse if it exists)")
+    p.add_argument("--pg", default="", help="PostgreSQL URL to build (or reuse) instead of SQLite")
     p.add_argument("--explain", action="store_true", help="print query plans")
     p.add_argument("--analyze", action="store_true", help="run ANALYZE after loading (deployments usually do not)")
     args = p.parse_args()
     data_dir = tempfile.mkdtemp(prefix="gongzhi-bench-")
     db_file = Path(args.db).resolve() if args.db else Path(data_dir) / "search.sqlite3"
-    reuse = db_file.exists()
-    setup(data_dir, db_file)
+    reuse = bool(args.pg) or db_file.exists()
+    setup(data_dir, db_file, args.pg)
     from django.core.management import call_command
 
     from gongzhi.accounts.models import User
