@@ -250,9 +250,7 @@ def insert_residents(n, grids, out, analyze=False):
             for j in range(per_grid):
                 ident, b, g = people.id_number()
                 home = homes[grid.pk][j // HOUSEHOLD_SIZE]
-                batch.append(
-                    row(people.name(), grid.pk, ident, b, g, people.phone(), people.rng.random() < 0.01, home)
-                )
+                batch.append(row(people.name(), grid.pk, ident, b, g, people.phone(), people.rng.random() < 0.01, home))
             if len(batch) >= 50_000 or gi == len(grids) - 1:
                 _bulk(cur, vendor, "registry_resident", cols, batch)
                 batch = []
@@ -348,8 +346,7 @@ def run(args):
     else:
         engine = f"PostgreSQL {connection.cursor().connection.info.server_version}"
     print(
-        f"\n{engine}, {total:,} residents, {len(args.grids)} grids; page {PAGE} rows + count; "
-        f"median of {args.repeat}"
+        f"\n{engine}, {total:,} residents, {len(args.grids)} grids; page {PAGE} rows + count; median of {args.repeat}"
     )
     print(f"baseline (page by pk range + exact ID count): {base:.2f} ms\n")
     print(f"{'query':34} {'user':5} {'rows':>8} {'ms':>8} {'×base':>7} {'×goal':>6}  goal")

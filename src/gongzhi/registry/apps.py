@@ -9,6 +9,12 @@ def _ensure_search_index(sender, using="default", **kwargs):
     ensure_digit_index(using)
 
 
+def _ensure_pg_search_indexes(sender, using="default", **kwargs):
+    from .pg_search import ensure_indexes
+
+    ensure_indexes(using)
+
+
 def _ensure_sensitive_triggers(sender, using="default", **kwargs):
     from .sensitive_flag import ensure_sensitive_triggers
 
@@ -57,6 +63,9 @@ class RegistryConfig(AppConfig):
         # The SQLite digit index lives outside Django's models; re-check it after every
         # migrate, because rebuilding registry_resident drops its triggers.
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="gongzhi_registry_search_index")
+        # PostgreSQL's trigram indexes appear once an administrator installs pg_trgm
+        # (docs/decisions/0018-postgres-search.md).
+        post_migrate.connect(_ensure_pg_search_indexes, sender=self, dispatch_uid="gongzhi_registry_pg_search")
         # Likewise the triggers keeping Resident.has_sensitive (docs/decisions/0008).
         post_migrate.connect(_ensure_sensitive_triggers, sender=self, dispatch_uid="gongzhi_registry_sensitive_flag")
         from gongzhi.core.manifest import AppManifest, DemoStep, HistoryReader, MenuEntry

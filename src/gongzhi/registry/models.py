@@ -70,7 +70,11 @@ class Household(TrackedModel):
         verbose_name = _("住户")
         verbose_name_plural = _("住户")
         ordering = ["number"]
-        indexes = [models.Index(fields=["grid", "building", "room"])]
+        # (grid, number): the household list's order and its page key (registry.keyset).
+        indexes = [
+            models.Index(fields=["grid", "building", "room"]),
+            models.Index(fields=["grid", "number"], name="household_grid_number"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.place()}"

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
+from django.db.models.functions import Collate, Length
 from django.db.models.lookups import GreaterThanOrEqual
 from django.shortcuts import get_object_or_404
 
@@ -72,38 +72,54 @@ def _small_scope(qs) -> bool:
     return bool(getattr(qs, "scope_grids", None))
 
 
+def _one_char(qs, field: str, q: str) -> _Plan:
+    """A one-character name (a surname) or one pinyin letter: values of `field` starting with
+    it, in the order of the `(field, grid, has_sensitive)` index, so a town-wide page and
+    count need no row reads. An exact match (a one-character name) sorts first anyway.
+    On PostgreSQL the index and the range are on `field COLLATE "C"` (registry.pg_search):
+    under the database's own collation a prefix is no range, and the planner walked the
+    whole index from its first entry."""
+    order = (field, "grid_id", "has_sensitive", "id")
+    if _small_scope(qs):  # a few grids: read their residents, test the name on each
+        return _Plan(qs.filter(**{f"{field}__startswith": q}), None, order)
+    if connections[qs.db].vendor == "postgresql":
+        byte_wise = Collate(field, "C")
+        matched = qs.alias(search_c=byte_wise).filter(search_c__gte=q, search_c__lt=q + "\U0010ffff")
+        return _Plan(matched, None, (byte_wise, *order[1:]))
+    return _Plan(qs.filter(_prefix(qs, field, q)), None, order)
+
+
+def _name_ids(qs, q: str):
+    """The ids of residents with a name part starting with `q` (two characters or more): any
+    part starting at the first three characters is a prefix of the name or of its suffix
+    columns, parts further into a long name are in the (small) name-part table. A UNION of
+    four index ranges: an `OR` of the ranges with `id IN (name parts)` made PostgreSQL read
+    every resident (docs/decisions/0018-postgres-search.md)."""
+    every = Resident.objects.using(qs.db).order_by()
+    ranges = [every.filter(_prefix(qs, column, q)).values("pk") for column in ("name", "name_s1", "name_s2")]
+    parts = ResidentNamePart.objects.using(qs.db).filter(_prefix(qs, "part", q)).order_by().values("resident_id")
+    return ranges[0].union(*ranges[1:], parts)
+
+
 def _by_name(qs, q: str) -> _Plan:
     if len(q) == 1:
-        # One character is read as a surname (张): names starting with it, in the order of the
-        # (name, grid, has_sensitive) index, so a town-wide page and count need no row reads.
-        # An exact match (a one-character name) sorts first anyway.
-        if _small_scope(qs):  # a few grids: read their residents, test the name on each
-            return _Plan(qs.filter(name__startswith=q), None, ("name", "grid_id", "has_sensitive", "id"))
-        order = ("name", "grid_id", "has_sensitive", "id")
-        return _Plan(qs.filter(_prefix(qs, "name", q)), None, order)
-    # Any part starting at the first three characters is a prefix of the name or of its suffix
-    # columns; parts further into a long name are in the (small) name-part table.
-    parts = ResidentNamePart.objects.filter(_prefix(qs, "part", q)).values("resident_id")
-    matched = _prefix(qs, "name", q) | _prefix(qs, "name_s1", q) | _prefix(qs, "name_s2", q) | Q(pk__in=parts)
+        return _one_char(qs, "name", q)
     # Two characters or more match a few thousand at most: sorting them all stays cheap.
-    return _Plan(qs.filter(matched), Q(name=q), None)
+    return _Plan(qs.filter(pk__in=_name_ids(qs, q)), Q(name=q), None)
 
 
 def _by_pinyin(qs, q: str) -> _Plan:
     if len(q) == 1:
         # One letter: every name's initials start with its pinyin's first letter, so the
         # initials range alone is the answer, in the order of its covering index.
-        order = ("name_initials", "grid_id", "has_sensitive", "id")
-        if _small_scope(qs):
-            return _Plan(qs.filter(name_initials__startswith=q), None, order)
-        return _Plan(qs.filter(_prefix(qs, "name_initials", q)), None, order)
+        return _one_char(qs, "name_initials", q)
     matched = qs.filter(_prefix(qs, "name_initials", q) | _prefix(qs, "name_pinyin", q))
     return _Plan(matched, Q(name_initials=q) | Q(name_pinyin=q), None)
 
 
 def _contains_digits(qs, digits: str) -> Q:
     """ID number or phone contains `digits` (three or more): the FTS5 digit index on SQLite,
-    a plain scan elsewhere."""
+    `LIKE '%…%'` elsewhere (pg_trgm's GIN indexes on PostgreSQL, registry.pg_search)."""
     if has_digit_index(qs.db):
         sql, params = digit_match_sql(digits)
         return Q(pk__in=RawSQL(sql, params))

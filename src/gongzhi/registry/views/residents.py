@@ -15,15 +15,18 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core.history import render_history
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
-from gongzhi.core.web import PAGE_SIZE, paginate, perm_required, run_service, wants_export
+from gongzhi.core.web import PAGE_SIZE, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
-from .. import disclosure, duplicates, exports, migrants, selectors, services
+from .. import disclosure, duplicates, exports, keyset, migrants, selectors, services
 from .. import permissions as perms
 from ..display import label_heads, log_sensitive_rows
 from ..forms import MoveForm, ResidentFilter, ResidentForm
 from ..models import ResidentMove, Tag
 from ..validation import DuplicateIdNumber
+
+# The unsearched list's order (the model's own) and its page key: the name index's order.
+RESIDENT_ORDER = ("name", "id")
 
 
 def filter_residents(user, filters):
@@ -81,8 +84,8 @@ def resident_list(request):
         found = selectors.search_page(qs, q)
         found = found._replace(queryset=found.queryset.prefetch_related(tags))
         page = _SearchPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    else:
-        page = paginate(request, qs.prefetch_related(tags))
+    else:  # the whole list: paged by key, counted up to a cap (registry.keyset)
+        page = keyset.page(qs.prefetch_related(tags), RESIDENT_ORDER, (str, int), request.GET, PAGE_SIZE)
     log_sensitive_rows(page.object_list)
     # Typing in the search box asks (through htmx) for the results block only.
     template = "registry/_resident_results.html" if request.headers.get("HX-Request") else "registry/resident_list.html"
