@@ -60,6 +60,7 @@ def setup(data_dir: str, db_file: Path | None, pg_url: str = ""):
     import django
 
     django.setup()
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows while it runs in the background
 
 
 def create_pg_database(url: str):
@@ -255,9 +256,12 @@ def insert_residents(n, grids, out, analyze=False):
                 _bulk(cur, vendor, "registry_resident", cols, batch)
                 batch = []
                 out(f"  inserted {(gi + 1) * per_grid:,} residents ({time.perf_counter() - started:.0f} s)")
+        # Set-based (UPDATE … FROM: SQLite ≥ 3.33, PostgreSQL): a correlated min(id) per
+        # household made PostgreSQL walk the primary key for each.
         cur.execute(
-            "UPDATE registry_household SET head_id = (SELECT min(r.id) FROM registry_resident r "
-            "WHERE r.household_id = registry_household.id)"
+            "UPDATE registry_household SET head_id = m.first FROM (SELECT household_id, min(id) AS first "
+            "FROM registry_resident WHERE household_id IS NOT NULL GROUP BY household_id) AS m "
+            "WHERE m.household_id = registry_household.id"
         )
     # Name parts and the digit index, through the call the import's fast path makes.
     from gongzhi.registry.search import index_new_residents
