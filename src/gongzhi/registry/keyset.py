@@ -20,9 +20,10 @@ from .selectors import SEARCH_COUNT_CAP
 COUNT_CAP = SEARCH_COUNT_CAP
 
 
-def capped_count(qs, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(count, exact): the number of rows of `qs` when at most `cap`, else (cap, False) — read
-    from at most cap + 1 ids, in no order, so the database stops there."""
+def capped_count(qs, cap: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the number of rows of `qs` when at most `cap` (COUNT_CAP), else (cap,
+    False) — read from at most cap + 1 ids, in no order, so the database stops there."""
+    cap = COUNT_CAP if cap is None else cap
     n = len(qs.order_by().values_list("pk", flat=True)[: cap + 1])
     return (n, True) if n <= cap else (cap, False)
 
@@ -85,7 +86,7 @@ def _compare(qs, fields, op, key):
     return qs.extra(where=[f"({columns}) {op} ({', '.join(['%s'] * len(key))})"], params=list(key))
 
 
-def page(qs, fields: tuple, types: tuple, params, per_page: int, cap: int = COUNT_CAP) -> KeysetPage:
+def page(qs, fields: tuple, types: tuple, params, per_page: int, cap: int | None = None) -> KeysetPage:
     """The page of `qs` (ordered by `fields`, a unique key of `types`) that the request
     `params` ask for: `after` (the next page), `before` (the previous one) or the first."""
     count, exact = capped_count(qs, cap)
