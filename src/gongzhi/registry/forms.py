@@ -18,6 +18,7 @@ from gongzhi.territory.models import Building, Node
 from . import choices as c
 from . import permissions as perms
 from .disclosure import MaskedNumbersForm
+from .grid_filter import limit_grid_filter
 from .models import Household, Resident, Tag
 from .validation import clean_person_fields
 
@@ -69,7 +70,7 @@ class ResidentFilter(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = _blank((g.pk, g.name) for g in grids_for(user, perms.VIEW_RESIDENT))
+        limit_grid_filter(self, user, perms.VIEW_RESIDENT)
         self.fields["tag"].choices = _blank((t.pk, t.name) for t in tags_for(user))
 
 
@@ -87,7 +88,7 @@ class HouseholdFilter(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = _blank((g.pk, g.name) for g in grids_for(user, perms.VIEW_HOUSEHOLD))
+        limit_grid_filter(self, user, perms.VIEW_HOUSEHOLD)
 
 
 class PersonFieldsMixin:
