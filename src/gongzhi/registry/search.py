@@ -14,8 +14,9 @@ Derived structures besides the pinyin columns (docs/decisions/0003-resident-sear
   end of a phone number (what its mask shows), is found without scanning a million rows. New rows are indexed with their name parts by `index_new_residents`; updates
   and deletes by triggers. SQLite drops a table's triggers when a migration rebuilds the
   table, so `ensure_digit_index` runs after every `migrate` and refills the index when a
-  trigger had gone or the row counts differ. On PostgreSQL the search falls back to a plain
-  `LIKE '%…%'` (correct; pg_trgm is an optional contrib extension, not assumed).
+  trigger had gone or the row counts differ. On PostgreSQL the search is a plain
+  `LIKE '%…%'`, answered by pg_trgm's GIN indexes where the extension could be created
+  (registry.pg_search, docs/decisions/0018-postgres-search.md), else by a scan.
 """
 
 from django.db import connections
