@@ -132,3 +132,11 @@ def test_other_scopes_stay_out_of_every_page(client, town, worker, small_pages):
     client.force_login(worker)
     numbers, _last = walk(client, reverse("registry:household_list"), lambda h: h.number, lambda i: None)
     assert numbers == ["S1", "S2", "S3", "S4"]
+
+
+def test_under_the_cap_the_count_is_exact(client, town, worker):
+    for n in range(1, 4):
+        make_resident(town["g11"], name=f"周{n}")
+    client.force_login(worker)
+    assert "共 3 人" in client.get(reverse("registry:resident_list")).content.decode()
+    assert "共 3 户" in client.get(reverse("registry:household_list")).content.decode()

@@ -113,3 +113,17 @@ def test_indexes_are_there():
     if pg_search.has_trigram():
         wanted |= {name for name, _sql in pg_search.TRIGRAM_INDEXES}
     assert wanted <= names
+
+
+def test_a_refused_extension_is_explained_and_the_migration_goes_on(monkeypatch):
+    """Where the role may not create pg_trgm (or the contrib package is missing), the migration
+    says why and what to do, and its transaction carries on; the search works without it."""
+    monkeypatch.setattr(pg_search, "has_trigram", lambda using="default": False)
+    monkeypatch.setattr(pg_search, "CREATE_EXTENSION", "CREATE EXTENSION IF NOT EXISTS pg_trgm_not_installed")
+    said = []
+    assert pg_search.create_extension(out=said.append) is False
+    assert len(said) == 1 and "CREATE EXTENSION pg_trgm" in said[0] and "pg_trgm_not_installed" in said[0]
+    with connection.cursor() as cursor:  # the surrounding transaction is still usable
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    pg_search.ensure_indexes()  # without the extension: only the plain indexes, no error

@@ -36,6 +36,7 @@ _TABLES = {
     name: "registry_residentnamepart" if "namepart" in name else "registry_resident" for name, _ in PLAIN_INDEXES
 }
 
+CREATE_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
 NO_EXTENSION = (
     "pg_trgm could not be created (%s). Searching for part of an ID or phone number reads every "
     "resident. Ask a database administrator to run `CREATE EXTENSION pg_trgm;` in this database, "
@@ -63,7 +64,7 @@ def create_extension(using="default", out=None) -> bool:
         return True
     try:
         with transaction.atomic(using=using), conn.cursor() as cursor:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            cursor.execute(CREATE_EXTENSION)
     except Exception as exc:  # not available, or the role may not create extensions
         message = NO_EXTENSION % str(exc).strip().splitlines()[0]
         log.warning(message)
