@@ -10,9 +10,9 @@ def _ensure_search_index(sender, using="default", **kwargs):
 
 
 def _ensure_pg_search_indexes(sender, using="default", **kwargs):
-    from .pg_search import ensure_indexes
+    from .pg_search import after_migrate
 
-    ensure_indexes(using)
+    after_migrate(using)
 
 
 def _ensure_sensitive_triggers(sender, using="default", **kwargs):

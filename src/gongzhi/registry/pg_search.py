@@ -74,7 +74,22 @@ def create_extension(using="default", out=None) -> bool:
     return True
 
 
-def ensure_indexes(using="default", **kwargs):
+MIGRATION = ("registry", "0010_postgres_search")
+
+
+def after_migrate(using="default"):
+    """post_migrate: add the indexes still missing (pg_trgm installed since) — only while the
+    migration that made them is applied, so migrating back to before it stays without them."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if MIGRATION in MigrationRecorder(conn).applied_migrations():
+        ensure_indexes(using)
+
+
+def ensure_indexes(using="default"):
     """Create the PostgreSQL-only search indexes that are missing (trigram ones only where
     pg_trgm is installed). Idempotent; run by the migration and after every migrate."""
     conn = connections[using]
