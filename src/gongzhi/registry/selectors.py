@@ -6,7 +6,7 @@ import re
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate, Length
 from django.db.models.lookups import GreaterThanOrEqual
@@ -35,6 +35,19 @@ def households(user, perm=None):
     if grids := small_scope_grids(user, perm or VIEW_HOUSEHOLD):
         qs = qs.filter(grid_id__in=grids)
     return qs.select_related("grid", "building", "head")
+
+
+def member_counts(household_ids) -> dict:
+    """{household id: number of members} for the households of one list page (households the
+    reader may see). Every member counts, as the list always counted them: a number names no one."""
+    rows = (
+        Resident.objects.filter(household_id__in=list(household_ids))
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values_list("household_id", "n")
+    )
+    return dict(rows)
 
 
 def get_resident(user, pk, perm=None):

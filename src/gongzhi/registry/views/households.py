@@ -2,7 +2,7 @@
 member" flow a grid worker uses on a phone, create/edit forms and the history page."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,22 +17,14 @@ from .. import exports, keyset, selectors, services
 from .. import permissions as perms
 from ..display import label_heads, log_sensitive_rows
 from ..forms import HouseholdFilter, HouseholdForm
-from ..models import Resident
 
 # The list's order: grid, then number — the (grid, number) index's own order, and a unique key.
 HOUSEHOLD_ORDER = ("grid_id", "number")
 
 
 def count_members(households):
-    """Set `n_members` on each of `households` (one page) with one grouped query over them."""
-    ids = [h.pk for h in households]
-    counts = dict(
-        Resident.objects.filter(household_id__in=ids)
-        .order_by()
-        .values("household_id")
-        .annotate(n=Count("id"))
-        .values_list("household_id", "n")
-    )
+    """Set `n_members` on each of `households` (one page), counted in one query."""
+    counts = selectors.member_counts([h.pk for h in households])
     for h in households:
         h.n_members = counts.get(h.pk, 0)
     return households
