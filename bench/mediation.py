@@ -5,11 +5,12 @@ scoping of a town official and a community's staff, on SQLite and on PostgreSQL.
     .venv/bin/python bench/mediation.py                       # SQLite, then PostgreSQL if it answers
     .venv/bin/python bench/mediation.py --database sqlite     # one of them
     .venv/bin/python bench/mediation.py --database postgres --disputes 20000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_mine .venv/bin/python bench/mediation.py --database postgres
     .venv/bin/python bench/mediation.py --database sqlite --db /tmp/m.sqlite3   # keep/reuse the file
 
 The fixture is built fast in a throwaway database (a temporary SQLite file; on PostgreSQL the
-database `gz_bench_mediation` on the server of DATABASE_URL, else 127.0.0.1:5432, dropped and
-created afresh): `migrate`, the territory (20 communities × 5 grids), committees and users
+database `gz_bench_mediation` — or the one DATABASE_URL names if its name contains "bench" —
+on the server of DATABASE_URL, else 127.0.0.1:5432, dropped and created afresh): `migrate`, the territory (20 communities × 5 grids), committees and users
 through the services, then 100,000 disputes received over 2026 up to 1 December with
 `bulk_create` (the case rows) and `executemany` (the dispute rows), two parties each (some
 people in several disputes), and reports on 2 % (a benchmark fixture, not an application
@@ -58,10 +59,19 @@ CATEGORIES = [
 ]
 
 
+def pg_name() -> str:
+    """The throwaway database: the one named in DATABASE_URL when its name says it is a bench
+    database (so parallel runs can each have their own), else `gz_bench_mediation`. It is
+    dropped and created afresh, so a working database is never taken."""
+    url = os.environ.get("DATABASE_URL", "")
+    name = url.rsplit("/", 1)[-1].split("?")[0] if url.startswith("postgres") else ""
+    return name if "bench" in name else PG_NAME
+
+
 def pg_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     base = url.rsplit("/", 1)[0] if url.startswith("postgres") else "postgres://postgres@127.0.0.1:5432"
-    return f"{base}/{PG_NAME}"
+    return f"{base}/{pg_name()}"
 
 
 def pg_answers() -> bool:
@@ -82,8 +92,8 @@ def setup(database: str, work: Path, db_file=None):
         url = pg_url()
         admin = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name()}"')
+            conn.execute(f'CREATE DATABASE "{pg_name()}"')
         os.environ["DATABASE_URL"] = url
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{db_file or work / 'mediation.sqlite3'}"
@@ -107,7 +117,7 @@ def teardown(database: str):
     connections.close_all()
     admin = pg_url().rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{pg_name()}"')
 
 
 # --- fixture ------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ SHOWN = (
     "time_limit",
     "performance_deadline",
     "node__name",
+    # For the row's actions (review_actions.offer): where, which committee, still open.
+    "node__path",
+    "committee",
+    "closed_at",
 )
 
 
@@ -80,8 +84,15 @@ def daily_review(user, now=None, limit=None) -> dict:
         found: dict = {}
         parties = (
             recent.filter(**{f"{key}__in": [r[0] for r in rows]})
-            .select_related("dispute")
-            .only("name", key, "dispute__tracking_number", "dispute__title", "dispute__received_at")
+            .select_related("dispute__node")
+            .only(
+                "name",
+                key,
+                "dispute__tracking_number",
+                "dispute__title",
+                "dispute__received_at",
+                *(f"dispute__{f}" for f in ("status", "risk", "closed_at", "committee", "node__path")),
+            )
         )
         for x in parties.order_by("dispute__received_at", "pk"):
             found.setdefault(getattr(x, key), []).append(x)

@@ -1,8 +1,13 @@
 """每日研判: the daily review of open disputes for a town or community."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from gongzhi.core import xlsx
 from gongzhi.core.web import perm_required, wants_export
@@ -10,6 +15,7 @@ from gongzhi.core.workdays import local_date
 
 from .. import permissions as p
 from .. import review as review_q
+from .. import review_actions as ra
 from ..transitions import WORKFLOW
 from .common import log_export
 
@@ -39,4 +45,61 @@ def review(request):
         ]
         log_export("每日研判.xlsx", len(rows), request.user, p.REVIEW)
         return xlsx.xlsx_response("每日研判.xlsx", "每日研判", REVIEW_HEADERS, rows, text_columns=(1,))
+    _offer_actions(request.user, data)
     return render(request, "mediation/review.html", {**data, "today": local_date(now), "shown": review_q.PAGE_ROWS})
+
+
+def _offer_actions(user, data):
+    """Attach to each row the one-line actions it offers (review_actions.offer), from one query
+    for the mediators to pick from; a repeat party's row acts on a dispute picked in it."""
+    pool = ra.candidates(user)
+    for name in ("high", "overdue", "performance"):
+        for d in data[name]:
+            d.offer = ra.offer(user, d, pool)
+    for r in data["repeat"]:
+        writable = [d for d in r["disputes"] if d.closed_at is None]
+        offers = [ra.offer(user, d, []) for d in writable]
+        r["targets"] = writable
+        r["offer"] = {
+            "assign": [],
+            "escalate": list(dict.fromkeys(h for o in offers for h in o["escalate"])),
+            "note": any(o["note"] for o in offers),
+        }
+
+
+@require_POST
+@perm_required(p.REVIEW)
+def review_act(request, name):
+    """One action from a row of the daily review (assign, escalate, note) on the dispute named
+    by the form's `dispute`, through its service. The dispute must be one the user reviews
+    (else 404). Without JavaScript: back to the review with a message; with htmx: the message
+    alone, shown in the row."""
+    if name not in ra.FORMS:
+        raise Http404
+    d = review_q.reviewable(request.user).select_related("node").filter(pk=_int(request.POST.get("dispute"))).first()
+    if d is None:
+        raise Http404
+    form = ra.FORMS[name](request.POST)
+    ok, text = False, ""
+    if form.is_valid():
+        try:
+            text, ok = ra.call(name, request.user, d, form.cleaned_data), True
+        except PermissionDenied as e:
+            text = str(e) or _("您无权进行此操作。")
+        except ValidationError as e:
+            text = "；".join(e.messages)
+    else:
+        text = "；".join(m for errors in form.errors.values() for m in errors)
+    if request.headers.get("HX-Request"):
+        return render(request, "mediation/_review_msg.html", {"ok": ok, "text": text})
+    (messages.success if ok else messages.error)(request, text)
+    kind = request.POST.get("kind")
+    anchor = f"#row-{kind}-{d.pk}" if kind in ("high", "overdue", "performance") else "#repeat"
+    return redirect(reverse("mediation:review") + anchor)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
