@@ -246,3 +246,27 @@ def test_review_page_query_count_with_actions(client, flow, world, django_assert
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(REVIEW)
     assert page.text.count('name="note"') >= 15
+
+
+def test_counts_of_the_page_equal_the_full_lists(flow, world):
+    """The page's counts (one pass over the open disputes) equal the lengths of the export's
+    full lists, for each list, with the page cut to one row."""
+    from gongzhi.mediation import review
+
+    from .conftest import cn
+
+    for i in range(3):
+        flow.register(risk="high", risk_reason=f"风险{i}")
+    for _ in range(2):
+        flow.to(Status.MEDIATING)
+    for _ in range(2):
+        flow.to(Status.EFFECTIVE)
+    now = cn(2026, 12, 10, 9)
+    for user in (world.users.town, world.users.community, world.users.community2):
+        full = review.daily_review(user, now)
+        page = review.daily_review(user, now, limit=1)
+        for name in ("high", "overdue", "performance"):
+            assert page["counts"][name] == len(full[name]) == full["counts"][name]
+            assert len(page[name]) == min(1, len(full[name]))
+        assert page["counts"]["repeat"] == len(full["repeat"])
+    assert review.daily_review(world.users.town, now)["counts"]["overdue"] >= 2

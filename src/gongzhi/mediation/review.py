@@ -4,12 +4,16 @@ without full performance, and repeat parties (the same person or unit in two or 
 disputes received within 90 days). Every list is read within the reviewer's scope."""
 
 import datetime as dt
+import operator
+from functools import reduce
 
-from django.db.models import Count
+from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
-from gongzhi.core.scoping import scope_q
+from gongzhi.core.scoping import paths_for, scope_q
 from gongzhi.core.workdays import local_date
+from gongzhi.territory.models import Node
 
 from . import permissions as p
 from .choices import Performance, Risk
@@ -39,9 +43,29 @@ SHOWN = (
 )
 
 
-def reviewable(user):
-    """The disputes `user` reviews: those located where they hold REVIEW."""
-    return Dispute.objects.filter(scope_q(user, p.REVIEW, "node__path"))
+def review_nodes(user) -> list[int] | None:
+    """The ids of the territory nodes where `user` holds REVIEW (None: everywhere), from one
+    small query on the territory table."""
+    paths = paths_for(user, p.REVIEW)
+    if paths is None:
+        return None
+    if not paths:
+        return []
+    return list(Node.objects.filter(scope_q(user, p.REVIEW, "path")).values_list("pk", flat=True))
+
+
+def in_scope(nodes, node_field="node") -> Q:
+    """Rows whose `node_field` is one of `nodes` (review_nodes). The case table is filtered on
+    its indexed node id with the ids written out, not joined row by row to the territory
+    table for a `path LIKE`: each database then reads a community's few disputes through the
+    index and a town's by scanning them (bench/mediation.py)."""
+    return Q() if nodes is None else Q(**{f"{node_field}_id__in": nodes})
+
+
+def reviewable(user, nodes=False):
+    """The disputes `user` reviews: those located where they hold REVIEW (`nodes`: their
+    review_nodes, when the caller has them already)."""
+    return Dispute.objects.filter(in_scope(review_nodes(user) if nodes is False else nodes))
 
 
 def daily_review(user, now=None, limit=None) -> dict:
@@ -52,42 +76,56 @@ def daily_review(user, now=None, limit=None) -> dict:
     today = local_date(now)
     # Only what the page and its export show: a town's lists run to thousands of rows, and a
     # dispute carries some sixty columns over two tables (bench/mediation.py).
-    base = reviewable(user).select_related("node").only(*SHOWN)
-    high = base.open().filter(risk=Risk.HIGH).order_by("received_at", "pk")
-    overdue = base.overdue(now).order_by("deadline", "pk")
-    performance = (
-        # open(): the same rows (an agreement is open until closed), but it lets the database
-        # start from the few open cases rather than every agreement whose deadline has passed.
-        base.open()
-        .filter(status__in=(S.EFFECTIVE, S.ORAL), performance_deadline__lt=today)
-        .exclude(performance=Performance.DONE)
-        .order_by("performance_deadline", "pk")
-    )
+    nodes = review_nodes(user)
+    base = reviewable(user, nodes).select_related("node").only(*SHOWN)
+    # Each list is a condition on the open disputes (closed_at IS NULL, indexed), so their
+    # counts come from one pass over the open ones rather than a COUNT each.
+    conditions = {
+        "high": Q(risk=Risk.HIGH),
+        "overdue": Q(deadline__isnull=False, deadline__lt=now),
+        # An agreement stays open until closed.
+        "performance": Q(status__in=(S.EFFECTIVE, S.ORAL), performance_deadline__lt=today)
+        & ~Q(performance=Performance.DONE),
+    }
+    order = {
+        "high": ("received_at", "pk"),
+        "overdue": ("deadline", "pk"),
+        "performance": ("performance_deadline", "pk"),
+    }
+    lists = {name: base.open().filter(q).order_by(*order[name]) for name, q in conditions.items()}
     since = now - dt.timedelta(days=REPEAT_WINDOW_DAYS)
     # Joined directly rather than `dispute__in=reviewable(...)`: SQLite turned that IN list into
     # a walk over every recent dispute for each person looked up (7.7 s against 0.2 s for the
     # repeat parties of a town of 100,000 disputes, bench/mediation.py).
-    recent = Party.objects.filter(scope_q(user, p.REVIEW, "dispute__node__path"), dispute__received_at__gte=since)
+    recent = Party.objects.filter(in_scope(nodes, "dispute__node"), dispute__received_at__gte=since)
+    # One pass for people (ID number) and units (credit code): the key says which it is.
+    key = Case(
+        When(~Q(id_number=""), then=Concat(Value("i"), "id_number")),
+        default=Concat(Value("u"), "uscc"),
+        output_field=CharField(),
+    )
+    rows = list(
+        recent.filter(~Q(id_number="") | ~Q(uscc=""))
+        .annotate(key=key)
+        .values_list("key")
+        .annotate(n=Count("dispute", distinct=True))
+        .filter(n__gte=2)
+        .order_by("-n", "key")
+    )
     repeat = []
-    for key in ("id_number", "uscc"):
-        rows = list(
-            recent.exclude(**{key: ""})
-            .values_list(key)
-            .annotate(n=Count("dispute", distinct=True))
-            .filter(n__gte=2)
-            .order_by("-n", key)
-        )
-        if not rows:
-            continue
+    if rows:
         # One query for every repeat party's rows (not one per person: 400 people came back in
         # the benchmark's town, bench/mediation.py).
+        ids = [k[1:] for k, _n in rows if k[0] == "i"]
+        codes = [k[1:] for k, _n in rows if k[0] == "u"]
         found: dict = {}
         parties = (
-            recent.filter(**{f"{key}__in": [r[0] for r in rows]})
+            recent.filter(Q(id_number__in=ids) | Q(uscc__in=codes, id_number=""))
             .select_related("dispute__node")
             .only(
                 "name",
-                key,
+                "id_number",
+                "uscc",
                 "dispute__tracking_number",
                 "dispute__title",
                 "dispute__received_at",
@@ -95,15 +133,22 @@ def daily_review(user, now=None, limit=None) -> dict:
             )
         )
         for x in parties.order_by("dispute__received_at", "pk"):
-            found.setdefault(getattr(x, key), []).append(x)
-        for value, n in rows:
-            repeat.append({"party": found[value][0], "count": n, "disputes": [x.dispute for x in found[value]]})
-    lists = {"high": high, "overdue": overdue, "performance": performance}
+            found.setdefault(f"i{x.id_number}" if x.id_number else f"u{x.uscc}", []).append(x)
+        for k, n in rows:
+            repeat.append({"party": found[k][0], "count": n, "disputes": [x.dispute for x in found[k]]})
     if limit is None:
         out = {name: list(qs) for name, qs in lists.items()}
         counts = {name: len(rows) for name, rows in out.items()}
     else:
         out = {name: list(qs[:limit]) for name, qs in lists.items()}
-        counts = {name: len(out[name]) if len(out[name]) < limit else qs.count() for name, qs in lists.items()}
+        counts = {name: len(rows) for name, rows in out.items()}
+        full = [name for name, rows in out.items() if len(rows) >= limit]
+        if full:
+            counts.update(
+                reviewable(user, nodes)
+                .open()
+                .filter(reduce(operator.or_, (conditions[name] for name in full)))
+                .aggregate(**{name: Count("pk", filter=conditions[name]) for name in full})
+            )
     counts["repeat"] = len(repeat)
     return {**out, "repeat": repeat if limit is None else repeat[:limit], "counts": counts}
