@@ -104,7 +104,7 @@ def test_a_reviewer_without_the_action_right_is_refused_with_the_reason(client, 
         response = client.post(act(name), {"dispute": d.pk, **data_for(name, world)}, follow=True)
         assert response.status_code == 200 and not done(name, d)
         assert "无权" in response.text or "只有" in response.text
-    page = client.get(REVIEW).text.split('id="high"')[1].split("</ul>")[0]
+    page = client.get(REVIEW, {"act": d.pk}).text.split('id="high"')[1].split("</ul>")[0]
     assert 'name="mediator"' not in page and 'name="how"' not in page and 'name="note"' in page
     post(client, reviewer, "note", d, note="研判：先稳控情绪")
     assert done("note", d)
@@ -114,6 +114,8 @@ def test_assign_from_the_review(client, flow, world):
     d = flow.register(risk="high", risk_reason="一方扬言报复")
     client.force_login(world.users.director)
     page = client.get(REVIEW).text.split('id="high"')[1].split("</ul>")[0]
+    assert f'href="?act={d.pk}&amp;in=high#row-high-{d.pk}"' in page and 'name="mediator"' not in page
+    page = client.get(REVIEW, {"act": d.pk}).text.split('id="high"')[1].split("</ul>")[0]
     assert "李明" in page and "周老师" in page  # the committee's members and the invited pool
     assert "陈静" not in page  # another community's committee
     response = client.post(
@@ -226,26 +228,53 @@ def test_repeat_party_row_acts_on_a_chosen_dispute(client, flow, world):
     second = flow.register(title="又一纠纷")
     client.force_login(world.users.community)
     page = client.get(REVIEW).text.split('id="repeat"')[1].split("</ul>")[0]
-    assert first.tracking_number in page and 'name="dispute"' in page and 'name="note"' in page
-    assert 'name="mediator"' not in page
+    assert f"?act={second.pk}&amp;in=repeat-1#row-repeat-1" in page and 'name="note"' not in page
+    page = client.get(REVIEW, {"act": second.pk, "in": "repeat-1"}).text.split('id="repeat"')[1].split("</ul>")[0]
+    assert first.tracking_number in page and f'name="dispute" value="{second.pk}"' in page and 'name="note"' in page
     client.post(act("note"), {"dispute": second.pk, "kind": "repeat", "note": "同一人 90 天内两件"})
     assert done("note", second) and not done("note", first)
 
 
 def test_review_page_query_count_with_actions(client, flow, world, django_assert_max_num_queries):
-    """The rows' actions come from one query for the mediators (and one for the pool's areas),
-    not one per row."""
-    for i in range(3):
-        flow.register(risk="high", risk_reason=f"风险{i}")
+    """Every row carries its "处理" link, the opened row its forms: the query count does not
+    grow with the rows (one query for the mediators to pick from, one for the pool's areas)."""
+    first = flow.register(risk="high", risk_reason="风险")
+    flow.register(risk="high", risk_reason="风险")  # the same parties: a repeat row from the start
     client.force_login(world.users.town)
     client.get(REVIEW)  # warm the per-process caches (content types, roles)
     with django_assert_max_num_queries(30) as few:
-        client.get(REVIEW)
+        client.get(REVIEW, {"act": first.pk})
     for i in range(12):
         flow.to(Status.MEDIATING, flow.register(risk="high", risk_reason=f"更多{i}"))
     with django_assert_max_num_queries(len(few.captured_queries)):
-        page = client.get(REVIEW)
-    assert page.text.count('name="note"') >= 15
+        page = client.get(REVIEW, {"act": first.pk})
+    assert page.text.count('class="act"') >= 12 and page.text.count('name="note"') == 1
+
+
+def test_forms_of_a_row_for_htmx(client, flow, world):
+    d = flow.register(risk="high", risk_reason="r")
+    forms_url = reverse("mediation:review_forms")
+    client.force_login(world.users.director)
+    response = client.get(forms_url, {"dispute": d.pk, "kind": "high"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "<html" not in response.text
+    assert 'name="mediator"' in response.text and "李明" in response.text and 'name="note"' in response.text
+    client.force_login(world.users.community2)
+    assert client.get(forms_url, {"dispute": d.pk}).status_code == 404
+    client.force_login(world.users.mediator)
+    assert client.get(forms_url, {"dispute": d.pk}).status_code == 403
+    reviewer = user_with(["mediation.review_dispute", "mediation.view_dispute"], world.town["c1"])
+    client.force_login(reviewer)
+    response = client.get(forms_url, {"dispute": d.pk})
+    assert 'name="note"' in response.text and 'name="mediator"' not in response.text
+
+
+def test_a_refusal_comes_back_with_the_row_open(client, flow, world):
+    d = flow.register(risk="high", risk_reason="r")
+    client.force_login(world.users.town)
+    response = client.post(act("note"), {"dispute": d.pk, "kind": "high", "note": ""})
+    assert response["Location"] == f"{REVIEW}?act={d.pk}&in=high#row-high-{d.pk}"
+    page = client.get(response["Location"]).text
+    assert "请填写研判意见。" in page and f'name="dispute" value="{d.pk}"' in page
 
 
 def test_counts_of_the_page_equal_the_full_lists(flow, world):

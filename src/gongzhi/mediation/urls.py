@@ -10,6 +10,7 @@ urlpatterns = [
     path("", v.dispute_list, name="list"),
     path("review/", v.review, name="review"),
     path("review/act/<str:name>/", v.review_act, name="review_act"),
+    path("review/forms/", v.review_forms, name="review_forms"),
     path("stats/", v.statistics, name="stats"),
     path("register/", v.register, name="register"),
     path("register/residents/", v.resident_search, name="resident_search"),

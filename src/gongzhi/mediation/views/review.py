@@ -45,26 +45,52 @@ def review(request):
         ]
         log_export("每日研判.xlsx", len(rows), request.user, p.REVIEW)
         return xlsx.xlsx_response("每日研判.xlsx", "每日研判", REVIEW_HEADERS, rows, text_columns=(1,))
-    _offer_actions(request.user, data)
-    return render(request, "mediation/review.html", {**data, "today": local_date(now), "shown": review_q.PAGE_ROWS})
+    open_pk = _int(request.GET.get("act"))
+    _offer_actions(request.user, data, open_pk, request.GET.get("in"))
+    return render(
+        request,
+        "mediation/review.html",
+        {
+            **data,
+            "today": local_date(now),
+            "shown": review_q.PAGE_ROWS,
+            "open_pk": open_pk,
+            "forms_url": reverse("mediation:review_forms"),
+        },
+    )
 
 
-def _offer_actions(user, data):
-    """Attach to each row the one-line actions it offers (review_actions.offer), from one query
-    for the mediators to pick from; a repeat party's row acts on a dispute picked in it."""
-    pool = ra.candidates(user)
-    for name in ("high", "overdue", "performance"):
-        for d in data[name]:
-            d.offer = ra.offer(user, d, pool)
-    for r in data["repeat"]:
-        writable = [d for d in r["disputes"] if d.closed_at is None]
-        offers = [ra.offer(user, d, []) for d in writable]
-        r["targets"] = writable
-        r["offer"] = {
-            "assign": [],
-            "escalate": list(dict.fromkeys(h for o in offers for h in o["escalate"])),
-            "note": any(o["note"] for o in offers),
-        }
+def _offer_actions(user, data, open_pk, place):
+    """Each row carries a "处理" link; the row of dispute `open_pk` (?act=, the link without
+    JavaScript) carries its forms, what review_actions.offer allows. The page itself stays
+    light: a town's review lists some 200 rows, and forms on every row tripled its size."""
+    if open_pk is None:
+        return
+    rows = [(name, d) for name in ("high", "overdue", "performance") for d in data[name]]
+    rows += [(f"repeat-{i}", d) for i, r in enumerate(data["repeat"], 1) for d in r["disputes"]]
+    mine = [d for where, d in rows if d.pk == open_pk and where == place] or [d for _w, d in rows if d.pk == open_pk]
+    if mine:
+        # Opened in the row it was asked from (?in=), the dispute's first row otherwise.
+        mine[0].offer = ra.offer(user, mine[0], ra.candidates(user))
+
+
+@perm_required(p.REVIEW)
+def review_forms(request):
+    """The forms of one row (htmx, when "处理" is clicked): what the user may do on the dispute."""
+    d = _reviewed_or_404(request, request.GET.get("dispute"))
+    kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "high"
+    o = ra.offer(request.user, d, ra.candidates(request.user))
+    return render(request, "mediation/_review_actions.html", {"o": o, "kind": kind, "key": d.pk})
+
+
+KINDS = ("high", "overdue", "performance", "repeat")
+
+
+def _reviewed_or_404(request, pk):
+    d = review_q.reviewable(request.user).select_related("node").filter(pk=_int(pk)).first()
+    if d is None:
+        raise Http404
+    return d
 
 
 @require_POST
@@ -76,9 +102,7 @@ def review_act(request, name):
     alone, shown in the row."""
     if name not in ra.FORMS:
         raise Http404
-    d = review_q.reviewable(request.user).select_related("node").filter(pk=_int(request.POST.get("dispute"))).first()
-    if d is None:
-        raise Http404
+    d = _reviewed_or_404(request, request.POST.get("dispute"))
     form = ra.FORMS[name](request.POST)
     ok, text = False, ""
     if form.is_valid():
@@ -93,9 +117,11 @@ def review_act(request, name):
     if request.headers.get("HX-Request"):
         return render(request, "mediation/_review_msg.html", {"ok": ok, "text": text})
     (messages.success if ok else messages.error)(request, text)
+    # Back to the row; after a refusal with its forms open again (?act=), to correct and resend.
     kind = request.POST.get("kind")
     anchor = f"#row-{kind}-{d.pk}" if kind in ("high", "overdue", "performance") else "#repeat"
-    return redirect(reverse("mediation:review") + anchor)
+    again = f"?act={d.pk}&in={kind}" if kind in ("high", "overdue", "performance") else f"?act={d.pk}"
+    return redirect(reverse("mediation:review") + ("" if ok else again) + anchor)
 
 
 def _int(value):
