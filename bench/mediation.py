@@ -86,15 +86,21 @@ def pg_answers() -> bool:
         return False
 
 
-def setup(database: str, work: Path, db_file=None):
+def setup(database: str, work: Path, db_file=None, keep=False) -> bool:
+    """Point Django at the database (built afresh unless kept from a `--keep` run) and migrate;
+    True when an existing database is reused."""
+    reuse = db_file is not None and db_file.exists()
     if database == "postgres":
         import psycopg
 
         url = pg_url()
         admin = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name()}"')
-            conn.execute(f'CREATE DATABASE "{pg_name()}"')
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [pg_name()]).fetchone()
+            reuse = keep and found is not None
+            if not reuse:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name()}"')
+                conn.execute(f'CREATE DATABASE "{pg_name()}"')
         os.environ["DATABASE_URL"] = url
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{db_file or work / 'mediation.sqlite3'}"
@@ -107,10 +113,11 @@ def setup(database: str, work: Path, db_file=None):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return reuse
 
 
-def teardown(database: str):
-    if database != "postgres":
+def teardown(database: str, keep=False):
+    if database != "postgres" or keep:
         return
     import psycopg
     from django.db import connections
@@ -391,19 +398,18 @@ def run(users, now, repeat) -> bool:
     return ok
 
 
-def one(database, n, repeat, db_file=None):
+def one(database, n, repeat, db_file=None, keep=False):
     now = NOW
     with tempfile.TemporaryDirectory(prefix="gongzhi-bench-") as work:
         t0 = time.perf_counter()
-        reuse = db_file is not None and db_file.exists()
-        setup(database, Path(work), db_file)
+        reuse = setup(database, Path(work), db_file, keep)
         print(f"{database}: migrated in {time.perf_counter() - t0:.0f} s")
         try:
             from gongzhi.accounts.models import User
             from gongzhi.mediation.models import Dispute
 
             if reuse and User.objects.filter(username="bench_town").exists() and Dispute.objects.exists():
-                print(f"reusing {db_file}")
+                print(f"reusing {db_file or pg_name()}")
                 users = tuple(User.objects.get(username=u) for u in ("bench_town", "bench_community"))
             else:
                 t0 = time.perf_counter()
@@ -411,7 +417,7 @@ def one(database, n, repeat, db_file=None):
                 print(f"fixture built in {time.perf_counter() - t0:.0f} s")
             run(users, now, repeat)
         finally:
-            teardown(database)
+            teardown(database, keep)
 
 
 def main():
@@ -421,9 +427,10 @@ def main():
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--database", choices=["sqlite", "postgres"], help="one database (default: both)")
     p.add_argument("--db", help="SQLite file to build, or reuse if it exists (with --database sqlite)")
+    p.add_argument("--keep", action="store_true", help="PostgreSQL: keep the database, and reuse it next time")
     args = p.parse_args()
     if args.database:
-        one(args.database, args.disputes, args.repeat, Path(args.db).resolve() if args.db else None)
+        one(args.database, args.disputes, args.repeat, Path(args.db).resolve() if args.db else None, args.keep)
         return
     # One process per database: Django is set up once per process.
     wanted = ["sqlite"] + (["postgres"] if pg_answers() else [])
