@@ -16,6 +16,11 @@ through the services, then 100,000 disputes received over 2026 up to 1 December 
 people in several disputes), and reports on 2 % (a benchmark fixture, not an application
 path), then ANALYZE.
 
+Timed for a town official and a community's staff: the daily review as its page asks for it
+(the first PAGE_ROWS of each list with the counts), that page rendered through the test client,
+the export (every row; no goal), the statistics of the year (tables, tables + months) and the
+statistics page rendered.
+
 Goals: the daily review for a town under 300 ms, the statistics of a year under 500 ms. Each
 line also prints a ratio against a baseline measured in the same run: a plain COUNT(*) with a
 SUM over the dispute table (all 100,000 rows; SQLite answers a bare COUNT(*) from an index's
