@@ -15,10 +15,10 @@ from . import permissions as p
 from . import services
 from .choices import MediatorKind, Risk
 from .choices import Status as S
+from .forms import REQUIRED, _lazy_fmt
 from .models import Mediator
 from .transitions import WORKFLOW
 
-ACTIONS = ("assign", "escalate", "note")
 # 升级: raise the risk to 高, or report (Art. 25) to the police or the town's centre.
 RAISE, POLICE, UP = "risk", "police", "up"
 ESCALATIONS = [
@@ -30,7 +30,8 @@ REPORT_TO = {POLICE: _("公安机关"), UP: _("镇（街道）综治中心")}
 
 
 def _why(label):
-    return {"required": _("请填写%(what)s。") % {"what": label}, "max_length": _("不能超过 %(limit_value)s 字。")}
+    # Formatted when shown, in the language of the request (forms._lazy_fmt).
+    return {"required": _lazy_fmt(REQUIRED, label), "max_length": _("不能超过 %(limit_value)s 字。")}
 
 
 class AssignForm(forms.Form):
