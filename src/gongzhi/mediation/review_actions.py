@@ -6,7 +6,7 @@ so the page never offers what the service would refuse for want of a right or a 
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scoping import has_perm_at, is_unrestricted, scope_q
@@ -26,7 +26,8 @@ ESCALATIONS = [
     (POLICE, _("报告公安机关")),
     (UP, _("上报镇（街道）综治中心")),
 ]
-REPORT_TO = {POLICE: _("公安机关"), UP: _("镇（街道）综治中心")}
+# Stored in Chinese whatever the reader's language (the record's own words); shown translated.
+REPORT_TO = {POLICE: gettext_noop("公安机关"), UP: gettext_noop("镇（街道）综治中心")}
 
 
 def _why(label):
@@ -78,9 +79,9 @@ def call(name, user, dispute, data):
                 raise forms.ValidationError(gettext("该案已是高风险。"), code="already_high")
             services.set_risk(user, dispute, risk=Risk.HIGH, reason=reason)
             return gettext("%(n)s：已列为高风险。") % {"n": dispute.tracking_number}
-        to = str(REPORT_TO[how])
+        to = REPORT_TO[how]
         services.report(user, dispute, to=to, content=reason)
-        return gettext("%(n)s：已报告%(to)s。") % {"n": dispute.tracking_number, "to": to}
+        return gettext("%(n)s：已报告%(to)s。") % {"n": dispute.tracking_number, "to": gettext(to)}
     services.add_note(user, dispute, note=data["note"])
     return gettext("%(n)s：已记录研判意见。") % {"n": dispute.tracking_number}
 
