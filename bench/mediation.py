@@ -5,15 +5,21 @@ scoping of a town official and a community's staff, on SQLite and on PostgreSQL.
     .venv/bin/python bench/mediation.py                       # SQLite, then PostgreSQL if it answers
     .venv/bin/python bench/mediation.py --database sqlite     # one of them
     .venv/bin/python bench/mediation.py --database postgres --disputes 20000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_mine .venv/bin/python bench/mediation.py --database postgres
     .venv/bin/python bench/mediation.py --database sqlite --db /tmp/m.sqlite3   # keep/reuse the file
 
 The fixture is built fast in a throwaway database (a temporary SQLite file; on PostgreSQL the
-database `gz_bench_mediation` on the server of DATABASE_URL, else 127.0.0.1:5432, dropped and
-created afresh): `migrate`, the territory (20 communities × 5 grids), committees and users
+database `gz_bench_mediation` — or the one DATABASE_URL names if its name contains "bench" —
+on the server of DATABASE_URL, else 127.0.0.1:5432, dropped and created afresh): `migrate`, the territory (20 communities × 5 grids), committees and users
 through the services, then 100,000 disputes received over 2026 up to 1 December with
 `bulk_create` (the case rows) and `executemany` (the dispute rows), two parties each (some
 people in several disputes), and reports on 2 % (a benchmark fixture, not an application
 path), then ANALYZE.
+
+Timed for a town official and a community's staff: the daily review as its page asks for it
+(the first PAGE_ROWS of each list with the counts), that page rendered through the test client,
+the export (every row; no goal), the statistics of the year (tables, tables + months) and the
+statistics page rendered.
 
 Goals: the daily review for a town under 300 ms, the statistics of a year under 500 ms. Each
 line also prints a ratio against a baseline measured in the same run: a plain COUNT(*) with a
@@ -38,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 REVIEW_GOAL_MS, STATS_GOAL_MS = 300.0, 500.0
 COMMUNITIES, GRIDS = 20, 5
 PG_NAME = "gz_bench_mediation"
+NOW = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)  # 09:00 Beijing
 CATEGORIES = [
     "marriage",
     "neighbour",
@@ -58,10 +65,19 @@ CATEGORIES = [
 ]
 
 
+def pg_name() -> str:
+    """The throwaway database: the one named in DATABASE_URL when its name says it is a bench
+    database (so parallel runs can each have their own), else `gz_bench_mediation`. It is
+    dropped and created afresh, so a working database is never taken."""
+    url = os.environ.get("DATABASE_URL", "")
+    name = url.rsplit("/", 1)[-1].split("?")[0] if url.startswith("postgres") else ""
+    return name if "bench" in name else PG_NAME
+
+
 def pg_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     base = url.rsplit("/", 1)[0] if url.startswith("postgres") else "postgres://postgres@127.0.0.1:5432"
-    return f"{base}/{PG_NAME}"
+    return f"{base}/{pg_name()}"
 
 
 def pg_answers() -> bool:
@@ -75,15 +91,21 @@ def pg_answers() -> bool:
         return False
 
 
-def setup(database: str, work: Path, db_file=None):
+def setup(database: str, work: Path, db_file=None, keep=False) -> bool:
+    """Point Django at the database (built afresh unless kept from a `--keep` run) and migrate;
+    True when an existing database is reused."""
+    reuse = db_file is not None and db_file.exists()
     if database == "postgres":
         import psycopg
 
         url = pg_url()
         admin = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [pg_name()]).fetchone()
+            reuse = keep and found is not None
+            if not reuse:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name()}"')
+                conn.execute(f'CREATE DATABASE "{pg_name()}"')
         os.environ["DATABASE_URL"] = url
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{db_file or work / 'mediation.sqlite3'}"
@@ -96,10 +118,11 @@ def setup(database: str, work: Path, db_file=None):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return reuse
 
 
-def teardown(database: str):
-    if database != "postgres":
+def teardown(database: str, keep=False):
+    if database != "postgres" or keep:
         return
     import psycopg
     from django.db import connections
@@ -107,7 +130,7 @@ def teardown(database: str):
     connections.close_all()
     admin = pg_url().rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{pg_name()}"')
 
 
 # --- fixture ------------------------------------------------------------------------------
@@ -293,8 +316,32 @@ def timed(fn, repeat):
     return statistics.median(runs)
 
 
+_clients: dict = {}
+
+
+def page(user, url):
+    """The page as a browser gets it (middleware, view, template), "now" being the fixture's;
+    signed in once per user."""
+    from unittest import mock
+
+    from django.test import Client
+    from django.utils import timezone
+
+    if user.pk not in _clients:
+        _clients[user.pk] = Client()
+        _clients[user.pk].force_login(user)
+    client = _clients[user.pk]
+    with mock.patch.object(timezone, "now", lambda: NOW):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return {}
+
+
 def run(users, now, repeat) -> bool:
+    from django.conf import settings
     from django.db import connection
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
     from gongzhi.core.scoping import grants
     from gongzhi.mediation import review, stats
@@ -325,39 +372,49 @@ def run(users, now, repeat) -> bool:
     ok = True
     for who, user in zip(("town", "community"), users):
         for label, goal, fn in (
-            ("daily review", REVIEW_GOAL_MS, lambda u=user: review.daily_review(u, now)),
+            (
+                "daily review, page (first 50 of each)",
+                REVIEW_GOAL_MS,
+                lambda u=user: review.daily_review(u, now, limit=review.PAGE_ROWS),
+            ),
+            ("daily review, page rendered (view)", REVIEW_GOAL_MS, lambda u=user: page(u, "/mediation/review/")),
+            ("daily review, export (every row)", None, lambda u=user: review.daily_review(u, now)),
             ("statistics of 2026 (tables)", STATS_GOAL_MS, lambda u=user: stats.tables(u, year)),
             (
                 "statistics of 2026 (tables + months)",
                 STATS_GOAL_MS,
                 lambda u=user: (stats.tables(u, year), stats.by_month(u, year)),
             ),
+            (
+                "statistics page rendered (view)",
+                STATS_GOAL_MS,
+                lambda u=user: page(u, "/mediation/stats/?kind=year&year=2026"),
+            ),
         ):
             result = fn()
             if isinstance(result, tuple):
                 result = result[0]
-            rows = sum(len(v) for v in result.values() if isinstance(v, list))
+            rows = sum(len(v) for v in result.values() if isinstance(v, list)) if isinstance(result, dict) else 0
             ms = timed(fn, repeat)
-            ok &= ms < goal
-            print(f"{label:40} {who:10} {rows:>6} {ms:8.2f} {ms / base:7.1f}  {'ok' if ms < goal else 'SLOW'}")
+            met = goal is None or ms < goal
+            ok &= met
+            mark = "—" if goal is None else ("ok" if met else "SLOW")
+            print(f"{label:40} {who:10} {rows:>6} {ms:8.2f} {ms / base:7.1f}  {mark}")
     return ok
 
 
-def one(database, n, repeat, db_file=None):
-    from zoneinfo import ZoneInfo
-
-    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+def one(database, n, repeat, db_file=None, keep=False):
+    now = NOW
     with tempfile.TemporaryDirectory(prefix="gongzhi-bench-") as work:
         t0 = time.perf_counter()
-        reuse = db_file is not None and db_file.exists()
-        setup(database, Path(work), db_file)
+        reuse = setup(database, Path(work), db_file, keep)
         print(f"{database}: migrated in {time.perf_counter() - t0:.0f} s")
         try:
             from gongzhi.accounts.models import User
             from gongzhi.mediation.models import Dispute
 
             if reuse and User.objects.filter(username="bench_town").exists() and Dispute.objects.exists():
-                print(f"reusing {db_file}")
+                print(f"reusing {db_file or pg_name()}")
                 users = tuple(User.objects.get(username=u) for u in ("bench_town", "bench_community"))
             else:
                 t0 = time.perf_counter()
@@ -365,7 +422,7 @@ def one(database, n, repeat, db_file=None):
                 print(f"fixture built in {time.perf_counter() - t0:.0f} s")
             run(users, now, repeat)
         finally:
-            teardown(database)
+            teardown(database, keep)
 
 
 def main():
@@ -375,9 +432,10 @@ def main():
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--database", choices=["sqlite", "postgres"], help="one database (default: both)")
     p.add_argument("--db", help="SQLite file to build, or reuse if it exists (with --database sqlite)")
+    p.add_argument("--keep", action="store_true", help="PostgreSQL: keep the database, and reuse it next time")
     args = p.parse_args()
     if args.database:
-        one(args.database, args.disputes, args.repeat, Path(args.db).resolve() if args.db else None)
+        one(args.database, args.disputes, args.repeat, Path(args.db).resolve() if args.db else None, args.keep)
         return
     # One process per database: Django is set up once per process.
     wanted = ["sqlite"] + (["postgres"] if pg_answers() else [])

@@ -253,3 +253,100 @@ def test_archived_cases_keep_counting_by_what_ended_them(world, cases):
     after = stats.tables(world.users.town, stats.Period.year(2026))["total"]
     assert (after.written, after.ended, after.received) == (before.written, before.ended, before.received)
     assert after.ended == 1
+
+
+def _naive(disputes, reported, period):
+    """The definitions of stats.py applied dispute by dispute in Python."""
+    start, end = period.start, period.end
+    rows: dict = {}
+    months = {mo.first: stats.StatRow(key=mo.first, name="") for mo in stats.months_of(period)}
+
+    def month_of(at):
+        return next((k for k, mo in zip(months, stats.months_of(period)) if mo.start <= at < mo.end), None)
+
+    for d in disputes:
+        r = rows.setdefault(d.category, stats.StatRow(key=d.category, name=""))
+        got = d.received_at is not None and start <= d.received_at < end
+        concluded = d.outcome_at is not None and start <= d.outcome_at < end
+        settled = concluded and d.outcome in ("written", "oral")
+        r.received += got
+        r.amount += (d.amount or 0) if got else 0
+        if concluded and d.outcome:
+            setattr(r, d.outcome, getattr(r, d.outcome) + 1)
+            r.days_sum += (d.outcome_at - d.received_at).total_seconds() / 86400
+        r.ended += not d.outcome and d.closed_at is not None and start <= d.closed_at < end
+        r.prevented += settled and (d.risk == "high" or d.pk in reported)
+        r.reported += settled and d.pk in reported
+        r.agreed_amount += (d.agreed_amount or 0) if settled else 0
+        r.confirmed += d.court_result == "confirmed" and period.first <= d.court_decided_on <= period.last
+        if got:
+            months[month_of(d.received_at)].received += 1
+        if concluded and d.outcome:
+            m = months[month_of(d.outcome_at)]
+            setattr(m, d.outcome, getattr(m, d.outcome) + 1)
+    return rows, list(months.values())
+
+
+FIGURES = ("received", "written", "oral", "failed", "ended", "prevented", "reported", "confirmed")
+
+
+def test_aggregates_equal_a_naive_recount(world):
+    """Generated disputes around month and year edges, in every outcome, with and without
+    reports: the one-pass aggregates (stats.tables, stats.by_month) equal a recount in Python
+    for the town and for a community, for a year, a quarter and a month."""
+    import random
+
+    rng = random.Random(7)
+    t = world.town
+    nodes = [t["g11"], t["g12"], t["g21"], t["g22"], t["c1"], t["t"]]
+    cats = ["neighbour", "marriage", "homestead", "labour"]
+    edges = [cn(2026, 1, 1), cn(2026, 4, 1), cn(2026, 7, 1), cn(2027, 1, 1), cn(2026, 3, 1)]
+    made = []
+    for _i in range(120):
+        received = rng.choice(edges) + dt.timedelta(minutes=rng.randint(-3000, 3000))
+        outcome = rng.choice(["", "", "written", "oral", "failed"])
+        outcome_at = received + dt.timedelta(hours=rng.randint(1, 900)) if outcome else None
+        closed = received + dt.timedelta(days=2) if not outcome and rng.random() < 0.4 else None
+        confirmed = outcome == "written" and rng.random() < 0.3
+        made.append(
+            dispute(
+                world,
+                node=rng.choice(nodes),
+                category=rng.choice(cats),
+                received=received,
+                outcome=outcome,
+                outcome_at=outcome_at,
+                status=S.TERMINATED if closed else None,
+                closed_at=closed,
+                risk=rng.choice(["low", "medium", "high"]),
+                amount=Decimal(rng.randint(0, 900)) if rng.random() < 0.5 else None,
+                agreed_amount=Decimal(rng.randint(0, 500)) if outcome in ("written", "oral") else None,
+                court_result="confirmed" if confirmed else "",
+                court_decided_on=outcome_at.date() + dt.timedelta(days=rng.randint(0, 40)) if confirmed else None,
+            )
+        )
+    reported = {d.pk for d in made if rng.random() < 0.2}
+    for pk in reported:
+        Report.objects.create(dispute_id=pk, at=cn(2026, 6, 1), to="派出所", content="可能激化")
+    c1_path = t["c1"].path
+    for user, mine in (
+        (world.users.town, made),
+        (world.users.community, [d for d in made if d.node.path.startswith(c1_path)]),
+    ):
+        for period in (stats.Period.year(2026), stats.Period.quarter(2026, 1), stats.Period.month(2026, 4)):
+            expected, months = _naive(mine, reported, period)
+            got = stats.tables(user, period)
+            for row in got["categories"]:
+                want = expected.get(row.key, stats.StatRow(key=row.key, name=""))
+                assert [getattr(row, f) for f in FIGURES] == [getattr(want, f) for f in FIGURES], (row.key, period)
+                assert row.amount == want.amount and row.agreed_amount == want.agreed_amount
+                assert row.days_sum == pytest.approx(want.days_sum)
+            total = got["total"]
+            assert [getattr(total, f) for f in FIGURES] == [
+                sum(getattr(r, f) for r in expected.values()) for f in FIGURES
+            ]
+            assert sum(r.received for r in got["areas"]) == total.received
+            by_month = stats.by_month(user, period)
+            assert [(m.received, m.written, m.oral, m.failed) for m in by_month] == [
+                (m.received, m.written, m.oral, m.failed) for m in months
+            ]

@@ -218,8 +218,8 @@ class Party(TrackedModel):
         indexes = [
             models.Index(fields=["id_number"], name="mediation_party_id_number"),
             # 每日研判's repeat parties: the parties of the last 90 days' disputes grouped by ID
-            # number, read from the index alone (bench/mediation.py).
-            models.Index(fields=["dispute", "id_number"], name="mediation_party_dispute_idno"),
+            # number or credit code, read from the index alone (bench/mediation.py).
+            models.Index(fields=["dispute", "id_number", "uscc"], name="mediation_party_dispute_keys"),
         ]
 
     def __str__(self):

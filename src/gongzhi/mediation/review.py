@@ -3,13 +3,17 @@ open 高-risk disputes, the overdue ones, agreements whose performance deadline 
 without full performance, and repeat parties (the same person or unit in two or more
 disputes received within 90 days). Every list is read within the reviewer's scope."""
 
+import copy
 import datetime as dt
+import operator
+from functools import reduce
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from gongzhi.core.scoping import scope_q
+from gongzhi.core.scoping import paths_for, scope_q
 from gongzhi.core.workdays import local_date
+from gongzhi.territory.models import Node
 
 from . import permissions as p
 from .choices import Performance, Risk
@@ -32,12 +36,36 @@ SHOWN = (
     "time_limit",
     "performance_deadline",
     "node__name",
+    # For the row's actions (review_actions.offer): where, which committee, still open.
+    "node__path",
+    "committee",
+    "closed_at",
 )
 
 
-def reviewable(user):
-    """The disputes `user` reviews: those located where they hold REVIEW."""
-    return Dispute.objects.filter(scope_q(user, p.REVIEW, "node__path"))
+def review_nodes(user) -> list[int] | None:
+    """The ids of the territory nodes where `user` holds REVIEW (None: everywhere), from one
+    small query on the territory table."""
+    paths = paths_for(user, p.REVIEW)
+    if paths is None:
+        return None
+    if not paths:
+        return []
+    return list(Node.objects.filter(scope_q(user, p.REVIEW, "path")).values_list("pk", flat=True))
+
+
+def in_scope(nodes, node_field="node") -> Q:
+    """Rows whose `node_field` is one of `nodes` (review_nodes). The case table is filtered on
+    its indexed node id with the ids written out, not joined row by row to the territory
+    table for a `path LIKE`: each database then reads a community's few disputes through the
+    index and a town's by scanning them (bench/mediation.py)."""
+    return Q() if nodes is None else Q(**{f"{node_field}_id__in": nodes})
+
+
+def reviewable(user, nodes=False):
+    """The disputes `user` reviews: those located where they hold REVIEW (`nodes`: their
+    review_nodes, when the caller has them already)."""
+    return Dispute.objects.filter(in_scope(review_nodes(user) if nodes is False else nodes))
 
 
 def daily_review(user, now=None, limit=None) -> dict:
@@ -46,53 +74,85 @@ def daily_review(user, now=None, limit=None) -> dict:
     every row (the export)."""
     now = now or timezone.now()
     today = local_date(now)
-    # Only what the page and its export show: a town's lists run to thousands of rows, and a
-    # dispute carries some sixty columns over two tables (bench/mediation.py).
-    base = reviewable(user).select_related("node").only(*SHOWN)
-    high = base.open().filter(risk=Risk.HIGH).order_by("received_at", "pk")
-    overdue = base.overdue(now).order_by("deadline", "pk")
-    performance = (
-        # open(): the same rows (an agreement is open until closed), but it lets the database
-        # start from the few open cases rather than every agreement whose deadline has passed.
-        base.open()
-        .filter(status__in=(S.EFFECTIVE, S.ORAL), performance_deadline__lt=today)
-        .exclude(performance=Performance.DONE)
-        .order_by("performance_deadline", "pk")
+    nodes = review_nodes(user)
+    # One pass over the open disputes (closed_at IS NULL, indexed) that fall in any list: a few
+    # small columns per row, sorted into the lists here. It gives every count, and spares each
+    # list its own ORDER BY … LIMIT, which PostgreSQL answered by walking an index of every
+    # dispute received since January (bench/mediation.py).
+    conditions = [
+        Q(risk=Risk.HIGH),
+        Q(deadline__isnull=False, deadline__lt=now),
+        Q(status__in=(S.EFFECTIVE, S.ORAL), performance_deadline__lt=today) & ~Q(performance=Performance.DONE),
+    ]
+    found = {"high": [], "overdue": [], "performance": []}
+    for pk, risk, received, deadline, status, due, performance in (
+        reviewable(user, nodes)
+        .open()
+        .filter(reduce(operator.or_, conditions))
+        .order_by()
+        .values_list("pk", "risk", "received_at", "deadline", "status", "performance_deadline", "performance")
+    ):
+        if risk == Risk.HIGH:
+            found["high"].append((received, pk))
+        if deadline is not None and deadline < now:
+            found["overdue"].append((deadline, pk))
+        if status in (S.EFFECTIVE, S.ORAL) and due is not None and due < today and performance != Performance.DONE:
+            found["performance"].append((due, pk))
+    counts = {name: len(keys) for name, keys in found.items()}
+    chosen = {name: [pk for _key, pk in sorted(keys)[:limit]] for name, keys in found.items()}
+    wanted = {pk for pks in chosen.values() for pk in pks}
+    # Only the columns shown: a dispute carries some sixty over two tables (bench/mediation.py).
+    shown = (
+        {d.pk: d for d in reviewable(user, nodes).filter(pk__in=wanted).select_related("node").only(*SHOWN)}
+        if wanted
+        else {}
     )
     since = now - dt.timedelta(days=REPEAT_WINDOW_DAYS)
     # Joined directly rather than `dispute__in=reviewable(...)`: SQLite turned that IN list into
     # a walk over every recent dispute for each person looked up (7.7 s against 0.2 s for the
     # repeat parties of a town of 100,000 disputes, bench/mediation.py).
-    recent = Party.objects.filter(scope_q(user, p.REVIEW, "dispute__node__path"), dispute__received_at__gte=since)
+    recent = Party.objects.filter(in_scope(nodes, "dispute__node"), dispute__received_at__gte=since)
+    # One pass for people (ID number) and units (credit code; a party has one or the other):
+    # those on two or more party rows are the candidates. COUNT(*) rather than COUNT(DISTINCT
+    # dispute) lets both databases aggregate by hashing instead of sorting some 50,000 keys;
+    # the distinct disputes are counted below from the candidates' own rows.
+    candidates = list(
+        recent.filter(~Q(id_number="") | ~Q(uscc=""))
+        .order_by()
+        .values_list("id_number", "uscc")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+    )
     repeat = []
-    for key in ("id_number", "uscc"):
-        rows = list(
-            recent.exclude(**{key: ""})
-            .values_list(key)
-            .annotate(n=Count("dispute", distinct=True))
-            .filter(n__gte=2)
-            .order_by("-n", key)
-        )
-        if not rows:
-            continue
-        # One query for every repeat party's rows (not one per person: 400 people came back in
+    if candidates:
+        # One query for every candidate's rows (not one per person: 400 people came back in
         # the benchmark's town, bench/mediation.py).
+        ids = [i for i, _u, _n in candidates if i]
+        codes = [u for i, u, _n in candidates if not i]
         found: dict = {}
         parties = (
-            recent.filter(**{f"{key}__in": [r[0] for r in rows]})
-            .select_related("dispute")
-            .only("name", key, "dispute__tracking_number", "dispute__title", "dispute__received_at")
+            recent.filter(Q(id_number__in=ids) | Q(uscc__in=codes, id_number=""))
+            .select_related("dispute__node")
+            .only(
+                "name",
+                "id_number",
+                "uscc",
+                "dispute__tracking_number",
+                "dispute__title",
+                "dispute__received_at",
+                *(f"dispute__{f}" for f in ("status", "risk", "closed_at", "committee", "node__path")),
+            )
         )
         for x in parties.order_by("dispute__received_at", "pk"):
-            found.setdefault(getattr(x, key), []).append(x)
-        for value, n in rows:
-            repeat.append({"party": found[value][0], "count": n, "disputes": [x.dispute for x in found[value]]})
-    lists = {"high": high, "overdue": overdue, "performance": performance}
-    if limit is None:
-        out = {name: list(qs) for name, qs in lists.items()}
-        counts = {name: len(rows) for name, rows in out.items()}
-    else:
-        out = {name: list(qs[:limit]) for name, qs in lists.items()}
-        counts = {name: len(out[name]) if len(out[name]) < limit else qs.count() for name, qs in lists.items()}
+            found.setdefault(f"i{x.id_number}" if x.id_number else f"u{x.uscc}", []).append(x)
+        for k, rows in found.items():
+            disputes = list({x.dispute_id: x.dispute for x in rows}.values())
+            if len(disputes) >= 2:
+                repeat.append({"key": k, "party": rows[0], "count": len(disputes), "disputes": disputes})
+        # The most frequent first, then by ID number (people) and credit code (units).
+        repeat.sort(key=lambda r: (-r["count"], r["key"]))
+    # Each list's rows as model objects, a copy in each list (the page opens a row's forms in
+    # the one list it was asked from, views/review.py).
+    out = {name: [copy.copy(shown[pk]) for pk in pks] for name, pks in chosen.items()}
     counts["repeat"] = len(repeat)
     return {**out, "repeat": repeat if limit is None else repeat[:limit], "counts": counts}

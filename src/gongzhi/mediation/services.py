@@ -699,6 +699,19 @@ def set_risk(actor, dispute, *, risk, reason="", expected_version=None, now=None
 
 
 @writable
+def add_note(actor, dispute, *, note, expected_version=None, now=None) -> Dispute:
+    """研判意见: a reviewer's note on the dispute's journal (internal), from the daily review.
+    The note changes no field, so its audit entry is written here (core.update logs changes
+    only)."""
+    from gongzhi.core.choices import AuditAction
+
+    with transaction.atomic():
+        dispute = transition(dispute, "note", actor, note=note, expected_version=expected_version, now=now)
+        core.record(AuditAction.UPDATE, dispute, after={"note": note.strip()}, reason=_("记录研判意见"))
+    return dispute
+
+
+@writable
 def extend(actor, dispute, *, days, reason, expected_version=None, now=None) -> Dispute:
     """延长调解期限 by `days` calendar days (30 in all at most), with the reason."""
     return transition(dispute, "extend", actor, note=reason, days=days, expected_version=expected_version, now=now)

@@ -206,6 +206,11 @@ def _attach(case, actor, *, now, note):
     return {"_note": note}
 
 
+def _review_note(case, actor, *, now, note):
+    text = _require(note, _("请填写研判意见。"))
+    return {"_note": _("研判意见：%(note)s") % {"note": text}}
+
+
 # Every status but 已归档: an archived dispute takes no action at all (read-only).
 WRITABLE = frozenset(S.values) - {S.ARCHIVED}
 
@@ -243,6 +248,8 @@ WORKFLOW = register(
             # Photos and documents (evidence, the signed paper agreement's scan) at any stage
             # until the case is archived.
             _a("attach", _("上传附件"), WRITABLE, None, p.MEDIATE, _attach),
+            # 每日研判: the reviewers' note on a case they review (internal journal entry).
+            _a("note", _("记录研判意见"), WRITABLE, None, p.REVIEW, _review_note),
             # By committee staff, or by `gongzhi tick` once the retention period has passed
             # (services.archive_due); nothing leaves 已归档.
             _a("archive", _("归档"), FINISHED, S.ARCHIVED, p.ASSIGN, _archive),

@@ -8,7 +8,7 @@ from .documents import agreement_pdf
 from .files import case_file_pdf, download, upload
 from .intake import may_transfer, register, resident_pick, resident_search, transfer
 from .lists import dispute_list
-from .review import review
+from .review import review, review_act, review_forms
 from .stats import statistics
 
 __all__ = [
@@ -26,6 +26,8 @@ __all__ = [
     "may_transfer",
     "register",
     "review",
+    "review_act",
+    "review_forms",
     "statistics",
     "transfer",
 ]
