@@ -4,6 +4,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from gongzhi.core import workbench
+
 from .. import resident_home as reads
 
 
@@ -12,4 +14,6 @@ def resident_home(request):
     user = request.user
     if not user.resident_id:
         return render(request, "accounts/resident_home.html", {"home": None})
-    return render(request, "accounts/resident_home.html", {"home": reads.build(user)})
+    # The workbench figures that apply to a resident (their unread notices, at least).
+    figures = [f for f in workbench.figures(request) if f["count"]]
+    return render(request, "accounts/resident_home.html", {"home": reads.build(user), "figures": figures})
