@@ -14,6 +14,14 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
+@pytest.fixture(autouse=True)
+def _chinese_again_afterwards(settings):
+    """A request in English leaves English active in this thread (LocaleMiddleware activates
+    and never restores): put the default back so later tests see the Chinese they expect."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _common(page: str):
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert f'href="{reverse("home")}"' in page and f'href="{reverse("disclosure:index")}"' in page
@@ -83,3 +91,15 @@ def test_refused_form_gets_the_csrf_page(settings, headers, words):
     page = response.content.decode()
     assert response.status_code == 403 and words in page and "CSRF" not in page
     _common(page)
+
+
+@pytest.mark.django_db
+def test_public_services_are_listed_and_linked_from_login(client):
+    """No dead end for a citizen: /public/ offers the complaint form and tracking beside the
+    boards, and the sign-in page links to all of them."""
+    public = client.get(reverse("disclosure:index")).content.decode()
+    for name in ("requests_public:file", "requests_public:track"):
+        assert f'href="{reverse(name)}"' in public
+    login = client.get(reverse("login")).content.decode()
+    for name in ("requests_public:file", "requests_public:track", "disclosure:index"):
+        assert f'href="{reverse(name)}"' in login
