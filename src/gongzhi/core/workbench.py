@@ -16,14 +16,22 @@ from . import manifest
 URGENT_LIMIT = 5
 
 
-def figures(request) -> list[dict]:
+# The header's own badges, shown whether or not they are beside a menu entry.
+HEADER = ("unread", "overdue")
+
+
+def figures(request, *, badges_only=False) -> list[dict]:
     """[{key, label, url, count, alert, menu, badge, counter}] of the counters that apply to
-    the signed-in user, in order; cached on the request."""
-    cached = getattr(request, "_workbench_figures", None)
+    the signed-in user, in order (with badges_only, those the header and menu show); cached
+    on the request."""
+    attr = "_workbench_badges" if badges_only else "_workbench_figures"
+    cached = getattr(request, attr, None)
     if cached is not None:
         return cached
     user, rows = request.user, []
     for c in manifest.counters():
+        if badges_only and not (c.badge or c.key in HEADER):
+            continue
         n = c.count(user)
         if n is None:
             continue
@@ -39,7 +47,7 @@ def figures(request) -> list[dict]:
                 "counter": c,
             }
         )
-    request._workbench_figures = rows
+    setattr(request, attr, rows)
     return rows
 
 
@@ -58,10 +66,14 @@ def urgent(request, rows, limit=URGENT_LIMIT) -> list[dict]:
 
 
 def menu_badges(request) -> dict[str, int]:
-    """{menu URL name: figure} of the badged counters (the first counter per entry wins)."""
+    """{menu URL name: figure} of the badged counters whose entry is in the user's menu (the
+    first counter per entry wins)."""
+    from .context import navigation
+
+    shown = {url for _section, items in navigation(request).get("nav_menu", []) for url, _label in items}
     out: dict[str, int] = {}
-    for row in figures(request):
-        if row["badge"] and row["menu"] and row["count"]:
+    for row in figures(request, badges_only=True):
+        if row["badge"] and row["menu"] in shown and row["count"]:
             out.setdefault(row["menu"], row["count"])
     return out
 
@@ -70,7 +82,7 @@ def menu_badges(request) -> dict[str, int]:
 def badges(request):
     """The header's unread and overdue badges and the menu's, as one fragment: the header's
     are swapped in place, the menu's out of band (`hx-swap-oob`) beside their entries."""
-    rows = figures(request)
+    rows = figures(request, badges_only=True)
     by_key = {r["key"]: r for r in rows}
     return render(
         request,
