@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from gongzhi.api import api, unknown_path
+from gongzhi.core import errors, workbench
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -26,7 +27,13 @@ urlpatterns = [
     path("care/", include("gongzhi.care.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("inbox/", include("gongzhi.cases.urls")),
+    path("workbench/badges/", workbench.badges, name="badges"),
 ]
+
+# Branded error pages (core/errors.py): plain templates, no database, nothing about the request.
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 if os.environ.get("GONGZHI_BENCH") == "1":  # bench/api.py only: the plain JsonResponse baseline
     urlpatterns.append(path("", include("gongzhi.core.bench_urls")))

@@ -52,9 +52,10 @@ def test_wider_scope_sees_grids_by_community(client, town):
     assert html.count("网格</a>") >= 4
 
 
-def test_user_without_scope_gets_a_hint(client, town):
+def test_user_without_grids_gets_the_workbench_not_a_grid_hint(client, town):
     client.force_login(make_user("department", town["t"]))
-    assert "还没有可查看的网格" in client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
+    assert "工作台" in html and "还没有可查看的网格" not in html
 
 
 def test_unlinked_resident_is_told_how_to_link(client, town):

@@ -168,11 +168,14 @@ def test_query_count_does_not_grow_with_notifications(
 def test_header_counter(client, world, flow, django_capture_on_commit_callbacks):
     _as(client, world.users.dept)
     page = client.get(reverse("requests_staff:list")).content.decode()
-    assert f'href="{INBOX}"' in page and reverse("cases:inbox_unread") in page  # fetched after the page
+    assert f'href="{INBOX}"' in page and reverse("badges") in page  # fetched after the page
     assert "header-unread" not in client.get(reverse("cases:inbox_unread")).content.decode()
+    assert 'class="badge" id="header-unread"' not in client.get(reverse("badges")).content.decode()
     _dispatched(world, flow, django_capture_on_commit_callbacks)
     badge = client.get(reverse("cases:inbox_unread")).content.decode()
     assert 'id="header-unread"' in badge and ">1<" in badge
+    badges = client.get(reverse("badges")).content.decode()
+    assert 'class="badge" id="header-unread" hx-swap-oob="true"' in badges and ">1<" in badges
 
 
 def test_menu_entry_opens_the_new_inbox(client, world):

@@ -136,3 +136,27 @@ def test_a_case_type_linked_twice_is_refused(monkeypatch):
     with pytest.raises(ImproperlyConfigured, match="mediation"):
         manifest.case_links()
     assert any("mediation" in e.msg and e.id == "core.E002" for e in app_manifests())
+
+
+def test_workbench_counters_are_declared_once_and_badge_real_menu_entries():
+    from django.urls import reverse
+
+    counters = manifest.counters()
+    keys = [c.key for c in counters]
+    assert len(keys) == len(set(keys))
+    assert {"accept", "dispatch", "soon", "overdue", "visit", "unread", "care_due"} <= set(keys)
+    assert [c.order for c in counters] == sorted(c.order for c in counters)
+    for c in counters:
+        if c.menu:
+            reverse(c.menu)
+
+
+def test_a_counter_declared_twice_is_refused(monkeypatch):
+    from gongzhi.core.checks import app_manifests
+    from gongzhi.core.manifest import Counter
+
+    twice = AppManifest(counters=(Counter("unread", "x", str, lambda user: 0, 1),))
+    monkeypatch.setattr(manifest, "apps", lambda: [*manifest._manifests(), ("x", twice)])
+    with pytest.raises(ImproperlyConfigured, match="unread"):
+        manifest.counters()
+    assert any("unread" in e.msg and e.id == "core.E002" for e in app_manifests())

@@ -79,6 +79,28 @@ def _tick(now, out=None):
     return tick(now, out)
 
 
+def _due_count(user):
+    """本月待走访: the items of my visit list this month (care:my_list) not visited yet — the
+    list's own selector and filter."""
+    from django.utils import timezone
+
+    from gongzhi.core.scoping import has_perm_anywhere
+
+    from . import permissions, selectors
+    from .choices import ItemStatus
+
+    if not has_perm_anywhere(user, permissions.CONDUCT_VISIT):
+        return None
+    month = selectors.month_start(timezone.localdate())
+    return selectors.plan_items_for(user).filter(month=month, worker_id=user.pk, status=ItemStatus.PLANNED).count()
+
+
+def _due_url(user):
+    from django.urls import reverse
+
+    return reverse("care:my_list")
+
+
 class CareConfig(AppConfig):
     """Care and visits (六必访, 民情日记, carers of special groups)."""
 
@@ -88,7 +110,7 @@ class CareConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_roles, dispatch_uid="gongzhi_care_seed_roles")
-        from gongzhi.core.manifest import AppManifest, DemoStep, HistoryReader, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, Counter, DemoStep, HistoryReader, MenuEntry, MenuSection
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         self.manifest = AppManifest(
@@ -113,4 +135,5 @@ class CareConfig(AppConfig):
                 HistoryReader("care.planitem", _no_values, _special("PlanItem")),
             ),
             tick=_tick,
+            counters=(Counter("care_due", _("本月待走访"), _due_url, _due_count, 70, None, "care:my_list", True),),
         )

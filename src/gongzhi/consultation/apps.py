@@ -32,13 +32,32 @@ def _tick(now, out=None):
     return len(expired) + len(due)
 
 
+def _pending_count(user):
+    """待研判: the matter list's own selector with ?status=pending, for those who triage."""
+    from gongzhi.core.scoping import has_perm_anywhere
+
+    from . import permissions as perms
+    from . import selectors
+    from .choices import MatterStatus
+
+    if not has_perm_anywhere(user, perms.TRIAGE):
+        return None
+    return selectors.matters(user).filter(status=MatterStatus.PENDING).count()
+
+
+def _pending_url(user):
+    from django.urls import reverse
+
+    return reverse("consultation:matter_list") + "?status=pending"
+
+
 class ConsultationConfig(AppConfig):
     name = "gongzhi.consultation"
     label = "consultation"
     verbose_name = _("协商议事")
 
     def ready(self):
-        from gongzhi.core.manifest import AppManifest, DemoStep, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, Counter, DemoStep, MenuEntry, MenuSection
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         self.manifest = AppManifest(
@@ -54,6 +73,18 @@ class ConsultationConfig(AppConfig):
                 ),
             ),
             tick=_tick,
+            counters=(
+                Counter(
+                    "matters_pending",
+                    _("待研判议题"),
+                    _pending_url,
+                    _pending_count,
+                    80,
+                    None,
+                    "consultation:matter_list",
+                    True,
+                ),
+            ),
             demo=(
                 DemoStep(
                     "consultation.councils",

@@ -96,7 +96,7 @@ def app_manifests(app_configs=None, **kwargs):
         problems += [
             f"{label} 的菜单项 {e.url} 所属分组 {e.section} 未声明" for e in m.menu if e.section not in sections
         ]
-    for read in (manifest.demo_steps, manifest.case_links):
+    for read in (manifest.demo_steps, manifest.case_links, manifest.counters):
         try:
             read()
         except ImproperlyConfigured as e:

@@ -78,6 +78,26 @@ class CaseLink:
 
 
 @dataclass(frozen=True)
+class Counter:
+    """One figure of the workbench (工作台): a label, the list it opens (`url(user)`, a path
+    with its filter) and `count(user)`, the number of rows of that very list (the same
+    selector, one COUNT), or None when the figure does not apply to the user (her roles lack
+    it), so it is not shown. `urgent(user, limit)` gives the few most pressing items as
+    [(text, url)] (or None); `badge` puts the figure beside `menu` (a MenuEntry URL name) in
+    the left menu on every page; `alert` shows a non-zero figure in red."""
+
+    key: str
+    label: str
+    url: Callable[[object], str]
+    count: Callable[[object], int | None]
+    order: int
+    urgent: Callable[[object, int], list[tuple[str, str]] | None] | None = None
+    menu: str = ""
+    badge: bool = False
+    alert: bool = False
+
+
+@dataclass(frozen=True)
 class AppManifest:
     """Everything one app contributes to the shared parts of the platform. Every field is
     optional; the single-provider fields (grant_rows, token_user, log_unmask) are supplied by
@@ -89,6 +109,8 @@ class AppManifest:
     history: tuple[HistoryReader, ...] = ()
     # How to link to the cases of the types this app owns (one app per case type).
     case_links: tuple[CaseLink, ...] = ()
+    # The figures this app adds to the workbench (工作台) and the menu's badges.
+    counters: tuple[Counter, ...] = ()
     # Periodic work run by `gongzhi tick` (cron): tick(now, out) returns a count of what it
     # did; it must be idempotent, since cron may run it as often as it likes.
     tick: Callable[..., int] | None = None
@@ -190,3 +212,15 @@ def case_links() -> dict[str, CaseLink]:
 def history_readers() -> dict[str, HistoryReader]:
     """{model label: reader} over every app."""
     return {r.model: r for _label, m in apps() for r in m.history}
+
+
+def counters() -> list[Counter]:
+    """Every app's workbench counters by `order` (ties: INSTALLED_APPS order); a key declared
+    twice is a configuration error (the badges are addressed by key)."""
+    found: dict[str, Counter] = {}
+    for label, m in apps():
+        for c in m.counters:
+            if c.key in found:
+                raise ImproperlyConfigured(f"two workbench counters are named {c.key} ({label})")
+            found[c.key] = c
+    return sorted(found.values(), key=lambda c: c.order)

@@ -221,6 +221,13 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, END_OF_DAY, tzinfo=CN_TZ)
 
 
+def day_text(instant) -> str:
+    """The Beijing date of an instant as YYYY-MM-DD, the one way a deadline is written on a
+    page and in an export. A deadline is the last instant of its day (23:59:59.999999), which a
+    spreadsheet would round up to 00:00 of the next day if given the instant itself."""
+    return f"{local_date(instant):%Y-%m-%d}" if instant else ""
+
+
 def compute_deadline(received_at, n: int) -> Deadline:
     """The deadline of N working days for something received at `received_at`, with warnings
     when the period runs through a year whose calendar is not published."""

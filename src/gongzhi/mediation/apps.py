@@ -38,6 +38,41 @@ def _readable_disputes(user, ids) -> list[int]:
     return list(visible_to(user, Dispute.objects.filter(pk__in=list(ids))).values_list("pk", flat=True))
 
 
+def _disputes(user, state):
+    """The dispute list's own selector and state filter (mediation/views/lists.py), or None
+    when the user reads no disputes."""
+    from django.utils import timezone
+
+    from gongzhi.core.scoping import has_perm_anywhere
+
+    from . import permissions as p
+    from .selectors import visible_to
+
+    if not (has_perm_anywhere(user, p.VIEW) or has_perm_anywhere(user, p.MEDIATE)):
+        return None
+    qs = visible_to(user)
+    return qs.overdue(timezone.now()) if state == "overdue" else qs.open()
+
+
+def _open_count(user):
+    qs = _disputes(user, "open")
+    return None if qs is None else qs.count()
+
+
+def _overdue_count(user):
+    qs = _disputes(user, "overdue")
+    return None if qs is None else qs.count()
+
+
+def _list_url(state):
+    def url(user):
+        from django.urls import reverse
+
+        return reverse("mediation:list") + f"?state={state}"
+
+    return url
+
+
 class MediationConfig(AppConfig):
     """People's mediation (人民调解) on the case engine."""
 
@@ -46,7 +81,7 @@ class MediationConfig(AppConfig):
     verbose_name = _("人民调解")
 
     def ready(self):
-        from gongzhi.core.manifest import AppManifest, CaseLink, DemoStep, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, CaseLink, Counter, DemoStep, MenuEntry, MenuSection
 
         from . import transitions  # noqa: F401 (registers the workflow with the case engine)
         from .choices import CASE_TYPE
@@ -63,6 +98,10 @@ class MediationConfig(AppConfig):
                 MenuEntry("mediation", "cases:inbox", _("站内通知"), (view, mediate), 30),
             ),
             case_links=(CaseLink(CASE_TYPE, _dispute_url, _readable_disputes),),
+            counters=(
+                Counter("disputes_open", _("调解中"), _list_url("open"), _open_count, 75, None, "mediation:list", True),
+                Counter("disputes_overdue", _("调解超期"), _list_url("overdue"), _overdue_count, 76, alert=True),
+            ),
             demo=(
                 DemoStep(
                     "mediation.disputes",

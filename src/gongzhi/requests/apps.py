@@ -34,7 +34,10 @@ class RequestsConfig(AppConfig):
     def ready(self):
         from gongzhi.core.manifest import AppManifest, CaseLink, DemoStep, MenuEntry, MenuSection
 
-        from . import transitions  # noqa: F401 (registers the workflow with the case engine)
+        from . import (
+            transitions,  # noqa: F401 (registers the workflow with the case engine)
+            workbench,
+        )
         from .choices import CASE_TYPE
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
@@ -67,6 +70,13 @@ class RequestsConfig(AppConfig):
                 ),
                 MenuEntry(
                     "requests",
+                    "requests_staff:visit_queue",
+                    _("待回访诉求"),
+                    ("servicerequests.visit_servicerequest",),
+                    45,
+                ),
+                MenuEntry(
+                    "requests",
                     "requests_staff:file_field",
                     _("现场上报诉求"),
                     ("servicerequests.add_servicerequest",),
@@ -84,6 +94,7 @@ class RequestsConfig(AppConfig):
                 MenuEntry("requests", "requests_staff:stats", _("诉求统计"), (view, assigned), 80),
             ),
             case_links=(CaseLink(CASE_TYPE, _request_url, _readable_requests),),
+            counters=workbench.counters(),
             demo=(
                 DemoStep(
                     "servicerequests.requests",

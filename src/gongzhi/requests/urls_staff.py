@@ -13,6 +13,7 @@ urlpatterns = [
     path("dispatch/", v.dispatch_queue, name="dispatch_queue"),
     path("mine/", v.my_queue, name="my_queue"),
     path("overdue/", v.overdue_list, name="overdue"),
+    path("visits/", v.visit_queue, name="visit_queue"),
     path("<int:pk>/", v.request_detail, name="detail"),
     path("<int:pk>/contact/", v.contact_requester, name="contact"),
     path("<int:pk>/act/<slug:name>/", v.act, name="act"),

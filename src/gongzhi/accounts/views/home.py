@@ -1,12 +1,16 @@
-"""The landing page after login, by who logs in: a resident (an account linked to a registry
-record, or one holding no role beyond 居民) gets the resident home page (resident.py); a grid
-worker their own grid(s) → buildings → households → residents with counts; users with a wider
-scope their communities and grids."""
+"""The landing page after login, the workbench (工作台), by who logs in: a resident (an account
+linked to a registry record, or one holding no role beyond 居民) gets the resident home page
+(resident.py); everyone else the figures of what to do today (the counters the apps declare,
+core/workbench.py: each a link to the list it counts) and the few most pressing items, then —
+for those who read the registry — a grid worker's own grid(s) → buildings → households →
+residents with counts, or the communities and grids of a wider scope. A role without a grid
+(dispatcher, hotline, return-visit officer, department, mediator) sees its figures only."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from gongzhi.core import workbench
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.registry import migrants
 from gongzhi.registry import permissions as registry_perms
@@ -68,11 +72,22 @@ def home(request):
     user = request.user
     if is_resident(user):
         return resident_home(request)
+    figures = workbench.figures(request)
+    context = {"figures": figures, "urgent": workbench.urgent(request, figures), "rows": []}
+    if has_perm_anywhere(user, registry_perms.VIEW_RESIDENT):
+        context.update(_registry_context(user))
+    return render(request, "accounts/home.html", context)
+
+
+def _registry_context(user) -> dict:
+    """The grids part of the workbench, for those who read the registry."""
     grids = list(
         Node.objects.visible_to(user, registry_perms.VIEW_RESIDENT).filter(level=Level.GRID).select_related("parent")
     )
+    if not grids:
+        return {}
     rows = _grid_rows(user, grids)
-    context = {"rows": rows, "detailed": 0 < len(grids) <= DETAIL_GRIDS}
+    context = {"rows": rows, "detailed": len(grids) <= DETAIL_GRIDS}
     if context["detailed"]:
         by_grid, _ = _building_rows(user, grids)
         for row in rows:
@@ -81,5 +96,5 @@ def home(request):
             context["node"] = grids[0]
     context["totals"] = {k: sum(r[k] for r in rows) for k in ("residents", "households", "buildings")}
     # The 居住证 due for their yearly 签注 in the user's area: the grid worker reminds them.
-    context["permits_due"] = migrants.expiring_permits(registry.residents(user)).count() if grids else 0
-    return render(request, "accounts/home.html", context)
+    context["permits_due"] = migrants.expiring_permits(registry.residents(user)).count()
+    return context

@@ -4,12 +4,16 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from gongzhi.core import workbench
+
 from .. import resident_home as reads
 
 
 @login_required
 def resident_home(request):
     user = request.user
+    # The workbench figures that apply to a resident (their unread notices), when not zero.
+    figures = [f for f in workbench.figures(request) if f["count"]]
     if not user.resident_id:
-        return render(request, "accounts/resident_home.html", {"home": None})
-    return render(request, "accounts/resident_home.html", {"home": reads.build(user)})
+        return render(request, "accounts/resident_home.html", {"home": None, "figures": figures})
+    return render(request, "accounts/resident_home.html", {"home": reads.build(user), "figures": figures})

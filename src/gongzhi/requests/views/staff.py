@@ -7,8 +7,6 @@ Every read goes through `selectors` (out of scope → 404); every change through
 (a refused move comes back as a Chinese message beside the form, and nothing is written).
 "Overdue" and the countdowns are derived from the deadline at the time of the request."""
 
-import math
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +29,7 @@ from gongzhi.registry.services import log_export
 from .. import contact, selectors, services
 from .. import permissions as p
 from ..choices import Status
+from ..countdown import countdown, countdown_tone, row_countdown
 from ..duplicates import find_likely_duplicates
 from ..forms_staff import ACTION_FORMS
 from ..models import RequestPhoto, ServiceRequest
@@ -54,22 +53,6 @@ def any_perm_required(*perms):
         return wrapped
 
     return decorator
-
-
-def countdown(deadline, now) -> tuple[str, bool]:
-    """("还剩 2 天 3 小时", False) or ("超期 4 天", True) in whole hours; a request still in
-    time shows at least "还剩 1 小时", never "还剩 0 小时"."""
-    if deadline is None:
-        return "", False
-    seconds = (deadline - now).total_seconds()
-    if seconds < 0:
-        hours = math.ceil(-seconds / 3600)
-        days, rest = divmod(hours, 24)
-        return (_("超期 %(d)s 天") % {"d": days} if days else _("超期 %(h)s 小时") % {"h": rest}), True
-    hours = max(int(seconds // 3600), 1)
-    days, rest = divmod(hours, 24)
-    text = _("还剩 %(d)s 天 %(h)s 小时") % {"d": days, "h": rest} if days else _("还剩 %(h)s 小时") % {"h": rest}
-    return text, False
 
 
 # 联系来电人 per user: a return-visit officer calls a few dozen citizens a day; a run of
@@ -111,7 +94,7 @@ def export_rows(request, qs, filename: str):
             r["requester_name"],
             r["requester_phone"],
             _local(r["received_at"]),
-            _local(r["deadline"]),
+            r["deadline_text"],
             "超期" if r["overdue"] else "",
         ]
         for r in rows
@@ -126,7 +109,7 @@ def _queue_page(request, qs, *, title, queue, filename, intro="", flag_inline=Fa
     now = timezone.now()
     rows = selectors.list_rows(request.user, page.object_list, now)
     for row, obj in zip(rows, page.object_list):
-        row["countdown"], row["late"] = countdown(obj.deadline, now)
+        row_countdown(row, obj, now)
         row["returned"] = obj.status == Status.RECEIVED and obj.dispatched_at is not None
         row["flag_count"], row["version"] = obj.flag_count, obj.version
     return render(
@@ -150,10 +133,9 @@ def _queue_page(request, qs, *, title, queue, filename, intro="", flag_inline=Fa
 @perm_required(p.DISPATCH)
 def dispatch_queue(request):
     """待派单: new requests and those returned by a department, oldest first."""
-    qs = selectors.requests_for(request.user, p.DISPATCH).filter(status=Status.RECEIVED).order_by("received_at", "pk")
     return _queue_page(
         request,
-        qs,
+        selectors.dispatch_queue(request.user),
         title=_("待派单诉求"),
         queue="dispatch",
         filename="待派单诉求.xlsx",
@@ -163,10 +145,11 @@ def dispatch_queue(request):
 
 @perm_required(p.HANDLE)
 def my_queue(request):
-    """本单位诉求: open requests assigned to my organisation, nearest deadline first."""
+    """本单位诉求: open requests assigned to my organisation, nearest deadline first; ?state=
+    narrows them (待签收, 即将超期, 已超期)."""
     return _queue_page(
         request,
-        selectors.my_queue(request.user),
+        selectors.my_queue(request.user, _state(request, default="open")),
         title=_("本单位承办的诉求"),
         queue="mine",
         filename="本单位诉求.xlsx",
@@ -174,34 +157,40 @@ def my_queue(request):
     )
 
 
-STATUS_FILTERS = {"open": "open", "overdue": "overdue", "closed": "closed"}
+def _state(request, default):
+    state = request.GET.get("state", default)
+    return state if state in selectors.STATES else default
+
+
+@perm_required(p.VISIT)
+def visit_queue(request):
+    """待回访: closed requests waiting for the return visit, longest waiting first."""
+    return _queue_page(
+        request,
+        selectors.visit_queue(request.user),
+        title=_("待回访诉求"),
+        queue="visit",
+        filename="待回访诉求.xlsx",
+        intro=_("已办结、尚未回访的诉求，等待最久的在前。回访须由承办单位以外的人员进行。"),
+    )
 
 
 @any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
 def request_list(request):
     """All requests the user may see (a grid worker: those of the grid), filterable."""
-    qs = selectors.requests_for(request.user)
-    state = request.GET.get("state", "open")
-    if state == "open":
-        qs = qs.open()
-    elif state == "overdue":
-        qs = qs.overdue(timezone.now())
-    elif state == "closed":
-        qs = qs.closed()
+    qs = selectors.area_requests(request.user, _state(request, default="open"))
     number = (request.GET.get("q") or "").strip()[:20]
     if number:
         qs = qs.filter(tracking_number__startswith=number)
-    qs = qs.order_by("-received_at", "-pk")
     return _queue_page(request, qs, title=_("辖区诉求"), queue="all", filename="诉求列表.xlsx")
 
 
 @perm_required(p.SUPERVISE)
 def overdue_list(request):
     """超期督办: open requests past their deadline where I supervise, most overdue first."""
-    qs = selectors.requests_for(request.user, p.SUPERVISE).overdue(timezone.now()).order_by("deadline", "pk")
     return _queue_page(
         request,
-        qs,
+        selectors.supervise_overdue(request.user),
         title=_("超期诉求督办"),
         queue="overdue",
         filename="超期诉求.xlsx",
@@ -248,6 +237,7 @@ def _detail(request, r, *, bound=None, status=200, full_phone=None, contact_form
             category=r.category, lat=r.lat, lng=r.lng, building=r.building_id, exclude=r, user=user, now=now
         )
     text, late = countdown(r.deadline, now) if r.is_open else ("", False)
+    tone = countdown_tone(r.deadline, now) if r.is_open else ""
     labels = _labels()
     may_contact = bool(r.requester_phone) and contact.may_contact(user, r)
     return render(
@@ -262,6 +252,7 @@ def _detail(request, r, *, bound=None, status=200, full_phone=None, contact_form
             "duplicates": duplicates,
             "countdown": text,
             "late": late,
+            "tone": tone,
             "phone": full_phone if full_phone is not None else _masked_phone(r),
             "reveal": full_phone is not None,
             "may_contact": may_contact,
@@ -383,12 +374,26 @@ def act(request, pk, name):
     if done:
         r.refresh_from_db()
         messages.success(request, _("%(n)s：已%(a)s。") % {"n": r.tracking_number, "a": _labels()[name]})
+        if not selectors.requests_for(request.user).filter(pk=r.pk).exists():
+            # Returned (退回) or otherwise out of the user's sight now: its page would answer
+            # "not found", so the department lands on its queue instead.
+            return redirect(_queue_after_leaving(request.user))
         back = request.POST.get("next", "")
         if back.startswith("/requests/staff/") and "//" not in back:
             return redirect(back)
         return redirect("requests_staff:detail", pk=r.pk)
     r.refresh_from_db()
     return _detail(request, r, bound=form, status=status)
+
+
+def _queue_after_leaving(user) -> str:
+    """Where a user goes after a request left their sight: their organisation's queue, else
+    the requests of their area, else the workbench."""
+    if getattr(user, "organisation_id", None) and has_perm_anywhere(user, p.HANDLE):
+        return "requests_staff:my_queue"
+    if has_perm_anywhere(user, p.VIEW):
+        return "requests_staff:list"
+    return "home"
 
 
 @any_perm_required(p.VIEW, p.VIEW_ASSIGNED)
