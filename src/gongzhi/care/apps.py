@@ -90,6 +90,10 @@ class CareConfig(AppConfig):
         post_migrate.connect(_seed_roles, dispatch_uid="gongzhi_care_seed_roles")
         from gongzhi.core.manifest import AppManifest, DemoStep, HistoryReader, MenuEntry, MenuSection
 
+        from .volunteering import setup as volunteering
+
+        post_migrate.connect(volunteering.seed_roles, dispatch_uid="gongzhi_care_volunteer_roles")
+
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         self.manifest = AppManifest(
             menu_sections=(MenuSection("care", _("关爱走访"), 25),),
