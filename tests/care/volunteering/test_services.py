@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gongzhi.care.volunteering import activities as acts
-from gongzhi.care.volunteering import services, selectors
+from gongzhi.care.volunteering import selectors, services
 from gongzhi.care.volunteering.choices import ConsentKind, SignUpStatus, VolunteerStatus
 from gongzhi.care.volunteering.models import Consent, SignUp, Volunteer
 from gongzhi.core.models import AuditEntry
