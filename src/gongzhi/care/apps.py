@@ -100,6 +100,8 @@ class CareConfig(AppConfig):
             menu=(
                 MenuEntry("care", "care:my_list", _("我的走访"), ("care.conduct_visit",), 10),
                 MenuEntry("care", "care:completion", _("走访完成情况"), ("care.view_completion",), 20),
+                MenuEntry("care", "care:volunteers:roster", _("志愿者"), ("care.view_volunteer",), 40),
+                MenuEntry("care", "care:volunteers:activities", _("志愿活动"), ("care.view_activity",), 45),
             ),
             demo=(
                 DemoStep(
