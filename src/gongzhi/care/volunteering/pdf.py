@@ -67,7 +67,7 @@ def certificate_pdf(volunteer, *, today=None) -> bytes:
         )
     table.append([pdf.para("", st["body"]), pdf.para(_("合计"), st["body"]), "", "", pdf.para(total, st["center"])])
     story += [
-        pdf.ruled_table(table, [12 * mm, 62 * mm, 26 * mm, 50 * mm, 20 * mm], header_rows=1),
+        pdf.ruled_table(table, [12 * mm, 58 * mm, 26 * mm, 50 * mm, 24 * mm], header_rows=1),
         Spacer(1, 14 * mm),
         pdf.para(_("%(community)s（盖章）") % {"community": community.name}, st["right"]),
         pdf.para(f"{today.year}年{today.month}月{today.day}日", st["right"]),
