@@ -52,6 +52,12 @@ def _demo(town):
     build_care(town)
 
 
+def _volunteers_demo(town):
+    from .volunteering.demo import build_volunteers
+
+    build_volunteers(town)
+
+
 def _no_values():
     """Care entries log no tag lists: the labels they keep are plain by rule."""
     return ()
@@ -109,6 +115,9 @@ class CareConfig(AppConfig):
                     _demo,
                     order=90,
                     after=("accounts.users", "registry.residents", "servicerequests.requests"),
+                ),
+                DemoStep(
+                    "care.volunteers", _volunteers_demo, order=92, after=("care.plans",), exists=volunteering.exists
                 ),
             ),
             # The audit list hides entries about special groups' subjects from readers without

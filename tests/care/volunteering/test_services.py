@@ -207,3 +207,23 @@ def test_activity_fields_are_checked_in_chinese(vol):
             capacity=3,
             team=vol.team,
         )
+
+
+def test_an_organiser_adds_a_walk_in_after_the_activity(vol):
+    activity = new_activity(vol, capacity=1)
+    with pytest.raises(ValidationError):
+        acts.add_attendee(vol.users.community, activity, vol.v.zhao, 1)
+    end(activity, length=2)
+    signup = acts.add_attendee(vol.users.community, activity, vol.v.zhao, "1.5")
+    assert (signup.status, signup.hours, signup.signed_up_by) == (
+        SignUpStatus.ATTENDED,
+        Decimal("1.5"),
+        vol.users.community,
+    )
+    with pytest.raises(ValidationError):
+        acts.add_attendee(vol.users.community, activity, vol.v.li, "5")
+    assert not SignUp.objects.filter(activity=activity, volunteer=vol.v.li).exists()  # nothing half-saved
+    from gongzhi.core.exceptions import NotFound
+
+    with pytest.raises(NotFound):
+        acts.add_attendee(vol.users.community, activity, vol.v.far, 1)

@@ -188,3 +188,30 @@ def mark_absent(actor, signup) -> SignUp:
         {"status": SignUpStatus.ABSENT, "hours": None, "confirmed_by": actor, "confirmed_at": timezone.now()},
         reason=_("登记未到"),
     )
+
+
+def add_attendee(actor, activity, volunteer, hours) -> SignUp:
+    """After the activity, record a volunteer who served without having signed up (补录, a
+    walk-in or a paper list), with their hours. A volunteer already signed up has their hours
+    confirmed instead. The volunteer must be on the roster with a live consent."""
+    from . import selectors
+
+    _require(actor, perms.CONFIRM_HOURS, activity.node.path)
+    if not selectors.volunteers(actor).filter(pk=volunteer.pk).exists():
+        raise NotFound()
+    if (
+        volunteer.status != VolunteerStatus.ACTIVE
+        or not volunteer.consents.filter(kind=ConsentKind.GENERAL, withdrawn_at__isnull=True).exists()
+    ):
+        raise ValidationError({"volunteer": _("%(name)s 未在册或已撤回同意，不能补录") % {"name": volunteer}})
+    with transaction.atomic():
+        existing = SignUp.objects.filter(activity=activity, volunteer=volunteer).first()
+        if existing is None:
+            if activity.ends_at > timezone.now():
+                raise ValidationError({"hours": _("活动结束后才能补录参加人员")})
+            existing = core.create(
+                SignUp, reason=_("补录参加人员"), activity=activity, volunteer=volunteer, signed_up_by=actor
+            )
+        elif existing.status == SignUpStatus.CANCELLED:
+            existing = core.update(existing, {"status": SignUpStatus.SIGNED}, reason=_("补录参加人员"))
+        return confirm_hours(actor, existing, hours)

@@ -2,6 +2,13 @@
 (care/apps.py connects it); like it, it never removes a permission."""
 
 
+def exists() -> bool:
+    """Has the demo made volunteers already?"""
+    from .models import Volunteer
+
+    return Volunteer.objects.exists()
+
+
 def seed_roles(sender, **kwargs):
     from django.contrib.auth.models import Permission
 
