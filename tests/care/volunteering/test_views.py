@@ -219,3 +219,14 @@ def test_teams_and_skills_pages(vol):
     t = client_for(vol.users.town)
     assert t.post(url("skills"), {"name": "电工"}).status_code == 302
     assert "电工" in c.get(url("skills")).content.decode()
+
+
+def test_walk_in_recorded_on_the_page_after_the_activity(vol):
+    activity = end(new_activity(vol), length=2)
+    c = client_for(vol.users.community)
+    page = c.get(url("activity", activity.pk)).content.decode()
+    assert "补录参加人员" in page
+    bad = c.post(url("add_attendee", activity.pk), {"volunteer": vol.v.zhao.pk, "hours": "7"})
+    assert bad.status_code == 400 and "不能超过" in bad.content.decode()
+    assert c.post(url("add_attendee", activity.pk), {"volunteer": vol.v.zhao.pk, "hours": "2"}).status_code == 302
+    assert SignUp.objects.get(activity=activity, volunteer=vol.v.zhao).hours == Decimal("2.0")

@@ -142,3 +142,9 @@ class HoursForm(forms.Form):
     hours = forms.DecimalField(
         label=_("服务时长（小时）"), max_digits=4, decimal_places=1, error_messages={"invalid": _("请填写数字")}
     )
+
+
+class WalkInForm(SignUpForm):
+    """补录: a volunteer who served without signing up, and their hours."""
+
+    hours = HoursForm.base_fields["hours"]

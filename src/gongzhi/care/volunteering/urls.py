@@ -23,6 +23,7 @@ urlpatterns = [
     path("activities/new/", activities.activity_new, name="activity_new"),
     path("activities/<int:pk>/", activities.activity, name="activity"),
     path("activities/<int:pk>/signup/", activities.sign_up, name="sign_up"),
+    path("activities/<int:pk>/attendee/", activities.add_attendee, name="add_attendee"),
     path("activities/<int:pk>/cancel/", activities.cancel, name="cancel"),
     path("activities/<int:pk>/signup/<int:signup_id>/cancel/", activities.cancel_sign_up, name="cancel_sign_up"),
     path("activities/<int:pk>/signup/<int:signup_id>/confirm/", activities.confirm, name="confirm"),

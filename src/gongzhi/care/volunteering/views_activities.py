@@ -19,7 +19,7 @@ from . import activities as acts
 from . import exports, selectors
 from . import permissions as perms
 from .choices import ActivityStatus, SignUpStatus
-from .forms import ActivityForm, HoursForm, SignUpForm
+from .forms import ActivityForm, HoursForm, SignUpForm, WalkInForm
 from .models import SignUp
 
 
@@ -75,7 +75,7 @@ def _found(request, pk):
     return found
 
 
-def _page(request, found, status=200, form=None, hours_errors=None):
+def _page(request, found, status=200, form=None, hours_errors=None, walk_in=None):
     path = found.node.path
     may_organise = has_perm_at(request.user, perms.ORGANISE, path)
     may_confirm = has_perm_at(request.user, perms.CONFIRM_HOURS, path)
@@ -94,6 +94,8 @@ def _page(request, found, status=200, form=None, hours_errors=None):
         "may_organise": may_organise,
         "may_confirm": may_confirm,
         "form": form or (SignUpForm(candidates=selectors.candidates(request.user, found)) if may_organise else None),
+        "walk_in": walk_in
+        or (WalkInForm(candidates=selectors.candidates(request.user, found)) if may_confirm else None),
         "own": own,
         "mine": mine,
         "statuses": SignUpStatus,
@@ -188,6 +190,22 @@ def confirm(request, pk, signup_id):
     except ValidationError as e:
         return _page(request, found, status=400, hours_errors={item.pk: e.messages})
     messages.success(request, _("已确认 %(name)s 的服务时长") % {"name": item.volunteer})
+    return redirect("care:volunteers:activity", found.pk)
+
+
+@require_POST
+@perm_required(perms.CONFIRM_HOURS)
+def add_attendee(request, pk):
+    """After the activity: record a volunteer who served without signing up, with hours."""
+    found = _found(request, pk)
+    form = WalkInForm(request.POST, candidates=selectors.candidates(request.user, found))
+    try:
+        done = run_service(form, lambda data: acts.add_attendee(request.user, found, data["volunteer"], data["hours"]))
+    except (PermissionDenied, NotFound):
+        raise Http404 from None
+    if done is None:
+        return _page(request, found, status=400, walk_in=form)
+    messages.success(request, _("已补录 %(name)s") % {"name": done.volunteer})
     return redirect("care:volunteers:activity", found.pk)
 
 
