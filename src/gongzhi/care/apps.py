@@ -117,7 +117,7 @@ class CareConfig(AppConfig):
                     after=("accounts.users", "registry.residents", "servicerequests.requests"),
                 ),
                 DemoStep(
-                    "care.volunteers", _volunteers_demo, order=92, after=("care.plans",), exists=volunteering.exists
+                    "care.volunteers", _volunteers_demo, order=96, after=("care.plans",), exists=volunteering.exists
                 ),
             ),
             # The audit list hides entries about special groups' subjects from readers without
