@@ -84,7 +84,7 @@ def test_roster_lists_scoped_volunteers_with_masked_phones_in_bounded_queries(vo
         v.teams.add(vol.team)
     c = client_for(vol.users.community)
     c.get(url("roster"))  # warm the session and permission caches
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         page = c.get(url("roster"))
     text = page.content.decode()
     assert page.status_code == 200 and "李志愿" in text and "孙梁丰" not in text
@@ -230,3 +230,25 @@ def test_walk_in_recorded_on_the_page_after_the_activity(vol):
     assert bad.status_code == 400 and "不能超过" in bad.content.decode()
     assert c.post(url("add_attendee", activity.pk), {"volunteer": vol.v.zhao.pk, "hours": "2"}).status_code == 302
     assert SignUp.objects.get(activity=activity, volunteer=vol.v.zhao).hours == Decimal("2.0")
+
+
+def test_activity_list_and_page_in_bounded_queries(vol, django_assert_max_num_queries):
+    for i in range(12):
+        activity = new_activity(vol, title=f"活动{i}")
+        acts.sign_up(vol.users.community, activity, vol.v.li if i % 2 else vol.v.zhao)
+    c = client_for(vol.users.community)
+    c.get(url("activities"))
+    with django_assert_max_num_queries(7):
+        listed = c.get(url("activities"))
+    assert listed.status_code == 200 and listed.content.decode().count(">1/5</td>") == 12
+    for i in range(4):  # the last activity gets a full list
+        person = factories.make_resident(vol.town["g12"], name=f"报名{i}")
+        acts.sign_up(
+            vol.users.community,
+            activity,
+            services.register_volunteer(vol.users.community, resident=person, consent=True),
+        )
+    c.get(url("activity", activity.pk))
+    with django_assert_max_num_queries(8):
+        page = c.get(url("activity", activity.pk))
+    assert page.status_code == 200 and page.content.decode().count('id="signup-') == 5
