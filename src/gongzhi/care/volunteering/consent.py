@@ -25,6 +25,7 @@ TEXTS = {
 CURRENT = {kind: max(versions) for kind, versions in TEXTS.items()}
 
 
-def text(kind: str, version: str | None = None) -> str:
-    """The notice of `kind` in `version` (the current one by default)."""
-    return str(TEXTS[kind][version or CURRENT[kind]])
+def text(kind: str, version: str | None = None):
+    """The notice of `kind` in `version` (the current one by default), translated lazily: a
+    form declares it once and shows it in each reader's language."""
+    return TEXTS[kind][version or CURRENT[kind]]

@@ -18,7 +18,7 @@ from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 
 from . import exports, pdf, selectors, services
 from . import permissions as perms
-from .choices import VolunteerStatus
+from .choices import ConsentKind, VolunteerStatus
 from .forms import ConsentForm, HealthForm, RegisterForm, SkillForm, TeamForm, VolunteerForm, WithdrawForm
 from .models import Consent, Skill, VolunteerTeam
 
@@ -132,9 +132,11 @@ def _page(request, found, status=200, **forms):
     if may_health and found.health_note:
         services.log_health_read(request.user, found)
     may_change = has_perm_at(request.user, perms.CHANGE_VOLUNTEER, path)
+    consents = list(found.consents.select_related("recorded_by", "withdrawn_by").order_by("-id"))
     context = {
         "v": found,
-        "consents": list(found.consents.select_related("recorded_by", "withdrawn_by").order_by("-id")),
+        "consents": consents,
+        "sensitive_consent": any(c.kind == ConsentKind.SENSITIVE and c.active for c in consents),
         "record": list(selectors.service_record(found)),
         "signups": list(found.signups.select_related("activity").order_by("-activity__starts_at")[:50]),
         "skills": list(found.skills.all()),
