@@ -252,3 +252,16 @@ def test_activity_list_and_page_in_bounded_queries(vol, django_assert_max_num_qu
     with django_assert_max_num_queries(8):
         page = c.get(url("activity", activity.pk))
     assert page.status_code == 200 and page.content.decode().count('id="signup-') == 5
+
+
+def test_a_volunteer_withdraws_on_their_own_page_and_gets_no_more_certificates(vol):
+    user = resident_account(vol.people.li)
+    c = client_for(user)
+    consent = vol.v.li.consents.get()
+    assert c.post(url("withdraw", vol.v.li.pk, consent.pk)).status_code == 302
+    assert Volunteer.objects.get(pk=vol.v.li.pk).status == "withdrawn"
+    assert c.get(url("certificate", vol.v.li.pk)).status_code == 302
+    assert "已退出" in c.get(url("mine")).content.decode()
+    # Someone else's consent is not theirs to withdraw.
+    assert c.post(url("withdraw", vol.v.zhao.pk, vol.v.zhao.consents.get().pk)).status_code == 404
+    assert Volunteer.objects.get(pk=vol.v.zhao.pk).status == "active"
