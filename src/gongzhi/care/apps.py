@@ -52,6 +52,12 @@ def _demo(town):
     build_care(town)
 
 
+def _volunteers_demo(town):
+    from .volunteering.demo import build_volunteers
+
+    build_volunteers(town)
+
+
 def _no_values():
     """Care entries log no tag lists: the labels they keep are plain by rule."""
     return ()
@@ -112,12 +118,18 @@ class CareConfig(AppConfig):
         post_migrate.connect(_seed_roles, dispatch_uid="gongzhi_care_seed_roles")
         from gongzhi.core.manifest import AppManifest, Counter, DemoStep, HistoryReader, MenuEntry, MenuSection
 
+        from .volunteering import setup as volunteering
+
+        post_migrate.connect(volunteering.seed_roles, dispatch_uid="gongzhi_care_volunteer_roles")
+
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         self.manifest = AppManifest(
             menu_sections=(MenuSection("care", _("关爱走访"), 25),),
             menu=(
                 MenuEntry("care", "care:my_list", _("我的走访"), ("care.conduct_visit",), 10),
                 MenuEntry("care", "care:completion", _("走访完成情况"), ("care.view_completion",), 20),
+                MenuEntry("care", "care:volunteers:roster", _("志愿者"), ("care.view_volunteer",), 40),
+                MenuEntry("care", "care:volunteers:activities", _("志愿活动"), ("care.view_activity",), 45),
             ),
             demo=(
                 DemoStep(
@@ -125,6 +137,9 @@ class CareConfig(AppConfig):
                     _demo,
                     order=90,
                     after=("accounts.users", "registry.residents", "servicerequests.requests"),
+                ),
+                DemoStep(
+                    "care.volunteers", _volunteers_demo, order=96, after=("care.plans",), exists=volunteering.exists
                 ),
             ),
             # The audit list hides entries about special groups' subjects from readers without

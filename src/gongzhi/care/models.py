@@ -242,3 +242,6 @@ class Carer(TrackedModel):
 
     def scope_path(self):
         return self.resident.grid.path
+
+
+from .volunteering.models import Activity, Consent, SignUp, Skill, Volunteer, VolunteerTeam  # noqa: E402,F401
