@@ -73,6 +73,18 @@ def _special(model_name):
     return ids
 
 
+def _seed_points_roles(sender, **kwargs):
+    from .points.permissions import seed_roles
+
+    seed_roles(sender, **kwargs)
+
+
+def _points_demo(town):
+    from .points.demo import build_points
+
+    build_points(town)
+
+
 def _tick(now, out=None):
     from .plans import tick
 
@@ -88,6 +100,7 @@ class CareConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_roles, dispatch_uid="gongzhi_care_seed_roles")
+        post_migrate.connect(_seed_points_roles, dispatch_uid="gongzhi_care_points_seed_roles")
         from gongzhi.core.manifest import AppManifest, DemoStep, HistoryReader, MenuEntry, MenuSection
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
@@ -96,6 +109,7 @@ class CareConfig(AppConfig):
             menu=(
                 MenuEntry("care", "care:my_list", _("我的走访"), ("care.conduct_visit",), 10),
                 MenuEntry("care", "care:completion", _("走访完成情况"), ("care.view_completion",), 20),
+                MenuEntry("care", "care:points:schemes", _("积分管理"), ("care.view_pointsscheme",), 40),
             ),
             demo=(
                 DemoStep(
@@ -104,6 +118,7 @@ class CareConfig(AppConfig):
                     order=90,
                     after=("accounts.users", "registry.residents", "servicerequests.requests"),
                 ),
+                DemoStep("care.points", _points_demo, order=92, after=("care.plans",)),
             ),
             # The audit list hides entries about special groups' subjects from readers without
             # the sensitive right (core/history.py), like the registry's own entries.

@@ -242,3 +242,6 @@ class Carer(TrackedModel):
 
     def scope_path(self):
         return self.resident.grid.path
+
+
+from .points.models import EntryFile, PointsAppeal, PointsEntry, PointsScheme, RuleItem  # noqa: E402,F401
