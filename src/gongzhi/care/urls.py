@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views, views_offline
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("completion/", views.completion, name="completion"),
     path("sw.js", views_offline.service_worker, name="service_worker"),
     path("offline/visit/", views_offline.offline_form, name="offline_form"),
+    path("points/", include("gongzhi.care.points.urls")),
 ]

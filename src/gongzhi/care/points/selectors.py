@@ -127,8 +127,8 @@ ENTRY_FIELDS = (
 )
 
 
-def entry_rows(user, scheme, *, status="", community=None, resident=None, limit=None):
-    """The scheme's entries the user may see, newest first, names per `Names`."""
+def entry_queryset(user, scheme, *, status="", community=None, resident=None):
+    """The scheme's entries the user may see as rows (ENTRY_FIELDS), newest first."""
     qs = entries_for(user).filter(scheme=scheme)
     if status:
         qs = qs.filter(status=status)
@@ -136,12 +136,30 @@ def entry_rows(user, scheme, *, status="", community=None, resident=None, limit=
         qs = qs.filter(community=community)
     if resident is not None:
         qs = qs.filter(resident=resident)
-    qs = qs.values(*ENTRY_FIELDS).order_by("-occurred_on", "-id")
-    rows = list(qs[:limit] if limit else qs)
+    return qs.values(*ENTRY_FIELDS).order_by("-occurred_on", "-id")
+
+
+def named(user, rows):
+    """Rows of entry_queryset with their status label and the name as the user may read it."""
     labels = dict(EntryStatus.choices)
     for r in rows:
-        r["status_label"] = labels.get(r["status"], r["status"])
+        r["status_label"] = str(labels.get(r["status"], r["status"]))
     return Names(user).apply(rows)
+
+
+def entry_rows(user, scheme, **filters):
+    """Every row of entry_queryset, named."""
+    return named(user, list(entry_queryset(user, scheme, **filters)))
+
+
+def name_for(user, resident) -> tuple[str, bool]:
+    """(the name as the user may read it, whether it is in clear) for one resident; a clear
+    name of a person with a sensitive tag is logged as a sensitive read."""
+    rule = Names(user)
+    clear = rule.entitled(resident.pk, resident.grid.path, resident.has_sensitive)
+    if clear and resident.has_sensitive and resident.pk != rule.resident_id:
+        log_sensitive_reads([resident])
+    return (resident.name if clear else mask_name(resident.name)), clear
 
 
 def ranking_scope(user) -> Q:
