@@ -336,7 +336,7 @@ def correct_entry(actor, entry, points: int, *, reason) -> PointsEntry:
     cap). Called by decide_appeal inside its transaction."""
     with transaction.atomic():
         entry = PointsEntry.objects.select_for_update().select_related("rule", "resident", "grid").get(pk=entry.pk)
-        move = ENTRY.get(entry.status, action="correct")
+        move = ENTRY.get(entry.status, action="admit" if entry.status == EntryStatus.REJECTED else "correct")
         ENTRY.check(actor, move, entry.grid.path)
         _check_cap(
             entry.rule,
@@ -346,5 +346,7 @@ def correct_entry(actor, entry, points: int, *, reason) -> PointsEntry:
             field="corrected_points",
         )
         return core.update(
-            entry, {"status": move.target, "points": points}, reason=_("申诉成立，更正积分：%(r)s") % {"r": reason}
+            entry,
+            {"status": move.target or entry.status, "points": points},
+            reason=_("申诉成立，更正积分：%(r)s") % {"r": reason},
         )

@@ -29,9 +29,10 @@ ENTRY = TransitionTable(
     [
         T.of("approve", _("审核通过积分"), {E.PENDING}, E.APPROVED, perms.APPROVE_ENTRY),
         T.of("reject", _("不予通过积分"), {E.PENDING}, E.REJECTED, perms.APPROVE_ENTRY),
-        # Only through an upheld appeal (services.decide_appeal): a rejected entry counted
-        # after all, or a deduction reduced.
-        T.of("correct", _("更正积分"), {E.REJECTED, E.APPROVED}, E.APPROVED, perms.DECIDE_APPEAL),
+        # Only through an upheld appeal (services.correct_entry): a rejected entry counted
+        # after all, or a deduction reduced (its status stays).
+        T.of("admit", _("申诉成立计入积分"), {E.REJECTED}, E.APPROVED, perms.DECIDE_APPEAL),
+        T.of("correct", _("更正扣分"), {E.APPROVED}, None, perms.DECIDE_APPEAL),
     ],
     model="care.PointsEntry",
     initial=E.PENDING,
