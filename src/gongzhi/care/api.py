@@ -119,3 +119,6 @@ def record_visit(request, payload: VisitIn):
     known = Visit.objects.filter(client_key=payload.client_key, visitor=user).exists()
     visit = services.record_visit(user, resident=item.resident, client_key=payload.client_key, **data)
     return Status(200 if known else 201, _visit_out(visit, item.pk))
+
+
+from .points import api as _points_api  # noqa: E402,F401 (registers /care/points/… on this router)
