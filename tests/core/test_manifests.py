@@ -77,6 +77,7 @@ def test_demo_steps_run_after_what_they_need():
         "mediation.disputes",
         "care.plans",
         "accounts.resident_link",  # after care: it links 刘大爷 to the resident care named
+        "care.points",  # after the link: 刘大爷 appeals a deduction from his own account
     ]
 
 

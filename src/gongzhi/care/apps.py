@@ -118,7 +118,7 @@ class CareConfig(AppConfig):
                     order=90,
                     after=("accounts.users", "registry.residents", "servicerequests.requests"),
                 ),
-                DemoStep("care.points", _points_demo, order=92, after=("care.plans",)),
+                DemoStep("care.points", _points_demo, order=96, after=("care.plans", "accounts.resident_link")),
             ),
             # The audit list hides entries about special groups' subjects from readers without
             # the sensitive right (core/history.py), like the registry's own entries.

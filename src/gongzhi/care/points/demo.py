@@ -59,7 +59,7 @@ def build_points(town):
     """The four schemes, their published rules, entries and one open appeal."""
     if PointsScheme.objects.exists():
         return
-    users = {u.username: u for u in User.objects.filter(username__in=("likezhang", "chenshuji", "wangfang"))}
+    users = {u.username: u for u in User.objects.filter(username__in=("likezhang", "chenshuji", "wangfang", "liudaye"))}
     if len(users) < 3:
         return
     made = {}
@@ -91,9 +91,11 @@ def _day(n: int) -> dt.date:
 
 
 def _entries(town, made, users):
-    """王芳 enters for people of her grid, 陈书记 approves most; a few stay pending; one
-    deduction is rejected and appealed (open, for the community to decide)."""
-    wangfang, chen, li = users["wangfang"], users["chenshuji"], users["likezhang"]
+    """王芳 enters for people of her grid, 陈书记 approves most; a few stay pending; a
+    deduction of 刘大爷's is approved and he appeals it from his own account (open: 李科长
+    may decide it, being neither who filed it nor who approved the deduction)."""
+    wangfang, chen = users["wangfang"], users["chenshuji"]
+    liudaye = users.get("liudaye")
     membership = wangfang.memberships.select_related("node").first()
     grid = membership.node if membership is not None else None
     people = Resident.objects.filter(has_sensitive=False, status="active")
@@ -104,6 +106,7 @@ def _entries(town, made, users):
     people = list(people.order_by("id")[:6])
     if not people:
         return
+    liu = liudaye.resident if liudaye is not None and liudaye.resident_id else None
     plan = [
         # scheme kind, rule code, person index, quantity, approve?
         (SchemeKind.PARTY, "A1", 0, 3, True),
@@ -116,11 +119,11 @@ def _entries(town, made, users):
         (SchemeKind.MIGRANT, "M1", 5, 2, True),
         (SchemeKind.MIGRANT, "M2", 5, 1, None),
         (SchemeKind.OTHER, "W1", 2, 1, True),
-        (SchemeKind.OTHER, "W2", 3, 1, False),
+        (SchemeKind.OTHER, "W2", "liu", 1, False),
     ]
     for n, (kind, code, who, quantity, approve) in enumerate(plan):
         scheme = made[kind]
-        person = people[who % len(people)]
+        person = (liu or people[3 % len(people)]) if who == "liu" else people[who % len(people)]
         rule = scheme.rules.get(code=code)
         with audit.acting(user=wangfang, source="system"):
             entry = services.enter_points(
@@ -135,8 +138,9 @@ def _entries(town, made, users):
         if approve is True:
             with audit.acting(user=chen, source="system"):
                 services.approve_entry(chen, entry, reason="材料齐全")
-        elif approve is False:
-            with audit.acting(user=li, source="system"):
-                services.reject_entry(li, entry, reason="未核实到劝导记录")
-            with audit.acting(user=wangfang, source="system"):
-                services.file_appeal(wangfang, entry, reason="当事人称楼道杂物不是本户堆放，请复核")
+        elif approve is False:  # a deduction approved, then appealed
+            with audit.acting(user=chen, source="system"):
+                services.approve_entry(chen, entry, reason="有劝导记录")
+            by = liudaye if liu is not None else wangfang
+            with audit.acting(user=by, source="system"):
+                services.file_appeal(by, entry, reason="楼道里的杂物不是我家堆放的，请复核")
