@@ -186,3 +186,20 @@ def test_list_query_counts_do_not_grow(client, pts, django_assert_max_num_querie
         assert client.get(url("ranking", pts.party.pk)).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(url("schemes")).status_code == 200
+
+
+def test_a_sensitive_participant_is_masked_for_readers_without_the_sensitive_right(client, pts, town):
+    from tests import factories
+
+    admin = factories.make_user("admin", town["d"])
+    entry = enter(pts, resident=pts.people.secret, by=admin)
+    services.approve_entry(pts.users.approver, entry)
+    client.force_login(pts.users.grid)
+    page = client.get(url("entries", pts.party.pk)).content.decode()
+    assert "邱梅敏" not in page and "邱*敏" in page
+    assert "邱梅敏" not in client.get(url("entry", entry.pk)).content.decode()
+    assert "社区矫正" not in page
+    before = AuditEntry.objects.filter(action="view").count()
+    client.force_login(admin)
+    assert "邱梅敏" in client.get(url("ranking", pts.party.pk)).content.decode()
+    assert AuditEntry.objects.filter(action="view").count() == before + 1  # a sensitive read, logged
