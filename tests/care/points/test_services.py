@@ -80,7 +80,11 @@ def test_evidence_required_text_or_file(pts):
     assert enter(pts, rule=pts.rules.service, evidence="社区签到表第3页").points == 5
     upload = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 proof", content_type="application/pdf")
     entry = enter(pts, rule=pts.rules.service, files=[upload])
-    assert EntryFile.objects.get(entry=entry).original_name == "证明.pdf"
+    stored = EntryFile.objects.get(entry=entry)
+    assert stored.original_name == "证明.pdf"
+    assert AuditEntry.objects.filter(
+        content_type__model="entryfile", object_id=str(stored.pk), action="create"
+    ).exists()
 
 
 def test_bad_files_refuse_the_whole_entry(pts):

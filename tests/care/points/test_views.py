@@ -186,6 +186,13 @@ def test_list_query_counts_do_not_grow(client, pts, django_assert_max_num_querie
         assert client.get(url("ranking", pts.party.pk)).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(url("schemes")).status_code == 200
+    for e in PointsEntry.objects.filter(status=EntryStatus.PENDING)[: n // 2]:
+        services.reject_entry(pts.users.approver, e, reason="材料不全")
+        services.file_appeal(pts.users.clerk, e, reason="已补交")
+    with django_assert_max_num_queries(10):
+        assert client.get(url("appeals")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(url("statement", pts.party.pk, pts.people.zhang.pk)).status_code == 200
 
 
 def test_a_sensitive_participant_is_masked_for_readers_without_the_sensitive_right(client, pts, town):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import uploads
+from gongzhi.core.choices import AuditAction
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_at
 from gongzhi.registry.models import Resident
@@ -215,7 +216,13 @@ def enter_points(
                 entered_by=actor,
             )
             for f in files:
-                uploads.attach(EntryFile(entry=entry), f, actor, stored)
+                row = uploads.attach(EntryFile(entry=entry), f, actor, stored)
+                core.record(
+                    AuditAction.CREATE,
+                    row,
+                    after={"entry": entry.pk, "name": row.original_name, "size": row.size},
+                    reason=_("上传积分证明材料"),
+                )
             return entry
     except Exception:
         uploads.discard(stored)
