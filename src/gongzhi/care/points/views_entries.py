@@ -15,6 +15,7 @@ from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
 from gongzhi.registry import selectors as registry
+from gongzhi.registry.disclosure import log_sensitive_reads
 from gongzhi.territory.models import Node
 
 from . import exports, selectors, services
@@ -80,6 +81,9 @@ def entry_new(request, pk):
         resident = registry.residents(request.user).filter(pk=int(picked)).first()
         if resident is None:
             raise Http404
+    # People with a sensitive tag reach this page only for holders of the sensitive right;
+    # showing them is logged like every sensitive read.
+    log_sensitive_reads([*found, *([resident] if resident is not None else [])])
     form = EntryForm(request.POST or None, scheme=scheme)
     if request.method == "POST":
         if resident is None:
