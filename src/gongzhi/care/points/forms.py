@@ -50,7 +50,9 @@ class EntryForm(forms.Form):
 
     rule = forms.ModelChoiceField(label=_("积分规则"), queryset=RuleItem.objects.none())
     quantity = forms.IntegerField(label=_("次数"), min_value=1, max_value=rules.MAX_QUANTITY, initial=1)
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     evidence = forms.CharField(
         label=_("证明材料说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
