@@ -78,6 +78,7 @@ def test_demo_steps_run_after_what_they_need():
         "care.plans",
         "accounts.resident_link",  # after care: it links 刘大爷 to the resident care named
         "care.volunteers",
+        "care.points",  # after the link: 刘大爷 appeals a deduction from his own account
     ]
 
 

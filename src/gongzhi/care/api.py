@@ -124,3 +124,4 @@ def record_visit(request, payload: VisitIn):
 from .volunteering.api import router as volunteering_router  # noqa: E402
 
 router.add_router("", volunteering_router)
+from .points import api as _points_api  # noqa: E402,F401 (registers /care/points/… on this router)

@@ -79,6 +79,18 @@ def _special(model_name):
     return ids
 
 
+def _seed_points_roles(sender, **kwargs):
+    from .points.permissions import seed_roles
+
+    seed_roles(sender, **kwargs)
+
+
+def _points_demo(town):
+    from .points.demo import build_points
+
+    build_points(town)
+
+
 def _tick(now, out=None):
     from .plans import tick
 
@@ -121,6 +133,7 @@ class CareConfig(AppConfig):
         from .volunteering import setup as volunteering
 
         post_migrate.connect(volunteering.seed_roles, dispatch_uid="gongzhi_care_volunteer_roles")
+        post_migrate.connect(_seed_points_roles, dispatch_uid="gongzhi_care_points_seed_roles")
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         self.manifest = AppManifest(
@@ -130,6 +143,7 @@ class CareConfig(AppConfig):
                 MenuEntry("care", "care:completion", _("走访完成情况"), ("care.view_completion",), 20),
                 MenuEntry("care", "care:volunteers:roster", _("志愿者"), ("care.view_volunteer",), 40),
                 MenuEntry("care", "care:volunteers:activities", _("志愿活动"), ("care.view_activity",), 45),
+                MenuEntry("care", "care:points:schemes", _("积分管理"), ("care.view_pointsscheme",), 50),
             ),
             demo=(
                 DemoStep(
@@ -141,6 +155,7 @@ class CareConfig(AppConfig):
                 DemoStep(
                     "care.volunteers", _volunteers_demo, order=96, after=("care.plans",), exists=volunteering.exists
                 ),
+                DemoStep("care.points", _points_demo, order=97, after=("care.plans", "accounts.resident_link")),
             ),
             # The audit list hides entries about special groups' subjects from readers without
             # the sensitive right (core/history.py), like the registry's own entries.

@@ -244,4 +244,5 @@ class Carer(TrackedModel):
         return self.resident.grid.path
 
 
+from .points.models import EntryFile, PointsAppeal, PointsEntry, PointsScheme, RuleItem  # noqa: E402,F401
 from .volunteering.models import Activity, Consent, SignUp, Skill, Volunteer, VolunteerTeam  # noqa: E402,F401

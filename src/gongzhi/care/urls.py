@@ -17,4 +17,5 @@ urlpatterns = [
     path("sw.js", views_offline.service_worker, name="service_worker"),
     path("offline/visit/", views_offline.offline_form, name="offline_form"),
     path("volunteers/", include("gongzhi.care.volunteering.urls")),
+    path("points/", include("gongzhi.care.points.urls")),
 ]
