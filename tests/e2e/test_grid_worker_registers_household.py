@@ -43,7 +43,9 @@ def test_grid_worker_registers_household(live_server, seeded, phone, shot, town)
     page.fill("#id_username", "wangfang")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("h1:has-text('我的网格')")
+    # Her home is the workbench; her grid's figures follow the counts.
+    page.wait_for_selector("h1:has-text('工作台')")
+    page.wait_for_selector("h2:has-text('我的网格')")
     shot(page, "02-home")
 
     page.click("text=＋ 登记住户")
