@@ -122,6 +122,8 @@ def test_returned_neighbour_dispute_goes_to_mediation(live_server, seeded, phone
     # … and he reads them in his inbox (the header's 通知, its counter saying 3: the invitation
     # and the two reminders) and follows one to the dispute.
     log_in(page, base, w.users.zhou.username)
+    # The header's badges arrive after the page (htmx), so wait for the figure.
+    page.wait_for_selector("#header-unread.badge")
     assert page.inner_text("#header-unread") == "3"
     page.click(".topbar .inbox-link")
     page.wait_for_load_state()
