@@ -91,8 +91,14 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the
     # start of a transaction so two writers queue instead of failing with "database is locked".
+    # mmap_size: reads of the first GiB of the file come from the shared page cache instead of a
+    # read() call per 4 KiB page into each connection's 2 MiB cache; a town-wide aggregate
+    # spent a third of its time in those calls (docs/decisions/0024-sqlite-mmap.md).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA mmap_size={int(os.environ.get('GONGZHI_SQLITE_MMAP_BYTES') or 1 << 30)};"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
