@@ -165,69 +165,35 @@ def _action_forms(d, user, bound=None) -> dict:
     return out
 
 
+# The one service behind each action, and the form fields it takes by the same names.
+SERVICE_OF = {
+    "assign": (services.assign, ("mediators", "note")),
+    "add_mediator": (services.assign, ("mediators", "note")),
+    "session": (services.record_session, ("held_at", "place", "attendees", "record")),
+    "agree_written": (
+        services.agree_written,
+        ("terms", "responsibilities", "performance_manner", "performance_deadline", "amount", "note"),
+    ),
+    "agree_oral": (services.agree_oral, ("terms", "performance_deadline", "amount", "note")),
+    "fail": (services.fail, ("remedies", "note")),
+    "sign": (services.sign, ("signed_on", "party", "mediator", "method")),
+    "stamp": (services.stamp, ("signed_on",)),
+    "court_decision": (services.record_court_decision, ("result", "decided_on", "number", "court")),
+    "follow_up": (services.follow_up, ("performance", "note")),
+    "report": (services.report, ("to", "content")),
+    "extend": (services.extend, ("days", "reason")),
+    "close": (services.close, ("note",)),
+    "refuse": (services.refuse, ("party", "note")),
+    "archive": (services.archive, ("note",)),
+}
+
+
 def _call(name, d, user, data):
-    """The one service behind each action."""
-    common = {"expected_version": data.get("expected_version")}
-    calls = {
-        "assign": lambda: services.assign(user, d, list(data["mediators"]), note=data["note"], **common),
-        "add_mediator": lambda: services.assign(user, d, list(data["mediators"]), note=data["note"], **common),
-        "session": lambda: services.record_session(
-            user,
-            d,
-            held_at=data["held_at"],
-            place=data["place"],
-            attendees=data["attendees"],
-            record=data["record"],
-            **common,
-        ),
-        "agree_written": lambda: services.agree_written(
-            user,
-            d,
-            terms=data["terms"],
-            responsibilities=data["responsibilities"],
-            performance_manner=data["performance_manner"],
-            performance_deadline=data["performance_deadline"],
-            amount=data["amount"],
-            note=data["note"],
-            **common,
-        ),
-        "agree_oral": lambda: services.agree_oral(
-            user,
-            d,
-            terms=data["terms"],
-            performance_deadline=data["performance_deadline"],
-            amount=data["amount"],
-            note=data["note"],
-            **common,
-        ),
-        "fail": lambda: services.fail(user, d, remedies=data["remedies"], note=data["note"], **common),
-        "sign": lambda: services.sign(
-            user,
-            d,
-            signed_on=data["signed_on"],
-            party=data["party"],
-            mediator=data["mediator"],
-            method=data["method"],
-            **common,
-        ),
-        "stamp": lambda: services.stamp(user, d, signed_on=data["signed_on"], **common),
-        "court_decision": lambda: services.record_court_decision(
-            user,
-            d,
-            result=data["result"],
-            decided_on=data["decided_on"],
-            number=data["number"],
-            court=data["court"],
-            **common,
-        ),
-        "follow_up": lambda: services.follow_up(user, d, performance=data["performance"], note=data["note"], **common),
-        "report": lambda: services.report(user, d, to=data["to"], content=data["content"], **common),
-        "extend": lambda: services.extend(user, d, days=data["days"], reason=data["reason"], **common),
-        "close": lambda: services.close(user, d, note=data["note"], **common),
-        "refuse": lambda: services.refuse(user, d, party=data["party"], note=data["note"], **common),
-        "archive": lambda: services.archive(user, d, note=data["note"], **common),
-    }
-    return calls[name]()
+    """Run the action's service with the form's cleaned data (the version the form was read at
+    guards against a concurrent change)."""
+    service, fields = SERVICE_OF[name]
+    kwargs = {f: list(data[f]) if f == "mediators" else data[f] for f in fields}
+    return service(user, d, expected_version=data.get("expected_version"), **kwargs)
 
 
 @require_POST
