@@ -181,14 +181,29 @@ class BallotForm(forms.Form):
 
 
 class TaskForm(forms.Form):
+    """A task's owner is a user of the platform (told in their inbox, reports progress) or an
+    outside party named in 责任人; the service checks that one is given."""
+
     title = forms.CharField(label=_("任务"), max_length=200)
-    owner_name = forms.CharField(label=_("责任人"), max_length=100)
+    owner = forms.ModelChoiceField(
+        label=_("责任人（平台用户）"),
+        queryset=None,
+        required=False,
+        help_text=_("选择后将收到站内通知，可自行填报进展"),
+    )
+    owner_name = forms.CharField(
+        label=_("责任人（外部单位或个人）"), max_length=100, required=False, help_text=_("不是平台用户时填写名称")
+    )
     due = forms.DateField(label=_("完成时限"), required=False, widget=date_input())
     decision = forms.ModelChoiceField(label=_("依据决议"), queryset=None, required=False)
 
-    def __init__(self, *args, decisions, **kwargs):
+    def __init__(self, *args, decisions, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
         self.fields["decision"].queryset = decisions
+        self.fields["owner"].queryset = owners if owners is not None else get_user_model().objects.none()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class ProgressForm(forms.Form):
