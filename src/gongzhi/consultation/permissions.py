@@ -109,7 +109,10 @@ def can_rate(user, matter) -> bool:
 
 
 def can_comment(user, draft) -> bool:
-    return has_perm_at(user, ADD_COMMENT, draft.node.path)
+    """Commenting where the draft is taken: its node, or a community a town-wide draft covers."""
+    if has_perm_at(user, ADD_COMMENT, draft.node.path):
+        return True
+    return any(has_perm_at(user, ADD_COMMENT, c.path) for c in draft.communities.all())
 
 
 def can_answer(user, draft) -> bool:

@@ -97,17 +97,29 @@ def rating_summary(matter) -> dict:
 
 
 def drafts(user):
+    """Drafts in the user's area, and town-wide drafts covering a community of it (its residents
+    are the ones asked)."""
+    from django.db.models import Q
+
+    from gongzhi.territory.choices import Level
+    from gongzhi.territory.models import Node
+
     from .models import Draft
 
-    return Draft.objects.visible_to(user, perms.VIEW_DRAFT).select_related("node", "report")
+    own = Draft.objects.visible_to(user, perms.VIEW_DRAFT).values("pk")
+    places = Node.objects.visible_to(user, perms.VIEW_DRAFT).filter(level=Level.COMMUNITY).values("pk")
+    wide = Draft.communities.through.objects.filter(node__in=places).values("draft_id")
+    return Draft.objects.filter(Q(pk__in=own) | Q(pk__in=wide)).select_related("node", "report")
 
 
 def comments(user, draft):
-    """Comments on a draft with their answers; they are published in the feedback report,
-    so whoever may see the draft may see them."""
+    """Comments on a draft the user may see (found through `drafts`) with their answers; they
+    are published in the feedback report, so whoever may see the draft may see them."""
     from .models import Comment
 
-    return Comment.objects.visible_to(user, perms.VIEW_DRAFT).filter(paragraph__draft=draft).select_related("paragraph")
+    if not drafts(user).filter(pk=draft.pk).exists():
+        return Comment.objects.none()
+    return Comment.objects.filter(paragraph__draft=draft).select_related("paragraph", "community")
 
 
 def task_owners(matter):

@@ -6,6 +6,7 @@ from django.urls import path
 from . import views as v
 from .views import attendance as att
 from .views import documents as docs
+from .views import drafts as dr
 from .views import evaluation as ev
 from .views import paper
 from .views import workflow as wf
@@ -63,6 +64,10 @@ urlpatterns = [
     path("drafts/new/", v.draft_create, name="draft_create"),
     path("drafts/<int:pk>/", v.draft_detail, name="draft_detail"),
     path("drafts/<int:pk>/state/", v.draft_state, name="draft_state"),
+    path("drafts/<int:pk>/revision/", dr.draft_revision, name="draft_revision"),
+    path("drafts/<int:pk>/revision.pdf", dr.draft_revision_pdf, name="draft_revision_pdf"),
+    path("drafts/<int:pk>/adoption.pdf", dr.draft_adoption_pdf, name="draft_adoption_pdf"),
+    path("paragraphs/<int:pk>/revise/", dr.paragraph_revise, name="paragraph_revise"),
     path("paragraphs/<int:pk>/comment/", v.comment_add, name="comment_add"),
     path("comments/<int:pk>/answer/", v.comment_answer, name="comment_answer"),
     path("board/", v.board_index, name="board_index"),

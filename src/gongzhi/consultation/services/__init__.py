@@ -6,7 +6,7 @@ in transitions.py."""
 from .attendance import sign_in_many
 from .bodies import add_member, create_body, end_membership, update_rule
 from .disclosure import correct, publish, publish_decision, publish_result, resign_heads, set_interval
-from .drafts import answer, close_draft, comment, create_draft, publish_feedback
+from .drafts import answer, close_draft, comment, create_draft, publish_feedback, revise_paragraph
 from .evaluation import publish_evaluation, record_paper_ratings
 from .matters import co_sign, convening_due, expire_matters, legal_threshold, raise_matter, triage, withdraw_matter
 from .meetings import (
@@ -81,6 +81,7 @@ __all__ = [
     "record_tally",
     "reopen_milestone",
     "resign_heads",
+    "revise_paragraph",
     "schedule_meeting",
     "set_interval",
     "sign_in",
