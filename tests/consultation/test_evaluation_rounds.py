@@ -186,3 +186,18 @@ def test_clerk_previews_then_saves_paper_evaluations(client, town, done):
     assert resp.status_code == 302 and Rating.objects.filter(matter=done).count() == 2
     page = client.get(reverse("consultation:matter_detail", args=[done.pk])).content.decode()
     assert "公开评议结果" in page
+
+
+def test_the_residents_home_asks_for_the_open_round_only(client, town, done, settings):
+    from gongzhi.accounts.resident_home import build
+
+    settings.GONGZHI_EVALUATION_REOPEN_BELOW = 4
+    person = adults(town["g11"], 1)[0]
+    user = factories.make_user("resident", town["c1"], resident=person)
+    assert [m.pk for m in build(user).to_rate] == [done.pk]
+    services.rate(done, person, 2)
+    assert build(user).to_rate == []
+    services.publish_evaluation(done)  # 2 < 4: reopened, round 2
+    matter = Matter.objects.get(pk=done.pk)
+    services.update_progress(services.add_task(matter, title="整改", owner_name="物业"), 100)
+    assert [m.pk for m in build(user).to_rate] == [done.pk]  # the follow-up is rated afresh

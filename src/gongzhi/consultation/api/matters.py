@@ -188,7 +188,8 @@ def _matter_out(user, matter) -> dict:
         "route_reason": matter.route_reason,
         "triaged_at": matter.triaged_at,
         "signed_by_me": bool(resident_id) and Support.objects.filter(matter=matter, resident_id=resident_id).exists(),
-        "rated_by_me": bool(resident_id) and matter.ratings.filter(resident_id=resident_id).exists(),
+        "rated_by_me": bool(resident_id)
+        and matter.ratings.filter(resident_id=resident_id, round=matter.evaluation_round).exists(),
         "rating": _summary(matter),
         "tasks": [task_row(t) for t in selectors.tasks(user, matter).order_by("due", "id")],
         "decisions": list(
