@@ -63,13 +63,13 @@ def test_complete_and_reopen_are_audited(task, town):
 
 
 def test_a_done_task_freezes_its_milestones(task):
-    milestone = services.add_milestone(task, title="询价", due=dt.date(2026, 7, 1))
-    services.update_progress(task, 100)
+    milestone = services.complete_milestone(services.add_milestone(task, title="询价", due=dt.date(2026, 7, 1)))
+    services.update_progress(task, 100)  # every milestone reached: 100 % is allowed
     task = Task.objects.get(pk=task.pk)
     milestone = Milestone.objects.get(pk=milestone.pk)
     for call in (
         lambda: services.add_milestone(task, title="补充", due=dt.date(2026, 7, 1)),
-        lambda: services.complete_milestone(milestone),
+        lambda: services.reopen_milestone(milestone, reason="补充材料"),
     ):
         with pytest.raises(ValidationError, match="任务已完成"):
             call()

@@ -7,7 +7,7 @@ guards it): each list is one query, limited to the first few rows."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from gongzhi.territory.choices import Level
@@ -76,7 +76,15 @@ def build(user) -> ResidentHome:
         .distinct()
         .order_by("opened_at", "pk")[:SHOWN]
     )
-    to_rate = matters.filter(status=MatterStatus.DONE).exclude(ratings__resident=resident).order_by("-pk")[:SHOWN]
+    # Matters whose current 民评 round is open and which the resident has not rated in it.
+    from gongzhi.consultation.models import Rating
+
+    rated = Rating.objects.filter(matter=OuterRef("pk"), resident=resident, round=OuterRef("evaluation_round"))
+    to_rate = (
+        matters.filter(status=MatterStatus.DONE, evaluated_round__lt=F("evaluation_round"))
+        .exclude(Exists(rated))
+        .order_by("-pk")[:SHOWN]
+    )
     return ResidentHome(
         resident=resident,
         community=community,

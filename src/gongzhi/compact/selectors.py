@@ -8,11 +8,13 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from gongzhi.accounts.models import Organisation
+from gongzhi.core.scoping import has_perm_at
+from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 from . import permissions as perms
 from . import scoring
-from .choices import ListStatus
+from .choices import AgreementStatus, Direction, ListStatus
 from .models import (
     AssistanceItem,
     AssistanceList,
@@ -155,3 +157,30 @@ def round_results(user, rnd, direction):
         )
     rows.sort(key=lambda r: (-(r["total"] or 0), r["subject"]))
     return rows
+
+
+def evaluator_for(user, rnd):
+    """Who the user scores as in this round: (evaluator, direction), or (None, None).
+    A community scores departments; a department, or else the town, scores communities."""
+    if not user.is_superuser:
+        for c in Node.objects.filter(parent=rnd.town, level=Level.COMMUNITY).order_by("code"):
+            if has_perm_at(user, perms.SCORE_AS_COMMUNITY, c.path):
+                return c, Direction.TO_DEPARTMENT
+        dept = perms.department_of(user)
+        if dept is not None and has_perm_at(user, perms.SCORE_AS_DEPARTMENT, rnd.town.path):
+            return dept, Direction.TO_COMMUNITY
+    if has_perm_at(user, perms.SCORE_AS_TOWN, rnd.town.path):
+        return rnd.town, Direction.TO_COMMUNITY
+    return None, None
+
+
+def subjects_for(rnd, evaluator, direction):
+    """Whom the evaluator scores: the departments that assigned the community work this year,
+    or the communities with a signed agreement."""
+    if direction == Direction.TO_DEPARTMENT:
+        ids = CommunityTask.objects.filter(community=evaluator, year=rnd.year).values("department_id")
+        return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+    ids = CompactAgreement.objects.filter(town=rnd.town, year=rnd.year, status=AgreementStatus.SIGNED).values(
+        "community_id"
+    )
+    return list(Node.objects.filter(pk__in=ids).order_by("code"))

@@ -134,6 +134,7 @@ class DecisionOutcome(models.TextChoices):
 class DisclosureKind(models.TextChoices):
     DECISION = "decision", _("决议公开")
     RESULT = "result", _("实施结果公开")
+    EVALUATION = "evaluation", _("民主评议结果公开")
     FINANCE = "finance", _("财务公开")
     AFFAIRS = "affairs", _("村（居）务公开")
     NOTICE = "notice", _("会议通知")

@@ -181,14 +181,29 @@ class BallotForm(forms.Form):
 
 
 class TaskForm(forms.Form):
+    """A task's owner is a user of the platform (told in their inbox, reports progress) or an
+    outside party named in 责任人; the service checks that one is given."""
+
     title = forms.CharField(label=_("任务"), max_length=200)
-    owner_name = forms.CharField(label=_("责任人"), max_length=100)
+    owner = forms.ModelChoiceField(
+        label=_("责任人（平台用户）"),
+        queryset=None,
+        required=False,
+        help_text=_("选择后将收到站内通知，可自行填报进展"),
+    )
+    owner_name = forms.CharField(
+        label=_("责任人（外部单位或个人）"), max_length=100, required=False, help_text=_("不是平台用户时填写名称")
+    )
     due = forms.DateField(label=_("完成时限"), required=False, widget=date_input())
     decision = forms.ModelChoiceField(label=_("依据决议"), queryset=None, required=False)
 
-    def __init__(self, *args, decisions, **kwargs):
+    def __init__(self, *args, decisions, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
         self.fields["decision"].queryset = decisions
+        self.fields["owner"].queryset = owners if owners is not None else get_user_model().objects.none()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class ProgressForm(forms.Form):
@@ -237,6 +252,13 @@ class RatingForm(forms.Form):
 
 class DraftForm(forms.Form):
     node = forms.ModelChoiceField(label=_("征求范围"), queryset=None)
+    communities = forms.ModelMultipleChoiceField(
+        label=_("涉及社区/村"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("全镇（街道）重大行政决策征求意见时，征求范围选街道/乡镇，并勾选涉及的社区/村"),
+    )
     title = forms.CharField(label=_("文件名称"), max_length=200)
     issuer = forms.CharField(label=_("起草单位"), max_length=100)
     closes_on = forms.DateField(label=_("截止日期"), widget=date_input())
@@ -247,10 +269,18 @@ class DraftForm(forms.Form):
         help_text=_("段落之间空一行，每段可分别提意见"),
     )
 
-    def __init__(self, *args, nodes, **kwargs):
+    def __init__(self, *args, nodes, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = nodes
         self.fields["node"].label_from_instance = lambda n: n.name
+        self.fields["communities"].queryset = communities if communities is not None else nodes.none()
+        self.fields["communities"].label_from_instance = lambda n: n.name
+
+
+class RevisionForm(forms.Form):
+    revised = forms.CharField(
+        label=_("修改后内容"), max_length=LONG_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class CommentForm(forms.Form):

@@ -27,6 +27,18 @@ class PaperSignaturesForm(forms.Form):
     scan = forms.FileField(label=_("纸质名单扫描件"), required=False, help_text=_("PDF 或图片，不超过 10 MB"))
     reason = forms.CharField(label=_("说明"), required=False, max_length=200)
 
+    def __init__(self, *args, scored=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if scored:  # paper evaluation forms: a score and a comment follow the name and ID number
+            self.fields["lines"].label = _("评议名单")
+            self.fields["lines"].widget.attrs["placeholder"] = (
+                "张三 320582198001010011 5 满意\n李四 320582197502020022 2 路面仍有积水"
+            )
+            self.fields["lines"].help_text = _("每行一人：姓名、身份证号、评分（1–5）、意见（可空），以空格或逗号分隔")
+            self.fields["workbook"].help_text = _(
+                ".xlsx，含“姓名”“身份证号”“评分”“意见”四列；预检后名单会填入上方文本框"
+            )
+
 
 class TallyForm(forms.Form):
     """Totals of a vote counted by show of hands or from paper ballots, with the tally sheet."""

@@ -109,7 +109,10 @@ def can_rate(user, matter) -> bool:
 
 
 def can_comment(user, draft) -> bool:
-    return has_perm_at(user, ADD_COMMENT, draft.node.path)
+    """Commenting where the draft is taken: its node, or a community a town-wide draft covers."""
+    if has_perm_at(user, ADD_COMMENT, draft.node.path):
+        return True
+    return any(has_perm_at(user, ADD_COMMENT, c.path) for c in draft.communities.all())
 
 
 def can_answer(user, draft) -> bool:
@@ -125,3 +128,16 @@ def can_see_paper(user, matter) -> bool:
     """A paper co-signature list names people with their ID numbers: the committee and those
     who may check a roll (supervisors) open its scan."""
     return can_enter_paper(user, matter) or has_perm_at(user, VIEW_VOTERS, matter.node.path)
+
+
+def can_work_on(user, task, matter) -> bool:
+    """Reporting a task's progress, milestones and evidence: whoever manages the community's
+    tasks, or the task's owner (a user named as 责任人) while they may see the matter."""
+    if can_manage_milestones(user, matter):
+        return True
+    return bool(task.owner_id and task.owner_id == user.pk and has_perm_at(user, VIEW_MATTER, matter.node.path))
+
+
+def can_publish_evaluation(user, matter) -> bool:
+    """Publishing a round's evaluation result is a board entry: whoever publishes on the board."""
+    return can_publish(user, matter.node)

@@ -78,12 +78,14 @@ def tasks(user, matter=None):
 
 
 def rating_summary(matter) -> dict:
-    """What is shown with a matter: how many rated it, the average to one decimal (integer
+    """What is shown with a matter (its current evaluation round): how many rated it, the average to one decimal (integer
     arithmetic, half up) and how many gave each score. Ratings are public with the matter;
     who rated is not part of the summary."""
     from django.db.models import Count
 
-    rows = dict(matter.ratings.values_list("score").annotate(n=Count("id")).order_by())
+    rows = dict(
+        matter.ratings.filter(round=matter.evaluation_round).values_list("score").annotate(n=Count("id")).order_by()
+    )
     count = sum(rows.values())
     total = sum(score * n for score, n in rows.items())
     tenths = (total * 10 * 2 + count) // (count * 2) if count else 0
@@ -95,14 +97,44 @@ def rating_summary(matter) -> dict:
 
 
 def drafts(user):
+    """Drafts in the user's area, and town-wide drafts covering a community of it (its residents
+    are the ones asked)."""
+    from django.db.models import Q
+
+    from gongzhi.territory.choices import Level
+    from gongzhi.territory.models import Node
+
     from .models import Draft
 
-    return Draft.objects.visible_to(user, perms.VIEW_DRAFT).select_related("node", "report")
+    own = Draft.objects.visible_to(user, perms.VIEW_DRAFT).values("pk")
+    places = Node.objects.visible_to(user, perms.VIEW_DRAFT).filter(level=Level.COMMUNITY).values("pk")
+    wide = Draft.communities.through.objects.filter(node__in=places).values("draft_id")
+    return Draft.objects.filter(Q(pk__in=own) | Q(pk__in=wide)).select_related("node", "report")
 
 
 def comments(user, draft):
-    """Comments on a draft with their answers; they are published in the feedback report,
-    so whoever may see the draft may see them."""
+    """Comments on a draft the user may see (found through `drafts`) with their answers; they
+    are published in the feedback report, so whoever may see the draft may see them."""
     from .models import Comment
 
-    return Comment.objects.visible_to(user, perms.VIEW_DRAFT).filter(paragraph__draft=draft).select_related("paragraph")
+    if not drafts(user).filter(pk=draft.pk).exists():
+        return Comment.objects.none()
+    return Comment.objects.filter(paragraph__draft=draft).select_related("paragraph", "community")
+
+
+def task_owners(matter):
+    """Users who may be named a task's owner: active users holding a role on the matter's
+    community, on a node within it, or above it (the service re-checks that they may see it)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    path = matter.node.path
+    parts = [p for p in path.strip("/").split("/") if p]
+    above = ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(memberships__node__path__startswith=path) | Q(memberships__node__path__in=above))
+        .distinct()
+        .order_by("username")
+    )

@@ -36,6 +36,8 @@ MATTER = TransitionTable(
         # tasks; it is done when every task is. 民评 follows on a done matter.
         T.of("carry_out", _("安排实施"), {M.HANDLING, M.DECIDED}, M.CARRYING_OUT),
         T.of("finish", _("全部实施任务完成"), {M.CARRYING_OUT}, M.DONE),
+        # 民评 below GONGZHI_EVALUATION_REOPEN_BELOW: the matter is reopened for follow-up.
+        T.of("reopen", _("评议未达标，重新办理"), {M.DONE}, M.CARRYING_OUT),
     ],
     model="consultation.Matter",
 )

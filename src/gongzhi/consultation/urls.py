@@ -6,6 +6,8 @@ from django.urls import path
 from . import views as v
 from .views import attendance as att
 from .views import documents as docs
+from .views import drafts as dr
+from .views import evaluation as ev
 from .views import paper
 from .views import workflow as wf
 
@@ -25,6 +27,11 @@ urlpatterns = [
     path("matters/<int:pk>/workflow/", wf.workflow_start, name="workflow_start"),
     path("matters/<int:pk>/workflow/step/", wf.workflow_complete, name="workflow_complete"),
     path("tasks/<int:pk>/progress/", v.task_progress, name="task_progress"),
+    path("tasks/<int:pk>/evidence/", ev.task_evidence, name="task_evidence"),
+    path("evidence/<int:pk>/", ev.evidence_download, name="evidence_download"),
+    path("matters/<int:pk>/evaluation/", ev.evaluation_publish, name="evaluation_publish"),
+    path("matters/<int:pk>/paper-ratings/", ev.paper_ratings, name="paper_ratings"),
+    path("paper-rating-sheets/<int:pk>/scan/", ev.paper_rating_scan, name="paper_rating_scan"),
     path("tasks/<int:pk>/milestones/", v.milestone_add, name="milestone_add"),
     path("milestones/<int:pk>/done/", v.milestone_done, name="milestone_done"),
     path("milestones/<int:pk>/reopen/", v.milestone_reopen, name="milestone_reopen"),
@@ -57,6 +64,10 @@ urlpatterns = [
     path("drafts/new/", v.draft_create, name="draft_create"),
     path("drafts/<int:pk>/", v.draft_detail, name="draft_detail"),
     path("drafts/<int:pk>/state/", v.draft_state, name="draft_state"),
+    path("drafts/<int:pk>/revision/", dr.draft_revision, name="draft_revision"),
+    path("drafts/<int:pk>/revision.pdf", dr.draft_revision_pdf, name="draft_revision_pdf"),
+    path("drafts/<int:pk>/adoption.pdf", dr.draft_adoption_pdf, name="draft_adoption_pdf"),
+    path("paragraphs/<int:pk>/revise/", dr.paragraph_revise, name="paragraph_revise"),
     path("paragraphs/<int:pk>/comment/", v.comment_add, name="comment_add"),
     path("comments/<int:pk>/answer/", v.comment_answer, name="comment_answer"),
     path("board/", v.board_index, name="board_index"),

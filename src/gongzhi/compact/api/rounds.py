@@ -1,11 +1,14 @@
 """/compact/rounds: the 双向评估 rounds of the caller's towns, each with its criteria and the
 results the caller may see (selectors.round_results: one's own scores, everything for the town,
-everyone's only once published), and closing and publishing a round (If-Match)."""
+everyone's only once published), scoring in a round (a create, like the score page), and
+closing and publishing a round (If-Match)."""
 
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from gongzhi.core import api as common
@@ -14,6 +17,7 @@ from gongzhi.core.scoping import has_perm_at
 from .. import permissions as perms
 from .. import selectors, services
 from ..choices import Direction
+from ..models import Criterion, party_key
 from . import router
 from .common import reader, with_etag
 
@@ -149,3 +153,58 @@ def publish_round(request, round_id: common.Id):
     services.publish_results(user, rnd, expected_version=common.expected_version(request, rnd))
     rnd = _round(user, round_id)
     return with_etag(_round_out(user, rnd), rnd)
+
+
+class ScoreIn(Schema):
+    # The party scored: "n:<id>" for a community, "o:<id>" for a department (as in the results).
+    subject: str
+    # {criterion id: value} for every criterion of the caller's direction.
+    values: dict[int, Decimal]
+    comment: str = ""
+
+
+class ScoreOut(Schema):
+    round: int
+    evaluator: str
+    subject: str
+    scores: int
+
+
+@router.post(
+    "/compact/rounds/{int:round_id}/scores", response={201: ScoreOut, **common.CREATE_ERRORS, 404: common.Detail}
+)
+def score(request, round_id: common.Id, payload: ScoreIn):
+    """Score one subject on every criterion of the caller's direction, all or nothing — as the
+    round's score page: a community scores the departments that gave it work, a department or
+    the town the communities with a signed agreement. A create (scores are added, never
+    changed): no If-Match."""
+    user = request.auth
+    rnd = _round(user, round_id)
+    evaluator, direction = selectors.evaluator_for(user, rnd)
+    if evaluator is None:
+        common.forbid()
+    target = {party_key(s): s for s in selectors.subjects_for(rnd, evaluator, direction)}.get(payload.subject)
+    if target is None:
+        raise common.field_error("subject", _("%(s)s 不是本轮可评分的对象") % {"s": payload.subject})
+    criteria = {c.pk: c for c in Criterion.objects.filter(round=rnd, direction=direction).order_by("seq")}
+    missing = [c.name for pk, c in criteria.items() if pk not in payload.values]
+    extra = [str(pk) for pk in payload.values if pk not in criteria]
+    if missing or extra:
+        raise common.field_error(
+            "values",
+            _("须就本方向的每项指标评分，且只评这些指标（缺：%(missing)s；多：%(extra)s）")
+            % {"missing": "、".join(missing) or "—", "extra": "、".join(extra) or "—"},
+        )
+    with transaction.atomic():
+        for pk, criterion in criteria.items():
+            services.score(
+                user,
+                round=rnd,
+                criterion=criterion,
+                evaluator=evaluator,
+                subject=target,
+                value=payload.values[pk],
+                comment=payload.comment,
+            )
+    out = {"round": rnd.pk, "evaluator": str(evaluator), "subject": party_key(target), "scores": len(criteria)}
+    return common.json_response(out, status=201)

@@ -11,18 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.models import Organisation
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.scoping import has_perm_at
 from gongzhi.core.web import apply_errors, paginate, perm_required, wants_export
-from gongzhi.territory.choices import Level
-from gongzhi.territory.models import Node
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..choices import AgreementStatus, Direction
 from ..forms import OpenRoundForm, ScoreForm
-from ..models import CommunityTask, CompactAgreement, Criterion, Score, party_key
+from ..models import CompactAgreement, Criterion, Score, party_key
+from ..selectors import evaluator_for, subjects_for
 from .common import STATUS_TAG, export_rows, towns
 
 RESULT_COLUMNS = [("subject", "被评对象"), ("total", "总分（百分制）"), ("n", "评分条数")]
@@ -52,33 +50,6 @@ def round_list(request):
             "评估轮次.xlsx", "评估轮次", [("round", "评估轮次"), ("status", "状态"), ("published", "已公布")], rows
         )
     return render(request, "compact/round_list.html", {"rounds": rounds, "form": form, "tags": STATUS_TAG})
-
-
-def evaluator_for(user, rnd):
-    """Who the user scores as in this round: (evaluator, direction), or (None, None).
-    A community scores departments; a department, or else the town, scores communities."""
-    if not user.is_superuser:
-        for c in Node.objects.filter(parent=rnd.town, level=Level.COMMUNITY).order_by("code"):
-            if has_perm_at(user, perms.SCORE_AS_COMMUNITY, c.path):
-                return c, Direction.TO_DEPARTMENT
-        dept = perms.department_of(user)
-        if dept is not None and has_perm_at(user, perms.SCORE_AS_DEPARTMENT, rnd.town.path):
-            return dept, Direction.TO_COMMUNITY
-    if has_perm_at(user, perms.SCORE_AS_TOWN, rnd.town.path):
-        return rnd.town, Direction.TO_COMMUNITY
-    return None, None
-
-
-def subjects_for(rnd, evaluator, direction):
-    """Whom the evaluator scores: the departments that assigned the community work this year,
-    or the communities with a signed agreement."""
-    if direction == Direction.TO_DEPARTMENT:
-        ids = CommunityTask.objects.filter(community=evaluator, year=rnd.year).values("department_id")
-        return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
-    ids = CompactAgreement.objects.filter(town=rnd.town, year=rnd.year, status=AgreementStatus.SIGNED).values(
-        "community_id"
-    )
-    return list(Node.objects.filter(pk__in=ids).order_by("code"))
 
 
 def _results_visible(user, rnd):

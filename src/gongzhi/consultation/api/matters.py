@@ -18,7 +18,7 @@ from .. import selectors, services
 from ..choices import MatterKind, MatterSource, MatterStatus, TriageRoute
 from ..models import Body, Support
 from . import router
-from .common import held_at, reader, refuse, with_etag
+from .common import ADD_ERRORS, held_at, reader, refuse, with_etag
 
 ERRORS = common.ERRORS
 
@@ -188,7 +188,8 @@ def _matter_out(user, matter) -> dict:
         "route_reason": matter.route_reason,
         "triaged_at": matter.triaged_at,
         "signed_by_me": bool(resident_id) and Support.objects.filter(matter=matter, resident_id=resident_id).exists(),
-        "rated_by_me": bool(resident_id) and matter.ratings.filter(resident_id=resident_id).exists(),
+        "rated_by_me": bool(resident_id)
+        and matter.ratings.filter(resident_id=resident_id, round=matter.evaluation_round).exists(),
         "rating": _summary(matter),
         "tasks": [task_row(t) for t in selectors.tasks(user, matter).order_by("due", "id")],
         "decisions": list(
@@ -388,9 +389,71 @@ def report_progress(request, task_id: common.Id, payload: ProgressIn):
     matter 已办结). Needs If-Match."""
     user = request.auth
     task = _task(user, task_id)
-    if not (has_perm_anywhere(user, perms.CHANGE_TASK) and perms.can_manage_tasks(user, task.matter)):
+    if not perms.can_work_on(user, task, task.matter):
         common.forbid()
     version = common.expected_version(request, task)
     task = services.update_progress(task, payload.progress, note=payload.note, expected_version=version)
     task = _task(user, task.pk)
     return with_etag(_task_out(task), task)
+
+
+class TaskIn(Schema):
+    title: common.Text(200)
+    # A user of the platform (told in their inbox; reports on the task) or an outside party.
+    owner: common.Id | None = None
+    owner_name: common.Text(100) = ""
+    due: dt.date | None = None
+    decision: common.Id | None = None
+
+
+@router.post("/consultation/matters/{int:matter_id}/tasks", response={201: MatterTaskOut, **ADD_ERRORS})
+def add_task(request, matter_id: common.Id, payload: TaskIn):
+    """Give part of a decided (or directly handled) matter to a responsible user or outside
+    party (民办); the first task moves the matter to 实施中. A create under the matter."""
+    user = request.auth
+    common.require_anywhere(user, perms.ADD_TASK)
+    matter = _matter(user, matter_id)
+    if not perms.can_manage_tasks(user, matter):
+        common.forbid()
+    owner = common.resolve(selectors.task_owners(matter), payload.owner, "owner", _("责任人"))
+    decision = common.resolve(
+        selectors.decisions(user).filter(matter=matter), payload.decision, "decision", _("依据决议")
+    )
+    task = services.add_task(
+        matter, title=payload.title, owner=owner, owner_name=payload.owner_name, due=payload.due, decision=decision
+    )
+    task = _task(user, task.pk)
+    return with_etag(_task_out(task), task, status=201)
+
+
+class EvaluationOut(Schema):
+    matter: int
+    entry: int
+    seq: int
+    reopened: bool
+    status: str
+    evaluation_round: int
+    version: int
+
+
+@router.post("/consultation/matters/{int:matter_id}/evaluation", response={200: EvaluationOut, **ERRORS})
+def publish_evaluation(request, matter_id: common.Id):
+    """Close the current 民评 round: its result goes on the board, and an average below
+    GONGZHI_EVALUATION_REOPEN_BELOW reopens the matter. Needs If-Match."""
+    user = request.auth
+    matter = _matter(user, matter_id)
+    if not perms.can_publish_evaluation(user, matter):
+        common.forbid()
+    with held_at(matter, common.expected_version(request, matter)):
+        entry, reopened = services.publish_evaluation(matter)
+    matter = selectors.get_matter(user, matter.pk)
+    data = {
+        "matter": matter.pk,
+        "entry": entry.pk,
+        "seq": entry.seq,
+        "reopened": reopened,
+        "status": matter.status,
+        "evaluation_round": matter.evaluation_round,
+        "version": matter.version,
+    }
+    return with_etag(data, matter)

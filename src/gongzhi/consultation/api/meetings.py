@@ -19,7 +19,7 @@ from .. import rules, selectors, services
 from ..choices import MeetingStatus
 from ..models import Attendance
 from . import router
-from .common import ADD_ERRORS, reader, refuse, with_etag
+from .common import ADD_ERRORS, held_at, reader, refuse, with_etag
 
 ERRORS = common.ERRORS
 
@@ -337,5 +337,39 @@ def cancel_meeting(request, meeting_id: common.Id, payload: CancelIn):
         refuse(_("只有有权安排会议的人员可以取消会议"))
     version = common.expected_version(request, meeting)
     services.cancel_meeting(meeting, reason=payload.reason, expected_version=version)
+    meeting = _meeting(user, meeting_id)
+    return with_etag(_meeting_out(meeting), meeting)
+
+
+class CloseMeetingIn(Schema):
+    minutes: common.Notes = ""
+
+
+def _runner(user, meeting_id):
+    meeting = _meeting(user, meeting_id)
+    if not perms.can_run_meeting(user, meeting):
+        refuse(_("只有会议主持人可以开始或结束会议"))
+    return meeting
+
+
+@router.post("/consultation/meetings/{int:meeting_id}/open", response={200: MeetingOut, **ERRORS})
+def open_meeting(request, meeting_id: common.Id):
+    """Open the meeting (not before its notice period, not in the future; the roll is counted at
+    the meeting date). Needs If-Match."""
+    user = request.auth
+    meeting = _runner(user, meeting_id)
+    with held_at(meeting, common.expected_version(request, meeting)):
+        services.open_meeting(meeting)
+    meeting = _meeting(user, meeting_id)
+    return with_etag(_meeting_out(meeting), meeting)
+
+
+@router.post("/consultation/meetings/{int:meeting_id}/close", response={200: MeetingOut, **ERRORS})
+def close_meeting(request, meeting_id: common.Id, payload: CloseMeetingIn):
+    """Close the meeting (every vote counted first) with its minutes. Needs If-Match."""
+    user = request.auth
+    meeting = _runner(user, meeting_id)
+    with held_at(meeting, common.expected_version(request, meeting)):
+        services.close_meeting(meeting, minutes=payload.minutes)
     meeting = _meeting(user, meeting_id)
     return with_etag(_meeting_out(meeting), meeting)

@@ -1,5 +1,6 @@
 """/consultation/motions and /consultation/decisions: motions with their tallies, casting a
-ballot, and the decisions bodies took.
+ballot, opening and closing a vote and recording its decision (If-Match on the motion), and the
+decisions bodies took.
 
 Secrecy: a secret motion's answer never says how anyone voted. Totals appear once the vote is
 closed (never running totals), the roll of voters — for callers who may see it — names who
@@ -20,7 +21,7 @@ from ..choices import DecisionOutcome, MotionStatus, Vote
 from ..models import BallotCast
 from ..services.voting import count_choices
 from . import router
-from .common import ADD_ERRORS, reader, refuse, with_etag
+from .common import ADD_ERRORS, held_at, reader, refuse, with_etag
 
 
 class TallyOut(Schema):
@@ -219,6 +220,39 @@ def cast_ballot(request, motion_id: common.Id, payload: BallotIn):
     return common.json_response(data, status=201)
 
 
+def _runner_motion(user, motion_id):
+    motion = _motion(user, motion_id)
+    if not perms.can_run_meeting(user, motion.meeting):
+        refuse(_("只有会议主持人可以开始或结束表决"))
+    return motion
+
+
+@router.post("/consultation/motions/{int:motion_id}/open", response={200: MotionOut, **common.ERRORS})
+def open_motion(request, motion_id: common.Id):
+    """Open the vote (the meeting open and quorate under the motion's rule). Needs If-Match."""
+    user = request.auth
+    motion = _runner_motion(user, motion_id)
+    with held_at(motion, common.expected_version(request, motion)):
+        services.open_motion(motion)
+    motion = _motion(user, motion_id)
+    return with_etag(_motion_out(user, motion), motion)
+
+
+@router.post("/consultation/motions/{int:motion_id}/close", response={200: MotionOut, **common.ERRORS})
+def close_motion(request, motion_id: common.Id):
+    """Close the vote and count it under the motion's rule. Needs If-Match."""
+    user = request.auth
+    motion = _runner_motion(user, motion_id)
+    with held_at(motion, common.expected_version(request, motion)):
+        services.close_motion(motion)
+    motion = _motion(user, motion_id)
+    return with_etag(_motion_out(user, motion), motion)
+
+
+class DecisionIn(Schema):
+    text: common.Notes = ""
+
+
 # ---- decisions ------------------------------------------------------------------------------
 
 
@@ -268,3 +302,17 @@ def get_decision(request, decision_id: common.Id):
     reader(request.auth, perms.VIEW_DECISION)
     decision = selectors.get_decision(request.auth, decision_id)
     return with_etag(_decision_row(decision), decision)
+
+
+@router.post("/consultation/motions/{int:motion_id}/decision", response={201: DecisionRow, **common.ERRORS})
+def record_decision(request, motion_id: common.Id, payload: DecisionIn):
+    """Record the decision (决议) on a closed motion; the matter moves on (decided, rejected or
+    on to the assembly). Once per motion; needs If-Match on the motion."""
+    user = request.auth
+    motion = _motion(user, motion_id)
+    if not perms.can_record_decision(user, motion.meeting):
+        refuse(_("只有有权记录决议的人员可以形成决议"))
+    with held_at(motion, common.expected_version(request, motion)):
+        decision = services.record_decision(motion, text=payload.text or None)
+    decision = get_object_or_404(selectors.decisions(user), pk=decision.pk)
+    return with_etag(_decision_row(decision), decision, status=201)

@@ -7,8 +7,8 @@ from .disclosure import DisclosureEntry, DisclosureHead, DisclosureInterval
 from .drafts import Comment, Draft, Paragraph
 from .matters import Matter, Support
 from .meetings import AgendaItem, Attendance, BallotCast, BallotChoice, Decision, Meeting, Motion
-from .outcomes import Milestone, Rating, Task
-from .paper import PaperSignatureSheet, TallySheet
+from .outcomes import Milestone, Rating, Task, TaskEvidence, TaskReport
+from .paper import PaperRatingSheet, PaperSignatureSheet, TallySheet
 from .workflow import MatterWorkflow, StepCompletion, WorkflowStep, WorkflowTemplate
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Meeting",
     "Milestone",
     "Motion",
+    "PaperRatingSheet",
     "PaperSignatureSheet",
     "Paragraph",
     "Rating",
@@ -37,6 +38,8 @@ __all__ = [
     "Support",
     "TallySheet",
     "Task",
+    "TaskEvidence",
+    "TaskReport",
     "WorkflowStep",
     "WorkflowTemplate",
 ]

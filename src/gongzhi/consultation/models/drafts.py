@@ -24,6 +24,10 @@ class Draft(TrackedModel):
     )
     title = models.CharField(_("文件名称"), max_length=200)
     issuer = models.CharField(_("起草单位"), max_length=100)
+    # A town-wide draft (重大行政决策) names the communities it covers; their residents comment
+    # and the one combined adoption report is published on each of their boards. Empty: the
+    # draft's own community only.
+    communities = models.ManyToManyField("territory.Node", verbose_name=_("涉及社区/村"), blank=True, related_name="+")
     closes_on = models.DateField(_("截止日期"))
     status = models.CharField(_("状态"), max_length=10, choices=c.DraftStatus.choices, default=c.DraftStatus.OPEN)
     report = models.ForeignKey(
@@ -57,6 +61,9 @@ class Paragraph(models.Model):
     draft = models.ForeignKey(Draft, verbose_name=_("征求意见稿"), on_delete=models.CASCADE, related_name="paragraphs")
     number = models.PositiveSmallIntegerField(_("段落"))
     text = models.TextField(_("内容"))
+    # The paragraph as revised after comment (修改稿), written by the drafting office once a
+    # comment on it was adopted or partly adopted; blank means unchanged.
+    revised = models.TextField(_("修改后内容"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -85,6 +92,15 @@ class Comment(TrackedModel):
         related_name="+",
     )
     author_name = models.CharField(_("提出人"), max_length=100)
+    # The commenter's community, so a town-wide draft's report groups comments by community.
+    community = models.ForeignKey(
+        "territory.Node",
+        verbose_name=_("所在社区/村"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     text = models.TextField(_("意见"))
     at = models.DateTimeField(_("提出时间"), default=timezone.now)
     adoption = models.CharField(_("采纳情况"), max_length=12, choices=c.Adoption.choices, default=c.Adoption.PENDING)

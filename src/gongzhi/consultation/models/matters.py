@@ -87,6 +87,11 @@ class Matter(TrackedModel):
         related_name="matters",
     )
     triaged_at = models.DateTimeField(_("研判时间"), null=True, blank=True)
+    # 民评 rounds: residents rate the round in `evaluation_round`; publishing its result sets
+    # `evaluated_round` to it. A result below GONGZHI_EVALUATION_REOPEN_BELOW reopens the matter
+    # for follow-up and opens the next round, so residents rate the follow-up afresh.
+    evaluation_round = models.PositiveSmallIntegerField(_("评议轮次"), default=1, editable=False)
+    evaluated_round = models.PositiveSmallIntegerField(_("已公开评议轮次"), default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -68,6 +68,33 @@ class PaperSignatureSheet(Scan):
         return self.matter.node.path
 
 
+class PaperRatingSheet(Scan):
+    """Paper evaluation forms of a matter (纸质评议表), entered in bulk; each accepted line became
+    a Rating pointing here (`Rating.sheet`)."""
+
+    SCOPE_FIELD = "matter__node__path"
+    SCAN_DIR = "ratings"
+
+    matter = models.ForeignKey(
+        "consultation.Matter", verbose_name=_("议题"), on_delete=models.PROTECT, related_name="paper_rating_sheets"
+    )
+    round = models.PositiveSmallIntegerField(_("评议轮次"))
+    count = models.PositiveIntegerField(_("评议人数"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("纸质评议")
+        verbose_name_plural = _("纸质评议")
+        ordering = ["matter_id", "id"]
+
+    def __str__(self):
+        return f"{self.matter} 纸质评议 {self.count} 人"
+
+    def scope_path(self):
+        return self.matter.node.path
+
+
 class TallySheet(Scan):
     """The totals of a motion counted outside the system — a show of hands (open motions only)
     or counted paper ballots — with the scan of the signed tally sheet. Totals only: no voter

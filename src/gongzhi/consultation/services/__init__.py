@@ -6,7 +6,8 @@ in transitions.py."""
 from .attendance import sign_in_many
 from .bodies import add_member, create_body, end_membership, update_rule
 from .disclosure import correct, publish, publish_decision, publish_result, resign_heads, set_interval
-from .drafts import answer, close_draft, comment, create_draft, publish_feedback
+from .drafts import answer, close_draft, comment, create_draft, publish_feedback, revise_paragraph
+from .evaluation import publish_evaluation, record_paper_ratings
 from .matters import co_sign, convening_due, expire_matters, legal_threshold, raise_matter, triage, withdraw_matter
 from .meetings import (
     add_agenda_item,
@@ -21,6 +22,7 @@ from .meetings import (
     sign_in,
 )
 from .outcomes import (
+    add_evidence,
     add_milestone,
     add_task,
     complete_milestone,
@@ -36,6 +38,7 @@ from .workflow import check_vote_due, complete_step, pending, start_workflow
 
 __all__ = [
     "add_agenda_item",
+    "add_evidence",
     "add_member",
     "add_milestone",
     "add_task",
@@ -66,16 +69,19 @@ __all__ = [
     "propose_motion",
     "publish",
     "publish_decision",
+    "publish_evaluation",
     "publish_feedback",
     "publish_meeting_notice",
     "publish_result",
     "raise_matter",
     "rate",
     "record_decision",
+    "record_paper_ratings",
     "record_paper_signatures",
     "record_tally",
     "reopen_milestone",
     "resign_heads",
+    "revise_paragraph",
     "schedule_meeting",
     "set_interval",
     "sign_in",

@@ -2,23 +2,30 @@
 residents' ratings of the outcome. The matter moves to 实施中 with its first task and to 已办结
 when every task is done (transitions.MATTER).
 
+Owners: a task's owner is either a user of the platform (who is told in their inbox and may
+then report progress, milestones and evidence on it) or an outside party named in `owner_name`
+(a contractor, a volunteer team) whose progress the committee reports.
+
 Milestones and progress: reaching milestones *suggests* a progress (`suggested_progress`, the
 share of milestones reached) that the page offers beside the progress form, but never sets
-it — milestones rarely weigh the same, and the owner answers for the figure they report. A
-task may reach 100 % with a milestone still open (it was dropped or merged); the page shows it."""
+it — milestones rarely weigh the same, and the owner answers for the figure they report. But
+100 % means done: it is refused while any milestone is still open (a dropped step is reopened
+or marked reached with a note, so the record says what became of it). Every progress report is
+kept in the task's log (TaskReport)."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import audit
+from gongzhi.core import audit, uploads
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
+from gongzhi.core.scoping import has_perm_at
 
 from .. import eligibility
 from ..choices import MatterStatus, TaskStatus
-from ..models import Matter, Milestone, Rating, Task
+from ..models import Matter, Milestone, Rating, Task, TaskEvidence, TaskReport
 from .matters import _move as move_matter
 
 CAN_CARRY_OUT = (MatterStatus.DECIDED, MatterStatus.HANDLING, MatterStatus.CARRYING_OUT)
@@ -30,6 +37,14 @@ def add_task(matter, *, title, owner_name, owner=None, due=None, decision=None, 
         raise ValidationError(_("议题处于“%(status)s”状态，尚不能安排实施") % {"status": matter.get_status_display()})
     if decision is not None and decision.matter_id != matter.pk:
         raise ValidationError({"decision": _("该决议不是就本议题作出的")})
+    from ..permissions import VIEW_MATTER
+
+    if owner is not None:
+        if not owner.is_active or not has_perm_at(owner, VIEW_MATTER, matter.node.path):
+            raise ValidationError({"owner": _("%(name)s 无权查看本议题，不能担任责任人") % {"name": _user_name(owner)}})
+        owner_name = owner_name or _user_name(owner)
+    if not (owner_name or "").strip():
+        raise ValidationError({"owner_name": _("请填写责任人：选择平台用户，或填写外部责任单位/个人的名称")})
     with transaction.atomic():
         task = core.create(
             Task,
@@ -43,7 +58,32 @@ def add_task(matter, *, title, owner_name, owner=None, due=None, decision=None, 
         )
         if matter.status != MatterStatus.CARRYING_OUT:
             move_matter(matter, MatterStatus.CARRYING_OUT, reason=f"安排实施任务：{title}")
+        if owner is not None:
+            _notify_owner(task, owner)
         return task
+
+
+def _user_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _notify_owner(task, owner):
+    """Tell the owner in their inbox (cases.inbox), once the task commits: the matter and the
+    task, nothing more (the page holds the rest)."""
+    from gongzhi.cases.choices import NotificationKind
+    from gongzhi.cases.inbox import send_once
+    from gongzhi.cases.models import Notification
+
+    text = _("您被指定为「%(matter)s」的实施任务“%(task)s”的责任人，请在议题页面填报进展。") % {
+        "matter": task.matter.title,
+        "task": task.title,
+    }
+    row = Notification(user_id=owner.pk, kind=NotificationKind.DISPATCHED, text=text[:300], about=task.created_at)
+    transaction.on_commit(lambda: send_once([row]))
+
+
+def is_owner(user, task) -> bool:
+    return bool(task.owner_id and task.owner_id == getattr(user, "pk", None))
 
 
 def update_progress(task, progress: int, *, note="", expected_version=None) -> Task:
@@ -57,7 +97,28 @@ def update_progress(task, progress: int, *, note="", expected_version=None) -> T
     if progress == 100:
         changes.update(status=TaskStatus.DONE, done_at=timezone.now())
     with transaction.atomic():
+        open_steps = list(
+            task.milestones.filter(done_at__isnull=True).order_by("order").values_list("title", flat=True)
+        )
+        if progress == 100 and open_steps:
+            raise ValidationError(
+                {
+                    "progress": _("还有 %(n)s 个节点未完成（%(titles)s），进度不能填报为 100%%")
+                    % {
+                        "n": len(open_steps),
+                        "titles": "、".join(open_steps),
+                    }
+                }
+            )
         task = core.update(task, changes, reason=note, expected_version=expected_version)
+        user = audit.current().user
+        TaskReport.objects.create(
+            task=task,
+            at=timezone.now(),
+            by=user if getattr(user, "is_authenticated", False) else None,
+            progress=progress,
+            note=(note or "")[:200],
+        )
         matter = Matter.objects.select_for_update(of=("self",)).select_related("node").get(pk=task.matter_id)
         if task.status == TaskStatus.DONE and not matter.tasks.exclude(status=TaskStatus.DONE).exists():
             move_matter(matter, MatterStatus.DONE, reason="全部实施任务已完成")
@@ -128,32 +189,77 @@ def suggested_progress(milestones) -> int | None:
     return done * 100 // len(milestones)
 
 
-def rate(matter, resident, score: int, *, comment="") -> Rating:
-    """A resident's evaluation of a done matter (民评), once per resident."""
+def add_evidence(task, files, *, reason="") -> list[TaskEvidence]:
+    """Attach evidence files to a task (photos, receipts, acceptance forms) — all or none:
+    type and size are checked by core.uploads before anything is stored, and files already
+    stored are removed if a later one fails."""
+    files = uploads.check_files(files, sniff_images=True)
+    if not files:
+        raise ValidationError({"files": _("请选择要上传的佐证材料")})
+    user = audit.current().user
+    stored = []
+    try:
+        with transaction.atomic():
+            rows = [uploads.attach(TaskEvidence(task=task), f, user, stored) for f in files]
+            core.record(
+                AuditAction.CREATE,
+                task,
+                after={"evidence": [r.original_name for r in rows]},
+                reason=reason or "上传实施佐证材料",
+                node_path=task.matter.node.path,
+            )
+            return rows
+    except Exception:
+        uploads.discard(stored)
+        raise
+
+
+def check_can_rate(matter):
+    """Ratings are taken while the matter is done and its current round not yet published."""
     if matter.status != MatterStatus.DONE:
         raise ValidationError(_("议题办结后才能评议"))
+    if matter.evaluated_round >= matter.evaluation_round:
+        raise ValidationError(_("本轮评议结果已公开，评议已结束"))
+
+
+def rating_refusal(matter, resident, score) -> str:
+    """Why `resident` may not rate `matter` with `score` (empty: they may); shared by the
+    on-line rating and each line of a paper evaluation list."""
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        return _("评分须为 1–5 的整数")
+    if not resident.grid.path.startswith(matter.node.path):
+        return _("%(name)s 不是%(place)s的居民，不能评议") % {"name": resident.name, "place": matter.node.name}
+    if not eligibility.is_adult_on(resident.birth_date, timezone.localdate()):
+        return _("%(name)s 未满%(age)s周岁，不能评议") % {"name": resident.name, "age": eligibility.ADULT_AGE}
+    return ""
+
+
+def rate(matter, resident, score: int, *, comment="", sheet=None) -> Rating:
+    """A resident's evaluation of a done matter (民评), once per resident and round."""
+    check_can_rate(matter)
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError({"score": _("评分须为 1–5 的整数")})
-    if not resident.grid.path.startswith(matter.node.path):
-        raise ValidationError(
-            _("%(name)s 不是%(place)s的居民，不能评议") % {"name": resident.name, "place": matter.node.name}
-        )
-    if not eligibility.is_adult_on(resident.birth_date, timezone.localdate()):
-        raise ValidationError(
-            _("%(name)s 未满%(age)s周岁，不能评议") % {"name": resident.name, "age": eligibility.ADULT_AGE}
-        )
+    refusal = rating_refusal(matter, resident, score)
+    if refusal:
+        raise ValidationError(refusal)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 rating = Rating.objects.create(
-                    matter=matter, resident=resident, score=score, comment=comment, at=timezone.now()
+                    matter=matter,
+                    resident=resident,
+                    score=score,
+                    comment=comment,
+                    at=timezone.now(),
+                    round=matter.evaluation_round,
+                    sheet=sheet,
                 )
         except IntegrityError:
             raise ValidationError(_("%(name)s 已评议过该议题") % {"name": resident.name}) from None
         core.record(
             AuditAction.CREATE,
             rating,
-            after={"matter": matter.pk, "resident": resident.pk, "score": score},
+            after={"matter": matter.pk, "resident": resident.pk, "score": score, "round": rating.round},
             node_path=matter.node.path,
         )
         return rating

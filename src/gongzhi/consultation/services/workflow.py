@@ -265,7 +265,7 @@ def _check_evidence(workflow, steps, step, decision, disclosure, note, done):
             )
     elif step.kind == StepKind.RATINGS:
         needed = min_ratings()
-        count = matter.ratings.count()
+        count = matter.ratings.filter(round=matter.evaluation_round).count()
         if count < needed:
             raise _step_error(
                 step, _("须有居民评议（已评议 %(count)s 人，需 ≥ %(needed)s 人）") % {"count": count, "needed": needed}

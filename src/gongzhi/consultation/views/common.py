@@ -60,6 +60,11 @@ def communities(user, perm):
     return Node.objects.visible_to(user, perm).filter(level=Level.COMMUNITY).order_by("code")
 
 
+def places(user, perm):
+    """Towns and communities (levels 2–3) where the user holds `perm`: where a draft is taken."""
+    return Node.objects.visible_to(user, perm).filter(level__in=(Level.TOWN, Level.COMMUNITY)).order_by("code")
+
+
 def community_of(resident):
     """The community (level-3 node) a resident lives in."""
     node = resident.grid

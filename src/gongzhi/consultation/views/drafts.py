@@ -8,15 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gongzhi.core import pdf as core_pdf
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 
+from .. import pdf, selectors, services
 from .. import permissions as perms
-from .. import selectors, services
 from ..choices import Adoption, DraftStatus
-from ..forms import AnswerForm, CommentForm, DraftForm
+from ..forms import AnswerForm, CommentForm, DraftForm, RevisionForm
 from ..models import Comment, Draft, Paragraph
-from .common import communities, export_list, post_only
+from .common import communities, export_list, places, post_only
 
 COLUMNS = [
     (_("文件名称"), lambda d: d.title),
@@ -27,6 +28,7 @@ COLUMNS = [
 ]
 COMMENT_COLUMNS = [
     (_("段落"), lambda c: c.paragraph.number),
+    (_("所在社区/村"), lambda c: c.community.name if c.community_id else ""),
     (_("提出人"), lambda c: c.author_name),
     (_("意见"), lambda c: c.text),
     (_("提出时间"), lambda c: c.at),
@@ -52,7 +54,11 @@ def draft_list(request):
 
 @perm_required(perms.ADD_DRAFT)
 def draft_create(request):
-    form = DraftForm(request.POST or None, nodes=communities(request.user, perms.ADD_DRAFT))
+    form = DraftForm(
+        request.POST or None,
+        nodes=places(request.user, perms.ADD_DRAFT),
+        communities=communities(request.user, perms.ADD_DRAFT),
+    )
     if request.method == "POST":
         draft = run_service(form, lambda d: services.create_draft(**d))
         if draft:
@@ -108,6 +114,7 @@ def _context(request, draft, failed=None):
     return {
         "draft": draft,
         "node": draft.node,
+        "covered": services.drafts.covered(draft),
         "paragraphs": paragraphs,
         "count": len(comments),
         "waiting": sum(1 for c in comments if c.adoption == Adoption.PENDING),
@@ -122,7 +129,14 @@ def _context(request, draft, failed=None):
 def draft_detail(request, pk):
     draft = get_object_or_404(selectors.drafts(request.user), pk=pk)
     if wants_export(request):
-        rows = selectors.comments(request.user, draft).order_by("paragraph__number", "at", "id")
+        # The adoption report as a sheet: grouped by adoption like the published report.
+        rows = [
+            c
+            for _a, group in services.drafts.report_groups(
+                selectors.comments(request.user, draft).order_by("paragraph__number", "at", "id")
+            )
+            for c in group
+        ]
         return export_list(Comment, f"意见-{draft.title}", _("意见"), COMMENT_COLUMNS, rows, node_path=draft.node.path)
     return render(request, "consultation/draft_detail.html", _context(request, draft))
 
@@ -131,7 +145,7 @@ def draft_detail(request, pk):
 @perm_required(perms.ADD_COMMENT)
 def comment_add(request, pk):
     paragraph = get_object_or_404(
-        Paragraph.objects.visible_to(request.user, perms.VIEW_DRAFT).select_related("draft__node"), pk=pk
+        Paragraph.objects.filter(draft__in=selectors.drafts(request.user)).select_related("draft__node"), pk=pk
     )
     draft = paragraph.draft
     if not perms.can_comment(request.user, draft):
@@ -183,3 +197,54 @@ def draft_state(request, pk):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("consultation:draft_detail", draft.pk)
+
+
+def _revision_context(request, draft, failed=None):
+    may_revise = draft.status != DraftStatus.OPEN and perms.can_answer(request.user, draft)
+    rows = services.drafts.revision(draft)
+    for row in rows:
+        row["form"] = None
+        if may_revise and row["comments"]:
+            if failed and failed[0] == row["paragraph"].pk:
+                row["form"] = failed[1]
+            else:
+                row["form"] = RevisionForm(prefix=f"r{row['number']}", initial={"revised": row["text"]})
+    return {"draft": draft, "node": draft.node, "rows": rows, "may_revise": may_revise}
+
+
+@perm_required(perms.VIEW_DRAFT)
+def draft_revision(request, pk):
+    """The revised text with the adopted changes marked; the drafting office writes each
+    revised paragraph here."""
+    draft = get_object_or_404(selectors.drafts(request.user), pk=pk)
+    return render(request, "consultation/draft_revision.html", _revision_context(request, draft))
+
+
+@post_only
+@perm_required(perms.ANSWER_COMMENT)
+def paragraph_revise(request, pk):
+    paragraph = get_object_or_404(
+        Paragraph.objects.filter(draft__in=selectors.drafts(request.user)).select_related("draft__node"), pk=pk
+    )
+    draft = paragraph.draft
+    if not perms.can_answer(request.user, draft):
+        raise Http404
+    form = RevisionForm(request.POST, prefix=f"r{paragraph.number}")
+    done = run_service(form, lambda d: services.revise_paragraph(paragraph, d["revised"]))
+    if done:
+        messages.success(request, _("第 %(n)s 段修改稿已保存") % {"n": paragraph.number})
+        return redirect(reverse("consultation:draft_revision", args=[draft.pk]) + f"#r{paragraph.number}")
+    context = _revision_context(request, draft, (paragraph.pk, form))
+    return render(request, "consultation/draft_revision.html", context)
+
+
+@perm_required(perms.VIEW_DRAFT)
+def draft_revision_pdf(request, pk):
+    draft = get_object_or_404(selectors.drafts(request.user), pk=pk)
+    return core_pdf.response(pdf.revision_pdf(draft), f"修改稿-{draft.title}.pdf")
+
+
+@perm_required(perms.VIEW_DRAFT)
+def draft_adoption_pdf(request, pk):
+    draft = get_object_or_404(selectors.drafts(request.user), pk=pk)
+    return core_pdf.response(pdf.adoption_pdf(draft), f"采纳情况-{draft.title}.pdf")

@@ -17,6 +17,7 @@ from .. import selectors, services
 from ..choices import MatterStatus, TaskStatus
 from ..forms import MatterForm, ProgressForm, RatingForm, ResultForm, TaskForm, TriageForm
 from ..models import Body, Support
+from ..services import evaluation
 from . import milestones, workflow_panel
 from .common import communities, community_of, export_list, post_only
 
@@ -123,12 +124,19 @@ def _detail_context(request, matter):
         "may_publish": matter.status in (MatterStatus.CARRYING_OUT, MatterStatus.DONE)
         and perms.can_publish(user, matter.node),
         "may_rate": matter.status == MatterStatus.DONE
+        and matter.evaluated_round < matter.evaluation_round
         and perms.can_rate(user, matter)
-        and not matter.ratings.filter(resident=resident).exists(),
+        and not matter.ratings.filter(resident=resident, round=matter.evaluation_round).exists(),
+        "rating_open": matter.status == MatterStatus.DONE and matter.evaluated_round < matter.evaluation_round,
+        "may_close_rating": perms.can_publish_evaluation(user, matter),
+        "may_paper_ratings": perms.can_enter_paper(user, matter),
+        "reopen_below": evaluation.reopen_below(),
         "rating": selectors.rating_summary(matter),
-        "ratings": matter.ratings.order_by("-at")[:20],
+        "ratings": matter.ratings.filter(round=matter.evaluation_round).order_by("-at")[:20],
         "triage_form": TriageForm(bodies=bodies),
-        "task_form": TaskForm(decisions=selectors.decisions(user).filter(matter=matter)),
+        "task_form": TaskForm(
+            decisions=selectors.decisions(user).filter(matter=matter), owners=selectors.task_owners(matter)
+        ),
         "result_form": ResultForm(),
         "rating_form": RatingForm(),
         "open_task": TaskStatus.OPEN,
@@ -210,11 +218,20 @@ def task_add(request, pk):
     matter = selectors.get_matter(request.user, pk)
     if not perms.can_manage_tasks(request.user, matter):
         raise Http404
-    form = TaskForm(request.POST, decisions=selectors.decisions(request.user).filter(matter=matter))
+    form = TaskForm(
+        request.POST,
+        decisions=selectors.decisions(request.user).filter(matter=matter),
+        owners=selectors.task_owners(matter),
+    )
     task = run_service(
         form,
         lambda d: services.add_task(
-            matter, title=d["title"], owner_name=d["owner_name"], due=d["due"], decision=d["decision"]
+            matter,
+            title=d["title"],
+            owner=d["owner"],
+            owner_name=d["owner_name"],
+            due=d["due"],
+            decision=d["decision"],
         ),
     )
     if task:
@@ -224,11 +241,12 @@ def task_add(request, pk):
 
 
 @post_only
-@perm_required(perms.CHANGE_TASK)
+@perm_required(perms.VIEW_MATTER)
 def task_progress(request, pk):
+    """Progress is reported by the committee or by the task's owner (permissions.can_work_on)."""
     task = get_object_or_404(selectors.tasks(request.user), pk=pk)
     matter = selectors.get_matter(request.user, task.matter_id)
-    if not perms.can_manage_tasks(request.user, matter):
+    if not perms.can_work_on(request.user, task, matter):
         raise Http404
     form = ProgressForm(request.POST)
     done = run_service(

@@ -14,7 +14,7 @@ from gongzhi.core.web import perm_required, run_service
 from .. import permissions as perms
 from .. import selectors, services
 from ..forms import MilestoneForm, ReasonForm, VersionForm
-from ..models import Milestone
+from ..models import Milestone, TaskEvidence, TaskReport
 from .common import post_only
 
 
@@ -26,9 +26,19 @@ def context(request, matter, tasks) -> dict:
     for m in Milestone.objects.filter(task__in=tasks).select_related("done_by").order_by("task_id", "order"):
         m.is_overdue = m.overdue_on(today)
         by_task.setdefault(m.task_id, []).append(m)
+    reports, evidence = {}, {}
+    for r in TaskReport.objects.filter(task__in=tasks).select_related("by").order_by("-at", "-id"):
+        reports.setdefault(r.task_id, []).append(r)
+    for e in TaskEvidence.objects.filter(task__in=tasks).order_by("id"):
+        evidence.setdefault(e.task_id, []).append(e)
+    manager = perms.can_manage_milestones(request.user, matter)
     for task in tasks:
         task.milestone_list = by_task.get(task.pk, [])
         task.suggested_progress = services.suggested_progress(task.milestone_list)
+        # The committee, or this task's owner, reports on it (permissions.can_work_on).
+        task.may_work = manager or perms.can_work_on(request.user, task, matter)
+        task.report_list = reports.get(task.pk, [])[:10]
+        task.evidence_list = evidence.get(task.pk, [])
     return {
         "may_milestones": perms.can_manage_milestones(request.user, matter),
         "milestone_form": MilestoneForm(),
@@ -38,7 +48,7 @@ def context(request, matter, tasks) -> dict:
 
 def _task(request, pk):
     task = get_object_or_404(selectors.tasks(request.user), pk=pk)
-    if not perms.can_manage_milestones(request.user, task.matter):
+    if not perms.can_work_on(request.user, task, task.matter):
         raise Http404
     return task
 
@@ -48,7 +58,7 @@ def _milestone(request, pk):
         Milestone.objects.visible_to(request.user, perms.VIEW_MATTER).select_related("task__matter__node"),
         pk=pk,
     )
-    if not perms.can_manage_milestones(request.user, milestone.task.matter):
+    if not perms.can_work_on(request.user, milestone.task, milestone.task.matter):
         raise Http404
     return milestone
 
@@ -63,7 +73,7 @@ def _back(request, form, result, ok_text, task):
 
 
 @post_only
-@perm_required(perms.CHANGE_TASK)
+@perm_required(perms.VIEW_MATTER)
 def milestone_add(request, pk):
     task = _task(request, pk)
     form = MilestoneForm(request.POST)
@@ -72,7 +82,7 @@ def milestone_add(request, pk):
 
 
 @post_only
-@perm_required(perms.CHANGE_TASK)
+@perm_required(perms.VIEW_MATTER)
 def milestone_done(request, pk):
     milestone = _milestone(request, pk)
     form = VersionForm(request.POST)
@@ -81,7 +91,7 @@ def milestone_done(request, pk):
 
 
 @post_only
-@perm_required(perms.CHANGE_TASK)
+@perm_required(perms.VIEW_MATTER)
 def milestone_reopen(request, pk):
     milestone = _milestone(request, pk)
     form = ReasonForm(request.POST)

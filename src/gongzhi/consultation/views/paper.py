@@ -28,24 +28,27 @@ def _clerk_matter(request, pk):
     return matter
 
 
-@perm_required(perms.TRIAGE)
-def paper_signatures(request, pk):
-    """The paper co-signature form: check the list, then enter it with the scan."""
-    matter = _clerk_matter(request, pk)
-    form = PaperSignaturesForm(request.POST or None, request.FILES or None)
+def paper_list_page(request, matter, *, scored, check, record, saved, sheets, texts):
+    """The page every paper list shares: 预检 judges each line and saves nothing; 确认录入 saves
+    every line or none with the scan. `check(lines)` and `record(lines, scan, reason)` are the
+    service's; `saved(sheet)` the message and `texts` the page's heading and explanation."""
+    form = PaperSignaturesForm(request.POST or None, request.FILES or None, scored=scored)
     lines = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            parsed = paper.parse_workbook(d["workbook"]) if d["workbook"] else paper.parse_text(d["lines"])
-            if d["workbook"]:  # what the sheet held goes into the box, so confirming needs no re-upload
+            if d["workbook"]:
+                parsed = paper.parse_workbook(d["workbook"], scored=scored)
+                # What the sheet held goes into the box, so confirming needs no re-upload.
                 form.data = form.data.copy()
                 form.data["lines"] = paper.as_text(parsed)
+            else:
+                parsed = paper.parse_text(d["lines"], scored=scored)
             if request.POST.get("action") == "save":
-                sheet = services.record_paper_signatures(matter, parsed, scan=d["scan"], reason=d["reason"])
-                messages.success(request, _("已录入纸质联署 %(n)s 人") % {"n": sheet.count})
-                return redirect(reverse("consultation:matter_detail", args=[matter.pk]) + "#support")
-            lines = paper.check_lines(matter, parsed)
+                sheet = record(parsed, d["scan"], d["reason"])
+                messages.success(request, saved(sheet))
+                return None
+            lines = check(parsed)
         except paper.PaperListRefused as exc:
             lines = exc.lines
             form.add_error(None, exc.messages[0])
@@ -59,10 +62,37 @@ def paper_signatures(request, pk):
             "node": matter.node,
             "form": form,
             "lines": lines,
+            "scored": scored,
             "refused": sum(1 for line in lines if not line.ok) if lines else 0,
-            "sheets": matter.paper_sheets.order_by("id"),
+            "sheets": sheets,
+            **texts,
         },
     )
+
+
+@perm_required(perms.TRIAGE)
+def paper_signatures(request, pk):
+    """The paper co-signature form: check the list, then enter it with the scan."""
+    matter = _clerk_matter(request, pk)
+    page = paper_list_page(
+        request,
+        matter,
+        scored=False,
+        check=lambda lines: paper.check_lines(matter, lines),
+        record=lambda lines, scan, reason: services.record_paper_signatures(matter, lines, scan=scan, reason=reason),
+        saved=lambda sheet: _("已录入纸质联署 %(n)s 人") % {"n": sheet.count},
+        sheets=matter.paper_sheets.order_by("id"),
+        texts={
+            "heading": _("录入纸质联署"),
+            "intro": _(
+                "每行核对：身份证号格式、本社区/村居民登记、姓名是否一致、是否在册、是否年满十八周岁、"
+                "是否为提出人、是否已联署、名单内是否重复。有任何一行未通过，整张名单均不录入。"
+            ),
+            "sheets_heading": _("已录入的纸质联署"),
+            "scan_url": "consultation:paper_scan",
+        },
+    )
+    return page or redirect(reverse("consultation:matter_detail", args=[matter.pk]) + "#support")
 
 
 @perm_required(perms.VIEW_MATTER)
