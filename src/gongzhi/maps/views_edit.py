@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.web import perm_required, run_service
-from gongzhi.territory import boundaries
+from gongzhi.territory import boundaries as shapes
 from gongzhi.territory import permissions as perms
 from gongzhi.territory.models import Building, Node
 
@@ -100,9 +100,7 @@ def draw(request, pk):
     node = _editable(request, pk)
     form = BoundaryForm(request.POST or None, initial={"version": node.version})
     if request.method == "POST":
-        result = run_service(
-            form, lambda d: boundaries.set_boundary(node, d["geojson"], expected_version=d.get("version"))
-        )
+        result = run_service(form, lambda d: shapes.set_boundary(node, d["geojson"], expected_version=d.get("version")))
         if result is not None:
             messages.success(request, _("已保存 %(name)s 的边界。") % {"name": node.name})
             for warning in result.warnings:
@@ -126,7 +124,7 @@ def import_file(request, pk):
     """Import the boundaries of a node's children from an uploaded FeatureCollection."""
     parent = _editable(request, pk)
     form = ImportForm(request.POST, request.FILES)
-    result = run_service(form, lambda d: boundaries.import_boundaries(parent, d["file"]))
+    result = run_service(form, lambda d: shapes.import_boundaries(parent, d["file"]))
     if result is None:
         for errors in form.errors.values():
             for e in errors:
@@ -150,7 +148,7 @@ def building_point(request, pk):
     if request.method == "POST":
         saved = run_service(
             form,
-            lambda d: boundaries.set_building_point(building, d["lat"], d["lng"], expected_version=d.get("version")),
+            lambda d: shapes.set_building_point(building, d["lat"], d["lng"], expected_version=d.get("version")),
         )
         if saved is not None:
             messages.success(request, _("已标注 %(name)s 的位置。") % {"name": building.name})

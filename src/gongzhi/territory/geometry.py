@@ -4,6 +4,8 @@ one, else inside the outline of the siblings). Coordinates are WGS-84 degrees; t
 below are areas in square degrees (1e-9 ≈ 0.01 m² near 31°N is far too small to matter: a
 shared edge digitised twice differs by more), so they are set to about 10 m²."""
 
+import json
+
 from shapely import prepare
 from shapely.geometry import Polygon, mapping, shape
 from shapely.ops import unary_union
@@ -12,6 +14,8 @@ from shapely.validation import explain_validity
 
 # ≈ 10 m² at the latitude of the Yangtze delta (1° lat ≈ 111 km, 1° lng ≈ 95 km).
 AREA_TOLERANCE = 1e-9
+# Half the widest strip between two siblings still counted as a gap (≈ 50 m).
+GAP_WIDTH = 0.0005
 
 
 def geometry_of(geojson):
@@ -61,8 +65,13 @@ def gaps(named: dict, outline=None) -> int:
         return 0
     union = unary_union(list(named.values()))
     if outline is None:
-        holes = [p for poly in getattr(union, "geoms", [union]) for p in poly.interiors]
-        pieces = [Polygon(ring) for ring in holes]
+        # Without the parent's outline: holes enclosed by the siblings, and slivers between two
+        # siblings narrower than 2 × GAP_WIDTH (closed by growing and shrinking the union; mitred
+        # joins keep the outer corners where they are).
+        holes = [Polygon(ring) for poly in getattr(union, "geoms", [union]) for ring in poly.interiors]
+        closed = union.buffer(GAP_WIDTH, join_style="mitre").buffer(-GAP_WIDTH, join_style="mitre")
+        found = unary_union([*holes, closed.difference(union)])
+        pieces = [] if found.is_empty else list(getattr(found, "geoms", [found]))
     else:
         rest = outline.difference(union)
         pieces = list(getattr(rest, "geoms", [rest])) if not rest.is_empty else []
@@ -70,7 +79,8 @@ def gaps(named: dict, outline=None) -> int:
 
 
 def to_geojson(geom) -> dict:
-    return mapping(geom)
+    """Plain GeoJSON (lists, not tuples) as the model stores and checks it."""
+    return json.loads(json.dumps(mapping(geom)))
 
 
 def area_of(nodes_geojson: list):
