@@ -58,17 +58,16 @@ def grid_map(request):
     return _page(request, "maps/grids.html", {"labels": _labels()})
 
 
-def _links(grid_id, figures):
-    """Each shown figure's list, filtered by the grid (the drill-down of a click)."""
+def _link_patterns():
+    """Each figure's list, with "{id}" for the grid (the drill-down of a click), reversed once."""
     requests = reverse("requests_staff:list")
-    links = {
-        "open": f"{requests}?grid={grid_id}&state=open",
-        "overdue": f"{requests}?grid={grid_id}&state=overdue",
-        "residents": f"{reverse('resident_list')}?grid={grid_id}",
+    return {
+        "open": f"{requests}?grid={{id}}&state=open",
+        "overdue": f"{requests}?grid={{id}}&state=overdue",
+        "residents": f"{reverse('registry:resident_list')}?grid={{id}}",
         "visits_due": reverse("care:my_list"),
-        "map": f"{reverse('maps:grids')}?node={grid_id}",
+        "map": f"{reverse('maps:grids')}?node={{id}}",
     }
-    return {k: v for k, v in links.items() if k == "map" or figures.get(k) is not None}
 
 
 @perm_required(territory_perms.VIEW_NODE)
@@ -77,8 +76,9 @@ def grid_data(request):
     node = _root(request)
     grids = selectors.grid_figures(request.user, node)
     shown = [m for m in selectors.METRICS if grids and grids[0][m] is not None]
+    patterns = {k: v for k, v in _link_patterns().items() if k == "map" or k in shown}
     for g in grids:
-        g["links"] = _links(g["id"], g)
+        g["links"] = {k: v.replace("{id}", str(g["id"])) for k, v in patterns.items()}
     labels = _labels()
     return JsonResponse(
         {
@@ -96,7 +96,7 @@ def request_map(request):
     return _page(
         request,
         "maps/requests.html",
-        {"statuses": Status.choices, "categories": active_categories().order_by("name").only("id", "name")},
+        {"statuses": Status.choices, "categories": active_categories().order_by("name")},
     )
 
 
