@@ -30,9 +30,13 @@
       })
     };
   }
+  // Short labels: "南庄社区第01网格" in 南庄社区 is shown as "第01网格".
   function regionNames(items) {
     var names = {};
-    items.forEach(function (x) { names[String(x.id)] = x.name; });
+    items.forEach(function (x) {
+      var prefix = x.community || "";
+      names[String(x.id)] = prefix && x.name.indexOf(prefix) === 0 && x.name.length > prefix.length ? x.name.slice(prefix.length) : x.name;
+    });
     return names;
   }
   var count = 0;
@@ -117,7 +121,8 @@
                                text: [String(max), "0"], inRange: {color: ["#e8f1fb", "#3b6fb6", "#c0392b"]}} : undefined,
           series: [{
             type: "map", map: mapName, roam: true, projection: mercator, selectedMode: false,
-            label: {show: grids.length <= 40, formatter: function (p) { return names[p.name] || ""; }, fontSize: 10},
+            label: {show: grids.length <= 60, formatter: function (p) { return names[p.name] || ""; }, fontSize: 10},
+            labelLayout: {hideOverlap: true},
             itemStyle: {borderColor: "#fff", borderWidth: 1, areaColor: "#dfe6ee"},
             emphasis: {label: {show: true, formatter: function (p) { return names[p.name] || ""; }}, itemStyle: {areaColor: "#e39b2d"}},
             data: grids.map(function (g) { return {name: String(g.id), value: metric ? g[metric] || 0 : 0}; })
@@ -165,7 +170,7 @@
     var o = {
       animation: false,
       geo: {map: mapName, roam: true, projection: mercator, selectedMode: false, silent: false,
-            label: {show: Object.keys(names).length <= 40, formatter: function (p) { return names[p.name] || ""; }, fontSize: 10, color: "#555"},
+            label: {show: Object.keys(names).length <= 12, formatter: function (p) { return names[p.name] || ""; }, fontSize: 10, color: "#555"},
             itemStyle: {areaColor: "#eef2f6", borderColor: "#8aa1ba"},
             emphasis: {disabled: true}, tooltip: {show: false}},
       tooltip: {trigger: "item"},
