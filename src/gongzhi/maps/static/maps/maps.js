@@ -11,6 +11,33 @@
     unproject: function (p) { return [p[0], (2 * Math.atan(Math.exp(-p[1] * RAD)) - Math.PI / 2) / RAD]; }
   };
 
+  // Pixel → [lng, lat]. ECharts 5.6's convertFromPixel does not invert a custom projection
+  // (it answers neither the projected nor the plain latitude), while convertToPixel is right;
+  // so each coordinate is found by bisection on convertToPixel (x grows with longitude, y falls
+  // with latitude in this projection).
+  function fromPixel(chart, finder, xy) {
+    function solve(lo, hi, axis, rising, fixed) {
+      for (var i = 0; i < 50; i++) {
+        var mid = (lo + hi) / 2, p = chart.convertToPixel(finder, axis === 0 ? [mid, fixed] : [fixed, mid]);
+        if (!p) return null;
+        if ((p[axis] < xy[axis]) === rising) lo = mid; else hi = mid;
+      }
+      return (lo + hi) / 2;
+    }
+    var lng = solve(-180, 180, 0, true, 0);
+    var lat = lng === null ? null : solve(-85, 85, 1, false, lng);
+    return lat === null ? null : [lng, lat];
+  }
+
+  // The tapped pixel inside the map, from the browser's own event (zrender's offsets can be
+  // stale after the page has scrolled).
+  function tapped(el, e) {
+    var box = el.getBoundingClientRect(), ev = e.event || {};
+    var touch = ev.changedTouches && ev.changedTouches[0];
+    var x = touch ? touch.clientX : ev.clientX, y = touch ? touch.clientY : ev.clientY;
+    return x === undefined ? [e.offsetX, e.offsetY] : [x - box.left, y - box.top];
+  }
+
   function $(sel, root) { return (root || document).querySelector(sel); }
   function text(el, s) { if (el) el.textContent = s; }
   function getJSON(url, done) {
@@ -62,7 +89,7 @@
     function tileLat(y, z) { var n = Math.PI - 2 * Math.PI * y / Math.pow(2, z); return Math.atan(Math.sinh(n)) / RAD; }
     function layout() {
       var w = el.clientWidth, h = el.clientHeight;
-      var a = chart.convertFromPixel(finder, [0, 0]), b = chart.convertFromPixel(finder, [w, h]);
+      var a = fromPixel(chart, finder, [0, 0]), b = fromPixel(chart, finder, [w, h]);
       if (!a || !b) return;
       var perDeg = w / Math.max(1e-9, b[0] - a[0]);
       var z = Math.max(1, Math.min(19, Math.round(Math.log(perDeg * 360 / 256) / Math.LN2)));
@@ -235,7 +262,7 @@
       marker();
       tiles(chart, el, d.tiles, {geoIndex: 0});
       chart.getZr().on("click", function (e) {
-        var p = chart.convertFromPixel({geoIndex: 0}, [e.offsetX, e.offsetY]);
+        var p = fromPixel(chart, {geoIndex: 0}, tapped(el, e));
         if (p) set(p, true);
       });
       el.setAttribute("data-ready", String(area.grids.length));
@@ -271,7 +298,7 @@
     tiles(chart, el, d.tiles, {geoIndex: 0});
     redraw();
     chart.getZr().on("click", function (e) {
-      var p = chart.convertFromPixel({geoIndex: 0}, [e.offsetX, e.offsetY]);
+      var p = fromPixel(chart, {geoIndex: 0}, tapped(el, e));
       if (p) { corners.push([+p[0].toFixed(6), +p[1].toFixed(6)]); redraw(); }
     });
     var undo = $(d.undo), clear = $(d.clear);
