@@ -2,8 +2,10 @@
 public outline of the town used by the location pickers. The pages are shells; the figures
 come as JSON from the scoped selectors, so the same rules hold for the page and the data."""
 
+import json
+
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -80,14 +82,22 @@ def grid_data(request):
     for g in grids:
         g["links"] = {k: v.replace("{id}", str(g["id"])) for k, v in patterns.items()}
     labels = _labels()
-    return JsonResponse(
-        {
-            "node": {"id": node.pk, "name": node.name, "level": node.level},
-            "metrics": [{"key": m, "label": labels[m]} for m in shown],
-            "grids": grids,
-        },
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
-    )
+    head = {
+        "node": {"id": node.pk, "name": node.name, "level": node.level},
+        "metrics": [{"key": m, "label": labels[m]} for m in shown],
+    }
+    # Each grid's boundary goes out as stored (valid JSON text from the database), not parsed
+    # and encoded again; everything else is encoded by json.dumps.
+    parts = []
+    for g in grids:
+        text = g.pop("geojson_text") or "null"
+        parts.append(_dumps(g)[:-1] + ',"geojson":' + text + "}")
+    body = _dumps(head)[:-1] + ',"grids":[' + ",".join(parts) + "]}"
+    return HttpResponse(body, content_type="application/json")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 @any_perm_required(request_perms.VIEW, request_perms.VIEW_ASSIGNED)
