@@ -158,7 +158,7 @@ def run(repeat):
         client = Client()
         client.force_login(User.objects.get(username=username))
 
-        def fetch():
+        def fetch(client=client):
             response = client.get("/maps/data/", {"node": town.pk})
             assert response.status_code == 200, response.status_code
             return response
