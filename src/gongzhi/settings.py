@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gongzhi.mediation",
     "gongzhi.compact",
     "gongzhi.care",
+    "gongzhi.maps",
     "axes",  # login lockout (docs/decisions/0004-throttling.md)
 ]
 
@@ -195,6 +196,15 @@ GONGZHI_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# Maps (gongzhi/maps): an optional background tile layer, off by default (the grids are drawn
+# from their GeoJSON with no tile server). A URL template with {z}/{x}/{y} (Web Mercator tiles,
+# e.g. a town's own tile server); its origin is added to the images the CSP allows.
+GONGZHI_MAP_TILES = os.environ.get("GONGZHI_MAP_TILES", "")
+if GONGZHI_MAP_TILES:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(GONGZHI_MAP_TILES)
+    GONGZHI_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("compact/", include("gongzhi.compact.urls")),
     path("care/", include("gongzhi.care.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
+    path("maps/", include("gongzhi.maps.urls")),
     path("inbox/", include("gongzhi.cases.urls")),
     path("workbench/badges/", workbench.badges, name="badges"),
 ]

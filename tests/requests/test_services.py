@@ -67,9 +67,10 @@ class TestFiling:
         }
         territory.update_node(world.town["g22"], {"geojson": square})
         inside = flow.file(grid=None, node=world.town["t"], lat="31.805", lng="120.505")
-        outside = flow.file(grid=None, node=world.town["t"], lat="31.9", lng="120.6")
         assert inside.node == world.town["g22"] and inside.grid == world.town["g22"]
-        assert outside.node == world.town["t"] and outside.grid is None
+        # Outside every drawn grid is outside the town (it has no boundary of its own): refused.
+        with pytest.raises(ValidationError, match="不在杨舍镇范围内"):
+            flow.file(grid=None, node=world.town["t"], lat="31.9", lng="120.6")
 
 
 class TestDeadlines:

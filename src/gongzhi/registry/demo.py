@@ -172,8 +172,7 @@ class _People:
                         address=f"{self.rng.choice(ROADS)}{self.rng.randint(1, 300)}号{estate}{n}号楼",
                         floors=self.rng.choice([6, 6, 11, 18]),
                         rooms=24,
-                        lat=Decimal(f"{31.86 + self.rng.random() / 20:.6f}"),
-                        lng=Decimal(f"{120.54 + self.rng.random() / 12:.6f}"),
+                        **_point_in(grid, self.rng.random(), self.rng.random()),
                     )
                     if self.rng.random() < 0.3:
                         unit_no += 1
@@ -232,3 +231,11 @@ class _People:
             )
             count += 1
         return count
+
+
+def _point_in(grid, u, v) -> dict:
+    """A building's point inside its grid (the demo grids are 0.01° squares; a point outside
+    the town is refused when a request is filed there)."""
+    ring = (grid.geojson or {}).get("coordinates", [[]])[0]
+    lng0, lat0 = ring[0] if ring else (120.54, 31.86)
+    return {"lat": Decimal(f"{lat0 + 0.0005 + u * 0.009:.6f}"), "lng": Decimal(f"{lng0 + 0.0005 + v * 0.009:.6f}")}

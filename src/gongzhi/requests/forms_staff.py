@@ -211,6 +211,8 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user, self.channel = user, channel
         self.fields["category"].queryset = active_categories().order_by("name")
+        if channel == "grid":  # on the phone: the browser's position or a tap on the map, not typed
+            self.fields["lat"].widget = self.fields["lng"].widget = forms.HiddenInput()
         kinds = ["grid"] if channel == "grid" else ["community", "village", "grid"]
         self.fields["node"].queryset = Node.objects.visible_to(user, p.FILE).filter(kind__in=kinds).order_by("path")
         if channel != "grid":

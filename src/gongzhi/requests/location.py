@@ -70,3 +70,55 @@ def locate_grid(root, lat, lng):
         if contains(grid.geojson, lat, lng):
             return grid
     return None
+
+
+# ---------------------------------------------------------------- the town's area
+
+_AREAS: dict = {}  # {area node id: (fingerprint, prepared union or None)}
+
+
+def area_node(node):
+    """The town (街道/乡镇) a request at `node` belongs to, or `node` itself above town level
+    (an Open311 jurisdiction may be the district)."""
+    from gongzhi.territory.choices import Level
+    from gongzhi.territory.models import Node
+
+    if node.level <= Level.TOWN:
+        return node
+    ids = [int(i) for i in node.path.strip("/").split("/") if i]
+    return Node.objects.filter(pk__in=ids, level=Level.TOWN).first() or node
+
+
+def _area_geometry(area):
+    """The area's own boundary when drawn, else the union of the grids drawn under it; cached in
+    the process until a boundary under the area changes (count and latest change time)."""
+    from django.db.models import Count, Max
+
+    from gongzhi.territory.choices import Level
+    from gongzhi.territory.geometry import area_of
+    from gongzhi.territory.models import Node
+
+    drawn = Node.objects.filter(path__startswith=area.path, geojson__isnull=False)
+    stamp = drawn.aggregate(n=Count("id"), at=Max("updated_at"))
+    key = (stamp["n"], stamp["at"], area.version)
+    cached = _AREAS.get(area.pk)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    if area.geojson is not None:
+        geom = area_of([area.geojson])
+    else:
+        geom = area_of(list(drawn.filter(level=Level.GRID).values_list("geojson", flat=True)))
+    _AREAS[area.pk] = (key, geom)
+    return geom
+
+
+def in_area(node, lat, lng) -> tuple[bool, object]:
+    """(whether the point lies in the town of `node`, that town). A town with no boundary drawn
+    at all accepts every point: there is nothing to check against."""
+    from shapely.geometry import Point
+
+    area = area_node(node)
+    geom = _area_geometry(area)
+    if geom is None:
+        return True, area
+    return geom.covers(Point(float(lng), float(lat))), area

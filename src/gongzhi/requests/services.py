@@ -25,7 +25,7 @@ from gongzhi.core.choices import AuditAction
 from . import permissions as p
 from . import validation as v
 from .choices import CASE_TYPE, Channel
-from .location import locate_grid
+from .location import in_area, locate_grid
 from .models import Category, CategoryAttribute, Open311Key, RequestPhoto, ServiceRequest
 from .public import suggested_visibility
 from .transitions import deadline_fields
@@ -237,7 +237,19 @@ def _place(fields: dict, node) -> dict:
     where = grid or node
     if where is None:
         raise ValidationError({"node": _("请选择诉求所在的社区或网格。")})
+    if fields.get("lat") is not None and fields.get("lng") is not None:
+        _check_in_area(where, fields["lat"], fields["lng"])
     return {**fields, "grid": grid, "building": building, "household": household, "node": where}
+
+
+def _check_in_area(where, lat, lng):
+    """A map point outside the town (its boundary, or its grids' when the town has none drawn)
+    is refused, whatever the channel: web, staff desk, API and Open311 all file through here."""
+    inside, area = in_area(where, lat, lng)
+    if not inside:
+        raise ValidationError(
+            {"lat": _("所选位置不在%(area)s范围内，请在地图上重新选点或填写详细地址。") % {"area": area.name}}
+        )
 
 
 def _check_channel(channel, actor, node):

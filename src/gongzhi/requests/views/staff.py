@@ -182,6 +182,9 @@ def request_list(request):
     number = (request.GET.get("q") or "").strip()[:20]
     if number:
         qs = qs.filter(tracking_number__startswith=number)
+    grid = request.GET.get("grid") or ""
+    if grid.isdigit():  # the map's drill-down: one grid's requests (still within the user's scope)
+        qs = qs.filter(grid_id=int(grid))
     return _queue_page(request, qs, title=_("辖区诉求"), queue="all", filename="诉求列表.xlsx")
 
 

@@ -74,6 +74,7 @@
         byId("id_lng").value = lng;
         out.textContent = d.showCoords ? d.located + " " + lat + "，" + d.longitude + " " + lng : d.located;
         if (d.notify && window.htmx) htmx.trigger(d.notify, "located");
+        document.dispatchEvent(new CustomEvent("gongzhi:located"));  // the map picker's marker (maps/maps.js)
       }, function () { out.textContent = d.failed; }, {enableHighAccuracy: true, timeout: 15000});
     });
   }
