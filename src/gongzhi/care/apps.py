@@ -119,6 +119,25 @@ def _due_url(user):
     return reverse("care:my_list")
 
 
+def _households_count(user):
+    """本月走访户数: the total of the figures page (care:figures) for this month."""
+    from django.utils import timezone
+
+    from gongzhi.core.scoping import has_perm_anywhere
+
+    from . import figures, permissions
+
+    if not has_perm_anywhere(user, permissions.VIEW_COMPLETION):
+        return None
+    return figures.households_visited(user, timezone.localdate())
+
+
+def _figures_url(user):
+    from django.urls import reverse
+
+    return reverse("care:figures")
+
+
 class CareConfig(AppConfig):
     """Care and visits (六必访, 民情日记, carers of special groups)."""
 
@@ -141,6 +160,7 @@ class CareConfig(AppConfig):
             menu=(
                 MenuEntry("care", "care:my_list", _("我的走访"), ("care.conduct_visit",), 10),
                 MenuEntry("care", "care:completion", _("走访完成情况"), ("care.view_completion",), 20),
+                MenuEntry("care", "care:figures", _("走访统计"), ("care.view_completion",), 25),
                 MenuEntry("care", "care:volunteers:roster", _("志愿者"), ("care.view_volunteer",), 40),
                 MenuEntry("care", "care:volunteers:activities", _("志愿活动"), ("care.view_activity",), 45),
                 MenuEntry("care", "care:points:schemes", _("积分管理"), ("care.view_pointsscheme",), 50),
@@ -165,5 +185,8 @@ class CareConfig(AppConfig):
                 HistoryReader("care.planitem", _no_values, _special("PlanItem")),
             ),
             tick=_tick,
-            counters=(Counter("care_due", _("本月待走访"), _due_url, _due_count, 70, None, "care:my_list", True),),
+            counters=(
+                Counter("care_due", _("本月待走访"), _due_url, _due_count, 70, None, "care:my_list", True),
+                Counter("care_households", _("本月走访户数"), _figures_url, _households_count, 72),
+            ),
         )

@@ -93,6 +93,7 @@ def visit_list(user, month: dt.date, *, mine_only=True, q="", today=None):
             "grid__path",
             "reason",
             "special",
+            "period_start",
             "due",
             "status",
             "visit_id",
@@ -113,6 +114,32 @@ def visit_list(user, month: dt.date, *, mine_only=True, q="", today=None):
         if r["special"]
     )
     return rows
+
+
+def by_period(rows) -> list[tuple[dt.date, dt.date, list]]:
+    """The visit list's rows grouped by the period they are owed in — with a weekly plan
+    (独居老人 in winter) one group per week, in order, then the month's and the quarter's —
+    each group keeping the list's order. [(period start, due, rows)]."""
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["period_start"], r["due"]), []).append(r)
+    return [(start, due, found) for (start, due), found in sorted(groups.items(), key=_period_order)]
+
+
+def _period_order(kv):
+    (start, due), _rows = kv
+    return ((due - start).days >= 7, due, start)  # weeks first, then the month, then the quarter
+
+
+def period_label(start: dt.date, due: dt.date) -> str:
+    """第 N 周（12-01–12-07）, 本月 or 本季度 for a period of the visit list."""
+    from django.utils.translation import gettext as _
+
+    if (due - start).days < 7:
+        return _("第%(n)s周（%(a)s–%(b)s）") % {"n": (start.day - 1) // 7 + 1, "a": f"{start:%m-%d}", "b": f"{due:%m-%d}"}
+    if start.month == due.month:
+        return _("本月（应访 %(b)s 前）") % {"b": f"{due:%m-%d}"}
+    return _("本季度（应访 %(b)s 前）") % {"b": f"{due:%m-%d}"}
 
 
 def _place(row) -> str:

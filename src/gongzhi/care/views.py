@@ -19,6 +19,7 @@ from gongzhi.core.web import perm_required, run_service, wants_export
 from gongzhi.registry.disclosure import log_sensitive_reads
 
 from . import exports, offline, selectors, services, views_offline
+from . import figures as care_figures
 from . import permissions as perms
 from .forms import DisputeFromVisitForm, RegistryChangeForm, RequestFromVisitForm, VisitForm
 from .models import VisitPhoto
@@ -38,11 +39,15 @@ def my_list(request):
     month = _month(request)
     rows = selectors.visit_list(request.user, month, q=request.GET.get("q", ""))
     done = sum(r["done"] for r in rows)
+    periods = selectors.by_period(rows)
+    # Headings only when the month has more than one period (a weekly plan in winter).
+    weeks = [(selectors.period_label(start, due) if len(periods) > 1 else "", found) for start, due, found in periods]
     return render(
         request,
         "care/my_list.html",
         {
             "rows": rows,
+            "periods": weeks,
             "month": month,
             "done": done,
             "total": len(rows),
@@ -270,4 +275,19 @@ def completion(request):
             "figures": selectors.figures(request.user, month),
             "may_export": has_perm_anywhere(request.user, perms.EXPORT_COMPLETION),
         },
+    )
+
+
+@perm_required(perms.VIEW_COMPLETION)
+def figures(request):
+    """The month's care figures (走访户数, 解决困难, 代办服务, coverage per care group) for the
+    town per community or the community per grid, with its Excel export."""
+    month = _month(request)
+    if wants_export(request):
+        return exports.export_figures(request.user, month)
+    found = care_figures.month_figures(request.user, month)
+    return render(
+        request,
+        "care/figures.html",
+        {"month": month, **found, "may_export": has_perm_anywhere(request.user, perms.EXPORT_COMPLETION)},
     )

@@ -1,0 +1,123 @@
+"""The month's care figures the seeds report (3456 工作法: 走访户数, 解决困难, 代办服务, 覆盖率),
+for a town (one row per community) or a community (one row per grid), over ordinary visits in
+the user's completion scope — special groups are left out, as on the completion page, since
+their count per place would tell who is in one.
+
+What each figure counts:
+- 走访户数: households with at least one visit in the month;
+- 走访次数: visits in the month;
+- 解决困难: findings of a visit (any month) turned into a service request or a mediation
+  dispute that was closed (办结) in the month — one per visit;
+- 代办服务: there is no record of 代办 of its own; what the care records hold is a need the
+  visitor filed as a service request on the person's behalf (走访转诉求), counted for visits
+  of the month;
+- 覆盖率 per care group: of the people on the month's ordinary plans carrying one of the
+  group's tags, how many have been visited (an item of theirs done).
+
+A constant number of queries whatever the size of the town (tests/care/test_figures.py)."""
+
+import datetime as dt
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from gongzhi.core.scoping import paths_for, scope_q
+from gongzhi.territory.choices import Level
+from gongzhi.territory.models import Node
+
+from . import permissions as perms
+from .choices import ItemStatus
+from .models import CareGroup, PlanItem, Visit
+
+
+def _by_grid(user) -> bool:
+    """Rows per grid for a user whose completion scope lies within communities (or grids);
+    rows per community for a town or wider."""
+    paths = paths_for(user, perms.VIEW_COMPLETION)
+    if paths is None:
+        return False
+    return not Node.objects.filter(path__in=paths, level__lt=Level.COMMUNITY).exists()
+
+
+def _month_span(month: dt.date):
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return dt.datetime.combine(start, dt.time(), tz), dt.datetime.combine(end, dt.time(), tz)
+
+
+def month_figures(user, month: dt.date) -> dict:
+    """{"by_grid", "rows": [{unit, name, households, visits, solved, proxy}], "total": {…},
+    "groups": [{label, people, visited, rate}]} for `month` in the user's completion scope."""
+    by_grid = _by_grid(user)
+    unit, name, code = (
+        ("grid_id", "grid__name", "grid__code") if by_grid else ("grid__parent_id", "grid__parent__name", "grid__parent__code")
+    )
+    start, end = _month_span(month)
+    scope = scope_q(user, perms.VIEW_COMPLETION, "grid__path")
+    ordinary = Visit.objects.filter(special=False).filter(scope)
+    rows = {}
+    for r in (
+        ordinary.filter(visited_at__gte=start, visited_at__lt=end)
+        .values(unit=F(unit), name=F(name), code=F(code))
+        .annotate(
+            visits=Count("id"),
+            households=Count("household_id", distinct=True),
+            proxy=Count("id", filter=Q(service_request__isnull=False)),
+        )
+    ):
+        rows[r["unit"]] = dict(r, solved=0)
+    closed = Q(service_request__closed_at__gte=start, service_request__closed_at__lt=end) | Q(
+        dispute__closed_at__gte=start, dispute__closed_at__lt=end
+    )
+    for r in (
+        ordinary.filter(Q(service_request__isnull=False) | Q(dispute__isnull=False))
+        .filter(closed)
+        .values(unit=F(unit), name=F(name), code=F(code))
+        .annotate(solved=Count("id", distinct=True))
+    ):
+        rows.setdefault(r["unit"], dict(r, visits=0, households=0, proxy=0))["solved"] = r["solved"]
+    ordered = sorted(rows.values(), key=lambda r: r["code"] or "")
+    keys = ("households", "visits", "solved", "proxy")
+    total = {k: sum(r[k] for r in ordered) for k in keys}
+    return {"by_grid": by_grid, "rows": ordered, "total": total, "groups": coverage(user, month)}
+
+
+def coverage(user, month: dt.date) -> list[dict]:
+    """Per ordinary care group: people on the month's plans in the user's completion scope
+    carrying one of the group's tags, and how many of them have been visited. One query for
+    every group: the (resident, tag) pairs of the month's items, folded into groups here."""
+    groups = list(CareGroup.objects.filter(active=True, special=False).prefetch_related("tags"))
+    by_tag = {}
+    for g in groups:
+        for t in g.tags.all():
+            by_tag.setdefault(t.pk, []).append(g.pk)
+    people = {g.pk: set() for g in groups}
+    visited = {g.pk: set() for g in groups}
+    items = (
+        PlanItem.objects.filter(month=month.replace(day=1), special=False, resident__tags__in=list(by_tag))
+        .filter(scope_q(user, perms.VIEW_COMPLETION, "grid__path"))
+        .values_list("resident_id", "resident__tags", "status")
+    )
+    for resident_id, tag_id, status in items.iterator(chunk_size=5000):
+        for g in by_tag.get(tag_id, ()):
+            people[g].add(resident_id)
+            if status == ItemStatus.DONE:
+                visited[g].add(resident_id)
+    found = []
+    for g in groups:
+        n, v = len(people[g.pk]), len(visited[g.pk])
+        found.append({"label": g.label, "people": n, "visited": v, "rate": round(100 * v / n) if n else 0})
+    return found
+
+
+def households_visited(user, month: dt.date) -> int:
+    """The workbench's figure: households visited in the month, the figures page's total."""
+    start, end = _month_span(month)
+    return (
+        Visit.objects.filter(special=False, visited_at__gte=start, visited_at__lt=end)
+        .filter(scope_q(user, perms.VIEW_COMPLETION, "grid__path"), household__isnull=False)
+        .values("grid__parent_id" if not _by_grid(user) else "grid_id", "household_id")
+        .distinct()
+        .count()
+    )
