@@ -302,8 +302,8 @@ def run(users, repeat) -> bool:
          lambda: (selectors.completion(community, MONTH, today), list(selectors.overdue_items(community, MONTH, today)[:200]))),
         ("completion page rendered", "community", community, COMPLETION_GOAL_MS, lambda: page(community, "/care/completion/?month=2026-12")),
         ("completion page rendered", "town", town, COMPLETION_GOAL_MS, lambda: page(town, "/care/completion/?month=2026-12")),
-        # ("care figures page rendered", "community", community, COMPLETION_GOAL_MS, lambda: page(community, "/care/figures/?month=2026-12")),
-        # ("care figures page rendered", "town", town, COMPLETION_GOAL_MS, lambda: page(town, "/care/figures/?month=2026-12")),
+        ("care figures page rendered", "community", community, COMPLETION_GOAL_MS, lambda: page(community, "/care/figures/?month=2026-12")),
+        ("care figures page rendered", "town", town, COMPLETION_GOAL_MS, lambda: page(town, "/care/figures/?month=2026-12")),
     ):  # fmt: skip
         result = fn()
         rows = len(result) if isinstance(result, list) else len(result[0]) if isinstance(result, tuple) else 0
