@@ -83,10 +83,10 @@ mediation.pg_name = pg_name
 
 # --- fixture ------------------------------------------------------------------------------
 def build(residents, subjects, out):
+    import search  # bench/search.py: the raw resident insert
     from django.conf import settings
     from django.db import connection, transaction
 
-    import search  # bench/search.py: the raw resident insert
     from gongzhi.accounts import services as accounts
     from gongzhi.care import services as care
     from gongzhi.core import audit
@@ -133,7 +133,9 @@ def build(residents, subjects, out):
                 special=special,
                 order=order,
             )
-    out(f"  territory ({len(comms)} communities, {len(grids)} grids), {len(workers)} grid workers ({time.perf_counter() - t0:.0f} s)")
+    out(
+        f"  territory ({len(comms)} communities, {len(grids)} grids), {len(workers)} grid workers ({time.perf_counter() - t0:.0f} s)"
+    )
 
     search.insert_residents(residents, grids, out)
     rng = random.Random(13)
@@ -183,9 +185,9 @@ def build(residents, subjects, out):
 
 def last_month(rng, out):
     """November's plans through the service, three in five visited (raw visit rows)."""
+    import search
     from django.db import connection, transaction
 
-    import search
     from gongzhi.care import plans
     from gongzhi.care.models import PlanItem
     from gongzhi.core.workdays import CN_TZ
@@ -292,8 +294,12 @@ def run(users, repeat) -> bool:
     second = (time.perf_counter() - t0) * 1000
     ok = first < PLAN_GOAL_S * 1000
     print(f"{'measure':44} {'user':10} {'rows':>6} {'q':>3} {'ms':>9} {'×base':>7}  goal")
-    print(f"{'generate December plans (from nothing)':44} {'tick':10} {added:>6} {'':>3} {first:9.1f} {first / base:7.0f}  {'ok' if ok else 'SLOW'}")
-    print(f"{'generate December plans again (idempotent)':44} {'tick':10} {again:>6} {'':>3} {second:9.1f} {second / base:7.0f}  —")
+    print(
+        f"{'generate December plans (from nothing)':44} {'tick':10} {added:>6} {'':>3} {first:9.1f} {first / base:7.0f}  {'ok' if ok else 'SLOW'}"
+    )
+    print(
+        f"{'generate December plans again (idempotent)':44} {'tick':10} {again:>6} {'':>3} {second:9.1f} {second / base:7.0f}  —"
+    )
     today = MONTH.replace(day=20)
     for label, who, user, goal, fn in (
         ("visit list (selector)", "grid", worker, LIST_GOAL_MS, lambda: selectors.visit_list(worker, MONTH, today=today)),

@@ -149,7 +149,9 @@ def generate_month(month: dt.date) -> int:
         carers.setdefault(resident_id, carer_id)
     table = Table(PlanItem)
     with transaction.atomic():
-        have = set(PlanItem.objects.filter(month=month).order_by().values_list("resident_id", "period_start", "special"))
+        have = set(
+            PlanItem.objects.filter(month=month).order_by().values_list("resident_id", "period_start", "special")
+        )
         added = 0
         for special in (False, True):
             batch = list(_items(month, subjects, places, workers, carers, special, have))

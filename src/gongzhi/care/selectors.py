@@ -136,7 +136,11 @@ def period_label(start: dt.date, due: dt.date) -> str:
     from django.utils.translation import gettext as _
 
     if (due - start).days < 7:
-        return _("第%(n)s周（%(a)s–%(b)s）") % {"n": (start.day - 1) // 7 + 1, "a": f"{start:%m-%d}", "b": f"{due:%m-%d}"}
+        return _("第%(n)s周（%(a)s–%(b)s）") % {
+            "n": (start.day - 1) // 7 + 1,
+            "a": f"{start:%m-%d}",
+            "b": f"{due:%m-%d}",
+        }
     if start.month == due.month:
         return _("本月（应访 %(b)s 前）") % {"b": f"{due:%m-%d}"}
     return _("本季度（应访 %(b)s 前）") % {"b": f"{due:%m-%d}"}

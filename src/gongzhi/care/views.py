@@ -21,6 +21,7 @@ from gongzhi.registry.disclosure import log_sensitive_reads
 from . import exports, offline, selectors, services, views_offline
 from . import figures as care_figures
 from . import permissions as perms
+from . import rows as rows_html
 from .forms import DisputeFromVisitForm, RegistryChangeForm, RequestFromVisitForm, VisitForm
 from .models import VisitPhoto
 
@@ -39,6 +40,7 @@ def my_list(request):
     month = _month(request)
     rows = selectors.visit_list(request.user, month, q=request.GET.get("q", ""))
     done = sum(r["done"] for r in rows)
+    rows_html.render(rows)
     periods = selectors.by_period(rows)
     # Headings only when the month has more than one period (a weekly plan in winter).
     weeks = [(selectors.period_label(start, due) if len(periods) > 1 else "", found) for start, due, found in periods]

@@ -52,7 +52,9 @@ def test_the_hidden_persons_entry_is_not_exported_for_the_community_without_the_
     _secret_entry(pts, town)
     enter(pts)
     client.force_login(pts.users.clerk)
-    rows = list(load_workbook(io.BytesIO(client.get(url("entries", pts.party.pk), {"export": "xlsx"}).content)).active.values)
+    rows = list(
+        load_workbook(io.BytesIO(client.get(url("entries", pts.party.pk), {"export": "xlsx"}).content)).active.values
+    )
     names = [r[0] for r in rows[1:]]
     assert names == ["张建国"]
     assert not selectors.entries_for(pts.users.clerk).filter(resident=pts.people.secret).exists()
