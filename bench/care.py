@@ -220,9 +220,8 @@ def last_month(rng, out):
         search._bulk(cur, vendor, "care_visit", cols, rows)
         cur.execute(
             "UPDATE care_planitem SET status = 'done', visit_id = (SELECT v.id FROM care_visit v "
-            "WHERE v.client_key = 'bench-' || care_planitem.id) WHERE month = %s AND id IN "
-            "(SELECT CAST(substr(client_key, 7) AS INTEGER) FROM care_visit WHERE client_key LIKE 'bench-%%')"
-            % ("'2026-11-01'"),
+            "WHERE v.client_key = 'bench-' || care_planitem.id) WHERE month = '2026-11-01' AND id IN "
+            "(SELECT CAST(substr(client_key, 7) AS INTEGER) FROM care_visit WHERE client_key LIKE 'bench-%')",
         )
     out(f"  November: {len(items):,} plan items, {len(rows):,} visited")
 
@@ -301,15 +300,15 @@ def run(users, repeat) -> bool:
         f"{'generate December plans again (idempotent)':44} {'tick':10} {again:>6} {'':>3} {second:9.1f} {second / base:7.0f}  —"
     )
     today = MONTH.replace(day=20)
-    for label, who, user, goal, fn in (
-        ("visit list (selector)", "grid", worker, LIST_GOAL_MS, lambda: selectors.visit_list(worker, MONTH, today=today)),
-        ("visit list page rendered", "grid", worker, LIST_GOAL_MS, lambda: page(worker, "/care/?month=2026-12")),
-        ("completion (selector + overdue)", "community", community, COMPLETION_GOAL_MS,
+    for label, who, goal, fn in (
+        ("visit list (selector)", "grid", LIST_GOAL_MS, lambda: selectors.visit_list(worker, MONTH, today=today)),
+        ("visit list page rendered", "grid", LIST_GOAL_MS, lambda: page(worker, "/care/?month=2026-12")),
+        ("completion (selector + overdue)", "community", COMPLETION_GOAL_MS,
          lambda: (selectors.completion(community, MONTH, today), list(selectors.overdue_items(community, MONTH, today)[:200]))),
-        ("completion page rendered", "community", community, COMPLETION_GOAL_MS, lambda: page(community, "/care/completion/?month=2026-12")),
-        ("completion page rendered", "town", town, COMPLETION_GOAL_MS, lambda: page(town, "/care/completion/?month=2026-12")),
-        ("care figures page rendered", "community", community, COMPLETION_GOAL_MS, lambda: page(community, "/care/figures/?month=2026-12")),
-        ("care figures page rendered", "town", town, COMPLETION_GOAL_MS, lambda: page(town, "/care/figures/?month=2026-12")),
+        ("completion page rendered", "community", COMPLETION_GOAL_MS, lambda: page(community, "/care/completion/?month=2026-12")),
+        ("completion page rendered", "town", COMPLETION_GOAL_MS, lambda: page(town, "/care/completion/?month=2026-12")),
+        ("care figures page rendered", "community", COMPLETION_GOAL_MS, lambda: page(community, "/care/figures/?month=2026-12")),
+        ("care figures page rendered", "town", COMPLETION_GOAL_MS, lambda: page(town, "/care/figures/?month=2026-12")),
     ):  # fmt: skip
         result = fn()
         rows = len(result) if isinstance(result, list) else len(result[0]) if isinstance(result, tuple) else 0
