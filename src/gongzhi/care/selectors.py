@@ -128,14 +128,19 @@ def by_period(rows) -> list[tuple[dt.date, dt.date, list]]:
 
 def _period_order(kv):
     (start, due), _rows = kv
-    return ((due - start).days >= 7, due, start)  # weeks first, then the month, then the quarter
+    return (not _weekly(start, due), due, start)  # weeks first, then the month, then the quarter
+
+
+def _weekly(start: dt.date, due: dt.date) -> bool:
+    # A week of plans.periods: 7 days, the last one of a month 7 to 10.
+    return (due - start).days < 14
 
 
 def period_label(start: dt.date, due: dt.date) -> str:
     """第 N 周（12-01–12-07）, 本月 or 本季度 for a period of the visit list."""
     from django.utils.translation import gettext as _
 
-    if (due - start).days < 7:
+    if _weekly(start, due):
         return _("第%(n)s周（%(a)s–%(b)s）") % {
             "n": (start.day - 1) // 7 + 1,
             "a": f"{start:%m-%d}",
