@@ -133,14 +133,8 @@ def test_the_page_costs_the_same_queries_for_more_visits(visited, django_assert_
         client.get(reverse("care:figures"), {"month": "2026-03"})
 
 
-def test_the_workbench_figure_is_the_pages_total(care):
-    counter = next(c for _label, m in manifest.apps() for c in m.counters if c.key == "care_households")
-    services.record_visit(care.users.wangfang, resident=care.people.liu)
-    services.record_visit(care.users.far_grid, resident=care.people.far)
-    today = timezone.localdate()
-    for who in ("town", "community", "community2", "supervisor"):
-        user = getattr(care.users, who)
-        assert counter.count(user) == figures.month_figures(user, today)["total"]["households"]
-    assert counter.count(care.users.town) == 2
-    assert counter.count(care.users.wangfang) is None and counter.count(care.users.carer) is None
-    assert counter.url(care.users.town) == reverse("care:figures")
+def test_the_figures_page_is_in_the_menu_of_who_may_read_it(care):
+    entries = [e for _label, m in manifest.apps() for e in m.menu if e.url == "care:figures"]
+    assert [e.perms for e in entries] == [("care.view_completion",)]
+    assert reverse("care:figures") in web(care.users.community).get(reverse("care:completion")).content.decode()
+    assert reverse("care:figures") not in web(care.users.wangfang).get(reverse("care:my_list")).content.decode()

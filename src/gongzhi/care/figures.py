@@ -21,13 +21,14 @@ import datetime as dt
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from gongzhi.core.scoping import paths_for, scope_q
+from gongzhi.core.scoping import paths_for
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
 from . import permissions as perms
 from .choices import ItemStatus
 from .models import CareGroup, PlanItem, Visit
+from .selectors import completion_grids
 
 
 def _by_grid(user) -> bool:
@@ -56,8 +57,8 @@ def month_figures(user, month: dt.date) -> dict:
         else ("grid__parent_id", "grid__parent__name", "grid__parent__code")
     )
     start, end = _month_span(month)
-    scope = scope_q(user, perms.VIEW_COMPLETION, "grid__path")
-    ordinary = Visit.objects.filter(special=False).filter(scope)
+    grids = completion_grids(user)
+    ordinary = Visit.objects.filter(grids, special=False)
     rows = {}
     for r in (
         ordinary.filter(visited_at__gte=start, visited_at__lt=end)
@@ -82,10 +83,10 @@ def month_figures(user, month: dt.date) -> dict:
     ordered = sorted(rows.values(), key=lambda r: r["code"] or "")
     keys = ("households", "visits", "solved", "proxy")
     total = {k: sum(r[k] for r in ordered) for k in keys}
-    return {"by_grid": by_grid, "rows": ordered, "total": total, "groups": coverage(user, month)}
+    return {"by_grid": by_grid, "rows": ordered, "total": total, "groups": coverage(user, month, grids)}
 
 
-def coverage(user, month: dt.date) -> list[dict]:
+def coverage(user, month: dt.date, grids=None) -> list[dict]:
     """Per ordinary care group: people on the month's plans in the user's completion scope who
     are in the group, and how many of them have been visited (an item of theirs done).
 
@@ -96,8 +97,9 @@ def coverage(user, month: dt.date) -> list[dict]:
     label from the next month.)"""
     labels = list(CareGroup.objects.filter(active=True, special=False).values_list("label", flat=True))
     rows = (
-        PlanItem.objects.filter(month=month.replace(day=1), special=False)
-        .filter(scope_q(user, perms.VIEW_COMPLETION, "grid__path"))
+        PlanItem.objects.filter(
+            completion_grids(user) if grids is None else grids, month=month.replace(day=1), special=False
+        )
         .order_by()
         .values("reason")
         .annotate(
@@ -121,15 +123,3 @@ def coverage(user, month: dt.date) -> list[dict]:
         }
         for k in labels
     ]
-
-
-def households_visited(user, month: dt.date) -> int:
-    """The workbench's figure: households visited in the month, the figures page's total."""
-    start, end = _month_span(month)
-    return (
-        Visit.objects.filter(special=False, visited_at__gte=start, visited_at__lt=end)
-        .filter(scope_q(user, perms.VIEW_COMPLETION, "grid__path"), household__isnull=False)
-        .values("grid__parent_id" if not _by_grid(user) else "grid_id", "household_id")
-        .distinct()
-        .count()
-    )
