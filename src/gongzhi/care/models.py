@@ -110,8 +110,6 @@ class PlanItem(TrackedModel):
         indexes = [
             models.Index(fields=["worker", "month"], name="care_plan_worker_month"),
             models.Index(fields=["grid", "month"], name="care_plan_grid_month"),
-            # The community's overdue list: the month's open items by due date (bench/care.py).
-            models.Index(fields=["month", "status", "due"], name="care_plan_month_open_due"),
         ]
         permissions = [
             ("conduct_visit", _("走访（民情日记）")),
