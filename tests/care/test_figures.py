@@ -138,3 +138,15 @@ def test_the_figures_page_is_in_the_menu_of_who_may_read_it(care):
     assert [e.perms for e in entries] == [("care.view_completion",)]
     assert reverse("care:figures") in web(care.users.community).get(reverse("care:completion")).content.decode()
     assert reverse("care:figures") not in web(care.users.wangfang).get(reverse("care:my_list")).content.decode()
+
+
+def test_the_completion_page_lists_the_first_overdue_and_says_how_many_in_all(care, monkeypatch):
+    from gongzhi.care import views
+
+    plans.generate_month(MARCH)  # March is past: 刘大爷's and 邱梅敏's items are overdue
+    monkeypatch.setattr(views, "OVERDUE_SHOWN", 1)
+    body = web(care.users.community).get(reverse("care:completion"), {"month": "2026-03"}).content.decode()
+    assert "共 2 条，此处显示最早到期的 1 条" in body
+    monkeypatch.setattr(views, "OVERDUE_SHOWN", 100)
+    body = web(care.users.community).get(reverse("care:completion"), {"month": "2026-03"}).content.decode()
+    assert "此处显示最早到期" not in body and "刘大爷" in body and "邱梅敏" in body
