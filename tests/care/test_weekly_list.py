@@ -42,3 +42,12 @@ def test_period_labels():
     assert selectors.period_label(dt.date(2026, 12, 8), dt.date(2026, 12, 14)) == "第2周（12-08–12-14）"
     assert selectors.period_label(dt.date(2026, 1, 1), dt.date(2026, 1, 31)) == "本月（应访 01-31 前）"
     assert selectors.period_label(dt.date(2026, 1, 1), dt.date(2026, 3, 31)) == "本季度（应访 03-31 前）"
+
+
+def test_every_value_of_a_row_is_escaped(care):
+    from gongzhi.registry.models import Resident
+
+    Resident.objects.filter(pk=care.people.liu.pk).update(name='<b>"刘</b>')
+    plans.generate_month(dt.date(2026, 3, 1))
+    body = page(care.users.wangfang, "2026-03")
+    assert "<b>" not in body and "&lt;b&gt;&quot;刘&lt;/b&gt;" in body
