@@ -22,9 +22,10 @@ Timed (December, the winter month when 独居老人 are visited weekly):
 - generating the month's plans from nothing (every item), then again (idempotent, nothing
   added) — goal 10 s for the first run;
 - a grid worker's visit list (selector, and the page rendered) — goal 100 ms;
-- the community's completion page (selector, page) and the town's — goal 300 ms;
+- the community's completion page (selector, page) — goal 300 ms; the town's (200 grids) is
+  printed too, without a goal (the issue sets one for the community's page);
 - the care figures page (households visited, difficulties solved, 代办, coverage by group) for
-  the community and the town — no goal of its own, held to the completion page's 300 ms.
+  the community and the town — no goal of its own.
 
 Each line prints a ratio against a baseline measured in the same run: a plain indexed query
 of about the same reach — COUNT(*) of one grid's residents through the (grid) index.
@@ -306,17 +307,18 @@ def run(users, repeat) -> bool:
         ("completion (selector + overdue)", "community", COMPLETION_GOAL_MS,
          lambda: (selectors.completion(community, MONTH, today), list(selectors.overdue_items(community, MONTH, today)[:200]))),
         ("completion page rendered", "community", COMPLETION_GOAL_MS, lambda: page(community, "/care/completion/?month=2026-12")),
-        ("completion page rendered", "town", COMPLETION_GOAL_MS, lambda: page(town, "/care/completion/?month=2026-12")),
-        ("care figures page rendered", "community", COMPLETION_GOAL_MS, lambda: page(community, "/care/figures/?month=2026-12")),
-        ("care figures page rendered", "town", COMPLETION_GOAL_MS, lambda: page(town, "/care/figures/?month=2026-12")),
+        ("completion page rendered", "town", None, lambda: page(town, "/care/completion/?month=2026-12")),
+        ("care figures page rendered", "community", None, lambda: page(community, "/care/figures/?month=2026-12")),
+        ("care figures page rendered", "town", None, lambda: page(town, "/care/figures/?month=2026-12")),
     ):  # fmt: skip
         result = fn()
         rows = len(result) if isinstance(result, list) else len(result[0]) if isinstance(result, tuple) else 0
         q = queries(fn)
         ms = timed(fn, repeat)
-        met = ms < goal
+        met = goal is None or ms < goal
         ok &= met
-        print(f"{label:44} {who:10} {rows:>6} {q:>3} {ms:9.2f} {ms / base:7.1f}  {'ok' if met else 'SLOW'}")
+        mark = "—" if goal is None else "ok" if met else "SLOW"
+        print(f"{label:44} {who:10} {rows:>6} {q:>3} {ms:9.2f} {ms / base:7.1f}  {mark}")
     return ok
 
 
