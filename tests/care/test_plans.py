@@ -105,3 +105,16 @@ def test_tick_makes_the_current_month_once(care):
     call_command("tick")
     assert PlanItem.objects.filter(month=month).count() == n
     assert AuditEntry.objects.filter(reason="生成月度走访计划", source="cli").count() == 1
+
+
+def test_a_large_run_refreshes_the_plan_tables_statistics(care, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(plans, "ANALYZE_AFTER", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        added = plans.generate_month(MARCH)
+    assert added == 4 and any(q["sql"].startswith("ANALYZE") for q in ctx.captured_queries)
+    with CaptureQueriesContext(connection) as ctx:
+        assert plans.generate_month(MARCH) == 0
+    assert not any(q["sql"].startswith("ANALYZE") for q in ctx.captured_queries)

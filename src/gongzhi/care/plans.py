@@ -128,6 +128,10 @@ def _items(month, subjects, places, workers, carers, special, have):
             }
 
 
+# Items added in one run after which the plan table's statistics are refreshed.
+ANALYZE_AFTER = 1000
+
+
 def _insert(table, rows):
     """Write `rows` (dicts of Table's columns): PostgreSQL's COPY, which takes the month's
     30,000 items of a 200,000-resident town in one stream, else one executemany (SQLite runs
@@ -173,6 +177,12 @@ def generate_month(month: dt.date) -> int:
             batch = list(_items(month, subjects, places, workers, carers, special, have))
             _insert(table, batch)
             added += len(batch)
+        if added >= ANALYZE_AFTER:
+            # The new month is a large share of the table: without fresh statistics the planners
+            # took it for a few rows (PostgreSQL then joined the town's overdue list by nested
+            # loops, 820 ms; bench/care.py) until autovacuum came by.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(PlanItem._meta.db_table)}")
         if added:
             core.record(
                 AuditAction.CREATE,
