@@ -24,11 +24,12 @@ ROW = (
 
 def render(rows) -> None:
     """Set row["html"] on each row of selectors.visit_list."""
+    overdue, done = escape(_("已超期")), escape(_("已走访"))  # outside f-strings: makemessages reads them
     labels = {
         "due": escape(_("应访")),
         "last": escape(_("上次走访")),
-        "overdue": f'<span class="tag bad">{escape(_("已超期"))}</span>',
-        "done": f'<span class="tag">{escape(_("已走访"))}</span>',
+        "overdue": f'<span class="tag bad">{overdue}</span>',
+        "done": f'<span class="tag">{done}</span>',
         "see": escape(_("查看民情日记")),
         "record": escape(_("记录走访")),
     }
