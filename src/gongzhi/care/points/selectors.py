@@ -182,8 +182,8 @@ _NUMBERS = re.compile(r"\d{7,}[\dXx]?")
 
 
 def masked_text(text: str, resident) -> str:
-    """`text` with the person's name masked (张*丰) wherever it stands, her given name too when
-    it is two characters or more, and every ID or phone number in it masked."""
+    """`text` with the person's full name masked (张*丰) wherever it stands and every ID or phone
+    number in it masked. A given name or nickname written alone is not recognised."""
     if not text:
         return text
     name = resident.name or ""
