@@ -105,3 +105,29 @@ def test_tick_makes_the_current_month_once(care):
     call_command("tick")
     assert PlanItem.objects.filter(month=month).count() == n
     assert AuditEntry.objects.filter(reason="生成月度走访计划", source="cli").count() == 1
+
+
+def test_a_large_run_refreshes_the_plan_tables_statistics(care, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(plans, "ANALYZE_AFTER", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        added = plans.generate_month(MARCH)
+    assert added == 4 and any(q["sql"].startswith("ANALYZE") for q in ctx.captured_queries)
+    with CaptureQueriesContext(connection) as ctx:
+        assert plans.generate_month(MARCH) == 0
+    assert not any(q["sql"].startswith("ANALYZE") for q in ctx.captured_queries)
+
+
+def test_the_month_turns_at_midnight_beijing_time_not_utc(care):
+    """The tick's month is the local one: 28 Feb 23:59 in Beijing is still February although it
+    is 15:59 UTC; a minute later (16:00 UTC, 1 March in Beijing) March's plans are made and
+    February's stay as they were."""
+    utc = dt.UTC
+    plans.tick(dt.datetime(2026, 2, 28, 15, 59, tzinfo=utc))
+    feb = set(PlanItem.objects.filter(month=dt.date(2026, 2, 1)).values_list("id", "due"))
+    assert feb and not PlanItem.objects.filter(month=dt.date(2026, 3, 1)).exists()
+    plans.tick(dt.datetime(2026, 2, 28, 16, 0, tzinfo=utc))
+    assert PlanItem.objects.filter(month=dt.date(2026, 3, 1)).exists()
+    assert set(PlanItem.objects.filter(month=dt.date(2026, 2, 1)).values_list("id", "due")) == feb

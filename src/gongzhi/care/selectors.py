@@ -93,6 +93,7 @@ def visit_list(user, month: dt.date, *, mine_only=True, q="", today=None):
             "grid__path",
             "reason",
             "special",
+            "period_start",
             "due",
             "status",
             "visit_id",
@@ -115,6 +116,41 @@ def visit_list(user, month: dt.date, *, mine_only=True, q="", today=None):
     return rows
 
 
+def by_period(rows) -> list[tuple[dt.date, dt.date, list]]:
+    """The visit list's rows grouped by the period they are owed in — with a weekly plan
+    (独居老人 in winter) one group per week, in order, then the month's and the quarter's —
+    each group keeping the list's order. [(period start, due, rows)]."""
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["period_start"], r["due"]), []).append(r)
+    return [(start, due, found) for (start, due), found in sorted(groups.items(), key=_period_order)]
+
+
+def _period_order(kv):
+    (start, due), _rows = kv
+    return (not _weekly(start, due), due, start)  # weeks first, then the month, then the quarter
+
+
+def _weekly(start: dt.date, due: dt.date) -> bool:
+    # A week of plans.periods: 7 days, the last one of a month 7 to 10.
+    return (due - start).days < 14
+
+
+def period_label(start: dt.date, due: dt.date) -> str:
+    """第 N 周（12-01–12-07）, 本月 or 本季度 for a period of the visit list."""
+    from django.utils.translation import gettext as _
+
+    if _weekly(start, due):
+        return _("第%(n)s周（%(a)s–%(b)s）") % {
+            "n": (start.day - 1) // 7 + 1,
+            "a": f"{start:%m-%d}",
+            "b": f"{due:%m-%d}",
+        }
+    if start.month == due.month:
+        return _("本月（应访 %(b)s 前）") % {"b": f"{due:%m-%d}"}
+    return _("本季度（应访 %(b)s 前）") % {"b": f"{due:%m-%d}"}
+
+
 def _place(row) -> str:
     building = row.get("household__building__name")
     if building:
@@ -127,36 +163,66 @@ def item_for(user, pk):
     return plan_items_for(user).select_related("resident", "household__building", "grid").filter(pk=pk).first()
 
 
-def completion(user, month: dt.date, today=None):
+def completion_grids(user) -> Q:
+    """Rows whose grid lies in the user's completion scope, as `grid_id IN (ids)` from one small
+    query on the territory table rather than a `path LIKE` join per row — as mediation's review
+    does (bench/care.py); an empty Q() when the scope is everywhere."""
+    paths = paths_for(user, perms.VIEW_COMPLETION)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    from gongzhi.territory.models import Node
+
+    return Q(
+        grid_id__in=list(Node.objects.filter(scope_q(user, perms.VIEW_COMPLETION, "path")).values_list("pk", flat=True))
+    )
+
+
+def completion(user, month: dt.date, today=None, grids=None):
     """Completion of the month's ordinary plans (special groups are left out: their count per
     grid would tell who is in one) in the user's completion scope: per grid and worker, the
-    items, the done ones, the overdue ones and the rate."""
+    items, the done ones, the overdue ones and the rate. Counted on the plan table alone (no
+    join), the grids' and workers' names read after for the rows found."""
+    from gongzhi.accounts.models import User
+    from gongzhi.territory.models import Node
+
     today = today or timezone.localdate()
-    qs = PlanItem.objects.filter(month=month_start(month), special=False).filter(
-        scope_q(user, perms.VIEW_COMPLETION, "grid__path")
-    )
+    grids = completion_grids(user) if grids is None else grids
     rows = list(
-        qs.values("grid_id", "grid__name", "grid__code", "worker_id", "worker__display_name", "worker__username")
+        PlanItem.objects.filter(grids, month=month_start(month), special=False)
+        .order_by()
+        .values("grid_id", "worker_id")
         .annotate(
             total=Count("id"),
             done=Count("id", filter=Q(status=ItemStatus.DONE)),
             overdue=Count("id", filter=Q(status=ItemStatus.PLANNED, due__lt=today)),
         )
-        .order_by("grid__code", "worker_id")
     )
+    nodes = {n["pk"]: n for n in Node.objects.filter(pk__in={r["grid_id"] for r in rows}).values("pk", "name", "code")}
+    people = {
+        u["pk"]: u["display_name"] or u["username"]
+        for u in User.objects.filter(pk__in={r["worker_id"] for r in rows} - {None}).values(
+            "pk", "display_name", "username"
+        )
+    }
     for r in rows:
-        r["worker"] = r["worker__display_name"] or r["worker__username"] or ""
+        r["grid__name"], r["grid__code"] = nodes[r["grid_id"]]["name"], nodes[r["grid_id"]]["code"]
+        r["worker"] = people.get(r["worker_id"], "")
         r["rate"] = round(100 * r["done"] / r["total"]) if r["total"] else 0
+    rows.sort(key=lambda r: (r["grid__code"], r["worker_id"] or 0))
     return rows
 
 
-def overdue_items(user, month: dt.date, today=None):
+def overdue_items(user, month: dt.date, today=None, grids=None):
     """The month's ordinary items past their due date and not visited, in the user's
     completion scope: what the community chases."""
     today = today or timezone.localdate()
+    grids = completion_grids(user) if grids is None else grids
     return (
-        PlanItem.objects.filter(month=month_start(month), special=False, status=ItemStatus.PLANNED, due__lt=today)
-        .filter(scope_q(user, perms.VIEW_COMPLETION, "grid__path"))
+        PlanItem.objects.filter(
+            grids, month=month_start(month), special=False, status=ItemStatus.PLANNED, due__lt=today
+        )
         .values("id", "resident__name", "grid__name", "worker__display_name", "reason", "due")
         .order_by("due", "grid__name", "id")
     )
@@ -167,17 +233,18 @@ def has_completion_scope(user) -> bool:
     return paths is None or bool(paths)
 
 
-def figures(user, month: dt.date) -> dict:
+def figures(user, month: dt.date, grids=None) -> dict:
     """The month's figures the seeds report, over ordinary visits in the user's completion
     scope: households visited, visits made, and needs turned into service requests."""
     start = month_start(month)
     end = (start + dt.timedelta(days=32)).replace(day=1)
     tz = timezone.get_current_timezone()
     visits = Visit.objects.filter(
+        completion_grids(user) if grids is None else grids,
         special=False,
         visited_at__gte=dt.datetime.combine(start, dt.time(), tz),
         visited_at__lt=dt.datetime.combine(end, dt.time(), tz),
-    ).filter(scope_q(user, perms.VIEW_COMPLETION, "grid__path"))
+    )
     return visits.aggregate(
         visits=Count("id"),
         households=Count("household_id", distinct=True),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("visit/<int:visit_id>/photos/", views.add_photos, name="add_photos"),
     path("visit/<int:visit_id>/photo/<int:photo_id>/", views.photo, name="photo"),
     path("completion/", views.completion, name="completion"),
+    path("figures/", views.figures, name="figures"),
     path("sw.js", views_offline.service_worker, name="service_worker"),
     path("offline/visit/", views_offline.offline_form, name="offline_form"),
     path("volunteers/", include("gongzhi.care.volunteering.urls")),

@@ -19,7 +19,9 @@ from gongzhi.core.web import perm_required, run_service, wants_export
 from gongzhi.registry.disclosure import log_sensitive_reads
 
 from . import exports, offline, selectors, services, views_offline
+from . import figures as care_figures
 from . import permissions as perms
+from . import rows as rows_html
 from .forms import DisputeFromVisitForm, RegistryChangeForm, RequestFromVisitForm, VisitForm
 from .models import VisitPhoto
 
@@ -38,11 +40,16 @@ def my_list(request):
     month = _month(request)
     rows = selectors.visit_list(request.user, month, q=request.GET.get("q", ""))
     done = sum(r["done"] for r in rows)
+    rows_html.render(rows)
+    periods = selectors.by_period(rows)
+    # Headings only when the month has more than one period (a weekly plan in winter).
+    weeks = [(selectors.period_label(start, due) if len(periods) > 1 else "", found) for start, due, found in periods]
     return render(
         request,
         "care/my_list.html",
         {
             "rows": rows,
+            "periods": weeks,
             "month": month,
             "done": done,
             "total": len(rows),
@@ -248,13 +255,19 @@ def photo(request, visit_id, photo_id):
     return response
 
 
+# Overdue items listed on the completion page (the export has them all): a town's page with
+# 200 rows of them took longer to render than its goal allows (bench/care.py).
+OVERDUE_SHOWN = 100
+
+
 @perm_required(perms.VIEW_COMPLETION)
 def completion(request):
     """The community's page: completion rate per grid and worker, and the overdue items."""
     month = _month(request)
     if wants_export(request):
         return exports.export_completion(request.user, month)
-    rows = selectors.completion(request.user, month)
+    grids = selectors.completion_grids(request.user)  # read once for the page's three reads
+    rows = selectors.completion(request.user, month, grids=grids)
     total = sum(r["total"] for r in rows)
     done = sum(r["done"] for r in rows)
     return render(
@@ -262,12 +275,28 @@ def completion(request):
         "care/completion.html",
         {
             "rows": rows,
-            "overdue": list(selectors.overdue_items(request.user, month)[:200]),
+            "overdue": list(selectors.overdue_items(request.user, month, grids=grids)[:OVERDUE_SHOWN]),
+            "overdue_total": sum(r["overdue"] for r in rows),
             "month": month,
             "total": total,
             "done": done,
             "rate": round(100 * done / total) if total else 0,
-            "figures": selectors.figures(request.user, month),
+            "figures": selectors.figures(request.user, month, grids=grids),
             "may_export": has_perm_anywhere(request.user, perms.EXPORT_COMPLETION),
         },
+    )
+
+
+@perm_required(perms.VIEW_COMPLETION)
+def figures(request):
+    """The month's care figures (走访户数, 解决困难, 代办服务, coverage per care group) for the
+    town per community or the community per grid, with its Excel export."""
+    month = _month(request)
+    if wants_export(request):
+        return exports.export_figures(request.user, month)
+    found = care_figures.month_figures(request.user, month)
+    return render(
+        request,
+        "care/figures.html",
+        {"month": month, **found, "may_export": has_perm_anywhere(request.user, perms.EXPORT_COMPLETION)},
     )

@@ -9,11 +9,19 @@
   her grid, and view_sensitive there if she carries a sensitive tag) or to herself; anyone
   else reads it masked (张*丰, core.masking.mask_name). A name shown in clear of a person with
   a sensitive tag is logged like every sensitive read. No tag or category is ever shown.
+- An entry of a person with a sensitive tag is seen only by who holds view_sensitive at her
+  grid (and by herself): the registry hides her from everyone else, so even a masked entry
+  would tell a grid worker that someone hidden lives in her grid.
+- The free text of an entry (evidence note, decision and appeal reasons, evidence file names)
+  is shown to a reader who may not read the name with the person's name, ID numbers and phone
+  numbers in it masked (`masked_text`).
 - The public page reads published rules only: no entry, name or count."""
+
+import re
 
 from django.db.models import Count, Q, Sum
 
-from gongzhi.core.masking import mask_name
+from gongzhi.core.masking import mask_id, mask_name, mask_phone
 from gongzhi.core.scoping import EVERYWHERE, paths_for, scope_q
 from gongzhi.registry import permissions as registry_perms
 from gongzhi.registry.disclosure import log_sensitive_reads
@@ -55,9 +63,16 @@ def _own(user) -> Q:
     return Q(resident_id=resident_id) if resident_id else Q(pk__in=[])
 
 
+def _not_hidden(user) -> Q:
+    """Entries whose person the registry does not hide from the user: without a sensitive
+    tag, or at a grid where she holds view_sensitive."""
+    return Q(resident__has_sensitive=False) | scope_q(user, registry_perms.VIEW_SENSITIVE, "resident__grid__path")
+
+
 def entries_for(user):
-    """Entries the user may see: in her entry scope, and her own."""
-    return PointsEntry.objects.filter(scope_q(user, perms.VIEW_ENTRY, "grid__path") | _own(user))
+    """Entries the user may see: in her entry scope and not of a person the registry hides
+    from her, and her own."""
+    return PointsEntry.objects.filter((scope_q(user, perms.VIEW_ENTRY, "grid__path") & _not_hidden(user)) | _own(user))
 
 
 def appeals_for(user):
@@ -160,6 +175,22 @@ def name_for(user, resident) -> tuple[str, bool]:
     if clear and resident.has_sensitive and resident.pk != rule.resident_id:
         log_sensitive_reads([resident])
     return (resident.name if clear else mask_name(resident.name)), clear
+
+
+# A run of 7+ digits (an ID number ends in a digit or X): phone numbers and ID numbers.
+_NUMBERS = re.compile(r"\d{7,}[\dXx]?")
+
+
+def masked_text(text: str, resident) -> str:
+    """`text` with the person's full name masked (张*丰) wherever it stands and every ID or phone
+    number in it masked. A given name or nickname written alone is not recognised."""
+    if not text:
+        return text
+    name = resident.name or ""
+    if name:
+        text = text.replace(name, mask_name(name))
+    text = _NUMBERS.sub(lambda m: mask_id(m.group()) if len(m.group()) >= 15 else mask_phone(m.group()), text)
+    return text
 
 
 def ranking_scope(user) -> Q:

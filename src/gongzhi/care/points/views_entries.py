@@ -3,6 +3,8 @@ participant found in the registry, an entry with its evidence, the approval (fou
 the appeal, the community ranking (with its export), a participant's statement and the open
 appeals. Reads go through selectors.py, changes through services.py."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -123,12 +125,20 @@ def _entry_for(request, entry_id):
 
 def _entry_page(request, entry, status=200, **forms):
     user = request.user
-    name, _clear = selectors.name_for(user, entry.resident)
+    name, clear = selectors.name_for(user, entry.resident)
     appeal = getattr(entry, "appeal", None) if hasattr(entry, "appeal") else None
+    files = list(entry.files.all())
+    if not clear:  # free text may name the person: masked like the name (points/selectors.py)
+        masked = functools.partial(selectors.masked_text, resident=entry.resident)
+        entry.evidence, entry.decision_reason = masked(entry.evidence), masked(entry.decision_reason)
+        for f in files:
+            f.original_name = masked(f.original_name)
+        if appeal is not None:
+            appeal.grounds, appeal.decision_reason = masked(appeal.grounds), masked(appeal.decision_reason)
     context = {
         "entry": entry,
         "name": name,
-        "files": list(entry.files.all()),
+        "files": files,
         "appeal": appeal,
         "may_decide": entry.status == EntryStatus.PENDING
         and has_perm_at(user, perms.APPROVE_ENTRY, entry.grid.path)
