@@ -72,6 +72,8 @@ def main():
         sys.exit("give --pg URL or the --db file bench/search.py built")
     os.environ.setdefault("GONGZHI_DATA_DIR", tempfile.mkdtemp(prefix="gongzhi-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
+    # Every render does its work: no API answer kept from the warm-up (core/read_cache.py).
+    os.environ.setdefault("GONGZHI_READ_CACHE_BYTES", "0")
     sys.path.insert(0, str(HERE.parent / "src"))
     import django
 
