@@ -58,8 +58,15 @@ HEADERS = [
 TODAY = dt.date(2026, 11, 1)
 
 
-def setup(data_dir: Path):
-    os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'gongzhi.sqlite3'}"
+def setup(data_dir: Path, pg_url: str = ""):
+    if pg_url:  # a fresh database of that name, dropped and created again
+        import psycopg
+
+        base, name = pg_url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = pg_url or f"sqlite:///{data_dir / 'gongzhi.sqlite3'}"
     os.environ["GONGZHI_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "gongzhi.settings"
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -191,6 +198,34 @@ def write_csv(path: Path, n: int, grids: list[str], seed: int):
         writer.writerows(People(seed).rows(n, grids))
 
 
+def pg_baseline(batch: int) -> tuple[float, int]:
+    """PostgreSQL: the imported resident rows inserted again with plain psycopg `executemany`
+    (pipelined) into a same-shaped table (`LIKE … INCLUDING ALL`: same indexes), one commit per
+    batch, in the same database."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("DROP TABLE IF EXISTS bench_raw_resident")
+        c.execute("CREATE TABLE bench_raw_resident (LIKE registry_resident INCLUDING ALL)")
+        c.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'registry_resident' "
+            "AND column_name <> 'id' ORDER BY ordinal_position"
+        )
+        columns = [r[0] for r in c.fetchall()]
+        c.execute(f"SELECT {', '.join(columns)} FROM registry_resident ORDER BY id")
+        rows = c.fetchall()
+    insert = f"INSERT INTO bench_raw_resident ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    raw = connection.connection
+    start = time.perf_counter()
+    for i in range(0, len(rows), batch):
+        with raw.transaction(), raw.cursor() as c:
+            c.executemany(insert, rows[i : i + batch])
+    elapsed = time.perf_counter() - start
+    with connection.cursor() as c:
+        c.execute("DROP TABLE bench_raw_resident")
+    return elapsed, len(rows)
+
+
 def baseline(db_file: Path, raw_file: Path, batch: int, cache_kib: int = 0) -> tuple[float, int]:
     """Insert the imported rows again with plain sqlite3.executemany into a same-shaped table
     (with SQLite's default page cache unless `cache_kib` is given)."""
@@ -285,6 +320,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="baseline runs (median is used)")
     parser.add_argument("--keep", default=None, help="directory to keep the CSV and databases in")
     parser.add_argument(
+        "--pg", default="", help="PostgreSQL URL of a database to (re)create and import into, instead of SQLite"
+    )
+    parser.add_argument(
         "--worker",
         choices=("auto", "on", "off"),
         default="auto",
@@ -303,7 +341,7 @@ def main():
         for suffix in ("", "-wal", "-shm"):
             (work / f"{base}.sqlite3{suffix}").unlink(missing_ok=True)
     try:
-        setup(work)
+        setup(work, args.pg)
         from django.conf import settings
 
         from gongzhi.core.models import AuditEntry
@@ -358,6 +396,13 @@ def main():
         )
         from django.db import connection
 
+        if args.pg:
+            raw_runs = [pg_baseline(batch) for _ in range(args.repeat)]
+            raw_s, n = statistics.median(t for t, _n in raw_runs), raw_runs[0][1]
+            print(f"psycopg executemany baseline: {n:,} resident rows in {raw_s:.2f} s (median of {args.repeat})")
+            print(f"ratio import / raw insert of the resident rows: {import_s / raw_s:.2f}×; goal: 200,000 rows < 60 s")
+            print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end of the run)")
+            return
         connection.close()
         # The machine may be shared: the two baselines are measured `--repeat` times each,
         # alternating, and the median is used (all runs are printed).

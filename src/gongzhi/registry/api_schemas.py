@@ -136,19 +136,26 @@ class TagOut(Schema):
     care: bool
 
 
-def _page_of(item, **extra):
+def _page_of(item):
     return type(
         f"{item.__name__}Page",
         (Schema,),
         {
-            "__annotations__": {"count": int, **extra, "page": int, "page_size": int, "results": list[item]},
+            "__annotations__": {
+                "count": int,
+                "count_exact": bool,
+                "page": int,
+                "page_size": int,
+                "next": str | None,
+                "results": list[item],
+            },
         },
     )
 
 
-# count_exact: false when a search (`q`) matched more than `count` residents (the count is
-# capped, docs/api.md); always true for lists without `q`.
-HouseholdPage, ResidentPage = _page_of(HouseholdOut), _page_of(ResidentOut, count_exact=bool)
+# count_exact: false when more than `count` rows matched (the count stops at 1,000, registry.keyset;
+# docs/api.md). next: the link to the following page (by key, `after=`; a search by `page=`), or null.
+HouseholdPage, ResidentPage = _page_of(HouseholdOut), _page_of(ResidentOut)
 
 # ---- serialisation --------------------------------------------------------------------------
 

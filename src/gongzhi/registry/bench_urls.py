@@ -11,6 +11,7 @@ from django.urls import path
 from gongzhi.accounts.services import user_for_token
 
 from .api_schemas import RESIDENT_COLUMNS, resident_row, tags_of
+from .keyset import capped_count, encode, next_link
 from .models import Resident
 
 
@@ -21,11 +22,13 @@ def plain_db(request):
     if user is None:
         return JsonResponse({"detail": "unauthorised"}, status=401)
     qs = Resident.objects.visible_to(user).values(*RESIDENT_COLUMNS, "grid__path")
-    count, rows = Resident.objects.counted_for(user).count(), list(qs[:50])
+    (count, exact), rows = capped_count(Resident.objects.counted_for(user)), list(qs.order_by("name", "id")[:51])
+    more, rows = len(rows) > 50, rows[:50]
     tags = tags_of([r["id"] for r in rows])
     memo: dict = {}
     results = [resident_row(user, r, r["grid__path"], tags.get(r["id"], ()), memo) for r in rows]
-    data = {"count": count, "count_exact": True, "page": 1, "page_size": 50, "results": results}
+    link = next_link(request, after=encode((rows[-1]["name"], rows[-1]["id"])), page=None) if more else None
+    data = {"count": count, "count_exact": exact, "page": 1, "page_size": 50, "next": link, "results": results}
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from gongzhi.core import audit_rows
 from gongzhi.core.choices import AuditAction
+from gongzhi.core.models import AuditEntry
 
+from . import import_copy
 from .models import Household, Resident
 
 _LOOKUP_CHUNK = 500  # below SQLite's 999-parameter cap
@@ -54,6 +56,7 @@ class Table:
         # while cleaning it and append the late values (ids, timestamps) as a short tuple.
         fields = [f for f in fields if f.attname not in last] + [model._meta.get_field(a) for a in last]
         self.attnames = [f.attname for f in fields]
+        self.columns = [f.column for f in fields]
         self.defaults = {f.attname: (_value(f.get_default()) if f.has_default() else None) for f in fields}
         for f in fields:
             if not f.has_default() and not f.null and isinstance(f, (models.CharField, models.TextField)):
@@ -75,13 +78,34 @@ class Table:
         self.insert_params(params)
 
     def insert_params(self, params: list[tuple]):
-        """Insert ready parameter tuples, in column order."""
+        """Insert ready parameter tuples, in column order (COPY on PostgreSQL, import_copy)."""
+        if import_copy.enabled():
+            import_copy.copy_rows(self.model._meta.db_table, self.columns, params)
+            return
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, params)
 
+    def insert_new(self, params: list[tuple], key_index: int) -> list:
+        """Insert ready parameter tuples and return the new rows' ids, in order: on PostgreSQL
+        taken from the sequence first and copied with the rows; elsewhere read back
+        (`new_ids`, by the unique column at `key_index` of each tuple)."""
+        if not params:
+            return []
+        if import_copy.enabled():
+            ids = import_copy.next_ids(self.model, len(params))
+            import_copy.copy_rows(
+                self.model._meta.db_table, ["id", *self.columns], [(pk, *p) for pk, p in zip(ids, params)]
+            )
+            return ids
+        self.insert_params(params)
+        return new_ids(self.model, self.attnames[key_index], [p[key_index] for p in params])
+
 
 def ids_by(model, key: str, values) -> dict:
-    """{key value: id} for rows of `model` whose unique `key` is in `values` (chunked)."""
+    """{key value: id} for rows of `model` whose unique `key` is in `values` (chunked; on
+    PostgreSQL one join with the batch's keys in a staging table, import_copy)."""
+    if import_copy.enabled():
+        return dict(import_copy.joined(model, key, values, [model._meta.get_field(key).column, "id"]))
     table, qn = model._meta.db_table, connection.ops.quote_name
     column = model._meta.get_field(key).column
     found = {}
@@ -176,6 +200,13 @@ class Writer:
         self._snap_pick = operator.itemgetter(*[a for _, a, _ in snap])
         self._snap_defaults = {a: d for _, a, d in snap}
 
+    def _audit_insert(self, params: list[tuple]):
+        """Audit rows from core's builder: COPY on PostgreSQL (import_copy), else its executemany."""
+        if params and import_copy.enabled():
+            import_copy.copy_rows(AuditEntry._meta.db_table, self.audit.columns, params)
+        else:
+            self.audit.insert(params)
+
     def household_after(self, number: str, grid_id: int, address: str) -> tuple:
         """A new household's audit snapshot as JSON, split where its head goes (known only when
         the batch is written): (grid_id, address, text before, text after), see audit_households."""
@@ -237,17 +268,18 @@ class Writer:
         """Insert households {number: {grid_id, address}}; returns {number: id}."""
         stamp = connection.ops.adapt_datetimefield_value(now)
         numbers = list(new)
-        self.households.insert(
-            [{"created_at": stamp, "updated_at": stamp, "version": 1, "number": n, **new[n]} for n in numbers]
-        )
-        return dict(zip(numbers, new_ids(Household, "number", numbers)))
+        table = self.households
+        pick, defaults = operator.itemgetter(*table.attnames), table.defaults
+        rows = [{"created_at": stamp, "updated_at": stamp, "version": 1, "number": n, **new[n]} for n in numbers]
+        ids = table.insert_new([pick({**defaults, **row}) for row in rows], table.attnames.index("number"))
+        return dict(zip(numbers, ids))
 
     def create_residents(self, rows: list[list], now) -> list:
         """Insert prepared residents (see `prebuild`); returns their ids, in order."""
         stamp = connection.ops.adapt_datetimefield_value(now)
         pre, hh = Slot.PRE, Slot.HOUSEHOLD_ID
-        self.residents.insert_params([row[pre] + (stamp, stamp, row[hh]) for row in rows])
-        return new_ids(Resident, "id_number", [r[Slot.ID] for r in rows])
+        params = [row[pre] + (stamp, stamp, row[hh]) for row in rows]
+        return self.residents.insert_new(params, self.residents.attnames.index("id_number"))
 
     def link_tags(self, pairs: list[tuple[int, int]]):
         self.links.insert([{"resident_id": r, "tag_id": t} for r, t in pairs])
@@ -267,7 +299,7 @@ class Writer:
         writes it."""
         stamp, head, params = self.audit.stamp(now), self._audit_head, self.audit.params
         name, path, hh, after = Slot.NAME, Slot.PATH, Slot.HOUSEHOLD_ID, Slot.AFTER
-        self.audit.insert(
+        self._audit_insert(
             [
                 params(
                     head,
@@ -296,11 +328,11 @@ class Writer:
             rows.append(
                 self.audit.params(head, hid, f"{number} {address}", paths[grid_id], stamp, after=after, encoded=True)
             )
-        self.audit.insert(rows)
+        self._audit_insert(rows)
 
     def audit_new_heads(self, heads: dict, households: dict, paths: dict, now):
         stamp, head = self.audit.stamp(now), self._head_update_head
-        self.audit.insert(
+        self._audit_insert(
             [
                 self.audit.params(
                     head,

@@ -35,7 +35,7 @@ from gongzhi.core.scoping import has_perm_at
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
-from . import duplicates, services
+from . import duplicates, import_copy, services
 from . import import_columns as cols
 from . import import_pipeline as pipeline
 from .import_fastpath import Slot as S
@@ -395,6 +395,9 @@ def _households(numbers) -> dict:
     chunks: once per batch for up to a thousand numbers, where the ORM's rows cost more than
     the lookup."""
     numbers = list(numbers)
+    if import_copy.enabled():  # one join with the batch's numbers in the staging table
+        rows = import_copy.joined(Household, "number", numbers, ["id", "number", "grid_id", "head_id"])
+        return {n: {"id": pk, "number": n, "grid_id": g, "head_id": h} for pk, n, g, h in rows}
     qn = connection.ops.quote_name
     sql = f"SELECT {qn('id')}, {qn('number')}, {qn('grid_id')}, {qn('head_id')} FROM {qn(Household._meta.db_table)} WHERE {qn('number')} IN "
     found = {}

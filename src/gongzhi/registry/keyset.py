@@ -109,3 +109,56 @@ def page(qs, fields: tuple, types: tuple, params, per_page: int, cap: int | None
     rows = rows[:per_page]
     previous = key(rows[0]) if after is not None and rows else None
     return KeysetPage(rows, count, exact, key(rows[-1]) if more else None, previous, at_start=after is None)
+
+
+# ---- the JSON API -----------------------------------------------------------------------------
+
+
+def _key_of(row, attrs) -> str:
+    return encode(row[a] if isinstance(row, dict) else getattr(row, a) for a in attrs)
+
+
+def next_link(request, **params) -> str:
+    """The request's own path and query with `params` replacing theirs (None removes one)."""
+    query = request.GET.copy()
+    for name, value in params.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return f"{request.path}?{query.urlencode()}"
+
+
+def api_page(request, qs, fields: tuple, types: tuple, after, page, page_size, serialize, counted=None) -> dict:
+    """One page of an API list: {count, count_exact, page, page_size, next, results}.
+
+    The count stops at COUNT_CAP (`count_exact` false past it), read from `counted` where the
+    caller has the same rows in a form that counts faster. `after` (the `next` link's key) pages
+    by key, so page 40,000 costs what page 1 does; `page` still pages by number (OFFSET) for
+    callers that ask for it. `next` is the link to the following page, by key, or null."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from gongzhi.core import api as common
+
+    page, size = common.page_bounds(page, page_size)
+    key = decode(after, types)
+    if after and key is None:
+        raise ValidationError({"after": _("翻页标记无效，请按上一页返回的 next 链接翻页或从第一页开始")})
+    count, exact = capped_count(qs if counted is None else counted)
+    if key is not None:
+        rows = list(_compare(qs, fields, ">", key).order_by(*fields)[: size + 1])
+    else:
+        start = (page - 1) * size
+        rows = list(qs.order_by(*fields)[start : start + size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    attrs = [f if isinstance(rows[0], dict) else qs.model._meta.get_field(f).attname for f in fields] if rows else []
+    link = next_link(request, after=_key_of(rows[-1], attrs), page=None) if more else None
+    return {
+        "count": count,
+        "count_exact": exact,
+        "page": page,
+        "page_size": size,
+        "next": link,
+        "results": serialize(rows),
+    }
