@@ -203,8 +203,15 @@ class Resident(TrackedModel):
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    # No index of its own: `resident_grid_sens` (grid, has_sensitive) leads with the grid and
+    # answers every lookup by grid, and a count per grid of the people a reader may see from
+    # the index alone (the grid map, bench/maps.py).
     grid = models.ForeignKey(
-        "territory.Node", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="residents"
+        "territory.Node",
+        verbose_name=_("网格"),
+        on_delete=models.PROTECT,
+        related_name="residents",
+        db_index=False,
     )
     household = models.ForeignKey(
         Household, verbose_name=_("住户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
@@ -252,6 +259,7 @@ class Resident(TrackedModel):
         indexes = [
             models.Index(fields=["name", "grid", "has_sensitive"], name="resident_name_grid_sens"),
             models.Index(fields=["name_initials", "grid", "has_sensitive"], name="resident_initials_grid_sens"),
+            models.Index(fields=["grid", "has_sensitive"], name="resident_grid_sens"),
         ]
         permissions = [
             ("view_sensitive", _("查看敏感人群及其记录")),
