@@ -21,6 +21,19 @@ def _log_login(sender, request, user, **kwargs):
     with audit.acting(user=user, source="web", ip=audit.client_ip(request) if request else None):
         core.record("login", user, object_repr=user.get_full_name())
     lockout.succeeded(user.get_username())
+    if request is not None and hasattr(request, "session"):
+        from gongzhi.core.context import UNIT_SESSION_KEY
+
+        request.session[UNIT_SESSION_KEY] = unit_name(user)
+
+
+def unit_name(user) -> str:
+    """The unit a user works for, as printed at the top of a page: the organisation, else the
+    place of the user's widest role (a grid worker: her grid), else nothing."""
+    if user.organisation_id:
+        return user.organisation.name
+    m = user.memberships.select_related("node").order_by("node__level").first()
+    return m.node.name if m else ""
 
 
 def _log_lockout(sender, request, username, ip_address, **kwargs):
