@@ -40,7 +40,10 @@ def test_main_pages_pass_accessibility_scan(live_server, seeded, browser, town, 
 
     page.goto(base + "/login/")
     # The first thing in the page a keyboard can reach (the login form's field has the focus).
-    assert page.evaluate("document.querySelector('a[href], button, input:not([type=hidden]), select').className") == "skip-link"
+    assert (
+        page.evaluate("document.querySelector('a[href], button, input:not([type=hidden]), select').className")
+        == "skip-link"
+    )
     scan("login")
     for path in ("/public/", "/requests/public/", "/requests/track/"):
         page.goto(base + path)

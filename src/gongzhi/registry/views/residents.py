@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from gongzhi.core import sorting
 from gongzhi.core.history import render_history
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import PAGE_SIZE, perm_required, run_service, wants_export
@@ -27,6 +28,11 @@ from ..validation import DuplicateIdNumber
 
 # The unsearched list's order (the model's own) and its page key: the name index's order.
 RESIDENT_ORDER = ("name", "id")
+# The columns it sorts on (?sort=, core/sorting.py): only unique keys an index answers, so keyset
+# paging stays exact — by name or by registration order (not by ID number: the order would
+# tell the masked digits).
+RESIDENT_SORTS = {"name": RESIDENT_ORDER, "id": ("id",)}
+_KEY_TYPES = {"name": (str, int), "id": (int,)}
 
 
 def filter_residents(user, filters):
@@ -80,12 +86,20 @@ def resident_list(request):
             return _export_unmasked(request, selectors.search(qs, q))
         return exports.export_residents(request.user, selectors.search(qs, q))
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    sort = sorting.chosen(request.GET, RESIDENT_SORTS, "name")
     if q.strip():  # a search counts up to a cap and pages in its index's order past it
         found = selectors.search_page(qs, q)
         found = found._replace(queryset=found.queryset.prefetch_related(tags))
         page = _SearchPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     else:  # the whole list: paged by key, counted up to a cap (registry.keyset)
-        page = keyset.page(qs.prefetch_related(tags), RESIDENT_ORDER, (str, int), request.GET, PAGE_SIZE)
+        page = keyset.page(
+            qs.prefetch_related(tags),
+            sort.fields,
+            _KEY_TYPES[sort.key],
+            request.GET,
+            PAGE_SIZE,
+            descending=sort.descending,
+        )
     log_sensitive_rows(page.object_list)
     # Typing in the search box asks (through htmx) for the results block only.
     template = "registry/_resident_results.html" if request.headers.get("HX-Request") else "registry/resident_list.html"
@@ -95,6 +109,7 @@ def resident_list(request):
         {
             "page": page,
             "filters": filters,
+            "sort": None if q.strip() else sort,  # a search lists in its match order
             "may_add": has_perm_anywhere(request.user, perms.ADD_RESIDENT),
             "may_export": has_perm_anywhere(request.user, perms.EXPORT_RESIDENT),
             "may_unmask": has_perm_anywhere(request.user, disclosure.UNMASK_PERM),
