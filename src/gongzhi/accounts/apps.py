@@ -106,6 +106,7 @@ class AccountsConfig(AppConfig):
             menu=(
                 MenuEntry("population", "home", _("我的网格"), ("registry.view_resident",), 10),
                 MenuEntry("population", "resident_accounts", _("居民账号"), ("registry.change_resident",), 60),
+                MenuEntry("oversight", "staff_users", _("用户管理"), ("accounts.change_user",), 5),
                 # A resident's home page (the same URL: the first entry a user may see wins).
                 MenuEntry("consultation", "home", _("我的社区"), ("consultation.add_support",), 1),
             ),
