@@ -13,17 +13,17 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from gongzhi.core import sorting
+from gongzhi.core import scoping, sorting
 from gongzhi.core.history import render_history
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import PAGE_SIZE, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
-from .. import disclosure, duplicates, exports, keyset, migrants, selectors, services
+from .. import disclosure, duplicates, exports, keyset, migrants, numbering, selectors, services
 from .. import permissions as perms
 from ..display import label_heads, log_sensitive_rows
 from ..forms import MoveForm, ResidentFilter, ResidentForm
-from ..models import ResidentMove, Tag
+from ..models import Resident, ResidentMove, Tag
 from ..validation import DuplicateIdNumber
 
 # The unsearched list's order (the model's own) and its page key: the name index's order.
@@ -101,6 +101,7 @@ def resident_list(request):
             descending=sort.descending,
         )
     log_sensitive_rows(page.object_list)
+    _tel_links(request.user, page.object_list)
     # Typing in the search box asks (through htmx) for the results block only.
     template = "registry/_resident_results.html" if request.headers.get("HX-Request") else "registry/resident_list.html"
     response = render(
@@ -118,6 +119,24 @@ def resident_list(request):
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _tel_links(user, rows):
+    """Give the rows whose phone `user` may see in full (registry.unmask_pii on the grid) a
+    `tel` to call with one tap on a phone; the number on screen stays masked, and the page's
+    full numbers are logged as one unmasking whose purpose is the call (docs/permissions.md)."""
+    callable_rows = [r for r in rows if r.phone and has_perm_at(user, perms.UNMASK_PII, r.grid.path)]
+    for r in callable_rows:
+        r.tel = r.phone
+    if callable_rows:
+        disclosure.log_unmasked_rows(
+            Resident,
+            [r.pk for r in callable_rows],
+            scoping.scope_path(user, perms.UNMASK_PII),
+            _("列表中的拨号链接"),
+            _("居民列表"),
+            fields=("phone",),
+        )
 
 
 def _export_unmasked(request, queryset):
@@ -248,6 +267,7 @@ def resident_create(request):
         label_heads(request.user, [household])
         if not household.head_id:
             initial["relation"] = "head"
+        initial.update(numbering.member_defaults(household))  # a rented home: 流动人口, 人在户不在
     form = ResidentForm(request.POST or None, user=request.user, fixed_household=household, initial=initial)
     if request.method == "POST":
         resident = _save(
