@@ -1,6 +1,6 @@
 """Less typing: household numbers made by the grid's pattern when left empty, a rented home's
-new members preset to 流动人口 / 人在户不在, and phone numbers in the resident list as tel:
-links only for those who may see them in full (each such page logged as an unmasking)."""
+new members preset to 流动人口 / 人在户不在, and phone numbers in the resident list
+called with one tap (a tel: redirect) by those who may see them in full, each call logged."""
 
 import pytest
 from django.test import Client
@@ -55,13 +55,17 @@ def test_a_rented_homes_new_member_defaults_to_migrant_living_here(town):
     assert form["residence_type"].value() != "migrant"
 
 
-def test_tel_links_only_for_those_who_may_see_the_full_number(town):
+def test_call_button_only_for_those_who_may_see_the_full_number(town):
     person = factories.make_resident(town["g11"], name="张三", phone="13812345678")
     grid_worker = factories.make_user("grid", town["g11"])
     official = factories.make_user("town", town["t"])  # holds registry.unmask_pii
-    url = reverse("registry:resident_list")
-    assert "tel:" not in client_for(grid_worker).get(url).content.decode()
+    url, call = reverse("registry:resident_list"), reverse("registry:resident_call", args=[person.pk])
+    assert call not in client_for(grid_worker).get(url).content.decode()
+    assert client_for(grid_worker).post(call).status_code == 404  # not hers to unmask
     html = client_for(official).get(url).content.decode()
-    assert 'href="tel:13812345678"' in html and ">138****5678<" in html
+    assert call in html and "13812345678" not in html  # the list never holds the full number
+    assert client_for(official).get(call).status_code == 405  # a link preview dials nobody
+    response = client_for(official).post(call)
+    assert response.status_code == 302 and response["Location"] == "tel:13812345678"
     entry = AuditEntry.objects.filter(action="unmask", actor=official).latest("pk")
-    assert entry.after["ids"] == [person.pk] and "拨号" in entry.after["purpose"]
+    assert entry.object_id == str(person.pk) and entry.after == {"purpose": "拨打电话"}

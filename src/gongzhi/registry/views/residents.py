@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from gongzhi.core import scoping, sorting
+from gongzhi.core import sorting
 from gongzhi.core.history import render_history
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import PAGE_SIZE, perm_required, run_service, wants_export
@@ -23,7 +23,7 @@ from .. import disclosure, duplicates, exports, keyset, migrants, numbering, sel
 from .. import permissions as perms
 from ..display import label_heads, log_sensitive_rows
 from ..forms import MoveForm, ResidentFilter, ResidentForm
-from ..models import Resident, ResidentMove, Tag
+from ..models import ResidentMove, Tag
 from ..validation import DuplicateIdNumber
 
 # The unsearched list's order (the model's own) and its page key: the name index's order.
@@ -122,21 +122,27 @@ def resident_list(request):
 
 
 def _tel_links(user, rows):
-    """Give the rows whose phone `user` may see in full (registry.unmask_pii on the grid) a
-    `tel` to call with one tap on a phone; the number on screen stays masked, and the page's
-    full numbers are logged as one unmasking whose purpose is the call (docs/permissions.md)."""
-    callable_rows = [r for r in rows if r.phone and has_perm_at(user, perms.UNMASK_PII, r.grid.path)]
-    for r in callable_rows:
-        r.tel = r.phone
-    if callable_rows:
-        disclosure.log_unmasked_rows(
-            Resident,
-            [r.pk for r in callable_rows],
-            scoping.scope_path(user, perms.UNMASK_PII),
-            _("列表中的拨号链接"),
-            _("居民列表"),
-            fields=("phone",),
-        )
+    """Mark the rows whose phone `user` may see in full (registry.unmask_pii on the grid): their
+    masked number becomes a button that calls (resident_call). The full number is not in the
+    list's page: calling is an explicit request, logged like any unmasking."""
+    for r in rows:
+        r.may_call = bool(r.phone) and has_perm_at(user, perms.UNMASK_PII, r.grid.path)
+
+
+class _DialRedirect(HttpResponseRedirect):
+    allowed_schemes = ["tel"]
+
+
+def resident_call(request, pk):
+    """拨打: POST only (a link preview cannot trigger it); logs the full phone number as shown
+    for the purpose of a call, then hands the number to the phone's dialler (a tel: redirect)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    resident = selectors.get_resident(request.user, pk, perm=perms.UNMASK_PII)
+    if not resident.phone:
+        raise Http404
+    disclosure.log_unmask(resident, fields=("phone",), purpose=_("拨打电话"))
+    return _DialRedirect("tel:" + resident.phone)
 
 
 def _export_unmasked(request, queryset):
