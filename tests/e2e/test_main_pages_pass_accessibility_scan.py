@@ -20,6 +20,9 @@ STAFF_PAGES = {
     "dept": ["home"],
     "town": ["home", "registry:resident_list"],
     "community": ["home"],
+    "hotline": ["home"],
+    "supervisor": ["home"],
+    "visitor": ["home", "requests_staff:visit_queue"],
     "resident": ["home"],
 }
 
@@ -55,6 +58,13 @@ def test_main_pages_pass_accessibility_scan(live_server, seeded, browser, town, 
             page.goto(base + reverse(name))
             page.wait_for_load_state("networkidle")
             scan(f"{who} {name}")
+    admin = factories.make_user("admin", town["t"])  # the town's administrator: 用户管理
+    log_in(page, base, admin.username)
+    for name in ("staff_users", "staff_user_create"):
+        page.goto(base + reverse(name))
+        scan(f"admin {name}")
+    page.goto(base + reverse("staff_user", args=[w.users.grid.pk]))
+    scan("admin staff_user")
     log_in(page, base, w.users.dispatcher.username)
     page.goto(base + reverse("requests_staff:detail", args=[req.pk]))
     scan("request detail")
