@@ -126,3 +126,18 @@ def test_django_admin_is_for_superusers_only(people):
     for who in ("town_admin", "town"):
         response = client_for(people[who]).get("/admin/accounts/user/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_list_queries_stay_flat_and_export_is_audited(people, town, django_assert_max_num_queries):
+    c = client_for(people["town_admin"])
+    url = reverse("staff_users")
+    with django_assert_max_num_queries(12) as few:
+        c.get(url)
+    for i in range(10):
+        factories.make_user("grid", town["g12"], username=f"more{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):  # 10 more users, no more queries
+        c.get(url)
+    response = c.get(url, {"export": "xlsx"})
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="export", actor=people["town_admin"]).latest("pk")
+    assert entry.after == {"rows": 14}

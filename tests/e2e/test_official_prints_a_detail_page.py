@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from tests.e2e.pages import log_in, new_page
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.pages import log_in, new_page
 from tests.requests.conftest import Flow, make_world
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +25,9 @@ def printed(page, url, name) -> str:
     SCREENSHOTS.mkdir(exist_ok=True)
     pdf = SCREENSHOTS / f"{name}.pdf"
     page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(SCREENSHOTS / name)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(SCREENSHOTS / name)], check=True
+    )
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 

@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core import sorting, xlsx
+from gongzhi.core import scoping, sorting, xlsx
+from gongzhi.core import services as core
+from gongzhi.core.choices import AuditAction
 from gongzhi.core.web import apply_errors, paginate, perm_required, run_service, wants_export
 
 from .. import staff_admin
 from ..forms import GrantForm, StaffUserForm, UserFilter
-from ..models import Membership
+from ..models import Membership, User
 
 SORTS = {"username": ("username",), "display_name": ("display_name", "pk"), "date_joined": ("date_joined", "pk")}
 
@@ -44,6 +46,15 @@ def user_list(request):
     qs = sort.apply(qs)
     if wants_export(request):
         headers = [_("用户名"), _("姓名"), _("所属组织"), _("角色"), _("状态"), _("注册时间")]
+        users = list(qs)
+        core.record(  # who took the staff list, and how many rows
+            AuditAction.EXPORT,
+            None,
+            model=User,
+            object_repr=_("用户"),
+            after={"rows": len(users)},
+            node_path=scoping.scope_path(request.user, staff_admin.MANAGE),
+        )
         rows = (
             [
                 u.username,
@@ -53,7 +64,7 @@ def user_list(request):
                 _("正常") if u.is_active else _("已停用"),
                 u.date_joined.replace(tzinfo=None),
             ]
-            for u in qs
+            for u in users
         )
         return xlsx.xlsx_response(_("用户.xlsx"), _("用户"), headers, rows)
     page = paginate(request, qs)

@@ -2,8 +2,9 @@
 masking filters and coloured status tags."""
 
 from django import template
+from django.utils.html import format_html
 
-from gongzhi.core import masking
+from gongzhi.core import masking, sorting
 
 register = template.Library()
 
@@ -66,10 +67,6 @@ def sort_th(context, key, label):
     """A column header that sorts the list by `key` (core/sorting.py): a link to the other
     order when the list's `sort` offers the key, with aria-sort on the current one; a plain
     header otherwise. Keeps the other query parameters, drops the page position."""
-    from django.utils.html import format_html
-
-    from gongzhi.core import sorting
-
     sort = context.get("sort")
     if sort is None or key not in sort.options:
         return format_html("<th>{}</th>", label)
