@@ -219,6 +219,9 @@ LOGGING = {
 GONGZHI_IMPORT_BATCH = int(os.environ.get("GONGZHI_IMPORT_BATCH", "2000"))
 # API list pages: default and largest page size.
 GONGZHI_PAGE_SIZE = 50
+# Household numbers made by the system (registry/numbering.py): {grid} the grid code, {year},
+# {seq} the sequence number in the grid with its format.
+GONGZHI_HOUSEHOLD_NUMBER_PATTERN = os.environ.get("GONGZHI_HOUSEHOLD_NUMBER_PATTERN", "{grid}-{seq:04d}")
 GONGZHI_MAX_PAGE_SIZE = 1000
 # Bytes of resident-list answers kept per SQLite connection (one per server thread) while the
 # database is unchanged (core/read_cache.py, docs/decisions/0006-api-read-cache.md); 0 reads

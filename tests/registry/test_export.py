@@ -2,6 +2,7 @@
 and the upload page."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -47,7 +48,7 @@ def test_grid_worker_export_is_masked_and_scoped(town, people):
     worker = factories.make_user("grid", town["g11"])
     response = export_as(worker)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "filename*=UTF-8''%E5%B1%85%E6%B0%91_" in response["Content-Disposition"]
+    assert "filename*=UTF-8''" + quote(f"居民-{town['g11'].name}-") in response["Content-Disposition"]
     headers, rows, wb = sheet(response)
     assert headers[:3] == ("姓名", "性别", "身份证号") and "人户分离" in headers and "标签" in headers
     assert wb.worksheets[0].freeze_panes == "A2"

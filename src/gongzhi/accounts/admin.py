@@ -56,3 +56,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for token in queryset.select_related("user"):
             services.revoke_token(token, reason=services.BY_ADMINISTRATOR)
+
+
+def _superusers_only(request) -> bool:
+    """Django's admin is the superusers' tool (repairs, seeded data); everyone else works in
+    the product's own pages — users and roles under 用户管理 (accounts/views/staff.py)."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only

@@ -21,6 +21,19 @@ def _log_login(sender, request, user, **kwargs):
     with audit.acting(user=user, source="web", ip=audit.client_ip(request) if request else None):
         core.record("login", user, object_repr=user.get_full_name())
     lockout.succeeded(user.get_username())
+    if request is not None and hasattr(request, "session"):
+        from gongzhi.core.context import UNIT_SESSION_KEY
+
+        request.session[UNIT_SESSION_KEY] = unit_name(user)
+
+
+def unit_name(user) -> str:
+    """The unit a user works for, as printed at the top of a page: the organisation, else the
+    place of the user's widest role (a grid worker: her grid), else nothing."""
+    if user.organisation_id:
+        return user.organisation.name
+    m = user.memberships.select_related("node").order_by("node__level").first()
+    return m.node.name if m else ""
 
 
 def _log_lockout(sender, request, username, ip_address, **kwargs):
@@ -93,6 +106,7 @@ class AccountsConfig(AppConfig):
             menu=(
                 MenuEntry("population", "home", _("我的网格"), ("registry.view_resident",), 10),
                 MenuEntry("population", "resident_accounts", _("居民账号"), ("registry.change_resident",), 60),
+                MenuEntry("oversight", "staff_users", _("用户管理"), ("accounts.change_user",), 5),
                 # A resident's home page (the same URL: the first entry a user may see wins).
                 MenuEntry("consultation", "home", _("我的社区"), ("consultation.add_support",), 1),
             ),

@@ -61,3 +61,43 @@ class ConfirmCodeForm(forms.Form):
             self.fields["password"] = forms.CharField(
                 label=_("设置密码"), widget=forms.PasswordInput, help_text=_("至少 10 位，不要与姓名、手机号相同")
             )
+
+
+class StaffUserForm(forms.Form):
+    """A new user for 用户管理: who, and a first role on a place (accounts/staff_admin.py)."""
+
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    display_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    organisation = forms.ModelChoiceField(label=_("所属组织"), queryset=None, required=False)
+    role = forms.ModelChoiceField(label=_("角色"), queryset=None)
+    node = forms.ModelChoiceField(label=_("区域"), queryset=None)
+
+    def __init__(self, *args, admin, **kwargs):
+        from .models import Organisation, Role
+        from .staff_admin import grantable_nodes
+
+        super().__init__(*args, **kwargs)
+        nodes = grantable_nodes(admin)
+        self.fields["organisation"].queryset = Organisation.objects.filter(node__in=nodes)
+        self.fields["role"].queryset = Role.objects.all()
+        self.fields["node"].queryset = nodes
+
+
+class GrantForm(forms.Form):
+    """Grant one more role on a place."""
+
+    role = forms.ModelChoiceField(label=_("角色"), queryset=None)
+    node = forms.ModelChoiceField(label=_("区域"), queryset=None)
+
+    def __init__(self, *args, admin, **kwargs):
+        from .models import Role
+        from .staff_admin import grantable_nodes
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = Role.objects.all()
+        self.fields["node"].queryset = grantable_nodes(admin)
+
+
+class UserFilter(forms.Form):
+    q = forms.CharField(label=_("用户名或姓名"), max_length=50, required=False)

@@ -6,7 +6,7 @@ from django.urls import path
 
 from .views import account as account_views
 from .views import home as views
-from .views import join
+from .views import join, staff
 from .views import linking as link_views
 
 urlpatterns = [
@@ -21,6 +21,13 @@ urlpatterns = [
     path("account/password/", account_views.change_password, name="account_password"),
     path("account/tokens/", account_views.issue_token, name="account_token_issue"),
     path("account/tokens/<int:token_id>/revoke/", account_views.revoke_token, name="account_token_revoke"),
+    path("users/", staff.user_list, name="staff_users"),
+    path("users/new/", staff.user_create, name="staff_user_create"),
+    path("users/<int:pk>/", staff.user_detail, name="staff_user"),
+    path("users/<int:pk>/grant/", staff.user_grant, name="staff_user_grant"),
+    path("users/<int:pk>/roles/<int:membership_id>/withdraw/", staff.user_withdraw, name="staff_user_withdraw"),
+    path("users/<int:pk>/active/", staff.user_active, name="staff_user_active"),
+    path("users/<int:pk>/password/", staff.user_reset_password, name="staff_user_password"),
     path("join/", join.start, name="join"),
     path("join/code/", join.confirm, name="join_code"),
     path("resident-accounts/", link_views.search, name="resident_accounts"),

@@ -5,14 +5,22 @@ manifests (core/manifest.py); an entry shows when the user holds any of its perm
 anywhere, a URL appears once (the first entry that matches wins), and a section with nothing
 to show is left out. Every URL name must resolve (tests/core/test_manifests.py checks)."""
 
+from django.utils.translation import gettext as _
+
 from . import manifest
 from .scoping import has_perm_anywhere
 
+UNIT_SESSION_KEY = "gongzhi_unit_name"
+
 
 def navigation(request):
+    # The unit named at the top of a printed page: kept in the session at login
+    # (accounts/apps.py), so no page pays a query for it.
+    session = getattr(request, "session", None)
+    unit = {"print_unit": (session.get(UNIT_SESSION_KEY) if session is not None else None) or _("共治")}
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
-        return {}
+        return unit
     menu, seen = [], set()
     for section, entries in manifest.menu():
         items = []
@@ -22,4 +30,4 @@ def navigation(request):
                 items.append((entry.url, entry.label))
         if items:
             menu.append((section, items))
-    return {"nav_menu": menu}
+    return {"nav_menu": menu, **unit}

@@ -1,21 +1,28 @@
 """Excel workbooks for exports, import templates and error reports (openpyxl write-only mode,
 so a 200,000-row export streams rows instead of building a cell grid in memory).
 
-Every sheet gets Chinese headers in bold, a frozen header row and column widths estimated from
-the first rows (a CJK character is about two Latin characters wide). Text that looks like a
+Every sheet gets Chinese headers in bold, a frozen header row, an auto-filter over the header
+and column widths estimated from the first rows (a CJK character is about two Latin characters wide). Text that looks like a
 formula ("=…", "+…") is written as text: cell values come from users, and a spreadsheet must
 never execute what someone typed into a name field.
+
+Every download is named `<list>-<territory>-<date>.xlsx` (export_filename): the list as the
+app names it, the place of the downloading user's widest role, today's date — applied here, in
+the one response every export goes through, so the apps name only the list.
 """
 
 import datetime as dt
 import io
 import itertools
+import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+
+from . import audit
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SAMPLE_ROWS = 200
@@ -65,8 +72,12 @@ def add_sheet(wb, title: str, headers, rows, *, text_columns=(), widths=None):
     ws.freeze_panes = "A2"
     ws.append([_cell(ws, h, bold=True) for h in headers])
     text_columns = set(text_columns)
+    written = 0
     for row in itertools.chain(sample, rows):
         ws.append([_cell(ws, v, text=i in text_columns) for i, v in enumerate(row)])
+        written += 1
+    if headers:  # the filter buttons on the header, over every row written
+        ws.auto_filter.ref = f"A1:{letters[-1]}{written + 1}"
     return ws
 
 
@@ -95,9 +106,36 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+_DATE_STAMP = re.compile(r"[_-](\d{8}|\d{6})$")
+
+
+def territory_name(user) -> str:
+    """The place of `user`'s widest role ("" for none, or no user): what a file they download
+    is named after."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return user.memberships.order_by("node__level", "node__code").values_list("node__name", flat=True).first() or ""
+
+
+def export_filename(filename: str, user=None, today: dt.date | None = None) -> str:
+    """`<list>-<territory>-<date>.xlsx` for a download an app called `filename` ("居民.xlsx",
+    or with its own date stamp "居民_20261203.xlsx", which is dropped for the common one).
+    `user` defaults to whoever the current request acts for (core/audit.py); the territory is
+    left out when it is already in the name or there is none."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    stem = filename[:-5] if filename.lower().endswith(".xlsx") else filename
+    stem = _DATE_STAMP.sub("", stem).replace("_", "-").strip("-") or "export"
+    place = territory_name(user if user is not None else audit.current().user)
+    parts = [stem] + ([place] if place and place not in stem else []) + [f"{today:%Y%m%d}"]
+    return "-".join(parts) + ".xlsx"
+
+
 def bytes_response(content: bytes, filename: str) -> HttpResponse:
+    """The download of workbook bytes, named by export_filename."""
     response = HttpResponse(content, content_type=XLSX_MIME)
-    response["Content-Disposition"] = content_disposition(filename)
+    response["Content-Disposition"] = content_disposition(export_filename(filename))
     response["Cache-Control"] = "no-store"  # exports hold personal data
     return response
 

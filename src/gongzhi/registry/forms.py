@@ -286,6 +286,8 @@ class HouseholdForm(ServiceForm):
         f["tenure"].widget = forms.RadioSelect(choices=c.Tenure.choices)
         if self.instance is None:
             del f["head"]
+            f["number"].required = False
+            f["number"].help_text = _("留空则按本网格的编号规则自动生成")
             return
         members = Resident.objects.visible_to(user).filter(household=self.instance)
         if self.instance.head_id and not members.filter(pk=self.instance.head_id).exists():

@@ -86,25 +86,31 @@ def _compare(qs, fields, op, key):
     return qs.extra(where=[f"({columns}) {op} ({', '.join(['%s'] * len(key))})"], params=list(key))
 
 
-def page(qs, fields: tuple, types: tuple, params, per_page: int, cap: int | None = None) -> KeysetPage:
-    """The page of `qs` (ordered by `fields`, a unique key of `types`) that the request
-    `params` ask for: `after` (the next page), `before` (the previous one) or the first."""
+def page(
+    qs, fields: tuple, types: tuple, params, per_page: int, cap: int | None = None, *, descending: bool = False
+) -> KeysetPage:
+    """The page of `qs` (ordered by `fields`, a unique key of `types`, descending if asked —
+    a sortable list's other direction, core/sorting.py) that the request `params` ask for:
+    `after` (the next page), `before` (the previous one) or the first."""
     count, exact = capped_count(qs, cap)
     after, before = decode(params.get("after"), types), decode(params.get("before"), types)
     attrs = [qs.model._meta.get_field(f).attname for f in fields]
+    forward, backward = (">", "<") if not descending else ("<", ">")
+    ahead = [("-" if descending else "") + f for f in fields]
+    behind = [("" if descending else "-") + f for f in fields]
 
     def key(row):
         return encode(getattr(row, a) for a in attrs)
 
     if before is not None:
-        rows = list(_compare(qs, fields, "<", before).order_by(*(f"-{f}" for f in fields))[: per_page + 1])
+        rows = list(_compare(qs, fields, backward, before).order_by(*behind)[: per_page + 1])
         more = len(rows) > per_page
         rows = rows[:per_page][::-1]
         if rows:  # (else nothing is before that key any more: the first page)
             return KeysetPage(rows, count, exact, key(rows[-1]), key(rows[0]) if more else None, at_start=not more)
         after = None
-    narrowed = qs if after is None else _compare(qs, fields, ">", after)
-    rows = list(narrowed.order_by(*fields)[: per_page + 1])
+    narrowed = qs if after is None else _compare(qs, fields, forward, after)
+    rows = list(narrowed.order_by(*ahead)[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
     previous = key(rows[0]) if after is not None and rows else None

@@ -144,9 +144,14 @@ def _refused_while_referenced(what: str):
 
 
 def create_household(*, reason="", **fields) -> Household:
-    """Register a household; the building decides the grid when one is given."""
+    """Register a household; the building decides the grid when one is given, and a household
+    without a number gets the next one of its grid (registry/numbering.py)."""
     if fields.get("building") is not None and not fields.get("grid"):
         fields["grid"] = fields["building"].grid
+    if not fields.get("number") and fields.get("grid") is not None:
+        from .numbering import next_household_number
+
+        fields["number"] = next_household_number(fields["grid"])
     return core.create(Household, reason=reason, **fields)
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("residents/<int:pk>/move/", views.resident_move, name="resident_move"),
     path("residents/<int:pk>/delete/", dv.resident_delete, name="resident_delete"),
     path("residents/<int:pk>/unmask/", views.resident_unmask, name="resident_unmask"),
+    path("residents/<int:pk>/call/", views.resident_call, name="resident_call"),
     path("residents/<int:pk>/history/", views.resident_history, name="resident_history"),
     path("households/", hv.household_list, name="household_list"),
     path("households/new/", hv.household_create, name="household_create"),

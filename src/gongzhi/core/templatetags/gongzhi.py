@@ -2,8 +2,9 @@
 masking filters and coloured status tags."""
 
 from django import template
+from django.utils.html import format_html
 
-from gongzhi.core import masking
+from gongzhi.core import masking, sorting
 
 register = template.Library()
 
@@ -59,3 +60,20 @@ def breadcrumb(context, node):
 def field(bound_field, extra_help=""):
     """One form field: label, widget, help text and its errors in red underneath."""
     return {"field": bound_field, "extra_help": extra_help}
+
+
+@register.simple_tag(takes_context=True)
+def sort_th(context, key, label):
+    """A column header that sorts the list by `key` (core/sorting.py): a link to the other
+    order when the list's `sort` offers the key, with aria-sort on the current one; a plain
+    header otherwise. Keeps the other query parameters, drops the page position."""
+    sort = context.get("sort")
+    if sort is None or key not in sort.options:
+        return format_html("<th>{}</th>", label)
+    current = sort.key == key
+    params = context["request"].GET.copy()
+    for name in ("page", "after", "before", "export"):
+        params.pop(name, None)
+    params[sorting.PARAM] = ("" if current and sort.descending or not current else "-") + key
+    state = ("descending" if sort.descending else "ascending") if current else "none"
+    return format_html('<th aria-sort="{}"><a class="sort" href="?{}">{}</a></th>', state, params.urlencode(), label)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gongzhi.core import sorting
 from gongzhi.core.history import render_history
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at, scope_q
 from gongzhi.core.web import PAGE_SIZE, perm_required, run_service, wants_export
@@ -20,6 +21,10 @@ from ..forms import HouseholdFilter, HouseholdForm
 
 # The list's order: grid, then number — the (grid, number) index's own order, and a unique key.
 HOUSEHOLD_ORDER = ("grid_id", "number")
+# The columns it sorts on (?sort=, core/sorting.py): unique keys an index answers, so keyset
+# paging stays exact in either direction.
+HOUSEHOLD_SORTS = {"grid": HOUSEHOLD_ORDER, "number": ("number",)}
+_KEY_TYPES = {"grid": (int, str), "number": (str,)}
 
 
 def count_members(households):
@@ -65,7 +70,10 @@ def household_list(request):
         return exports.export_households(request.user, qs)
     # Sorted by an index and paged by key, the members counted for the page's rows only: grouping
     # every household of a town before showing 25 took seconds (docs/decisions/0018).
-    page = keyset.page(qs.defer("grid__geojson"), HOUSEHOLD_ORDER, (int, str), request.GET, PAGE_SIZE)
+    sort = sorting.chosen(request.GET, HOUSEHOLD_SORTS, "grid")
+    page = keyset.page(
+        qs.defer("grid__geojson"), sort.fields, _KEY_TYPES[sort.key], request.GET, PAGE_SIZE, descending=sort.descending
+    )
     count_members(page.object_list)
     label_heads(request.user, page.object_list)
     return render(
@@ -74,6 +82,7 @@ def household_list(request):
         {
             "page": page,
             "filters": filters,
+            "sort": sort,
             "may_add": has_perm_anywhere(request.user, perms.ADD_HOUSEHOLD),
             "may_export": has_perm_anywhere(request.user, perms.EXPORT_RESIDENT),
         },

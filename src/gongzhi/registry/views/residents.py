@@ -6,19 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from gongzhi.core import sorting
 from gongzhi.core.history import render_history
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import PAGE_SIZE, perm_required, run_service, wants_export
 from gongzhi.territory.models import Node
 
-from .. import disclosure, duplicates, exports, keyset, migrants, selectors, services
+from .. import disclosure, duplicates, exports, keyset, migrants, numbering, selectors, services
 from .. import permissions as perms
 from ..display import label_heads, log_sensitive_rows
 from ..forms import MoveForm, ResidentFilter, ResidentForm
@@ -27,6 +28,11 @@ from ..validation import DuplicateIdNumber
 
 # The unsearched list's order (the model's own) and its page key: the name index's order.
 RESIDENT_ORDER = ("name", "id")
+# The columns it sorts on (?sort=, core/sorting.py): only unique keys an index answers, so keyset
+# paging stays exact — by name or by registration order (not by ID number: the order would
+# tell the masked digits).
+RESIDENT_SORTS = {"name": RESIDENT_ORDER, "id": ("id",)}
+_KEY_TYPES = {"name": (str, int), "id": (int,)}
 
 
 def filter_residents(user, filters):
@@ -80,13 +86,22 @@ def resident_list(request):
             return _export_unmasked(request, selectors.search(qs, q))
         return exports.export_residents(request.user, selectors.search(qs, q))
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    sort = sorting.chosen(request.GET, RESIDENT_SORTS, "name")
     if q.strip():  # a search counts up to a cap and pages in its index's order past it
         found = selectors.search_page(qs, q)
         found = found._replace(queryset=found.queryset.prefetch_related(tags))
         page = _SearchPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     else:  # the whole list: paged by key, counted up to a cap (registry.keyset)
-        page = keyset.page(qs.prefetch_related(tags), RESIDENT_ORDER, (str, int), request.GET, PAGE_SIZE)
+        page = keyset.page(
+            qs.prefetch_related(tags),
+            sort.fields,
+            _KEY_TYPES[sort.key],
+            request.GET,
+            PAGE_SIZE,
+            descending=sort.descending,
+        )
     log_sensitive_rows(page.object_list)
+    _tel_links(request.user, page.object_list)
     # Typing in the search box asks (through htmx) for the results block only.
     template = "registry/_resident_results.html" if request.headers.get("HX-Request") else "registry/resident_list.html"
     response = render(
@@ -95,6 +110,7 @@ def resident_list(request):
         {
             "page": page,
             "filters": filters,
+            "sort": None if q.strip() else sort,  # a search lists in its match order
             "may_add": has_perm_anywhere(request.user, perms.ADD_RESIDENT),
             "may_export": has_perm_anywhere(request.user, perms.EXPORT_RESIDENT),
             "may_unmask": has_perm_anywhere(request.user, disclosure.UNMASK_PERM),
@@ -103,6 +119,30 @@ def resident_list(request):
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _tel_links(user, rows):
+    """Mark the rows whose phone `user` may see in full (registry.unmask_pii on the grid): their
+    masked number becomes a button that calls (resident_call). The full number is not in the
+    list's page: calling is an explicit request, logged like any unmasking."""
+    for r in rows:
+        r.may_call = bool(r.phone) and has_perm_at(user, perms.UNMASK_PII, r.grid.path)
+
+
+class _DialRedirect(HttpResponseRedirect):
+    allowed_schemes = ["tel"]
+
+
+def resident_call(request, pk):
+    """拨打: POST only (a link preview cannot trigger it); logs the full phone number as shown
+    for the purpose of a call, then hands the number to the phone's dialler (a tel: redirect)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    resident = selectors.get_resident(request.user, pk, perm=perms.UNMASK_PII)
+    if not resident.phone:
+        raise Http404
+    disclosure.log_unmask(resident, fields=("phone",), purpose=_("拨打电话"))
+    return _DialRedirect("tel:" + resident.phone)
 
 
 def _export_unmasked(request, queryset):
@@ -233,6 +273,7 @@ def resident_create(request):
         label_heads(request.user, [household])
         if not household.head_id:
             initial["relation"] = "head"
+        initial.update(numbering.member_defaults(household))  # a rented home: 流动人口, 人在户不在
     form = ResidentForm(request.POST or None, user=request.user, fixed_household=household, initial=initial)
     if request.method == "POST":
         resident = _save(

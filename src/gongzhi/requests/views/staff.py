@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.cases.selectors import visits as case_visits
 from gongzhi.cases.workflow import available_actions
-from gongzhi.core import throttle, xlsx
+from gongzhi.core import sorting, throttle, xlsx
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import apply_errors, paginate, perm_required, run_action, wants_export
@@ -102,7 +102,18 @@ def export_rows(request, qs, filename: str):
     return xlsx.xlsx_response(filename, "诉求", [h for _k, h in EXPORT_COLUMNS], data, text_columns=(0, 8))
 
 
+# The columns every queue sorts on (?sort=, core/sorting.py); the id breaks ties so pages never
+# overlap. Without a choice each queue keeps its own order.
+SORTS = {
+    "tracking_number": ("tracking_number",),
+    "deadline": ("deadline", "pk"),
+    "received_at": ("received_at", "pk"),
+}
+
+
 def _queue_page(request, qs, *, title, queue, filename, intro="", flag_inline=False):
+    sort = sorting.chosen(request.GET, SORTS, None)
+    qs = sort.apply(qs)
     if wants_export(request):
         return export_rows(request, qs, filename)
     page = paginate(request, qs)
@@ -118,6 +129,7 @@ def _queue_page(request, qs, *, title, queue, filename, intro="", flag_inline=Fa
         {
             "page": page,
             "rows": rows,
+            "sort": sort,
             "title": title,
             "queue": queue,
             "intro": intro,

@@ -106,4 +106,48 @@
     step.addEventListener("change", update);
     update();
   }
+  // An ID number is checked as it is typed (GB 11643: check character, birth date, gender),
+  // without asking the server, which checks again on saving (core/idnumber.py). The messages
+  // are the page's (includes/field.html); an empty gender or birth date in the same form is
+  // filled from the number.
+  var WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], CHECKS = "10X98765432";
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, k) { return values[k]; });
+  }
+  function checkId(raw, out) {
+    var d = out.dataset;
+    var text = raw.replace(/\s/g, "").replace(/[０-９Ｘｘ]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xFEE0);
+    }).toUpperCase();
+    if (!text) return {text: "", ok: false};
+    if (!/^\d{0,17}[\dX]?$/.test(text) || (text.length < 18 && text.indexOf("X") >= 0)) return {text: d.chars, ok: false};
+    if (text.length < 18) return {text: fill(d.short, {n: text.length}), ok: false};
+    var y = +text.substr(6, 4), m = +text.substr(10, 2), day = +text.substr(12, 2);
+    var born = new Date(y, m - 1, day);
+    if (born.getFullYear() !== y || born.getMonth() !== m - 1 || born.getDate() !== day || y < 1800 || born > new Date()) {
+      return {text: fill(d.date, {text: text.substr(6, 8)}), ok: false};
+    }
+    var sum = 0;
+    for (var i = 0; i < 17; i++) sum += (+text[i]) * WEIGHTS[i];
+    var expected = CHECKS[sum % 11];
+    if (text[17] !== expected) return {text: fill(d.check, {expected: expected}), ok: false};
+    var male = (+text[16]) % 2 === 1;
+    var iso = text.substr(6, 4) + "-" + text.substr(10, 2) + "-" + text.substr(12, 2);
+    return {text: fill(d.ok, {birth: iso, gender: male ? d.male : d.female}), ok: true, birth: iso, gender: male ? "M" : "F"};
+  }
+  each("output[data-idcheck-for]", function (out) {
+    var input = byId(out.dataset.idcheckFor);
+    if (!input) return;
+    var update = function () {
+      var r = checkId(input.value, out);
+      out.textContent = r.text;
+      out.className = "id-check" + (r.text ? (r.ok ? " ok" : " bad") : "");
+      if (!r.ok || !input.form) return;
+      var gender = input.form.elements.gender, birth = input.form.elements.birth_date;
+      if (gender && !gender.value) gender.value = r.gender;
+      if (birth && !birth.value) birth.value = r.birth;
+    };
+    input.addEventListener("input", update);
+    if (input.value) update();
+  });
 })();
