@@ -61,4 +61,4 @@ def test_winter_list_by_week_and_the_care_figures(live_server, seeded, phone, sh
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     with page.expect_download() as info:
         page.click("text=导出 Excel")
-    assert info.value.suggested_filename.startswith("走访统计_202612_")
+    assert info.value.suggested_filename.startswith("走访统计-202612-南庄社区-")
