@@ -138,6 +138,24 @@ def baseline_ms(connection, model, repeat):
         return median_ms(read, repeat)
 
 
+def deep_pages(client, user):
+    """The town's deep pages of the registry lists (households: row 150,000; residents: row
+    500,000), web and API, by the key or page number bench/lists.py looks up for them."""
+    spec = importlib.util.spec_from_file_location("bench_lists", HERE / "lists.py")
+    lists = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lists)
+    out = []
+    for name, model, api in (
+        ("registry:household_list", "registry.Household", "/api/v1/households"),
+        ("registry:resident_list", "registry.Resident", "/api/v1/residents"),
+    ):
+        params, row = lists.deep_params(client, name, user), f"row {lists.DEEP[name]:,}"
+        what = name.split(":")[1].split("_")[0] + "s"
+        out.append((f"registry: {what}, {row}", name, params, model, "list"))
+        out.append((f"API {what}, {row}", api, {"page_size": 50, **params}, model, "list"))
+    return out
+
+
 def rows_of(resp):
     """Rows the page or API answer shows (— where it is not a list)."""
     ctype = resp.get("Content-Type", "")
@@ -165,7 +183,7 @@ def main():
     p.add_argument("--sqlite-file", default=SQLITE_FILE, help="kept SQLite database (built if missing)")
     p.add_argument("--pg-url", default=PG_URL, help="kept PostgreSQL database (created and built if missing)")
     p.add_argument("--repeat", type=int, default=5)
-    p.add_argument("--only", default="", help="measure only pages whose label contains this text")
+    p.add_argument("--only", default="", help="measure only pages and searches whose label contains this text")
     args = p.parse_args()
     search = load_search()
     data_dir = tempfile.mkdtemp(prefix="gongzhi-bench-")
@@ -210,7 +228,7 @@ def main():
     for who, user in users:
         client = Client()
         client.force_login(user)
-        for label, url, query, model, kind in PAGES:
+        for label, url, query, model, kind in PAGES + (deep_pages(client, user) if who == "town" else []):
             if args.only and args.only not in label:
                 continue
             path = url if url.startswith("/") else reverse(url)
@@ -244,6 +262,8 @@ def main():
     print("\n| user | search query | rows | ms | goal | ×goal | ×baseline | note |")
     print("|---|---|---|---|---|---|---|---|")
     for label, q in search.queries(target, with_x):
+        if args.only and args.only not in label:
+            continue
         for who, user in users:
             box = {}
 
