@@ -72,3 +72,27 @@ def test_login_is_in_the_audit_log(client, town):
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="login")
     assert (entry.actor, entry.source, entry.ip) == (user, "web", "127.0.0.1")
+
+
+def test_a_town_past_sixty_grids_is_not_counted_grid_by_grid_on_landing(client, town, django_assert_max_num_queries):
+    """At city scale the per-grid table would count the whole registry on every landing: past
+    60 grids the workbench says how many grids there are and links to the map and the lists."""
+    from gongzhi.registry.grid_filter import GRID_CHOICES_MAX
+    from gongzhi.territory import services as territory
+
+    for g in range(3, GRID_CHOICES_MAX):
+        territory.create_node(
+            parent=town["c2"], kind="grid", code=f"{town['c2'].code}{g:03d}", name=f"梁丰社区第{g:02d}网格"
+        )
+    make_resident(town["g11"])
+    user = make_user("town", town["t"])
+    client.force_login(user)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(40):
+        resp = client.get(reverse("home"))
+    html = resp.content.decode()
+    assert resp.context["wide"] == GRID_CHOICES_MAX + 1
+    assert "rows" not in resp.context or not resp.context["rows"]
+    assert f"辖区内共 {GRID_CHOICES_MAX + 1} 个网格" in html
+    assert reverse("maps:grids") in html and reverse("registry:resident_list") in html
+    assert "南庄社区第01网格" not in html

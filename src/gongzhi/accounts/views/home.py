@@ -15,6 +15,7 @@ from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.registry import migrants
 from gongzhi.registry import permissions as registry_perms
 from gongzhi.registry import selectors as registry
+from gongzhi.registry.grid_filter import GRID_CHOICES_MAX
 from gongzhi.territory import selectors as territory
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
@@ -86,6 +87,12 @@ def _registry_context(user) -> dict:
     )
     if not grids:
         return {}
+    if len(grids) > GRID_CHOICES_MAX:
+        # A town's or city's every grid counted and listed would scan the whole registry on
+        # each landing (about 0.6–1 s at 1,000,000 residents, bench/city.py): the workbench
+        # says how many grids there are and sends the reader to the map, which counts per grid
+        # on request, and to the lists.
+        return {"wide": len(grids)}
     rows = _grid_rows(user, grids)
     context = {"rows": rows, "detailed": len(grids) <= DETAIL_GRIDS}
     if context["detailed"]:
