@@ -20,33 +20,32 @@ def fill_name_parts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0001_initial"),
-        ("territory", "0001_initial"),
+        ('registry', '0001_initial'),
+        ('territory', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ResidentNamePart",
+            name='ResidentNamePart',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("part", models.CharField(max_length=50)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('part', models.CharField(max_length=50)),
             ],
         ),
         migrations.AddIndex(
-            model_name="resident",
-            index=models.Index(fields=["grid", "name"], name="resident_grid_name"),
+            model_name='resident',
+            index=models.Index(fields=['grid', 'name'], name='resident_grid_name'),
         ),
         migrations.AddField(
-            model_name="residentnamepart",
-            name="resident",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.resident"
-            ),
+            model_name='residentnamepart',
+            name='resident',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.resident'),
         ),
         migrations.AddIndex(
-            model_name="residentnamepart",
-            index=models.Index(fields=["part", "resident"], name="resident_namepart_part"),
+            model_name='residentnamepart',
+            index=models.Index(fields=['part', 'resident'], name='resident_namepart_part'),
         ),
         migrations.RunPython(fill_name_parts, migrations.RunPython.noop),
     ]

@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0002_resident_search"),
-        ("territory", "0001_initial"),
+        ('registry', '0002_resident_search'),
+        ('territory', '0001_initial'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="resident",
-            name="resident_grid_name",
+            model_name='resident',
+            name='resident_grid_name',
         ),
         migrations.AddIndex(
-            model_name="resident",
-            index=models.Index(fields=["grid", "name", "has_sensitive"], name="resident_grid_name_sens"),
+            model_name='resident',
+            index=models.Index(fields=['grid', 'name', 'has_sensitive'], name='resident_grid_name_sens'),
         ),
     ]

@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0003_resident_scope_index"),
-        ("territory", "0001_initial"),
+        ('registry', '0003_resident_scope_index'),
+        ('territory', '0001_initial'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="resident",
-            name="resident_grid_name_sens",
+            model_name='resident',
+            name='resident_grid_name_sens',
         ),
         migrations.AddIndex(
-            model_name="resident",
-            index=models.Index(fields=["name", "grid", "has_sensitive"], name="resident_name_grid_sens"),
+            model_name='resident',
+            index=models.Index(fields=['name', 'grid', 'has_sensitive'], name='resident_name_grid_sens'),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0004_resident_name_scope_index"),
-        ("territory", "0001_initial"),
+        ('registry', '0004_resident_name_scope_index'),
+        ('territory', '0001_initial'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="resident",
-            index=models.Index(fields=["name_initials", "grid", "has_sensitive"], name="resident_initials_grid_sens"),
+            model_name='resident',
+            index=models.Index(fields=['name_initials', 'grid', 'has_sensitive'], name='resident_initials_grid_sens'),
         ),
     ]

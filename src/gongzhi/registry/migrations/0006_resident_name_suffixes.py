@@ -3,7 +3,6 @@ table: only parts from the fourth character of names of five or more characters 
 (docs/decisions/0003-resident-search.md). Filled with portable SQL functions (SUBSTR and
 LENGTH count characters on SQLite and PostgreSQL alike), then the name parts are rebuilt for
 the long names only."""
-
 from django.db import migrations, models
 from django.db.models.functions import Length, Substr
 
@@ -35,9 +34,7 @@ def fill_all_parts(apps, schema_editor):
     NamePart.objects.using(db).all().delete()
     batch = []
     for pk, name in Resident.objects.using(db).values_list("pk", "name").iterator(chunk_size=2000):
-        batch.extend(
-            NamePart(resident_id=pk, part=p) for p in dict.fromkeys(name[i:][:50] for i in range(1, len(name)))
-        )
+        batch.extend(NamePart(resident_id=pk, part=p) for p in dict.fromkeys(name[i:][:50] for i in range(1, len(name))))
         if len(batch) >= 5000:
             NamePart.objects.using(db).bulk_create(batch, batch_size=500)
             batch = []
@@ -45,19 +42,20 @@ def fill_all_parts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0005_resident_initials_scope_index"),
+        ('registry', '0005_resident_initials_scope_index'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="resident",
-            name="name_s1",
+            model_name='resident',
+            name='name_s1',
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=50),
         ),
         migrations.AddField(
-            model_name="resident",
-            name="name_s2",
+            model_name='resident',
+            name='name_s2',
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=50),
         ),
         migrations.RunPython(fill_suffixes, fill_all_parts),

@@ -5,24 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0006_resident_name_suffixes"),
+        ('registry', '0006_resident_name_suffixes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="tag",
-            name="created_at",
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="创建时间"),
+            model_name='tag',
+            name='created_at',
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间'),
         ),
         migrations.AddField(
-            model_name="tag",
-            name="updated_at",
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="更新时间"),
+            model_name='tag',
+            name='updated_at',
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='更新时间'),
         ),
         migrations.AddField(
-            model_name="tag",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
+            model_name='tag',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
         ),
     ]

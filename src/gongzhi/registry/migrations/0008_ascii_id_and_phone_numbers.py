@@ -2,7 +2,6 @@
 validation read them as ASCII are rewritten in ASCII. A number whose ASCII form is already
 stored belongs to a person registered twice: it is left as it is and reported, with both
 resident ids, for a person to merge or delete (no automatic merging of two records)."""
-
 import sys
 
 from django.db import migrations

@@ -4,34 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0008_ascii_id_and_phone_numbers"),
+        ('registry', '0008_ascii_id_and_phone_numbers'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="household",
-            name="landlord_name",
-            field=models.CharField(blank=True, max_length=50, verbose_name="出租人"),
+            model_name='household',
+            name='landlord_name',
+            field=models.CharField(blank=True, max_length=50, verbose_name='出租人'),
         ),
         migrations.AddField(
-            model_name="resident",
-            name="arrived_on",
-            field=models.DateField(blank=True, null=True, verbose_name="来本地日期"),
+            model_name='resident',
+            name='arrived_on',
+            field=models.DateField(blank=True, null=True, verbose_name='来本地日期'),
         ),
         migrations.AddField(
-            model_name="resident",
-            name="hukou_place",
-            field=models.CharField(blank=True, max_length=100, verbose_name="户籍地"),
+            model_name='resident',
+            name='hukou_place',
+            field=models.CharField(blank=True, max_length=100, verbose_name='户籍地'),
         ),
         migrations.AddField(
-            model_name="resident",
-            name="permit_issued_on",
-            field=models.DateField(blank=True, null=True, verbose_name="居住证签发日期"),
+            model_name='resident',
+            name='permit_issued_on',
+            field=models.DateField(blank=True, null=True, verbose_name='居住证签发日期'),
         ),
         migrations.AddField(
-            model_name="resident",
-            name="permit_valid_until",
-            field=models.DateField(blank=True, db_index=True, null=True, verbose_name="居住证有效期至"),
+            model_name='resident',
+            name='permit_valid_until',
+            field=models.DateField(blank=True, db_index=True, null=True, verbose_name='居住证有效期至'),
         ),
     ]

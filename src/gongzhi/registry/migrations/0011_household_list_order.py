@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0010_postgres_search"),
-        ("territory", "0001_initial"),
+        ('registry', '0010_postgres_search'),
+        ('territory', '0001_initial'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="household",
-            index=models.Index(fields=["grid", "number"], name="household_grid_number"),
+            model_name='household',
+            index=models.Index(fields=['grid', 'number'], name='household_grid_number'),
         ),
     ]
