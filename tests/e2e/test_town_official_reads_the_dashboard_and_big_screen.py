@@ -25,6 +25,7 @@ def test_town_official_reads_the_dashboard_and_big_screen(live_server, seeded, t
             category=category,
             node=town["c1"],
             description="路面问题",
+            address="人民路1号",
             received_at=now - dt.timedelta(days=days),
         )
     base = live_server.url
