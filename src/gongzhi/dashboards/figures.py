@@ -76,8 +76,7 @@ def _bars(names, series, *, rate=None, horizontal=False):
     return {"names": names, "series": out, "horizontal": horizontal}
 
 
-def _requests_monthly(user, today):
-    rows = request_stats.by_month(user, last_months(today))
+def _requests_monthly(rows):
     headers = [_("月份"), _("受理"), _("办结"), _("按时办结"), _("按时办结率%"), _("回访"), _("满意率%")]
     table = [
         [r.name, r.received, r.closed, r.on_time, _pct(r.on_time_rate), r.visited, _pct(r.satisfaction_rate)]
@@ -96,9 +95,7 @@ def _requests_monthly(user, today):
     return _section("months", _("诉求按月（近12个月，按受理月份）"), headers, table, chart)
 
 
-def _requests_year(user, today):
-    since = dt.datetime.combine(today.replace(month=1, day=1), dt.time(), tzinfo=CN_TZ)
-    tables = request_stats.tables(user, since=since)
+def _requests_year(tables):
     headers = [_("承办单位"), _("受理"), _("办结"), _("按时办结"), _("按时办结率%"), _("满意率%")]
     depts = tables["departments"]
     table = [[r.name, r.received, r.closed, r.on_time, _pct(r.on_time_rate), _pct(r.satisfaction_rate)] for r in depts]
@@ -162,8 +159,12 @@ def _mediation(user, today):
 
 def dashboard(user, today: dt.date) -> dict:
     """{"sections": [...], "kpis": [(label, value)], "burden_url": str|None} for `user`."""
-    months = _requests_monthly(user, today)
-    dept, hot, total = _requests_year(user, today)
+    # One query for the 12 months and this year's tables: the current year's months always lie
+    # within the last 12, so the year is the months from January on.
+    months = last_months(today)
+    tables = request_stats.month_tables(user, months, since_index=len(months) - today.month)
+    months = _requests_monthly(tables["months"])
+    dept, hot, total = _requests_year(tables)
     sections = [months, dept, hot]
     kpis = [
         (_("今年受理诉求"), total.received),
