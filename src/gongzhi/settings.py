@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gongzhi.compact",
     "gongzhi.care",
     "gongzhi.maps",
+    "gongzhi.dashboards",
     "axes",  # login lockout (docs/decisions/0004-throttling.md)
 ]
 

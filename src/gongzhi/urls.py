@@ -28,6 +28,7 @@ urlpatterns = [
     path("care/", include("gongzhi.care.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("maps/", include("gongzhi.maps.urls")),
+    path("dashboards/", include("gongzhi.dashboards.urls")),
     path("inbox/", include("gongzhi.cases.urls")),
     path("workbench/badges/", workbench.badges, name="badges"),
 ]
