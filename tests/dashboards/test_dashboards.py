@@ -42,11 +42,15 @@ MATRIX = {
 
 
 def test_who_may_open_a_dashboard(client, demo):
-    """One demo town for the whole matrix (building it is the slow part)."""
+    """One demo town for the whole matrix (building it is the slow part). The menu offers the
+    dashboards exactly to those they open for: no link that answers 403."""
     for username, status in MATRIX.items():
         client.force_login(demo[username])
         for url in (BOARD, SCREEN, BOARD + "?export=xlsx"):
             assert (username, url, client.get(url).status_code) == (username, url, status)
+        menu = [url for _section, items in client.get("/").context["nav_menu"] for url, _label in items]
+        offered = {"dashboards:board", "dashboards:screen"} & set(menu)
+        assert (username, bool(offered)) == (username, status == 200)
 
 
 @pytest.mark.parametrize("url", [BOARD, SCREEN, BOARD + "?export=xlsx"])

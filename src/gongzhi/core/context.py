@@ -25,7 +25,11 @@ def navigation(request):
     for section, entries in manifest.menu():
         items = []
         for entry in entries:
-            if entry.url not in seen and any(has_perm_anywhere(user, p) for p in entry.perms):
+            if (
+                entry.url not in seen
+                and any(has_perm_anywhere(user, p) for p in entry.perms)
+                and (entry.visible is None or entry.visible(user))
+            ):
                 seen.add(entry.url)
                 items.append((entry.url, entry.label))
         if items:

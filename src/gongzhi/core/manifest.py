@@ -37,6 +37,9 @@ class MenuEntry:
     label: str
     perms: tuple[str, ...]
     order: int
+    # A further test of the user where a permission alone would offer a page that answers 403
+    # (no dead ends). Runs on every page: it must not query the database.
+    visible: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from gongzhi.core.manifest import AppManifest, MenuEntry
 
-        from .figures import VIEW
+        from .figures import VIEW, allowed
 
         # Under the maps' heading: both are the command centre's views of the town.
         self.manifest = AppManifest(
             menu=(
-                MenuEntry("maps", "dashboards:board", _("数据看板"), (VIEW,), 40),
-                MenuEntry("maps", "dashboards:screen", _("指挥大屏"), (VIEW,), 50),
+                MenuEntry("maps", "dashboards:board", _("数据看板"), (VIEW,), 40, visible=allowed),
+                MenuEntry("maps", "dashboards:screen", _("指挥大屏"), (VIEW,), 50, visible=allowed),
             ),
         )
