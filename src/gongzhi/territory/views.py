@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongzhi.core import sorting
 from gongzhi.core.history import render_history
 from gongzhi.core.scoping import has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
@@ -50,11 +51,15 @@ class ListFilter(forms.Form):
         return self.cleaned_data.get(name) if self.is_valid() else None
 
 
-def _list_page(request, qs, template, filters, exporter, extra=None):
+def _list_page(request, qs, template, filters, exporter, extra=None, sorts=None):
+    """A list page: `qs` in its own order, or in the one `?sort=` picks from `sorts`
+    (core/sorting.py; the id breaks ties), paged, or exported."""
+    sort = sorting.chosen(request.GET, {k: (*f, "pk") for k, f in (sorts or {}).items()}, None)
+    qs = sort.apply(qs)
     if wants_export(request):
         return exporter(request.user, qs)
     page = paginate(request, qs)
-    return render(request, template, {"page": page, "filters": filters, **(extra or {})})
+    return render(request, template, {"page": page, "filters": filters, "sort": sort, **(extra or {})})
 
 
 # ---------- nodes ----------
@@ -76,6 +81,7 @@ def node_list(request):
         filters,
         exports.export_nodes,
         {"may_add": _may_add_anywhere(request.user, perms.ADD_NODE)},
+        {"code": ("code",), "name": ("name",), "n_children": ("n_children",)},
     )
 
 
@@ -173,6 +179,7 @@ def building_list(request):
         filters,
         exports.export_buildings,
         {"may_add": _may_add_anywhere(request.user, perms.ADD_BUILDING)},
+        {"name": ("name",), "floors": ("floors",)},
     )
 
 
@@ -274,6 +281,7 @@ def unit_list(request):
         filters,
         exports.export_units,
         {"may_add": _may_add_anywhere(request.user, perms.ADD_UNIT)},
+        {"name": ("name",), "credit_code": ("credit_code",)},
     )
 
 

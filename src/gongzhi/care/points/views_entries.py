@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core import uploads
+from gongzhi.core import sorting, uploads
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
@@ -45,7 +45,8 @@ def entries(request, pk):
     community = _community(request)
     if wants_export(request):
         return exports.entries(request.user, scheme, status=status, community=community)
-    qs = selectors.entry_queryset(request.user, scheme, status=status, community=community)
+    sort = sorting.chosen(request.GET, {"points": ("points", "id"), "occurred_on": ("occurred_on", "id")}, None)
+    qs = sort.apply(selectors.entry_queryset(request.user, scheme, status=status, community=community))
     page = paginate(request, qs, PAGE)
     rows = selectors.named(request.user, list(page.object_list))
     return render(
@@ -55,6 +56,7 @@ def entries(request, pk):
             "scheme": scheme,
             "rows": rows,
             "page": page,
+            "sort": sort,
             "status": status,
             "statuses": EntryStatus.choices,
             "may_export": has_perm_anywhere(request.user, perms.EXPORT),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core import sorting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
@@ -37,6 +38,8 @@ def roster(request):
     )
     skill = Skill.objects.filter(pk=request.GET["skill"]).first() if request.GET.get("skill", "").isdigit() else None
     rows = selectors.volunteer_list(request.user, q=q, team=team, skill=skill, status=status)
+    sort = sorting.chosen(request.GET, {"name": ("resident__name", "id")}, None)
+    rows = sort.apply(rows)
     if wants_export(request):
         return exports.export_roster(request.user, rows)
     return render(
@@ -44,6 +47,7 @@ def roster(request):
         "care/volunteering/roster.html",
         {
             "page": paginate(request, rows),
+            "sort": sort,
             "q": q,
             "status": status,
             "statuses": VolunteerStatus.choices,

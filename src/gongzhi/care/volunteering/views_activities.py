@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core import sorting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
@@ -33,6 +34,8 @@ def activity_list(request):
         rows = rows.filter(ends_at__gte=now)
     elif when == "past":
         rows = rows.filter(ends_at__lt=now)
+    sort = sorting.chosen(request.GET, {"title": ("title", "id"), "starts_at": ("starts_at", "id")}, None)
+    rows = sort.apply(rows)
     if wants_export(request):
         return exports.export_activities(request.user, rows)
     return render(
@@ -40,6 +43,7 @@ def activity_list(request):
         "care/volunteering/activities.html",
         {
             "page": paginate(request, rows),
+            "sort": sort,
             "when": when,
             "now": now,
             "may_organise": has_perm_anywhere(request.user, perms.ORGANISE),

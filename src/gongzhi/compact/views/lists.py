@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core import sorting
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import apply_errors, paginate, perm_required, run_service, wants_export
 
@@ -128,6 +129,16 @@ def list_publish(request, kind, pk):
 # ---------- agreements ----------
 
 
+# The columns the list sorts on (?sort=, core/sorting.py); the id breaks ties so pages never
+# overlap. Without a choice: the latest year first, communities by code.
+AGREEMENT_SORTS = {
+    "year": ("year", "pk"),
+    "signed_on": ("signed_on", "pk"),
+    "n_items": ("n_items", "pk"),
+    "base_amount": ("base_amount", "pk"),
+}
+
+
 @perm_required(perms.VIEW_AGREEMENT)
 def agreement_list(request):
     from django.db.models import Count
@@ -137,6 +148,8 @@ def agreement_list(request):
     if filters.value():
         qs = qs.filter(year=filters.value())
     qs = qs.annotate(n_items=Count("items")).order_by("-year", "community__code")
+    sort = sorting.chosen(request.GET, AGREEMENT_SORTS, None)
+    qs = sort.apply(qs)
     if wants_export(request):
         rows = (
             {
@@ -158,6 +171,7 @@ def agreement_list(request):
         {
             "page": paginate(request, qs),
             "filters": filters,
+            "sort": sort,
             "tags": STATUS_TAG,
             "may_draft": has_perm_anywhere(request.user, perms.SIGN_AGREEMENT),
         },

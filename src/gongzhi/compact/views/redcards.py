@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from gongzhi.core import sorting
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, run_service, wants_export
 
@@ -57,6 +58,8 @@ def redcard_list(request):
     status = request.GET.get("status")
     if status in RedCardStatus.values:
         qs = qs.filter(status=status)
+    sort = sorting.chosen(request.GET, {"raised_at": ("raised_at", "pk")}, None)
+    qs = sort.apply(qs)
     if wants_export(request):
         return export_rows(f"红牌-{filters.value() or '全部'}.xlsx", "红牌", CARD_COLUMNS, (_card_row(c) for c in qs))
     return render(
@@ -67,6 +70,7 @@ def redcard_list(request):
             "filters": filters,
             "statuses": RedCardStatus.choices,
             "status": status,
+            "sort": sort,
             "tags": STATUS_TAG,
         },
     )

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core import uploads
+from gongzhi.core import sorting, uploads
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import apply_errors, paginate, perm_required, run_service, wants_export
@@ -80,6 +80,10 @@ def task_list(request):
     if status in TaskStatus.values:
         qs = qs.filter(status=status)
     qs = qs.order_by("-id")  # newest first; the primary key, so a page needs no sort of the whole year
+    sort = sorting.chosen(
+        request.GET, {"due_date": ("assignment__due_date", "pk"), "amount_due": ("amount_due", "pk")}, None
+    )
+    qs = sort.apply(qs)
     if wants_export(request):
         return export_rows(
             f"社区任务-{filters.value() or '全部'}.xlsx", "社区任务", TASK_COLUMNS, (_task_row(t) for t in qs)
@@ -92,6 +96,7 @@ def task_list(request):
             "filters": filters,
             "statuses": TaskStatus.choices,
             "status": status,
+            "sort": sort,
             "tags": STATUS_TAG,
             "may_assign": perms.department_of(user) is not None and has_perm_anywhere(user, perms.ASSIGN),
             "may_override": has_perm_anywhere(user, perms.OVERRIDE),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core import sorting
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.registry import selectors as registry
@@ -36,7 +37,8 @@ MEMBER_COLUMNS = [
 
 @perm_required(perms.VIEW_BODY)
 def body_list(request):
-    qs = selectors.bodies(request.user)
+    sort = sorting.chosen(request.GET, {"name": ("name", "pk")}, None)
+    qs = sort.apply(selectors.bodies(request.user))
     if wants_export(request):
         return export_list(Body, "议事机构", _("议事机构"), COLUMNS, qs)
     return render(
@@ -44,6 +46,7 @@ def body_list(request):
         "consultation/body_list.html",
         {
             "page": paginate(request, qs),
+            "sort": sort,
             "may_add": has_perm_anywhere(request.user, perms.ADD_BODY),
         },
     )

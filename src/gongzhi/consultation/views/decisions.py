@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from gongzhi.core import sorting
 from gongzhi.core.web import paginate, perm_required, wants_export
 
 from .. import permissions as perms
@@ -25,7 +26,8 @@ COLUMNS = [
 
 @perm_required(perms.VIEW_DECISION)
 def decision_list(request):
-    qs = selectors.decisions(request.user).select_related("node")
+    sort = sorting.chosen(request.GET, {"decided_on": ("decided_on", "pk")}, None)
+    qs = sort.apply(selectors.decisions(request.user).select_related("node"))
     if wants_export(request):
         return export_list(Decision, "决议", _("决议"), COLUMNS, qs)
     page = paginate(request, qs)
@@ -38,7 +40,9 @@ def decision_list(request):
         d.entry_seq = published.get(d.pk)
     publishable = {d.pk for d in page.object_list if perms.can_publish(request.user, d.node)}
     return render(
-        request, "consultation/decision_list.html", {"page": page, "published": published, "publishable": publishable}
+        request,
+        "consultation/decision_list.html",
+        {"page": page, "sort": sort, "published": published, "publishable": publishable},
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.core import pdf as core_pdf
+from gongzhi.core import sorting
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 
@@ -39,7 +40,8 @@ COMMENT_COLUMNS = [
 
 @perm_required(perms.VIEW_DRAFT)
 def draft_list(request):
-    qs = selectors.drafts(request.user)
+    sort = sorting.chosen(request.GET, {"title": ("title", "pk"), "closes_on": ("closes_on", "pk")}, None)
+    qs = sort.apply(selectors.drafts(request.user))
     if wants_export(request):
         return export_list(Draft, "征求意见稿", _("征求意见稿"), COLUMNS, qs)
     return render(
@@ -47,6 +49,7 @@ def draft_list(request):
         "consultation/draft_list.html",
         {
             "page": paginate(request, qs),
+            "sort": sort,
             "may_add": has_perm_anywhere(request.user, perms.ADD_DRAFT),
         },
     )

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core import sorting
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 
@@ -38,6 +39,10 @@ COLUMNS = [
     (_("交由机构"), lambda m: m.body.name if m.body_id else ""),
 ]
 
+# The columns each list sorts on (?sort=, core/sorting.py); the id breaks ties so pages never
+# overlap. Without a choice each list keeps its own order.
+MATTER_SORTS = {"title": ("title", "pk"), "support_count": ("support_count", "pk"), "raised_at": ("raised_at", "pk")}
+
 
 @perm_required(perms.VIEW_MATTER)
 def matter_list(request):
@@ -45,6 +50,8 @@ def matter_list(request):
     status = request.GET.get("status", "")
     if status in MatterStatus.values:
         qs = qs.filter(status=status)
+    sort = sorting.chosen(request.GET, MATTER_SORTS, None)
+    qs = sort.apply(qs)
     if wants_export(request):
         return export_list(qs.model, "议题", _("议题"), COLUMNS, qs)
     return render(
@@ -54,6 +61,7 @@ def matter_list(request):
             "page": paginate(request, qs),
             "statuses": MatterStatus.choices,
             "status": status,
+            "sort": sort,
             "may_raise": has_perm_anywhere(request.user, perms.RAISE_MATTER),
         },
     )

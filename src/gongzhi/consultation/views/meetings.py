@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from gongzhi.core import sorting
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.territory.choices import Level
@@ -41,16 +42,25 @@ SHEET_COLUMNS = [
     (_("签到时间"), lambda a: a.signed_at),
 ]
 
+# The columns the list sorts on (?sort=, core/sorting.py); the newest first by default.
+MEETING_SORTS = {"title": ("title", "pk"), "date": ("date", "pk"), "present": ("present", "pk")}
+
 
 @perm_required(perms.VIEW_MEETING)
 def meeting_list(request):
-    qs = selectors.meetings(request.user).annotate(present=Count("attendance")).order_by("-date", "-id")
+    qs = selectors.meetings(request.user).annotate(present=Count("attendance"))
+    sort = sorting.chosen(request.GET, MEETING_SORTS, "-date")
+    qs = sort.apply(qs)
     if wants_export(request):
         return export_list(Meeting, "会议", _("会议"), COLUMNS, qs)
     return render(
         request,
         "consultation/meeting_list.html",
-        {"page": paginate(request, qs), "may_schedule": has_perm_anywhere(request.user, perms.SCHEDULE_MEETING)},
+        {
+            "page": paginate(request, qs),
+            "sort": sort,
+            "may_schedule": has_perm_anywhere(request.user, perms.SCHEDULE_MEETING),
+        },
     )
 
 

@@ -63,17 +63,21 @@ def field(bound_field, extra_help=""):
 
 
 @register.simple_tag(takes_context=True)
-def sort_th(context, key, label):
+def sort_th(context, key, label, css=""):
     """A column header that sorts the list by `key` (core/sorting.py): a link to the other
     order when the list's `sort` offers the key, with aria-sort on the current one; a plain
-    header otherwise. Keeps the other query parameters, drops the page position."""
+    header otherwise. Keeps the other query parameters, drops the page position. `css`: the
+    header's class (`num` for a right-aligned figure)."""
     sort = context.get("sort")
+    attrs = format_html(' class="{}"', css) if css else ""
     if sort is None or key not in sort.options:
-        return format_html("<th>{}</th>", label)
+        return format_html("<th{}>{}</th>", attrs, label)
     current = sort.key == key
     params = context["request"].GET.copy()
     for name in ("page", "after", "before", "export"):
         params.pop(name, None)
     params[sorting.PARAM] = ("" if current and sort.descending or not current else "-") + key
     state = ("descending" if sort.descending else "ascending") if current else "none"
-    return format_html('<th aria-sort="{}"><a class="sort" href="?{}">{}</a></th>', state, params.urlencode(), label)
+    return format_html(
+        '<th{} aria-sort="{}"><a class="sort" href="?{}">{}</a></th>', attrs, state, params.urlencode(), label
+    )

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import xlsx
+from gongzhi.core import sorting, xlsx
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, wants_export
 from gongzhi.core.workdays import local_date
@@ -66,6 +66,15 @@ def _export_row(r):
     ]
 
 
+# The columns the list sorts on (?sort=, core/sorting.py); the id breaks ties so pages never
+# overlap. Without a choice: the newest first.
+SORTS = {
+    "tracking_number": ("tracking_number", "pk"),
+    "received_at": ("received_at", "pk"),
+    "time_limit": ("time_limit", "pk"),
+}
+
+
 @reader_required
 def dispute_list(request):
     """The disputes the user may read, filterable by state, category, risk and number."""
@@ -85,7 +94,8 @@ def dispute_list(request):
     number = (request.GET.get("q") or "").strip()[:20]
     if number:
         qs = qs.filter(tracking_number__startswith=number)
-    qs = qs.order_by("-received_at", "-pk")
+    sort = sorting.chosen(request.GET, SORTS, "-received_at")
+    qs = sort.apply(qs)
     if wants_export(request):
         if not has_perm_anywhere(request.user, p.EXPORT):
             raise PermissionDenied
@@ -101,6 +111,7 @@ def dispute_list(request):
         {
             "page": page,
             "rows": [_row(d, now) for d in page.object_list],
+            "sort": sort,
             "categories": Category.choices,
             "risks": Risk.choices,
             "may_export": has_perm_anywhere(request.user, p.EXPORT),
