@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gongzhi.care",
     "gongzhi.maps",
     "gongzhi.dashboards",
+    "gongzhi.crosscheck",
     "axes",  # login lockout (docs/decisions/0004-throttling.md)
 ]
 

@@ -1,0 +1,11 @@
+import pytest
+
+from gongzhi.crosscheck import snapshot
+
+KEY = "province-key-for-tests-0123456789abcdef"
+
+
+@pytest.fixture
+def key(monkeypatch):
+    monkeypatch.setenv(snapshot.KEY_ENV, KEY)
+    return KEY.encode()
