@@ -32,9 +32,7 @@ class MatterForm(forms.Form):
     node = forms.ModelChoiceField(label=_("所属社区/村"), queryset=None)
     source = forms.ChoiceField(label=_("提出方"), choices=c.MatterSource.choices, initial=c.MatterSource.COMMITTEE)
     art24 = forms.BooleanField(label=_("村民委员会组织法第二十四条事项"), required=False)
-    major = forms.BooleanField(
-        label=_("重大事项（表决前须完成社会稳定风险评估）"), required=False
-    )
+    major = forms.BooleanField(label=_("重大事项（表决前须完成社会稳定风险评估）"), required=False)
     support_threshold = forms.IntegerField(
         label=_("调整联署门槛（人）"),
         required=False,

@@ -13,8 +13,8 @@ A gate may also describe itself on the matter page (`panel`), so what it checks 
 where the vote is prepared — to the committee and to the supervisor alike.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 
-from .. import permissions as perms
 from .. import gates, selectors, services
+from .. import permissions as perms
 from ..choices import MatterStatus, TaskStatus
 from ..forms import MatterForm, ProgressForm, RatingForm, ResultForm, TaskForm, TriageForm
 from ..models import Body, Support
@@ -85,7 +85,9 @@ def matter_create(request):
 
     def action(d):
         node = d["node"] if staff else nodes.first()
-        extra = {k: d[k] for k in ("source", "art24", "major", "support_threshold", "threshold_reason")} if staff else {}
+        extra = (
+            {k: d[k] for k in ("source", "art24", "major", "support_threshold", "threshold_reason")} if staff else {}
+        )
         return services.raise_matter(
             node=node, title=d["title"], description=d["description"], kind=d["kind"], body=d["body"], **extra
         )
