@@ -49,7 +49,7 @@ def export_documents(user, rows):
 
 def export_articles(user, version, rows):
     """The articles of one version, with how each differs from the version it revises."""
-    data = [[r["number"], r["title"], r["text"], Change(r["change"]).label] for r in rows]
+    data = [[r["number"], r["title"], r["text"], str(Change(r["change"]).label)] for r in rows]
     headers = [_("条"), _("条标题"), _("条文"), _("修订情况")]
     title = f"{version.document.title}第{version.number}版"
     return _answer(user, RulesVersion, perms.VIEW_RULES, _("条文"), headers, data, title)

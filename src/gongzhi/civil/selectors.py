@@ -3,13 +3,27 @@
 from django.db.models import Q
 
 from gongzhi.core.exceptions import NotFound
+from gongzhi.core.scoping import EVERYWHERE, paths_for, scope_q
 
 from . import permissions as perms
 from .models import RiskAssessment, RuleApplication, RulesDocument, RulesVersion
 
 
-def documents(user):
-    return RulesDocument.objects.visible_to(user, perms.VIEW_RULES).select_related("node", "current", "parent")
+def community_scope(user, perm, field) -> Q:
+    """Rows of a community in the user's scope for `perm`, or of the community above a grid
+    where they hold it: a grid worker reads, and records the application of, the rules of the
+    community their grid belongs to (rules are made for a whole community, never for a grid)."""
+    paths = paths_for(user, perm)
+    if paths is None:
+        return EVERYWHERE
+    parents = {p[: p.rstrip("/").rfind("/") + 1] for p in paths}
+    return scope_q(user, perm, field) | Q(**{f"{field}__in": sorted(parents)})
+
+
+def documents(user, perm=perms.VIEW_RULES):
+    return RulesDocument.objects.filter(community_scope(user, perm, "node__path")).select_related(
+        "node", "current", "parent"
+    )
 
 
 def get_document(user, pk):
@@ -20,7 +34,7 @@ def get_document(user, pk):
 
 
 def versions(user):
-    return RulesVersion.objects.visible_to(user, perms.VIEW_RULES).select_related(
+    return RulesVersion.objects.filter(community_scope(user, perms.VIEW_RULES, "document__node__path")).select_related(
         "document__node", "matter", "decision__body", "board_entry", "based_on"
     )
 
@@ -35,9 +49,9 @@ def get_version(user, pk):
 def applications(user, *, document=None, article=None, q=""):
     """The application log the user may read, newest first; `article` (a number) searches by
     article of any version, `q` the facts and handling."""
-    qs = RuleApplication.objects.visible_to(user, perms.VIEW_APPLICATION).select_related(
-        "document__node", "article", "resident", "recorded_by"
-    )
+    qs = RuleApplication.objects.filter(
+        community_scope(user, perms.VIEW_APPLICATION, "document__node__path")
+    ).select_related("document__node", "article", "resident", "recorded_by")
     if document is not None:
         qs = qs.filter(document=document)
     if article:
