@@ -37,9 +37,7 @@ def make_civil(town):
         basis="2019年居民会议通过",
     )
     far = factories.make_resident(town["g21"], name="周远方")
-    return SimpleNamespace(
-        town=town, c1=c1, council=council, members=members, users=users, document=document, far=far
-    )
+    return SimpleNamespace(town=town, c1=c1, council=council, members=members, users=users, document=document, far=far)
 
 
 @pytest.fixture

@@ -57,7 +57,11 @@ def test_rules_in_force_before_the_platform_are_recorded_as_adopted(civil):
     current = civil.document.current
     assert current.status == VersionStatus.ADOPTED and current.number == 1
     assert current.basis == "2019年居民会议通过"
-    assert [a.text for a in current.articles.all()] == ["爱护公共设施。", "垃圾分类投放。", "晚上十点后不得使用扩音设备。"]
+    assert [a.text for a in current.articles.all()] == [
+        "爱护公共设施。",
+        "垃圾分类投放。",
+        "晚上十点后不得使用扩音设备。",
+    ]
 
 
 def test_revision_copies_articles_and_is_edited_article_by_article(civil):

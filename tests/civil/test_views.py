@@ -106,7 +106,9 @@ def test_amending_the_rules_on_the_web(client, civil):
     url = reverse("civil:version_detail", args=[version.pk])
     bad = client.post(reverse("civil:article_set", args=[version.pk]), {"number": "x", "text": ""})
     assert bad.status_code == 400
-    client.post(reverse("civil:article_set", args=[version.pk]), {"number": 3, "text": "晚上九点半后不得使用扩音设备。"})
+    client.post(
+        reverse("civil:article_set", args=[version.pk]), {"number": 3, "text": "晚上九点半后不得使用扩音设备。"}
+    )
     page = client.get(url).content.decode()
     assert "<ins>九</ins>" in page and "<del>十</del>" in page
     assert "尚未经会议表决通过" in page

@@ -85,7 +85,7 @@ class ApplicationPage(Schema):
     results: list[ApplicationOut]
 
 
-class AssessmentOut(Schema):
+class AssessmentRow(Schema):
     id: int
     matter: int
     node: int
@@ -98,15 +98,20 @@ class AssessmentOut(Schema):
     status: str
     signed_by: str | None
     signed_on: dt.date | None
-    vote_refusal: str
     version: int
+
+
+class AssessmentOut(AssessmentRow):
+    """An assessment, with why its matter's vote may not open yet ("" when it may)."""
+
+    vote_refusal: str
 
 
 class AssessmentPage(Schema):
     count: int
     page: int
     page_size: int
-    results: list[AssessmentOut]
+    results: list[AssessmentRow]
 
 
 class AssessmentIn(Schema):
@@ -165,8 +170,8 @@ def _application(a) -> dict:
     }
 
 
-def _assessment(a) -> dict:
-    return {
+def _assessment(a, *, gate=True) -> dict:
+    out = {
         "id": a.pk,
         "matter": a.matter_id,
         "node": a.node_id,
@@ -179,9 +184,11 @@ def _assessment(a) -> dict:
         "status": a.status,
         "signed_by": (a.signed_by.display_name or a.signed_by.username) if a.signed_by_id else None,
         "signed_on": a.signed_on,
-        "vote_refusal": services.vote_refusal(a.matter),
         "version": a.version,
     }
+    if gate:
+        out["vote_refusal"] = services.vote_refusal(a.matter)
+    return out
 
 
 @router.get("/civil/documents", response={200: DocumentPage, **ERRORS})
@@ -245,7 +252,9 @@ def list_applications(
 def list_assessments(request, page: common.Int64 = 1, page_size: common.Int64 | None = None):
     common.require_anywhere(request.auth, perms.VIEW_ASSESSMENT)
     rows = selectors.assessments(request.auth).order_by("-id")
-    return common.json_response(common.paginate(rows, page, page_size, lambda found: [_assessment(a) for a in found]))
+    return common.json_response(
+        common.paginate(rows, page, page_size, lambda found: [_assessment(a, gate=False) for a in found])
+    )
 
 
 @router.get("/civil/assessments/{int:assessment_id}", response={200: AssessmentOut, **ERRORS})
