@@ -183,7 +183,9 @@ def adopt_version(version, *, reason="", expected_version=None) -> RulesVersion:
     """Adopt a draft on the decision of the meeting that voted its matter through; it becomes
     the document's version in force. Refused, with nothing written, until that decision exists."""
     with transaction.atomic():
-        version = RulesVersion.objects.select_for_update().select_related("matter", "document").get(pk=version.pk)
+        version = (
+            RulesVersion.objects.select_for_update(of=("self",)).select_related("matter", "document").get(pk=version.pk)
+        )
         refused = adoption_refusal(version)
         if refused:
             raise ValidationError(refused)
