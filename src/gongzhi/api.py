@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.accounts.api import router as auth_router
 from gongzhi.care.api import router as care_router
+from gongzhi.civil.api import router as civil_router
 from gongzhi.compact.api import router as compact_router
 from gongzhi.consultation.api import router as consultation_router
 from gongzhi.core import api as common
@@ -29,7 +30,7 @@ from gongzhi.territory.api import router as territory_router
 api = NinjaAPI(
     title="共治 Gongzhi API",
     version="1",
-    description="区划、楼栋、单位、住户、居民、关爱走访、人民调解、协商议事和政社互动的接口。修改和删除须带 If-Match（读取时得到的 ETag）。",
+    description="区划、楼栋、单位、住户、居民、关爱走访、人民调解、协商议事、村规民约与稳评和政社互动的接口。修改和删除须带 If-Match（读取时得到的 ETag）。",
     urls_namespace="api",
     auth=[common.BearerAuth(), common.session_user],
     renderer=common.Renderer(),
@@ -119,6 +120,7 @@ api.add_router("/", care_router)
 api.add_router("/", mediation_router)
 api.add_router("/", consultation_router)
 api.add_router("/", compact_router)
+api.add_router("/", civil_router)
 
 
 @csrf_exempt  # like every API route: a PUT to a wrong path is a 404, not the web's CSRF page

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gongzhi.mediation",
     "gongzhi.compact",
     "gongzhi.care",
+    "gongzhi.civil",
     "gongzhi.maps",
     "gongzhi.dashboards",
     "gongzhi.crosscheck",

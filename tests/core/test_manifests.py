@@ -79,6 +79,7 @@ def test_demo_steps_run_after_what_they_need():
         "accounts.resident_link",  # after care: it links 刘大爷 to the resident care named
         "care.volunteers",
         "care.points",  # after the link: 刘大爷 appeals a deduction from his own account
+        "civil.rules",  # the 居民公约 amended on a council decision, a filed 稳评
     ]
 
 

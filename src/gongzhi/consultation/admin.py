@@ -104,8 +104,8 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Matter)
 class MatterAdmin(ReadOnlyScopedAdmin):
-    list_display = ("title", "node", "status", "art24", "support_count", "support_threshold", "raised_at")
-    list_filter = ("status", "art24", "kind")
+    list_display = ("title", "node", "status", "art24", "major", "support_count", "support_threshold", "raised_at")
+    list_filter = ("status", "art24", "major", "kind")
     search_fields = ("title",)
 
 

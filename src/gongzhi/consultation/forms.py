@@ -32,6 +32,7 @@ class MatterForm(forms.Form):
     node = forms.ModelChoiceField(label=_("所属社区/村"), queryset=None)
     source = forms.ChoiceField(label=_("提出方"), choices=c.MatterSource.choices, initial=c.MatterSource.COMMITTEE)
     art24 = forms.BooleanField(label=_("村民委员会组织法第二十四条事项"), required=False)
+    major = forms.BooleanField(label=_("重大事项（表决前须完成社会稳定风险评估）"), required=False)
     support_threshold = forms.IntegerField(
         label=_("调整联署门槛（人）"),
         required=False,
@@ -51,7 +52,7 @@ class MatterForm(forms.Form):
             self.fields["node"].label_from_instance = lambda n: n.name
             self.fields["source"].choices = [x for x in c.MatterSource.choices if x[0] != c.MatterSource.RESIDENT]
         else:
-            for name in ("node", "source", "art24", "support_threshold", "threshold_reason"):
+            for name in ("node", "source", "art24", "major", "support_threshold", "threshold_reason"):
                 del self.fields[name]
 
     def clean(self):

@@ -33,6 +33,7 @@ class MatterRow(Schema):
     status: str
     status_label: str
     art24: bool
+    major: bool
     support_count: int
     support_threshold: int
     raised_at: dt.datetime
@@ -87,6 +88,7 @@ class MatterIn(Schema):
     # Staff only (a resident raises in their own name with the body's legal threshold):
     source: str | None = None
     art24: bool = False
+    major: bool = False
     support_threshold: common.Count | None = None
     # Needed when the threshold differs from the legal figure (shown beside it).
     threshold_reason: common.Reason = ""
@@ -151,6 +153,7 @@ def matter_row(m) -> dict:
         "status": m.status,
         "status_label": m.get_status_display(),
         "art24": m.art24,
+        "major": m.major,
         "support_count": m.support_count,
         "support_threshold": m.support_threshold,
         "raised_at": m.raised_at,
@@ -266,10 +269,16 @@ def raise_matter(request, payload: MatterIn):
                 raise common.field_error("source", _("未知的提出方：%(value)s") % {"value": payload.source})
             extra["source"] = payload.source
         extra["art24"] = payload.art24
+        extra["major"] = payload.major
         extra["support_threshold"] = payload.support_threshold
         extra["threshold_reason"] = payload.threshold_reason
-    elif payload.source not in (None, MatterSource.RESIDENT) or payload.art24 or payload.support_threshold is not None:
-        refuse(_("只有两委工作人员可以设定提出方、第二十四条事项和联署门槛"))
+    elif (
+        payload.source not in (None, MatterSource.RESIDENT)
+        or payload.art24
+        or payload.major
+        or payload.support_threshold is not None
+    ):
+        refuse(_("只有两委工作人员可以设定提出方、第二十四条事项、重大事项和联署门槛"))
     matter = services.raise_matter(
         node=node, title=payload.title, description=payload.description, kind=payload.kind, body=body, **extra
     )

@@ -25,6 +25,9 @@ class Matter(TrackedModel):
     reached and by when the meeting must be convened; `collect_until` when an unsupported
     matter expires.
 
+    `major` marks a 重大事项 whose vote may not open before its risk assessment (稳评) is
+    filed (see consultation/gates.py).
+
     `art24` marks the matters Art. 24 of the 村民委员会组织法 reserves for the 村民会议 (or the
     村民代表会议 it authorises); no other body may decide them. `support_count` mirrors the
     Support rows so lists need no count query.
@@ -61,6 +64,11 @@ class Matter(TrackedModel):
     status = models.CharField(_("状态"), max_length=12, choices=c.MatterStatus.choices, default=c.MatterStatus.PENDING)
     art24 = models.BooleanField(
         _("第二十四条事项"), default=False, help_text=_("须经村民会议（或其授权的村民代表会议）讨论决定")
+    )
+    # 重大事项: a decision that needs a filed social-stability risk assessment (稳评) before its
+    # vote opens — the check is a vote gate another app registers (consultation/gates.py).
+    major = models.BooleanField(
+        _("重大事项"), default=False, help_text=_("须先完成社会稳定风险评估（稳评）才能开始表决")
     )
     support_threshold = models.PositiveIntegerField(_("联署门槛"), default=0, help_text=_("0 表示无需联署"))
     # The threshold the law gives (rules.convening_threshold), computed from the body's rule and

@@ -97,6 +97,7 @@ def raise_matter(
     source=MatterSource.RESIDENT,
     resident=None,
     art24=False,
+    major=False,
     support_threshold=None,
     threshold_reason="",
     body=None,
@@ -106,7 +107,8 @@ def raise_matter(
     acting user's registry record unless given). The threshold is the law's for `body`
     (`legal_threshold`); a different `support_threshold` needs `threshold_reason`, and for an
     assembly may not exceed the legal figure (reaching it obliges convening whatever staff
-    typed). A matter needing support collects co-signatures until `collect_until`."""
+    typed). A matter needing support collects co-signatures until `collect_until`. A `major`
+    matter (重大事项) cannot be put to the vote before its risk assessment is filed."""
     user = audit.current().user
     user = user if getattr(user, "is_authenticated", False) else None
     if source == MatterSource.RESIDENT and resident is None and user is not None:
@@ -148,6 +150,7 @@ def raise_matter(
         raised_by=user,
         raised_by_resident=resident,
         art24=art24,
+        major=bool(major),
         support_threshold=support_threshold,
         legal_threshold=legal.needed,
         threshold_basis=legal.text[:300],

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 
-from .. import eligibility, rules, transitions
+from .. import eligibility, gates, rules, transitions
 from ..choices import ART24_BODY_KINDS, DecisionOutcome, MatterStatus, MeetingStatus, MotionStatus, ThresholdBasis, Vote
 from ..models import Attendance, BallotCast, BallotChoice, Decision, Motion
 from . import ballot_sql
@@ -47,10 +47,14 @@ def propose_motion(meeting, *, text, secret=False, agenda_item=None, rule=None, 
 def open_motion(motion, *, reason="") -> Motion:
     """Open the vote. The meeting must be open and quorate under the motion's rule; the counts
     at this moment are kept with the motion. (Rules counting ballots cast, such as recall,
-    are judged on turnout when the vote closes.)"""
+    are judged on turnout when the vote closes.) The registered vote gates (gates.py) must
+    agree too: a 重大事项 waits for its filed risk assessment."""
     meeting = motion.meeting
     if meeting.status != MeetingStatus.OPEN:
         raise ValidationError(_("会议尚未开始或已结束，不能开始表决"))
+    refused = gates.refusal(motion.agenda_item.matter if motion.agenda_item_id else None)
+    if refused:
+        raise ValidationError(refused)
     rule = motion.effective_rule()
     present = meeting.attendance.count()
     eligible = (

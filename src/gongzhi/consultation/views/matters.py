@@ -13,8 +13,8 @@ from gongzhi.core import sorting
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 
+from .. import gates, selectors, services
 from .. import permissions as perms
-from .. import selectors, services
 from ..choices import MatterStatus, TaskStatus
 from ..forms import MatterForm, ProgressForm, RatingForm, ResultForm, TaskForm, TriageForm
 from ..models import Body, Support
@@ -93,7 +93,9 @@ def matter_create(request):
 
     def action(d):
         node = d["node"] if staff else nodes.first()
-        extra = {k: d[k] for k in ("source", "art24", "support_threshold", "threshold_reason")} if staff else {}
+        extra = (
+            {k: d[k] for k in ("source", "art24", "major", "support_threshold", "threshold_reason")} if staff else {}
+        )
         return services.raise_matter(
             node=node, title=d["title"], description=d["description"], kind=d["kind"], body=d["body"], **extra
         )
@@ -148,6 +150,8 @@ def _detail_context(request, matter):
         "result_form": ResultForm(),
         "rating_form": RatingForm(),
         "open_task": TaskStatus.OPEN,
+        # What the vote gates (gates.py: the 稳评 of a 重大事项 …) show about this matter.
+        "gate_panels": gates.panels(user, matter),
         # The workflow panel (四议两公开 …): steps, and the forms that start and complete them.
         **workflow_panel.context(request, matter),
         # Each task's milestones, overdue flags and suggested progress.
