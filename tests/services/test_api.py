@@ -22,8 +22,13 @@ MATRIX = {
 
 
 def _enquiry_in(hall, node):
-    return {"node": node.pk, "channel": "visit", "visitor_name": "周先生", "visitor_phone": "13912345678",
-            "question": "问问"}
+    return {
+        "node": node.pk,
+        "channel": "visit",
+        "visitor_name": "周先生",
+        "visitor_phone": "13912345678",
+        "question": "问问",
+    }
 
 
 @pytest.mark.parametrize("role", MATRIX)
@@ -96,11 +101,18 @@ def test_create_and_handover_with_if_match(hall):
 
 def test_errand_create_and_steps_with_if_match(hall):
     api = ApiClient(hall.users.community)
-    bad = api.post("/services/errands", {"node": hall.town["c1"].pk, "item": hall.proof.pk, "resident": hall.people.mei.pk})
+    bad = api.post(
+        "/services/errands", {"node": hall.town["c1"].pk, "item": hall.proof.pk, "resident": hall.people.mei.pk}
+    )
     assert "item" in errors(bad)
     made = api.post(
         "/services/errands",
-        {"node": hall.town["c1"].pk, "item": hall.permit.pk, "resident": hall.people.mei.pk, "materials_note": "身份证"},
+        {
+            "node": hall.town["c1"].pk,
+            "item": hall.permit.pk,
+            "resident": hall.people.mei.pk,
+            "materials_note": "身份证",
+        },
     )
     assert made.status_code == 201
     x = made.json()

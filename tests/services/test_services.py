@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from gongzhi.core.exceptions import NotFound
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.workdays import add_workdays
 from gongzhi.services import services
 from gongzhi.services.choices import ErrandStatus
 from gongzhi.services.models import Enquiry, Errand, ErrandStep, Handover, ServiceItem
 from gongzhi.services.public import public_progress
-from gongzhi.core.exceptions import NotFound
 
 from .conftest import errand, log
 

@@ -55,8 +55,13 @@ def test_log_visit_hand_over_and_close_on_the_web(client, hall):
     assert bad.status_code == 400 and "请从人口库选择居民" in bad.content.decode()
     done = client.post(
         url,
-        {"node": hall.town["c1"].pk, "channel": "phone", "question": "居住证续签", "resident": hall.people.mei.pk,
-         "item": hall.permit.pk},
+        {
+            "node": hall.town["c1"].pk,
+            "channel": "phone",
+            "question": "居住证续签",
+            "resident": hall.people.mei.pk,
+            "item": hall.permit.pk,
+        },
     )
     e = Enquiry.objects.get()
     assert done.status_code == 302 and e.resident == hall.people.mei and e.responsible == hall.users.community
@@ -86,8 +91,14 @@ def test_open_an_errand_and_record_steps_on_the_web(client, hall):
     assert bad.status_code == 400 and "所选事项不存在或不可代办" in bad.content.decode()
     done = client.post(
         reverse("services:errand_new"),
-        {"node": hall.town["c1"].pk, "item": hall.permit.pk, "received_on": today.isoformat(), "enquiry": e.pk,
-         "resident": hall.people.mei.pk, "materials_note": "身份证"},
+        {
+            "node": hall.town["c1"].pk,
+            "item": hall.permit.pk,
+            "received_on": today.isoformat(),
+            "enquiry": e.pk,
+            "resident": hall.people.mei.pk,
+            "materials_note": "身份证",
+        },
     )
     x = Errand.objects.get()
     assert done.status_code == 302 and x.enquiry == e
@@ -167,7 +178,12 @@ def test_public_pages(hall):
     bad = anon.post(track, {"code": x.code, "last4": "12"}).content.decode()
     assert "请填写 4 位数字" in bad
     right = anon.post(track, {"code": x.code, "last4": "5678"}).content.decode()
-    assert "已收材料" in right and "居住证签注" in right and "王小梅" not in right and "5678" not in right.split("form")[-1]
+    assert (
+        "已收材料" in right
+        and "居住证签注" in right
+        and "王小梅" not in right
+        and "5678" not in right.split("form")[-1]
+    )
 
 
 def test_track_is_rate_limited(hall, settings):

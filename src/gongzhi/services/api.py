@@ -410,5 +410,3 @@ def record_step(request, errand_id: common.Id, payload: StepIn):
     )
     fresh, data = _errand_detail(request.auth, found.pk)
     return _with_etag(data, fresh)
-
-

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import sorting
@@ -30,13 +30,18 @@ ERRAND_SORTS = {
     "deadline": ("deadline", "id"),
     "status": ("status", "id"),
 }
-ENQUIRY_STATES = {"open": _l("办理中"), "mine": _l("我负责的"), "closed": _l("已办结"), "all": _l("全部")}
+ENQUIRY_STATES = {
+    "open": gettext_lazy("办理中"),
+    "mine": gettext_lazy("我负责的"),
+    "closed": gettext_lazy("已办结"),
+    "all": gettext_lazy("全部"),
+}
 ERRAND_STATES = {
-    "open": _l("办理中"),
-    "due": _l("即将到期/超期"),
-    "overdue": _l("超期"),
-    "done": _l("已交付"),
-    "all": _l("全部"),
+    "open": gettext_lazy("办理中"),
+    "due": gettext_lazy("即将到期/超期"),
+    "overdue": gettext_lazy("超期"),
+    "done": gettext_lazy("已交付"),
+    "all": gettext_lazy("全部"),
 }
 
 
