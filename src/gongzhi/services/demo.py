@@ -103,7 +103,7 @@ def _visits(chen, li, c001, items):
             item=items["老年人优待证办理"],
             resident=liu,
             question="老年人优待证怎么办，能不能帮忙代办？",
-            received_at=now - dt.timedelta(days=12),
+            received_at=now - dt.timedelta(days=6),
         )
         errand = services.open_errand(
             chen,
@@ -112,10 +112,10 @@ def _visits(chen, li, c001, items):
             resident=liu,
             enquiry=e,
             materials_note="身份证、照片",
-            received_on=_days_ago(12),
+            received_on=_days_ago(6),
         )
-        services.record_step(chen, errand, action="send", on=_days_ago(11))
-        services.record_step(chen, errand, action="return", on=_days_ago(4), note="证件已制好")
+        services.record_step(chen, errand, action="send", on=_days_ago(5))
+        services.record_step(chen, errand, action="return", on=_days_ago(1), note="证件已制好，等本人来取")
     people = list(others)
     if people:
         # Overdue: sent to the department three weeks ago and still not back.
