@@ -58,11 +58,13 @@ def build_hall(town):
         _visits(chen, li, c001, items)
 
 
-def _people(c001):
-    active = Resident.objects.filter(grid__path__startswith=c001.path, status=Status.ACTIVE).exclude(phone="")
+def _people(chen, c001):
+    """People 陈书记 may see (never one in a sensitive group): a migrant, 刘大爷, a few more."""
+    seen = Resident.objects.visible_to(chen)
+    active = seen.filter(grid__path__startswith=c001.path, status=Status.ACTIVE).exclude(phone="")
     migrant = active.filter(permit_valid_until__isnull=False).order_by("permit_valid_until", "id").first()
     elder = User.objects.filter(username="liudaye").values_list("resident", flat=True).first()
-    liu = Resident.objects.filter(pk=elder).first() if elder else None
+    liu = seen.filter(pk=elder).first() if elder else None
     return migrant or active.order_by("id").first(), liu, active.order_by("-id")[:3]
 
 
@@ -71,7 +73,7 @@ def _days_ago(n):
 
 
 def _visits(chen, li, c001, items):
-    migrant, liu, others = _people(c001)
+    migrant, liu, others = _people(chen, c001)
     now = timezone.now()
     permit = items["居住证签注/换领"]
     if migrant is not None:
