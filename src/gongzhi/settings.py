@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gongzhi.compact",
     "gongzhi.care",
     "gongzhi.civil",
+    "gongzhi.services",
     "gongzhi.maps",
     "gongzhi.dashboards",
     "gongzhi.crosscheck",

@@ -1,0 +1,120 @@
+"""Reads of the service hall, every one scoped to the user (deny by default; out of scope is
+not found). The catalogue is public; enquiries and 代办 are seen at the hall that received
+them; a linked resident sees her own 代办 (`own_errands`)."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from gongzhi.core.workdays import add_workdays
+
+from . import permissions as perms
+from .choices import EnquiryStatus, ErrandStatus
+from .models import Enquiry, Errand, ServiceItem
+
+
+def public_items():
+    """The catalogue shown to everyone: active items, with their hall."""
+    return ServiceItem.objects.filter(active=True).select_related("node").order_by("node__path", "name")
+
+
+def items():
+    """Every item (staff pages; the catalogue holds no personal data)."""
+    return ServiceItem.objects.select_related("node")
+
+
+def enquiries(user):
+    return Enquiry.objects.visible_to(user, perms.VIEW_ENQUIRY).select_related(
+        "node", "item", "resident", "received_by", "responsible"
+    )
+
+
+def enquiry(user, pk):
+    return enquiries(user).filter(pk=pk).first()
+
+
+def errands(user):
+    return Errand.objects.visible_to(user, perms.VIEW_ERRAND).select_related("node", "item", "handler", "resident")
+
+
+def errand(user, pk):
+    return errands(user).filter(pk=pk).first()
+
+
+def soon_limit(today=None) -> dt.date:
+    """The last day that counts as due soon: one working day from today."""
+    return add_workdays(today or timezone.localdate(), 1)
+
+
+def filter_errands(qs, state: str, today=None):
+    """open / due (due within one working day or overdue) / overdue / done / all."""
+    today = today or timezone.localdate()
+    if state == "open":
+        return qs.exclude(status=ErrandStatus.DELIVERED)
+    if state == "due":
+        return qs.exclude(status=ErrandStatus.DELIVERED).filter(deadline__lte=soon_limit(today))
+    if state == "overdue":
+        return qs.exclude(status=ErrandStatus.DELIVERED).filter(deadline__lt=today)
+    if state == "done":
+        return qs.filter(status=ErrandStatus.DELIVERED)
+    return qs
+
+
+def filter_enquiries(qs, state: str, user=None):
+    if state == "open":
+        return qs.filter(status=EnquiryStatus.OPEN)
+    if state == "mine" and user is not None:
+        return qs.filter(status=EnquiryStatus.OPEN, responsible=user)
+    if state == "closed":
+        return qs.filter(status=EnquiryStatus.CLOSED)
+    return qs
+
+
+def own_errands(user):
+    """The 代办 of the resident a linked account belongs to (whatever hall received them)."""
+    resident_id = getattr(user, "resident_id", None)
+    if not resident_id:
+        return Errand.objects.none()
+    return Errand.objects.filter(resident_id=resident_id).select_related("item").prefetch_related("steps")
+
+
+def figures(user, year: int, month: int | None):
+    """Counts by item for the year (or one month of it): enquiries logged, 代办 opened,
+    delivered and overdue — and the month-by-month totals of the year."""
+    today = timezone.localdate()
+    enq = enquiries(user).filter(received_at__year=year)
+    err = errands(user).filter(received_on__year=year)
+    if month:
+        enq = enq.filter(received_at__month=month)
+        err = err.filter(received_on__month=month)
+    by_item: dict = {}
+    for row in enq.order_by().values("item_id", "item__name").annotate(n=Count("id")):
+        by_item.setdefault(
+            row["item_id"],
+            {"name": row["item__name"] or "", "enquiries": 0, "errands": 0, "delivered": 0, "overdue": 0},
+        )["enquiries"] = row["n"]
+    overdue = Q(deadline__lt=today) & ~Q(status=ErrandStatus.DELIVERED)
+    for row in (
+        err.order_by()
+        .values("item_id", "item__name")
+        .annotate(
+            n=Count("id"),
+            done=Count("id", filter=Q(status=ErrandStatus.DELIVERED)),
+            late=Count("id", filter=overdue),
+        )
+    ):
+        entry = by_item.setdefault(
+            row["item_id"], {"name": row["item__name"], "enquiries": 0, "errands": 0, "delivered": 0, "overdue": 0}
+        )
+        entry.update(errands=row["n"], delivered=row["done"], overdue=row["late"])
+    items_rows = sorted(by_item.values(), key=lambda r: (-r["errands"] - r["enquiries"], r["name"]))
+    months = {m: {"month": m, "enquiries": 0, "errands": 0} for m in range(1, 13)}
+    year_enq = enquiries(user).filter(received_at__year=year).order_by()
+    for row in year_enq.annotate(m=ExtractMonth("received_at")).values("m").annotate(n=Count("id")):
+        months[row["m"]]["enquiries"] = row["n"]
+    year_err = errands(user).filter(received_on__year=year).order_by()
+    for row in year_err.values("received_on__month").annotate(n=Count("id")):
+        months[row["received_on__month"]]["errands"] = row["n"]
+    return items_rows, list(months.values())
