@@ -88,11 +88,14 @@ def assignment_for(user, pk):
     )
 
 
+def is_worker(user, assignment) -> bool:
+    """Is the user one of the household's grid workers (or the one named on it)?"""
+    return assignment.worker_id == user.pk or has_perm_at(user, perms.CONDUCT, assignment.grid.path)
+
+
 def may_fill(user, assignment) -> bool:
-    """Is the user one of the grid's workers (or named on it), on a running campaign?"""
-    return assignment.campaign.status == CampaignStatus.RUNNING and (
-        assignment.worker_id == user.pk or has_perm_at(user, perms.CONDUCT, assignment.grid.path)
-    )
+    """May the user answer for the household now: its grid worker, on a running campaign."""
+    return assignment.campaign.status == CampaignStatus.RUNNING and is_worker(user, assignment)
 
 
 def answers_shown(user, assignment) -> bool:

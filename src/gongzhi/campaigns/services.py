@@ -211,7 +211,7 @@ def submit_answer(
         raise ValidationError({"outcome": _("请选择排查结果")})
     campaign = Campaign.objects.select_related("territory").get(pk=assignment.campaign_id)
     assignment.campaign = campaign
-    if not selectors.may_fill(actor, assignment):
+    if not selectors.is_worker(actor, assignment):
         raise PermissionDenied(_("只有本网格的网格员可以填写该住户的排查表"))
     now = timezone.now()
     _check_when(campaign, timezone.localdate(now))
