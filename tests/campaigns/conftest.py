@@ -56,7 +56,9 @@ def make_campaigns(town, *, launched=True):
     if launched:
         launch.launch_campaign(users.community, campaign)
         campaign.refresh_from_db()
-    q = SimpleNamespace(gas=questions[0], hose=questions[1], people=questions[2], other=questions[3], photo=questions[4])
+    q = SimpleNamespace(
+        gas=questions[0], hose=questions[1], people=questions[2], other=questions[3], photo=questions[4]
+    )
     return SimpleNamespace(town=town, users=users, homes=homes, campaign=campaign, q=q)
 
 

@@ -36,7 +36,11 @@ def test_launch_puts_every_household_of_the_territory_on_its_grid_workers_list(c
 
 def test_launch_refuses_an_empty_checklist_and_a_second_launch(draft):
     empty = services.create_campaign(
-        draft.users.community, topic="空表", start=draft.campaign.start, end=draft.campaign.end, territory=draft.town["g11"]
+        draft.users.community,
+        topic="空表",
+        start=draft.campaign.start,
+        end=draft.campaign.end,
+        territory=draft.town["g11"],
     )
     with pytest.raises(ValidationError, match="还没有排查项"):
         launch.launch_campaign(draft.users.community, empty)
@@ -207,7 +211,9 @@ def test_sensitive_member_is_not_offered_for_correction(cp):
 
 def test_a_town_wide_launch_covers_every_community(draft):
     today = timezone.localdate()
-    town_wide = services.create_campaign(draft.users.town, topic="全镇", start=today, end=today, territory=draft.town["t"])
+    town_wide = services.create_campaign(
+        draft.users.town, topic="全镇", start=today, end=today, territory=draft.town["t"]
+    )
     services.add_question(draft.users.town, town_wide, text="是否在家", kind=FieldKind.YESNO)
     factories.make_household(draft.town["g22"])  # a grid without a worker
     assert launch.launch_campaign(draft.users.town, town_wide) == 6

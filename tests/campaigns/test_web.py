@@ -95,7 +95,9 @@ def test_draft_edit_add_delete_launch(client, draft):
 
 def test_create_with_bad_input(client, draft):
     client.force_login(draft.users.community)
-    r = client.post(reverse("campaigns:create"), {"topic": "", "start": "昨天", "end": "", "territory": draft.town["c2"].pk})
+    r = client.post(
+        reverse("campaigns:create"), {"topic": "", "start": "昨天", "end": "", "territory": draft.town["c2"].pk}
+    )
     page = r.content.decode()
     assert r.status_code == 400
     for message in ("请填写主题", "日期格式应为", "请填写结束日期", "请从列表中选择排查范围"):
@@ -170,7 +172,9 @@ def test_sensitive_head_is_not_named_to_the_grid_worker(client, cp):
 
 def _answer_all(cp):
     for home, people in ((cp.homes.a, "3"), (cp.homes.secret, "4")):
-        services.submit_answer(cp.users.wangfang, answer_of(cp, home), values={**good_values(cp, people), cp.q.other.pk: "秘密"})
+        services.submit_answer(
+            cp.users.wangfang, answer_of(cp, home), values={**good_values(cp, people), cp.q.other.pk: "秘密"}
+        )
     services.submit_answer(cp.users.wangfang, answer_of(cp, cp.homes.b), outcome=VisitStatus.REFUSED)
 
 
@@ -186,7 +190,9 @@ def test_results_and_progress(client, cp):
 
 
 def _sheet(response):
-    wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
     return [list(r) for r in wb.active.iter_rows(values_only=True)]
 
 

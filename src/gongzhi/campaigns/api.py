@@ -22,7 +22,7 @@ from .models import Assignment
 router = Router(tags=["入户排查"])
 
 
-class QuestionOut(Schema):
+class CampaignQuestionOut(Schema):
     id: int
     order: int
     text: str
@@ -43,10 +43,10 @@ class CampaignOut(Schema):
 
 class CampaignDetailOut(CampaignOut):
     description: str
-    questions: list[QuestionOut]
+    questions: list[CampaignQuestionOut]
 
 
-class HouseholdOut(Schema):
+class CampaignHouseholdOut(Schema):
     """One household on my list: place, head (or 受限), masked phone, status and version."""
 
     id: int
@@ -59,14 +59,14 @@ class HouseholdOut(Schema):
     version: int
 
 
-class HouseholdPage(Schema):
+class CampaignHouseholdPage(Schema):
     count: int
     page: int
     page_size: int
-    results: list[HouseholdOut]
+    results: list[CampaignHouseholdOut]
 
 
-class AnswerIn(Schema):
+class CampaignAnswerIn(Schema):
     """`answers` maps question id → value: "yes"/"no", an option, a number or a text. Photo
     items are answered on the web page."""
 
@@ -109,7 +109,14 @@ def get_campaign(request, campaign_id: common.Id):
     out = _campaign_out(c)
     out["description"] = c.description
     out["questions"] = [
-        {"id": q.pk, "order": q.order, "text": q.text, "kind": q.kind, "options": q.option_list(), "required": q.required}
+        {
+            "id": q.pk,
+            "order": q.order,
+            "text": q.text,
+            "kind": q.kind,
+            "options": q.option_list(),
+            "required": q.required,
+        }
         for q in c.questions.all()
     ]
     return out
@@ -130,9 +137,13 @@ def _household_out(user, a) -> dict:
     }
 
 
-@router.get("/campaigns/{int:campaign_id}/households", response={200: HouseholdPage, **common.READ_ERRORS})
+@router.get("/campaigns/{int:campaign_id}/households", response={200: CampaignHouseholdPage, **common.READ_ERRORS})
 def my_households(
-    request, campaign_id: common.Id, status: common.Filter = "", page: common.Int64 = 1, page_size: common.Int64 | None = None
+    request,
+    campaign_id: common.Id,
+    status: common.Filter = "",
+    page: common.Int64 = 1,
+    page_size: common.Int64 | None = None,
 ):
     """My households on one campaign (?status=pending|done|absent|refused), pending first."""
     user = request.auth
@@ -146,8 +157,8 @@ def my_households(
     return common.paginate(qs, page, page_size, lambda rows: [_household_out(user, a) for a in rows])
 
 
-@router.post("/campaigns/households/{int:household_id}/answer", response={200: HouseholdOut, **common.ERRORS})
-def submit_answer(request, response: HttpResponse, household_id: common.Id, payload: AnswerIn):
+@router.post("/campaigns/households/{int:household_id}/answer", response={200: CampaignHouseholdOut, **common.ERRORS})
+def submit_answer(request, response: HttpResponse, household_id: common.Id, payload: CampaignAnswerIn):
     """Answer one of my households (If-Match: its ETag): the checklist (outcome "done"), or
     "absent" (不在家) / "refused" (拒访)."""
     user = request.auth
@@ -161,9 +172,7 @@ def submit_answer(request, response: HttpResponse, household_id: common.Id, payl
         if not key.isdigit():
             raise common.field_error("answers", _("answers 的键应为排查项编号"))
         values[int(key)] = value
-    services.submit_answer(
-        user, a, outcome=payload.outcome, values=values, note=payload.note, expected_version=version
-    )
+    services.submit_answer(user, a, outcome=payload.outcome, values=values, note=payload.note, expected_version=version)
     a = Assignment.objects.select_related("household__building", "household__head", "grid").get(pk=a.pk)
     common.set_etag(response, a)
     return Status(200, _household_out(user, a))

@@ -91,6 +91,8 @@ class CampaignsConfig(AppConfig):
             ),
             history=(HistoryReader("campaigns.assignment", _no_values, _assignment_ids),),
             counters=(
-                Counter("campaign_pending", _("待排查住户"), _pending_url, _pending_count, 75, None, "campaigns:mine", True),
+                Counter(
+                    "campaign_pending", _("待排查住户"), _pending_url, _pending_count, 75, None, "campaigns:mine", True
+                ),
             ),
         )

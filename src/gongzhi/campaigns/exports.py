@@ -58,7 +58,9 @@ def answer_rows(user, campaign):
     ):
         answers[(a_id, q_id)] = value
     photos = {}
-    for a_id, q_id in AnswerPhoto.objects.filter(assignment__in=qs.values("pk")).values_list("assignment_id", "question_id"):
+    for a_id, q_id in AnswerPhoto.objects.filter(assignment__in=qs.values("pk")).values_list(
+        "assignment_id", "question_id"
+    ):
         photos[(a_id, q_id)] = photos.get((a_id, q_id), 0) + 1
     findings = {}
     for a_id, summary in Finding.objects.filter(assignment__in=qs.values("pk")).values_list("assignment_id", "summary"):

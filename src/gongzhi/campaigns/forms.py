@@ -38,9 +38,9 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = Node.objects.filter(scope_q(user, perms.ADD, "path"), level__in=LEVELS).order_by(
-            "path"
-        )
+        self.fields["territory"].queryset = Node.objects.filter(
+            scope_q(user, perms.ADD, "path"), level__in=LEVELS
+        ).order_by("path")
 
 
 class QuestionForm(forms.Form):
@@ -120,7 +120,9 @@ class RequestForm(forms.Form):
 class CorrectionForm(forms.Form):
     """A correction of a member's registry record; only the members the user may correct."""
 
-    resident = forms.ModelChoiceField(label=_("成员"), queryset=None, error_messages={"required": _("请选择本户的成员")})
+    resident = forms.ModelChoiceField(
+        label=_("成员"), queryset=None, error_messages={"required": _("请选择本户的成员")}
+    )
     change = forms.ChoiceField(label=_("更正内容"), choices=list(CORRECTIONS.items()), widget=forms.RadioSelect)
     phone = forms.CharField(label=_("新的联系电话"), max_length=20, required=False)
 

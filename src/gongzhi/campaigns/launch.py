@@ -80,9 +80,7 @@ def launch_campaign(actor, campaign, *, reason="", expected_version=None) -> int
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status != CampaignStatus.DRAFT:
             raise ValidationError({"__all__": _("该入户排查已启动")})
-        homes = list(
-            Household.objects.filter(grid__path__startswith=path).order_by("id").values_list("id", "grid_id")
-        )
+        homes = list(Household.objects.filter(grid__path__startswith=path).order_by("id").values_list("id", "grid_id"))
         if not homes:
             raise ValidationError({"__all__": _("排查范围内没有登记住户")})
         sensitive = set(

@@ -28,8 +28,12 @@ class Campaign(TrackedModel):
     description = models.TextField(_("说明"), blank=True)
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
-    territory = models.ForeignKey("territory.Node", verbose_name=_("排查范围"), on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("状态"), max_length=10, choices=c.CampaignStatus.choices, default=c.CampaignStatus.DRAFT)
+    territory = models.ForeignKey(
+        "territory.Node", verbose_name=_("排查范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=c.CampaignStatus.choices, default=c.CampaignStatus.DRAFT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -62,7 +66,9 @@ class Question(TrackedModel):
     """One item of a campaign's checklist: its kind (yes/no, choice, number, text, photo), the
     options of a choice (one per line) and whether an answer is required."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("入户排查"), on_delete=models.CASCADE, related_name="questions")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("入户排查"), on_delete=models.CASCADE, related_name="questions"
+    )
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
     text = models.CharField(_("问题"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10, choices=c.FieldKind.choices)
@@ -93,7 +99,9 @@ class Assignment(TrackedModel):
     SCOPE_FIELD = "grid__path"
     TEXT_LIMITS = {"note": 1000}
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("入户排查"), on_delete=models.CASCADE, related_name="assignments")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("入户排查"), on_delete=models.CASCADE, related_name="assignments"
+    )
     household = models.ForeignKey(
         "registry.Household", verbose_name=_("住户"), on_delete=models.CASCADE, related_name="+"
     )
@@ -110,7 +118,12 @@ class Assignment(TrackedModel):
     status = models.CharField(_("状态"), max_length=10, choices=c.VisitStatus.choices, default=c.VisitStatus.PENDING)
     visited_at = models.DateTimeField(_("排查时间"), null=True, blank=True)
     visited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("排查人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("排查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("备注"), blank=True)
 
@@ -137,7 +150,9 @@ class Answer(models.Model):
     """The answer to one question for one household: `value` for yes/no ("yes"/"no"), a choice
     or a text, `number` for a number (summed and averaged in SQL)."""
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("排查住户"), on_delete=models.CASCADE, related_name="answers")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("排查住户"), on_delete=models.CASCADE, related_name="answers"
+    )
     question = models.ForeignKey(Question, verbose_name=_("排查项"), on_delete=models.CASCADE, related_name="answers")
     value = models.TextField(_("回答"), blank=True)
     number = models.DecimalField(_("数值"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -161,7 +176,9 @@ def answer_photo_path(instance, filename):
 class AnswerPhoto(models.Model):
     """A photo answering a photo question, checked by content and size (core/uploads.py)."""
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("排查住户"), on_delete=models.CASCADE, related_name="photos")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("排查住户"), on_delete=models.CASCADE, related_name="photos"
+    )
     question = models.ForeignKey(Question, verbose_name=_("排查项"), on_delete=models.CASCADE, related_name="+")
     file = models.FileField(_("照片"), upload_to=answer_photo_path, max_length=200)
     content_type = models.CharField(_("类型"), max_length=20)
@@ -181,7 +198,9 @@ class Finding(models.Model):
     """What an answer led to, linked back to it: a service request filed from the door, or a
     correction of a member's registry record (new phone, moved out, died)."""
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("排查住户"), on_delete=models.CASCADE, related_name="findings")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("排查住户"), on_delete=models.CASCADE, related_name="findings"
+    )
     kind = models.CharField(_("类型"), max_length=10, choices=c.FindingKind.choices)
     service_request = models.ForeignKey(
         "servicerequests.ServiceRequest",

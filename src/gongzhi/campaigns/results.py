@@ -62,7 +62,9 @@ def question_results(user, campaign) -> list[dict]:
         found = counts.get(q.pk, {})
         item = {"question": q, "kind": q.kind, "rows": [], "answered": 0, "sum": None, "avg": None}
         if q.kind == FieldKind.YESNO:
-            item["rows"] = _bars([{"label": _("是"), "count": found.get("yes", 0)}, {"label": _("否"), "count": found.get("no", 0)}])
+            item["rows"] = _bars(
+                [{"label": _("是"), "count": found.get("yes", 0)}, {"label": _("否"), "count": found.get("no", 0)}]
+            )
         elif q.kind == FieldKind.CHOICE:
             item["rows"] = _bars([{"label": o, "count": found.get(o, 0)} for o in q.option_list()])
         elif q.kind == FieldKind.PHOTO:

@@ -18,7 +18,7 @@ from .models import Assignment, Campaign
 
 
 def _ancestors(path: str) -> list[str]:
-    """"1/4/17/" → ["1/", "1/4/", "1/4/17/"]: the paths of a node and the nodes above it."""
+    """The paths of a node and the nodes above it: "1/4/17/" → "1/", "1/4/", "1/4/17/"."""
     parts = [p for p in path.split("/") if p]
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -67,14 +67,14 @@ def my_households(user, campaign, *, status=""):
     qs = assignments_mine(user).filter(campaign=campaign)
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related("household__building", "household__head", "grid").order_by("status", "grid_id", "household__number")
+    return qs.select_related("household__building", "household__head", "grid").order_by(
+        "status", "grid_id", "household__number"
+    )
 
 
 def my_pending_count(user) -> int:
     """The workbench figure: my households not yet visited on running campaigns."""
-    return (
-        assignments_mine(user).filter(campaign__status=CampaignStatus.RUNNING, status=VisitStatus.PENDING).count()
-    )
+    return assignments_mine(user).filter(campaign__status=CampaignStatus.RUNNING, status=VisitStatus.PENDING).count()
 
 
 def assignment_for(user, pk):

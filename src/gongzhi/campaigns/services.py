@@ -259,4 +259,3 @@ def _save_photo(assignment, question_id, upload, now) -> AnswerPhoto:
 def answers_of(assignment) -> dict:
     """{question id: value} of a household's stored answers (for the form and the page)."""
     return dict(Answer.objects.filter(assignment=assignment).values_list("question_id", "value"))
-

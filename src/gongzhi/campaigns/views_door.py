@@ -116,7 +116,8 @@ def _page(request, found, status=200, **forms):
         "may_fill": may_fill,
         "answered": found.status != VisitStatus.PENDING,
         "request_form": forms.get("request_form") or RequestForm(),
-        "correction_form": forms.get("correction_form") or (CorrectionForm(members=members) if members is not None else None),
+        "correction_form": forms.get("correction_form")
+        or (CorrectionForm(members=members) if members is not None else None),
         "may_correct": members is not None and members.exists(),
     }
     return render(request, "campaigns/household.html", context, status=status)
@@ -216,4 +217,3 @@ def photo(request, pk, photo_id):
     response = FileResponse(obj.file.open("rb"), content_type=obj.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
-

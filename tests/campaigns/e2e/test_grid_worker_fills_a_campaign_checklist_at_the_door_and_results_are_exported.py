@@ -39,7 +39,7 @@ def test_grid_worker_fills_a_campaign_checklist_at_the_door_and_results_are_expo
     page.check(f"#id_q{cp.q.gas.pk}_0")  # 是
     page.fill(f"#id_q{cp.q.people.pk}", "三个人")
     page.click("button[value=done]")
-    page.wait_for_selector("#field-q{} .field-error".format(cp.q.people.pk))
+    page.wait_for_selector(f"#field-q{cp.q.people.pk} .field-error")
     assert "请填写数字" in page.inner_text(f"#field-q{cp.q.people.pk}")
     assert "此项必填" in page.inner_text(f"#field-q{cp.q.hose.pk}")
     shot(page, "campaigns-02-checklist-errors")
@@ -79,7 +79,8 @@ def test_grid_worker_fills_a_campaign_checklist_at_the_door_and_results_are_expo
         page.click("text=导出 Excel")
     download = info.value
     assert download.suggested_filename.startswith("入户排查-燃气安全入户排查-")
-    wb = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    with open(download.path(), "rb") as f:
+        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
     rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
     header, body = rows[0], rows[1:]
     assert len(body) == 4 and "燃气软管状况" in header
