@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.accounts.api import router as auth_router
+from gongzhi.campaigns.api import router as campaigns_router
 from gongzhi.care.api import router as care_router
 from gongzhi.civil.api import router as civil_router
 from gongzhi.compact.api import router as compact_router
@@ -118,6 +119,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/", territory_router)
 api.add_router("/", registry_router)
 api.add_router("/", care_router)
+api.add_router("/", campaigns_router)
 api.add_router("/", mediation_router)
 api.add_router("/", consultation_router)
 api.add_router("/", compact_router)

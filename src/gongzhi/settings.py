@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gongzhi.care",
     "gongzhi.civil",
     "gongzhi.services",
+    "gongzhi.campaigns",
     "gongzhi.maps",
     "gongzhi.dashboards",
     "gongzhi.crosscheck",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("care/", include("gongzhi.care.urls")),
     path("civil/", include("gongzhi.civil.urls")),
     path("services/", include("gongzhi.services.urls")),
+    path("campaigns/", include("gongzhi.campaigns.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("maps/", include("gongzhi.maps.urls")),
     path("dashboards/", include("gongzhi.dashboards.urls")),
