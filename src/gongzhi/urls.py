@@ -26,6 +26,7 @@ urlpatterns = [
     path("requests/", include("gongzhi.requests.urls_public")),
     path("compact/", include("gongzhi.compact.urls")),
     path("care/", include("gongzhi.care.urls")),
+    path("surveys/", include("gongzhi.surveys.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("maps/", include("gongzhi.maps.urls")),
     path("dashboards/", include("gongzhi.dashboards.urls")),
