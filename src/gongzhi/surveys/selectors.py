@@ -4,7 +4,7 @@ surveys addressed to where they live (open or ended, never drafts)."""
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from gongzhi.core.scoping import has_perm_at, scope_q
+from gongzhi.core.scoping import has_perm_at, paths_for, scope_q
 from gongzhi.registry.choices import Status
 from gongzhi.registry.models import Household, Resident
 
@@ -13,9 +13,18 @@ from .choices import SurveyStatus
 from .models import Response, Survey
 
 
+def staff_q(user) -> Q:
+    """Surveys of the user's territory (view_survey there), and those of the areas above it
+    (a town-wide survey concerns the grid worker of every grid in the town)."""
+    q = scope_q(user, perms.VIEW, "node__path")
+    paths = paths_for(user, perms.VIEW)
+    above = {a for p in paths or () for a in _ancestor_paths(p)}
+    return q | Q(node__path__in=sorted(above)) if above else q
+
+
 def surveys(user):
-    """Surveys the user may read as staff (view_survey in scope)."""
-    return Survey.objects.visible_to(user, perms.VIEW).select_related("node")
+    """Surveys the user may read as staff."""
+    return Survey.objects.filter(staff_q(user)).select_related("node")
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -39,7 +48,7 @@ def for_resident(user):
 
 def readable(user):
     """Staff surveys and the resident's own, as one queryset (the API list)."""
-    q = scope_q(user, perms.VIEW, "node__path")
+    q = staff_q(user)
     resident = linked_resident(user)
     if resident is not None and has_perm_at(user, perms.ANSWER, resident.grid.path):
         q |= Q(node__path__in=_ancestor_paths(resident.grid.path)) & ~Q(status=SurveyStatus.DRAFT)
