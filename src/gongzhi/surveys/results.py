@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.consultation.rules import meets, requirement
@@ -73,7 +74,7 @@ def threshold(survey) -> Verdict | None:
         basis = _(
             "分母为问卷结束时（%(at)s）居民登记中本区域有在册居民的住户 %(total)s 户（已冻结）；%(total)s × %(pct)s%% = %(exact)s，向上取整为 %(needed)s 户；实际占 %(share)s%%"
         ) % {
-            "at": survey.closed_at.strftime("%Y-%m-%d") if survey.closed_at else "",
+            "at": timezone.localtime(survey.closed_at).strftime("%Y-%m-%d") if survey.closed_at else "",
             "total": total,
             "pct": pct,
             "exact": exact,
