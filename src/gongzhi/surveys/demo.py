@@ -59,7 +59,8 @@ def build_surveys(town):
         if member is None:
             continue
         choice = agree if i % 10 < 8 else against if i % 10 < 9 else either
-        values = {q1.pk: choice.pk, q2.pk: [o.pk for o in q2.options.all() if rng.random() < 0.4] or None}
+        wanted = [o.pk for o in q2.options.all() if rng.random() < 0.4] or [q2.options.all()[0].pk]
+        values = {q1.pk: choice.pk, q2.pk: wanted}
         channel = (Channel.PHONE, Channel.PAPER, Channel.DOOR)[i % 3]
         entered_by = chen if channel == Channel.PAPER else wang if channel == Channel.DOOR else None
         services.answer(vote, member, values, channel=channel, entered_by=entered_by, reason="演示数据")
