@@ -206,3 +206,19 @@ def test_results_page_queries_do_not_grow_with_answers(client, world, vote, djan
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("surveys:door", args=[vote.pk])).status_code in (200, 403)
+
+
+def test_a_person_in_a_sensitive_group_is_not_named_at_the_door_or_in_the_export(client, world, vote):
+    from tests import factories
+
+    hidden = factories.make_resident(
+        household=world.homes[2], name="钱矫正", relation="child", tags=[factories.sensitive_tag()]
+    )
+    client.force_login(world.users.grid)
+    door = client.get(reverse("surveys:door_answer", args=[vote.pk, world.homes[2].pk])).content.decode()
+    assert "王四" in door and "钱矫正" not in door
+    services.answer(vote, hidden, yes(vote), channel=Channel.PAPER)
+    client.force_login(world.users.community)
+    export = client.get(reverse("surveys:results", args=[vote.pk]) + "?export=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[1].iter_rows(values_only=True))
+    assert rows[1][3] == "（已隐藏）" and not rows[1][4] and "钱" not in str(rows)

@@ -47,6 +47,21 @@ def _demo(town):
     build_surveys(town)
 
 
+def _no_values():
+    """Survey entries log no tag lists."""
+    return ()
+
+
+def _sensitive_respondents(ids):
+    """Answers given by a person in a sensitive group: their audit entries are restricted like
+    the registry's own (core/history.py)."""
+    from .models import Response
+
+    wanted = [i for i in ids if str(i).isdigit()]
+    found = Response.objects.filter(pk__in=wanted, resident__has_sensitive=True).values_list("pk", flat=True)
+    return {str(pk) for pk in found}
+
+
 def _open_count(user):
     """待作答问卷: the open surveys of my list (surveys:mine) I have not answered — the list's
     own selector."""
@@ -80,7 +95,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_roles, dispatch_uid="gongzhi_surveys_seed_roles")
-        from gongzhi.core.manifest import AppManifest, Counter, DemoStep, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, Counter, DemoStep, HistoryReader, MenuEntry, MenuSection
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).
         self.manifest = AppManifest(
@@ -98,6 +113,7 @@ class SurveysConfig(AppConfig):
                     after=("accounts.users", "accounts.resident_link", "registry.residents", "consultation.councils"),
                 ),
             ),
+            history=(HistoryReader("surveys.response", _no_values, _sensitive_respondents),),
             counters=(
                 Counter("surveys_open", _("待作答问卷"), _open_url, _open_count, 80, None, "surveys:mine", True),
             ),

@@ -2,7 +2,7 @@
 membership on a node covers its subtree; a linked resident holds the resident role's on their
 community)."""
 
-from gongzhi.core.scoping import has_perm_anywhere, has_perm_at  # noqa: F401 (views ask has_perm_anywhere here)
+from gongzhi.core.scoping import has_perm_at
 
 VIEW = "surveys.view_survey"
 ADD = "surveys.add_survey"

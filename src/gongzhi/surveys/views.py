@@ -2,6 +2,8 @@
 results with the threshold arithmetic and the Excel export, paper answers, answers at the door,
 the resident's phone pages, and the yearly satisfaction figures."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from gongzhi.consultation.services.paper import PaperListRefused
 from gongzhi.core import sorting, xlsx
 from gongzhi.core.exceptions import StaleObject
+from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import apply_errors, paginate, perm_required, run_service, wants_export
 from gongzhi.registry.choices import Status
 from gongzhi.registry.models import Resident
@@ -31,13 +34,14 @@ SORTS = {
 
 
 def _post_only(view):
+    """State changes answer POST only, so a link preview or a crawler cannot trigger one."""
+
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -68,7 +72,7 @@ def survey_list(request):
             "status": status,
             "kind": kind,
             "statuses": SurveyStatus.choices,
-            "may_add": perms.has_perm_anywhere(request.user, perms.ADD),
+            "may_add": has_perm_anywhere(request.user, perms.ADD),
         },
     )
 
@@ -122,7 +126,7 @@ def survey_detail(request, pk):
             "responses": survey.responses.count(),
             "may_change": perms.can_change(user, survey),
             "may_paper": perms.can_enter_paper(user, survey) and survey.status == SurveyStatus.OPEN,
-            "may_door": perms.has_perm_anywhere(user, perms.RECORD_AT_DOOR) and survey.status == SurveyStatus.OPEN,
+            "may_door": has_perm_anywhere(user, perms.RECORD_AT_DOOR) and survey.status == SurveyStatus.OPEN,
             "may_publish": perms.can_publish(user, survey)
             and survey.status == SurveyStatus.CLOSED
             and not survey.published_entry_id
