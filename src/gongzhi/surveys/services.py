@@ -125,7 +125,7 @@ def _move(survey, status, *, expected_version, reason, **changes):
 def open_survey(survey, *, expected_version=None, reason="") -> Survey:
     """Open a draft for answers."""
     with transaction.atomic():
-        survey = Survey.objects.select_for_update().select_related("node").get(pk=survey.pk)
+        survey = Survey.objects.select_for_update(of=("self",)).select_related("node").get(pk=survey.pk)
         if survey.status != SurveyStatus.DRAFT:
             raise ValidationError(_("只有草稿可以开始作答（当前：%(s)s）") % {"s": survey.get_status_display()})
         if survey.closes_on < timezone.localdate():
@@ -137,7 +137,7 @@ def close_survey(survey, *, expected_version=None, reason="") -> Survey:
     """End the survey: no more answers; the households of the area in the registry now are the
     threshold's denominator from here on (frozen, so later moves do not change the verdict)."""
     with transaction.atomic():
-        survey = Survey.objects.select_for_update().select_related("node").get(pk=survey.pk)
+        survey = Survey.objects.select_for_update(of=("self",)).select_related("node").get(pk=survey.pk)
         if survey.status != SurveyStatus.OPEN:
             raise ValidationError(_("只有进行中的问卷可以结束（当前：%(s)s）") % {"s": survey.get_status_display()})
         total = selectors.households_of(survey.node).count()
@@ -335,7 +335,7 @@ def publish_results(survey, *, reason="", expected_version=None) -> Survey:
     from . import results
 
     with transaction.atomic():
-        survey = Survey.objects.select_for_update().select_related("node__parent").get(pk=survey.pk)
+        survey = Survey.objects.select_for_update(of=("self",)).select_related("node__parent").get(pk=survey.pk)
         if survey.status != SurveyStatus.CLOSED:
             raise ValidationError(_("问卷结束后才能公开结果"))
         if survey.published_entry_id:
