@@ -186,8 +186,9 @@ def board_text(survey) -> str:
                 _("%(n)s. %(t)s：%(a)s 人填写意见") % {"n": r.question.position, "t": r.question.text, "a": r.answered}
             )
             continue
-        parts = "；".join(f"{label} {n}（{pct}%）" for label, n, pct in r.rows)
-        line = f"{r.question.position}. {r.question.text}：{parts}"
+        unit = _("分") if r.question.kind == QuestionKind.RATING else ""
+        parts = "；".join(f"{label}{unit} {n}（{pct}%）" for label, n, pct in r.rows)
+        line = f"{r.question.position}. {r.question.text.rstrip('？?：:')}：{parts}"
         if r.average:
             line += _("；平均 %(a)s 分，满意率 %(s)s%%") % {"a": r.average, "s": r.satisfied}
         lines.append(line)
