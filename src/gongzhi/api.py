@@ -27,6 +27,7 @@ from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
 from gongzhi.mediation.api import router as mediation_router
 from gongzhi.registry.api import router as registry_router
 from gongzhi.services.api import router as services_router
+from gongzhi.surveys.api import router as surveys_router
 from gongzhi.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -125,6 +126,7 @@ api.add_router("/", consultation_router)
 api.add_router("/", compact_router)
 api.add_router("/", civil_router)
 api.add_router("/", services_router)
+api.add_router("/", surveys_router)
 
 
 @csrf_exempt  # like every API route: a PUT to a wrong path is a 404, not the web's CSRF page

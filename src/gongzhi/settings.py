@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gongzhi.civil",
     "gongzhi.services",
     "gongzhi.campaigns",
+    "gongzhi.surveys",
     "gongzhi.maps",
     "gongzhi.dashboards",
     "gongzhi.crosscheck",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("civil/", include("gongzhi.civil.urls")),
     path("services/", include("gongzhi.services.urls")),
     path("campaigns/", include("gongzhi.campaigns.urls")),
+    path("surveys/", include("gongzhi.surveys.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("maps/", include("gongzhi.maps.urls")),
     path("dashboards/", include("gongzhi.dashboards.urls")),

@@ -53,6 +53,7 @@ def test_menu_sections_in_order():
     labels = [str(label) for label, _entries in manifest.menu()]
     assert labels == ["人口与区划", "地图", "诉求办理", "便民服务", "人民调解", "关爱走访", "协商议事", "政社互动", "监督"]
     assert labels == ["人口与区划", "地图", "诉求办理", "人民调解", "关爱走访", "入户排查", "协商议事", "政社互动", "监督"]
+    assert labels == ["人口与区划", "地图", "诉求办理", "人民调解", "关爱走访", "协商议事", "问卷调查", "政社互动", "监督"]
 
 
 def test_single_providers():
@@ -83,6 +84,7 @@ def test_demo_steps_run_after_what_they_need():
         "civil.rules",  # the 居民公约 amended on a council decision, a filed 稳评
         "services.hall",  # after the link: 刘大爷's 代办 shows under 我的代办
         "campaigns.campaign",
+        "surveys.surveys",  # last: it draws from the stream after every other step
     ]
 
 
