@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gongzhi.mediation",
     "gongzhi.compact",
     "gongzhi.care",
+    "gongzhi.notices",
     "gongzhi.maps",
     "gongzhi.dashboards",
     "axes",  # login lockout (docs/decisions/0004-throttling.md)
