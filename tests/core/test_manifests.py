@@ -51,7 +51,17 @@ def test_sections_shared_by_key_have_one_label_and_order():
 
 def test_menu_sections_in_order():
     labels = [str(label) for label, _entries in manifest.menu()]
-    assert labels == ["人口与区划", "地图", "诉求办理", "人民调解", "关爱走访", "协商议事", "政社互动", "监督"]
+    assert labels == [
+        "人口与区划",
+        "地图",
+        "诉求办理",
+        "人民调解",
+        "关爱走访",
+        "通知公告",
+        "协商议事",
+        "政社互动",
+        "监督",
+    ]
 
 
 def test_single_providers():
@@ -79,6 +89,7 @@ def test_demo_steps_run_after_what_they_need():
         "accounts.resident_link",  # after care: it links 刘大爷 to the resident care named
         "care.volunteers",
         "care.points",  # after the link: 刘大爷 appeals a deduction from his own account
+        "notices.notices",
     ]
 
 

@@ -4,6 +4,7 @@ the web pages (the same selectors and services). Phones are masked; no ID number
 
 import datetime as dt
 
+from django.http import HttpResponse
 from ninja import Router, Schema
 
 from gongzhi.core import api as common
@@ -154,7 +155,7 @@ def my_notices(request, page: common.Int64 = 1, page_size: common.Int64 | None =
 
 
 @router.get("/notices/{int:notice_id}", response={200: NoticeOut, **ERRORS})
-def get_notice(request, response, notice_id: common.Id):
+def get_notice(request, response: HttpResponse, notice_id: common.Id):
     common.require_anywhere(request.auth, perms.VIEW)
     found = _found(request.auth, notice_id)
     common.set_etag(response, found)
@@ -162,7 +163,7 @@ def get_notice(request, response, notice_id: common.Id):
 
 
 @router.post("/notices/{int:notice_id}/publish", response={200: NoticeOut, **ERRORS})
-def publish(request, response, notice_id: common.Id):
+def publish(request, response: HttpResponse, notice_id: common.Id):
     """Publish a draft (If-Match: the notice's ETag)."""
     common.require_anywhere(request.auth, perms.VIEW)
     found = _found(request.auth, notice_id)

@@ -71,7 +71,9 @@ def _told_sensitive(ids):
     from .models import Told
 
     wanted = [i for i in ids if str(i).isdigit()]
-    return {str(pk) for pk in Told.objects.filter(pk__in=wanted, resident__has_sensitive=True).values_list("pk", flat=True)}
+    return {
+        str(pk) for pk in Told.objects.filter(pk__in=wanted, resident__has_sensitive=True).values_list("pk", flat=True)
+    }
 
 
 class NoticesConfig(AppConfig):

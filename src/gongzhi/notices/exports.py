@@ -40,7 +40,17 @@ def export_notices(user, qs):
         for n in qs
     ]
     _log(user, Notice, _("通知公告"), len(data), perms.VIEW)
-    headers = [_("标题"), _("发布范围"), _("对象"), _("状态"), _("有效期自"), _("有效期至"), _("发布时间"), _("已读人数"), _("发布人")]
+    headers = [
+        _("标题"),
+        _("发布范围"),
+        _("对象"),
+        _("状态"),
+        _("有效期自"),
+        _("有效期至"),
+        _("发布时间"),
+        _("已读人数"),
+        _("发布人"),
+    ]
     return xlsx.xlsx_response(_("通知公告.xlsx"), _("通知公告"), headers, data)
 
 

@@ -33,7 +33,12 @@ class Notice(TrackedModel):
         "care.CareGroup", verbose_name=_("关爱人群"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     body_group = models.ForeignKey(
-        "consultation.Body", verbose_name=_("议事机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "consultation.Body",
+        verbose_name=_("议事机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     valid_from = models.DateField(_("有效期自"))
     valid_until = models.DateField(_("有效期至"))
@@ -80,6 +85,9 @@ class ReadReceipt(models.Model):
         verbose_name = _("阅读回执")
         verbose_name_plural = _("阅读回执")
         constraints = [models.UniqueConstraint(fields=["notice", "resident"], name="notice_read_once")]
+
+    def __str__(self):
+        return f"{self.notice_id} ← {self.resident_id}"
 
 
 class Told(models.Model):
@@ -139,3 +147,6 @@ class Delivery(models.Model):
         verbose_name = _("发送记录")
         verbose_name_plural = _("发送记录")
         indexes = [models.Index(fields=["notice", "channel"], name="notice_delivery_channel")]
+
+    def __str__(self):
+        return f"{self.notice_id} → {self.resident_id} {self.status}"

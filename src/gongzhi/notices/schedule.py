@@ -13,7 +13,7 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
 def parse_times(raw: str) -> list[dt.time]:
-    """"07:30, 18:00" → [07:30, 18:00] (sorted, once each); a clear message for anything else."""
+    """ "07:30, 18:00" → [07:30, 18:00] (sorted, once each); a clear message for anything else."""
     found = set()
     for part in (raw or "").replace("，", ",").replace("、", ",").split(","):
         part = part.strip()

@@ -68,9 +68,7 @@ def audience(notice):
         from gongzhi.care.volunteering.choices import VolunteerStatus
         from gongzhi.care.volunteering.models import Volunteer
 
-        qs = qs.filter(
-            Exists(Volunteer.objects.filter(resident_id=OuterRef("pk"), status=VolunteerStatus.ACTIVE))
-        )
+        qs = qs.filter(Exists(Volunteer.objects.filter(resident_id=OuterRef("pk"), status=VolunteerStatus.ACTIVE)))
     elif notice.audience == Audience.BODY:
         from gongzhi.consultation.models import BodyMember
 
@@ -80,7 +78,7 @@ def audience(notice):
 
 
 def _ancestors(path: str) -> list[str]:
-    """"1/4/17/" → ["1/", "1/4/", "1/4/17/"]: the paths of a node and those above it."""
+    """ "1/4/17/" → ["1/", "1/4/", "1/4/17/"]: the paths of a node and those above it."""
     parts = [p for p in path.split("/") if p]
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -93,9 +91,7 @@ def for_resident(resident, today=None):
 
     today = today or timezone.localdate()
     building_id = resident.household.building_id if resident.household_id else None
-    place = Q(node__path__in=_ancestors(resident.grid.path)) & (
-        Q(building__isnull=True) | Q(building_id=building_id)
-    )
+    place = Q(node__path__in=_ancestors(resident.grid.path)) & (Q(building__isnull=True) | Q(building_id=building_id))
     volunteer = Volunteer.objects.filter(resident=resident, status=VolunteerStatus.ACTIVE)
     seats = BodyMember.objects.filter(resident=resident).active_on(today).values("body_id")
     group = (
@@ -131,9 +127,9 @@ def public_for(community, today=None):
 def _needs_telling():
     """Residents who must be told in person: no account, or elderly (by age or by tag)."""
     cutoff = _years_ago(timezone.localdate(), elderly_age())
-    from gongzhi.registry.models import Tag
-
     from django.contrib.auth import get_user_model
+
+    from gongzhi.registry.models import Tag
 
     accounts = get_user_model().objects.filter(resident_id=OuterRef("pk"), is_active=True)
     tagged = Resident.tags.through.objects.filter(
@@ -195,10 +191,14 @@ def tell_rows(user, notice, *, pending_only=False):
     today = timezone.localdate()
     for r in rows:
         r["phone"] = mask_phone(r["phone"] or "")
-        r["age"] = today.year - r["birth_date"].year - ((today.month, today.day) < (r["birth_date"].month, r["birth_date"].day))
-        r["place"] = " ".join(
-            x for x in (r["household__building__name"] or "", r["household__room"] or "") if x
-        ) or (r["household__address"] or "")
+        r["age"] = (
+            today.year
+            - r["birth_date"].year
+            - ((today.month, today.day) < (r["birth_date"].month, r["birth_date"].day))
+        )
+        r["place"] = " ".join(x for x in (r["household__building__name"] or "", r["household__room"] or "") if x) or (
+            r["household__address"] or ""
+        )
         r["notice_id"] = notice.pk
         r["notice_title"] = notice.title
     log_sensitive_reads(
@@ -226,8 +226,7 @@ def pending_rows(user, today=None):
 def pending_count(user, today=None) -> int:
     """How many residents `user` still has to tell (one COUNT per active notice)."""
     return sum(
-        tell_residents(user, n).filter(is_told=False).count()
-        for n in tell_notices(user, today).select_related("node")
+        tell_residents(user, n).filter(is_told=False).count() for n in tell_notices(user, today).select_related("node")
     )
 
 

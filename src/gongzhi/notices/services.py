@@ -16,7 +16,18 @@ from . import permissions as perms
 from .choices import Audience, Channel, DeliveryStatus, Status
 from .models import Broadcast, Delivery, Notice, ReadReceipt, Told
 
-EDITABLE = ("title", "body", "node", "building", "audience", "care_group", "body_group", "valid_from", "valid_until", "public")
+EDITABLE = (
+    "title",
+    "body",
+    "node",
+    "building",
+    "audience",
+    "care_group",
+    "body_group",
+    "valid_from",
+    "valid_until",
+    "public",
+)
 SMS_LENGTH = 300  # a long notice is cut in the message; the full text is on the resident's page
 
 

@@ -109,9 +109,7 @@ def _detail_context(request, notice, **forms):
         "may_send": notice.status == Status.PUBLISHED and has_perm_at(user, perms.SEND, path),
         "may_broadcast": notice.status != Status.WITHDRAWN and has_perm_at(user, perms.CHANGE, path),
         "may_tell": selectors.may_tell(user) and notice.status == Status.PUBLISHED,
-        "sent": dict(
-            Delivery.objects.filter(notice=notice).values_list("status").annotate(n=Count("id")).order_by()
-        ),
+        "sent": dict(Delivery.objects.filter(notice=notice).values_list("status").annotate(n=Count("id")).order_by()),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "send_form": forms.get("send_form") or SendForm(),
         "act_form": forms.get("act_form") or ActForm(),
@@ -148,9 +146,7 @@ def withdraw(request, pk):
         messages.success(request, _("通知已撤回"))
         return redirect("notices:detail", notice.pk)
     notice = _notice(request, pk)
-    return render(
-        request, "notices/detail.html", _detail_context(request, notice, withdraw_form=form), status=status
-    )
+    return render(request, "notices/detail.html", _detail_context(request, notice, withdraw_form=form), status=status)
 
 
 @require_POST
@@ -208,7 +204,9 @@ def broadcast_sheet(request, pk):
     cast = getattr(notice, "broadcast", None)
     if cast is None:
         raise Http404
-    return render(request, "notices/broadcast_sheet.html", {"notice": notice, "cast": cast, "readings": schedule.readings(cast)})
+    return render(
+        request, "notices/broadcast_sheet.html", {"notice": notice, "cast": cast, "readings": schedule.readings(cast)}
+    )
 
 
 @perm_required(perms.SEND)
