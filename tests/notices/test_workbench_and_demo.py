@@ -45,3 +45,9 @@ def test_demo_builds_notices():
     DemoTown(residents=120, seed=1, grids_per_community=2, out=lambda *a: None).build()
     assert Notice.objects.filter(status="published").count() >= 2
     assert Broadcast.objects.count() == 1
+
+
+def test_staff_who_draft_get_no_tell_figure(client, nt):
+    published(nt)
+    client.force_login(nt.users.community)
+    assert "notices_tell" not in {f["key"] for f in client.get("/").context["figures"]}

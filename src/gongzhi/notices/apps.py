@@ -32,10 +32,13 @@ def _demo(town):
 
 
 def _tell_count(user):
-    """待转告: residents on the user's tell-lists not told yet — the list's own selector."""
-    from . import selectors
+    """待转告: residents on the user's tell-lists not told yet — the list's own selector. A grid
+    worker's figure: staff who draft notices read the lists from the notice pages instead."""
+    from gongzhi.core.scoping import has_perm_anywhere
 
-    if not selectors.may_tell(user):
+    from . import permissions, selectors
+
+    if not selectors.may_tell(user) or has_perm_anywhere(user, permissions.ADD):
         return None
     return selectors.pending_count(user)
 
