@@ -241,12 +241,15 @@ def by_grid(rows) -> list[tuple[str, list]]:
 
 
 def deliveries(user, notice):
-    """The sending statuses of `notice`, sensitive residents only where the user may see them."""
+    """The sending statuses of `notice` for residents where the user may send (a town notice's
+    list shows a community's staff her own community only), sensitive residents only where
+    she may see them."""
     from .models import Delivery
 
     shown = Q(resident__has_sensitive=False) | scope_q(user, registry_perms.VIEW_SENSITIVE, "resident__grid__path")
     return (
         Delivery.objects.filter(notice=notice)
+        .filter(scope_q(user, perms.SEND, "resident__grid__path"))
         .filter(shown)
         .select_related("resident__grid")
         .order_by("-sent_at", "resident__grid__path", "resident__name", "id")
