@@ -25,6 +25,7 @@ from gongzhi.consultation.api import router as consultation_router
 from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
 from gongzhi.mediation.api import router as mediation_router
+from gongzhi.notices.api import router as notices_router
 from gongzhi.registry.api import router as registry_router
 from gongzhi.services.api import router as services_router
 from gongzhi.surveys.api import router as surveys_router
@@ -127,6 +128,7 @@ api.add_router("/", compact_router)
 api.add_router("/", civil_router)
 api.add_router("/", services_router)
 api.add_router("/", surveys_router)
+api.add_router("/", notices_router)
 
 
 @csrf_exempt  # like every API route: a PUT to a wrong path is a 404, not the web's CSRF page

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gongzhi.services",
     "gongzhi.campaigns",
     "gongzhi.surveys",
+    "gongzhi.notices",
     "gongzhi.maps",
     "gongzhi.dashboards",
     "gongzhi.crosscheck",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("territory/", include("gongzhi.territory.urls")),
     path("audit/", include("gongzhi.core.urls")),
     path("consultation/", include("gongzhi.consultation.urls")),
+    path("public/notices/", include("gongzhi.notices.urls_public")),
+    path("notices/", include("gongzhi.notices.urls")),
     path("public/points/", include("gongzhi.care.points.urls_public")),
     path("public/services/", include("gongzhi.services.urls_public")),
     path("public/", include("gongzhi.consultation.urls_public")),

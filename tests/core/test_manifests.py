@@ -54,6 +54,17 @@ def test_menu_sections_in_order():
     assert labels == ["人口与区划", "地图", "诉求办理", "便民服务", "人民调解", "关爱走访", "协商议事", "政社互动", "监督"]
     assert labels == ["人口与区划", "地图", "诉求办理", "人民调解", "关爱走访", "入户排查", "协商议事", "政社互动", "监督"]
     assert labels == ["人口与区划", "地图", "诉求办理", "人民调解", "关爱走访", "协商议事", "问卷调查", "政社互动", "监督"]
+    assert labels == [
+        "人口与区划",
+        "地图",
+        "诉求办理",
+        "人民调解",
+        "关爱走访",
+        "通知公告",
+        "协商议事",
+        "政社互动",
+        "监督",
+    ]
 
 
 def test_single_providers():
@@ -85,6 +96,7 @@ def test_demo_steps_run_after_what_they_need():
         "services.hall",  # after the link: 刘大爷's 代办 shows under 我的代办
         "campaigns.campaign",
         "surveys.surveys",  # last: it draws from the stream after every other step
+        "notices.notices",
     ]
 
 
