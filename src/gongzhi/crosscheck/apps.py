@@ -11,3 +11,10 @@ class CrosscheckConfig(AppConfig):
     name = "gongzhi.crosscheck"
     label = "crosscheck"
     verbose_name = _("跨镇比对")
+
+    def ready(self):
+        from gongzhi.core.manifest import AppManifest
+
+        # Nothing of its own in the shared parts (no menu, pages or demo data): its commands
+        # work on files. Declared empty so core knows the app was not forgotten.
+        self.manifest = AppManifest()
