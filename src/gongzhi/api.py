@@ -26,6 +26,7 @@ from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
 from gongzhi.mediation.api import router as mediation_router
 from gongzhi.notices.api import router as notices_router
+from gongzhi.organisations.api import router as organisations_router
 from gongzhi.registry.api import router as registry_router
 from gongzhi.services.api import router as services_router
 from gongzhi.surveys.api import router as surveys_router
@@ -126,6 +127,7 @@ api.add_router("/", mediation_router)
 api.add_router("/", consultation_router)
 api.add_router("/", compact_router)
 api.add_router("/", civil_router)
+api.add_router("/", organisations_router)
 api.add_router("/", services_router)
 api.add_router("/", surveys_router)
 api.add_router("/", notices_router)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gongzhi.compact",
     "gongzhi.care",
     "gongzhi.civil",
+    "gongzhi.organisations",
     "gongzhi.services",
     "gongzhi.campaigns",
     "gongzhi.surveys",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("compact/", include("gongzhi.compact.urls")),
     path("care/", include("gongzhi.care.urls")),
     path("civil/", include("gongzhi.civil.urls")),
+    path("organisations/", include("gongzhi.organisations.urls")),
     path("services/", include("gongzhi.services.urls")),
     path("campaigns/", include("gongzhi.campaigns.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
