@@ -78,7 +78,9 @@ class OrganisationForm(_ServiceSaves):
 
 
 class MemberForm(forms.Form):
-    resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    """A member's post and joining date; the resident comes from the picker (`resident` in the
+    POST), so the service's refusal of a missing one shows at the top of the form."""
+
     post = forms.CharField(label=_("职务"), max_length=20, required=False)
     since = forms.DateField(label=_("加入日期"), widget=DATE, error_messages=DATE_ERRORS)
 
