@@ -56,6 +56,7 @@ def test_menu_sections_in_order():
         "地图",
         "诉求办理",
         "便民服务",
+        "社会组织与共建",
         "人民调解",
         "关爱走访",
         "入户排查",
@@ -97,6 +98,7 @@ def test_demo_steps_run_after_what_they_need():
         "services.hall",  # after the link: 刘大爷's 代办 shows under 我的代办
         "surveys.surveys",  # it draws from the stream after every step that does
         "campaigns.campaign",  # draws nothing from the stream
+        "organisations.register",  # draws nothing either: residents are taken in id order
     ]
 
 

@@ -323,7 +323,7 @@ def _node(pk):
 # ---------------------------------------------------------------- organisations
 
 
-@router.get("/organisations", response={200: OrgPage, **READ})
+@router.get("/organisations/orgs", response={200: OrgPage, **READ})
 def list_organisations(
     request,
     kind: common.Filter = "",
@@ -340,14 +340,14 @@ def list_organisations(
     return common.json_response(common.paginate(rows, page, page_size, lambda found: [_org(o) for o in found]))
 
 
-@router.get("/organisations/{int:org_id}", response={200: OrgDetail, **READ})
+@router.get("/organisations/orgs/{int:org_id}", response={200: OrgDetail, **READ})
 def get_organisation(request, org_id: common.Id):
     common.require_anywhere(request.auth, perms.VIEW_ORG)
     found, data = _org_detail(request.auth, org_id)
     return _with_etag(data, found)
 
 
-@router.post("/organisations", response={201: OrgDetail, **CREATE})
+@router.post("/organisations/orgs", response={201: OrgDetail, **CREATE})
 def create_organisation(request, response: HttpResponse, payload: OrgIn):
     """Register an organisation at a town or community."""
     user = request.auth
@@ -360,7 +360,7 @@ def create_organisation(request, response: HttpResponse, payload: OrgIn):
     return Status(201, out)
 
 
-@router.post("/organisations/{int:org_id}/members", response={200: OrgDetail, **WRITE})
+@router.post("/organisations/orgs/{int:org_id}/members", response={200: OrgDetail, **WRITE})
 def add_member(request, org_id: common.Id, payload: OrgMemberIn):
     """Add a registry resident to the organisation (If-Match: the organisation's ETag)."""
     from gongzhi.registry.models import Resident
@@ -477,7 +477,7 @@ def _visible_unit(user, pk):
     return found
 
 
-@router.post("/organisations/units/{int:unit_id}/pledges", response={201: OrgPledgeOut, **CREATE})
+@router.post("/organisations/units/{int:unit_id}/pledges", response={201: OrgPledgeOut, **CREATE, 404: common.Detail})
 def add_pledge(request, response: HttpResponse, unit_id: common.Id, payload: OrgPledgeIn):
     """Record a pledge the unit claimed (认领)."""
     found = _visible_unit(request.auth, unit_id)
@@ -487,7 +487,9 @@ def add_pledge(request, response: HttpResponse, unit_id: common.Id, payload: Org
     return Status(201, _pledge(p, timezone.localdate()))
 
 
-@router.post("/organisations/units/{int:unit_id}/agreements", response={201: OrgAgreementOut, **CREATE})
+@router.post(
+    "/organisations/units/{int:unit_id}/agreements", response={201: OrgAgreementOut, **CREATE, 404: common.Detail}
+)
 def sign_agreement(request, unit_id: common.Id, payload: OrgAgreementIn):
     """Record a 区域化党建 agreement signed with the unit."""
     found = _visible_unit(request.auth, unit_id)

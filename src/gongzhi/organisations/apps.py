@@ -67,7 +67,7 @@ class OrganisationsConfig(AppConfig):
                 DemoStep(
                     "organisations.register",
                     _demo,
-                    order=101,
+                    order=125,
                     after=("accounts.users", "registry.residents"),
                 ),
             ),
