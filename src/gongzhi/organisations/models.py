@@ -215,3 +215,85 @@ class Agreement(TrackedModel):
 
     def scope_path(self):
         return self.unit.node.path
+
+
+class _EitherOrgOrUnit(TrackedModel):
+    """Exactly one of `organisation` and `unit` is set (a CheckConstraint on each table)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("社会组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        CoBuildUnit, verbose_name=_("驻区单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def party(self):
+        return self.organisation if self.organisation_id else self.unit
+
+
+def _one_of(name):
+    return models.CheckConstraint(
+        condition=(
+            models.Q(organisation__isnull=False, unit__isnull=True)
+            | models.Q(organisation__isnull=True, unit__isnull=False)
+        ),
+        name=name,
+    )
+
+
+class BodySeat(_EitherOrgOrUnit):
+    """An organisation or unit serving on a consultation body (议事会 …) from `since` until
+    `until`. Kept beside consultation's BodyMember (residents only) rather than in it, so the
+    quorum, attendance and ballot rules, which count residents, stay as the law states them:
+    a seat is a member unit that takes part and may own tasks, not a counted voter."""
+
+    SCOPE_FIELD = "body__node__path"
+
+    body = models.ForeignKey(
+        "consultation.Body", verbose_name=_("议事机构"), on_delete=models.CASCADE, related_name="org_seats"
+    )
+    role = models.CharField(_("职务"), max_length=20, default="member")
+    since = models.DateField(_("起始日期"))
+    until = models.DateField(_("终止日期"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("议事机构成员单位")
+        verbose_name_plural = _("议事机构成员单位")
+        ordering = ["body_id", "since", "id"]
+        constraints = [_one_of("organisations_seat_one_party")]
+
+    def __str__(self):
+        return f"{self.body_id}: {self.party}"
+
+    def scope_path(self):
+        return self.body.node.path
+
+
+class TaskOwner(_EitherOrgOrUnit):
+    """The organisation or unit that owns a consultation task (实施任务), next to the task's own
+    `owner` (a user) and `owner_name` (the name shown)."""
+
+    SCOPE_FIELD = "task__matter__node__path"
+
+    task = models.OneToOneField(
+        "consultation.Task", verbose_name=_("实施任务"), on_delete=models.CASCADE, related_name="org_owner"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务责任组织")
+        verbose_name_plural = _("任务责任组织")
+        constraints = [_one_of("organisations_taskowner_one_party")]
+
+    def __str__(self):
+        return f"{self.task_id}: {self.party}"
+
+    def scope_path(self):
+        return self.task.matter.node.path

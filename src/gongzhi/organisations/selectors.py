@@ -102,3 +102,24 @@ def filter_pledges(qs, state: str, today=None):
     if state == "unfulfilled":
         return qs.filter(status=PledgeStatus.UNFULFILLED)
     return qs
+
+
+def seats(user, *, organisation=None, unit=None):
+    """The consultation bodies an organisation or unit serves on, as far as the reader may see
+    the bodies."""
+    from gongzhi.consultation import permissions as cperms
+
+    from .models import BodySeat
+
+    qs = BodySeat.objects.visible_to(user, cperms.VIEW_BODY).select_related("body")
+    return qs.filter(organisation=organisation) if organisation is not None else qs.filter(unit=unit)
+
+
+def owned_tasks(user, *, organisation=None, unit=None):
+    """The consultation tasks an organisation or unit owns, as far as the reader may see them."""
+    from gongzhi.consultation import permissions as cperms
+
+    from .models import TaskOwner
+
+    qs = TaskOwner.objects.visible_to(user, cperms.VIEW_MATTER).select_related("task", "task__matter")
+    return qs.filter(organisation=organisation) if organisation is not None else qs.filter(unit=unit)

@@ -21,7 +21,7 @@ from gongzhi.territory.choices import Level
 
 from . import choices as c
 from . import permissions as perms
-from .models import Agreement, CoBuildUnit, Organisation, OrgMember, Pledge, PurchasedService
+from .models import Agreement, BodySeat, CoBuildUnit, Organisation, OrgMember, Pledge, PurchasedService, TaskOwner
 
 ORG_FIELDS = (
     "name",
@@ -338,3 +338,82 @@ def sign_agreement(actor, unit, *, signed_on, ends_on=None, text="") -> Agreemen
     return core.create(
         Agreement, reason=_("签订区域化党建协议"), unit=unit, signed_on=signed_on, ends_on=ends_on, text=_text(text)
     )
+
+
+# ---------------------------------------------------------------- consultation: seats and tasks
+
+
+def _party(actor, organisation, unit):
+    """The one organisation or unit named, which the actor must be able to see."""
+    if (organisation is None) == (unit is None):
+        raise ValidationError({"organisation": _("请选择一个社会组织或一个驻区单位")})
+    if organisation is not None:
+        if not has_perm_at(actor, perms.VIEW_ORG, organisation.node.path):
+            raise NotFound()
+        return organisation
+    if not has_perm_at(actor, perms.VIEW_UNIT, unit.node.path):
+        raise NotFound()
+    return unit
+
+
+def _within(party, path, place):
+    """A party may serve where it is kept: its own community, or anywhere in its town."""
+    if not path.startswith(party.node.path):
+        raise ValidationError({"organisation": _("%(name)s 不属于%(place)s") % {"name": party.name, "place": place}})
+
+
+def seat_on_body(actor, body, *, organisation=None, unit=None, role="member", since=None, until=None) -> BodySeat:
+    """Seat an organisation or a unit on a consultation body (as a member unit) from `since`."""
+    from gongzhi.consultation import permissions as cperms
+    from gongzhi.consultation.choices import MemberRole
+
+    _require(actor, cperms.MANAGE_BODY, body.node.path)
+    party = _party(actor, organisation, unit)
+    _within(party, body.node.path, body.node.name)
+    if role not in MemberRole.values:
+        raise ValidationError({"role": _("请选择职务")})
+    since = since or timezone.localdate()
+    if until is not None and until < since:
+        raise ValidationError({"until": _("终止日期不能早于起始日期")})
+    taken = BodySeat.objects.filter(body=body, organisation=organisation, unit=unit, until__isnull=True).exists()
+    if taken:
+        raise ValidationError(
+            {"organisation": _("%(name)s 已是%(body)s的成员单位") % {"name": party.name, "body": body.name}}
+        )
+    return core.create(
+        BodySeat,
+        reason=_("议事机构添加成员单位"),
+        body=body,
+        organisation=organisation,
+        unit=unit,
+        role=role,
+        since=since,
+        until=until,
+    )
+
+
+def end_seat(actor, seat, *, until=None, expected_version=None) -> BodySeat:
+    """End an organisation's or unit's seat on a body on `until` (today by default)."""
+    from gongzhi.consultation import permissions as cperms
+
+    _require(actor, cperms.MANAGE_BODY, seat.body.node.path)
+    until = until or timezone.localdate()
+    if until < seat.since:
+        raise ValidationError({"until": _("终止日期不能早于起始日期")})
+    return core.update(seat, {"until": until}, reason=_("成员单位退出议事机构"), expected_version=expected_version)
+
+
+def own_task(actor, task, *, organisation=None, unit=None) -> TaskOwner:
+    """Make an organisation or a unit the owner of a consultation task (replacing an earlier
+    one). The task's own `owner`/`owner_name` stay consultation's to set."""
+    from gongzhi.consultation import permissions as cperms
+
+    path = task.matter.node.path
+    _require(actor, cperms.CHANGE_TASK, path)
+    party = _party(actor, organisation, unit)
+    _within(party, path, task.matter.node.name)
+    with transaction.atomic():
+        current = TaskOwner.objects.filter(task=task).first()
+        if current is None:
+            return core.create(TaskOwner, reason=_("指定任务责任组织"), task=task, organisation=organisation, unit=unit)
+        return core.update(current, {"organisation": organisation, "unit": unit}, reason=_("更换任务责任组织"))

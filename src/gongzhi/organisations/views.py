@@ -147,6 +147,8 @@ def _org_page(request, org, member_form=None, picked=None, status=200):
         {
             "o": org,
             "members": selectors.members(request.user, org),
+            "seats": selectors.seats(request.user, organisation=org),
+            "tasks": selectors.owned_tasks(request.user, organisation=org),
             "bought": bought,
             "may_change": may_change,
             "member_form": member_form or (MemberForm() if may_change else None),
@@ -392,6 +394,8 @@ def _unit_page(request, found, pledge_form=None, agreement_form=None, move_error
             "u": found,
             "pledges": pledges,
             "agreements": found.agreements.all(),
+            "seats": selectors.seats(request.user, unit=found),
+            "tasks": selectors.owned_tasks(request.user, unit=found),
             "may_change": may_change,
             "pledge_form": pledge_form or (PledgeForm() if may_change else None),
             "agreement_form": agreement_form or (AgreementForm() if may_change else None),
