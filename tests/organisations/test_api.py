@@ -150,5 +150,14 @@ def test_schema_names_are_prefixed():
     from gongzhi.api import api
 
     names = set(api.get_openapi_schema()["components"]["schemas"])
-    for name in ("OrgOut", "OrgDetail", "OrgServiceOut", "OrgUnitDetail", "OrgPledgeOut", "OrgPledgeMoveIn"):
+    for name in (
+        "OrgOut",
+        "OrgDetail",
+        "OrgServiceOut",
+        "OrgUnitDetail",
+        "OrgPledgeOut",
+        "OrgPledgeMoveIn",
+        "OrgSeatOut",
+        "OrgTaskOut",
+    ):
         assert name in names

@@ -13,6 +13,7 @@ from django.urls import reverse
 from gongzhi.consultation import services as consultation
 from gongzhi.organisations import services
 from gongzhi.organisations.models import BodySeat, TaskOwner
+from tests.api_client import ApiClient
 
 
 @pytest.fixture
@@ -53,6 +54,8 @@ def test_an_organisation_and_a_unit_serve_on_a_body(client, reg, body):
     client.force_login(reg.users.community)
     page = client.get(reverse("organisations:org", args=[reg.org.pk])).content.decode()
     assert "南庄社区议事会" in page
+    seats = ApiClient(reg.users.community).get(f"/organisations/units/{reg.unit.pk}").json()["seats"]
+    assert [(x["body_name"], x["until"]) for x in seats] == [("南庄社区议事会", None)]
 
 
 def test_only_one_party_per_row_in_the_database(reg, body):
@@ -72,5 +75,7 @@ def test_a_unit_owns_a_consultation_task(client, reg, task):
     client.force_login(reg.users.community)
     page = client.get(reverse("organisations:org", args=[reg.org.pk])).content.decode()
     assert "协调学校开放操场" in page
+    tasks = ApiClient(reg.users.community).get(f"/organisations/orgs/{reg.org.pk}").json()["tasks"]
+    assert [(t["task"], t["title"]) for t in tasks] == [(task.pk, "协调学校开放操场")]
     client.force_login(reg.users.community2)
     assert client.get(reverse("organisations:org", args=[reg.org.pk])).status_code == 404

@@ -58,9 +58,30 @@ class OrgMemberOut(Schema):
     since: dt.date
 
 
+class OrgSeatOut(Schema):
+    """A seat on a consultation body (as a member unit)."""
+
+    body: int
+    body_name: str
+    role: str
+    since: dt.date
+    until: dt.date | None
+
+
+class OrgTaskOut(Schema):
+    """A consultation task owned."""
+
+    task: int
+    title: str
+    matter: int
+    progress: int
+
+
 class OrgDetail(OrgOut):
     activities: str
     members: list[OrgMemberOut]
+    seats: list[OrgSeatOut]
+    tasks: list[OrgTaskOut]
 
 
 class OrgPage(Schema):
@@ -175,6 +196,8 @@ class OrgUnitOut(Schema):
 class OrgUnitDetail(OrgUnitOut):
     pledges: list[OrgPledgeOut]
     agreements: list[OrgAgreementOut]
+    seats: list[OrgSeatOut]
+    tasks: list[OrgTaskOut]
 
 
 class OrgUnitPage(Schema):
@@ -236,6 +259,19 @@ def _org(o) -> dict:
     }
 
 
+def _links(user, **party) -> dict:
+    return {
+        "seats": [
+            {"body": s.body_id, "body_name": s.body.name, "role": s.role, "since": s.since, "until": s.until}
+            for s in selectors.seats(user, **party)
+        ],
+        "tasks": [
+            {"task": t.task_id, "title": t.task.title, "matter": t.task.matter_id, "progress": t.task.progress}
+            for t in selectors.owned_tasks(user, **party)
+        ],
+    }
+
+
 def _org_detail(user, pk):
     found = selectors.organisation(user, pk)
     if found is None:
@@ -252,6 +288,7 @@ def _org_detail(user, pk):
         }
         for m in selectors.members(user, found)
     ]
+    data.update(_links(user, organisation=found))
     return found, data
 
 
@@ -313,6 +350,7 @@ def _unit_detail(user, pk):
     data["agreements"] = [
         {"id": a.pk, "signed_on": a.signed_on, "ends_on": a.ends_on, "text": a.text} for a in found.agreements.all()
     ]
+    data.update(_links(user, unit=found))
     return found, data
 
 
