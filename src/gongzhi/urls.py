@@ -31,6 +31,7 @@ urlpatterns = [
     path("care/", include("gongzhi.care.urls")),
     path("civil/", include("gongzhi.civil.urls")),
     path("services/", include("gongzhi.services.urls")),
+    path("crosscheck/", include("gongzhi.crosscheck.urls")),
     path("campaigns/", include("gongzhi.campaigns.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
