@@ -6,7 +6,7 @@ and writes the audit entries through core."""
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,6 +101,21 @@ def receive(actor, *, town, run_on, key_check_value, findings) -> dict:
     in_town = Resident.objects.filter(grid__path__startswith=town_node.path)
     matched = residents_by_person(key, {r["person"] for r in new}, in_town) if new else {}
     grids = {n.pk: n for n in Node.objects.filter(pk__in={m[5] for m in matched.values()})}
+    try:
+        _store(actor, town_node, run_on, new, matched, grids)
+    except IntegrityError:  # the same findings arrived meanwhile through another request
+        raise ValidationError(_("同一批比对结果正在另一次投递中登记，请稍后重试")) from None
+    return {
+        "town": town_node.code,
+        "received": len(rows),
+        "created": len(new),
+        "already": len(rows) - len(new),
+        "matched": sum(1 for r in new if r["person"] in matched),
+    }
+
+
+def _store(actor, town_node, run_on, new, matched, grids):
+    """Insert the new findings in one transaction: all of them or none."""
     with transaction.atomic():
         for r in new:
             hit = matched.get(r["person"])
@@ -117,18 +132,11 @@ def receive(actor, *, town, run_on, key_check_value, findings) -> dict:
                 resident_id=hit[0] if hit else None,
                 delivered_by=actor,
             )
-    return {
-        "town": town_node.code,
-        "received": len(rows),
-        "created": len(new),
-        "already": len(rows) - len(new),
-        "matched": sum(1 for r in new if r["person"] in matched),
-    }
 
 
 def mark(actor, finding, *, action, note, expected_version=None) -> Finding:
     """Mark a finding checked (已核实), corrected (已更正) or no problem (无问题), with a note
-    of what was found; the note is required since it is what the province reads back."""
+    of what was found; the note is required: it is the record of what was checked and how."""
     with transaction.atomic():
         core.check_version(finding, expected_version)
         finding.refresh_from_db()
