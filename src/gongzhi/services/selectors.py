@@ -4,11 +4,14 @@ them; a linked resident sees her own 代办 (`own_errands`)."""
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
+from gongzhi.core.scoping import scope_q
 from gongzhi.core.workdays import add_workdays
+from gongzhi.registry import permissions as registry_perms
+from gongzhi.registry.disclosure import log_sensitive_reads
 
 from . import permissions as perms
 from .choices import EnquiryStatus, ErrandStatus
@@ -25,9 +28,29 @@ def items():
     return ServiceItem.objects.select_related("node")
 
 
+def _protected(user):
+    """`protected`: the record is about a resident in a sensitive group whom the user may not
+    see (registry.view_sensitive at her grid), so her name and phone are not shown
+    (models.NamesPerson). The registry's rule, applied to the hall's records."""
+    hidden = Q(resident__has_sensitive=True) & ~scope_q(user, registry_perms.VIEW_SENSITIVE, "resident__grid__path")
+    return Case(When(hidden, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def disclose(records):
+    """Log a sensitive read for each shown record naming a resident in a sensitive group (the
+    reader holds the right, or the record would be protected), in one INSERT for a page —
+    what the registry's lists do. Call with the rows a page, an export or an API answer shows;
+    returns them (as a list)."""
+    records = list(records)
+    log_sensitive_reads(r.resident for r in records if r.resident_id and not r.is_protected())
+    return records
+
+
 def enquiries(user):
-    return Enquiry.objects.visible_to(user, perms.VIEW_ENQUIRY).select_related(
-        "node", "item", "resident", "received_by", "responsible"
+    return (
+        Enquiry.objects.visible_to(user, perms.VIEW_ENQUIRY)
+        .select_related("node", "item", "resident__grid", "received_by", "responsible")
+        .annotate(protected=_protected(user))
     )
 
 
@@ -36,7 +59,11 @@ def enquiry(user, pk):
 
 
 def errands(user):
-    return Errand.objects.visible_to(user, perms.VIEW_ERRAND).select_related("node", "item", "handler", "resident")
+    return (
+        Errand.objects.visible_to(user, perms.VIEW_ERRAND)
+        .select_related("node", "item", "handler", "resident__grid")
+        .annotate(protected=_protected(user))
+    )
 
 
 def errand(user, pk):

@@ -150,11 +150,13 @@ def enquiries(request):
     rows = sort.apply(selectors.filter_enquiries(selectors.enquiries(request.user), state, request.user))
     if wants_export(request):
         return exports.export_enquiries(request.user, rows)
+    page = paginate(request, rows)
+    selectors.disclose(page)
     return render(
         request,
         "services/enquiries.html",
         {
-            "page": paginate(request, rows),
+            "page": page,
             "sort": sort,
             "state": state,
             "states": ENQUIRY_STATES.items(),
@@ -204,6 +206,7 @@ def _enquiry_or_404(request, pk):
 
 
 def _enquiry_page(request, enquiry, handover=None, close=None, status=200):
+    selectors.disclose([enquiry])
     mine = enquiry.responsible_id == request.user.pk and enquiry.status == "open"
     return render(
         request,
@@ -275,11 +278,13 @@ def errands(request):
     rows = sort.apply(selectors.filter_errands(selectors.errands(request.user), state, today))
     if wants_export(request):
         return exports.export_errands(request.user, rows, today)
+    page = paginate(request, rows)
+    selectors.disclose(page)
     return render(
         request,
         "services/errands.html",
         {
-            "page": paginate(request, rows),
+            "page": page,
             "sort": sort,
             "state": state,
             "states": ERRAND_STATES.items(),
@@ -301,7 +306,9 @@ def errand_new(request):
     if source is not None:
         initial = {"enquiry": source.pk, "item": source.item_id, "node": source.node_id}
     form = ErrandForm(request.POST or None, user=request.user, initial=initial)
-    picked = _picked(request) if request.method == "POST" else (source.resident if source else None)
+    # A resident in a sensitive group the user may not see is not carried over from the enquiry.
+    from_source = source.resident if source is not None and not source.is_protected() else None
+    picked = _picked(request) if request.method == "POST" else from_source
     if request.method == "POST":
 
         def save(data):
@@ -334,6 +341,7 @@ def errand_new(request):
 
 
 def _errand_page(request, errand, step_form=None, status=200):
+    selectors.disclose([errand])
     today = timezone.localdate()
     moves = ERRAND.allowed_from(errand.status)
     may_step = has_perm_at(request.user, perms.STEP_ERRAND, errand.node.path)
