@@ -15,13 +15,13 @@ from gongzhi.core import sorting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
+from gongzhi.registry.picker import ResidentPicker
 
 from . import exports, selectors, services
 from . import permissions as perms
 from .forms import CloseForm, EnquiryForm, ErrandForm, HandoverForm, ItemForm, StepForm
 from .transitions import ERRAND
 
-PICK_LIMIT = 8
 ITEM_SORTS = {"name": ("name", "id"), "node": ("node__path", "name", "id"), "time_limit": ("time_limit", "id")}
 ENQUIRY_SORTS = {"received_at": ("received_at", "id"), "status": ("status", "id"), "item": ("item__name", "id")}
 ERRAND_SORTS = {
@@ -106,38 +106,15 @@ def item_edit(request, pk):
 
 # ---------------------------------------------------------------- the resident picker
 
-
-@perm_required(perms.LOG_ENQUIRY)
-def resident_search(request):
-    """The resident picker (htmx): the registry's search over the residents I may see."""
-    from gongzhi.registry import selectors as registry
-
-    q = (request.GET.get("q") or "").strip()[:40]
-    results = []
-    if q:
-        found = registry.search_page(registry.residents(request.user), q, cap=PICK_LIMIT)
-        results = list(found.queryset[:PICK_LIMIT])
-    return render(request, "services/_results.html", {"results": results, "q": q})
-
-
-@perm_required(perms.LOG_ENQUIRY)
-def resident_pick(request):
-    """A resident picked (htmx): the hidden field and who it is; out of scope is 404."""
-    from gongzhi.registry import selectors as registry
-
-    resident = None
-    if request.GET.get("id"):
-        if not request.GET["id"].isdigit():
-            raise Http404
-        resident = registry.get_resident(request.user, int(request.GET["id"]))
-    return render(request, "services/_picked.html", {"picked": resident})
+# Whoever logs a visit or opens a 代办 picks the person from the registry (or types a name).
+PICKER = ResidentPicker(
+    lambda user: has_perm_anywhere(user, perms.LOG_ENQUIRY) or has_perm_anywhere(user, perms.OPEN_ERRAND),
+    missing=gettext_lazy("人口库中没有找到该居民，可直接填写姓名和电话。"),
+)
 
 
 def _picked(request):
-    from gongzhi.registry import selectors as registry
-
-    pk = request.POST.get("resident", "")
-    return registry.residents(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    return PICKER.picked(request)
 
 
 # ---------------------------------------------------------------- 首问 log
