@@ -157,7 +157,7 @@ class ErrandIn(Schema):
 
 
 class StepIn(Schema):
-    action: Literal["send", "return", "deliver"]
+    action: Literal["send", "return", "deliver", "cancel"]
     on: dt.date | None = None
     note: common.Text(200) = ""
 
@@ -347,9 +347,9 @@ def close(request, enquiry_id: common.Id, payload: CloseIn):
 
 @router.get("/services/errands", response={200: ErrandPage, **READ})
 def list_errands(request, state: common.Filter = "open", page: common.Int64 = 1, page_size: common.Int64 | None = None):
-    """代办 the caller may see (`state`: open, due, overdue, done or all), by deadline."""
+    """代办 the caller may see (`state`: open, due, overdue, done, cancelled or all), by deadline."""
     common.require_anywhere(request.auth, perms.VIEW_ERRAND)
-    state = _state(state, ("open", "due", "overdue", "done", "all"))
+    state = _state(state, ("open", "due", "overdue", "done", "cancelled", "all"))
     today = timezone.localdate()
     rows = selectors.filter_errands(selectors.errands(request.auth), state, today).order_by("deadline", "id")
     return common.json_response(

@@ -189,6 +189,7 @@ class Errand(NamesPerson, TrackedModel):
     sent_on = models.DateField(_("送达部门日期"), null=True, blank=True)
     returned_on = models.DateField(_("结果返回日期"), null=True, blank=True)
     delivered_on = models.DateField(_("交付日期"), null=True, blank=True)
+    cancelled_on = models.DateField(_("终止日期"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -205,8 +206,12 @@ class Errand(NamesPerson, TrackedModel):
     def scope_path(self):
         return self.node.path
 
+    @property
+    def is_final(self) -> bool:
+        return self.status in c.FINAL
+
     def is_overdue(self, today) -> bool:
-        return self.status != c.ErrandStatus.DELIVERED and self.deadline < today
+        return not self.is_final and self.deadline < today
 
     def _name(self) -> str:
         return self.applicant_name

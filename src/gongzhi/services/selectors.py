@@ -14,7 +14,7 @@ from gongzhi.registry import permissions as registry_perms
 from gongzhi.registry.disclosure import log_sensitive_reads
 
 from . import permissions as perms
-from .choices import EnquiryStatus, ErrandStatus
+from .choices import FINAL, EnquiryStatus, ErrandStatus
 from .models import Enquiry, Errand, ServiceItem
 
 
@@ -76,16 +76,19 @@ def soon_limit(today=None) -> dt.date:
 
 
 def filter_errands(qs, state: str, today=None):
-    """open / due (due within one working day or overdue) / overdue / done / all."""
+    """open / due (due within one working day or overdue) / overdue / done (delivered) /
+    cancelled / all."""
     today = today or timezone.localdate()
     if state == "open":
-        return qs.exclude(status=ErrandStatus.DELIVERED)
+        return qs.exclude(status__in=FINAL)
     if state == "due":
-        return qs.exclude(status=ErrandStatus.DELIVERED).filter(deadline__lte=soon_limit(today))
+        return qs.exclude(status__in=FINAL).filter(deadline__lte=soon_limit(today))
     if state == "overdue":
-        return qs.exclude(status=ErrandStatus.DELIVERED).filter(deadline__lt=today)
+        return qs.exclude(status__in=FINAL).filter(deadline__lt=today)
     if state == "done":
         return qs.filter(status=ErrandStatus.DELIVERED)
+    if state == "cancelled":
+        return qs.filter(status=ErrandStatus.CANCELLED)
     return qs
 
 
@@ -122,7 +125,7 @@ def figures(user, year: int, month: int | None):
             row["item_id"],
             {"name": row["item__name"] or "", "enquiries": 0, "errands": 0, "delivered": 0, "overdue": 0},
         )["enquiries"] = row["n"]
-    overdue = Q(deadline__lt=today) & ~Q(status=ErrandStatus.DELIVERED)
+    overdue = Q(deadline__lt=today) & ~Q(status__in=FINAL)
     for row in (
         err.order_by()
         .values("item_id", "item__name")

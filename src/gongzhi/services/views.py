@@ -41,6 +41,7 @@ ERRAND_STATES = {
     "due": gettext_lazy("即将到期/超期"),
     "overdue": gettext_lazy("超期"),
     "done": gettext_lazy("已交付"),
+    "cancelled": gettext_lazy("已终止"),
     "all": gettext_lazy("全部"),
 }
 
@@ -317,11 +318,12 @@ def errand_new(request):
     )
 
 
-def _errand_page(request, errand, step_form=None, status=200):
+def _errand_page(request, errand, step_form=None, cancel_form=None, status=200):
     selectors.disclose([errand])
     today = timezone.localdate()
-    moves = ERRAND.allowed_from(errand.status)
     may_step = has_perm_at(request.user, perms.STEP_ERRAND, errand.node.path)
+    moves = {m.name: m for m in ERRAND.allowed_from(errand.status)} if may_step else {}
+    forward = [m for name, m in moves.items() if name != "cancel"]
     return render(
         request,
         "services/errand.html",
@@ -329,8 +331,10 @@ def _errand_page(request, errand, step_form=None, status=200):
             "e": errand,
             "steps": errand.steps.select_related("actor"),
             "overdue": errand.is_overdue(today),
-            "move": moves[0] if moves and may_step else None,
+            "move": forward[0] if forward else None,
             "step_form": step_form or StepForm(initial={"on": today}),
+            "cancel": moves.get("cancel"),
+            "cancel_form": cancel_form or StepForm(initial={"on": today}, prefix="cancel"),
         },
         status=status,
     )
@@ -350,7 +354,8 @@ def errand_step(request, pk, action):
     found = selectors.errand(request.user, pk)
     if found is None:
         raise Http404
-    form = StepForm(request.POST)
+    # The cancel form sits on the same page as the step form: its fields carry a prefix.
+    form = StepForm(request.POST, prefix="cancel" if action == "cancel" else None)
     done, status = run_action(
         form,
         lambda d: services.record_step(
@@ -360,7 +365,10 @@ def errand_step(request, pk, action):
     if done:
         messages.success(request, _("已记录"))
         return redirect("services:errand", found.pk)
-    return _errand_page(request, found, step_form=form, status=status if status != 200 else 400)
+    status = status if status != 200 else 400
+    if action == "cancel":
+        return _errand_page(request, found, cancel_form=form, status=status)
+    return _errand_page(request, found, step_form=form, status=status)
 
 
 # ---------------------------------------------------------------- figures
