@@ -32,6 +32,7 @@ urlpatterns = [
     path("civil/", include("gongzhi.civil.urls")),
     path("organisations/", include("gongzhi.organisations.urls")),
     path("services/", include("gongzhi.services.urls")),
+    path("crosscheck/", include("gongzhi.crosscheck.urls")),
     path("campaigns/", include("gongzhi.campaigns.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),

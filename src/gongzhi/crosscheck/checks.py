@@ -18,6 +18,7 @@ through `spark-submit`), since Spark decides where the work runs, not the jobs.
    town where no member is 18 or over.
 """
 
+import os
 from dataclasses import dataclass
 
 ADULT = 18
@@ -41,6 +42,12 @@ CHECKS = (
 )
 
 
+# The driver's heap (local mode: the whole job's). Spark's default of 1 GB runs out building the
+# broadcast side of a join at about 10 million residents (bench/crosscheck.py); on a cluster the
+# executors' memory is set by the cluster and this only sizes the driver.
+DRIVER_MEMORY = os.environ.get("GONGZHI_SPARK_DRIVER_MEMORY", "4g")
+
+
 def session(master: str, app_name: str = "gongzhi-crosscheck", partitions: int | None = None):
     """A Spark session for `master`; no web UI (a batch job on a shared machine needs no port)."""
     from pyspark.sql import SparkSession
@@ -48,6 +55,7 @@ def session(master: str, app_name: str = "gongzhi-crosscheck", partitions: int |
     builder = (
         SparkSession.builder.master(master)
         .appName(app_name)
+        .config("spark.driver.memory", DRIVER_MEMORY)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "Asia/Shanghai")

@@ -15,6 +15,7 @@ from gongzhi.core import sorting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
+from gongzhi.registry.picker import ResidentPicker
 
 from . import exports, selectors, services
 from . import permissions as perms
@@ -31,7 +32,6 @@ from .forms import (
 )
 from .models import OrgMember
 
-PICK_LIMIT = 8
 ORG_SORTS = {"name": ("name", "id"), "node": ("node__path", "name", "id"), "members": ("member_count", "id")}
 SERVICE_SORTS = {"starts_on": ("starts_on", "id"), "amount": ("amount", "id"), "project": ("project", "id")}
 UNIT_SORTS = {"name": ("name", "id"), "node": ("node__path", "name", "id")}
@@ -197,38 +197,13 @@ def member_remove(request, pk, member_pk):
 
 # ---------------------------------------------------------------- the resident picker
 
-
-@perm_required(perms.CHANGE_ORG)
-def resident_search(request):
-    """The resident picker (htmx): the registry's search over the residents I may see."""
-    from gongzhi.registry import selectors as registry
-
-    q = (request.GET.get("q") or "").strip()[:40]
-    results = []
-    if q:
-        found = registry.search_page(registry.residents(request.user), q, cap=PICK_LIMIT)
-        results = list(found.queryset[:PICK_LIMIT])
-    return render(request, "organisations/_results.html", {"results": results, "q": q})
-
-
-@perm_required(perms.CHANGE_ORG)
-def resident_pick(request):
-    """A resident picked (htmx): the hidden field and who it is; out of scope is 404."""
-    from gongzhi.registry import selectors as registry
-
-    resident = None
-    if request.GET.get("id"):
-        if not request.GET["id"].isdigit():
-            raise Http404
-        resident = registry.get_resident(request.user, int(request.GET["id"]))
-    return render(request, "organisations/_picked.html", {"picked": resident})
+# The registry's one picker (registry/picker.py): residents the user may see, for those who
+# keep organisations' members.
+PICKER = ResidentPicker(lambda user: has_perm_anywhere(user, perms.CHANGE_ORG))
 
 
 def _picked(request):
-    from gongzhi.registry import selectors as registry
-
-    pk = request.POST.get("resident", "")
-    return registry.residents(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    return PICKER.picked(request)
 
 
 # ---------------------------------------------------------------- purchased services
