@@ -109,7 +109,10 @@ def away_unknown(residents):
 
     away = residents.filter((F.col("status") == "active") & (F.col("separation") == "away")).select("town", "person")
     known = _living(residents).select("person").distinct()
-    return away.join(known, "person", "left_anti").distinct()
+    # The right side of an anti join is the one Spark would broadcast, and here it is everyone
+    # living anywhere: its size estimate after the filter is far too low, and at 10,000,000
+    # residents the broadcast (1.6 GB) exhausted the driver. A sort-merge join spills instead.
+    return away.join(known.hint("merge"), "person", "left_anti").distinct()
 
 
 def minors_alone(residents):
@@ -118,6 +121,8 @@ def minors_alone(residents):
     active = residents.filter((F.col("status") == "active") & F.col("household").isNotNull())
     adults = active.filter(F.col("age") >= ADULT).select("town", "household").distinct()
     minors = _living(active).filter(F.col("age") < ADULT)
+    # Every household with an adult: too big to broadcast (see away_unknown).
+    adults = adults.hint("merge")
     return minors.join(adults, ["town", "household"], "left_anti").select("town", "person", "household", "age")
 
 
