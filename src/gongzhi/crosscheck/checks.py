@@ -42,8 +42,7 @@ CHECKS = (
 )
 
 
-# The driver's heap (local mode: the whole job's). Spark's default of 1 GB runs out building the
-# broadcast side of a join at about 10 million residents (bench/crosscheck.py); on a cluster the
+# The driver's heap (local mode: the whole job's; Spark's default is 1 GB). On a cluster the
 # executors' memory is set by the cluster and this only sizes the driver.
 DRIVER_MEMORY = os.environ.get("GONGZHI_SPARK_DRIVER_MEMORY", "4g")
 
@@ -56,6 +55,11 @@ def session(master: str, app_name: str = "gongzhi-crosscheck", partitions: int |
         SparkSession.builder.master(master)
         .appName(app_name)
         .config("spark.driver.memory", DRIVER_MEMORY)
+        # No broadcast joins: Spark's size estimates after these filters and aggregations are
+        # far too low, and at 10,000,000 residents it tried to broadcast 1.6 GB of pseudonyms
+        # and ran out of memory even with 4 GB. Shuffled joins spill to disk instead; the
+        # joins' small sides (deaths, people away) lose little by being shuffled.
+        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "Asia/Shanghai")
@@ -109,10 +113,7 @@ def away_unknown(residents):
 
     away = residents.filter((F.col("status") == "active") & (F.col("separation") == "away")).select("town", "person")
     known = _living(residents).select("person").distinct()
-    # The right side of an anti join is the one Spark would broadcast, and here it is everyone
-    # living anywhere: its size estimate after the filter is far too low, and at 10,000,000
-    # residents the broadcast (1.6 GB) exhausted the driver. A sort-merge join spills instead.
-    return away.join(known.hint("merge"), "person", "left_anti").distinct()
+    return away.join(known, "person", "left_anti").distinct()
 
 
 def minors_alone(residents):
@@ -121,8 +122,6 @@ def minors_alone(residents):
     active = residents.filter((F.col("status") == "active") & F.col("household").isNotNull())
     adults = active.filter(F.col("age") >= ADULT).select("town", "household").distinct()
     minors = _living(active).filter(F.col("age") < ADULT)
-    # Every household with an adult: too big to broadcast (see away_unknown).
-    adults = adults.hint("merge")
     return minors.join(adults, ["town", "household"], "left_anti").select("town", "person", "household", "age")
 
 
