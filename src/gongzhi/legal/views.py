@@ -3,6 +3,7 @@ with the centre's answer, 普法 activities and the monthly figures. Every list 
 (core/sorting.py) and exports (?export=xlsx); every write goes through services.py."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -52,11 +53,12 @@ def _may_pick(user):
     return any(has_perm_anywhere(user, p) for p in (perms.LOG_CONSULTATION, perms.REFER, perms.ADD_ACTIVITY))
 
 
+@login_required
 def resident_search(request):
     """The resident picker (htmx): the registry's search over the residents I may see."""
     from gongzhi.registry import selectors as registry
 
-    if not request.user.is_authenticated or not _may_pick(request.user):
+    if not _may_pick(request.user):
         raise PermissionDenied
     q = (request.GET.get("q") or "").strip()[:40]
     many = request.GET.get("many") == "1"
@@ -67,11 +69,12 @@ def resident_search(request):
     return render(request, "legal/_results.html", {"results": results, "q": q, "many": many})
 
 
+@login_required
 def resident_pick(request):
     """A resident picked (htmx): the hidden field and who it is; out of scope is 404."""
     from gongzhi.registry import selectors as registry
 
-    if not request.user.is_authenticated or not _may_pick(request.user):
+    if not _may_pick(request.user):
         raise PermissionDenied
     resident = None
     if request.GET.get("id"):
