@@ -88,6 +88,7 @@ class LegalConsultationOut(Schema):
     follow_up: str
     follow_up_note: str
     referral: int | None
+    dispute: int | None
     version: int
 
 
@@ -244,6 +245,7 @@ def _consultation(c) -> dict:
         "follow_up": c.follow_up,
         "follow_up_note": c.follow_up_note,
         "referral": referral.pk if referral else None,
+        "dispute": c.dispute_id,
         "version": c.version,
     }
 

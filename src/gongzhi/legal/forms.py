@@ -171,3 +171,34 @@ class ActivityForm(forms.Form):
         self.fields["node"] = node_field(user, perms.ADD_ACTIVITY, _("所属社区/网格"))
         self.fields["held_on"].initial = timezone.localdate()
         self.order_fields(["node"])
+
+
+class MediationForm(forms.Form):
+    """转人民调解 from a consultation: the committee, the dispute's category, the other side."""
+
+    committee = forms.ModelChoiceField(
+        label=_("人民调解委员会"),
+        queryset=None,
+        empty_label=_("请选择"),
+        error_messages={"required": _("请选择人民调解委员会。"), "invalid_choice": _("所选调解委员会不能受理此纠纷。")},
+    )
+    category = forms.ChoiceField(label=_("纠纷类型"), choices=(), error_messages={"required": _("请选择纠纷类型。")})
+    respondent_name = forms.CharField(
+        label=_("另一方姓名或名称"), max_length=100, error_messages=_required(_("另一方姓名或名称"))
+    )
+    respondent_phone = forms.CharField(label=_("另一方电话"), max_length=20, required=False)
+
+    def __init__(self, *args, consultation, **kwargs):
+        from gongzhi.mediation.choices import Category as DisputeCategory
+        from gongzhi.mediation.models import Committee
+
+        super().__init__(*args, **kwargs)
+        # Constituted committees of the consultation's place or above it (the service re-checks).
+        path = consultation.area.path
+        ids = [
+            c.pk
+            for c in Committee.objects.filter(constituted=True).select_related("node")
+            if path.startswith(c.node.path)
+        ]
+        self.fields["committee"].queryset = Committee.objects.filter(pk__in=ids).order_by("name")
+        self.fields["category"].choices = DisputeCategory.choices

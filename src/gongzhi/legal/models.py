@@ -80,6 +80,15 @@ class Consultation(PersonMixin, TrackedModel):
     advice = models.TextField(_("解答意见"), max_length=2000)
     follow_up = models.CharField(_("后续处理"), max_length=12, choices=c.FollowUp.choices, default=c.FollowUp.NONE)
     follow_up_note = models.CharField(_("后续说明"), max_length=200, blank=True)
+    # The 人民调解 case registered from this consultation (legal.services.refer_to_mediation).
+    dispute = models.ForeignKey(
+        "mediation.Dispute",
+        verbose_name=_("调解案件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )

@@ -63,7 +63,7 @@ def advisers_for_logging(user):
 
 def consultations(user):
     return Consultation.objects.visible_to(user, perms.VIEW_CONSULTATION).select_related(
-        "node", "area", "adviser", "resident__grid", "recorded_by"
+        "node", "area", "adviser", "resident__grid", "recorded_by", "dispute"
     )
 
 

@@ -203,6 +203,46 @@ def log_consultation(
     )
 
 
+def refer_to_mediation(
+    actor, consultation, *, committee, category, respondent_name, respondent_phone="", issues=""
+) -> Consultation:
+    """转人民调解: register a dispute for `committee` through the mediation app's own service
+    (its checks: the committee constituted and covering the place, the actor's right to register
+    there), the person who asked as applicant and the named other side as respondent, the
+    question as the facts; the consultation's follow-up becomes 转人民调解 with the case linked,
+    in one transaction."""
+    from gongzhi.mediation import services as mediation
+
+    if consultation.dispute_id:
+        raise ValidationError(_("该咨询已转人民调解，请勿重复登记"))
+    if committee is None:
+        raise ValidationError({"committee": _("请选择人民调解委员会")})
+    if not _text(respondent_name):
+        raise ValidationError({"respondent_name": _("请填写纠纷另一方的姓名或名称")})
+    applicant = (
+        {"role": "applicant", "resident": consultation.resident}
+        if consultation.resident_id
+        else {"role": "applicant", "name": consultation.person_name, "phone": consultation.person_phone}
+    )
+    respondent = {"role": "respondent", "name": _text(respondent_name), "phone": _text(respondent_phone)}
+    with transaction.atomic():
+        dispute = mediation.register(
+            actor,
+            committee=committee,
+            node=consultation.area,
+            category=category,
+            title=consultation.question[:100],
+            facts=consultation.question,
+            issues=issues,
+            parties=[applicant, respondent],
+        )
+        return core.update(
+            consultation,
+            {"follow_up": FollowUp.MEDIATION, "follow_up_note": committee.name[:200], "dispute": dispute},
+            reason=_("转人民调解"),
+        )
+
+
 # ---------------------------------------------------------------- legal-aid referrals
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("consultations/", views.consultations, name="consultations"),
     path("consultations/new/", views.consultation_new, name="consultation_new"),
     path("consultations/<int:pk>/", views.consultation, name="consultation"),
+    path("consultations/<int:pk>/mediate/", views.consultation_mediate, name="consultation_mediate"),
     path("referrals/", views.referrals, name="referrals"),
     path("referrals/new/", views.referral_new, name="referral_new"),
     path("referrals/<int:pk>/", views.referral, name="referral"),

@@ -21,7 +21,7 @@ from gongzhi.territory.choices import Level
 from . import exports, selectors, services
 from . import permissions as perms
 from .choices import Category, ReferralStatus
-from .forms import ActivityForm, AdviserForm, ConsultationForm, DecisionForm, ReferralForm, nodes_for
+from .forms import ActivityForm, AdviserForm, ConsultationForm, DecisionForm, MediationForm, ReferralForm, nodes_for
 from .transitions import REFERRAL
 
 PICK_LIMIT = 8
@@ -220,13 +220,16 @@ def consultation_new(request):
     )
 
 
-@perm_required(perms.VIEW_CONSULTATION)
-def consultation(request, pk):
-    found = selectors.consultation(request.user, pk)
-    if found is None:
-        raise Http404
+def _may_mediate(user, consultation) -> bool:
+    from gongzhi.mediation import permissions as mediation_perms
+
+    return not consultation.dispute_id and has_perm_at(user, mediation_perms.REGISTER, consultation.area.path)
+
+
+def _consultation_page(request, found, mediation_form=None, status=200):
     selectors.named(request.user, [found])
     refs = selectors.referrals(request.user).filter(consultation=found)
+    may_mediate = _may_mediate(request.user, found)
     return render(
         request,
         "legal/consultation.html",
@@ -234,8 +237,43 @@ def consultation(request, pk):
             "c": found,
             "referrals": refs,
             "may_refer": has_perm_at(request.user, perms.REFER, found.area.path) and not found.referrals.exists(),
+            "mediation_form": mediation_form or (MediationForm(consultation=found) if may_mediate else None),
         },
+        status=status,
     )
+
+
+@perm_required(perms.VIEW_CONSULTATION)
+def consultation(request, pk):
+    found = selectors.consultation(request.user, pk)
+    if found is None:
+        raise Http404
+    return _consultation_page(request, found)
+
+
+@require_POST
+@perm_required(perms.VIEW_CONSULTATION)
+def consultation_mediate(request, pk):
+    """转人民调解: register a mediation dispute from the consultation."""
+    found = selectors.consultation(request.user, pk)
+    if found is None:
+        raise Http404
+    form = MediationForm(request.POST, consultation=found)
+    done, status = run_action(
+        form,
+        lambda d: services.refer_to_mediation(
+            request.user,
+            found,
+            committee=d["committee"],
+            category=d["category"],
+            respondent_name=d["respondent_name"],
+            respondent_phone=d["respondent_phone"],
+        ),
+    )
+    if done:
+        messages.success(request, _("已登记人民调解案件"))
+        return redirect("legal:consultation", found.pk)
+    return _consultation_page(request, found, mediation_form=form, status=status if status != 200 else 400)
 
 
 # ---------------------------------------------------------------- referrals
