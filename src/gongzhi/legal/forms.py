@@ -3,6 +3,7 @@ service, and run_service/run_action put a service's refusal (in Chinese) back on
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scoping import scope_q
@@ -17,8 +18,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("日期格式应为 YYYY-MM-DD。")}
 
 
+def _please_fill(label) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("请填写%(label)s。") % {"label": label}
+
+
 def _required(label):
-    return {"required": _("请填写%(label)s。") % {"label": label}}
+    # Lazy, so the message follows the language of the request, not the one at import.
+    return {"required": lazy(_please_fill, str)(label)}
 
 
 def nodes_for(user, perm, *, levels=(Level.TOWN, Level.COMMUNITY, Level.GRID)):
