@@ -24,6 +24,7 @@ from gongzhi.compact.api import router as compact_router
 from gongzhi.consultation.api import router as consultation_router
 from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
+from gongzhi.crosscheck.api import router as crosscheck_router
 from gongzhi.legal.api import router as legal_router
 from gongzhi.mediation.api import router as mediation_router
 from gongzhi.notices.api import router as notices_router
@@ -131,6 +132,7 @@ api.add_router("/", services_router)
 api.add_router("/", legal_router)
 api.add_router("/", surveys_router)
 api.add_router("/", notices_router)
+api.add_router("/", crosscheck_router)
 
 
 @csrf_exempt  # like every API route: a PUT to a wrong path is a 404, not the web's CSRF page

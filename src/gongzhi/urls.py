@@ -33,6 +33,7 @@ urlpatterns = [
     path("civil/", include("gongzhi.civil.urls")),
     path("services/", include("gongzhi.services.urls")),
     path("legal/", include("gongzhi.legal.urls")),
+    path("crosscheck/", include("gongzhi.crosscheck.urls")),
     path("campaigns/", include("gongzhi.campaigns.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
     path("mediation/", include("gongzhi.mediation.urls")),

@@ -33,14 +33,16 @@ def findings(path) -> list[tuple[str, str, list]]:
     return out
 
 
-def residents_by_person(key: bytes, wanted: set[str]) -> dict[str, tuple]:
-    """person → (id, name, masked ID number, grid name, sensitive) for the wanted persons."""
+def residents_by_person(key: bytes, wanted: set[str], residents=None) -> dict[str, tuple]:
+    """person → (id, name, masked ID number, grid name, sensitive, grid id) for the wanted
+    persons among `residents` (default: every resident of this installation)."""
     found = {}
-    qs = Resident.objects.order_by("pk").values_list("pk", "id_number", "name", "grid__name", "has_sensitive")
-    for pk, id_number, name, grid, sensitive in qs.iterator(chunk_size=CHUNK):
+    qs = (Resident.objects.all() if residents is None else residents).order_by("pk")
+    rows = qs.values_list("pk", "id_number", "name", "grid__name", "has_sensitive", "grid_id")
+    for pk, id_number, name, grid, sensitive, grid_id in rows.iterator(chunk_size=CHUNK):
         p = person_key(key, id_number)
         if p in wanted:
-            found[p] = (pk, name, mask_id(id_number), grid, sensitive)
+            found[p] = (pk, name, mask_id(id_number), grid, sensitive, grid_id)
     return found
 
 
@@ -54,7 +56,7 @@ def identify(path, key: bytes, target) -> tuple[int, int]:
         if hit is None:
             out.append([title, "", "", "", "", "本镇无此人", *values])
             continue
-        pk, name, masked, grid, sensitive = hit
+        pk, name, masked, grid, sensitive, _grid_id = hit
         if sensitive:
             name, grid = "（敏感人群，请在系统中按编号查看）", ""
         out.append([title, pk, name, masked, grid or "", "", *values])

@@ -157,7 +157,7 @@ class ErrandIn(Schema):
 
 
 class StepIn(Schema):
-    action: Literal["send", "return", "deliver"]
+    action: Literal["send", "return", "deliver", "cancel"]
     on: dt.date | None = None
     note: common.Text(200) = ""
 
@@ -207,8 +207,8 @@ def _errand(e, today) -> dict:
         "node": e.node.name,
         "item": e.item_id,
         "item_name": e.item.name,
-        "applicant": e.applicant_name,
-        "phone": mask_phone(e.applicant_phone),
+        "applicant": e.person_name,
+        "phone": mask_phone(e.person_phone),
         "status": e.status,
         "received_on": e.received_on,
         "deadline": e.deadline,
@@ -265,14 +265,16 @@ def list_enquiries(
     state = _state(state, ("open", "mine", "closed", "all"))
     rows = selectors.filter_enquiries(selectors.enquiries(request.auth), state, request.auth)
     rows = rows.order_by("-received_at", "-id")
-    return common.json_response(common.paginate(rows, page, page_size, lambda found: [_enquiry(e) for e in found]))
+    return common.json_response(
+        common.paginate(rows, page, page_size, lambda found: [_enquiry(e) for e in selectors.disclose(found)])
+    )
 
 
 def _enquiry_detail(user, pk):
     found = selectors.enquiries(user).filter(pk=pk).first()
     if found is None:
         raise NotFound()
-    data = _enquiry(found)
+    data = _enquiry(selectors.disclose([found])[0])
     data["handovers"] = [
         {"at": h.created_at, "from_user": _name(h.from_user), "to_user": _name(h.to_user), "note": h.note}
         for h in found.handovers.select_related("from_user", "to_user")
@@ -345,13 +347,13 @@ def close(request, enquiry_id: common.Id, payload: CloseIn):
 
 @router.get("/services/errands", response={200: ErrandPage, **READ})
 def list_errands(request, state: common.Filter = "open", page: common.Int64 = 1, page_size: common.Int64 | None = None):
-    """代办 the caller may see (`state`: open, due, overdue, done or all), by deadline."""
+    """代办 the caller may see (`state`: open, due, overdue, done, cancelled or all), by deadline."""
     common.require_anywhere(request.auth, perms.VIEW_ERRAND)
-    state = _state(state, ("open", "due", "overdue", "done", "all"))
+    state = _state(state, ("open", "due", "overdue", "done", "cancelled", "all"))
     today = timezone.localdate()
     rows = selectors.filter_errands(selectors.errands(request.auth), state, today).order_by("deadline", "id")
     return common.json_response(
-        common.paginate(rows, page, page_size, lambda found: [_errand(e, today) for e in found])
+        common.paginate(rows, page, page_size, lambda found: [_errand(e, today) for e in selectors.disclose(found)])
     )
 
 
@@ -359,7 +361,7 @@ def _errand_detail(user, pk):
     found = selectors.errands(user).filter(pk=pk).first()
     if found is None:
         raise NotFound()
-    data = _errand(found, timezone.localdate())
+    data = _errand(selectors.disclose([found])[0], timezone.localdate())
     data["steps"] = [
         {"status": s.status, "label": s.get_status_display(), "on": s.on, "note": s.note} for s in found.steps.all()
     ]

@@ -50,6 +50,25 @@ def _due_urgent(user, limit):
     return [(f"{e.code} {e.item.name} {e.deadline:%m-%d}", reverse("services:errand", args=[e.pk])) for e in rows]
 
 
+def _no_values():
+    return ()
+
+
+def _about_sensitive(model_name):
+    """History entries of enquiries or 代办 about a resident in a sensitive group (hidden from
+    the audit list's readers without the sensitive right: they name her)."""
+
+    def ids(wanted):
+        from django.apps import apps
+
+        model = apps.get_model("services", model_name)
+        keys = [i for i in wanted if str(i).isdigit()]
+        found = model.objects.filter(pk__in=keys, resident__has_sensitive=True).values_list("pk", flat=True)
+        return {str(pk) for pk in found}
+
+    return ids
+
+
 class ServicesConfig(AppConfig):
     """The service hall (便民服务中心): catalogue of items, 首问负责 log, 代办."""
 
@@ -59,7 +78,7 @@ class ServicesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_roles, dispatch_uid="gongzhi_services_seed_roles")
-        from gongzhi.core.manifest import AppManifest, Counter, DemoStep, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, Counter, DemoStep, HistoryReader, MenuEntry, MenuSection
 
         from . import permissions as p
 
@@ -79,6 +98,10 @@ class ServicesConfig(AppConfig):
                     order=98,
                     after=("accounts.users", "registry.residents", "accounts.resident_link"),
                 ),
+            ),
+            history=(
+                HistoryReader("services.enquiry", _no_values, _about_sensitive("enquiry")),
+                HistoryReader("services.errand", _no_values, _about_sensitive("errand")),
             ),
             counters=(
                 Counter(

@@ -21,6 +21,13 @@ class ErrandStatus(models.TextChoices):
     SENT = "sent", _("已送部门")
     RETURNED = "returned", _("结果已返回")
     DELIVERED = "delivered", _("已交付居民")
+    # Ended without a result: the resident withdrew, the materials were incomplete and returned,
+    # or the department refused it; the reason is the step's note.
+    CANCELLED = "cancelled", _("已终止")
+
+
+# Nothing more happens to a 代办 in these: it neither counts as open nor becomes overdue.
+FINAL = (ErrandStatus.DELIVERED, ErrandStatus.CANCELLED)
 
 
 # The date field of the errand that records when each step was reached.
@@ -29,4 +36,5 @@ STEP_DATE_FIELD = {
     ErrandStatus.SENT: "sent_on",
     ErrandStatus.RETURNED: "returned_on",
     ErrandStatus.DELIVERED: "delivered_on",
+    ErrandStatus.CANCELLED: "cancelled_on",
 }

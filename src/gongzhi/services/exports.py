@@ -1,5 +1,6 @@
 """Excel exports of the hall's lists (each list's `?export=xlsx`) and of the figures. Phones
-are masked; no ID number is exported; each export is logged."""
+are masked; no ID number is exported; a resident in a sensitive group is named only to those
+who may see her (and that read is logged); each export is logged."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -12,6 +13,7 @@ from gongzhi.core.masking import mask_phone
 from gongzhi.core.scoping import has_perm_anywhere, scope_path
 
 from . import permissions as perms
+from . import selectors
 from .models import Enquiry, Errand, ServiceItem
 
 
@@ -79,7 +81,7 @@ def export_enquiries(user, rows):
             e.responsible.display_name or e.responsible.username,
             e.get_status_display(),
         ]
-        for e in rows
+        for e in selectors.disclose(rows)
     ]
     _log(user, Enquiry, _("导出首问登记"), len(data))
     headers = [
@@ -107,8 +109,8 @@ def export_errands(user, rows, today):
             e.code,
             e.item.name,
             e.node.name,
-            e.applicant_name,
-            mask_phone(e.applicant_phone),
+            e.person_name,
+            mask_phone(e.person_phone),
             e.get_status_display(),
             e.received_on,
             e.deadline,
@@ -118,7 +120,7 @@ def export_errands(user, rows, today):
             _yes(e.is_overdue(today)),
             e.handler.display_name or e.handler.username,
         ]
-        for e in rows
+        for e in selectors.disclose(rows)
     ]
     _log(user, Errand, _("导出代办事项"), len(data))
     headers = [

@@ -12,6 +12,31 @@ from gongzhi.core.scoping import ScopedQuerySet
 
 from . import choices as c
 
+# What the hall's pages, exports and API show instead of the name of a resident in a sensitive
+# group to a reader without `registry.view_sensitive` at her grid.
+PROTECTED = _("（受保护人员）")
+
+
+class NamesPerson:
+    """The person an enquiry or a 代办 is about, as the reader may see her. The selectors
+    annotate `protected` (the record is about a resident in a sensitive group the reader may not
+    see: services/selectors.py); an instance read any other way hides such a resident's name
+    and phone whoever reads it — deny by default."""
+
+    def is_protected(self) -> bool:
+        flag = getattr(self, "protected", None)
+        if flag is None:
+            return bool(self.resident_id) and self.resident.has_sensitive
+        return bool(flag)
+
+    @property
+    def person_name(self) -> str:
+        return str(PROTECTED) if self.is_protected() else self._name()
+
+    @property
+    def person_phone(self) -> str:
+        return "" if self.is_protected() else self._phone()
+
 
 class ServiceItem(TrackedModel):
     """One item of the hall's catalogue: what it is, which department decides it, the
@@ -52,7 +77,7 @@ class ServiceItem(TrackedModel):
         return [line.strip() for line in self.materials.splitlines() if line.strip()]
 
 
-class Enquiry(TrackedModel):
+class Enquiry(NamesPerson, TrackedModel):
     """A visit or call logged by the staff member who first received it (首问负责制). That
     person stays responsible until they hand it over with a note (Handover). The person asking
     is a registry resident, or a name and phone for someone not registered; the phone is kept
@@ -97,12 +122,10 @@ class Enquiry(TrackedModel):
     def scope_path(self):
         return self.node.path
 
-    @property
-    def person_name(self) -> str:
+    def _name(self) -> str:
         return self.resident.name if self.resident_id else self.visitor_name
 
-    @property
-    def person_phone(self) -> str:
+    def _phone(self) -> str:
         return (self.resident.phone or "") if self.resident_id else self.visitor_phone
 
 
@@ -135,7 +158,7 @@ class Handover(TrackedModel):
         return self.enquiry.node.path
 
 
-class Errand(TrackedModel):
+class Errand(NamesPerson, TrackedModel):
     """代办: an item the hall handles on a resident's behalf. Materials received → sent to the
     department → result returned → delivered to the resident, each step dated. The deadline is
     the item's time limit in working days from the day the materials were received. `code` is
@@ -166,6 +189,7 @@ class Errand(TrackedModel):
     sent_on = models.DateField(_("送达部门日期"), null=True, blank=True)
     returned_on = models.DateField(_("结果返回日期"), null=True, blank=True)
     delivered_on = models.DateField(_("交付日期"), null=True, blank=True)
+    cancelled_on = models.DateField(_("终止日期"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -182,8 +206,18 @@ class Errand(TrackedModel):
     def scope_path(self):
         return self.node.path
 
+    @property
+    def is_final(self) -> bool:
+        return self.status in c.FINAL
+
     def is_overdue(self, today) -> bool:
-        return self.status != c.ErrandStatus.DELIVERED and self.deadline < today
+        return not self.is_final and self.deadline < today
+
+    def _name(self) -> str:
+        return self.applicant_name
+
+    def _phone(self) -> str:
+        return self.applicant_phone
 
 
 class ErrandStep(TrackedModel):

@@ -38,7 +38,7 @@ def progress_of(errand) -> Progress:
         received_on=errand.received_on,
         deadline=errand.deadline,
         overdue=errand.is_overdue(today),
-        done=errand.status == "delivered",
+        done=errand.is_final,
         steps=[(s.get_status_display(), s.on, s.note) for s in errand.steps.all()],
     )
 

@@ -4,14 +4,17 @@ them; a linked resident sees her own 代办 (`own_errands`)."""
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
+from gongzhi.core.scoping import scope_q
 from gongzhi.core.workdays import add_workdays
+from gongzhi.registry import permissions as registry_perms
+from gongzhi.registry.disclosure import log_sensitive_reads
 
 from . import permissions as perms
-from .choices import EnquiryStatus, ErrandStatus
+from .choices import FINAL, EnquiryStatus, ErrandStatus
 from .models import Enquiry, Errand, ServiceItem
 
 
@@ -25,9 +28,29 @@ def items():
     return ServiceItem.objects.select_related("node")
 
 
+def _protected(user):
+    """`protected`: the record is about a resident in a sensitive group whom the user may not
+    see (registry.view_sensitive at her grid), so her name and phone are not shown
+    (models.NamesPerson). The registry's rule, applied to the hall's records."""
+    hidden = Q(resident__has_sensitive=True) & ~scope_q(user, registry_perms.VIEW_SENSITIVE, "resident__grid__path")
+    return Case(When(hidden, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def disclose(records):
+    """Log a sensitive read for each shown record naming a resident in a sensitive group (the
+    reader holds the right, or the record would be protected), in one INSERT for a page —
+    what the registry's lists do. Call with the rows a page, an export or an API answer shows;
+    returns them (as a list)."""
+    records = list(records)
+    log_sensitive_reads(r.resident for r in records if r.resident_id and not r.is_protected())
+    return records
+
+
 def enquiries(user):
-    return Enquiry.objects.visible_to(user, perms.VIEW_ENQUIRY).select_related(
-        "node", "item", "resident", "received_by", "responsible"
+    return (
+        Enquiry.objects.visible_to(user, perms.VIEW_ENQUIRY)
+        .select_related("node", "item", "resident__grid", "received_by", "responsible")
+        .annotate(protected=_protected(user))
     )
 
 
@@ -36,7 +59,11 @@ def enquiry(user, pk):
 
 
 def errands(user):
-    return Errand.objects.visible_to(user, perms.VIEW_ERRAND).select_related("node", "item", "handler", "resident")
+    return (
+        Errand.objects.visible_to(user, perms.VIEW_ERRAND)
+        .select_related("node", "item", "handler", "resident__grid")
+        .annotate(protected=_protected(user))
+    )
 
 
 def errand(user, pk):
@@ -49,16 +76,19 @@ def soon_limit(today=None) -> dt.date:
 
 
 def filter_errands(qs, state: str, today=None):
-    """open / due (due within one working day or overdue) / overdue / done / all."""
+    """open / due (due within one working day or overdue) / overdue / done (delivered) /
+    cancelled / all."""
     today = today or timezone.localdate()
     if state == "open":
-        return qs.exclude(status=ErrandStatus.DELIVERED)
+        return qs.exclude(status__in=FINAL)
     if state == "due":
-        return qs.exclude(status=ErrandStatus.DELIVERED).filter(deadline__lte=soon_limit(today))
+        return qs.exclude(status__in=FINAL).filter(deadline__lte=soon_limit(today))
     if state == "overdue":
-        return qs.exclude(status=ErrandStatus.DELIVERED).filter(deadline__lt=today)
+        return qs.exclude(status__in=FINAL).filter(deadline__lt=today)
     if state == "done":
         return qs.filter(status=ErrandStatus.DELIVERED)
+    if state == "cancelled":
+        return qs.filter(status=ErrandStatus.CANCELLED)
     return qs
 
 
@@ -95,7 +125,7 @@ def figures(user, year: int, month: int | None):
             row["item_id"],
             {"name": row["item__name"] or "", "enquiries": 0, "errands": 0, "delivered": 0, "overdue": 0},
         )["enquiries"] = row["n"]
-    overdue = Q(deadline__lt=today) & ~Q(status=ErrandStatus.DELIVERED)
+    overdue = Q(deadline__lt=today) & ~Q(status__in=FINAL)
     for row in (
         err.order_by()
         .values("item_id", "item__name")

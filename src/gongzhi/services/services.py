@@ -244,7 +244,8 @@ ACTION_OF = {ErrandStatus.SENT: "send", ErrandStatus.RETURNED: "return", ErrandS
 
 def record_step(actor, errand, *, action, on=None, note="", expected_version=None) -> Errand:
     """Move a 代办 one step on (send / return / deliver), on the date it happened: not before
-    the previous step, not after today."""
+    the previous step, not after today — or end it (cancel) with the reason as the note, which
+    the resident reads on the progress page."""
     with transaction.atomic():
         core.check_version(errand, expected_version)
         errand.refresh_from_db()
@@ -256,6 +257,8 @@ def record_step(actor, errand, *, action, on=None, note="", expected_version=Non
         if previous and on < previous:
             raise ValidationError({"on": _("日期不能早于上一步（%(d)s）") % {"d": previous.isoformat()}})
         target = ErrandStatus(move.target)
+        if target == ErrandStatus.CANCELLED and not _text(note):
+            raise ValidationError({"note": _("请填写终止原因（如居民撤回、材料不全已退回、部门不予受理）")})
         core.create(
             ErrandStep,
             reason=_("代办步骤：%(s)s") % {"s": target.label},

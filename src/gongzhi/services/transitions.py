@@ -29,6 +29,7 @@ ERRAND = TransitionTable(
         T.of("send", _("送达办理部门"), {E.RECEIVED}, E.SENT, perms.STEP_ERRAND),
         T.of("return", _("登记结果返回"), {E.SENT}, E.RETURNED, perms.STEP_ERRAND),
         T.of("deliver", _("交付居民"), {E.RETURNED}, E.DELIVERED, perms.STEP_ERRAND),
+        T.of("cancel", _("终止代办"), {E.RECEIVED, E.SENT, E.RETURNED}, E.CANCELLED, perms.STEP_ERRAND),
     ],
     model="services.Errand",
     initial=E.RECEIVED,

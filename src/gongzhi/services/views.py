@@ -15,13 +15,13 @@ from gongzhi.core import sorting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
+from gongzhi.registry.picker import ResidentPicker
 
 from . import exports, selectors, services
 from . import permissions as perms
 from .forms import CloseForm, EnquiryForm, ErrandForm, HandoverForm, ItemForm, StepForm
 from .transitions import ERRAND
 
-PICK_LIMIT = 8
 ITEM_SORTS = {"name": ("name", "id"), "node": ("node__path", "name", "id"), "time_limit": ("time_limit", "id")}
 ENQUIRY_SORTS = {"received_at": ("received_at", "id"), "status": ("status", "id"), "item": ("item__name", "id")}
 ERRAND_SORTS = {
@@ -41,6 +41,7 @@ ERRAND_STATES = {
     "due": gettext_lazy("即将到期/超期"),
     "overdue": gettext_lazy("超期"),
     "done": gettext_lazy("已交付"),
+    "cancelled": gettext_lazy("已终止"),
     "all": gettext_lazy("全部"),
 }
 
@@ -106,38 +107,15 @@ def item_edit(request, pk):
 
 # ---------------------------------------------------------------- the resident picker
 
-
-@perm_required(perms.LOG_ENQUIRY)
-def resident_search(request):
-    """The resident picker (htmx): the registry's search over the residents I may see."""
-    from gongzhi.registry import selectors as registry
-
-    q = (request.GET.get("q") or "").strip()[:40]
-    results = []
-    if q:
-        found = registry.search_page(registry.residents(request.user), q, cap=PICK_LIMIT)
-        results = list(found.queryset[:PICK_LIMIT])
-    return render(request, "services/_results.html", {"results": results, "q": q})
-
-
-@perm_required(perms.LOG_ENQUIRY)
-def resident_pick(request):
-    """A resident picked (htmx): the hidden field and who it is; out of scope is 404."""
-    from gongzhi.registry import selectors as registry
-
-    resident = None
-    if request.GET.get("id"):
-        if not request.GET["id"].isdigit():
-            raise Http404
-        resident = registry.get_resident(request.user, int(request.GET["id"]))
-    return render(request, "services/_picked.html", {"picked": resident})
+# Whoever logs a visit or opens a 代办 picks the person from the registry (or types a name).
+PICKER = ResidentPicker(
+    lambda user: has_perm_anywhere(user, perms.LOG_ENQUIRY) or has_perm_anywhere(user, perms.OPEN_ERRAND),
+    missing=gettext_lazy("人口库中没有找到该居民，可直接填写姓名和电话。"),
+)
 
 
 def _picked(request):
-    from gongzhi.registry import selectors as registry
-
-    pk = request.POST.get("resident", "")
-    return registry.residents(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    return PICKER.picked(request)
 
 
 # ---------------------------------------------------------------- 首问 log
@@ -150,11 +128,13 @@ def enquiries(request):
     rows = sort.apply(selectors.filter_enquiries(selectors.enquiries(request.user), state, request.user))
     if wants_export(request):
         return exports.export_enquiries(request.user, rows)
+    page = paginate(request, rows)
+    selectors.disclose(page)
     return render(
         request,
         "services/enquiries.html",
         {
-            "page": paginate(request, rows),
+            "page": page,
             "sort": sort,
             "state": state,
             "states": ENQUIRY_STATES.items(),
@@ -204,6 +184,7 @@ def _enquiry_or_404(request, pk):
 
 
 def _enquiry_page(request, enquiry, handover=None, close=None, status=200):
+    selectors.disclose([enquiry])
     mine = enquiry.responsible_id == request.user.pk and enquiry.status == "open"
     return render(
         request,
@@ -275,11 +256,13 @@ def errands(request):
     rows = sort.apply(selectors.filter_errands(selectors.errands(request.user), state, today))
     if wants_export(request):
         return exports.export_errands(request.user, rows, today)
+    page = paginate(request, rows)
+    selectors.disclose(page)
     return render(
         request,
         "services/errands.html",
         {
-            "page": paginate(request, rows),
+            "page": page,
             "sort": sort,
             "state": state,
             "states": ERRAND_STATES.items(),
@@ -301,7 +284,9 @@ def errand_new(request):
     if source is not None:
         initial = {"enquiry": source.pk, "item": source.item_id, "node": source.node_id}
     form = ErrandForm(request.POST or None, user=request.user, initial=initial)
-    picked = _picked(request) if request.method == "POST" else (source.resident if source else None)
+    # A resident in a sensitive group the user may not see is not carried over from the enquiry.
+    from_source = source.resident if source is not None and not source.is_protected() else None
+    picked = _picked(request) if request.method == "POST" else from_source
     if request.method == "POST":
 
         def save(data):
@@ -333,10 +318,12 @@ def errand_new(request):
     )
 
 
-def _errand_page(request, errand, step_form=None, status=200):
+def _errand_page(request, errand, step_form=None, cancel_form=None, status=200):
+    selectors.disclose([errand])
     today = timezone.localdate()
-    moves = ERRAND.allowed_from(errand.status)
     may_step = has_perm_at(request.user, perms.STEP_ERRAND, errand.node.path)
+    moves = {m.name: m for m in ERRAND.allowed_from(errand.status)} if may_step else {}
+    forward = [m for name, m in moves.items() if name != "cancel"]
     return render(
         request,
         "services/errand.html",
@@ -344,8 +331,10 @@ def _errand_page(request, errand, step_form=None, status=200):
             "e": errand,
             "steps": errand.steps.select_related("actor"),
             "overdue": errand.is_overdue(today),
-            "move": moves[0] if moves and may_step else None,
+            "move": forward[0] if forward else None,
             "step_form": step_form or StepForm(initial={"on": today}),
+            "cancel": moves.get("cancel"),
+            "cancel_form": cancel_form or StepForm(initial={"on": today}, prefix="cancel"),
         },
         status=status,
     )
@@ -365,7 +354,8 @@ def errand_step(request, pk, action):
     found = selectors.errand(request.user, pk)
     if found is None:
         raise Http404
-    form = StepForm(request.POST)
+    # The cancel form sits on the same page as the step form: its fields carry a prefix.
+    form = StepForm(request.POST, prefix="cancel" if action == "cancel" else None)
     done, status = run_action(
         form,
         lambda d: services.record_step(
@@ -375,7 +365,10 @@ def errand_step(request, pk, action):
     if done:
         messages.success(request, _("已记录"))
         return redirect("services:errand", found.pk)
-    return _errand_page(request, found, step_form=form, status=status if status != 200 else 400)
+    status = status if status != 200 else 400
+    if action == "cancel":
+        return _errand_page(request, found, cancel_form=form, status=status)
+    return _errand_page(request, found, step_form=form, status=status)
 
 
 # ---------------------------------------------------------------- figures

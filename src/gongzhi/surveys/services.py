@@ -21,24 +21,9 @@ from .choices import Audience, Channel, QuestionKind, SurveyKind, SurveyStatus
 from .models import Answer, Option, Question, Response, Survey
 
 
-def create_survey(
-    user,
-    *,
-    node,
-    title,
-    questions,
-    opens_on,
-    closes_on,
-    kind=SurveyKind.GENERAL,
-    audience=Audience.RESIDENTS,
-    per_household=False,
-    description="",
-    threshold=None,
-    reason="",
-) -> Survey:
-    """A draft survey on `node` (within the user's scope) with its questions ([{kind, text,
-    subject, options}], see questions.parse). `threshold` = (question number, option number,
-    percent): ≥ percent % of the area's households must choose that option."""
+def _checked(user, *, node, kind, audience, per_household, opens_on, closes_on, questions, threshold):
+    """(per_household, threshold target) of a survey's settings, or a ValidationError naming
+    every wrong field (the same rules for a new survey and an edited draft)."""
     if node is None or not has_perm_at(user, perms.ADD, node.path):
         raise ValidationError({"node": _("只能在本人管辖的区域内发起问卷")})
     if audience == Audience.HOUSEHOLDS:
@@ -59,6 +44,72 @@ def create_survey(
             errors["threshold"] = _("按住户比例判断的门槛须选择“每户限答一份”或以住户为对象")
     if errors:
         raise ValidationError(errors)
+    return per_household, target
+
+
+def _write_questions(survey, questions, target, threshold, reason) -> Survey:
+    """Save the questions and options of a draft (and the threshold's option), and log them."""
+    chosen = None
+    for qpos, item in enumerate(questions, start=1):
+        question = Question(
+            survey=survey,
+            position=qpos,
+            text=item["text"],
+            kind=item["kind"],
+            subject=item.get("subject", ""),
+            # Opinions in words are optional; choices and ratings are what is counted.
+            required=item["kind"] != QuestionKind.TEXT,
+        )
+        question.full_clean(exclude=["survey"])
+        question.save()
+        options = [Option(question=question, position=i, text=t) for i, t in enumerate(item["options"], 1)]
+        Option.objects.bulk_create(options)
+        if target and target[0] == qpos:
+            chosen = Option.objects.get(question=question, position=target[1])
+    wanted = {"threshold_option": chosen, "threshold_percent": threshold[2] if chosen is not None else None}
+    if (survey.threshold_option_id, survey.threshold_percent) != (
+        chosen.pk if chosen else None,
+        wanted["threshold_percent"],
+    ):
+        survey = core.update(survey, wanted, reason=_("设定门槛"))
+    core.record(
+        AuditAction.UPDATE,
+        survey,
+        after={"questions": [f"{i}. {q['text']}" for i, q in enumerate(questions, 1)]},
+        reason=reason,
+    )
+    return survey
+
+
+def create_survey(
+    user,
+    *,
+    node,
+    title,
+    questions,
+    opens_on,
+    closes_on,
+    kind=SurveyKind.GENERAL,
+    audience=Audience.RESIDENTS,
+    per_household=False,
+    description="",
+    threshold=None,
+    reason="",
+) -> Survey:
+    """A draft survey on `node` (within the user's scope) with its questions ([{kind, text,
+    subject, options}], see questions.parse). `threshold` = (question number, option number,
+    percent): ≥ percent % of the area's households must choose that option."""
+    per_household, target = _checked(
+        user,
+        node=node,
+        kind=kind,
+        audience=audience,
+        per_household=per_household,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        questions=questions,
+        threshold=threshold,
+    )
     with transaction.atomic():
         survey = core.create(
             Survey,
@@ -73,34 +124,65 @@ def create_survey(
             created_by=user,
             reason=reason,
         )
-        chosen = None
-        for qpos, item in enumerate(questions, start=1):
-            question = Question(
-                survey=survey,
-                position=qpos,
-                text=item["text"],
-                kind=item["kind"],
-                subject=item.get("subject", ""),
-                # Opinions in words are optional; choices and ratings are what is counted.
-                required=item["kind"] != QuestionKind.TEXT,
-            )
-            question.full_clean(exclude=["survey"])
-            question.save()
-            options = [Option(question=question, position=i, text=t) for i, t in enumerate(item["options"], 1)]
-            Option.objects.bulk_create(options)
-            if target and target[0] == qpos:
-                chosen = Option.objects.get(question=question, position=target[1])
-        if chosen is not None:
-            survey = core.update(
-                survey, {"threshold_option": chosen, "threshold_percent": threshold[2]}, reason=_("设定门槛")
-            )
-        core.record(
-            AuditAction.UPDATE,
+        return _write_questions(survey, questions, target, threshold, reason)
+
+
+def edit_draft(
+    user,
+    survey,
+    *,
+    node,
+    title,
+    questions,
+    opens_on,
+    closes_on,
+    kind,
+    audience,
+    per_household,
+    description="",
+    threshold=None,
+    expected_version=None,
+    reason="",
+) -> Survey:
+    """Correct a draft before it opens: every setting and the questions (replaced as a whole,
+    as the form shows them). Once answers may come in, nothing of what was asked changes."""
+    if not has_perm_at(user, perms.CHANGE, survey.node.path):
+        raise PermissionDenied
+    per_household, target = _checked(
+        user,
+        node=node,
+        kind=kind,
+        audience=audience,
+        per_household=per_household,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        questions=questions,
+        threshold=threshold,
+    )
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update(of=("self",)).select_related("node").get(pk=survey.pk)
+        if survey.status != SurveyStatus.DRAFT:
+            raise ValidationError(_("只有草稿可以修改（当前：%(s)s）") % {"s": survey.get_status_display()})
+        survey = core.update(
             survey,
-            after={"questions": [f"{i}. {q['text']}" for i, q in enumerate(questions, 1)]},
-            reason=reason,
+            {
+                "node": node,
+                "title": title,
+                "description": description,
+                "kind": kind,
+                "audience": audience,
+                "per_household": per_household,
+                "opens_on": opens_on,
+                "closes_on": closes_on,
+                # The old questions go below; the threshold points at one of their options.
+                "threshold_option": None,
+                "threshold_percent": None,
+            },
+            reason=reason or _("修改草稿"),
+            expected_version=expected_version,
         )
-        return survey
+        survey.questions.all().delete()
+        return _write_questions(survey, questions, target, threshold, reason or _("修改草稿的题目"))
 
 
 def _threshold_target(questions, threshold):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("satisfaction/", views.satisfaction, name="satisfaction"),
     path("<int:pk>/", views.survey_detail, name="detail"),
+    path("<int:pk>/edit/", views.survey_edit, name="edit"),
     path("<int:pk>/open/", views.survey_open, name="open"),
     path("<int:pk>/close/", views.survey_close, name="close"),
     path("<int:pk>/publish/", views.survey_publish, name="publish"),

@@ -110,6 +110,70 @@ def _survey(request, pk):
     return selectors.get_survey(request.user, pk)
 
 
+def _as_form_data(survey) -> dict:
+    """A draft's settings and questions as the form shows them."""
+    saved = [
+        {"kind": q.kind, "text": q.text, "subject": q.subject, "options": [o.text for o in q.options.all()]}
+        for q in survey.questions.prefetch_related("options")
+    ]
+    initial = {
+        "node": survey.node_id,
+        "title": survey.title,
+        "description": survey.description,
+        "kind": survey.kind,
+        "audience": survey.audience,
+        "per_household": survey.per_household,
+        "opens_on": survey.opens_on,
+        "closes_on": survey.closes_on,
+        "questions": questions.as_text(saved),
+    }
+    if survey.threshold_option_id:
+        option = survey.threshold_option
+        initial.update(
+            threshold_question=option.question.position,
+            threshold_option=option.position,
+            threshold_percent=survey.threshold_percent,
+        )
+    return initial
+
+
+@perm_required(perms.CHANGE)
+def survey_edit(request, pk):
+    """Correct a draft (settings and questions) before it opens; a survey under way is not
+    changed (its page says so)."""
+    survey = _survey(request, pk)
+    if not perms.can_change(request.user, survey):
+        raise Http404
+    if survey.status != SurveyStatus.DRAFT:
+        messages.error(request, _("只有草稿可以修改（当前：%(s)s）") % {"s": survey.get_status_display()})
+        return redirect("surveys:detail", pk)
+    form = SurveyForm(request.POST or None, user=request.user, initial=_as_form_data(survey))
+
+    def edit(d):
+        return services.edit_draft(
+            request.user,
+            survey,
+            node=d["node"],
+            title=d["title"],
+            description=d["description"],
+            kind=d["kind"],
+            audience=d["audience"],
+            per_household=d["per_household"],
+            opens_on=d["opens_on"],
+            closes_on=d["closes_on"],
+            questions=questions.parse(d["questions"]),
+            threshold=d["threshold"],
+            expected_version=_version(request),
+        )
+
+    if request.method == "POST":
+        saved = run_service(form, edit)
+        if saved is not None:
+            messages.success(request, _("草稿已修改"))
+            return redirect("surveys:detail", pk)
+    return render(request, "surveys/create.html", {"form": form, "survey": survey}, status=400 if form.errors else 200)
+
+
 @perm_required(perms.VIEW)
 def survey_detail(request, pk):
     """A survey: what it asks, for whom, its state and actions, and the threshold verdict."""

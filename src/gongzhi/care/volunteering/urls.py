@@ -8,8 +8,7 @@ app_name = "volunteers"
 urlpatterns = [
     path("", views.roster, name="roster"),
     path("register/", views.register, name="register"),
-    path("register/search/", views.resident_search, name="resident_search"),
-    path("register/pick/", views.resident_pick, name="resident_pick"),
+    *views.PICKER.urls("register/"),
     path("<int:pk>/", views.volunteer, name="volunteer"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/health/", views.health, name="health"),

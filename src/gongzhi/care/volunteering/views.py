@@ -16,6 +16,7 @@ from gongzhi.core import sorting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
+from gongzhi.registry.picker import ResidentPicker
 
 from . import exports, pdf, selectors, services
 from . import permissions as perms
@@ -23,7 +24,8 @@ from .choices import ConsentKind, VolunteerStatus
 from .forms import ConsentForm, HealthForm, RegisterForm, SkillForm, TeamForm, VolunteerForm, WithdrawForm
 from .models import Consent, Skill, VolunteerTeam
 
-PICK_LIMIT = 8
+# Whoever registers volunteers picks the resident from the registry.
+PICKER = ResidentPicker(lambda user: has_perm_anywhere(user, perms.REGISTER))
 
 
 @perm_required(perms.VIEW_VOLUNTEER)
@@ -64,13 +66,10 @@ def roster(request):
 @perm_required(perms.REGISTER)
 def register(request):
     """Register a resident as a volunteer, with the consents given on paper or in person."""
-    from gongzhi.registry import selectors as registry
-
     form = RegisterForm(request.POST or None, user=request.user, initial={"given_on": timezone.localdate()})
     picked = None
     if request.method == "POST":
-        pk = request.POST.get("resident", "")
-        picked = registry.residents(request.user).filter(pk=pk).first() if pk.isdigit() else None
+        picked = PICKER.picked(request)
 
         def save(data):
             return services.register_volunteer(
@@ -95,32 +94,6 @@ def register(request):
             return redirect("care:volunteers:volunteer", volunteer.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "care/volunteering/register.html", {"form": form, "picked": picked}, status=status)
-
-
-@perm_required(perms.REGISTER)
-def resident_search(request):
-    """The resident picker (htmx): the registry's search over the residents I may see."""
-    from gongzhi.registry import selectors as registry
-
-    q = (request.GET.get("q") or "").strip()[:40]
-    results = []
-    if q:
-        found = registry.search_page(registry.residents(request.user), q, cap=PICK_LIMIT)
-        results = list(found.queryset[:PICK_LIMIT])
-    return render(request, "care/volunteering/_results.html", {"results": results, "q": q})
-
-
-@perm_required(perms.REGISTER)
-def resident_pick(request):
-    """A resident picked (htmx): the hidden field and who it is; out of scope is 404."""
-    from gongzhi.registry import selectors as registry
-
-    resident = None
-    if request.GET.get("id"):
-        if not request.GET["id"].isdigit():
-            raise Http404
-        resident = registry.get_resident(request.user, int(request.GET["id"]))
-    return render(request, "care/volunteering/_picked.html", {"picked": resident})
 
 
 def _found(request, pk):

@@ -3,20 +3,21 @@ residents' names masked), recording an entry with the resident picked from the r
 an entry's page."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
+from gongzhi.registry.picker import ResidentPicker
 
 from .. import exports, selectors, services
 from .. import permissions as perms
 from ..forms import ApplicationForm
 from .common import found
 
-PICK_LIMIT = 8
+# Whoever records an application picks the resident from the registry.
+PICKER = ResidentPicker(lambda user: has_perm_anywhere(user, perms.ADD_APPLICATION))
 
 
 def _int(value):
@@ -56,14 +57,11 @@ def _documents_for_recording(user):
 
 @perm_required(perms.ADD_APPLICATION)
 def application_create(request):
-    from gongzhi.registry import selectors as registry
-
     documents = _documents_for_recording(request.user)
     form = ApplicationForm(request.POST or None, documents=documents, initial={"occurred_on": timezone.localdate()})
     picked = None
     if request.method == "POST":
-        pk = request.POST.get("resident", "")
-        picked = registry.residents(request.user).filter(pk=pk).first() if pk.isdigit() else None
+        picked = PICKER.picked(request)
 
         def save(d):
             return services.record_application(
@@ -81,31 +79,6 @@ def application_create(request):
             return redirect("civil:application_detail", entry.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "civil/application_form.html", {"form": form, "picked": picked}, status=status)
-
-
-@perm_required(perms.ADD_APPLICATION)
-def resident_search(request):
-    """The resident picker (htmx): the registry's search over the residents I may see."""
-    from gongzhi.registry import selectors as registry
-
-    q = (request.GET.get("q") or "").strip()[:40]
-    results = []
-    if q:
-        hits = registry.search_page(registry.residents(request.user), q, cap=PICK_LIMIT)
-        results = list(hits.queryset[:PICK_LIMIT])
-    return render(request, "civil/_results.html", {"results": results, "q": q})
-
-
-@perm_required(perms.ADD_APPLICATION)
-def resident_pick(request):
-    from gongzhi.registry import selectors as registry
-
-    resident = None
-    if request.GET.get("id"):
-        if not request.GET["id"].isdigit():
-            raise Http404
-        resident = registry.get_resident(request.user, int(request.GET["id"]))
-    return render(request, "civil/_picked.html", {"picked": resident})
 
 
 @perm_required(perms.VIEW_APPLICATION)

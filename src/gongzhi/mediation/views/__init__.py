@@ -6,7 +6,7 @@ Every read goes through `selectors.visible_to` (out of scope → 404); nothing h
 from .dispute import act, dispute_detail, invite, unmask
 from .documents import agreement_pdf
 from .files import case_file_pdf, download, upload
-from .intake import may_transfer, register, resident_pick, resident_search, transfer
+from .intake import PICKER, may_transfer, register, transfer
 from .lists import dispute_list
 from .review import review, review_act, review_forms
 from .stats import statistics
@@ -16,8 +16,7 @@ __all__ = [
     "agreement_pdf",
     "case_file_pdf",
     "download",
-    "resident_pick",
-    "resident_search",
+    "PICKER",
     "unmask",
     "upload",
     "dispute_detail",

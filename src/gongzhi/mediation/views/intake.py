@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.workflow import can
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import apply_errors
+from gongzhi.registry.picker import ResidentPicker
 
 from .. import permissions as p
 from .. import selectors, services
@@ -115,50 +116,10 @@ def transfer(request, request_pk):
 
 # ---------------------------------------------------------------- the resident picker
 
-PICK_LIMIT = 8
-
 
 def _may_pick(user) -> bool:
     return has_perm_anywhere(user, p.REGISTER) and has_perm_anywhere(user, "registry.view_resident")
 
 
-def _side(request) -> str:
-    side = request.GET.get("side")
-    if side not in ("a", "b"):
-        raise Http404
-    return side
-
-
-@login_required
-def resident_search(request):
-    """The resident picker of 登记 (htmx): the registry's own search (names, pinyin, number
-    fragments; registry.selectors.search_page) over the residents the user may see, first
-    PICK_LIMIT matches, numbers masked."""
-    from gongzhi.registry import selectors as registry
-
-    if not _may_pick(request.user):
-        raise PermissionDenied
-    side = _side(request)
-    q = (request.GET.get("q") or "").strip()[:40]
-    results = []
-    if q:
-        found = registry.search_page(registry.residents(request.user), q, cap=PICK_LIMIT)
-        results = list(found.queryset[:PICK_LIMIT])
-    return render(request, "mediation/_resident_results.html", {"results": results, "side": side, "q": q})
-
-
-@login_required
-def resident_pick(request):
-    """A resident picked for one side (htmx): the hidden field and what was picked; a resident
-    the user may not see is 404. Without `id` the pick is cleared."""
-    from gongzhi.registry import selectors as registry
-
-    if not _may_pick(request.user):
-        raise PermissionDenied
-    side = _side(request)
-    resident = None
-    if request.GET.get("id"):
-        if not request.GET["id"].isdigit():
-            raise Http404
-        resident = registry.get_resident(request.user, int(request.GET["id"]))
-    return render(request, "mediation/_resident_picked.html", {"prefix": side, "resident": resident})
+# One picker per party (a, b); a party not in the registry is typed in instead.
+PICKER = ResidentPicker(_may_pick, sides=("a", "b"), missing=gettext_lazy("人口库中没有找到，可直接填写。"))

@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ... import checks, report
+from ... import checks, delivery, report
 from ... import payments as payment_files
 from ...snapshot import SnapshotError, key_check, province_key, verify
 
@@ -28,10 +29,24 @@ class Command(BaseCommand):
         parser.add_argument("--payments", help=_("待遇发放记录（CSV 或 Parquet），用于死亡后仍领取待遇的比对"))
         parser.add_argument("--master", default="local[2]", help=_("Spark 主节点，如 local[2] 或 spark://主机:7077"))
         parser.add_argument("--out", default="", help=_("结果目录（默认 crosscheck-日期）"))
+        parser.add_argument(
+            "--deliver",
+            default="",
+            metavar="URL",
+            help=_("把各街道/乡镇的比对结果投递到该地址的共治系统（其接口令牌在 --token-env 指定的环境变量中）"),
+        )
+        parser.add_argument(
+            "--token-env",
+            default=delivery.TOKEN_ENV,
+            help=_("存放接收方接口令牌的环境变量名（默认 GONGZHI_DELIVER_TOKEN）"),
+        )
 
-    def handle(self, *args, snapshots, payments: str | None, master, out, **opts):
+    def handle(self, *args, snapshots, payments: str | None, master, out, deliver, token_env, **opts):
         started = time.monotonic()
         today = dt.date.today()
+        token = os.environ.get(token_env, "").strip()
+        if deliver and not token:
+            raise CommandError(_("请在环境变量 %(env)s 中提供接收方的接口令牌") % {"env": token_env})
         try:
             key = province_key()
             manifests = [verify(d) for d in snapshots]
@@ -76,3 +91,24 @@ class Command(BaseCommand):
                 }
             )
         )
+        if deliver:
+            failed = deliver_all(self.stdout, deliver, token, key, today, delivery.by_town(found, today))
+            if failed:
+                raise CommandError(_("以下街道/乡镇投递失败：%(t)s") % {"t": "、".join(failed)})
+
+
+def deliver_all(stdout, url, token, key, run_on, towns: dict) -> list[str]:
+    """Deliver every town's findings; print each town's answer; the towns that failed."""
+    failed = []
+    for town, findings in sorted(towns.items()):
+        try:
+            got = delivery.deliver_town(url, token, key, town, run_on, findings)
+        except delivery.DeliveryError as e:
+            stdout.write(_("%(t)s：投递失败，%(e)s") % {"t": town, "e": e})
+            failed.append(town)
+            continue
+        stdout.write(
+            _("%(t)s：投递 %(n)s 条，新登记 %(c)s 条（对应到居民 %(m)s 条），已投递过 %(a)s 条")
+            % {"t": town, "n": got["received"], "c": got["created"], "m": got["matched"], "a": got["already"]}
+        )
+    return failed

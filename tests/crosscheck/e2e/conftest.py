@@ -1,0 +1,4 @@
+"""Browser stories of delivered cross-check findings: the fixtures of tests/e2e. The folder is
+named e2e so that a run with GONGZHI_SKIP_E2E=1 skips these stories as it skips tests/e2e."""
+
+from tests.e2e.conftest import browser, no_csp_violations, phone, seeded, shot  # noqa: F401
