@@ -20,6 +20,7 @@ urlpatterns = [
     path("activities/new/", views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views.activity, name="activity"),
     path("figures/", views.figures, name="figures"),
-    path("pick/search/", views.resident_search, name="resident_search"),
-    path("pick/", views.resident_pick, name="resident_pick"),
+    *views.PICKER.urls("pick/"),
+    path("attendees/search/", views.attendee_search, name="attendee_search"),
+    path("attendees/pick/", views.attendee_pick, name="attendee_pick"),
 ]

@@ -16,6 +16,7 @@ from gongzhi.core import sorting
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
+from gongzhi.registry.picker import ResidentPicker
 from gongzhi.territory.choices import Level
 
 from . import exports, selectors, services
@@ -53,43 +54,40 @@ def _may_pick(user):
     return any(has_perm_anywhere(user, p) for p in (perms.LOG_CONSULTATION, perms.REFER, perms.ADD_ACTIVITY))
 
 
+# The registry's one picker for the person a consultation or referral is about.
+PICKER = ResidentPicker(_may_pick, missing=gettext_lazy("人口库中没有找到该居民，可直接填写姓名和电话。"))
+
+
 @login_required
-def resident_search(request):
-    """The resident picker (htmx): the registry's search over the residents I may see."""
+def attendee_search(request):
+    """The attendees' picker of a 普法 activity (htmx): several residents may be added."""
     from gongzhi.registry import selectors as registry
 
     if not _may_pick(request.user):
         raise PermissionDenied
     q = (request.GET.get("q") or "").strip()[:40]
-    many = request.GET.get("many") == "1"
     results = []
     if q:
         found = registry.search_page(registry.residents(request.user), q, cap=PICK_LIMIT)
         results = list(found.queryset.select_related("grid")[:PICK_LIMIT])
-    return render(request, "legal/_results.html", {"results": results, "q": q, "many": many})
+    return render(request, "legal/_results.html", {"results": results, "q": q})
 
 
 @login_required
-def resident_pick(request):
-    """A resident picked (htmx): the hidden field and who it is; out of scope is 404."""
+def attendee_pick(request):
+    """One attendee added (htmx): a hidden field and who it is; out of scope is 404."""
     from gongzhi.registry import selectors as registry
 
     if not _may_pick(request.user):
         raise PermissionDenied
-    resident = None
-    if request.GET.get("id"):
-        if not request.GET["id"].isdigit():
-            raise Http404
-        resident = registry.get_resident(request.user, int(request.GET["id"]))
-    template = "legal/_picked_many.html" if request.GET.get("many") == "1" else "legal/_picked.html"
-    return render(request, template, {"picked": resident})
+    raw = request.GET.get("id", "")
+    if not raw.isdigit():
+        raise Http404
+    return render(request, "legal/_picked_many.html", {"picked": registry.get_resident(request.user, int(raw))})
 
 
 def _picked(request):
-    from gongzhi.registry import selectors as registry
-
-    pk = request.POST.get("resident", "")
-    return registry.residents(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    return PICKER.picked(request)
 
 
 def _picked_many(request):
