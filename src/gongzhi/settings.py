@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gongzhi.care",
     "gongzhi.civil",
     "gongzhi.services",
+    "gongzhi.legal",
     "gongzhi.campaigns",
     "gongzhi.surveys",
     "gongzhi.notices",
