@@ -25,6 +25,7 @@ from gongzhi.consultation.api import router as consultation_router
 from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound, StaleObject, Throttled
 from gongzhi.crosscheck.api import router as crosscheck_router
+from gongzhi.legal.api import router as legal_router
 from gongzhi.mediation.api import router as mediation_router
 from gongzhi.notices.api import router as notices_router
 from gongzhi.organisations.api import router as organisations_router
@@ -130,6 +131,7 @@ api.add_router("/", compact_router)
 api.add_router("/", civil_router)
 api.add_router("/", organisations_router)
 api.add_router("/", services_router)
+api.add_router("/", legal_router)
 api.add_router("/", surveys_router)
 api.add_router("/", notices_router)
 api.add_router("/", crosscheck_router)

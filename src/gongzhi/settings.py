@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gongzhi.civil",
     "gongzhi.organisations",
     "gongzhi.services",
+    "gongzhi.legal",
     "gongzhi.campaigns",
     "gongzhi.surveys",
     "gongzhi.notices",

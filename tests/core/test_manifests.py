@@ -59,6 +59,7 @@ def test_menu_sections_in_order():
         "社会组织与共建",
         "人民调解",
         "关爱走访",
+        "法律服务",
         "入户排查",
         "通知公告",
         "协商议事",
@@ -94,6 +95,7 @@ def test_demo_steps_run_after_what_they_need():
         "care.volunteers",
         "care.points",  # after the link: 刘大爷 appeals a deduction from his own account
         "civil.rules",  # the 居民公约 amended on a council decision, a filed 稳评
+        "legal.services",  # draws nothing from the stream
         "notices.notices",
         "services.hall",  # after the link: 刘大爷's 代办 shows under 我的代办
         "surveys.surveys",  # it draws from the stream after every step that does

@@ -14,6 +14,7 @@ from gongzhi.mediation.models import Committee, Dispute, Mediator
 from gongzhi.requests.choices import Status as RS
 from gongzhi.requests.demo import build_demo_requests
 from gongzhi.requests.models import ServiceRequest
+from tests.mediation.test_summary import assert_in_step
 from tests.requests.test_demo import _nodes
 
 TODAY = dt.date(2026, 11, 20)
@@ -45,3 +46,4 @@ def test_demo_mediation(bare_town):
     assert wall.assignments.filter(mediator=zhou).exists()
     assert clock.confirmation_days_left(wall, TODAY) == (clock.confirmation_last_day(wall.effective_on) - TODAY).days
     assert clock.confirmation_days_left(wall, TODAY) >= 5
+    assert_in_step()  # the demo goes through the services, which keep the statistics' summary

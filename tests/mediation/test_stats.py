@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.workdays import CN_TZ
-from gongzhi.mediation import stats
+from gongzhi.mediation import stats, summary
 from gongzhi.mediation.choices import CASE_TYPE
 from gongzhi.mediation.choices import Status as S
 from gongzhi.mediation.models import Dispute, Report
@@ -29,9 +29,10 @@ def cn(*args):
 
 def dispute(w, *, received, node=None, category="neighbour", outcome="", outcome_at=None, status=None, **kw):
     """A dispute row as the services would leave it, built directly (a statistics fixture: the
-    figures depend only on these columns)."""
+    figures depend only on these columns), with its statistics row as the services write it
+    (summary.keep, the one function every service calls)."""
     status = status or {"": S.MEDIATING, "written": S.EFFECTIVE, "oral": S.ORAL, "failed": S.FAILED}[outcome]
-    return Dispute.objects.create(
+    made = Dispute.objects.create(
         tracking_number=f"TJST{next(_seq):06d}",
         case_type=CASE_TYPE,
         status=status,
@@ -47,6 +48,8 @@ def dispute(w, *, received, node=None, category="neighbour", outcome="", outcome
         outcome_at=outcome_at,
         **kw,
     )
+    summary.keep(made)
+    return made
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ MOUNTS = [
     ("services", "community", "supervisor"),
     ("civil", "community", "supervisor"),
     ("care:volunteers", "community", "supervisor"),
+    ("legal", "community", "supervisor"),
 ]
 
 

@@ -20,7 +20,7 @@ from gongzhi.core.choices import Gender
 from gongzhi.core.scoping import has_perm_at
 from gongzhi.core.workdays import end_of_day, local_date
 
-from . import clock
+from . import clock, summary
 from . import permissions as p
 from .archive import archive, archive_due  # noqa: F401 (services of archiving, archive.py)
 from .attachments import attach  # noqa: F401 (the upload service, attachments.py)
@@ -37,6 +37,16 @@ MIN_MEMBERS, MAX_MEMBERS = 3, 9
 def _require_perm(actor, perm, path, message):
     if not has_perm_at(actor, perm, path):
         raise PermissionDenied(message)
+
+
+def _move(dispute, action, actor, **kw) -> Dispute:
+    """A move of the transition table (cases.workflow.transition), and the dispute's figures
+    for the statistics brought in line in the same transaction (summary.keep: the one place
+    that writes them). Every move of a dispute in this module goes through here."""
+    with transaction.atomic():
+        dispute = transition(dispute, action, actor, **kw)
+        summary.keep(dispute)
+    return dispute
 
 
 # ---------------------------------------------------------------- committees and mediators
@@ -276,6 +286,7 @@ def register(
         )
         for data in cleaned:
             core.create(Party, dispute=dispute, **data)
+        summary.keep(dispute)
     return dispute
 
 
@@ -392,7 +403,7 @@ def assign(actor, dispute, mediators, *, lead=None, note="", expected_version=No
                 raise ValidationError(_("%(m)s 已是本案调解员。") % {"m": m.name}, code="duplicate")
         action = "assign" if dispute.status == S.REGISTERED else "add_mediator"
         lead = lead or (mediators[0] if action == "assign" else None)
-        dispute = transition(
+        dispute = _move(
             dispute,
             action,
             actor,
@@ -425,7 +436,7 @@ def _notify_assigned(dispute, mediators, now):
 def _own_step(actor, dispute, action, *, expected_version=None, now=None, note="", **kw):
     """A mediator's move: checked as their own (selectors.check_own), then taken."""
     check_own(actor, dispute, WORKFLOW.action(action).label)
-    return transition(dispute, action, actor, note=note, expected_version=expected_version, now=now, **kw)
+    return _move(dispute, action, actor, note=note, expected_version=expected_version, now=now, **kw)
 
 
 @writable
@@ -560,7 +571,7 @@ def _after_signature(actor, dispute, now):
     if missing_signatures(dispute):
         return dispute
     effective_on = max(dispute.signatures.values_list("signed_on", flat=True))
-    return transition(dispute, "take_effect", actor, effective_on=effective_on, now=now)
+    return _move(dispute, "take_effect", actor, effective_on=effective_on, now=now)
 
 
 @writable
@@ -613,7 +624,7 @@ def stamp(actor, dispute, *, signed_on, expected_version=None, now=None) -> Disp
         _check_sign_day(dispute, signed_on, now)
         if dispute.signatures.filter(kind=SignerKind.COMMITTEE).exists():
             raise ValidationError(_("调委会已盖章。"), code="duplicate")
-        dispute = transition(
+        dispute = _move(
             dispute,
             "stamp",
             actor,
@@ -682,6 +693,7 @@ def report(actor, dispute, *, to, content, expected_version=None, now=None) -> R
                 {"risk": Risk.HIGH, "risk_reason": _("已报告%(to)s") % {"to": to.strip()}},
                 reason=_("报告公安/上报"),
             )
+            summary.keep(dispute)
         return core.create(
             Report,
             dispute=dispute,
@@ -706,7 +718,7 @@ def add_note(actor, dispute, *, note, expected_version=None, now=None) -> Disput
     from gongzhi.core.choices import AuditAction
 
     with transaction.atomic():
-        dispute = transition(dispute, "note", actor, note=note, expected_version=expected_version, now=now)
+        dispute = _move(dispute, "note", actor, note=note, expected_version=expected_version, now=now)
         core.record(AuditAction.UPDATE, dispute, after={"note": note.strip()}, reason=_("记录研判意见"))
     return dispute
 
@@ -714,13 +726,13 @@ def add_note(actor, dispute, *, note, expected_version=None, now=None) -> Disput
 @writable
 def extend(actor, dispute, *, days, reason, expected_version=None, now=None) -> Dispute:
     """延长调解期限 by `days` calendar days (30 in all at most), with the reason."""
-    return transition(dispute, "extend", actor, note=reason, days=days, expected_version=expected_version, now=now)
+    return _move(dispute, "extend", actor, note=reason, days=days, expected_version=expected_version, now=now)
 
 
 @writable
 def close(actor, dispute, *, note="", expected_version=None, now=None) -> Dispute:
     """结案: after an effective agreement (and its follow-up), an oral agreement or a failure."""
-    return transition(dispute, "close", actor, note=note, expected_version=expected_version, now=now)
+    return _move(dispute, "close", actor, note=note, expected_version=expected_version, now=now)
 
 
 def record_view(actor, dispute, *, unmasked=False) -> None:

@@ -1,8 +1,14 @@
 """Statistics of people's mediation by dispute category, territory and period, from one
-aggregate query over the disputes the user reviews (`review.reviewable`: where they hold
+aggregate query over the figures of the disputes the user reviews (where they hold
 `mediation.review_dispute`), grouped by (category, node); the few grouped rows are folded into
-the category table, the territory table and the totals in Python. Two more small queries give
-the months of the period. Nothing per dispute is read into Python.
+the category table, the territory table and the totals in Python. Three more small queries give
+the reported disputes and the months of the period. Nothing per dispute is read into Python.
+
+The figures are read from `DisputeFigures` (one narrow row per dispute: node, category, Beijing
+days received / concluded / ended / confirmed, amounts), which the services keep in the
+transaction of every change (summary.py), not from the case and dispute tables: at city scale
+the join of those two wide tables was most of the cost (bench/mediation.py, decision 0026).
+The same queries run on SQLite and PostgreSQL.
 
 A period is a half-open range of Beijing instants [start, end) (a day, month, quarter or year
 begins at 00:00 Asia/Shanghai). Definitions (the 司法部 annual report counts this way; written
@@ -38,16 +44,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, FloatField, Func, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from gongzhi.core.workdays import CN_TZ
 from gongzhi.territory.choices import Level
 from gongzhi.territory.models import Node
 
-from .choices import Category, OutcomeKind, Risk
-from .models import Report
-from .review import review_nodes, reviewable
+from .choices import Category, OutcomeKind
+from .models import DisputeFigures, Report
+from .review import in_scope, review_nodes
 
 DAY = dt.timedelta(days=1)
 COUNTS = (
@@ -61,6 +67,7 @@ COUNTS = (
     "confirmed",
 )
 SUMS = ("amount", "agreed_amount")
+ROW = "category"  # what a count of rows counts (see _measures)
 
 
 def local_start(day: dt.date) -> dt.datetime:
@@ -148,79 +155,60 @@ class StatRow:
         self.days_sum += float(cell.get("days") or 0)
 
 
-class DaysBetween(Func):
-    """(end − start) in days as a float, computed by the database itself: Django's generic
-    datetime subtraction runs a Python function per row on SQLite, which would dominate a
-    year's aggregate over 100,000 disputes (bench/mediation.py)."""
-
-    output_field = FloatField()
-    arity = 2
-
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL and the others
-        return self.as_sql_template(
-            compiler, connection, "CAST(EXTRACT(EPOCH FROM (%(end)s - %(start)s)) AS double precision) / 86400.0"
-        )
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql_template(compiler, connection, "(julianday(%(end)s) - julianday(%(start)s))")
-
-    def as_sql_template(self, compiler, connection, template):
-        (start, start_params), (end, end_params) = (compiler.compile(e) for e in self.get_source_expressions())
-        return template % {"start": start, "end": end}, (*end_params, *start_params)
+def _in(field: str, period: Period) -> Q:
+    """`field` (a Beijing day of the summary) within the period's days [first, last]: the same
+    as the instant within [start, end), the period's edges being Beijing midnights."""
+    return Q(**{f"{field}__gte": period.first, f"{field}__lte": period.last})
 
 
 def _measures(period: Period) -> dict:
-    """Conditional aggregates over the disputes touched by `period`."""
-    start, end = period.start, period.end
-    received = Q(received_at__gte=start, received_at__lt=end)
-    outcome = Q(outcome_at__gte=start, outcome_at__lt=end)
+    """Conditional aggregates over the disputes' figures touched by `period`."""
+    received = _in("received_on", period)
+    outcome = _in("outcome_on", period)
     settled = outcome & Q(outcome__in=(OutcomeKind.WRITTEN, OutcomeKind.ORAL))
     mediated = outcome & ~Q(outcome="")
+    # Rows are counted by `category` (never null), a column of the index the query reads
+    # (models.DisputeFigures.Meta): counting the primary key made SQLite visit the table too.
     return {
-        "received": Count("pk", filter=received),
-        "written": Count("pk", filter=outcome & Q(outcome=OutcomeKind.WRITTEN)),
-        "oral": Count("pk", filter=outcome & Q(outcome=OutcomeKind.ORAL)),
-        "failed": Count("pk", filter=outcome & Q(outcome=OutcomeKind.FAILED)),
-        "ended": Count("pk", filter=_ended(start, end)),
+        "received": Count(ROW, filter=received),
+        "written": Count(ROW, filter=outcome & Q(outcome=OutcomeKind.WRITTEN)),
+        "oral": Count(ROW, filter=outcome & Q(outcome=OutcomeKind.ORAL)),
+        "failed": Count(ROW, filter=outcome & Q(outcome=OutcomeKind.FAILED)),
+        # Ended by a party's refusal: closed with no outcome (summary.row_of). Not by status,
+        # which becomes 已归档 once the case is archived (mediation/archive.py).
+        "ended": Count(ROW, filter=_in("ended_on", period)),
         # The reported ones are added from `_reported_cells` (a few rows, not a probe per row).
-        "prevented": Count("pk", filter=settled & Q(risk=Risk.HIGH)),
-        "confirmed": Count(
-            "pk",
-            filter=Q(court_result="confirmed", court_decided_on__gte=period.first, court_decided_on__lte=period.last),
-        ),
+        "prevented": Count(ROW, filter=settled & Q(high_risk=True)),
+        "confirmed": Count(ROW, filter=_in("confirmed_on", period)),
         "amount": Sum("amount", filter=received),
         "agreed_amount": Sum("agreed_amount", filter=settled),
-        "days": Sum(DaysBetween("received_at", "outcome_at"), filter=mediated),
+        "days": Sum("days", filter=mediated),
     }
-
-
-def _ended(start, end) -> Q:
-    """Ended by a party's refusal in [start, end): closed with no outcome. Not by status, which
-    becomes 已归档 once the case is archived (mediation/archive.py)."""
-    return Q(outcome="", closed_at__gte=start, closed_at__lt=end)
 
 
 def _touched(period: Period) -> Q:
     """The disputes any figure of `period` counts: received, concluded or confirmed in it."""
-    start, end = period.start, period.end
     return (
-        Q(received_at__gte=start, received_at__lt=end)
-        | Q(outcome_at__gte=start, outcome_at__lt=end)
-        | _ended(start, end)
-        | Q(court_decided_on__gte=period.first, court_decided_on__lte=period.last)
+        _in("received_on", period) | _in("outcome_on", period) | _in("ended_on", period) | _in("confirmed_on", period)
     )
+
+
+def figures(user, nodes=False):
+    """The figures (models.DisputeFigures, kept by the services: summary.py) of the disputes
+    `user` reviews, scoped like `review.reviewable`: on the summary's own node id, so the
+    statistics read one narrow table and join nothing."""
+    return DisputeFigures.objects.filter(in_scope(review_nodes(user) if nodes is False else nodes))
 
 
 def _reported_cells(user, period: Period, nodes=False) -> list[dict]:
     """The settled disputes with a 报告公安/上报 record, grouped like `cells`: `reported`, and
     `prevented` for those not already counted by their 高 risk. Driven from the report table
     (a few reported disputes), not by probing it once per dispute."""
-    outcome = Q(outcome_at__gte=period.start, outcome_at__lt=period.end)
-    settled = outcome & Q(outcome__in=(OutcomeKind.WRITTEN, OutcomeKind.ORAL))
-    qs = reviewable(user, nodes).filter(settled, pk__in=Report.objects.values("dispute_id")).order_by()
+    settled = _in("outcome_on", period) & Q(outcome__in=(OutcomeKind.WRITTEN, OutcomeKind.ORAL))
+    qs = figures(user, nodes).filter(settled, dispute_id__in=Report.objects.values("dispute_id")).order_by()
     return list(
         qs.values("category", "node_id").annotate(
-            reported=Count("pk"), prevented=Count("pk", filter=~Q(risk=Risk.HIGH))
+            reported=Count("pk"), prevented=Count("pk", filter=Q(high_risk=False))
         )
     )
 
@@ -228,7 +216,7 @@ def _reported_cells(user, period: Period, nodes=False) -> list[dict]:
 def cells(user, period: Period) -> list[dict]:
     """Two aggregate queries grouped by (category, node id): at most categories × nodes rows."""
     nodes = review_nodes(user)
-    qs = reviewable(user, nodes).filter(_touched(period)).order_by()
+    qs = figures(user, nodes).filter(_touched(period)).order_by()
     return [
         *qs.values("category", "node_id").annotate(**_measures(period)),
         *_reported_cells(user, period, nodes),
@@ -254,19 +242,39 @@ def _fold(rows: dict, key, name, cell):
     rows[key].add(cell)
 
 
+FIGURES = (*COUNTS, *SUMS, "days")
+
+
+def _merge(groups: dict, key, cell):
+    """Add `cell`'s figures into `groups[key]` (a plain list, FIGURES in order): a town's
+    1,600 (category, node) cells are merged into (category, community) first, since building
+    and adding StatRows per cell cost more than the query's own grouping."""
+    acc = groups.get(key)
+    if acc is None:
+        groups[key] = [cell.get(f) or 0 for f in FIGURES]
+        return
+    for i, f in enumerate(FIGURES):
+        value = cell.get(f)
+        if value:
+            acc[i] += value
+
+
 def tables(user, period: Period) -> dict:
     """{"categories": every category of the national list in its order, "areas": per community,
     "total": StatRow} for `period`, within what `user` reviews."""
     found = cells(user, period)
     areas = _area_of({c["node_id"] for c in found})
+    merged: dict = {}
+    for c in found:
+        _merge(merged, (c["category"], areas[c["node_id"]]), c)
     by_cat = {value: StatRow(key=value, name=str(label)) for value, label in Category.choices}
     by_area: dict = {}
     total = StatRow(key=None, name=_("合计"))
-    for c in found:
-        _fold(by_cat, c["category"], c["category"], c)
-        key, name = areas[c["node_id"]]
-        _fold(by_area, key, name, c)
-        total.add(c)
+    for (category, (key, name)), acc in merged.items():
+        cell = dict(zip(FIGURES, acc))
+        _fold(by_cat, category, category, cell)
+        _fold(by_area, key, name, cell)
+        total.add(cell)
     return {
         "categories": list(by_cat.values()),
         "areas": sorted(by_area.values(), key=lambda r: r.name),
@@ -285,35 +293,23 @@ def months_of(period: Period) -> list[Period]:
     return out
 
 
-def _month_index(field, months) -> Case:
-    """The index in `months` of the month holding `field` (-1 outside the period, or NULL):
-    one CASE of plain comparisons against the Beijing month edges, so no per-row date
-    function runs (on SQLite that would be Python, row by row)."""
-    whens = [When(**{f"{field}__lt": months[0].start}, then=Value(-1))]
-    whens += [When(**{f"{field}__lt": mo.end}, then=Value(i)) for i, mo in enumerate(months)]
-    return Case(*whens, default=Value(-1), output_field=IntegerField())
-
-
 def by_month(user, period: Period) -> list[StatRow]:
-    """Received and concluded per Beijing month of the period, from one query grouped by (month
-    received, month of the outcome, outcome): a few dozen groups whatever the number of
-    disputes, folded into the months here."""
+    """Received and concluded per Beijing month of the period, from two small grouped queries
+    (received by month; concluded by month and outcome), each read from an index that holds
+    its columns in its GROUP BY order: a few dozen groups whatever the number of disputes."""
     months = months_of(period)
-    start, end = period.start, period.end
-    touched = Q(received_at__gte=start, received_at__lt=end) | Q(outcome_at__gte=start, outcome_at__lt=end)
-    found = (
-        reviewable(user)
-        .filter(touched)
-        .order_by()
-        .annotate(rm=_month_index("received_at", months), om=_month_index("outcome_at", months))
-        .values("rm", "om", "outcome")
-        .annotate(n=Count("pk"))
-    )
+    index = {mo.first.replace(day=1): i for i, mo in enumerate(months)}
+    mine = figures(user).order_by()
     rows = [StatRow(key=mo.first, name=f"{mo.first:%Y-%m}") for mo in months]
-    for g in found:
-        if g["rm"] >= 0:
-            rows[g["rm"]].received += g["n"]
-        if g["om"] >= 0 and g["outcome"] in OutcomeKind.values:
-            row = rows[g["om"]]
-            setattr(row, g["outcome"], getattr(row, g["outcome"]) + g["n"])
+    received = mine.filter(_in("received_on", period)).values("received_month").annotate(n=Count("received_month"))
+    for g in received:
+        rows[index[g["received_month"]]].received += g["n"]
+    concluded = (
+        mine.filter(_in("outcome_on", period), outcome__in=OutcomeKind.values)
+        .values("outcome_month", "outcome")
+        .annotate(n=Count("outcome_month"))
+    )
+    for g in concluded:
+        row = rows[index[g["outcome_month"]]]
+        setattr(row, g["outcome"], getattr(row, g["outcome"]) + g["n"])
     return rows
