@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
 from gongzhi.core.masking import mask_phone
-from gongzhi.core.scoping import has_perm_anywhere, has_perm_at, scope_path
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.registry import permissions as registry_perms
 
 from . import permissions as perms
@@ -113,12 +112,7 @@ def export_answers(user, campaign):
     xlsx.add_sheet(wb, _("排查结果"), headers, rows, text_columns=(1,))
     name = xlsx.export_filename(f"入户排查-{campaign.topic[:20]}.xlsx", user)
     response = xlsx.bytes_response(xlsx.workbook_bytes(wb), name)
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=Assignment,
-        object_repr=f"{campaign.topic} 排查结果（{len(rows)} 户）",
-        node_path=scope_path(user, perms.EXPORT),
-        after={"campaign": campaign.pk, "rows": len(rows)},
+    core.record_export(
+        user, perms.EXPORT, Assignment, f"{campaign.topic} 排查结果（{len(rows)} 户）", len(rows), campaign=campaign.pk
     )
     return response

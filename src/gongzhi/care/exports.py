@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere
 
 from . import permissions as perms
 from . import selectors
@@ -42,13 +41,13 @@ def export_completion(user, month):
     response = xlsx.bytes_response(
         xlsx.workbook_bytes(wb), f"走访完成情况_{month:%Y%m}_{timezone.localdate():%Y%m%d}.xlsx"
     )
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=PlanItem,
-        object_repr=f"{month:%Y-%m} 走访完成情况（{len(rows)} 行，超期 {len(overdue)} 人）",
-        node_path=scope_path(user, perms.EXPORT_COMPLETION),
-        after={"rows": len(rows), "overdue": len(overdue)},
+    core.record_export(
+        user,
+        perms.EXPORT_COMPLETION,
+        PlanItem,
+        f"{month:%Y-%m} 走访完成情况（{len(rows)} 行，超期 {len(overdue)} 人）",
+        len(rows),
+        overdue=len(overdue),
     )
     return response
 
@@ -73,12 +72,6 @@ def export_figures(user, month):
         ([g["label"], g["people"], g["visited"], g["rate"]] for g in found["groups"]),
     )
     response = xlsx.bytes_response(xlsx.workbook_bytes(wb), f"走访统计_{month:%Y%m}_{timezone.localdate():%Y%m%d}.xlsx")
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=PlanItem,
-        object_repr=f"{month:%Y-%m} 走访统计（{len(found['rows'])} 行）",
-        node_path=scope_path(user, perms.EXPORT_COMPLETION),
-        after={"rows": len(found["rows"])},
-    )
+    rows = len(found["rows"])
+    core.record_export(user, perms.EXPORT_COMPLETION, PlanItem, f"{month:%Y-%m} 走访统计（{rows} 行）", rows)
     return response

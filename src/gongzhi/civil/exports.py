@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
 from gongzhi.core.masking import mask_name
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere
 
 from . import permissions as perms
 from .choices import Change
@@ -20,14 +19,7 @@ from .models import RiskAssessment, RuleApplication, RulesDocument, RulesVersion
 def _answer(user, model, perm, title, headers, data, filename):
     wb = xlsx.new_workbook()
     xlsx.add_sheet(wb, title, headers, data)
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=model,
-        object_repr=f"{title}（{len(data)} 行）",
-        node_path=scope_path(user, perm),
-        after={"rows": len(data)},
-    )
+    core.record_export(user, perm, model, f"{title}（{len(data)} 行）", len(data))
     return xlsx.bytes_response(xlsx.workbook_bytes(wb), xlsx.export_filename(f"{filename}.xlsx", user))
 
 

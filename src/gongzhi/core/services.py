@@ -50,6 +50,22 @@ def record(action, obj=None, **fields):
     return entry
 
 
+def record_export(user, perm, model, what, rows, *, node_path=None, **facts):
+    """The audit entry of an export of a list (Excel, CSV): what was exported, how many rows
+    (and any other `facts`), filed under the user's one subtree for `perm` — or '' when she
+    holds it on several — unless `node_path` says where."""
+    from .scoping import scope_path
+
+    return record(
+        AuditAction.EXPORT,
+        None,
+        model=model,
+        object_repr=what,
+        node_path=scope_path(user, perm) if node_path is None else node_path,
+        after={"rows": rows, **facts},
+    )
+
+
 def record_many(entries) -> list:
     """Insert entries made by `build_entry` in one statement (a list page logging each row it
     showed would otherwise cost one INSERT per row)."""

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere
 
 from . import permissions as perms
 from .models import Finding
@@ -40,14 +39,7 @@ def export_findings(user, rows):
             ]
         )
     people.log()
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=Finding,
-        object_repr=_("导出跨镇比对结果"),
-        node_path=scope_path(user, perms.EXPORT),
-        after={"rows": len(data)},
-    )
+    core.record_export(user, perms.EXPORT, Finding, _("导出跨镇比对结果"), len(data))
     headers = [
         _("比对结果编号"),
         _("比对日期"),

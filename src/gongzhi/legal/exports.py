@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
 from gongzhi.core.masking import mask_phone
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere
 
 from . import permissions as perms
 from .choices import Category
@@ -20,17 +19,6 @@ from .selectors import named
 def _allowed(user):
     if not has_perm_anywhere(user, perms.EXPORT):
         raise PermissionDenied(_("没有导出权限"))
-
-
-def _log(user, model, text, rows):
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=model,
-        object_repr=text,
-        node_path=scope_path(user, perms.EXPORT),
-        after={"rows": rows},
-    )
 
 
 def _who(u) -> str:
@@ -49,7 +37,7 @@ def export_advisers(user, rows):
         [a.node.name, a.name, a.firm, mask_phone(a.phone), a.office_phone, a.term_from, a.term_to, a.schedule]
         for a in rows
     ]
-    _log(user, Adviser, _("导出法律顾问"), len(data))
+    core.record_export(user, perms.EXPORT, Adviser, _("导出法律顾问"), len(data))
     headers = [
         _("服务社区"),
         _("姓名"),
@@ -82,7 +70,7 @@ def export_consultations(user, rows):
         ]
         for c in named(user, rows)
     ]
-    _log(user, Consultation, _("导出法律咨询登记"), len(data))
+    core.record_export(user, perms.EXPORT, Consultation, _("导出法律咨询登记"), len(data))
     headers = [
         _("编号"),
         _("咨询日期"),
@@ -119,7 +107,7 @@ def export_referrals(user, rows):
         ]
         for r in named(user, rows)
     ]
-    _log(user, Referral, _("导出法律援助转介"), len(data))
+    core.record_export(user, perms.EXPORT, Referral, _("导出法律援助转介"), len(data))
     headers = [
         _("编号"),
         _("转介日期"),
@@ -140,7 +128,7 @@ def export_referrals(user, rows):
 def export_activities(user, rows):
     _allowed(user)
     data = [[a.held_on, a.node.name, a.title, a.place, a.speaker, a.topic, a.attendance] for a in rows]
-    _log(user, Activity, _("导出普法宣传活动"), len(data))
+    core.record_export(user, perms.EXPORT, Activity, _("导出普法宣传活动"), len(data))
     headers = [_("活动日期"), _("所属社区/网格"), _("活动名称"), _("地点"), _("主讲人"), _("宣传主题"), _("参加人数")]
     return _send(user, _("普法宣传活动"), headers, data)
 
@@ -177,7 +165,9 @@ def export_figures(user, year, place, figures):
     rows = [line(f"{year}-{r['month']:02d}", r) for r in figures["months"]]
     rows.append(line(_("合计"), figures["total"]))
     xlsx.add_sheet(wb, _("法律服务统计"), headers, rows)
-    _log(user, Consultation, _("导出法律服务统计 %(y)s %(p)s") % {"y": year, "p": place}, len(rows))
+    core.record_export(
+        user, perms.EXPORT, Consultation, _("导出法律服务统计 %(y)s %(p)s") % {"y": year, "p": place}, len(rows)
+    )
     return xlsx.bytes_response(
         xlsx.workbook_bytes(wb), xlsx.export_filename(_("法律服务统计-%(y)s.xlsx") % {"y": year}, user)
     )

@@ -6,18 +6,10 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
 from gongzhi.core.masking import mask_phone
-from gongzhi.core.scoping import scope_path
 
 from . import permissions as perms
 from .models import Delivery, Notice, Told
-
-
-def _log(user, model, text, rows, perm):
-    core.record(
-        AuditAction.EXPORT, None, model=model, object_repr=text, node_path=scope_path(user, perm), after={"rows": rows}
-    )
 
 
 def _day(value):
@@ -39,7 +31,7 @@ def export_notices(user, qs):
         ]
         for n in qs
     ]
-    _log(user, Notice, _("通知公告"), len(data), perms.VIEW)
+    core.record_export(user, perms.VIEW, Notice, _("通知公告"), len(data))
     headers = [
         _("标题"),
         _("发布范围"),
@@ -67,7 +59,7 @@ def export_tell(user, title, rows):
         ]
         for r in rows
     ]
-    _log(user, Told, title, len(data), perms.TELL)
+    core.record_export(user, perms.TELL, Told, title, len(data))
     headers = [_("通知"), _("网格"), _("姓名"), _("年龄"), _("住址"), _("联系电话"), _("转告")]
     return xlsx.xlsx_response(_("请网格员转告.xlsx"), _("转告名单"), headers, data, text_columns=(5,))
 
@@ -85,6 +77,6 @@ def export_deliveries(user, notice, qs):
         ]
         for d in qs
     ]
-    _log(user, Delivery, notice.title, len(data), perms.SEND)
+    core.record_export(user, perms.SEND, Delivery, notice.title, len(data))
     headers = [_("姓名"), _("网格"), _("联系电话"), _("渠道"), _("状态"), _("说明"), _("发送时间")]
     return xlsx.xlsx_response(_("通知发送记录.xlsx"), _("发送记录"), headers, data, text_columns=(2,))

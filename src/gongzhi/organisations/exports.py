@@ -6,9 +6,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
 from gongzhi.core.masking import mask_phone
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere
 
 from . import permissions as perms
 from .models import CoBuildUnit, Organisation, Pledge, PurchasedService
@@ -17,17 +16,6 @@ from .models import CoBuildUnit, Organisation, Pledge, PurchasedService
 def _allowed(user):
     if not has_perm_anywhere(user, perms.EXPORT):
         raise PermissionDenied(_("没有导出权限"))
-
-
-def _log(user, model, text, rows):
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=model,
-        object_repr=text,
-        node_path=scope_path(user, perms.EXPORT),
-        after={"rows": rows},
-    )
 
 
 def _name(user):
@@ -51,7 +39,7 @@ def export_organisations(user, rows):
         ]
         for o in rows
     ]
-    _log(user, Organisation, _("导出社会组织"), len(data))
+    core.record_export(user, perms.EXPORT, Organisation, _("导出社会组织"), len(data))
     headers = [
         _("组织名称"),
         _("类型"),
@@ -87,7 +75,7 @@ def export_services(user, rows):
         ]
         for s in rows
     ]
-    _log(user, PurchasedService, _("导出政府购买服务"), len(data))
+    core.record_export(user, perms.EXPORT, PurchasedService, _("导出政府购买服务"), len(data))
     headers = [
         _("项目名称"),
         _("承接组织"),
@@ -110,7 +98,7 @@ def export_units(user, rows):
         [u.name, u.node.name, u.credit_code, u.contact, mask_phone(u.phone), u.address, u.n_open, u.n_pledges]
         for u in rows
     ]
-    _log(user, CoBuildUnit, _("导出驻区单位"), len(data))
+    core.record_export(user, perms.EXPORT, CoBuildUnit, _("导出驻区单位"), len(data))
     headers = [
         _("单位名称"),
         _("所属镇/社区"),
@@ -141,7 +129,7 @@ def export_pledges(user, rows, today):
         ]
         for p in rows
     ]
-    _log(user, Pledge, _("导出共建承诺"), len(data))
+    core.record_export(user, perms.EXPORT, Pledge, _("导出共建承诺"), len(data))
     headers = [
         _("承诺事项"),
         _("驻区单位"),

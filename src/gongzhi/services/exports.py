@@ -8,24 +8,12 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
 from gongzhi.core.masking import mask_phone
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere
 
 from . import permissions as perms
 from . import selectors
 from .models import Enquiry, Errand, ServiceItem
-
-
-def _log(user, model, text, rows):
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=model,
-        object_repr=text,
-        node_path=scope_path(user, perms.EXPORT),
-        after={"rows": rows},
-    )
 
 
 def _allowed(user):
@@ -83,7 +71,7 @@ def export_enquiries(user, rows):
         ]
         for e in selectors.disclose(rows)
     ]
-    _log(user, Enquiry, _("导出首问登记"), len(data))
+    core.record_export(user, perms.EXPORT, Enquiry, _("导出首问登记"), len(data))
     headers = [
         _("编号"),
         _("受理时间"),
@@ -122,7 +110,7 @@ def export_errands(user, rows, today):
         ]
         for e in selectors.disclose(rows)
     ]
-    _log(user, Errand, _("导出代办事项"), len(data))
+    core.record_export(user, perms.EXPORT, Errand, _("导出代办事项"), len(data))
     headers = [
         _("回执编号"),
         _("事项"),
@@ -162,7 +150,7 @@ def export_figures(user, year, month, by_item, by_month):
         [_("月份"), _("首问登记"), _("代办受理")],
         [[f"{year}-{r['month']:02d}", r["enquiries"], r["errands"]] for r in by_month],
     )
-    _log(user, ServiceItem, _("导出便民服务统计 %(p)s") % {"p": period}, len(by_item))
+    core.record_export(user, perms.EXPORT, ServiceItem, _("导出便民服务统计 %(p)s") % {"p": period}, len(by_item))
     return xlsx.bytes_response(
         xlsx.workbook_bytes(wb), xlsx.export_filename(_("便民服务统计-%(p)s.xlsx") % {"p": period}, user)
     )

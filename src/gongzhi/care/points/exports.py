@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere
 
 from . import permissions as perms
 from . import selectors
@@ -18,17 +17,6 @@ from .models import PointsEntry
 def _require(user):
     if not has_perm_anywhere(user, perms.EXPORT):
         raise PermissionDenied(_("没有导出权限"))
-
-
-def _log(user, scheme, what, count):
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=PointsEntry,
-        object_repr=f"{scheme} {what}（{count} 行）",
-        node_path=scope_path(user, perms.EXPORT),
-        after={"scheme": scheme.pk, "rows": count},
-    )
 
 
 def entries(user, scheme, *, status="", community=None):
@@ -69,7 +57,9 @@ def entries(user, scheme, *, status="", community=None):
             for r in rows
         ),
     )
-    _log(user, scheme, _("积分记录"), len(rows))
+    core.record_export(
+        user, perms.EXPORT, PointsEntry, f"{scheme} {_('积分记录')}（{len(rows)} 行）", len(rows), scheme=scheme.pk
+    )
     return xlsx.bytes_response(
         xlsx.workbook_bytes(wb), f"积分记录_{scheme.year}_{scheme.pk}_{timezone.localdate():%Y%m%d}.xlsx"
     )
@@ -82,7 +72,9 @@ def ranking(user, scheme, *, community=None):
     rows = [[name, r["rank"], r["name"], r["total"], r["entries"]] for name, members in groups for r in members]
     wb = xlsx.new_workbook()
     xlsx.add_sheet(wb, _("积分排名"), [_("社区/村"), _("名次"), _("姓名"), _("积分"), _("记录数")], rows)
-    _log(user, scheme, _("积分排名"), len(rows))
+    core.record_export(
+        user, perms.EXPORT, PointsEntry, f"{scheme} {_('积分排名')}（{len(rows)} 行）", len(rows), scheme=scheme.pk
+    )
     return xlsx.bytes_response(
         xlsx.workbook_bytes(wb), f"积分排名_{scheme.year}_{scheme.pk}_{timezone.localdate():%Y%m%d}.xlsx"
     )

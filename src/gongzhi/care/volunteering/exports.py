@@ -8,24 +8,12 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import services as core
 from gongzhi.core import xlsx
-from gongzhi.core.choices import AuditAction
 from gongzhi.core.masking import mask_phone
-from gongzhi.core.scoping import has_perm_anywhere, has_perm_at, scope_path
+from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 
 from . import permissions as perms
 from . import selectors
 from .models import Activity, Volunteer
-
-
-def _log(user, model, text, rows, path=None):
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=model,
-        object_repr=text,
-        node_path=path if path is not None else scope_path(user, perms.EXPORT),
-        after={"rows": rows},
-    )
 
 
 def export_roster(user, rows):
@@ -62,7 +50,7 @@ def export_roster(user, rows):
         data,
         text_columns=(2,),
     )
-    _log(user, Volunteer, f"志愿者名册（{len(data)} 人）", len(data))
+    core.record_export(user, perms.EXPORT, Volunteer, f"志愿者名册（{len(data)} 人）", len(data))
     return xlsx.bytes_response(xlsx.workbook_bytes(wb), f"志愿者名册_{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -101,7 +89,7 @@ def export_activities(user, rows):
         ],
         data,
     )
-    _log(user, Activity, f"志愿活动（{len(data)} 项）", len(data))
+    core.record_export(user, perms.EXPORT, Activity, f"志愿活动（{len(data)} 项）", len(data))
     return xlsx.bytes_response(xlsx.workbook_bytes(wb), f"志愿活动_{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -127,5 +115,12 @@ def export_signups(user, activity):
         data,
         text_columns=(2,),
     )
-    _log(user, Activity, f"{activity.title} 报名名单（{len(data)} 人）", len(data), path=activity.node.path)
+    core.record_export(
+        user,
+        perms.EXPORT,
+        Activity,
+        f"{activity.title} 报名名单（{len(data)} 人）",
+        len(data),
+        node_path=activity.node.path,
+    )
     return xlsx.bytes_response(xlsx.workbook_bytes(wb), f"报名名单_{activity.pk}_{timezone.localdate():%Y%m%d}.xlsx")

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from gongzhi.core import services as core
-from gongzhi.core.choices import AuditAction
-from gongzhi.core.scoping import has_perm_anywhere, scope_path
+from gongzhi.core.scoping import has_perm_anywhere
 
 from .. import permissions as p
 from .. import selectors
@@ -30,14 +29,7 @@ def reader_required(view):
 
 def log_export(what, count, user, perm):
     """The audit entry of an Excel export of disputes (rows counted, identifiers masked)."""
-    core.record(
-        AuditAction.EXPORT,
-        None,
-        model=Dispute,
-        object_repr=what,
-        after={"rows": count, "masked": True},
-        node_path=scope_path(user, perm),
-    )
+    core.record_export(user, perm, Dispute, what, count, masked=True)
 
 
 def visible_or_404(request, pk) -> Dispute:
