@@ -159,5 +159,7 @@ def test_schema_names_are_prefixed():
         "OrgPledgeMoveIn",
         "OrgSeatOut",
         "OrgTaskOut",
+        "OrgSeatIn",
+        "OrgTaskOwnerIn",
     ):
         assert name in names

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from gongzhi.consultation.choices import MemberRole
 from gongzhi.core import api as common
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.masking import mask_phone
@@ -31,6 +32,7 @@ WRITE = common.WRITE_ERRORS
 KINDS = Literal[tuple(OrgKind.values)]  # type: ignore[valid-type]
 INCUBATIONS = Literal[tuple(Incubation.values)]  # type: ignore[valid-type]
 VERDICTS = Literal[tuple(Verdict.values)]  # type: ignore[valid-type]
+ROLES = Literal[tuple(MemberRole.values)]  # type: ignore[valid-type]
 
 
 class OrgOut(Schema):
@@ -59,8 +61,10 @@ class OrgMemberOut(Schema):
 
 
 class OrgSeatOut(Schema):
-    """A seat on a consultation body (as a member unit)."""
+    """A seat on a consultation body (as a member unit); `id` and `version` end it (DELETE)."""
 
+    id: int
+    version: int
     body: int
     body_name: str
     role: str
@@ -69,8 +73,10 @@ class OrgSeatOut(Schema):
 
 
 class OrgTaskOut(Schema):
-    """A consultation task owned."""
+    """A consultation task owned; `id` and `version` are the ownership's (DELETE releases it)."""
 
+    id: int
+    version: int
     task: int
     title: str
     matter: int
@@ -261,14 +267,31 @@ def _org(o) -> dict:
 
 def _links(user, **party) -> dict:
     return {
-        "seats": [
-            {"body": s.body_id, "body_name": s.body.name, "role": s.role, "since": s.since, "until": s.until}
-            for s in selectors.seats(user, **party)
-        ],
-        "tasks": [
-            {"task": t.task_id, "title": t.task.title, "matter": t.task.matter_id, "progress": t.task.progress}
-            for t in selectors.owned_tasks(user, **party)
-        ],
+        "seats": [_seat(s) for s in selectors.seats(user, **party)],
+        "tasks": [_owned(t) for t in selectors.owned_tasks(user, **party)],
+    }
+
+
+def _seat(s) -> dict:
+    return {
+        "id": s.pk,
+        "version": s.version,
+        "body": s.body_id,
+        "body_name": s.body.name,
+        "role": s.role,
+        "since": s.since,
+        "until": s.until,
+    }
+
+
+def _owned(t) -> dict:
+    return {
+        "id": t.pk,
+        "version": t.version,
+        "task": t.task_id,
+        "title": t.task.title,
+        "matter": t.task.matter_id,
+        "progress": t.task.progress,
     }
 
 
@@ -561,3 +584,92 @@ def move_pledge(request, pledge_id: common.Id, payload: OrgPledgeMoveIn):
     services.MOVE_PLEDGE[payload.action](request.auth, found, note=payload.note, expected_version=version)
     fresh = selectors.pledge(request.auth, found.pk)
     return _with_etag(_pledge(fresh, timezone.localdate()), fresh)
+
+
+# ---------------------------------------------------------------- consultation: seats and tasks
+
+
+class OrgSeatIn(Schema):
+    """Seat one organisation or one unit (give exactly one) on a consultation body."""
+
+    body: common.Id
+    organisation: common.Id | None = None
+    unit: common.Id | None = None
+    role: ROLES = "member"
+    since: dt.date | None = None
+
+
+class OrgTaskOwnerIn(Schema):
+    """Make one organisation or one unit (give exactly one) the owner of an open task."""
+
+    task: common.Id
+    organisation: common.Id | None = None
+    unit: common.Id | None = None
+
+
+def _parties(user, organisation, unit) -> dict:
+    return {
+        "organisation": common.resolve(selectors.organisations(user), organisation, "organisation", _("社会组织")),
+        "unit": common.resolve(selectors.units(user), unit, "unit", _("驻区单位")),
+    }
+
+
+@router.post("/organisations/seats", response={201: OrgSeatOut, **CREATE, 404: common.Detail})
+def seat_on_body(request, response: HttpResponse, payload: OrgSeatIn):
+    """List an organisation or unit as a member unit of a body (needs consultation.change_body
+    there; the party must belong to the body's community or its town)."""
+    from gongzhi.consultation import permissions as cperms
+    from gongzhi.consultation.models import Body
+
+    user = request.auth
+    common.require_anywhere(user, cperms.MANAGE_BODY)
+    body = common.resolve(Body.objects.visible_to(user, cperms.VIEW_BODY), payload.body, "body", _("议事机构"))
+    common.require_at(user, cperms.MANAGE_BODY, body)
+    seat = services.seat_on_body(
+        user, body, role=payload.role, since=payload.since, **_parties(user, payload.organisation, payload.unit)
+    )
+    common.set_etag(response, seat)
+    return Status(201, _seat(seat))
+
+
+@router.delete("/organisations/seats/{int:seat_id}", response={200: OrgSeatOut, **WRITE})
+def end_seat(request, seat_id: common.Id):
+    """End a seat today (If-Match: the seat's ETag). The seat stays on record with its dates."""
+    from gongzhi.consultation import permissions as cperms
+
+    found = selectors.seat(request.auth, seat_id)
+    if found is None:
+        raise NotFound()
+    version = common.check_write(request, found, cperms.MANAGE_BODY)
+    ended = services.end_seat(request.auth, found, expected_version=version)
+    return _with_etag(_seat(ended), ended)
+
+
+@router.post("/organisations/task-owners", response={201: OrgTaskOut, **CREATE, 404: common.Detail})
+def own_task(request, response: HttpResponse, payload: OrgTaskOwnerIn):
+    """Make an organisation or unit the owner of an open task (needs consultation.change_task
+    at the matter; replaces an earlier owner)."""
+    from gongzhi.consultation import permissions as cperms
+    from gongzhi.consultation.models import Task
+
+    user = request.auth
+    common.require_anywhere(user, cperms.CHANGE_TASK)
+    tasks = Task.objects.visible_to(user, cperms.VIEW_MATTER).select_related("matter__node")
+    task = common.resolve(tasks, payload.task, "task", _("实施任务"))
+    common.require_at(user, cperms.CHANGE_TASK, task)
+    owner = services.own_task(user, task, **_parties(user, payload.organisation, payload.unit))
+    common.set_etag(response, owner)
+    return Status(201, _owned(owner))
+
+
+@router.delete("/organisations/task-owners/{int:owner_id}", response={204: None, **WRITE})
+def release_task(request, owner_id: common.Id):
+    """Take the organisation or unit off an open task (If-Match: the ownership's ETag)."""
+    from gongzhi.consultation import permissions as cperms
+
+    found = selectors.task_owner(request.auth, owner_id)
+    if found is None:
+        raise NotFound()
+    version = common.check_write(request, found, cperms.CHANGE_TASK)
+    services.release_task(request.auth, found, expected_version=version)
+    return Status(204, None)

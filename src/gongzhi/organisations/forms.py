@@ -171,3 +171,49 @@ class AgreementForm(forms.Form):
     text = forms.CharField(
         label=_("协议内容"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class _Choice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return self.labeller(obj)
+
+
+class SeatForm(forms.Form):
+    """Seat the organisation or unit on a body the user may change at its place (列为成员单位)."""
+
+    body = _Choice(
+        label=_("议事机构"),
+        queryset=None,
+        error_messages={
+            "required": _("请选择议事机构"),
+            "invalid_choice": _("请选择您可管理的、本组织所在镇/社区的议事机构（已列为成员单位的除外）"),
+        },
+    )
+    role = forms.ChoiceField(label=_("职务"), initial="member", error_messages={"invalid_choice": _("请选择职务")})
+    since = forms.DateField(label=_("起始日期"), widget=DATE, required=False, error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, bodies, **kwargs):
+        from gongzhi.consultation.choices import MemberRole
+
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["body"].labeller = lambda b: f"{b.node.name} · {b.name}"
+        self.fields["role"].choices = MemberRole.choices
+
+
+class TaskOwnForm(forms.Form):
+    """Make the organisation or unit the owner of an open task (认领协商任务)."""
+
+    task = _Choice(
+        label=_("实施任务"),
+        queryset=None,
+        error_messages={
+            "required": _("请选择实施任务"),
+            "invalid_choice": _("请选择您可管理的、本组织所在镇/社区的实施中任务"),
+        },
+    )
+
+    def __init__(self, *args, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = tasks
+        self.fields["task"].labeller = lambda t: f"{t.title}（{t.matter.title}）"

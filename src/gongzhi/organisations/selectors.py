@@ -111,7 +111,7 @@ def seats(user, *, organisation=None, unit=None):
 
     from .models import BodySeat
 
-    qs = BodySeat.objects.visible_to(user, cperms.VIEW_BODY).select_related("body")
+    qs = BodySeat.objects.visible_to(user, cperms.VIEW_BODY).select_related("body__node")
     return qs.filter(organisation=organisation) if organisation is not None else qs.filter(unit=unit)
 
 
@@ -121,5 +121,63 @@ def owned_tasks(user, *, organisation=None, unit=None):
 
     from .models import TaskOwner
 
-    qs = TaskOwner.objects.visible_to(user, cperms.VIEW_MATTER).select_related("task", "task__matter")
+    qs = TaskOwner.objects.visible_to(user, cperms.VIEW_MATTER).select_related("task__matter__node")
     return qs.filter(organisation=organisation) if organisation is not None else qs.filter(unit=unit)
+
+
+def seatable_bodies(user, party):
+    """The consultation bodies `user` may change where `party` (an organisation or unit) may
+    serve — its own community or anywhere in its town — and where it holds no open seat."""
+    from gongzhi.consultation import permissions as cperms
+    from gongzhi.consultation.models import Body
+
+    from .models import BodySeat
+
+    field = "organisation" if isinstance(party, Organisation) else "unit"
+    seated = BodySeat.objects.filter(**{field: party}, until__isnull=True).values("body_id")
+    return (
+        Body.objects.visible_to(user, cperms.MANAGE_BODY)
+        .filter(node__path__startswith=party.node.path)
+        .exclude(pk__in=seated)
+        .select_related("node")
+        .order_by("node__path", "name")
+    )
+
+
+def ownable_tasks(user, party):
+    """The open consultation tasks of matters `user` may change, at `party`'s place, that
+    `party` does not own yet."""
+    from gongzhi.consultation import permissions as cperms
+    from gongzhi.consultation.choices import TaskStatus
+    from gongzhi.consultation.models import Task
+
+    from .models import TaskOwner
+
+    field = "organisation" if isinstance(party, Organisation) else "unit"
+    owned = TaskOwner.objects.filter(**{field: party}).values("task_id")
+    return (
+        Task.objects.visible_to(user, cperms.CHANGE_TASK)
+        .filter(status=TaskStatus.OPEN, matter__node__path__startswith=party.node.path)
+        .exclude(pk__in=owned)
+        .select_related("matter")
+        .order_by("matter_id", "id")
+    )
+
+
+def seat(user, pk):
+    """A seat the reader may see (through its body), or None."""
+    from gongzhi.consultation import permissions as cperms
+
+    from .models import BodySeat
+
+    return BodySeat.objects.visible_to(user, cperms.VIEW_BODY).select_related("body__node").filter(pk=pk).first()
+
+
+def task_owner(user, pk):
+    """A task ownership the reader may see (through its matter), or None."""
+    from gongzhi.consultation import permissions as cperms
+
+    from .models import TaskOwner
+
+    qs = TaskOwner.objects.visible_to(user, cperms.VIEW_MATTER).select_related("task__matter__node")
+    return qs.filter(pk=pk).first()

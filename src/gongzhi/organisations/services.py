@@ -393,19 +393,32 @@ def seat_on_body(actor, body, *, organisation=None, unit=None, role="member", si
 
 
 def end_seat(actor, seat, *, until=None, expected_version=None) -> BodySeat:
-    """End an organisation's or unit's seat on a body on `until` (today by default)."""
+    """End an organisation's or unit's seat on a body on `until` (today by default). The seat
+    stays, with its dates, as the record of when the unit served."""
     from gongzhi.consultation import permissions as cperms
 
-    _require(actor, cperms.MANAGE_BODY, seat.body.node.path)
-    until = until or timezone.localdate()
-    if until < seat.since:
-        raise ValidationError({"until": _("终止日期不能早于起始日期")})
-    return core.update(seat, {"until": until}, reason=_("成员单位退出议事机构"), expected_version=expected_version)
+    with transaction.atomic():
+        core.check_version(seat, expected_version)
+        seat.refresh_from_db()
+        _require(actor, cperms.MANAGE_BODY, seat.body.node.path)
+        if seat.until is not None and seat.until <= timezone.localdate():
+            raise ValidationError(_("该成员单位已于 %(day)s 退出议事机构") % {"day": seat.until.isoformat()})
+        until = until or timezone.localdate()
+        if until < seat.since:
+            raise ValidationError({"until": _("终止日期不能早于起始日期")})
+        return core.update(seat, {"until": until}, reason=_("成员单位退出议事机构"))
+
+
+def _open_task(task):
+    from gongzhi.consultation.choices import TaskStatus
+
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError({"task": _("任务“%(title)s”已完成，不能再更改责任单位") % {"title": task.title}})
 
 
 def own_task(actor, task, *, organisation=None, unit=None) -> TaskOwner:
-    """Make an organisation or a unit the owner of a consultation task (replacing an earlier
-    one). The task's own `owner`/`owner_name` stay consultation's to set."""
+    """Make an organisation or a unit the owner of an open consultation task (replacing an
+    earlier one). The task's own `owner`/`owner_name` stay consultation's to set."""
     from gongzhi.consultation import permissions as cperms
 
     path = task.matter.node.path
@@ -413,7 +426,25 @@ def own_task(actor, task, *, organisation=None, unit=None) -> TaskOwner:
     party = _party(actor, organisation, unit)
     _within(party, path, task.matter.node.name)
     with transaction.atomic():
+        _open_task(type(task).objects.select_for_update().get(pk=task.pk))
         current = TaskOwner.objects.filter(task=task).first()
         if current is None:
             return core.create(TaskOwner, reason=_("指定任务责任组织"), task=task, organisation=organisation, unit=unit)
+        if current.organisation_id == getattr(organisation, "pk", None) and current.unit_id == getattr(
+            unit, "pk", None
+        ):
+            raise ValidationError({"task": _("%(name)s 已是该任务的责任单位") % {"name": party.name}})
         return core.update(current, {"organisation": organisation, "unit": unit}, reason=_("更换任务责任组织"))
+
+
+def release_task(actor, owner, *, expected_version=None) -> None:
+    """Take an organisation or unit off an open task it owns (the audit log keeps who it was);
+    a finished task keeps its owner as part of its record."""
+    from gongzhi.consultation import permissions as cperms
+
+    with transaction.atomic():
+        core.check_version(owner, expected_version)
+        owner.refresh_from_db()
+        _require(actor, cperms.CHANGE_TASK, owner.task.matter.node.path)
+        _open_task(owner.task)
+        core.delete(owner, reason=_("撤销任务责任组织"))

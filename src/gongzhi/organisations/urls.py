@@ -22,6 +22,12 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/pledges/", views.pledge_new, name="pledge_new"),
     path("units/<int:pk>/agreements/", views.agreement_new, name="agreement_new"),
+    path("<int:pk>/seats/", views.org_seat_add, name="org_seat_add"),
+    path("<int:pk>/tasks/", views.org_task_add, name="org_task_add"),
+    path("units/<int:pk>/seats/", views.unit_seat_add, name="unit_seat_add"),
+    path("units/<int:pk>/tasks/", views.unit_task_add, name="unit_task_add"),
+    path("seats/<int:pk>/end/", views.seat_end, name="seat_end"),
+    path("task-owners/<int:pk>/remove/", views.task_release, name="task_release"),
     path("pledges/", views.pledges, name="pledges"),
     path("pledges/<int:pk>/<str:action>/", views.pledge_move, name="pledge_move"),
 ]

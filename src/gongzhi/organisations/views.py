@@ -4,15 +4,19 @@ the territory with their pledges and 区域化党建 agreements. Every list sort
 and exports (?export=xlsx); every write goes through services.py."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.consultation import permissions as cperms
+from gongzhi.consultation.choices import TaskStatus
 from gongzhi.core import sorting
-from gongzhi.core.exceptions import NotFound
+from gongzhi.core.exceptions import NotFound, StaleObject
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
 from gongzhi.registry.picker import ResidentPicker
@@ -27,10 +31,12 @@ from .forms import (
     OrganisationForm,
     PledgeForm,
     PledgeMoveForm,
+    SeatForm,
     ServiceForm,
+    TaskOwnForm,
     UnitForm,
 )
-from .models import OrgMember
+from .models import Organisation, OrgMember
 
 ORG_SORTS = {"name": ("name", "id"), "node": ("node__path", "name", "id"), "members": ("member_count", "id")}
 SERVICE_SORTS = {"starts_on": ("starts_on", "id"), "amount": ("amount", "id"), "project": ("project", "id")}
@@ -136,7 +142,7 @@ def org_edit(request, pk):
     return _form_page(request, "organisations/org_form.html", {"org": org}, form)
 
 
-def _org_page(request, org, member_form=None, picked=None, status=200):
+def _org_page(request, org, member_form=None, picked=None, status=200, **links):
     may_change = has_perm_at(request.user, perms.CHANGE_ORG, org.node.path)
     bought = []
     if has_perm_at(request.user, perms.VIEW_SERVICE, org.node.path):
@@ -147,8 +153,7 @@ def _org_page(request, org, member_form=None, picked=None, status=200):
         {
             "o": org,
             "members": selectors.members(request.user, org),
-            "seats": selectors.seats(request.user, organisation=org),
-            "tasks": selectors.owned_tasks(request.user, organisation=org),
+            **_links(request, org, **links),
             "bought": bought,
             "may_change": may_change,
             "member_form": member_form or (MemberForm() if may_change else None),
@@ -352,7 +357,7 @@ def unit_edit(request, pk):
     return _form_page(request, "organisations/unit_form.html", {"unit": found}, form)
 
 
-def _unit_page(request, found, pledge_form=None, agreement_form=None, move_errors=(), status=200):
+def _unit_page(request, found, pledge_form=None, agreement_form=None, move_errors=(), status=200, **links):
     today = timezone.localdate()
     may_change = has_perm_at(request.user, perms.CHANGE_UNIT, found.node.path)
     pledges = list(found.pledges.order_by("due", "id"))
@@ -369,8 +374,7 @@ def _unit_page(request, found, pledge_form=None, agreement_form=None, move_error
             "u": found,
             "pledges": pledges,
             "agreements": found.agreements.all(),
-            "seats": selectors.seats(request.user, unit=found),
-            "tasks": selectors.owned_tasks(request.user, unit=found),
+            **_links(request, found, **links),
             "may_change": may_change,
             "pledge_form": pledge_form or (PledgeForm() if may_change else None),
             "agreement_form": agreement_form or (AgreementForm() if may_change else None),
@@ -453,3 +457,135 @@ def pledges(request):
             "may_export": has_perm_anywhere(request.user, perms.EXPORT),
         },
     )
+
+
+# ---------------------------------------------------------------- consultation: seats and tasks
+
+
+def _party_kw(party) -> dict:
+    return {"organisation": party} if isinstance(party, Organisation) else {"unit": party}
+
+
+def _party_url(party):
+    return ("organisations:org" if isinstance(party, Organisation) else "organisations:unit", party.pk)
+
+
+def _links(request, party, seat_form=None, task_form=None):
+    """The seats and tasks shown on an organisation's or unit's page, with the forms and the
+    remove buttons for a user who may change the body or the matter there."""
+    user, today = request.user, timezone.localdate()
+    seats = list(selectors.seats(user, **_party_kw(party)).order_by("-since", "-id"))
+    for s in seats:
+        s.may_end = (s.until is None or s.until > today) and has_perm_at(user, cperms.MANAGE_BODY, s.body.node.path)
+    owned = list(selectors.owned_tasks(user, **_party_kw(party)))
+    for t in owned:
+        t.may_release = t.task.status == TaskStatus.OPEN and has_perm_at(
+            user, cperms.CHANGE_TASK, t.task.matter.node.path
+        )
+    if seat_form is None and has_perm_anywhere(user, cperms.MANAGE_BODY):
+        bodies = selectors.seatable_bodies(user, party)
+        seat_form = SeatForm(bodies=bodies) if bodies.exists() else None
+    if task_form is None and has_perm_anywhere(user, cperms.CHANGE_TASK):
+        tasks = selectors.ownable_tasks(user, party)
+        task_form = TaskOwnForm(tasks=tasks) if tasks.exists() else None
+    kind = "org" if isinstance(party, Organisation) else "unit"
+    return {
+        "seats": seats,
+        "tasks": owned,
+        "seat_form": seat_form,
+        "task_form": task_form,
+        "seat_action": reverse(f"organisations:{kind}_seat_add", args=[party.pk]),
+        "task_action": reverse(f"organisations:{kind}_task_add", args=[party.pk]),
+    }
+
+
+def _party_page(request, party, status, **links):
+    if isinstance(party, Organisation):
+        return _org_page(request, party, status=status, **links)
+    return _unit_page(request, party, status=status, **links)
+
+
+def _seat_add(request, party):
+    form = SeatForm(request.POST, bodies=selectors.seatable_bodies(request.user, party))
+    done, status = run_action(
+        form,
+        lambda d: services.seat_on_body(request.user, d["body"], role=d["role"], since=d["since"], **_party_kw(party)),
+    )
+    if done:
+        messages.success(request, _("已列为议事机构成员单位"))
+        return redirect(*_party_url(party))
+    return _party_page(request, party, status if status != 200 else 400, seat_form=form)
+
+
+def _task_add(request, party):
+    form = TaskOwnForm(request.POST, tasks=selectors.ownable_tasks(request.user, party))
+    done, status = run_action(form, lambda d: services.own_task(request.user, d["task"], **_party_kw(party)))
+    if done:
+        messages.success(request, _("已作为任务责任单位"))
+        return redirect(*_party_url(party))
+    return _party_page(request, party, status if status != 200 else 400, task_form=form)
+
+
+@require_POST
+@perm_required(cperms.MANAGE_BODY)
+def org_seat_add(request, pk):
+    return _seat_add(request, _org_or_404(request, pk))
+
+
+@require_POST
+@perm_required(cperms.MANAGE_BODY)
+def unit_seat_add(request, pk):
+    return _seat_add(request, _unit_or_404(request, pk))
+
+
+@require_POST
+@perm_required(cperms.CHANGE_TASK)
+def org_task_add(request, pk):
+    return _task_add(request, _org_or_404(request, pk))
+
+
+@require_POST
+@perm_required(cperms.CHANGE_TASK)
+def unit_task_add(request, pk):
+    return _task_add(request, _unit_or_404(request, pk))
+
+
+def _refused(request, exc):
+    """A removal refused for a reason the person can act on (already ended, changed meanwhile)."""
+    if isinstance(exc, StaleObject):
+        messages.error(request, _("保存失败：%(msg)s") % {"msg": exc})
+    else:
+        messages.error(request, "；".join(exc.messages))
+
+
+@require_POST
+@perm_required(cperms.MANAGE_BODY)
+def seat_end(request, pk):
+    """End a seat today (the seat stays on record with its dates)."""
+    found = selectors.seat(request.user, pk)
+    if found is None:
+        raise Http404
+    try:
+        services.end_seat(request.user, found, expected_version=_version(request))
+    except (ValidationError, StaleObject) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("已退出议事机构"))
+    return redirect(*_party_url(found.party))
+
+
+@require_POST
+@perm_required(cperms.CHANGE_TASK)
+def task_release(request, pk):
+    """Take the organisation or unit off an open task."""
+    found = selectors.task_owner(request.user, pk)
+    if found is None:
+        raise Http404
+    party = found.party
+    try:
+        services.release_task(request.user, found, expected_version=_version(request))
+    except (ValidationError, StaleObject) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("已撤销任务责任单位"))
+    return redirect(*_party_url(party))
