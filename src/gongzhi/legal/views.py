@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import sorting
-from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
 from gongzhi.registry.picker import ResidentPicker
@@ -205,11 +204,7 @@ def consultation_new(request):
                 person_phone=data["person_phone"],
             )
 
-        try:
-            created = run_service(form, save)
-        except (NotFound, PermissionDenied):
-            form.add_error(None, _("请从人口库中选择您辖区内的居民"))
-            created = None
+        created = PICKER.save(form, save)
         if created is not None:
             messages.success(request, _("已登记法律咨询"))
             return redirect("legal:consultation", created.pk)
@@ -333,11 +328,7 @@ def referral_new(request):
                 **common,
             )
 
-        try:
-            created = run_service(form, save)
-        except (NotFound, PermissionDenied):
-            form.add_error(None, _("请从人口库中选择您辖区内的居民"))
-            created = None
+        created = PICKER.save(form, save)
         if created is not None:
             messages.success(request, _("已转介法律援助，待法律援助中心答复"))
             return redirect("legal:referral", created.pk)

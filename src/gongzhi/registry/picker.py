@@ -19,6 +19,9 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.exceptions import NotFound
+from gongzhi.core.web import run_service
+
 from . import selectors
 
 # How many matches a search shows: enough to pick from, few enough for a phone.
@@ -87,3 +90,14 @@ class ResidentPicker:
         """The resident a submitted form picked, if the user may see her (else None)."""
         pk = request.POST.get(f"{side}_resident" if side else "resident", "")
         return selectors.residents(request.user).filter(pk=pk).first() if pk.isdigit() else None
+
+    @staticmethod
+    def save(form, call):
+        """`run_service(form, call)` for a form with a picker: a service that refuses the picked
+        resident (out of the user's sight: NotFound or PermissionDenied) is explained on the form
+        instead of answering 404/403. Returns what the service returned, or None."""
+        try:
+            return run_service(form, call)
+        except (NotFound, PermissionDenied):
+            form.add_error(None, _("请从人口库中选择您辖区内的居民"))
+            return None

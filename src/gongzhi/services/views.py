@@ -3,7 +3,6 @@ over, close it), 代办 (open one, record its steps) and the figures. Every list
 (core/sorting.py) and exports (?export=xlsx); every write goes through services.py."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import sorting
-from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
 from gongzhi.registry.picker import ResidentPicker
@@ -163,11 +161,7 @@ def enquiry_new(request):
                 visitor_phone=data["visitor_phone"],
             )
 
-        try:
-            created = run_service(form, save)
-        except (NotFound, PermissionDenied):
-            form.add_error(None, _("请从人口库中选择您辖区内的居民"))
-            created = None
+        created = PICKER.save(form, save)
         if created is not None:
             messages.success(request, _("已登记，您是此事的首问责任人。"))
             return redirect("services:enquiry", created.pk)
@@ -302,11 +296,7 @@ def errand_new(request):
                 received_on=data["received_on"],
             )
 
-        try:
-            created = run_service(form, save)
-        except (NotFound, PermissionDenied):
-            form.add_error(None, _("请从人口库中选择您辖区内的居民"))
-            created = None
+        created = PICKER.save(form, save)
         if created is not None:
             messages.success(request, _("已受理代办，回执编号 %(code)s，请告知居民。") % {"code": created.code})
             return redirect("services:errand", created.pk)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import sorting
-from gongzhi.core.exceptions import NotFound
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.registry.picker import ResidentPicker
@@ -84,11 +83,7 @@ def register(request):
                 note=data["note"],
             )
 
-        try:
-            volunteer = run_service(form, save)
-        except (NotFound, PermissionDenied):
-            form.add_error(None, _("请从人口库中选择您辖区内的居民"))
-            volunteer = None
+        volunteer = PICKER.save(form, save)
         if volunteer is not None:
             messages.success(request, _("已登记为志愿者"))
             return redirect("care:volunteers:volunteer", volunteer.pk)
