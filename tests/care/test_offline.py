@@ -14,6 +14,7 @@ from django.utils.html import escapejs
 from gongzhi.care import offline, plans, services
 from gongzhi.care.choices import ItemStatus
 from gongzhi.care.models import PlanItem, Visit
+from gongzhi.core import offline as core_offline
 from gongzhi.registry import services as registry
 from gongzhi.registry.choices import Status
 
@@ -61,24 +62,24 @@ def test_service_worker_is_served_under_care_with_its_scope_and_never_cached(cli
     policy = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
     assert policy["script-src"] == "'self'" and policy["connect-src"] == "'self'"
     body = response.content.decode()
-    assert f'var CACHE = "{escapejs(offline.cache_name())}";' in body
-    for asset in ("/static/css/gongzhi.css", "/static/care/offline.js", "/static/vendor/htmx/htmx.min.js"):
+    assert f'var CACHE = "{escapejs(offline.WORK.cache_name())}";' in body
+    for asset in ("/static/css/gongzhi.css", "/static/js/offline.js", "/static/vendor/htmx/htmx.min.js"):
         assert f'"{escapejs(asset)}"' in body
     assert f'"{escapejs("/care/offline/visit/")}"' in body and "importScripts" not in body and "eval(" not in body
     assert client.post(reverse("care:service_worker")).status_code == 405
 
 
 def test_cache_follows_the_static_files(client, town):
-    name = offline.cache_name()
+    name = offline.WORK.cache_name()
     assert name.startswith("gongzhi-care-") and len(name) == len("gongzhi-care-") + 12
-    offline.assets_version.cache_clear()
-    assert offline.cache_name() == name  # the same files, the same cache
+    core_offline._versions.clear()
+    assert offline.WORK.cache_name() == name  # the same files, the same cache
 
 
 def test_the_kept_form_has_no_person_and_needs_the_visit_right(planned):
     response = client_for(planned.users.wangfang).get(reverse("care:offline_form"))
     page = response.content.decode()
-    assert response.status_code == 200 and "data-shell" in page and "data-visit-form" in page
+    assert response.status_code == 200 and "data-shell" in page and "data-offline-form" in page
     assert "刘大爷" not in page and "邱梅敏" not in page
     assert "no-cache" in response["Cache-Control"]
     assert Client().get(reverse("care:offline_form")).status_code == 302  # to the login page
@@ -89,7 +90,7 @@ def test_the_list_carries_what_the_form_needs_offline_and_no_category(planned):
     page = client_for(planned.users.wangfang).get(reverse("care:my_list") + "?month=2026-03").content.decode()
     item = item_of(planned.people.poor)
     assert f'data-item="{item.pk}"' in page and 'data-name="邱梅敏"' in page and 'data-reason="困难群众"' in page
-    assert "data-care-offline" in page and "data-keep" in page and "低保" not in page
+    assert "data-offline" in page and 'data-offline-list="mine" ' in page and "data-keep" in page and "低保" not in page
     filtered = client_for(planned.users.wangfang).get(reverse("care:my_list") + "?month=2026-03&q=刘").content
     assert b"data-keep" not in filtered  # a filtered list never replaces the kept one
 
@@ -104,8 +105,7 @@ def test_a_queued_visit_sent_twice_is_stored_once(planned):
     assert (first.status_code, again.status_code) == (201, 200)
     assert (first.json()["result"], again.json()["result"]) == ("stored", "duplicate")
     visit = Visit.objects.get()
-    assert first.json()["visit"] == again.json()["visit"] == visit.pk
-    assert first.json()["url"] == reverse("care:visit", args=[visit.pk])
+    assert first.json()["url"] == again.json()["url"] == reverse("care:visit", args=[visit.pk])
     assert (visit.client_key, visit.visitor, visit.condition) == ("phone-a", planned.users.wangfang, "精神不错")
     item.refresh_from_db()
     assert (item.status, item.visit) == (ItemStatus.DONE, visit)
@@ -135,7 +135,7 @@ def test_an_item_done_meanwhile_is_a_conflict_with_the_servers_version(planned):
     assert server["状态"] == "已走访" and server["走访人"] == planned.users.community.get_full_name()
     assert Visit.objects.count() == 1
     # She keeps her copy: stored as a visit of its own; the item keeps the visit that did it.
-    kept = sync(client, item, queued("phone-c", as_note="1"))
+    kept = sync(client, item, queued("phone-c", keep="1"))
     assert kept.status_code == 201
     mine = Visit.objects.get(client_key="phone-c")
     assert mine.visitor == planned.users.wangfang
@@ -167,7 +167,7 @@ def test_an_item_she_cannot_see_is_removed_and_shows_nothing(planned):
     response = sync(client_for(planned.users.wangfang), item, queued("phone-f"))
     assert response.status_code == 404
     body = response.json()
-    assert body == {"result": "conflict", "conflict": offline.removed(), "may_keep": False}
+    assert body == {"result": "conflict", "conflict": core_offline.removed(), "may_keep": False}
     assert body["conflict"]["server"] == [] and "周远方" not in response.content.decode()
     assert not Visit.objects.exists()
 
@@ -193,3 +193,12 @@ def test_a_logged_out_phone_is_sent_to_the_login_page_not_stored(planned):
     response = sync(Client(), item_of(planned.people.liu), queued("phone-h"))
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not Visit.objects.exists()
+
+
+def test_a_visit_kept_by_the_script_of_before_is_still_stored_as_its_own(planned):
+    """A phone that held the care pages' script before the mechanism was shared sends `as_note`
+    for "keep mine"; its queue must not be lost on the first sync after the update."""
+    client, item = client_for(planned.users.wangfang), item_of(planned.people.liu)
+    services.record_visit(planned.users.community, resident=planned.people.liu, client_key="desk-2", visited_at=MARCH_4)
+    assert sync(client, item, queued("phone-old")).status_code == 409
+    assert sync(client, item, queued("phone-old", as_note="1")).status_code == 201

@@ -12,7 +12,8 @@ class VisitForm(forms.ModelForm):
     how the person is and the needs found. `client_key` is made by the page so a form sent
     twice is stored once."""
 
-    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # The kept offline form gets a new key and the phone's time from js/offline.js.
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-offline-key": ""}))
 
     class Meta:
         model = Visit
@@ -29,7 +30,9 @@ class VisitForm(forms.ModelForm):
             "lng",
         ]
         widgets = {
-            "visited_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "visited_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local", "data-offline-now": ""}, format="%Y-%m-%dT%H:%M"
+            ),
             "condition": forms.Textarea(attrs={"rows": 3}),
             "needs": forms.Textarea(attrs={"rows": 3}),
             "lat": forms.HiddenInput,

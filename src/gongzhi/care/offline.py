@@ -9,76 +9,43 @@ answered as a conflict with the server's version, and the phone asks the visitor
 Nothing stored is ever changed by a queued visit: it either completes an open item, like a
 visit recorded online, or — when she keeps it — is stored as a visit of its own."""
 
-import hashlib
-from functools import lru_cache
-
-from django.contrib.staticfiles import finders
-from django.templatetags.static import static
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from gongzhi.core import offline as core
 from gongzhi.registry.choices import Status
 
 from . import selectors
 from .choices import ItemStatus
 
-# The static files the visit list and the visit form need, kept by the service worker.
-ASSETS = ("css/gongzhi.css", "vendor/htmx/htmx.min.js", "js/gongzhi.js", "care/visit.js", "care/offline.js")
-# The prefix of the names of the service worker's caches and of the phone's database; logging
-# out deletes everything so named (static/js/gongzhi.js).
-STORE_PREFIX = "gongzhi-care"
-
-
-@lru_cache(maxsize=1)
-def assets_version() -> str:
-    """A short hash of the cached static files: a change makes a new service worker (its
-    script differs) with a new cache, and the old one is dropped when it takes over."""
-    digest = hashlib.sha256()
-    for name in ASSETS:
-        path = finders.find(name)
-        if path:
-            with open(path, "rb") as f:
-                digest.update(f.read())
-    return digest.hexdigest()[:12]
-
-
-def cache_name() -> str:
-    return f"{STORE_PREFIX}-{assets_version()}"
+# The care pages' offline part, through the shared mechanism (core/offline.py): the visit list
+# and the visit form, with the visit form without a person as the shell.
+WORK = core.FieldWork(
+    key="care",
+    worker="care:service_worker",
+    scope="care:my_list",
+    lists=("care:my_list",),
+    record="care:record",
+    shell="care:offline_form",
+    home="care:my_list",
+    assets=("care/visit.js",),
+    texts={
+        "none": gettext_lazy("没有待上传的走访"),
+        "ready": gettext_lazy("本月名单已保存到本机，没有网络时也可以记录走访。"),
+        "offline": gettext_lazy("当前没有网络：走访将保存在本机，联网后上传。"),
+        "failed": gettext_lazy("网络不可用，待上传的走访稍后再传。"),
+        "login": gettext_lazy("登录已失效：请重新登录后再同步，待上传的走访仍保存在本机。"),
+        "error": gettext_lazy("服务器暂时无法处理，待上传的走访稍后再传。"),
+        "no-item": gettext_lazy("本机没有该走访对象的资料：请联网后打开走访名单。"),
+        "view": gettext_lazy("查看民情日记"),
+        "page-offline": gettext_lazy("没有网络，且本机没有保存此页面。请返回走访名单。"),
+    },
+)
 
 
 def page_context(user) -> dict:
-    """What the offline part of a care page needs (templates/care/offline_bar.html): the
-    service worker, the URLs it keeps, who the phone's data belongs to, and the server's UTC
-    offset so a visit saved offline gets the server's local time, as the form would."""
-    offset = timezone.localtime().utcoffset()
-    return {
-        "user_id": user.pk,
-        "sw": reverse("care:service_worker"),
-        "scope": reverse("care:my_list"),
-        "list": reverse("care:my_list"),
-        "shell": reverse("care:offline_form"),
-        "record": reverse("care:record", args=[0]),
-        "cache": cache_name(),
-        "tz_offset": int(offset.total_seconds() // 60) if offset is not None else 0,
-    }
-
-
-def worker_context() -> dict:
-    """The service worker's template context: its cache, the static files and pages it keeps."""
-    return {
-        "cache": cache_name(),
-        "prefix": STORE_PREFIX + "-",
-        "assets": [static(name) for name in ASSETS],
-        "list": reverse("care:my_list"),
-        "shell": reverse("care:offline_form"),
-        "record_prefix": reverse("care:my_list") + "item/",
-        "login": reverse("login"),
-    }
-
-
-def _when(value) -> str:
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+    """What the offline bar of a care page needs (core/offline.page_context)."""
+    return core.page_context(WORK, user)
 
 
 def conflict(user, item) -> dict | None:
@@ -90,7 +57,7 @@ def conflict(user, item) -> dict | None:
         visit = selectors.visits_for(user).select_related("visitor").filter(pk=item.visit_id).first()
         server = [[_("状态"), item.get_status_display()]]
         if visit is not None:
-            server += [[_("走访人"), visit.visitor.get_full_name()], [_("走访时间"), _when(visit.visited_at)]]
+            server += [[_("走访人"), visit.visitor.get_full_name()], [_("走访时间"), core.when(visit.visited_at)]]
         return {"kind": "done", "message": _("该走访任务已有走访记录，您的记录不会覆盖它。"), "server": server}
     if item.worker_id != user.pk:
         worker = item.worker.get_full_name() if item.worker_id else _("（未分配）")
@@ -110,7 +77,3 @@ def conflict(user, item) -> dict | None:
     return None
 
 
-def removed() -> dict:
-    """The conflict of a visit whose item is no longer on any list the visitor may see: nothing
-    of the item is shown (it may have gone to where she cannot look)."""
-    return {"kind": "removed", "message": _("该走访任务已不在您的名单上。"), "server": []}

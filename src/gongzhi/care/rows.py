@@ -3,7 +3,7 @@ winter list holds 150–200 items (独居老人 weekly), and the template engine
 the page over its 100 ms goal (bench/care.py). Same markup as before; every value escaped with
 the standard library's html.escape (what Django's escape does, without its lazy-string wrapper,
 which cost most of the time per row); the labels translated and escaped once per page. The data-* attributes are what the offline
-list (static/care/offline.js) keeps on the phone."""
+list (static/js/offline.js) keeps on the phone."""
 
 from html import escape
 

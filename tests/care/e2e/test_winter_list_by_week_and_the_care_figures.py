@@ -51,7 +51,7 @@ def test_winter_list_by_week_and_the_care_figures(live_server, seeded, phone, sh
     # The page's service worker saves the month's list for offline use with her cookies: let it
     # finish before another person logs in, or its late answer replaces the login page's CSRF
     # cookie and the login is refused.
-    page.wait_for_selector("#care-offline[data-offline-ready]")
+    page.wait_for_selector("#offline[data-offline-ready]")
 
     log_in(page, base, "chenshuji")
     page.goto(base + "/care/figures/?month=2026-12")

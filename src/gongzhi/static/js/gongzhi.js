@@ -19,17 +19,23 @@
     });
   });
 
-  // Logging out deletes what the care pages keep in this browser for offline work (the
-  // service worker's caches and the IndexedDB base named gongzhi-care…, docs/care.md "离线走访"),
-  // after asking when visits are still waiting to be sent (care/static/care/offline.js counts them).
+  // Logging out deletes what the field-work pages keep in this browser for offline work (the
+  // service workers, their caches and the IndexedDB bases named gongzhi-…, docs/offline.md),
+  // after asking when forms are still waiting to be sent (static/js/offline.js counts them in
+  // "<base>-pending" and lists its bases in "gongzhi-offline-bases").
   each("form[data-logout]", function (form) {
     form.addEventListener("submit", function (event) {
-      var pending = 0;
-      try { pending = Number(localStorage.getItem("gongzhi-care-pending") || 0); } catch (e) { /* private mode */ }
+      var pending = 0, bases = [];
+      try {
+        bases = JSON.parse(localStorage.getItem("gongzhi-offline-bases") || "[]");
+        bases.forEach(function (b) { pending += Number(localStorage.getItem(b + "-pending") || 0); });
+      } catch (e) { /* private mode */ }
       if (!pending && !window.caches && !window.indexedDB) return;
       event.preventDefault();
       if (pending && !window.confirm(form.dataset.confirmPending.replace("%(n)s", pending))) return;
-      var isOurs = function (name) { return name && name.indexOf("gongzhi-care") === 0; };
+      // "gongzhi-care": the care pages' base before the mechanism was shared.
+      if (bases.indexOf("gongzhi-care") < 0) bases.push("gongzhi-care");
+      var isOurs = function (name) { return name && name.indexOf("gongzhi-") === 0; };
       var work = [];
       if (window.caches) {
         work.push(caches.keys().then(function (names) {
@@ -37,17 +43,22 @@
         }));
       }
       if (window.indexedDB) {
-        work.push(new Promise(function (done) {
-          var r = indexedDB.deleteDatabase("gongzhi-care");
-          r.onsuccess = r.onerror = r.onblocked = done;
-        }));
+        bases.forEach(function (base) {
+          work.push(new Promise(function (done) {
+            var r = indexedDB.deleteDatabase(base);
+            r.onsuccess = r.onerror = r.onblocked = done;
+          }));
+        });
       }
       if (navigator.serviceWorker) {
         work.push(navigator.serviceWorker.getRegistrations().then(function (regs) {
           return Promise.all(regs.map(function (reg) { return reg.unregister(); }));
         }));
       }
-      try { localStorage.removeItem("gongzhi-care-pending"); } catch (e) { /* private mode */ }
+      try {
+        bases.forEach(function (b) { localStorage.removeItem(b + "-pending"); });
+        localStorage.removeItem("gongzhi-offline-bases");
+      } catch (e) { /* private mode */ }
       // Log out even if the browser is slow to clear (or refuses): never keep her from leaving.
       var timeout = new Promise(function (done) { setTimeout(done, 2000); });
       Promise.race([Promise.all(work).catch(function () {}), timeout]).then(function () { form.submit(); });

@@ -1,35 +1,43 @@
-/* Visits without a network (docs/care.md, "离线走访 / offline"), on the visit list and the visit
-   form (templates/care/offline_bar.html carries the settings and every text shown).
+/* Field work without a network (docs/offline.md), on an app's list and form pages
+   (templates/core/offline/bar.html carries the settings and every text shown).
 
-   - Registers the care service worker (templates/care/sw.js), which keeps the list page, the
-     visit form without a person and the static files.
-   - Keeps the month's list in this phone's IndexedDB ("gongzhi-care": items), so the form of
-     any item opens offline and is filled in from it.
-   - A visit saved without a network goes to the queue (store "queue"), keyed by the client key
-     the form carries, and is sent when the network returns — on the "online" event, on the
-     next load of a care page, or with the 同步 button — through the visit form's own POST,
-     asking for JSON (care/views_offline.py). The server stores a key once, so a visit sent
-     twice is kept once.
-   - A conflict (the item was done meanwhile, given to someone else, the person left, the item
-     is no longer hers) comes back with the server's version and stays on the phone until she
-     discards her copy or keeps it as a visit of its own; nothing on the server is overwritten.
+   - Registers the app's service worker (templates/core/offline/sw.js), which keeps the list
+     pages, the forms without a subject (shells) and the static files.
+   - Keeps the list's rows in this phone's IndexedDB (base `data-key`: items), so the form of any
+     row opens offline and is filled in from it.
+   - A form saved without a network goes to the queue (store "queue"), keyed by the client key
+     the form carries, and is sent when the network returns — on the "online" event, on the next
+     load of one of the app's pages, or with the 同步 button — through the form's own POST,
+     asking for JSON (core/offline.py). The server stores a key once, so a form sent twice is
+     kept once.
+   - A conflict (the record changed meanwhile, given to someone else, no longer hers) comes back
+     with the server's version and stays on the phone until she discards her copy or, where the
+     app allows it, keeps hers; nothing on the server is overwritten without her choice.
    - The data belongs to the user who saved it: another user's data found here is deleted, and
-     logging out deletes it all (static/js/gongzhi.js). */
+     logging out deletes it all (static/js/gongzhi.js).
+
+   The page's parts: the list `[data-offline-list="<key>"][data-keep]` of `li[data-item]` rows
+   (every data-* attribute of a row is kept; `data-shell` names the row's shell), the form
+   `form[data-offline-form]`, the subject card `#offline-subject` (`[data-subject=<name>]` filled
+   from the row; `data-shell` on the kept shell), inputs `[data-from-item=<name>]` filled from the
+   row, `[data-offline-key]` given a new client key and `[data-offline-now]` the server's time. */
 (function () {
   "use strict";
-  var bar = document.querySelector("[data-care-offline]");
+  var bar = document.querySelector("[data-offline]");
   if (!bar || !window.indexedDB || !window.fetch) return;
-  var d = bar.dataset, user = d.user, DB = "gongzhi-care", FLASH = "gongzhi-care-flash";
-  var PENDING = "gongzhi-care-pending";  // read by the logout button (static/js/gongzhi.js)
-  var form = document.querySelector("form[data-visit-form]");
-  var subject = document.getElementById("care-subject");
+  var d = bar.dataset, user = d.user, DB = d.key, FLASH = d.key + "-flash";
+  var PENDING = d.key + "-pending";  // read by the logout button (static/js/gongzhi.js)
+  var BASES = "gongzhi-offline-bases";  // the bases logging out deletes (static/js/gongzhi.js)
+  var form = document.querySelector("form[data-offline-form]");
+  var subject = document.getElementById("offline-subject");
   var shell = !!(subject && subject.hasAttribute("data-shell"));
-  var listed = document.querySelector(".care-list[data-month]");
+  var listed = document.querySelector("[data-offline-list]");
   var csrf = null;
 
   function $(id) { return document.getElementById(id); }
   function t(name, values) {
-    var text = d["t" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
+    var key = "t" + name.replace(/(^|-)([a-z])/g, function (m, dash, c) { return c.toUpperCase(); });
+    var text = d[key] || "";
     Object.keys(values || {}).forEach(function (k) { text = text.split("%(" + k + ")s").join(values[k]); });
     return text;
   }
@@ -39,8 +47,16 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
+  function each(selector, fn, root) { Array.prototype.forEach.call((root || document).querySelectorAll(selector), fn); }
+  function remember() {
+    try {
+      var bases = JSON.parse(localStorage.getItem(BASES) || "[]");
+      if (bases.indexOf(DB) < 0) localStorage.setItem(BASES, JSON.stringify(bases.concat([DB])));
+    } catch (e) { /* private mode */ }
+  }
 
-  // ---- IndexedDB: meta (owner), items (the month's list), queue (visits waiting) ----------
+  // ---- IndexedDB: meta (owner), items (the lists' rows), queue (forms waiting) --------------
+  // The same layout is opened by the service worker to find a row's shell (core/offline/sw.js).
   function done(r) {
     return new Promise(function (ok, fail) {
       r.onsuccess = function () { ok(r.result); };
@@ -83,7 +99,7 @@
   function dropEntry(entry) { return run(["queue"], "readwrite", function (s) { return s.queue.delete(entry.key); }); }
 
   // The phone's data is one user's: another's (a session that ended without logging out) is
-  // deleted — her list, her queue (it cannot be sent under this login) and the kept pages.
+  // deleted — her lists, her queue (it cannot be sent under this login) and the kept pages.
   async function claim() {
     var owner = await run(["meta"], "readonly", function (s) { return s.meta.get("owner"); });
     if (owner === user) return false;
@@ -101,30 +117,42 @@
     return owner !== undefined;
   }
 
-  // The month's list as shown (unfiltered lists only): what each item's form needs offline.
-  function keepList() {
-    var rows = Array.prototype.map.call(listed.querySelectorAll("li[data-item]"), function (li) {
-      var x = li.dataset;
-      return {id: Number(x.item), name: x.name, reason: x.reason, place: x.place, phone: x.phone, due: x.due, status: x.status};
+  // The list as shown (unfiltered lists only): what each row's form needs offline. The rows of
+  // this list replace the ones kept from it before; rows of the app's other lists stay.
+  function listRows() {
+    var key = listed.dataset.offlineList;
+    return Array.prototype.map.call(listed.querySelectorAll("li[data-item]"), function (li) {
+      var row = Object.assign({}, li.dataset);
+      row.id = Number(row.item);
+      row.list = key;
+      row.shell = row.shell || d.shell;
+      return row;
     });
-    return run(["items", "meta"], "readwrite", function (s) {
-      s.items.clear();
-      rows.forEach(function (row) { s.items.put(row); });
-      return s.meta.put(listed.dataset.month, "month");
+  }
+  function keepList(rows) {
+    var key = listed.dataset.offlineList;
+    return run(["items"], "readwrite", function (s) {
+      var cursor = s.items.openCursor();
+      cursor.onsuccess = function () {
+        var c = cursor.result;
+        if (c) {
+          if (c.value.list === key) c.delete();
+          c.continue();
+        } else {
+          rows.forEach(function (row) { s.items.put(row); });
+        }
+      };
     });
   }
 
   // ---- what the page shows ----------------------------------------------------------------
   var state = {worker: false, list: false};
   function showState() {
-    var out = $("care-offline-state");
+    var out = $("offline-state");
     if (!navigator.onLine) out.textContent = t("offline");
     else out.textContent = state.worker && (state.list || !listed) ? t("ready") : "";
   }
-  function log(text, kind) {
-    var li = el("li", kind || "", text);
-    $("care-sync-log").appendChild(li);
-  }
+  function log(text, kind) { $("offline-sync-log").appendChild(el("li", kind || "", text)); }
   function rows(dl, pairs) {
     pairs.forEach(function (p) {
       if (!p[1]) return;
@@ -133,7 +161,7 @@
     });
   }
   function conflictCard(entry) {
-    var card = el("div", "care-conflict");
+    var card = el("div", "offline-conflict");
     card.setAttribute("data-conflict", entry.key);
     card.appendChild(el("strong", "", entry.name));
     card.appendChild(el("p", "", entry.conflict.message));
@@ -143,11 +171,12 @@
       rows(theirs, entry.conflict.server);
       card.appendChild(theirs);
     }
-    card.appendChild(el("div", "muted", t("yours")));
-    var mine = el("dl");
-    rows(mine, [[t("visitedAt"), (entry.fields.visited_at || "").replace("T", " ")],
-      [t("condition"), entry.fields.condition], [t("needs"), entry.fields.needs]]);
-    card.appendChild(mine);
+    if (entry.summary && entry.summary.length) {
+      card.appendChild(el("div", "muted", t("yours")));
+      var mine = el("dl");
+      rows(mine, entry.summary);
+      card.appendChild(mine);
+    }
     var actions = el("div", "actions");
     var discard = el("button", "btn small danger", t("discard"));
     discard.type = "button";
@@ -169,25 +198,25 @@
   async function show() {
     var all = await queue();
     var waiting = all.filter(function (e) { return e.state === "waiting"; });
-    var pending = $("care-pending");
+    var pending = $("offline-pending");
     pending.textContent = waiting.length ? t("pending", {n: waiting.length}) : t("none");
     pending.setAttribute("data-count", waiting.length);
-    $("care-sync").hidden = !waiting.length;
+    $("offline-sync").hidden = !waiting.length;
     try { localStorage.setItem(PENDING, String(all.length)); } catch (e) { /* private mode */ }
-    var box = $("care-conflicts");
+    var box = $("offline-conflicts");
     box.textContent = "";
     all.filter(function (e) { return e.state !== "waiting"; }).forEach(function (e) { box.appendChild(conflictCard(e)); });
     if (listed) {
       var queued = {};
       all.forEach(function (e) { queued[e.item] = true; });
-      Array.prototype.forEach.call(listed.querySelectorAll("li[data-item]"), function (li) {
-        var tag = li.querySelector(".care-queued");
+      each("li[data-item]", function (li) {
+        var tag = li.querySelector(".offline-queued");
         if (queued[li.dataset.item] && !tag) {
-          li.querySelector(".who").appendChild(el("span", "tag warn care-queued", t("queued")));
+          li.querySelector(".who").appendChild(el("span", "tag warn offline-queued", t("queued")));
         } else if (!queued[li.dataset.item] && tag) {
           tag.remove();
         }
-      });
+      }, listed);
     }
     showState();
   }
@@ -201,7 +230,7 @@
   // A page kept offline may carry a token of an earlier login: fetch a fresh one once.
   async function freshToken() {
     try {
-      var res = await fetch(d.list, {credentials: "same-origin", cache: "no-store"});
+      var res = await fetch(d.home, {credentials: "same-origin", cache: "no-store"});
       var page = new DOMParser().parseFromString(await res.text(), "text/html");
       var input = page.querySelector("input[name=csrfmiddlewaretoken]");
       csrf = input ? input.value : null;
@@ -214,17 +243,19 @@
     var keys = Object.keys(errors || {});
     return keys.length ? errors[keys[0]][0] : "";
   }
+  function recordUrl(id) { return d.record.replace("/0/", "/" + id + "/"); }
 
   // Send one entry. Answers "ok", "conflict", or "stop" (no network, logged out, server error:
   // the rest of the queue waits for the next try).
   async function send(entry, retried) {
     var body = new FormData();
     Object.keys(entry.fields).forEach(function (k) { body.append(k, entry.fields[k]); });
-    (entry.photos || []).forEach(function (p) { body.append("photos", p, p.name || "photo"); });
-    if (entry.keep) body.append("as_note", "1");
+    (entry.files || []).forEach(function (f) { body.append(f.field, f.file, f.file.name || "photo"); });
+    (entry.photos || []).forEach(function (p) { body.append("photos", p, p.name || "photo"); });  // kept before 2026-12
+    if (entry.keep) body.append("keep", "1");
     var res;
     try {
-      res = await fetch(d.record.replace("/0/", "/" + entry.item + "/"), {
+      res = await fetch(recordUrl(entry.item), {
         method: "POST", body: body, credentials: "same-origin",
         headers: {"Accept": "application/json", "X-CSRFToken": token()},
       });
@@ -280,7 +311,7 @@
     await show();
   }
 
-  // The list shows an item just completed by a sent visit as done, with the link to the visit.
+  // The list shows a row just completed by a sent form as done, with the link to the record.
   function markDone(entry, url) {
     var li = listed && listed.querySelector('li[data-item="' + entry.item + '"]');
     if (!li || entry.keep) return;
@@ -288,85 +319,108 @@
     li.classList.add("done");
     li.setAttribute("data-status", "done");
     var link = li.querySelector("a.btn.primary");
-    if (link) {
+    if (link && url) {
       link.href = url;
       link.className = "btn small";
       link.textContent = t("view");
     }
   }
 
-  // ---- the visit form ---------------------------------------------------------------------
+  // ---- the form ---------------------------------------------------------------------------
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
-  // Now in the server's time zone, as the form's datetime-local field takes it.
+  // Now in the server's time zone, as a datetime-local field takes it.
   function serverNow() {
     return new Date(Date.now() + Number(d.tzOffset || 0) * 60000).toISOString().slice(0, 16);
   }
   function itemId() {
     if (form.dataset.item) return Number(form.dataset.item);
-    var m = /\/item\/(\d+)\/visit\/$/.exec(location.pathname);
-    return m ? Number(m[1]) : null;
+    var cut = d.record.split("/0/"), path = location.pathname;
+    if (path.indexOf(cut[0] + "/") !== 0) return null;
+    var rest = path.slice(cut[0].length + 1), id = rest.slice(0, rest.indexOf("/"));
+    return /^\d+$/.test(id) && rest.slice(id.length + 1) === cut[1] ? Number(id) : null;
   }
   async function fillShell() {
     var id = itemId();
     var item = id === null ? null : await run(["items"], "readonly", function (s) { return s.items.get(id); });
     if (!item) {
-      $("care-offline-state").textContent = t("noItem");
-      form.querySelector("button[type=submit]").disabled = true;
+      $("offline-state").textContent = t("no-item");
+      each("button[type=submit]", function (b) { b.disabled = true; }, form);
       return;
     }
-    ["name", "reason", "place", "phone", "due"].forEach(function (k) {
-      var out = subject.querySelector("[data-subject=" + k + "]");
-      if (out) out.textContent = item[k] || "";
-    });
-    subject.dataset.name = item.name;
+    each("[data-subject]", function (out) { out.textContent = item[out.dataset.subject] || ""; }, subject);
+    subject.dataset.name = item.name || "";
     subject.hidden = false;
-    form.querySelector("[name=client_key]").value = newKey();
-    form.querySelector("[name=visited_at]").value = serverNow();
+    each("[data-from-item]", function (input) { input.value = item[input.dataset.fromItem] || ""; }, form);
+    each("[data-offline-key]", function (input) { input.value = newKey(); }, form);
+    each("[data-offline-now]", function (input) { input.value = serverNow(); }, form);
   }
-  async function enqueue() {
-    var fields = {}, photos = [];
+  // What she entered, as label/value pairs: shown beside the server's version on a conflict.
+  function summary(submitter) {
+    var pairs = [];
+    each("[name]", function (input) {
+      if (input.type === "hidden" || input.type === "file" || input.name === "csrfmiddlewaretoken") return;
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
+      var box = input.closest(".field, label"), label = box && (box.querySelector("label") || box);
+      var value = input.tagName === "SELECT" ? (input.selectedOptions[0] || {}).text || "" : input.value;
+      if (input.type === "radio") value = (input.closest("label") || {}).textContent || value;
+      if (input.type === "checkbox") value = "✓";
+      // The label's first line, without the mark of a required field.
+      var text = label ? label.textContent.trim().split("\n")[0].replace(/\s*\*$/, "") : input.name;
+      if (value) pairs.push([text, String(value).trim().replace("T", " ")]);
+    }, form);
+    if (submitter && submitter.name) pairs.push(["", submitter.textContent.trim()]);
+    return pairs;
+  }
+  async function enqueue(submitter) {
+    var fields = {}, files = [];
     new FormData(form).forEach(function (value, name) {
       if (name === "csrfmiddlewaretoken") return;
-      if (name === "photos") { if (value && value.size) photos.push(value); } else fields[name] = value;
+      if (value instanceof Blob) { if (value.size) files.push({field: name, file: value}); } else fields[name] = value;
     });
-    if (!fields.client_key) fields.client_key = form.querySelector("[name=client_key]").value = newKey();
+    if (submitter && submitter.name) fields[submitter.name] = submitter.value;
+    var keyInput = form.querySelector("[name=client_key]");
+    if (!fields.client_key) fields.client_key = keyInput.value = newKey();
     var name = subject ? subject.dataset.name : "";
     await putEntry({key: fields.client_key, item: itemId(), user: user, name: name, fields: fields,
-      photos: photos, state: "waiting", saved: Date.now()});
+      files: files, summary: summary(submitter), state: "waiting", saved: Date.now()});
     sessionStorage.setItem(FLASH, JSON.stringify([t("saved", {name: name})]));
-    location.href = d.list;
+    location.href = form.dataset.back || d.home;
   }
   if (form) {
     if (shell) fillShell();
     form.addEventListener("submit", function (event) {
       if (!shell && navigator.onLine) return;  // online: the form posts as it always does
       event.preventDefault();
-      enqueue();
+      enqueue(event.submitter);
     });
   }
 
   // ---- start ------------------------------------------------------------------------------
   async function start() {
+    remember();
     var flash = sessionStorage.getItem(FLASH);
     if (flash) {
       sessionStorage.removeItem(FLASH);
       JSON.parse(flash).forEach(function (line) { log(line, "ok"); });
     }
     if (!navigator.onLine) {  // a kept copy: its messages are from an earlier visit
-      Array.prototype.forEach.call(document.querySelectorAll(".messages"), function (m) { m.hidden = true; });
+      each(".messages", function (m) { m.hidden = true; });
     }
     var wiped = await claim();
+    var shells = [];
     if (listed && listed.hasAttribute("data-keep") && navigator.onLine) {
-      await keepList();
+      var found = listRows();
+      await keepList(found);
       state.list = true;
+      found.forEach(function (row) { if (row.shell && shells.indexOf(row.shell) < 0) shells.push(row.shell); });
     }
     await show();
-    $("care-sync").addEventListener("click", function () { sync(true); });
+    $("offline-sync").addEventListener("click", function () { sync(true); });
     window.addEventListener("online", function () { showState(); sync(false); });
     window.addEventListener("offline", showState);
     if (navigator.onLine) sync(false);
@@ -383,8 +437,8 @@
     await navigator.serviceWorker.register(d.sw, {scope: d.scope});
     var registration = await navigator.serviceWorker.ready;
     // On the first load the worker did not see this page go by; after a wipe it was deleted.
-    var urls = listed && state.list && (!controlled || wiped) ? [location.href] : [];
-    registration.active.postMessage({type: "prime", urls: urls});
+    var urls = state.list && (!controlled || wiped) ? [location.href] : [];
+    registration.active.postMessage({type: "prime", urls: urls, shells: shells});
   }
-  start().catch(function (e) { $("care-offline-state").textContent = String(e); });
+  start().catch(function (e) { $("offline-state").textContent = String(e); });
 })();
