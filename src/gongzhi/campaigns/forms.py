@@ -1,6 +1,8 @@
 """Forms of the campaign pages. They only collect input; every one is passed to a service, which
 validates and writes. The checklist form is built from the campaign's questions."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -81,10 +83,24 @@ class ChecklistForm(forms.Form):
         widget=forms.HiddenInput,
     )
     note = forms.CharField(label=_("备注"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput(attrs={"data-from-item": "version"}), required=False)
+    # Made afresh for every form, so an answer sent twice (from a phone that lost the first
+    # answer) is stored once; js/offline.js makes its own on the form kept offline, and gives
+    # an answer saved offline the time it was saved (docs/offline.md).
+    client_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput(attrs={"data-offline-key": ""})
+    )
+    visited_at = forms.DateTimeField(
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.HiddenInput(attrs={"data-offline-now": ""}),
+        error_messages={"invalid": _("排查时间格式不正确")},
+    )
 
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["client_key"].initial = uuid.uuid4().hex
         self.questions = list(questions)
         for q in self.questions:
             self.fields[f"q{q.pk}"] = _field(q)

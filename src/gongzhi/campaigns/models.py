@@ -126,6 +126,9 @@ class Assignment(TrackedModel):
         related_name="+",
     )
     note = models.TextField(_("备注"), blank=True)
+    # The key the phone gave the answer now stored (docs/offline.md): an answer queued offline
+    # and sent twice — its first answer lost on the way — is recognised and stored once.
+    client_key = models.CharField(_("客户端编号"), max_length=64, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -187,6 +187,22 @@ def clean_answers(questions, values: dict, photos: dict) -> dict:
     return cleaned
 
 
+# How far a phone's clock may run ahead of the server's before its time is refused.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _visit_time(visited_at, now):
+    """When the household was visited: now, or the time a phone saved the answer offline (sent
+    later, when the network returned) — never in the future."""
+    if visited_at is None:
+        return now
+    if timezone.is_naive(visited_at):
+        visited_at = timezone.make_aware(visited_at)
+    if visited_at > now + CLOCK_SKEW:
+        raise ValidationError({"visited_at": _("排查时间不能晚于现在")})
+    return min(visited_at, now)
+
+
 def _check_when(campaign, day: dt.date):
     if campaign.status != CampaignStatus.RUNNING:
         raise ValidationError({"__all__": _("入户排查未在进行中，不能填写")})
@@ -197,12 +213,23 @@ def _check_when(campaign, day: dt.date):
 
 
 def submit_answer(
-    actor, assignment, *, outcome=VisitStatus.DONE, values=None, photos=None, note="", expected_version=None
+    actor,
+    assignment,
+    *,
+    outcome=VisitStatus.DONE,
+    values=None,
+    photos=None,
+    note="",
+    expected_version=None,
+    visited_at=None,
+    client_key="",
 ) -> Assignment:
     """Record the visit to one household: the filled checklist (outcome done), or not at home /
     refused (no answers needed). A household may be answered again while the campaign runs
     (not at home on Monday, answered on Tuesday): the new answers replace the old ones.
-    `values` maps question id → raw value; `photos` question id → uploaded files."""
+    `values` maps question id → raw value; `photos` question id → uploaded files. An answer
+    saved on a phone without a network carries the time it was saved (`visited_at`, which must
+    fall within the campaign's period) and the phone's key for it (`client_key`)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("请先登录"))
     if selectors.assignment_for(actor, assignment.pk) is None:
@@ -214,7 +241,8 @@ def submit_answer(
     if not selectors.is_worker(actor, assignment):
         raise PermissionDenied(_("只有本网格的网格员可以填写该住户的排查表"))
     now = timezone.now()
-    _check_when(campaign, timezone.localdate(now))
+    visited_at = _visit_time(visited_at, now)
+    _check_when(campaign, timezone.localdate(visited_at))
     questions = list(campaign.questions.all())
     photos = {int(k): list(v) for k, v in (photos or {}).items() if v}
     values = {int(k): v for k, v in (values or {}).items()}
@@ -235,7 +263,13 @@ def submit_answer(
                             stored.append(_save_photo(assignment, q_id, f, now))
             core.update(
                 assignment,
-                {"status": outcome, "visited_at": now, "visited_by": actor, "note": (note or "").strip()},
+                {
+                    "status": outcome,
+                    "visited_at": visited_at,
+                    "visited_by": actor,
+                    "note": (note or "").strip(),
+                    "client_key": (client_key or "").strip()[:64],
+                },
                 expected_version=expected_version,
                 reason=_("入户排查：%(o)s") % {"o": VisitStatus(outcome).label},
             )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_door
+from . import views, views_door, views_offline
 
 app_name = "campaigns"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("mine/", views_door.mine, name="mine"),
     path("mine/pending/", views_door.pending, name="pending"),
     path("mine/<int:pk>/", views_door.households, name="households"),
+    path("mine/<int:pk>/offline/", views_offline.shell, name="shell"),
+    path("sw.js", views_offline.service_worker, name="service_worker"),
     path("household/<int:pk>/", views_door.household, name="household"),
     path("household/<int:pk>/fill/", views_door.fill, name="fill"),
     path("household/<int:pk>/request/", views_door.to_request, name="to_request"),

@@ -6,18 +6,24 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core import offline as core_offline
 from gongzhi.core.exceptions import NotFound
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.web import paginate, perm_required, run_action
 
-from . import findings, selectors, services
+from . import findings, offline, selectors, services, views_offline
 from . import permissions as perms
 from .choices import CampaignStatus, VisitStatus
 from .forms import ChecklistForm, CorrectionForm, RequestForm
 from .models import AnswerPhoto, Campaign
+
+# A grid's households on one page where it can be (a grid holds about 300), so the whole list
+# is kept on the phone for work without a network: every page opened online is kept.
+PER_PAGE = 300
 
 
 @perm_required(perms.CONDUCT)
@@ -34,7 +40,8 @@ def mine(request):
     campaigns = list(Campaign.objects.filter(pk__in=list(found)).order_by("end", "id"))
     for c in campaigns:
         c.total, c.pending = found[c.pk]["total"], found[c.pk]["pending"]
-    return render(request, "campaigns/mine.html", {"campaigns": campaigns})
+    context = {"campaigns": campaigns, "offline": offline.page_context(request.user)}
+    return render(request, "campaigns/mine.html", context)
 
 
 @perm_required(perms.CONDUCT)
@@ -48,7 +55,7 @@ def households(request, pk):
     if status not in VisitStatus.values:
         status = ""
     qs = selectors.my_households(request.user, campaign, status=status)
-    page = paginate(request, qs, per_page=50)
+    page = paginate(request, qs, per_page=PER_PAGE)
     for a in page:
         a.head_label = selectors.head_label(request.user, a)
         a.place = a.household.place()
@@ -64,6 +71,8 @@ def households(request, pk):
             "statuses": VisitStatus.choices,
             "done": done,
             "total": mine.count(),
+            "offline": offline.page_context(request.user, shell=reverse("campaigns:shell", args=[campaign.pk])),
+            "offline_list": f"c{campaign.pk}-{page.number}",
         },
     )
 
@@ -77,11 +86,17 @@ def pending(request):
         .select_related("campaign", "household__building", "household__head", "grid")
         .order_by("campaign__end", "campaign_id", "grid_id", "household__number")
     )
-    page = paginate(request, qs, per_page=50)
+    page = paginate(request, qs, per_page=PER_PAGE)
     for a in page:
         a.head_label = selectors.head_label(request.user, a)
         a.place = a.household.place()
-    return render(request, "campaigns/households.html", {"campaign": None, "page": page})
+    context = {
+        "campaign": None,
+        "page": page,
+        "offline": offline.page_context(request.user),
+        "offline_list": f"pending-{page.number}",
+    }
+    return render(request, "campaigns/households.html", context)
 
 
 def _assignment(request, pk):
@@ -130,10 +145,16 @@ def household(request, pk):
 
 @perm_required(perms.CONDUCT)
 def fill(request, pk):
-    """The checklist at the door; `outcome` absent / refused needs no answers."""
-    found = _assignment(request, pk)
-    if not selectors.may_fill(request.user, found):
+    """The checklist at the door; `outcome` absent / refused needs no answers. A checklist
+    queued on the phone while offline comes back here too, asking for JSON."""
+    queued = request.method == "POST" and core_offline.wants_json(request)
+    found = selectors.assignment_for(request.user, pk)
+    if found is None:
+        if queued:
+            return core_offline.removed_response()
         raise Http404
+    if not queued and not selectors.may_fill(request.user, found):
+        raise Http404  # a queued checklist is told why instead (views_offline.sync_answer)
     questions = list(found.campaign.questions.all())
     initial = {f"q{k}": v for k, v in services.answers_of(found).items()} if found.status == VisitStatus.DONE else {}
     initial.update(expected_version=found.version, note=found.note)
@@ -142,7 +163,7 @@ def fill(request, pk):
     if request.method == "POST":
         photos = {q.pk: request.FILES.getlist(f"q{q.pk}") for q in questions if q.kind == "photo"}
 
-        def save(data):
+        def store(data, version):
             return services.submit_answer(
                 request.user,
                 found,
@@ -150,8 +171,16 @@ def fill(request, pk):
                 values=form.values(),
                 photos=photos,
                 note=data.get("note", ""),
-                expected_version=data.get("expected_version"),
+                expected_version=version,
+                visited_at=data.get("visited_at"),
+                client_key=data.get("client_key", ""),
             )
+
+        if queued:
+            return views_offline.sync_answer(request, found, form, store)
+
+        def save(data):
+            return store(data, data.get("expected_version"))
 
         try:
             done, status = run_action(form, save)
@@ -162,7 +191,13 @@ def fill(request, pk):
             messages.success(request, _("已记录：%(o)s") % {"o": outcome})
             return redirect("campaigns:household", found.pk)
         status = status if status != 200 else 400
-    context = {"a": found, "campaign": found.campaign, "form": form, "head": selectors.head_label(request.user, found)}
+    context = {
+        "a": found,
+        "campaign": found.campaign,
+        "form": form,
+        "head": selectors.head_label(request.user, found),
+        "offline": offline.page_context(request.user, shell=reverse("campaigns:shell", args=[found.campaign_id])),
+    }
     return render(request, "campaigns/fill.html", context, status=status)
 
 

@@ -13,7 +13,9 @@ class VisitForm(forms.ModelForm):
     twice is stored once."""
 
     # The kept offline form gets a new key and the phone's time from js/offline.js.
-    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-offline-key": ""}))
+    client_key = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-offline-key": ""})
+    )
 
     class Meta:
         model = Visit

@@ -75,5 +75,3 @@ def conflict(user, item) -> dict | None:
             "server": [[_("登记状态"), state], [_("状态"), item.get_status_display()]],
         }
     return None
-
-

@@ -206,7 +206,9 @@ def kept(request) -> bool:
 def stored(url: str, *, duplicate: bool = False) -> JsonResponse:
     """201 `stored`, or 200 `duplicate` when the client key was stored before (the answer to
     the first sending was lost): nothing is stored twice."""
-    return JsonResponse({"result": "duplicate" if duplicate else "stored", "url": url}, status=200 if duplicate else 201)
+    return JsonResponse(
+        {"result": "duplicate" if duplicate else "stored", "url": url}, status=200 if duplicate else 201
+    )
 
 
 def conflict(found: dict, *, may_keep: bool, status: int = 409) -> JsonResponse:

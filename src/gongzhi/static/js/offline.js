@@ -363,17 +363,23 @@
   function summary(submitter) {
     var pairs = [];
     each("[name]", function (input) {
-      if (input.type === "hidden" || input.type === "file" || input.name === "csrfmiddlewaretoken") return;
+      if (input.tagName === "BUTTON" || input.type === "hidden" || input.type === "file") return;
       if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
-      var box = input.closest(".field, label"), label = box && (box.querySelector("label") || box);
-      var value = input.tagName === "SELECT" ? (input.selectedOptions[0] || {}).text || "" : input.value;
-      if (input.type === "radio") value = (input.closest("label") || {}).textContent || value;
-      if (input.type === "checkbox") value = "✓";
-      // The label's first line, without the mark of a required field.
-      var text = label ? label.textContent.trim().split("\n")[0].replace(/\s*\*$/, "") : input.name;
+      var box = input.closest(".field"), first = box && box.querySelector("label");
+      // The field's label, first line, without the mark of a required field.
+      var text = first ? first.textContent.trim().split("\n")[0].replace(/\s*\*$/, "") : input.name;
+      var value = input.value;
+      if (input.tagName === "SELECT") {
+        value = (input.selectedOptions[0] || {}).text || "";
+      } else if (input.type === "checkbox" && input.closest("label") === first) {
+        value = "✓";  // a lone checkbox: its label is the field's
+      } else if (input.type === "radio" || input.type === "checkbox") {
+        var own = input.id && form.querySelector('label[for="' + input.id + '"]');
+        value = own ? own.textContent.trim() : input.value;
+      }
       if (value) pairs.push([text, String(value).trim().replace("T", " ")]);
     }, form);
-    if (submitter && submitter.name) pairs.push(["", submitter.textContent.trim()]);
+    if (submitter && submitter.name) pairs.push([submitter.dataset.offlineLabel || "", submitter.textContent.trim()]);
     return pairs;
   }
   async function enqueue(submitter) {
@@ -383,6 +389,8 @@
       if (value instanceof Blob) { if (value.size) files.push({field: name, file: value}); } else fields[name] = value;
     });
     if (submitter && submitter.name) fields[submitter.name] = submitter.value;
+    // A form opened online and saved offline: the time she saved it, not the time it arrives.
+    each("[data-offline-now]", function (input) { if (!fields[input.name]) fields[input.name] = serverNow(); }, form);
     var keyInput = form.querySelector("[name=client_key]");
     if (!fields.client_key) fields.client_key = keyInput.value = newKey();
     var name = subject ? subject.dataset.name : "";

@@ -1,0 +1,90 @@
+"""The campaigns' offline part (docs/offline.md, "入户排查"): the service worker, the checklist
+of one campaign without a household (the shell the worker keeps for any household opened
+offline), and the JSON answer to a checklist queued on the phone.
+
+The queued checklist comes back through the checklist's own POST (views_door.fill), with the
+same fields and the client key the phone made, so it is stored by the same service; only the
+answer differs (JSON the phone's script reads)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from gongzhi.core import offline as core
+from gongzhi.core.exceptions import NotFound
+from gongzhi.core.web import perm_required, run_service
+
+from . import offline, selectors
+from . import permissions as perms
+from .forms import ChecklistForm
+
+
+@require_GET
+def service_worker(request):
+    """/campaigns/sw.js: the campaign pages' service worker (core/offline.service_worker)."""
+    return core.service_worker(request, offline.WORK)
+
+
+@perm_required(perms.CONDUCT)
+@require_GET
+def shell(request, pk):
+    """One campaign's checklist without a household: kept by the service worker and shown for
+    any of the campaign's households opened offline; the page's script fills in the household
+    from the list kept on the phone. Only for a grid worker with households on the campaign."""
+    found = selectors.assignments_mine(request.user).filter(campaign_id=pk).select_related("campaign").first()
+    if found is None:
+        raise Http404
+    campaign = found.campaign
+    form = ChecklistForm(questions=list(campaign.questions.all()), initial={"client_key": ""})
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "shell": True,
+        "offline": offline.page_context(request.user, shell=request.path),
+    }
+    return core.no_cache(render(request, "campaigns/fill.html", context))
+
+
+def _expected(request):
+    try:
+        return int(request.POST.get("expected_version") or "")
+    except ValueError:
+        return None
+
+
+def sync_answer(request, assignment, form, save):
+    """Answer a checklist queued offline (POST of the checklist asking for JSON; `form` is the
+    bound checklist, `save(data, version)` stores it). In order: the client key already stored
+    on the household by her → that answer (200, stored once); the campaign closed, the
+    household given to another worker, or answered since the phone kept it → conflict with the
+    server's version (409); she may keep hers over a newer answer (sent again with `keep`:
+    stored over it). Else stored (201). Form and service errors → 422 with the messages per
+    field. A household she can no longer open never reaches here (views_door.fill: 404)."""
+    key = core.client_key(request)
+    if not key:
+        return core.missing_key()
+    url = reverse("campaigns:household", args=[assignment.pk])
+    if assignment.client_key == key and assignment.visited_by_id == request.user.pk:
+        return core.stored(url, duplicate=True)
+    seen = _expected(request)
+    found = offline.conflict(request.user, assignment, seen)
+    keep = found is not None and found[1] and core.kept(request)
+    if found is not None and not keep:
+        return core.conflict(found[0], may_keep=found[1])
+    version = assignment.version if keep else seen
+    try:
+        done = run_service(form, lambda data: save(data, version))
+    except NotFound:
+        return core.removed_response()
+    except PermissionDenied as e:
+        return core.forbidden(str(e))
+    if getattr(form, "stale", False):  # answered between the check and the save
+        assignment.refresh_from_db()
+        found = offline.conflict(request.user, assignment, seen)
+        if found is not None:
+            return core.conflict(found[0], may_keep=found[1])
+    if done is None:
+        return core.invalid(form)
+    return core.stored(url)
