@@ -17,6 +17,7 @@ from gongzhi.core.web import paginate, perm_required, run_action
 
 from . import findings, offline, selectors, services, views_offline
 from . import permissions as perms
+from . import rows as rows_html
 from .choices import CampaignStatus, VisitStatus
 from .forms import ChecklistForm, CorrectionForm, RequestForm
 from .models import AnswerPhoto, Campaign
@@ -54,7 +55,7 @@ def households(request, pk):
     status = request.GET.get("status", "")
     if status not in VisitStatus.values:
         status = ""
-    qs = selectors.my_households(request.user, campaign, status=status)
+    qs = selectors.my_households(request.user, campaign, status=status).only(*rows_html.FIELDS)
     page = paginate(request, qs, per_page=PER_PAGE)
     for a in page:
         a.head_label = selectors.head_label(request.user, a)
@@ -67,6 +68,7 @@ def households(request, pk):
         {
             "campaign": campaign,
             "page": page,
+            "rows": rows_html.render(page, with_campaign=False),
             "status": status,
             "statuses": VisitStatus.choices,
             "done": done,
@@ -84,6 +86,7 @@ def pending(request):
         selectors.assignments_mine(request.user)
         .filter(campaign__status=CampaignStatus.RUNNING, status=VisitStatus.PENDING)
         .select_related("campaign", "household__building", "household__head", "grid")
+        .only(*rows_html.FIELDS, "campaign__topic")
         .order_by("campaign__end", "campaign_id", "grid_id", "household__number")
     )
     page = paginate(request, qs, per_page=PER_PAGE)
@@ -93,6 +96,7 @@ def pending(request):
     context = {
         "campaign": None,
         "page": page,
+        "rows": rows_html.render(page, with_campaign=True),
         "offline": offline.page_context(request.user),
         "offline_list": f"pending-{page.number}",
     }
