@@ -101,6 +101,30 @@ class Counter:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A part one app adds to another app's page, so the page's app need not import it (e.g.
+    organisations shows the member units on consultation's body page). `key` names the page,
+    "<app label>.<page>", as the page's app documents it (consultation: "consultation.body",
+    "consultation.task"). `render(user, obj)` gives (template name, context) or None when there
+    is nothing the user may see; it must read only what `user` may read. A page that shows many
+    objects at once (the tasks of a matter) calls `render_many(user, objs)` when given — one
+    read for all of them, {obj.pk: (template, context)} — instead of `render` for each."""
+
+    key: str
+    render: Callable[[object, object], tuple[str, dict] | None]
+    order: int = 50
+    render_many: Callable[[object, list], dict] | None = None
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    """A contributed panel ready for the page: `{% include p.template with panel=p.context %}`."""
+
+    template: str
+    context: dict
+
+
+@dataclass(frozen=True)
 class AppManifest:
     """Everything one app contributes to the shared parts of the platform. Every field is
     optional; the single-provider fields (grant_rows, token_user, log_unmask) are supplied by
@@ -114,6 +138,8 @@ class AppManifest:
     case_links: tuple[CaseLink, ...] = ()
     # The figures this app adds to the workbench (工作台) and the menu's badges.
     counters: tuple[Counter, ...] = ()
+    # Parts this app adds to other apps' pages (docs/decisions/0032-page-panels.md).
+    panels: tuple[Panel, ...] = ()
     # Periodic work run by `gongzhi tick` (cron): tick(now, out) returns a count of what it
     # did; it must be idempotent, since cron may run it as often as it likes.
     tick: Callable[..., int] | None = None
@@ -227,3 +253,35 @@ def counters() -> list[Counter]:
                 raise ImproperlyConfigured(f"two workbench counters are named {c.key} ({label})")
             found[c.key] = c
     return sorted(found.values(), key=lambda c: c.order)
+
+
+def _panels(key: str) -> list[Panel]:
+    found = [p for _label, m in apps() for p in m.panels if p.key == key]
+    return sorted(found, key=lambda p: p.order)  # stable: ties keep INSTALLED_APPS order
+
+
+def panels(key: str, user, obj) -> list[ShownPanel]:
+    """The panels other apps add to the page `key` about `obj`, as `user` may see them."""
+    out = []
+    for panel in _panels(key):
+        part = panel.render(user, obj)
+        if part:
+            out.append(ShownPanel(*part))
+    return out
+
+
+def panels_each(key: str, user, objs) -> dict[int, list[ShownPanel]]:
+    """{obj.pk: panels} for a page showing several objects of the same kind (`key`'s)."""
+    objs = list(objs)
+    out: dict[int, list[ShownPanel]] = {o.pk: [] for o in objs}
+    if not objs:
+        return out
+    for panel in _panels(key):
+        if panel.render_many is not None:
+            parts = panel.render_many(user, objs)
+        else:
+            parts = {o.pk: panel.render(user, o) for o in objs}
+        for pk, part in parts.items():
+            if part and pk in out:
+                out[pk].append(ShownPanel(*part))
+    return out

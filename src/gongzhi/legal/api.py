@@ -1,7 +1,7 @@
 """/api/v1/legal/…: advisers, the consultation log, legal-aid referrals, 普法 activities and
 the monthly figures, scoped like the web pages (the same selectors and services). Phones are
 masked; a resident in a sensitive group is named only to readers entitled to. Recording the
-centre's answer to a referral needs If-Match with the ETag read (412 when stale, 428 without).
+centre's answer to a referral and correcting a consultation or an activity (PATCH) need If-Match with the ETag read (412 when stale, 428 without).
 Schema names start with `Legal` so they never replace another app's in the OpenAPI document."""
 
 import datetime as dt
@@ -113,6 +113,22 @@ class LegalConsultationIn(Schema):
     follow_up_note: common.Text(200) = ""
 
 
+class LegalConsultationPatch(Schema):
+    """The fields of a consultation that may be corrected (services.update_consultation): the
+    person only for someone not in the registry, and neither the person nor the follow-up once
+    a referral or a mediation case exists."""
+
+    adviser: common.Id | None = None
+    consulted_on: dt.date | None = None
+    person_name: common.Text(40) | None = None
+    person_phone: common.Text(20) | None = None
+    category: CategoryValue | None = None
+    question: common.Text(2000) | None = None
+    advice: common.Text(2000) | None = None
+    follow_up: FollowUpValue | None = None
+    follow_up_note: common.Text(200) | None = None
+
+
 class LegalReferralOut(Schema):
     """A legal-aid referral and the centre's answer."""
 
@@ -169,6 +185,7 @@ class LegalActivityOut(Schema):
     topic: str
     attendance: int
     registered_attendees: int
+    version: int
 
 
 class LegalActivityPage(Schema):
@@ -187,6 +204,17 @@ class LegalActivityIn(Schema):
     topic: common.Text(100)
     attendance: common.Count
     residents: list[common.Id] = []
+
+
+class LegalActivityPatch(Schema):
+    """The fields of a 普法 activity that may be corrected (where it was held stays)."""
+
+    title: common.Text(100) | None = None
+    held_on: dt.date | None = None
+    place: common.Text(100) | None = None
+    speaker: common.Text(60) | None = None
+    topic: common.Text(100) | None = None
+    attendance: common.Count | None = None
 
 
 class LegalMonthOut(Schema):
@@ -281,6 +309,7 @@ def _activity(a) -> dict:
         "topic": a.topic,
         "attendance": a.attendance,
         "registered_attendees": a.n_attendees,
+        "version": a.version,
     }
 
 
@@ -378,6 +407,30 @@ def log_consultation(request, response: HttpResponse, payload: LegalConsultation
     return Status(201, out)
 
 
+def _sent(payload) -> dict:
+    """The fields a PATCH sent; a field sent as null is refused, not cleared."""
+    data = payload.model_dump(exclude_unset=True)
+    for key, value in data.items():
+        if value is None:
+            raise common.field_error(key, _("%(f)s 不能为空") % {"f": key})
+    return data
+
+
+@router.patch("/legal/consultations/{int:consultation_id}", response={200: LegalConsultationOut, **WRITE})
+def correct_consultation(request, consultation_id: common.Id, payload: LegalConsultationPatch):
+    """Correct a logged consultation (the fields sent); the place and a registered resident
+    stay, and the person and follow-up stay once referred (422 with the reason)."""
+    user = request.auth
+    found = _one(selectors.consultations(user), consultation_id)
+    version = common.check_write(request, found, perms.CHANGE_CONSULTATION)
+    changes = _sent(payload)
+    if "adviser" in changes:
+        changes["adviser"] = common.resolve(selectors.advisers(user), changes["adviser"], "adviser", _("法律顾问"))
+    services.update_consultation(user, found, changes, expected_version=version)
+    fresh, data = _consultation_out(user, found.pk)
+    return _with_etag(data, fresh)
+
+
 # ---------------------------------------------------------------- referrals
 
 REFERRAL_STATES = ("waiting", "accepted", "rejected", "all")
@@ -469,7 +522,20 @@ def list_activities(request, page: common.Int64 = 1, page_size: common.Int64 | N
 @router.get("/legal/activities/{int:activity_id}", response={200: LegalActivityOut, **READ})
 def get_activity(request, activity_id: common.Id):
     common.require_anywhere(request.auth, perms.VIEW_ACTIVITY)
-    return _activity(_one(_activities(request.auth), activity_id))
+    found = _one(_activities(request.auth), activity_id)
+    return _with_etag(_activity(found), found)
+
+
+@router.patch("/legal/activities/{int:activity_id}", response={200: LegalActivityOut, **WRITE})
+def correct_activity(request, activity_id: common.Id, payload: LegalActivityPatch):
+    """Correct a 普法 activity (the fields sent; the head count not below the registered
+    attendees)."""
+    user = request.auth
+    found = _one(_activities(user), activity_id)
+    version = common.check_write(request, found, perms.CHANGE_ACTIVITY)
+    services.update_activity(user, found, _sent(payload), expected_version=version)
+    fresh = _one(_activities(user), found.pk)
+    return _with_etag(_activity(fresh), fresh)
 
 
 @router.post("/legal/activities", response={201: LegalActivityOut, **CREATE})

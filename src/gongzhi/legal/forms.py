@@ -112,12 +112,35 @@ class ConsultationForm(ResidentPick):
     )
     follow_up_note = forms.CharField(label=_("后续说明"), max_length=200, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if consultation is not None:
+            self._correcting(user, consultation)
+            return
         self.fields["node"] = node_field(user, perms.LOG_CONSULTATION, _("登记地点"))
         self.fields["adviser"].queryset = selectors.advisers_for_logging(user)
         self.fields["consulted_on"].initial = timezone.localdate()
         self.order_fields(["node", "adviser", "consulted_on", "resident", "person_name", "person_phone"])
+
+    def _correcting(self, user, found):
+        """Correcting a logged consultation (services.update_consultation): the place and a
+        registered resident stay; what the service keeps once a referral or a mediation case
+        exists is shown but not editable."""
+        from django.db.models import Q
+
+        from .services import CONSULTATION_FIELDS, FROZEN_WHEN_REFERRED
+
+        del self.fields["resident"]
+        if found.resident_id:
+            del self.fields["person_name"], self.fields["person_phone"]
+        self.fields["adviser"].queryset = selectors.advisers(user).filter(Q(active=True) | Q(pk=found.adviser_id))
+        for name in CONSULTATION_FIELDS:
+            if name in self.fields:
+                self.fields[name].initial = getattr(found, name)
+        if found.dispute_id or found.referrals.exists():
+            for name in FROZEN_WHEN_REFERRED:
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
 
 class ReferralForm(ResidentPick):
@@ -174,8 +197,12 @@ class ActivityForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if activity is not None:  # correcting: where it was held stays (services.update_activity)
+            for name in self.fields:
+                self.fields[name].initial = getattr(activity, name)
+            return
         self.fields["node"] = node_field(user, perms.ADD_ACTIVITY, _("所属社区/网格"))
         self.fields["held_on"].initial = timezone.localdate()
         self.order_fields(["node"])

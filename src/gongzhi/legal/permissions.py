@@ -8,15 +8,26 @@ ADD_ADVISER = "legal.add_adviser"
 CHANGE_ADVISER = "legal.change_adviser"
 VIEW_CONSULTATION = "legal.view_consultation"
 LOG_CONSULTATION = "legal.add_consultation"
+CHANGE_CONSULTATION = "legal.change_consultation"  # correct a logged consultation
 VIEW_REFERRAL = "legal.view_referral"
 REFER = "legal.add_referral"
 DECIDE_REFERRAL = "legal.change_referral"
 VIEW_ACTIVITY = "legal.view_activity"
 ADD_ACTIVITY = "legal.add_activity"
+CHANGE_ACTIVITY = "legal.change_activity"  # correct a recorded activity
 EXPORT = "legal.export_legal"
 
 _READ = ["view_adviser", "view_consultation", "view_referral", "view_activity"]
-_WRITE = ["add_adviser", "change_adviser", "add_consultation", "add_referral", "change_referral", "add_activity"]
+_WRITE = [
+    "add_adviser",
+    "change_adviser",
+    "add_consultation",
+    "change_consultation",
+    "add_referral",
+    "change_referral",
+    "add_activity",
+    "change_activity",
+]
 
 # What each seeded role holds (legal/apps.py adds them after accounts seeded the roles).
 ROLE_PERMISSIONS = {

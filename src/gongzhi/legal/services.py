@@ -165,25 +165,8 @@ def log_consultation(
     if adviser is None:
         raise ValidationError({"adviser": _("请选择法律顾问")})
     consulted_on = _not_future(consulted_on or timezone.localdate(), "consulted_on", _("咨询日期"))
-    if not adviser.term_from <= consulted_on <= adviser.term_to:
-        raise ValidationError(
-            {
-                "adviser": _("%(name)s 的聘期为 %(a)s 至 %(b)s，不含咨询日期")
-                % {"name": adviser.name, "a": adviser.term_from.isoformat(), "b": adviser.term_to.isoformat()}
-            }
-        )
-    if not (area.path.startswith(adviser.node.path) or adviser.node.path.startswith(node.path)):
-        raise ValidationError({"adviser": _("%(name)s 不是该区域的法律顾问") % {"name": adviser.name}})
-    if category not in Category.values:
-        raise ValidationError({"category": _("请选择咨询类别")})
-    if not _text(question):
-        raise ValidationError({"question": _("请填写咨询问题")})
-    if not _text(advice):
-        raise ValidationError({"advice": _("请填写解答意见")})
-    if follow_up not in FollowUp.values:
-        raise ValidationError({"follow_up": _("请选择后续处理")})
-    if follow_up == FollowUp.MEDIATION and not _text(follow_up_note):
-        raise ValidationError({"follow_up_note": _("转人民调解时请写明转至哪个调解委员会")})
+    _check_adviser(adviser, consulted_on, node, area)
+    _check_content(category, question, advice, follow_up, follow_up_note)
     return core.create(
         Consultation,
         reason=_("法律咨询登记"),
@@ -201,6 +184,97 @@ def log_consultation(
         person_phone=person_phone,
         recorded_by=actor,
     )
+
+
+def _check_adviser(adviser, consulted_on, node, area):
+    """The adviser was under engagement on the day and serves the place."""
+    if adviser is None:
+        raise ValidationError({"adviser": _("请选择法律顾问")})
+    if not adviser.term_from <= consulted_on <= adviser.term_to:
+        raise ValidationError(
+            {
+                "adviser": _("%(name)s 的聘期为 %(a)s 至 %(b)s，不含咨询日期")
+                % {"name": adviser.name, "a": adviser.term_from.isoformat(), "b": adviser.term_to.isoformat()}
+            }
+        )
+    if not (area.path.startswith(adviser.node.path) or adviser.node.path.startswith(node.path)):
+        raise ValidationError({"adviser": _("%(name)s 不是该区域的法律顾问") % {"name": adviser.name}})
+
+
+def _check_content(category, question, advice, follow_up, follow_up_note):
+    if category not in Category.values:
+        raise ValidationError({"category": _("请选择咨询类别")})
+    if not _text(question):
+        raise ValidationError({"question": _("请填写咨询问题")})
+    if not _text(advice):
+        raise ValidationError({"advice": _("请填写解答意见")})
+    if follow_up not in FollowUp.values:
+        raise ValidationError({"follow_up": _("请选择后续处理")})
+    if follow_up == FollowUp.MEDIATION and not _text(follow_up_note):
+        raise ValidationError({"follow_up_note": _("转人民调解时请写明转至哪个调解委员会")})
+
+
+CONSULTATION_FIELDS = (
+    "adviser",
+    "consulted_on",
+    "category",
+    "question",
+    "advice",
+    "follow_up",
+    "follow_up_note",
+    "person_name",
+    "person_phone",
+)
+# Who asked never changes on a registered resident's record: the record is filed at her grid
+# (its scope, who reads it), so a wrong pick is a new record, not a correction.
+# Once the person was referred to legal aid, or a mediation case was registered from the
+# consultation, these stay as they were: the referral and the case copied the person (the
+# centre received that name and phone; the case names her its applicant), and the follow-up
+# (转介法律援助 / 转人民调解, with the committee as its note) was written by that service and is
+# what those records rest on. Correcting them here would make the log disagree with the records
+# other offices hold.
+FROZEN_WHEN_REFERRED = ("person_name", "person_phone", "follow_up", "follow_up_note")
+
+
+def update_consultation(actor, consultation, changes: dict, *, expected_version=None) -> Consultation:
+    """Correct a logged consultation (its adviser, day, category, question, advice, follow-up,
+    or an unregistered person's name and phone), checked like a new one. The place and the
+    registered resident stay; the fields in FROZEN_WHEN_REFERRED stay once a legal-aid referral
+    or a mediation case exists; the day may not move after a referral's day."""
+    with transaction.atomic():
+        core.check_version(consultation, expected_version)
+        consultation.refresh_from_db()
+        _require(actor, perms.CHANGE_CONSULTATION, consultation.area.path)
+        values = {k: v for k, v in changes.items() if k in CONSULTATION_FIELDS}
+        for key in ("category", "question", "advice", "follow_up", "follow_up_note", "person_name"):
+            if key in values:
+                values[key] = _text(values[key])
+        if "person_phone" in values:
+            values["person_phone"] = _phone(values["person_phone"], "person_phone")
+        # Only what differs counts: a form sends the frozen fields back unchanged.
+        values = {k: v for k, v in values.items() if v != getattr(consultation, k)}
+        first_referral = consultation.referrals.order_by("sent_on").first()
+        held = first_referral is not None or consultation.dispute_id is not None
+        for key in values:
+            if key in ("person_name", "person_phone") and consultation.resident_id:
+                raise ValidationError({key: _("登记的居民不能更改；如选错了居民，请重新登记一条咨询")})
+            if key in FROZEN_WHEN_REFERRED and held:
+                if first_referral is not None:
+                    raise ValidationError({key: _("已转介法律援助，咨询人和后续处理不能再修改")})
+                raise ValidationError({key: _("已转人民调解，咨询人和后续处理不能再修改")})
+        if "person_name" in values and not values["person_name"]:
+            raise ValidationError({"person_name": _("请填写未登记人员的姓名")})
+        merged = {k: values.get(k, getattr(consultation, k)) for k in CONSULTATION_FIELDS}
+        if "consulted_on" in values:
+            merged["consulted_on"] = _not_future(values["consulted_on"], "consulted_on", _("咨询日期"))
+            if first_referral is not None and merged["consulted_on"] > first_referral.sent_on:
+                raise ValidationError(
+                    {"consulted_on": _("咨询日期不能晚于转介日期（%(d)s）") % {"d": first_referral.sent_on.isoformat()}}
+                )
+        if values.keys() & {"adviser", "consulted_on"}:
+            _check_adviser(merged["adviser"], merged["consulted_on"], consultation.node, consultation.area)
+        _check_content(*(merged[k] for k in ("category", "question", "advice", "follow_up", "follow_up_note")))
+        return core.update(consultation, values, reason=_("更正法律咨询登记"))
 
 
 def refer_to_mediation(
@@ -339,6 +413,35 @@ def reject_referral(actor, referral, *, on=None, note="", expected_version=None)
 
 
 # ---------------------------------------------------------------- 普法 activities
+
+
+ACTIVITY_FIELDS = ("title", "held_on", "place", "speaker", "topic", "attendance")
+
+
+def _check_activity(values: dict, registered: int):
+    for key, label in (("title", _("活动名称")), ("place", _("地点")), ("topic", _("宣传主题"))):
+        if key in values and not values[key]:
+            raise ValidationError({key: _("请填写%(label)s") % {"label": label}})
+    if "held_on" in values:
+        _not_future(values["held_on"], "held_on", _("活动日期"))
+    if "attendance" in values:
+        attendance = values["attendance"]
+        if attendance is None or isinstance(attendance, bool) or not isinstance(attendance, int) or attendance < 0:
+            raise ValidationError({"attendance": _("参加人数应为不小于 0 的整数")})
+        if attendance < registered:
+            raise ValidationError({"attendance": _("参加人数不能少于登记的参加居民数（%(n)d 人）") % {"n": registered}})
+
+
+def update_activity(actor, activity, changes: dict, *, expected_version=None) -> Activity:
+    """Correct a 普法 activity: its title, day, place, speaker, topic or head count (not below
+    the residents registered as attending). Where it was held stays: it decides who reads it."""
+    with transaction.atomic():
+        core.check_version(activity, expected_version)
+        activity.refresh_from_db()
+        _require(actor, perms.CHANGE_ACTIVITY, activity.node.path)
+        values = {k: (_text(v) if isinstance(v, str) else v) for k, v in changes.items() if k in ACTIVITY_FIELDS}
+        _check_activity(values, activity.attendees.count())
+        return core.update(activity, values, reason=_("更正普法宣传活动"))
 
 
 def record_activity(actor, *, node, title, held_on, place, topic, attendance, speaker="", residents=()) -> Activity:

@@ -213,6 +213,28 @@ def consultation_new(request):
     )
 
 
+@perm_required(perms.CHANGE_CONSULTATION)
+def consultation_edit(request, pk):
+    """Correct a logged consultation (更正); what a referral or mediation case holds stays."""
+    found = selectors.consultation(request.user, pk)
+    if found is None or not has_perm_at(request.user, perms.CHANGE_CONSULTATION, found.area.path):
+        raise Http404
+    selectors.named(request.user, [found])
+    form = ConsultationForm(request.POST or None, user=request.user, consultation=found)
+    if request.method == "POST":
+
+        def save(data):
+            changes = {k: v for k, v in data.items() if k in services.CONSULTATION_FIELDS}
+            return services.update_consultation(request.user, found, changes, expected_version=_version(request))
+
+        if run_service(form, save) is not None:
+            messages.success(request, _("已更正法律咨询登记"))
+            return redirect("legal:consultation", found.pk)
+    return render(
+        request, "legal/consultation_edit.html", {"form": form, "c": found}, status=400 if form.errors else 200
+    )
+
+
 def _may_mediate(user, consultation) -> bool:
     from gongzhi.mediation import permissions as mediation_perms
 
@@ -230,6 +252,7 @@ def _consultation_page(request, found, mediation_form=None, status=200):
             "c": found,
             "referrals": refs,
             "may_refer": has_perm_at(request.user, perms.REFER, found.area.path) and not found.referrals.exists(),
+            "may_edit": has_perm_at(request.user, perms.CHANGE_CONSULTATION, found.area.path),
             "mediation_form": mediation_form or (MediationForm(consultation=found) if may_mediate else None),
         },
         status=status,
@@ -433,7 +456,23 @@ def activity(request, pk):
         raise Http404
     people = [a.resident for a in found.attendees.select_related("resident__grid")]
     shown = selectors.Names(request.user).residents(people)
-    return render(request, "legal/activity.html", {"a": found, "people": shown})
+    may_edit = has_perm_at(request.user, perms.CHANGE_ACTIVITY, found.node.path)
+    return render(request, "legal/activity.html", {"a": found, "people": shown, "may_edit": may_edit})
+
+
+@perm_required(perms.CHANGE_ACTIVITY)
+def activity_edit(request, pk):
+    """Correct a 普法 activity (更正): its details and head count; the place stays."""
+    found = selectors.activity(request.user, pk)
+    if found is None or not has_perm_at(request.user, perms.CHANGE_ACTIVITY, found.node.path):
+        raise Http404
+    form = ActivityForm(request.POST or None, user=request.user, activity=found)
+    if request.method == "POST":
+        save = lambda d: services.update_activity(request.user, found, d, expected_version=_version(request))  # noqa: E731
+        if run_service(form, save) is not None:
+            messages.success(request, _("已更正普法宣传活动"))
+            return redirect("legal:activity", found.pk)
+    return render(request, "legal/activity_edit.html", {"form": form, "a": found}, status=400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- figures

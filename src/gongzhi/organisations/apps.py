@@ -41,6 +41,24 @@ def _overdue_count(user):
     return selectors.filter_pledges(selectors.pledges(user), "overdue").count()
 
 
+def _body_panel(user, body):
+    from .panels import body_panel
+
+    return body_panel(user, body)
+
+
+def _task_panel(user, task):
+    from .panels import task_panel
+
+    return task_panel(user, task)
+
+
+def _task_panels(user, tasks):
+    from .panels import task_panels
+
+    return task_panels(user, tasks)
+
+
 class OrganisationsConfig(AppConfig):
     """Social organisations, purchased services (三社联动) and 共驻共建 units with their pledges."""
 
@@ -50,7 +68,7 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_roles, dispatch_uid="gongzhi_organisations_seed_roles")
-        from gongzhi.core.manifest import AppManifest, Counter, DemoStep, MenuEntry, MenuSection
+        from gongzhi.core.manifest import AppManifest, Counter, DemoStep, MenuEntry, MenuSection, Panel
 
         from . import permissions as p
 
@@ -83,5 +101,11 @@ class OrganisationsConfig(AppConfig):
                     True,
                     True,
                 ),
+            ),
+            # Member units on a body's page and the outside owner under a task: consultation
+            # shows them without importing this app (docs/decisions/0032-page-panels.md).
+            panels=(
+                Panel("consultation.body", _body_panel, order=10),
+                Panel("consultation.task", _task_panel, order=10, render_many=_task_panels),
             ),
         )

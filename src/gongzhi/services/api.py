@@ -115,8 +115,14 @@ class ErrandOut(Schema):
     version: int
 
 
+class ErrandHandoverOut(HandoverOut):
+    by: str
+
+
 class ErrandDetail(ErrandOut):
     steps: list[StepOut]
+    handler: str
+    handovers: list[ErrandHandoverOut]
 
 
 class ErrandPage(Schema):
@@ -365,6 +371,17 @@ def _errand_detail(user, pk):
     data["steps"] = [
         {"status": s.status, "label": s.get_status_display(), "on": s.on, "note": s.note} for s in found.steps.all()
     ]
+    data["handler"] = _name(found.handler)
+    data["handovers"] = [
+        {
+            "at": h.created_at,
+            "from_user": _name(h.from_user),
+            "to_user": _name(h.to_user),
+            "by": _name(h.by),
+            "note": h.note,
+        }
+        for h in found.handovers.select_related("from_user", "to_user", "by")
+    ]
     return found, data
 
 
@@ -410,5 +427,21 @@ def record_step(request, errand_id: common.Id, payload: StepIn):
     services.record_step(
         request.auth, found, action=payload.action, on=payload.on, note=payload.note, expected_version=version
     )
+    fresh, data = _errand_detail(request.auth, found.pk)
+    return _with_etag(data, fresh)
+
+
+@router.post("/services/errands/{int:errand_id}/handover", response={200: ErrandDetail, **WRITE})
+def hand_over_errand(request, errand_id: common.Id, payload: HandoverIn):
+    """Hand the 代办 over to a colleague who may handle 代办 there, with a note (the handler,
+    or a colleague when the handler can no longer act)."""
+    from django.contrib.auth import get_user_model
+
+    found = selectors.errands(request.auth).filter(pk=errand_id).first()
+    if found is None:
+        raise NotFound()
+    version = common.expected_version(request, found)
+    to_user = common.resolve(get_user_model().objects.filter(is_active=True), payload.to_user, "to_user", _("接收人"))
+    services.hand_over_errand(request.auth, found, to_user=to_user, note=payload.note, expected_version=version)
     fresh, data = _errand_detail(request.auth, found.pk)
     return _with_etag(data, fresh)

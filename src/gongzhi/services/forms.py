@@ -120,15 +120,28 @@ class HandoverForm(forms.Form):
 def handover_candidates(enquiry, actor):
     """Active staff (other than the actor) with a membership on the enquiry's node, above it or
     below it who may handle enquiries there."""
+    return staff_who_may(perms.HANDLE_ENQUIRY, enquiry.node.path, exclude=actor.pk)
+
+
+def staff_who_may(perm, path, *, exclude):
+    """Active staff (other than `exclude`, a user id) holding `perm` at `path`."""
     User = get_user_model()
-    path = enquiry.node.path
-    near = User.objects.filter(is_active=True, memberships__isnull=False).exclude(pk=actor.pk).distinct()
+    near = User.objects.filter(is_active=True, memberships__isnull=False).exclude(pk=exclude).distinct()
     ids = [
         u.pk
         for u in near.filter(memberships__node__path__startswith=path.split("/")[0] + "/")
-        if has_perm_at(u, perms.HANDLE_ENQUIRY, path)
+        if has_perm_at(u, perm, path)
     ]
     return User.objects.filter(pk__in=ids).order_by("display_name", "username")
+
+
+class ErrandHandoverForm(HandoverForm):
+    """Hand a 代办 over: a colleague who may handle 代办 at its place, and the note."""
+
+    def __init__(self, *args, errand, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        self.fields["to_user"].queryset = staff_who_may(perms.STEP_ERRAND, errand.node.path, exclude=errand.handler_id)
+        self.fields["to_user"].error_messages["invalid_choice"] = _("所选接收人不能办理此代办。")
 
 
 class CloseForm(forms.Form):

@@ -1,6 +1,7 @@
 """The service hall (便民服务中心): the public catalogue of service items (事项), the log of
 visits and calls under 首问负责制 with its handovers, and 代办 — items handled on a
-resident's behalf, step by step, with a receipt code the resident checks progress with."""
+resident's behalf, step by step, with a receipt code the resident checks progress with, and
+handed over between colleagues like an enquiry."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -244,6 +245,40 @@ class ErrandStep(TrackedModel):
 
     def __str__(self):
         return f"{self.errand_id} {self.status} {self.on}"
+
+    def scope_path(self):
+        return self.errand.node.path
+
+
+class ErrandHandover(TrackedModel):
+    """One handover of a 代办 from its handler (代办员) to a colleague, with the note that says
+    why and what is left to do (首问负责: the handler stays responsible until this is written).
+    Staff only: the resident's progress page shows the steps, never who handles them. Rows are
+    only ever added."""
+
+    SCOPE_FIELD = "errand__node__path"
+
+    errand = models.ForeignKey(Errand, verbose_name=_("代办事项"), on_delete=models.CASCADE, related_name="handovers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("移交人"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("移交说明"), max_length=1000)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代办移交")
+        verbose_name_plural = _("代办移交")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.errand_id}: {self.from_user_id} → {self.to_user_id}"
 
     def scope_path(self):
         return self.errand.node.path

@@ -1,5 +1,5 @@
 """Every state change of the service hall: the catalogue, logging a visit or call (首问负责),
-handing it over and closing it, opening a 代办 and recording its steps. Each service owns its
+handing it over and closing it, opening a 代办, recording its steps and handing it over. Each service owns its
 transaction, checks the actor's right at the record's place (through the transition table for
 status moves) and writes the audit entry through core."""
 
@@ -20,7 +20,7 @@ from gongzhi.registry.models import Resident
 
 from . import permissions as perms
 from .choices import STEP_DATE_FIELD, EnquiryStatus, ErrandStatus
-from .models import Enquiry, Errand, ErrandStep, Handover, ServiceItem
+from .models import Enquiry, Errand, ErrandHandover, ErrandStep, Handover, ServiceItem
 from .transitions import ENQUIRY, ERRAND
 
 ITEM_FIELDS = ("name", "department", "materials", "time_limit", "proxy_allowed", "fees", "note", "active")
@@ -240,12 +240,15 @@ def open_errand(
 
 
 ACTION_OF = {ErrandStatus.SENT: "send", ErrandStatus.RETURNED: "return", ErrandStatus.DELIVERED: "deliver"}
+STEP_ACTIONS = ("send", "return", "deliver", "cancel")
 
 
 def record_step(actor, errand, *, action, on=None, note="", expected_version=None) -> Errand:
     """Move a 代办 one step on (send / return / deliver), on the date it happened: not before
     the previous step, not after today — or end it (cancel) with the reason as the note, which
     the resident reads on the progress page."""
+    if action not in STEP_ACTIONS:  # a handover is not a step (hand_over_errand)
+        raise ValidationError({"action": _("未知的代办步骤")})
     with transaction.atomic():
         core.check_version(errand, expected_version)
         errand.refresh_from_db()
@@ -269,3 +272,43 @@ def record_step(actor, errand, *, action, on=None, note="", expected_version=Non
             actor=actor,
         )
         return core.update(errand, {"status": target, STEP_DATE_FIELD[target]: on}, reason=str(move.label))
+
+
+def may_handle(user, errand) -> bool:
+    """May `user` act on the 代办 now (an active account holding the hall's right there)?"""
+    return user.is_active and has_perm_at(user, perms.STEP_ERRAND, errand.node.path)
+
+
+def hand_over_errand(actor, errand, *, to_user, note, expected_version=None) -> Errand:
+    """Pass an open 代办 from its handler to a colleague, with a note (首问负责: the handler
+    stays responsible until then). The handler hands it over; when the handler can no longer
+    act here (account closed, right withdrawn) a colleague holding the hall's right may, so an
+    errand never stays with nobody. The receiver must hold the hall's right at the errand's
+    place. The status and the resident's progress page do not change."""
+    with transaction.atomic():
+        core.check_version(errand, expected_version)
+        errand.refresh_from_db()
+        move = ERRAND.check(actor, ERRAND.get(errand.status, action="handover"), errand.node.path)
+        if errand.handler_id != actor.pk and may_handle(errand.handler, errand):
+            raise PermissionDenied(_("只有当前代办员可以移交此代办。"))
+        if to_user is None or not to_user.is_active:
+            raise ValidationError({"to_user": _("请选择接收人")})
+        if to_user.pk == errand.handler_id:
+            raise ValidationError({"to_user": _("接收人已是此代办的代办员")})
+        if not has_perm_at(to_user, perms.STEP_ERRAND, errand.node.path):
+            raise ValidationError({"to_user": _("接收人无权在此受理地点办理代办")})
+        note = _text(note)
+        if not note:
+            raise ValidationError({"note": _("请填写移交说明")})
+        core.create(
+            ErrandHandover,
+            reason=str(move.label),
+            errand=errand,
+            from_user=errand.handler,
+            to_user=to_user,
+            by=actor,
+            note=note,
+        )
+        return core.update(
+            errand, {"handler": to_user}, reason=_("%(label)s：%(note)s") % {"label": move.label, "note": note}
+        )

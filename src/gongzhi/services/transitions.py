@@ -30,6 +30,8 @@ ERRAND = TransitionTable(
         T.of("return", _("登记结果返回"), {E.SENT}, E.RETURNED, perms.STEP_ERRAND),
         T.of("deliver", _("交付居民"), {E.RETURNED}, E.DELIVERED, perms.STEP_ERRAND),
         T.of("cancel", _("终止代办"), {E.RECEIVED, E.SENT, E.RETURNED}, E.CANCELLED, perms.STEP_ERRAND),
+        # The status stays: only the handler changes (首问负责 passes on, with a note).
+        T.of("handover", _("移交代办"), {E.RECEIVED, E.SENT, E.RETURNED}, None, perms.STEP_ERRAND),
     ],
     model="services.Errand",
     initial=E.RECEIVED,

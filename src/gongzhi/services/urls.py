@@ -17,6 +17,7 @@ urlpatterns = [
     path("errands/", views.errands, name="errands"),
     path("errands/new/", views.errand_new, name="errand_new"),
     path("errands/<int:pk>/", views.errand, name="errand"),
+    path("errands/<int:pk>/handover/", views.errand_handover, name="errand_handover"),
     path("errands/<int:pk>/<str:action>/", views.errand_step, name="errand_step"),
     path("figures/", views.figures, name="figures"),
     path("mine/", views_public.mine, name="mine"),

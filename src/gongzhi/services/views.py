@@ -17,7 +17,7 @@ from gongzhi.registry.picker import ResidentPicker
 
 from . import exports, selectors, services
 from . import permissions as perms
-from .forms import CloseForm, EnquiryForm, ErrandForm, HandoverForm, ItemForm, StepForm
+from .forms import CloseForm, EnquiryForm, ErrandForm, ErrandHandoverForm, HandoverForm, ItemForm, StepForm
 from .transitions import ERRAND
 
 ITEM_SORTS = {"name": ("name", "id"), "node": ("node__path", "name", "id"), "time_limit": ("time_limit", "id")}
@@ -308,12 +308,22 @@ def errand_new(request):
     )
 
 
-def _errand_page(request, errand, step_form=None, cancel_form=None, status=200):
+def _may_hand_over(user, errand, moves) -> bool:
+    """The handler, or anyone with the right here once the handler can no longer act
+    (services.hand_over_errand says why)."""
+    if "handover" not in moves:
+        return False
+    return errand.handler_id == user.pk or not services.may_handle(errand.handler, errand)
+
+
+def _errand_page(request, errand, step_form=None, cancel_form=None, handover_form=None, status=200):
     selectors.disclose([errand])
     today = timezone.localdate()
     may_step = has_perm_at(request.user, perms.STEP_ERRAND, errand.node.path)
     moves = {m.name: m for m in ERRAND.allowed_from(errand.status)} if may_step else {}
-    forward = [m for name, m in moves.items() if name != "cancel"]
+    forward = [m for name, m in moves.items() if name not in ("cancel", "handover")]
+    if handover_form is None and _may_hand_over(request.user, errand, moves):
+        handover_form = ErrandHandoverForm(errand=errand)
     return render(
         request,
         "services/errand.html",
@@ -325,6 +335,8 @@ def _errand_page(request, errand, step_form=None, cancel_form=None, status=200):
             "step_form": step_form or StepForm(initial={"on": today}),
             "cancel": moves.get("cancel"),
             "cancel_form": cancel_form or StepForm(initial={"on": today}, prefix="cancel"),
+            "handovers": errand.handovers.select_related("from_user", "to_user", "by"),
+            "handover_form": handover_form,
         },
         status=status,
     )
@@ -359,6 +371,26 @@ def errand_step(request, pk, action):
     if action == "cancel":
         return _errand_page(request, found, cancel_form=form, status=status)
     return _errand_page(request, found, step_form=form, status=status)
+
+
+@require_POST
+@perm_required(perms.STEP_ERRAND)
+def errand_handover(request, pk):
+    """Hand the 代办 over to a colleague with a note (首问负责)."""
+    found = selectors.errand(request.user, pk)
+    if found is None:
+        raise Http404
+    form = ErrandHandoverForm(request.POST, errand=found)
+    done, status = run_action(
+        form,
+        lambda d: services.hand_over_errand(
+            request.user, found, to_user=d["to_user"], note=d["note"], expected_version=_version(request)
+        ),
+    )
+    if done:
+        messages.success(request, _("已移交"))
+        return redirect("services:errand", found.pk)
+    return _errand_page(request, found, handover_form=form, status=status if status != 200 else 400)
 
 
 # ---------------------------------------------------------------- figures

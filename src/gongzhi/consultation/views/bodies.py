@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import sorting
+from gongzhi.core import manifest, sorting
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 from gongzhi.registry import selectors as registry
@@ -92,6 +92,8 @@ def body_detail(request, pk):
             "may_schedule": perms.can_schedule(user, body),
             "member_form": MemberForm(),
             "meeting_form": MeetingForm(),
+            # What other apps add to this page (key "consultation.body"; organisations: 成员单位).
+            "panels": manifest.panels("consultation.body", user, body),
         },
     )
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import sorting
+from gongzhi.core import manifest, sorting
 from gongzhi.core.scoping import has_perm_anywhere
 from gongzhi.core.web import paginate, perm_required, run_service, wants_export
 
@@ -113,6 +113,10 @@ def _detail_context(request, matter):
     resident = getattr(user, "resident", None)
     signed = resident is not None and Support.objects.filter(matter=matter, resident=resident).exists()
     tasks = list(selectors.tasks(user, matter).order_by("due", "id"))
+    # What other apps add under each task (key "consultation.task"; organisations: 外部责任单位).
+    shown = manifest.panels_each("consultation.task", user, tasks)
+    for t in tasks:
+        t.panels = shown[t.pk]
     decisions = list(selectors.decisions(user).filter(matter=matter).order_by("decided_on", "id"))
     bodies = selectors.bodies(user).filter(node__path__startswith=matter.node.path, active=True)
     collecting = matter.status in (MatterStatus.COLLECTING, MatterStatus.PENDING)
