@@ -104,6 +104,20 @@ def test_no_search_reads_every_resident(many, town):
             assert not SEQ_SCAN.search(plan), f"{kind} ({q}) reads every resident:\n{plan}"
 
 
+def test_a_masked_four_digit_search_reads_only_long_phone_numbers(many, town):
+    """A community official sees numbers masked: four digits match the start of a phone only
+    where the mask shows four (a number of 12 characters or more). The plan reads those from
+    the index of long numbers, not every mobile starting with the digits."""
+    user = make_user("community", town["c1"])
+    q = many[123].phone[:4]
+    found = plans(user, q)
+    assert found
+    assert any("registry_resident_phone_long" in plan for plan in found), found
+    for plan in found:
+        assert not SEQ_SCAN.search(plan), plan
+        assert "registry_resident_phone_ca6d" not in plan, plan  # Django's index of every phone
+
+
 def test_indexes_are_there():
     """The migration made them (this database's role may create pg_trgm)."""
     with connection.cursor() as cursor:

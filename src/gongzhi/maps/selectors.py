@@ -45,15 +45,15 @@ def _grids_under(user, node):
     return qs.filter(path__startswith=node.path) if node.level < Level.GRID else qs.filter(pk=node.pk)
 
 
-def _residents(user, grid_ids):
+def _residents(user, grids):
+    from gongzhi.registry import grid_figures
     from gongzhi.registry import permissions as registry_perms
-    from gongzhi.registry.models import Resident
 
     if not has_perm_anywhere(user, registry_perms.VIEW_RESIDENT):
         return None
-    # counted_for: the scope as `grid_id IN (grids in scope)`, the registry's own counting form.
-    rows = Resident.objects.counted_for(user).filter(grid_id__in=grid_ids).values("grid_id").annotate(n=Count("id"))
-    return {r["grid_id"]: r["n"] for r in rows.order_by()}
+    # The registry's per-grid figures, scoped as its lists are (docs/decisions/0028): counting
+    # a town's every resident by grid took ~0.4 s at 1,000,000 residents on each map load.
+    return grid_figures.resident_counts(user, grids)
 
 
 def _requests(user, grid_ids, now):
@@ -100,15 +100,16 @@ def grid_figures(user, node, now=None) -> list[dict]:
     grids = list(
         _grids_under(user, node)
         .annotate(geojson_text=Cast("geojson", TextField()))
-        .values("id", "name", "code", "parent_id", "parent__name", "geojson_text")
+        .values("id", "name", "code", "path", "parent_id", "parent__name", "geojson_text")
         .order_by("code")
     )
     ids = _grids_under(user, node).values("pk")
-    residents = _residents(user, ids)
+    residents = _residents(user, grids)
     open_, overdue = _requests(user, ids, now)
     visits = _visits_due(user, ids, timezone.localtime(now).date())
     for g in grids:
         g["community"] = g.pop("parent__name")
+        del g["path"]
         for name, counts in (("residents", residents), ("open", open_), ("overdue", overdue), ("visits_due", visits)):
             g[name] = None if counts is None else counts.get(g["id"], 0)
     return grids

@@ -21,6 +21,12 @@ def _ensure_sensitive_triggers(sender, using="default", **kwargs):
     ensure_sensitive_triggers(using)
 
 
+def _ensure_grid_figures(sender, using="default", **kwargs):
+    from .grid_figures import ensure_triggers
+
+    ensure_triggers(using)
+
+
 def _demo_tags(town):
     from .demo import build_tags
 
@@ -68,6 +74,8 @@ class RegistryConfig(AppConfig):
         post_migrate.connect(_ensure_pg_search_indexes, sender=self, dispatch_uid="gongzhi_registry_pg_search")
         # Likewise the triggers keeping Resident.has_sensitive (docs/decisions/0008).
         post_migrate.connect(_ensure_sensitive_triggers, sender=self, dispatch_uid="gongzhi_registry_sensitive_flag")
+        # And the per-grid counts of the workbench and the map (docs/decisions/0028).
+        post_migrate.connect(_ensure_grid_figures, sender=self, dispatch_uid="gongzhi_registry_grid_figures")
         from gongzhi.core.manifest import AppManifest, DemoStep, HistoryReader, MenuEntry
 
         # What this app adds to the platform (docs/decisions/0011-app-manifests.md).

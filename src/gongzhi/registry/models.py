@@ -342,3 +342,25 @@ class ResidentMove(models.Model):
     def clean(self):
         if self.from_household_id == self.to_household_id and self.from_grid_id == self.to_grid_id:
             raise ValidationError(gettext("迁入与迁出相同"))
+
+
+class GridFigures(models.Model):
+    """How many residents (of them, how many carry a sensitive tag) and households each grid
+    holds: what the workbench and the grid map show per grid, read here instead of counting a
+    town's registry on every page load. Derived data kept by database triggers on the resident
+    and household tables, whatever wrote them (registry/grid_figures.py,
+    docs/decisions/0028-grid-figures.md); never written by the application."""
+
+    grid = models.OneToOneField(
+        "territory.Node", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("网格")
+    )
+    residents = models.IntegerField(_("居民"), default=0)
+    sensitive = models.IntegerField(_("敏感人群"), default=0)
+    households = models.IntegerField(_("住户"), default=0)
+
+    class Meta:
+        verbose_name = _("网格人口数")
+        verbose_name_plural = _("网格人口数")
+
+    def __str__(self):
+        return f"{self.grid_id}: {self.residents}/{self.households}"

@@ -184,6 +184,8 @@ def _visible_only(qs, text: str) -> _Plan:
     n, parts = len(text), []
     if n <= masking.ID_HEAD:  # (a landline's visible start, too, is at most its 4-digit area code)
         parts.append(_prefix(qs, "id_number", text))
+        # The length test as written here is the predicate of PostgreSQL's index of the long
+        # numbers for four digits (registry.pg_search.LONG_PHONE): keep the two in step.
         parts.append(
             _prefix(qs, "phone", text)
             & Q(GreaterThanOrEqual(Length("phone"), n + masking.PHONE_HIDDEN + masking.PHONE_TAIL))

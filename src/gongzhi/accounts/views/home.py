@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from gongzhi.core import workbench
 from gongzhi.core.scoping import has_perm_anywhere
-from gongzhi.registry import migrants
+from gongzhi.registry import grid_figures, migrants
 from gongzhi.registry import permissions as registry_perms
 from gongzhi.registry import selectors as registry
 from gongzhi.registry.grid_filter import GRID_CHOICES_MAX
@@ -33,8 +33,10 @@ def _counts(qs, key):
 
 
 def _grid_rows(user, grids):
-    residents = _counts(registry.residents(user), "grid_id")
-    households = _counts(registry.households(user), "grid_id")
+    # Residents and households from the per-grid figures the registry keeps (one row a grid),
+    # not a count of every resident in scope on each landing (docs/decisions/0028).
+    residents = grid_figures.resident_counts(user, grids)
+    households = grid_figures.household_counts(user, grids)
     buildings = _counts(territory.buildings(user), "grid_id")
     return [
         {
