@@ -22,7 +22,10 @@ pytestmark = pytest.mark.timeout(1800)
 GONGZHI = Path(sys.executable).with_name("gongzhi")
 PG = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
 PG = PG or "postgres://postgres@127.0.0.1:5432/postgres"
-TARGET = (os.environ.get("GONGZHI_TEST_DB_NAME") or "test_gongzhi") + "_move"
+# One target per run and per xdist worker: two workers sharing it would drop each other's.
+TARGET = (
+    (os.environ.get("GONGZHI_TEST_DB_NAME") or "test_gongzhi") + "_move" + os.environ.get("PYTEST_XDIST_WORKER", "")
+)
 
 
 def _admin():

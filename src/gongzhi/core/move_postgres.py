@@ -139,7 +139,10 @@ def move(source, using="default", *, stdout=None) -> MoveReport:
     source = Path(source).resolve()
     if not source.is_file():
         raise MoveError(_("源文件 %(p)s 不存在") % {"p": source})
-    _check_empty_target(using)
+    try:
+        _check_empty_target(using)
+    except DatabaseError as e:
+        raise MoveError(_("无法连接目标数据库：%(e)s") % {"e": str(e).strip()[:500]}) from None
     started = time.monotonic()
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
     try:
