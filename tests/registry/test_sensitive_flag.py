@@ -133,3 +133,59 @@ def test_triggers_are_recreated_and_flags_rederived_after_a_rebuild(town):
     assert ensure_sensitive_triggers() == []  # idempotent
     resident.tags.clear()
     assert flag(resident) is False
+
+
+def _row_version(resident):
+    """Something that changes whenever the resident's row is written: PostgreSQL's xmin, or on
+    SQLite a counter kept by a test-only trigger (see below)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT xmin::text FROM registry_resident WHERE id = %s", [resident.pk])
+        else:
+            cursor.execute("SELECT count(*) FROM test_resident_writes WHERE rid = %s", [resident.pk])
+        return cursor.fetchone()[0]
+
+
+def test_a_link_that_does_not_change_the_flag_does_not_write_the_resident(town):
+    """Decision 0030: the triggers skip residents whose flag stays as it is (the import writes
+    the right flag with the row; rewriting it cost a row version and an entry in every index)."""
+    plain, secret = Tag.objects.create(slug="party", name="党员"), sensitive_tag()
+    resident = make_resident(town["g11"])
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMP TABLE test_resident_writes (rid integer)")
+            cursor.execute(
+                "CREATE TEMP TRIGGER test_resident_writes_au AFTER UPDATE ON registry_resident "
+                "BEGIN INSERT INTO test_resident_writes VALUES (NEW.id); END"
+            )
+    before = _row_version(resident)
+    resident.tags.add(plain)  # flag stays False
+    assert _row_version(resident) == before and flag(resident) is False
+    resident.tags.add(secret)  # flag becomes True: written
+    assert _row_version(resident) != before and flag(resident) is True
+    written = _row_version(resident)
+    resident.tags.remove(plain)  # still True through the sensitive tag
+    assert _row_version(resident) == written and flag(resident) is True
+    resident.tags.remove(secret)
+    assert flag(resident) is False
+
+
+def test_an_older_trigger_body_is_replaced_in_place(town):
+    """Triggers written by an earlier version (every link rewrote its resident) are replaced by
+    post_migrate without being counted as missing (nothing to re-derive)."""
+    old = "UPDATE registry_resident SET has_sensitive = has_sensitive WHERE id = NEW.resident_id"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER registry_sensitive_link_ai")
+            cursor.execute(
+                f"CREATE TRIGGER registry_sensitive_link_ai AFTER INSERT ON registry_resident_tags BEGIN {old}; END"
+            )
+        else:
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION registry_sensitive_link_fn() RETURNS trigger LANGUAGE plpgsql "
+                f"AS $$ BEGIN {old}; RETURN NULL; END; $$"
+            )
+    assert ensure_sensitive_triggers() == []
+    resident = make_resident(town["g11"])
+    resident.tags.add(sensitive_tag())
+    assert flag(resident) is True  # the current body derives the flag again

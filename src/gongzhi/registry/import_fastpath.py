@@ -85,14 +85,15 @@ class Table:
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, params)
 
-    def insert_new(self, params: list[tuple], key_index: int) -> list:
+    def insert_new(self, params: list[tuple], key_index: int, ids=None) -> list:
         """Insert ready parameter tuples and return the new rows' ids, in order: on PostgreSQL
-        taken from the sequence first and copied with the rows; elsewhere read back
-        (`new_ids`, by the unique column at `key_index` of each tuple)."""
+        taken from the sequence first (or given as `ids`, reserved by the caller with
+        `import_copy.next_ids`) and copied with the rows; elsewhere read back (`new_ids`, by the
+        unique column at `key_index` of each tuple)."""
         if not params:
             return []
         if import_copy.enabled():
-            ids = import_copy.next_ids(self.model, len(params))
+            ids = ids if ids is not None else import_copy.next_ids(self.model, len(params))
             import_copy.copy_rows(
                 self.model._meta.db_table, ["id", *self.columns], [(pk, *p) for pk, p in zip(ids, params)]
             )
@@ -264,22 +265,37 @@ class Writer:
             None,
         ]
 
-    def create_households(self, new: dict, now) -> dict:
-        """Insert households {number: {grid_id, address}}; returns {number: id}."""
+    def create_households(self, new: dict, now, heads=None) -> dict:
+        """Insert households {number: {grid_id, address}}; returns {number: id}. `heads`
+        {number: resident id} are written with the row (PostgreSQL, where the residents' ids
+        are reserved before either table is filled; the foreign key is checked at commit)."""
         stamp = connection.ops.adapt_datetimefield_value(now)
         numbers = list(new)
         table = self.households
         pick, defaults = operator.itemgetter(*table.attnames), table.defaults
-        rows = [{"created_at": stamp, "updated_at": stamp, "version": 1, "number": n, **new[n]} for n in numbers]
+        heads = heads or {}
+        rows = [
+            {
+                "created_at": stamp,
+                "updated_at": stamp,
+                "version": 1,
+                "number": n,
+                "grid_id": new[n]["grid_id"],
+                "address": new[n]["address"],
+                "head_id": heads.get(n),
+            }
+            for n in numbers
+        ]
         ids = table.insert_new([pick({**defaults, **row}) for row in rows], table.attnames.index("number"))
         return dict(zip(numbers, ids))
 
-    def create_residents(self, rows: list[list], now) -> list:
-        """Insert prepared residents (see `prebuild`); returns their ids, in order."""
+    def create_residents(self, rows: list[list], now, ids=None) -> list:
+        """Insert prepared residents (see `prebuild`); returns their ids, in order (`ids`:
+        reserved already, PostgreSQL only)."""
         stamp = connection.ops.adapt_datetimefield_value(now)
         pre, hh = Slot.PRE, Slot.HOUSEHOLD_ID
         params = [row[pre] + (stamp, stamp, row[hh]) for row in rows]
-        return self.residents.insert_new(params, self.residents.attnames.index("id_number"))
+        return self.residents.insert_new(params, self.residents.attnames.index("id_number"), ids=ids)
 
     def link_tags(self, pairs: list[tuple[int, int]]):
         self.links.insert([{"resident_id": r, "tag_id": t} for r, t in pairs])

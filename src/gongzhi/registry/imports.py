@@ -301,11 +301,20 @@ class _Run:
             return {}
         at = now()
         w = self.writer
-        created = w.create_households(new_households, at) if new_households else {}
+        reserved, planned_heads = None, {}
+        if import_copy.enabled():
+            # The residents' ids come from their sequence before anything is copied, so a new
+            # household is copied with its head already in place: no UPDATE pass over the
+            # batch's households (each a new row version with an entry in every index).
+            reserved = import_copy.next_ids(Resident, len(rows))
+            for row, pk in zip(rows, reserved):
+                if row[S.RELATION] == "head" and row[S.HOUSEHOLD] in new_households:
+                    planned_heads.setdefault(row[S.HOUSEHOLD], pk)
+        created = w.create_households(new_households, at, planned_heads) if new_households else {}
         for row in rows:
             if row[S.HOUSEHOLD] and row[S.HOUSEHOLD_ID] is None:
                 row[S.HOUSEHOLD_ID] = created[row[S.HOUSEHOLD]]
-        ids = w.create_residents(rows, at)
+        ids = w.create_residents(rows, at, reserved)
         # The search structures for new rows (name parts, SQLite digit index), in bulk; from
         # the stored rows when their ids are consecutive (always on SQLite, see new_ids).
         if rows and ids == list(range(ids[0], ids[0] + len(ids))):
@@ -314,13 +323,14 @@ class _Run:
             index_new_residents([(pk, r[S.NAME], r[S.ID], r[S.PHONE]) for r, pk in zip(rows, ids)])
         w.link_tags([(pk, t) for r, pk in zip(rows, ids) for t in r[S.TAGS]])
         existing_heads, new_heads = {}, {}
+        written_heads = {created[n] for n in planned_heads}  # copied with their household
         created_ids = set(created.values())
         head_free = {h["id"] for h in households.values() if h["head_id"] is None} | created_ids
         for row, pk in zip(rows, ids):
             hid = row[S.HOUSEHOLD_ID]
             if row[S.RELATION] == "head" and hid in head_free and hid not in existing_heads and hid not in new_heads:
                 (new_heads if hid in created_ids else existing_heads)[hid] = pk
-        w.set_heads({**existing_heads, **new_heads})
+        w.set_heads({h: r for h, r in {**existing_heads, **new_heads}.items() if h not in written_heads})
         paths = {row[S.GRID]: row[S.PATH] for row in rows}
         paths.update(_paths({v["grid_id"] for v in new_households.values()} - set(paths)))
         w.audit_residents(rows, ids, at)

@@ -18,13 +18,29 @@ _DERIVED = (
     f"EXISTS (SELECT 1 FROM {LINKS} rt INNER JOIN {TAGS} t ON t.id = rt.tag_id "
     "WHERE rt.resident_id = {rid} AND t.sensitive)"
 )
-_SET_ONE = f"UPDATE {RESIDENTS} SET has_sensitive = " + _DERIVED.format(rid="{rid}") + " WHERE id = {rid}"
+# Each UPDATE writes only rows whose flag actually changes (`has_sensitive <> derived`; both
+# sides are never NULL). Writing an unchanged row is not free: on PostgreSQL it is a new row
+# version, and where the page has no room (a table filled by COPY) one entry in each of the
+# resident table's twenty indexes — the import, which writes the right flag with the row, paid
+# that for every tag link it copied (docs/decisions/0030-import-pg-heads-triggers.md).
+_SET_ONE = (
+    f"UPDATE {RESIDENTS} SET has_sensitive = "
+    + _DERIVED.format(rid="{rid}")
+    + " WHERE id = {rid} AND has_sensitive <> "
+    + _DERIVED.format(rid="{rid}")
+)
 _SET_CARRIERS = (
     f"UPDATE {RESIDENTS} SET has_sensitive = "
     + _DERIVED.format(rid=f"{RESIDENTS}.id")
-    + f" WHERE id IN (SELECT resident_id FROM {LINKS} WHERE tag_id = NEW.id)"
+    + f" WHERE id IN (SELECT resident_id FROM {LINKS} WHERE tag_id = NEW.id) AND has_sensitive <> "
+    + _DERIVED.format(rid=f"{RESIDENTS}.id")
 )
-REDERIVE_ALL = f"UPDATE {RESIDENTS} SET has_sensitive = " + _DERIVED.format(rid=f"{RESIDENTS}.id")
+REDERIVE_ALL = (
+    f"UPDATE {RESIDENTS} SET has_sensitive = "
+    + _DERIVED.format(rid=f"{RESIDENTS}.id")
+    + " WHERE has_sensitive <> "
+    + _DERIVED.format(rid=f"{RESIDENTS}.id")
+)
 
 _SQLITE = {
     "registry_sensitive_link_ai": f"AFTER INSERT ON {LINKS} BEGIN " + _SET_ONE.format(rid="NEW.resident_id") + "; END",
@@ -61,25 +77,33 @@ _PG_TRIGGERS = {
 
 def ensure_sensitive_triggers(using="default", **kwargs):
     """Create the triggers keeping `has_sensitive` where missing and then re-derive every flag
-    (a row written while a trigger was missing would otherwise stay wrong). Idempotent;
-    connected to post_migrate. Returns the names of the triggers created."""
+    (a row written while a trigger was missing would otherwise stay wrong). A trigger whose body
+    differs from the one above (an older version) is replaced in place, in the same transaction,
+    so there is no gap and nothing to re-derive. Idempotent; connected to post_migrate. Returns
+    the names of the triggers created."""
     conn = connections[using]
     tables = set(conn.introspection.table_names())
     if not {LINKS, TAGS, RESIDENTS} <= tables:
         return []
     with conn.cursor() as cursor:
         if conn.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            present = {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            present = dict(cursor.fetchall())
             created = [name for name in _SQLITE if name not in present]
+            for name, body in _SQLITE.items():
+                if name in present and present[name] != f"CREATE TRIGGER {name} {body}":
+                    cursor.execute(f"DROP TRIGGER {name}")
+                    cursor.execute(f"CREATE TRIGGER {name} {body}")
             for name in created:
                 cursor.execute(f"CREATE TRIGGER {name} {_SQLITE[name]}")
         elif conn.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
             present = {row[0] for row in cursor.fetchall()}
             created = [name for name in _PG_TRIGGERS if name not in present]
-            if created:
-                for name, body in _PG_FUNCTIONS.items():
+            cursor.execute("SELECT proname, prosrc FROM pg_proc WHERE proname = ANY(%s)", [list(_PG_FUNCTIONS)])
+            stored = dict(cursor.fetchall())
+            for name, body in _PG_FUNCTIONS.items():
+                if stored.get(name) != f" {body} ":  # missing, or an older body: replaced in place
                     cursor.execute(
                         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$"
                     )
