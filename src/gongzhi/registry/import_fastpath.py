@@ -112,9 +112,7 @@ class Table:
         # the Table's, and nothing is left on a connection that serves other requests after.
         cursor.execute(f"DROP TABLE IF EXISTS temp.{stage}")
         columns = ", ".join(qn(c) for c in self.columns)
-        cursor.execute(
-            f"CREATE TEMP TABLE {stage} AS SELECT {columns} FROM {qn(self.model._meta.db_table)} WHERE 0"
-        )
+        cursor.execute(f"CREATE TEMP TABLE {stage} AS SELECT {columns} FROM {qn(self.model._meta.db_table)} WHERE 0")
         marks = ", ".join(["%s"] * len(self.columns))
         cursor.executemany(f"INSERT INTO temp.{stage} ({columns}) VALUES ({marks})", params)
         cursor.execute(
