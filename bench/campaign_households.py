@@ -16,10 +16,8 @@ Goal: a grid worker's page under 100 ms (issue 16).
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,18 +25,9 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import mediation  # noqa: E402  (bench/mediation.py: setup, teardown)
+from care import timed  # noqa: E402  (bench/care.py: median of `repeat` after a warm-up)
 
 GOAL_MS = 100.0
-
-
-def timed(fn, repeat):
-    fn()
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs)
 
 
 def build(households):
