@@ -24,7 +24,17 @@ def demo_world():
     return nodes, make_world(town)
 
 
+# A full-page screenshot stretches the viewport, and with it the map (70vh), for a moment; the
+# chart follows on the window's resize event, which may come after the screenshot returns. The
+# pixel is read only once the chart is as large as its element again, or the tap misses.
+CHART_SETTLED = """() => {
+  const el = document.getElementById('grid-map'), chart = echarts.getInstanceByDom(el);
+  return chart.getWidth() === el.clientWidth && chart.getHeight() === el.clientHeight;
+}"""
+
+
 def centre_pixel(page, grid_geojson):
+    page.wait_for_function(CHART_SETTLED)
     ring = grid_geojson["coordinates"][0]
     lng = sum(p[0] for p in ring[:-1]) / (len(ring) - 1)
     lat = sum(p[1] for p in ring[:-1]) / (len(ring) - 1)
