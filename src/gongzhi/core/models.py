@@ -90,7 +90,11 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
     source = models.CharField(_("渠道"), max_length=10, choices=AuditSource.choices, default=AuditSource.SYSTEM)
     action = models.CharField(_("动作"), max_length=10, choices=AuditAction.choices)
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No index of its own: the (content_type, object_id, at) index below begins with it, and
+    # nothing reads the log by type alone (docs/benchmarks.md, "Audit log indexes").
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     object_id = models.CharField(_("记录编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("记录"), max_length=200, blank=True)
     before = models.JSONField(_("修改前"), null=True, blank=True)
@@ -99,8 +103,10 @@ class AuditEntry(models.Model):
     node_path = models.CharField(_("所属区域路径"), max_length=255, blank=True, db_index=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     # Shared by every entry one action wrote (a request, a command, an import run); blank for
-    # entries written before it existed and for writes outside any audit context.
-    correlation_id = models.CharField(_("关联编号"), max_length=32, blank=True, db_index=True)
+    # entries written before it existed and for writes outside any audit context. Not indexed:
+    # entries are grouped by it only when read in time order (core/history.py), never looked
+    # up by it, and every action would pay for the index (two on PostgreSQL).
+    correlation_id = models.CharField(_("关联编号"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("审计日志")
