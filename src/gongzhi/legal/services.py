@@ -457,13 +457,7 @@ def record_activity(actor, *, node, title, held_on, place, topic, attendance, sp
     held_on = _not_future(held_on, "held_on", _("活动日期"))
     if attendance is None or not isinstance(attendance, int) or attendance < 0:
         raise ValidationError({"attendance": _("参加人数应为不小于 0 的整数")})
-    residents = list({r.pk: r for r in residents or ()}.values())
-    if residents:
-        seen = set(
-            Resident.objects.visible_to(actor).filter(pk__in=[r.pk for r in residents]).values_list("pk", flat=True)
-        )
-        if len(seen) != len(residents):
-            raise ValidationError({"residents": _("所选居民不在您的权限范围内")})
+    residents = _visible_residents(actor, residents)
     if len(residents) > attendance:
         raise ValidationError({"attendance": _("参加人数不能少于登记的参加居民数（%(n)d 人）") % {"n": len(residents)}})
     with transaction.atomic():
