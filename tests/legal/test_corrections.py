@@ -131,15 +131,17 @@ def test_an_activity_is_corrected_with_its_checks(legal, activity):
             services.update_activity(user, activity, {"place": "礼堂"})
 
 
-# Edit pages (GET) and PATCH: consultation page, activity page, PATCH consultation, PATCH activity.
+# Edit pages (GET) and PATCH: consultation page, activity page, PATCH consultation, PATCH activity;
+# then the activity's attendees: remove on the page (confirmed POST), add back and remove again
+# through the API (If-Match).
 MATRIX = {
-    "community": (200, 200, 200, 200),
-    "town": (200, 200, 200, 200),
-    "grid": (403, 403, 403, 403),
-    "supervisor": (403, 403, 403, 403),
-    "community2": (404, 404, 404, 404),
+    "community": (200, 200, 200, 200, 302, 200, 200),
+    "town": (200, 200, 200, 200, 302, 200, 200),
+    "grid": (403, 403, 403, 403, 403, 403, 403),
+    "supervisor": (403, 403, 403, 403, 403, 403, 403),
+    "community2": (404, 404, 404, 404, 404, 404, 404),
     # No right to read anything here: the pages answer 403, the API cannot find the record.
-    "department": (403, 403, 404, 404),
+    "department": (403, 403, 404, 404, 403, 404, 404),
 }
 
 
@@ -155,6 +157,16 @@ def test_permission_matrix_of_corrections(client, legal, activity, role):
         api.patch(f"/legal/consultations/{c.pk}", {"advice": "更正"}, if_match=f'"{c.version}"').status_code,
         api.patch(f"/legal/activities/{activity.pk}", {"attendance": 31}, if_match=f'"{activity.version}"').status_code,
     )
+    activity.refresh_from_db()
+    mei = legal.people.mei.pk
+    removed = client.post(
+        reverse("legal:attendee_remove", args=[activity.pk, mei]), {"version": activity.version, "confirm": "1"}
+    ).status_code
+    activity.refresh_from_db()
+    path = f"/legal/activities/{activity.pk}/attendees"
+    added = api.post(path, {"resident": mei}, if_match=activity.etag)
+    etag = added["ETag"] if added.status_code == 200 else activity.etag
+    got += (removed, added.status_code, api.delete(f"{path}/{mei}", if_match=etag).status_code)
     assert got == MATRIX[role]
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from gongzhi.cases.models import Notification
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.models import AuditEntry
 from gongzhi.services import services
@@ -84,6 +85,31 @@ def test_a_colleague_takes_over_when_the_handler_can_no_longer_act(hall):
     )
     h = ErrandHandover.objects.get(errand=e)
     assert done.handler == hall.users.colleague and h.from_user == hall.users.community and h.by == hall.users.colleague
+
+
+def test_the_receiver_is_told_in_the_inbox_once_the_handover_commits(client, hall, django_capture_on_commit_callbacks):
+    e = errand(hall)
+    by, to = hall.users.community, hall.users.colleague
+    # Refused: nothing is sent.
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.hand_over_errand(by, e, to_user=to, note=" ")
+    assert not Notification.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hand_over_errand(by, e, to_user=to, note="王小梅的材料已齐，待送派出所")
+    told = Notification.objects.get()
+    assert told.user == to and told.case is None and told.kind == "dispatched" and told.read_at is None
+    # The receipt code and the item, never the note nor the resident (she may be protected).
+    assert e.code in told.text and "居住证签注" in told.text and "王小梅" not in told.text
+    client.force_login(to)
+    assert e.code in client.get(reverse("cases:inbox")).content.decode()
+    # Through the API the same service tells the next receiver.
+    e.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = ApiClient(to).post(
+            f"/services/errands/{e.pk}/handover", {"to_user": by.pk, "note": "回交"}, if_match=e.etag
+        )
+    assert resp.status_code == 200
+    assert Notification.objects.filter(user=by).count() == 1 and Notification.objects.count() == 2
 
 
 # errand page shows the form, POST the form, API handover (with If-Match)

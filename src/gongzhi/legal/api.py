@@ -1,7 +1,9 @@
 """/api/v1/legal/…: advisers, the consultation log, legal-aid referrals, 普法 activities and
 the monthly figures, scoped like the web pages (the same selectors and services). Phones are
 masked; a resident in a sensitive group is named only to readers entitled to. Recording the
-centre's answer to a referral and correcting a consultation or an activity (PATCH) need If-Match with the ETag read (412 when stale, 428 without).
+centre's answer to a referral, correcting a consultation or an activity (PATCH) and adding or
+removing an activity's registered attendees need If-Match with the ETag read (412 when stale,
+428 without).
 Schema names start with `Legal` so they never replace another app's in the OpenAPI document."""
 
 import datetime as dt
@@ -215,6 +217,12 @@ class LegalActivityPatch(Schema):
     speaker: common.Text(60) | None = None
     topic: common.Text(100) | None = None
     attendance: common.Count | None = None
+
+
+class LegalAttendeeIn(Schema):
+    """A registry resident who came to a 普法 activity."""
+
+    resident: common.Id
 
 
 class LegalMonthOut(Schema):
@@ -534,6 +542,36 @@ def correct_activity(request, activity_id: common.Id, payload: LegalActivityPatc
     found = _one(_activities(user), activity_id)
     version = common.check_write(request, found, perms.CHANGE_ACTIVITY)
     services.update_activity(user, found, _sent(payload), expected_version=version)
+    fresh = _one(_activities(user), found.pk)
+    return _with_etag(_activity(fresh), fresh)
+
+
+@router.post("/legal/activities/{int:activity_id}/attendees", response={200: LegalActivityOut, **WRITE})
+def add_attendee(request, activity_id: common.Id, payload: LegalAttendeeIn):
+    """Register a resident as having attended (the right to correct the activity; If-Match:
+    the activity's ETag, which moves on)."""
+    user = request.auth
+    found = _one(_activities(user), activity_id)
+    version = common.check_write(request, found, perms.CHANGE_ACTIVITY)
+    resident = common.resolve(Resident.objects.visible_to(user), payload.resident, "resident", _("居民"))
+    services.add_attendees(user, found, [resident], expected_version=version)
+    fresh = _one(_activities(user), found.pk)
+    return _with_etag(_activity(fresh), fresh)
+
+
+@router.delete(
+    "/legal/activities/{int:activity_id}/attendees/{int:resident_id}", response={200: LegalActivityOut, **WRITE}
+)
+def remove_attendee(request, activity_id: common.Id, resident_id: common.Id):
+    """Remove a resident registered by mistake (the right to correct the activity; If-Match:
+    the activity's ETag, which moves on). 404 when the resident is not registered there; the
+    head count stays."""
+    user = request.auth
+    found = _one(_activities(user), activity_id)
+    version = common.check_write(request, found, perms.CHANGE_ACTIVITY)
+    if not found.attendees.filter(resident_id=resident_id).exists():
+        raise NotFound()
+    services.remove_attendee(user, found, resident_id, expected_version=version)
     fresh = _one(_activities(user), found.pk)
     return _with_etag(_activity(fresh), fresh)
 

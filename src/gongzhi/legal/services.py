@@ -1,12 +1,13 @@
 """Every state change of the legal services: appointing and editing a community's legal
 adviser, logging a consultation, referring someone to the 法律援助中心 and recording the
-centre's answer, and recording a 普法 activity. Each service owns its transaction, checks the
+centre's answer, and recording a 普法 activity and correcting its registered attendees. Each service owns its transaction, checks the
 actor's right where the record lies (through the transition table for the referral's moves)
 and writes the audit entry through core; bad input is refused in Chinese before anything is
 saved."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -456,13 +457,7 @@ def record_activity(actor, *, node, title, held_on, place, topic, attendance, sp
     held_on = _not_future(held_on, "held_on", _("活动日期"))
     if attendance is None or not isinstance(attendance, int) or attendance < 0:
         raise ValidationError({"attendance": _("参加人数应为不小于 0 的整数")})
-    residents = list({r.pk: r for r in residents or ()}.values())
-    if residents:
-        seen = set(
-            Resident.objects.visible_to(actor).filter(pk__in=[r.pk for r in residents]).values_list("pk", flat=True)
-        )
-        if len(seen) != len(residents):
-            raise ValidationError({"residents": _("所选居民不在您的权限范围内")})
+    residents = _visible_residents(actor, residents)
     if len(residents) > attendance:
         raise ValidationError({"attendance": _("参加人数不能少于登记的参加居民数（%(n)d 人）") % {"n": len(residents)}})
     with transaction.atomic():
@@ -481,3 +476,69 @@ def record_activity(actor, *, node, title, held_on, place, topic, attendance, sp
         for r in residents:
             core.create(Attendance, reason=_("登记普法活动参加人"), activity=activity, resident=r)
         return activity
+
+
+# ---------------------------------------------------------------- 普法 attendees
+
+
+def _visible_residents(actor, residents) -> list:
+    """The residents, once each, every one the actor may see (else refused as a whole)."""
+    residents = list({r.pk: r for r in residents or ()}.values())
+    if residents:
+        seen = Resident.objects.visible_to(actor).filter(pk__in=[r.pk for r in residents]).count()
+        if seen != len(residents):
+            raise ValidationError({"residents": _("所选居民不在您的权限范围内")})
+    return residents
+
+
+def _touch(activity) -> Activity:
+    """Move the activity's version on: its registered attendees are part of what a page or an
+    ETag read, so a correction read before this change must be refused as stale. The change is
+    audited on the Attendance row; the activity's own fields do not change."""
+    Activity.objects.filter(pk=activity.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    activity.refresh_from_db()
+    return activity
+
+
+def add_attendees(actor, activity, residents, *, expected_version=None) -> Activity:
+    """Register more residents as having attended a 普法 activity (e.g. the right one after a
+    wrong pick was removed): the same right as correcting the activity, each resident one the
+    actor may see and not registered yet, the head count not below the registered number."""
+    with transaction.atomic():
+        core.check_version(activity, expected_version)
+        activity.refresh_from_db()
+        _require(actor, perms.CHANGE_ACTIVITY, activity.node.path)
+        residents = _visible_residents(actor, residents)
+        if not residents:
+            raise ValidationError({"residents": _("请从人口库选择参加活动的居民")})
+        already = set(activity.attendees.values_list("resident_id", flat=True))
+        for r in residents:
+            if r.pk in already:
+                raise ValidationError({"residents": _("%(name)s 已登记为本次活动的参加居民") % {"name": r.name}})
+        registered = len(already) + len(residents)
+        if registered > activity.attendance:
+            raise ValidationError(
+                {
+                    "attendance": _("参加人数（%(a)d 人）不能少于登记的参加居民数（%(n)d 人），请先更正参加人数")
+                    % {"a": activity.attendance, "n": registered}
+                }
+            )
+        for r in residents:
+            core.create(Attendance, reason=_("登记普法活动参加人"), activity=activity, resident=r)
+        return _touch(activity)
+
+
+def remove_attendee(actor, activity, resident, *, expected_version=None) -> Activity:
+    """Take a resident registered by mistake off a 普法 activity's attendees (更正), with the
+    same right as correcting the activity; the removal is audited with the row's last values.
+    The head count stays: it counts everyone who came, registered or not (update_activity
+    corrects it)."""
+    with transaction.atomic():
+        core.check_version(activity, expected_version)
+        activity.refresh_from_db()
+        _require(actor, perms.CHANGE_ACTIVITY, activity.node.path)
+        row = activity.attendees.filter(resident_id=getattr(resident, "pk", resident)).first()
+        if row is None:
+            raise ValidationError({"resident": _("该居民不是本次活动登记的参加居民")})
+        core.delete(row, reason=_("移除误登记的普法活动参加人"))
+        return _touch(activity)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("activities/new/", views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views.activity, name="activity"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/attendees/add/", views.attendee_add, name="attendee_add"),
+    path("activities/<int:pk>/attendees/<int:resident_pk>/remove/", views.attendee_remove, name="attendee_remove"),
     path("figures/", views.figures, name="figures"),
     *views.PICKER.urls("pick/"),
     path("attendees/search/", views.attendee_search, name="attendee_search"),

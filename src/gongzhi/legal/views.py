@@ -4,7 +4,7 @@ with the centre's answer, 普法 activities and the monthly figures. Every list 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import sorting
+from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.scoping import has_perm_anywhere, has_perm_at
 from gongzhi.core.web import paginate, perm_required, run_action, run_service, wants_export
 from gongzhi.registry.picker import ResidentPicker
@@ -457,7 +458,68 @@ def activity(request, pk):
     people = [a.resident for a in found.attendees.select_related("resident__grid")]
     shown = selectors.Names(request.user).residents(people)
     may_edit = has_perm_at(request.user, perms.CHANGE_ACTIVITY, found.node.path)
-    return render(request, "legal/activity.html", {"a": found, "people": shown, "may_edit": may_edit})
+    # (name as the reader may read it, grid, resident id): the id names the row to remove.
+    rows = [(name, grid, r.pk) for (name, grid), r in zip(shown, people, strict=True)]
+    return render(request, "legal/activity.html", {"a": found, "people": rows, "may_edit": may_edit})
+
+
+def _editable_activity(request, pk):
+    """The activity, if the user may correct it; 404 otherwise (like the edit page)."""
+    found = selectors.activity(request.user, pk)
+    if found is None or not has_perm_at(request.user, perms.CHANGE_ACTIVITY, found.node.path):
+        raise Http404
+    return found
+
+
+def _attendee_write(request, found, call, done_message):
+    """Run an attendee correction; its refusal (bad pick, stale page) is a message on the
+    activity page, where the person tries again."""
+    try:
+        call()
+    except StaleObject as exc:  # a stale page: someone changed the activity meanwhile
+        messages.error(request, _("保存失败：%(msg)s") % {"msg": exc})
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, done_message)
+    return redirect("legal:activity", found.pk)
+
+
+@require_POST
+@perm_required(perms.CHANGE_ACTIVITY)
+def attendee_add(request, pk):
+    """Register residents picked on the activity page as attendees (e.g. after removing a
+    wrong pick)."""
+    found = _editable_activity(request, pk)
+    picked = _picked_many(request)
+    return _attendee_write(
+        request,
+        found,
+        lambda: services.add_attendees(request.user, found, picked, expected_version=_version(request)),
+        _("已登记参加居民"),
+    )
+
+
+@require_POST
+@perm_required(perms.CHANGE_ACTIVITY)
+def attendee_remove(request, pk, resident_pk):
+    """Remove a resident registered by mistake: the first POST (the activity page's button)
+    shows what will be removed and asks to confirm; the confirmed POST removes. Works without
+    script, like every page."""
+    found = _editable_activity(request, pk)
+    row = found.attendees.select_related("resident__grid").filter(resident_id=resident_pk).first()
+    if row is None:
+        raise Http404
+    if request.POST.get("confirm") != "1":
+        ((name, grid),) = selectors.Names(request.user).residents([row.resident])
+        context = {"a": found, "name": name, "grid": grid, "resident_pk": resident_pk, "version": _version(request)}
+        return render(request, "legal/attendee_remove.html", context)
+    return _attendee_write(
+        request,
+        found,
+        lambda: services.remove_attendee(request.user, found, resident_pk, expected_version=_version(request)),
+        _("已移除误登记的参加居民"),
+    )
 
 
 @perm_required(perms.CHANGE_ACTIVITY)

@@ -130,13 +130,15 @@ class Enquiry(NamesPerson, TrackedModel):
         return (self.resident.phone or "") if self.resident_id else self.visitor_phone
 
 
-class Handover(TrackedModel):
-    """One handover of an enquiry from its responsible person to another staff member, with
-    the note that says why and what is left to do. Rows are only ever added."""
+class HandoverRecord(TrackedModel):
+    """Abstract base of a handover of responsibility between staff members (首问负责): who
+    handed over, to whom, and the note that says why and what is left to do. Rows are only ever
+    added. A subclass adds the foreign key to what is handed over, named by `SUBJECT`, with
+    `SCOPE_FIELD` through it, and its verbose names."""
 
-    SCOPE_FIELD = "enquiry__node__path"
+    # The name of the subclass's foreign key to the record handed over (enquiry, errand).
+    SUBJECT = ""
 
-    enquiry = models.ForeignKey(Enquiry, verbose_name=_("首问登记"), on_delete=models.CASCADE, related_name="handovers")
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("移交人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -148,15 +150,27 @@ class Handover(TrackedModel):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("责任移交")
-        verbose_name_plural = _("责任移交")
+        abstract = True
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.enquiry_id}: {self.from_user_id} → {self.to_user_id}"
+        return f"{getattr(self, self.SUBJECT + '_id')}: {self.from_user_id} → {self.to_user_id}"
 
     def scope_path(self):
-        return self.enquiry.node.path
+        return getattr(self, self.SUBJECT).node.path
+
+
+class Handover(HandoverRecord):
+    """One handover of an enquiry from its responsible person to another staff member."""
+
+    SUBJECT = "enquiry"
+    SCOPE_FIELD = "enquiry__node__path"
+
+    enquiry = models.ForeignKey(Enquiry, verbose_name=_("首问登记"), on_delete=models.CASCADE, related_name="handovers")
+
+    class Meta(HandoverRecord.Meta):
+        verbose_name = _("责任移交")
+        verbose_name_plural = _("责任移交")
 
 
 class Errand(NamesPerson, TrackedModel):
@@ -250,35 +264,20 @@ class ErrandStep(TrackedModel):
         return self.errand.node.path
 
 
-class ErrandHandover(TrackedModel):
-    """One handover of a 代办 from its handler (代办员) to a colleague, with the note that says
-    why and what is left to do (首问负责: the handler stays responsible until this is written).
-    Staff only: the resident's progress page shows the steps, never who handles them. Rows are
-    only ever added."""
+class ErrandHandover(HandoverRecord):
+    """One handover of a 代办 from its handler (代办员) to a colleague (首问负责: the handler
+    stays responsible until this is written). `by` is who wrote it: the handler, or a colleague
+    when the handler can no longer act there. Staff only: the resident's progress page shows the
+    steps, never who handles them."""
 
+    SUBJECT = "errand"
     SCOPE_FIELD = "errand__node__path"
 
     errand = models.ForeignKey(Errand, verbose_name=_("代办事项"), on_delete=models.CASCADE, related_name="handovers")
-    from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("移交人"), on_delete=models.PROTECT, related_name="+"
-    )
-    to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="+"
-    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("移交说明"), max_length=1000)
 
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(HandoverRecord.Meta):
         verbose_name = _("代办移交")
         verbose_name_plural = _("代办移交")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.errand_id}: {self.from_user_id} → {self.to_user_id}"
-
-    def scope_path(self):
-        return self.errand.node.path

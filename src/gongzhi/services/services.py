@@ -284,7 +284,7 @@ def hand_over_errand(actor, errand, *, to_user, note, expected_version=None) -> 
     stays responsible until then). The handler hands it over; when the handler can no longer
     act here (account closed, right withdrawn) a colleague holding the hall's right may, so an
     errand never stays with nobody. The receiver must hold the hall's right at the errand's
-    place. The status and the resident's progress page do not change."""
+    place, and is told in their inbox. The status and the resident's progress page do not change."""
     with transaction.atomic():
         core.check_version(errand, expected_version)
         errand.refresh_from_db()
@@ -300,7 +300,7 @@ def hand_over_errand(actor, errand, *, to_user, note, expected_version=None) -> 
         note = _text(note)
         if not note:
             raise ValidationError({"note": _("请填写移交说明")})
-        core.create(
+        handover = core.create(
             ErrandHandover,
             reason=str(move.label),
             errand=errand,
@@ -309,6 +309,26 @@ def hand_over_errand(actor, errand, *, to_user, note, expected_version=None) -> 
             by=actor,
             note=note,
         )
+        _notify_receiver(errand, handover)
         return core.update(
             errand, {"handler": to_user}, reason=_("%(label)s：%(note)s") % {"label": move.label, "note": note}
         )
+
+
+def _notify_receiver(errand, handover):
+    """Tell the receiver in their inbox (cases.inbox, the way an assigned consultation task is
+    told), once the handover commits. The text names the receipt code and the item only: the
+    note may name the resident, who may be in a sensitive group the receiver may not see; the
+    errand page holds the rest."""
+    from gongzhi.cases.choices import NotificationKind
+    from gongzhi.cases.inbox import send_once
+    from gongzhi.cases.models import Notification
+
+    text = _("代办 %(code)s「%(item)s」已移交给您，请到代办页面查看移交说明并继续办理。") % {
+        "code": errand.code,
+        "item": errand.item.name,
+    }
+    row = Notification(
+        user_id=handover.to_user_id, kind=NotificationKind.DISPATCHED, text=text[:300], about=handover.created_at
+    )
+    transaction.on_commit(lambda: send_once([row]))
