@@ -149,6 +149,62 @@ def test_lost_triggers_are_recreated_and_the_figures_recounted(town):
     assert grid_figures.ensure_triggers() == []  # idempotent
 
 
+def _stored_text(name: str) -> str:
+    """The text of a figures trigger as the database holds it: on PostgreSQL its function's
+    body and the trigger's own clause."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+            return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT p.prosrc || pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE t.tgname = %s",
+            [name],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_an_older_trigger_body_is_replaced_in_place(town):
+    """A figures trigger written by an earlier version (here: one counting each new resident
+    twice) is replaced by post_migrate's installer, not counted as missing: nothing is
+    recounted, and the residents written after count once."""
+    g11, g12 = town["g11"], town["g12"]
+    make_resident(g11)
+    name = "registry_gridfigures_resident_ai" if connection.vendor == "sqlite" else "registry_gridfigures_resident_i"
+    current = _stored_text(name)
+    twice = (
+        "INSERT INTO registry_gridfigures (grid_id, residents, sensitive, households) VALUES ({row}.grid_id, 2, 0, 0) "
+        "ON CONFLICT (grid_id) DO UPDATE SET residents = registry_gridfigures.residents + 2"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TRIGGER {name}")
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER INSERT ON registry_resident BEGIN {twice.format(row='NEW')}; END"
+            )
+        else:
+            # An older function body, and the trigger's own clause changed too (it ran for
+            # every row; the current one once per statement).
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION registry_gridfigures_resident_fn() RETURNS trigger LANGUAGE plpgsql "
+                f"AS $$ BEGIN {twice.format(row='NEW')}; RETURN NULL; END; $$"
+            )
+            cursor.execute(f"DROP TRIGGER {name} ON registry_resident")
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER INSERT ON registry_resident FOR EACH ROW "
+                "EXECUTE FUNCTION registry_gridfigures_resident_fn()"
+            )
+    assert _stored_text(name) != current
+    assert grid_figures.ensure_triggers() == []  # replaced, not created: no recount
+    assert _stored_text(name) == current
+    assert_kept()
+    make_resident(g11, name="李四")
+    make_resident(g12, name="王五", tags=[sensitive_tag()])
+    assert_kept()
+    assert stored()[g11.pk][:2] == (2, 0) and stored()[g12.pk][:2] == (1, 1)
+    assert grid_figures.ensure_triggers() == [] and _stored_text(name) == current  # idempotent
+
+
 def _people(town):
     tag = sensitive_tag()
     for key, n in (("g11", 3), ("g12", 2), ("g21", 4)):

@@ -16,7 +16,9 @@ some.
   lock figures rows in the same order.
 * SQLite drops a table's triggers when a migration rebuilds it, and a database may have been
   written before the triggers existed: `ensure_triggers` runs after every `migrate`, creates
-  what is missing and, when it created anything, recounts every grid (`rebuild`).
+  what is missing and, when it created anything, recounts every grid (`rebuild`). A trigger
+  whose text changed (an older version) is replaced in place, in the same transaction, with
+  no recount: the old one kept the figures right until then (registry/triggers.py).
 
 Readers (`resident_counts`, `household_counts`) apply the reader's scope to the stored
 figures exactly as `ResidentQuerySet.visible_to` does to rows: a grid outside her scope counts
@@ -28,6 +30,7 @@ from django.db import connections
 from gongzhi.core.scoping import has_perm_at
 
 from . import permissions as perms
+from .triggers import Trigger, TriggerSet, install
 
 FIGURES, RESIDENTS, HOUSEHOLDS = "registry_gridfigures", "registry_resident", "registry_household"
 _SENS = "CASE WHEN {p}has_sensitive THEN 1 ELSE 0 END"
@@ -56,21 +59,41 @@ def _sqlite_remove(row: str, residents: bool) -> str:
     return f"UPDATE {FIGURES} SET {change} WHERE grid_id = {row}.grid_id;"
 
 
-_SQLITE = {
-    "registry_gridfigures_resident_ai": f"AFTER INSERT ON {RESIDENTS} BEGIN {_sqlite_add('NEW', True)} END",
-    "registry_gridfigures_resident_ad": f"AFTER DELETE ON {RESIDENTS} BEGIN {_sqlite_remove('OLD', True)} END",
-    "registry_gridfigures_resident_au": (
+_SQLITE = (
+    Trigger(
+        "registry_gridfigures_resident_ai",
+        RESIDENTS,
+        f"AFTER INSERT ON {RESIDENTS} BEGIN {_sqlite_add('NEW', True)} END",
+    ),
+    Trigger(
+        "registry_gridfigures_resident_ad",
+        RESIDENTS,
+        f"AFTER DELETE ON {RESIDENTS} BEGIN {_sqlite_remove('OLD', True)} END",
+    ),
+    Trigger(
+        "registry_gridfigures_resident_au",
+        RESIDENTS,
         f"AFTER UPDATE OF grid_id, has_sensitive ON {RESIDENTS} "
         "WHEN OLD.grid_id IS NOT NEW.grid_id OR OLD.has_sensitive IS NOT NEW.has_sensitive "
-        f"BEGIN {_sqlite_remove('OLD', True)} {_sqlite_add('NEW', True)} END"
+        f"BEGIN {_sqlite_remove('OLD', True)} {_sqlite_add('NEW', True)} END",
     ),
-    "registry_gridfigures_household_ai": f"AFTER INSERT ON {HOUSEHOLDS} BEGIN {_sqlite_add('NEW', False)} END",
-    "registry_gridfigures_household_ad": f"AFTER DELETE ON {HOUSEHOLDS} BEGIN {_sqlite_remove('OLD', False)} END",
-    "registry_gridfigures_household_au": (
+    Trigger(
+        "registry_gridfigures_household_ai",
+        HOUSEHOLDS,
+        f"AFTER INSERT ON {HOUSEHOLDS} BEGIN {_sqlite_add('NEW', False)} END",
+    ),
+    Trigger(
+        "registry_gridfigures_household_ad",
+        HOUSEHOLDS,
+        f"AFTER DELETE ON {HOUSEHOLDS} BEGIN {_sqlite_remove('OLD', False)} END",
+    ),
+    Trigger(
+        "registry_gridfigures_household_au",
+        HOUSEHOLDS,
         f"AFTER UPDATE OF grid_id ON {HOUSEHOLDS} WHEN OLD.grid_id IS NOT NEW.grid_id "
-        f"BEGIN {_sqlite_remove('OLD', False)} {_sqlite_add('NEW', False)} END"
+        f"BEGIN {_sqlite_remove('OLD', False)} {_sqlite_add('NEW', False)} END",
     ),
-}
+)
 
 
 def _pg_delta(residents: bool, tables: tuple[str, ...]) -> str:
@@ -112,13 +135,21 @@ _REFERENCING = {
     "DELETE": "REFERENCING OLD TABLE AS old_rows",
     "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
 }
-_PG_TRIGGERS = {
-    f"registry_gridfigures_{what}_{event[0].lower()}": (
-        f"AFTER {event} ON {table} {referencing} FOR EACH STATEMENT EXECUTE FUNCTION registry_gridfigures_{what}_fn()"
+_PG_TRIGGERS = tuple(
+    Trigger(
+        f"registry_gridfigures_{what}_{event[0].lower()}",
+        table,
+        f"AFTER {event} ON {table} {referencing} FOR EACH STATEMENT EXECUTE FUNCTION registry_gridfigures_{what}_fn()",
     )
     for what, table in (("resident", RESIDENTS), ("household", HOUSEHOLDS))
     for event, referencing in _REFERENCING.items()
-}
+)
+TRIGGERS = TriggerSet(
+    tables=frozenset({FIGURES, RESIDENTS, HOUSEHOLDS}),
+    sqlite=_SQLITE,
+    postgresql=_PG_TRIGGERS,
+    functions=_PG_FUNCTIONS,
+)
 
 REBUILD = (
     f"INSERT INTO {FIGURES} (grid_id, residents, sensitive, households) "
@@ -133,40 +164,21 @@ def rebuild(using="default") -> None:
     """Recount every grid from the resident and household tables (in the caller's
     transaction): after the triggers were (re)created, or as a repair."""
     with connections[using].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FIGURES}")
-        cursor.execute(REBUILD)
+        _rebuild(cursor)
+
+
+def _rebuild(cursor) -> None:
+    cursor.execute(f"DELETE FROM {FIGURES}")
+    cursor.execute(REBUILD)
 
 
 def ensure_triggers(using="default", **kwargs) -> list[str]:
     """Create the triggers keeping the figures where missing and, when any was missing,
-    recount every grid (rows written meanwhile were not counted). Idempotent; connected to
-    post_migrate. Returns the names of the triggers created."""
-    conn = connections[using]
-    if not {FIGURES, RESIDENTS, HOUSEHOLDS} <= set(conn.introspection.table_names()):
-        return []
-    with conn.cursor() as cursor:
-        if conn.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            present = {row[0] for row in cursor.fetchall()}
-            created = [name for name in _SQLITE if name not in present]
-            for name in created:
-                cursor.execute(f"CREATE TRIGGER {name} {_SQLITE[name]}")
-        elif conn.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-            present = {row[0] for row in cursor.fetchall()}
-            created = [name for name in _PG_TRIGGERS if name not in present]
-            if created:
-                for name, body in _PG_FUNCTIONS.items():
-                    cursor.execute(
-                        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$"
-                    )
-            for name in created:
-                cursor.execute(f"CREATE TRIGGER {name} {_PG_TRIGGERS[name]}")
-        else:  # only SQLite and PostgreSQL are supported (docs/decisions/0028-grid-figures.md)
-            return []
-    if created:
-        rebuild(using)
-    return created
+    recount every grid (rows written meanwhile were not counted); replace a trigger whose text
+    changed in place, without a recount. Idempotent; connected to post_migrate. Only SQLite
+    and PostgreSQL are supported (docs/decisions/0028-grid-figures.md). Returns the names of
+    the triggers created."""
+    return install(TRIGGERS, using, repair=_rebuild).created
 
 
 def _stored(grid_ids) -> dict:

@@ -6,10 +6,11 @@ import, raw SQL) or a tag made or unmade sensitive. Triggers on the tag link tab
 `registry_tag.sensitive` re-derive it in the same statement's transaction, on SQLite and
 PostgreSQL alike. SQLite drops a table's triggers when a migration rebuilds the table, so
 `ensure_sensitive_triggers` runs after every `migrate` (like the digit index in search.py)
-and, when a trigger had to be (re)created, re-derives every flag once.
+and, when a trigger had to be (re)created, re-derives every flag once; a trigger or function
+whose text changed (an older version) is replaced in place (registry/triggers.py).
 """
 
-from django.db import connections
+from .triggers import Trigger, TriggerSet, install
 
 LINKS, TAGS, RESIDENTS = "registry_resident_tags", "registry_tag", "registry_resident"
 
@@ -42,20 +43,32 @@ REDERIVE_ALL = (
     + _DERIVED.format(rid=f"{RESIDENTS}.id")
 )
 
-_SQLITE = {
-    "registry_sensitive_link_ai": f"AFTER INSERT ON {LINKS} BEGIN " + _SET_ONE.format(rid="NEW.resident_id") + "; END",
-    "registry_sensitive_link_ad": f"AFTER DELETE ON {LINKS} BEGIN " + _SET_ONE.format(rid="OLD.resident_id") + "; END",
-    "registry_sensitive_link_au": (
+_SQLITE = (
+    Trigger(
+        "registry_sensitive_link_ai",
+        LINKS,
+        f"AFTER INSERT ON {LINKS} BEGIN " + _SET_ONE.format(rid="NEW.resident_id") + "; END",
+    ),
+    Trigger(
+        "registry_sensitive_link_ad",
+        LINKS,
+        f"AFTER DELETE ON {LINKS} BEGIN " + _SET_ONE.format(rid="OLD.resident_id") + "; END",
+    ),
+    Trigger(
+        "registry_sensitive_link_au",
+        LINKS,
         f"AFTER UPDATE ON {LINKS} BEGIN "
         + _SET_ONE.format(rid="OLD.resident_id")
         + "; "
         + _SET_ONE.format(rid="NEW.resident_id")
-        + "; END"
+        + "; END",
     ),
-    "registry_sensitive_tag_au": f"AFTER UPDATE OF sensitive ON {TAGS} WHEN OLD.sensitive IS NOT NEW.sensitive BEGIN "
-    + _SET_CARRIERS
-    + "; END",
-}
+    Trigger(
+        "registry_sensitive_tag_au",
+        TAGS,
+        f"AFTER UPDATE OF sensitive ON {TAGS} WHEN OLD.sensitive IS NOT NEW.sensitive BEGIN " + _SET_CARRIERS + "; END",
+    ),
+)
 
 _PG_FUNCTIONS = {
     "registry_sensitive_link_fn": (
@@ -68,49 +81,36 @@ _PG_FUNCTIONS = {
         "BEGIN IF OLD.sensitive IS DISTINCT FROM NEW.sensitive THEN " + _SET_CARRIERS + "; END IF; RETURN NULL; END;"
     ),
 }
-_PG_TRIGGERS = {
-    "registry_sensitive_link_tr": f"AFTER INSERT OR UPDATE OR DELETE ON {LINKS} FOR EACH ROW "
-    "EXECUTE FUNCTION registry_sensitive_link_fn()",
-    "registry_sensitive_tag_tr": f"AFTER UPDATE OF sensitive ON {TAGS} FOR EACH ROW EXECUTE FUNCTION registry_sensitive_tag_fn()",
-}
+# PostgreSQL prints the events of a trigger as INSERT, DELETE, UPDATE (triggers.py compares).
+_PG_TRIGGERS = (
+    Trigger(
+        "registry_sensitive_link_tr",
+        LINKS,
+        f"AFTER INSERT OR DELETE OR UPDATE ON {LINKS} FOR EACH ROW EXECUTE FUNCTION registry_sensitive_link_fn()",
+    ),
+    Trigger(
+        "registry_sensitive_tag_tr",
+        TAGS,
+        f"AFTER UPDATE OF sensitive ON {TAGS} FOR EACH ROW EXECUTE FUNCTION registry_sensitive_tag_fn()",
+    ),
+)
+TRIGGERS = TriggerSet(
+    tables=frozenset({LINKS, TAGS, RESIDENTS}),
+    sqlite=_SQLITE,
+    postgresql=_PG_TRIGGERS,
+    functions=_PG_FUNCTIONS,
+)
+
+
+def _rederive_all(cursor) -> None:
+    cursor.execute(REDERIVE_ALL)
 
 
 def ensure_sensitive_triggers(using="default", **kwargs):
     """Create the triggers keeping `has_sensitive` where missing and then re-derive every flag
     (a row written while a trigger was missing would otherwise stay wrong). A trigger whose body
     differs from the one above (an older version) is replaced in place, in the same transaction,
-    so there is no gap and nothing to re-derive. Idempotent; connected to post_migrate. Returns
-    the names of the triggers created."""
-    conn = connections[using]
-    tables = set(conn.introspection.table_names())
-    if not {LINKS, TAGS, RESIDENTS} <= tables:
-        return []
-    with conn.cursor() as cursor:
-        if conn.vendor == "sqlite":
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-            present = dict(cursor.fetchall())
-            created = [name for name in _SQLITE if name not in present]
-            for name, body in _SQLITE.items():
-                if name in present and present[name] != f"CREATE TRIGGER {name} {body}":
-                    cursor.execute(f"DROP TRIGGER {name}")
-                    cursor.execute(f"CREATE TRIGGER {name} {body}")
-            for name in created:
-                cursor.execute(f"CREATE TRIGGER {name} {_SQLITE[name]}")
-        elif conn.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-            present = {row[0] for row in cursor.fetchall()}
-            created = [name for name in _PG_TRIGGERS if name not in present]
-            cursor.execute("SELECT proname, prosrc FROM pg_proc WHERE proname = ANY(%s)", [list(_PG_FUNCTIONS)])
-            stored = dict(cursor.fetchall())
-            for name, body in _PG_FUNCTIONS.items():
-                if stored.get(name) != f" {body} ":  # missing, or an older body: replaced in place
-                    cursor.execute(
-                        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$"
-                    )
-            for name in created:
-                cursor.execute(f"CREATE TRIGGER {name} {_PG_TRIGGERS[name]}")
-        else:  # another backend: the services still re-derive it (services._sync_sensitive)
-            return []
-        if created:
-            cursor.execute(REDERIVE_ALL)
-    return created
+    so there is no gap and nothing to re-derive. Idempotent; connected to post_migrate. On
+    another backend nothing is installed: the services still re-derive the flag
+    (services._sync_sensitive). Returns the names of the triggers created."""
+    return install(TRIGGERS, using, repair=_rederive_all).created
