@@ -96,6 +96,23 @@ def test_handover_moves_responsibility_with_a_note_and_keeps_history(hall):
     assert AuditEntry.objects.filter(content_type__model="handover").count() == 2
 
 
+def test_the_receiver_of_an_enquiry_is_told_in_the_inbox_once_it_commits(hall, django_capture_on_commit_callbacks):
+    from gongzhi.cases.models import Notification
+
+    e = log(hall, question="王小梅问居住证续签")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.hand_over(hall.users.community, e, to_user=hall.users.colleague, note=" ")
+    assert not Notification.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hand_over(hall.users.community, e, to_user=hall.users.colleague, note="王小梅下午再来")
+    told = Notification.objects.get()
+    assert told.user == hall.users.colleague and told.case is None and told.read_at is None
+    when = timezone.localtime(e.received_at)
+    # When it was received and the item; never the question, the note or the person.
+    assert f"{when:%m-%d %H:%M}" in told.text and hall.permit.name in told.text
+    assert "王小梅" not in told.text
+
+
 def test_stale_handover_is_refused(hall):
     from gongzhi.core.exceptions import StaleObject
 

@@ -118,7 +118,8 @@ def _must_be_responsible(actor, enquiry):
 
 def hand_over(actor, enquiry, *, to_user, note, expected_version=None) -> Enquiry:
     """Pass the responsibility for an open enquiry to another staff member, with a note. Only
-    the current responsible person may; the receiver must be able to handle it there."""
+    the current responsible person may; the receiver must be able to handle it there, and is
+    told in their inbox."""
     with transaction.atomic():
         core.check_version(enquiry, expected_version)
         enquiry.refresh_from_db()
@@ -133,7 +134,15 @@ def hand_over(actor, enquiry, *, to_user, note, expected_version=None) -> Enquir
         note = _text(note)
         if not note:
             raise ValidationError({"note": _("请填写移交说明")})
-        core.create(Handover, reason=str(move.label), enquiry=enquiry, from_user=actor, to_user=to_user, note=note)
+        handover = core.create(
+            Handover, reason=str(move.label), enquiry=enquiry, from_user=actor, to_user=to_user, note=note
+        )
+        when = timezone.localtime(enquiry.received_at)
+        _notify_receiver(
+            handover,
+            _("%(when)s 受理的首问登记%(item)s已移交给您，请到首问登记页面查看移交说明并继续办理。")
+            % {"when": f"{when:%m-%d %H:%M}", "item": f"「{enquiry.item.name}」" if enquiry.item_id else ""},
+        )
         return core.update(
             enquiry, {"responsible": to_user}, reason=_("%(label)s：%(note)s") % {"label": move.label, "note": note}
         )
@@ -309,25 +318,25 @@ def hand_over_errand(actor, errand, *, to_user, note, expected_version=None) -> 
             by=actor,
             note=note,
         )
-        _notify_receiver(errand, handover)
+        _notify_receiver(
+            handover,
+            _("代办 %(code)s「%(item)s」已移交给您，请到代办页面查看移交说明并继续办理。")
+            % {"code": errand.code, "item": errand.item.name},
+        )
         return core.update(
             errand, {"handler": to_user}, reason=_("%(label)s：%(note)s") % {"label": move.label, "note": note}
         )
 
 
-def _notify_receiver(errand, handover):
-    """Tell the receiver in their inbox (cases.inbox, the way an assigned consultation task is
-    told), once the handover commits. The text names the receipt code and the item only: the
-    note may name the resident, who may be in a sensitive group the receiver may not see; the
-    errand page holds the rest."""
+def _notify_receiver(handover, text: str):
+    """Tell the receiver of an enquiry or a 代办 in their inbox (cases.inbox, the way an
+    assigned consultation task is told), once the handover commits. `text` names when or the
+    receipt code and the item only: the note, the question and the person may name a resident
+    in a sensitive group the receiver may not see; the record's page holds the rest."""
     from gongzhi.cases.choices import NotificationKind
     from gongzhi.cases.inbox import send_once
     from gongzhi.cases.models import Notification
 
-    text = _("代办 %(code)s「%(item)s」已移交给您，请到代办页面查看移交说明并继续办理。") % {
-        "code": errand.code,
-        "item": errand.item.name,
-    }
     row = Notification(
         user_id=handover.to_user_id, kind=NotificationKind.DISPATCHED, text=text[:300], about=handover.created_at
     )
