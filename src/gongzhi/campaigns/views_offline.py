@@ -6,15 +6,13 @@ The queued checklist comes back through the checklist's own POST (views_door.fil
 same fields and the client key the phone made, so it is stored by the same service; only the
 answer differs (JSON the phone's script reads)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from gongzhi.core import offline as core
-from gongzhi.core.exceptions import NotFound
-from gongzhi.core.web import perm_required, run_service
+from gongzhi.core.web import perm_required
 
 from . import offline, selectors
 from . import permissions as perms
@@ -74,17 +72,10 @@ def sync_answer(request, assignment, form, save):
     if found is not None and not keep:
         return core.conflict(found[0], may_keep=found[1])
     version = assignment.version if keep else seen
-    try:
-        done = run_service(form, lambda data: save(data, version))
-    except NotFound:
-        return core.removed_response()
-    except PermissionDenied as e:
-        return core.forbidden(str(e))
-    if getattr(form, "stale", False):  # answered between the check and the save
+
+    def stale():  # answered between the check and the save
         assignment.refresh_from_db()
         found = offline.conflict(request.user, assignment, seen)
-        if found is not None:
-            return core.conflict(found[0], may_keep=found[1])
-    if done is None:
-        return core.invalid(form)
-    return core.stored(url)
+        return core.conflict(found[0], may_keep=found[1]) if found is not None else None
+
+    return core.answer(form, lambda data: save(data, version), lambda done: core.stored(url), stale=stale)
