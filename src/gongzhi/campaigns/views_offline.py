@@ -16,6 +16,7 @@ from gongzhi.core.web import perm_required
 
 from . import offline, selectors
 from . import permissions as perms
+from .choices import VisitStatus
 from .forms import ChecklistForm
 
 
@@ -52,6 +53,14 @@ def _expected(request):
         return None
 
 
+def _stored(assignment, *, duplicate=False):
+    """The answer to a stored checklist, with the household's status as its row shows it (the
+    phone's list shows it at once, rows.py)."""
+    url = reverse("campaigns:household", args=[assignment.pk])
+    label = VisitStatus(assignment.status).label
+    return core.stored(url, duplicate=duplicate, status=assignment.status, label=label)
+
+
 def sync_answer(request, assignment, form, save):
     """Answer a checklist queued offline (POST of the checklist asking for JSON; `form` is the
     bound checklist, `save(data, version)` stores it). In order: the client key already stored
@@ -63,9 +72,8 @@ def sync_answer(request, assignment, form, save):
     key = core.client_key(request)
     if not key:
         return core.missing_key()
-    url = reverse("campaigns:household", args=[assignment.pk])
     if assignment.client_key == key and assignment.visited_by_id == request.user.pk:
-        return core.stored(url, duplicate=True)
+        return _stored(assignment, duplicate=True)
     seen = _expected(request)
     found = offline.conflict(request.user, assignment, seen)
     keep = found is not None and found[1] and core.kept(request)
@@ -78,4 +86,4 @@ def sync_answer(request, assignment, form, save):
         found = offline.conflict(request.user, assignment, seen)
         return core.conflict(found[0], may_keep=found[1]) if found is not None else None
 
-    return core.answer(form, lambda data: save(data, version), lambda done: core.stored(url), stale=stale)
+    return core.answer(form, lambda data: save(data, version), _stored, stale=stale)

@@ -209,12 +209,18 @@ def kept(request) -> bool:
     return bool(request.POST.get("keep") or request.POST.get("as_note"))
 
 
-def stored(url: str, *, duplicate: bool = False) -> JsonResponse:
+def stored(url: str, *, duplicate: bool = False, status: str = "", label: str = "") -> JsonResponse:
     """201 `stored`, or 200 `duplicate` when the client key was stored before (the answer to
-    the first sending was lost): nothing is stored twice."""
-    return JsonResponse(
-        {"result": "duplicate" if duplicate else "stored", "url": url}, status=200 if duplicate else 201
-    )
+    the first sending was lost): nothing is stored twice. `status` and `label`, when the app
+    gives them, are the record's state as its list row shows it (static/js/offline.js puts them
+    in the row: its `data-status`, its `[data-from-answer=label]`); without them (care) the
+    row of a record just stored is shown done."""
+    answer = {"result": "duplicate" if duplicate else "stored", "url": url}
+    if status:
+        answer["status"] = status
+    if label:
+        answer["label"] = str(label)
+    return JsonResponse(answer, status=200 if duplicate else 201)
 
 
 def conflict(found: dict, *, may_keep: bool, status: int = 409) -> JsonResponse:
