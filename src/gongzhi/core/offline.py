@@ -215,12 +215,12 @@ def stored(url: str, *, duplicate: bool = False, status: str = "", label: str = 
     gives them, are the record's state as its list row shows it (static/js/offline.js puts them
     in the row: its `data-status`, its `[data-from-answer=label]`); without them (care) the
     row of a record just stored is shown done."""
-    answer = {"result": "duplicate" if duplicate else "stored", "url": url}
+    body = {"result": "duplicate" if duplicate else "stored", "url": url}
     if status:
-        answer["status"] = status
+        body["status"] = status
     if label:
-        answer["label"] = str(label)
-    return JsonResponse(answer, status=200 if duplicate else 201)
+        body["label"] = str(label)
+    return JsonResponse(body, status=200 if duplicate else 201)
 
 
 def conflict(found: dict, *, may_keep: bool, status: int = 409) -> JsonResponse:
