@@ -4,7 +4,8 @@ without a network, and the template engine's cost per row (a `{% url %}` and a d
 that page at six times its 100 ms goal (bench/campaign_households.py). The same approach as the
 care visit list (care/rows.py): every value escaped with html.escape, the labels translated and
 escaped once per page, one reverse per page. The data-* attributes are what the phone keeps
-(static/js/offline.js)."""
+(static/js/offline.js); the status tag is `data-from-answer="label"`, so the phone shows the
+status the server answers once a checklist queued offline is sent."""
 
 from html import escape
 
@@ -37,7 +38,7 @@ ROW = (
     'data-version="{version}" data-status="{status}"{shell}>'
     '<div class="who">{name}</div>'
     '<div class="row muted"><span class="mono">{number}</span><span>{head_label} {head}</span>'
-    '<span class="tag">{status_label}</span>{topic}</div>'
+    '<span class="tag" data-from-answer="label">{status_label}</span>{topic}</div>'
     '<a class="{btn}" href="{href}">{action}</a></li>'
 )
 

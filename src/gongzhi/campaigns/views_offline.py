@@ -6,18 +6,17 @@ The queued checklist comes back through the checklist's own POST (views_door.fil
 same fields and the client key the phone made, so it is stored by the same service; only the
 answer differs (JSON the phone's script reads)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from gongzhi.core import offline as core
-from gongzhi.core.exceptions import NotFound
-from gongzhi.core.web import perm_required, run_service
+from gongzhi.core.web import perm_required
 
 from . import offline, selectors
 from . import permissions as perms
+from .choices import VisitStatus
 from .forms import ChecklistForm
 
 
@@ -54,6 +53,14 @@ def _expected(request):
         return None
 
 
+def _stored(assignment, *, duplicate=False):
+    """The answer to a stored checklist, with the household's status as its row shows it (the
+    phone's list shows it at once, rows.py)."""
+    url = reverse("campaigns:household", args=[assignment.pk])
+    label = VisitStatus(assignment.status).label
+    return core.stored(url, duplicate=duplicate, status=assignment.status, label=label)
+
+
 def sync_answer(request, assignment, form, save):
     """Answer a checklist queued offline (POST of the checklist asking for JSON; `form` is the
     bound checklist, `save(data, version)` stores it). In order: the client key already stored
@@ -65,26 +72,18 @@ def sync_answer(request, assignment, form, save):
     key = core.client_key(request)
     if not key:
         return core.missing_key()
-    url = reverse("campaigns:household", args=[assignment.pk])
     if assignment.client_key == key and assignment.visited_by_id == request.user.pk:
-        return core.stored(url, duplicate=True)
+        return _stored(assignment, duplicate=True)
     seen = _expected(request)
     found = offline.conflict(request.user, assignment, seen)
     keep = found is not None and found[1] and core.kept(request)
     if found is not None and not keep:
         return core.conflict(found[0], may_keep=found[1])
     version = assignment.version if keep else seen
-    try:
-        done = run_service(form, lambda data: save(data, version))
-    except NotFound:
-        return core.removed_response()
-    except PermissionDenied as e:
-        return core.forbidden(str(e))
-    if getattr(form, "stale", False):  # answered between the check and the save
+
+    def stale():  # answered between the check and the save
         assignment.refresh_from_db()
         found = offline.conflict(request.user, assignment, seen)
-        if found is not None:
-            return core.conflict(found[0], may_keep=found[1])
-    if done is None:
-        return core.invalid(form)
-    return core.stored(url)
+        return core.conflict(found[0], may_keep=found[1]) if found is not None else None
+
+    return core.answer(form, lambda data: save(data, version), _stored, stale=stale)

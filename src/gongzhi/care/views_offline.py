@@ -6,14 +6,12 @@ The queued visit comes back through the visit form's own POST (views.record), wi
 fields and the client key the phone made, so it is stored by the same service and a visit
 sent twice is stored once; only the answer differs (JSON the phone's script reads)."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from gongzhi.core import offline as core
-from gongzhi.core.exceptions import NotFound
-from gongzhi.core.web import perm_required, run_service
+from gongzhi.core.web import perm_required
 
 from . import offline, selectors
 from . import permissions as perms
@@ -65,13 +63,4 @@ def sync_visit(request, item_id, save):
         found = offline.conflict(request.user, item)
         if found is not None:
             return core.conflict(found, may_keep=True)
-    form = VisitForm(request.POST)
-    try:
-        visit = run_service(form, lambda data: save(item, data))
-    except NotFound:
-        return core.removed_response()
-    except PermissionDenied as e:
-        return core.forbidden(str(e))
-    if visit is None:
-        return core.invalid(form)
-    return _stored(visit)
+    return core.answer(VisitForm(request.POST), lambda data: save(item, data), _stored)

@@ -10,7 +10,8 @@ An app describes its offline pages once, as a `FieldWork`, and gets:
   form pages: the list kept in the phone's IndexedDB, a queue of forms saved offline, sent back
   through the form's own POST (asking for JSON) when the network returns, and the conflicts the
   server answers, shown beside the server's version until the user decides;
-- the JSON answers the form's view gives a queued form (`stored`, `conflict`, `invalid`).
+- the JSON answers the form's view gives a queued form (`stored`, `conflict`, `invalid`), and
+  `answer`, which runs the queued form through the app's service and gives the answer.
 
 What a queued form meets on the server (the record changed meanwhile, given to someone else,
 no longer hers) is the app's to decide: each app has its own conflict rules. Nothing stored is
@@ -19,9 +20,11 @@ hers."""
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -29,6 +32,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from gongzhi.core.exceptions import NotFound
+from gongzhi.core.web import run_service
 
 # Every offline page needs these; an app adds its own (FieldWork.assets).
 BASE_ASSETS = ("css/gongzhi.css", "vendor/htmx/htmx.min.js", "js/gongzhi.js", "js/offline.js")
@@ -203,12 +209,18 @@ def kept(request) -> bool:
     return bool(request.POST.get("keep") or request.POST.get("as_note"))
 
 
-def stored(url: str, *, duplicate: bool = False) -> JsonResponse:
+def stored(url: str, *, duplicate: bool = False, status: str = "", label: str = "") -> JsonResponse:
     """201 `stored`, or 200 `duplicate` when the client key was stored before (the answer to
-    the first sending was lost): nothing is stored twice."""
-    return JsonResponse(
-        {"result": "duplicate" if duplicate else "stored", "url": url}, status=200 if duplicate else 201
-    )
+    the first sending was lost): nothing is stored twice. `status` and `label`, when the app
+    gives them, are the record's state as its list row shows it (static/js/offline.js puts them
+    in the row: its `data-status`, its `[data-from-answer=label]`); without them (care) the
+    row of a record just stored is shown done."""
+    body = {"result": "duplicate" if duplicate else "stored", "url": url}
+    if status:
+        body["status"] = status
+    if label:
+        body["label"] = str(label)
+    return JsonResponse(body, status=200 if duplicate else 201)
 
 
 def conflict(found: dict, *, may_keep: bool, status: int = 409) -> JsonResponse:
@@ -239,6 +251,37 @@ def invalid(form) -> JsonResponse:
 
 def forbidden(message: str) -> JsonResponse:
     return JsonResponse({"result": "forbidden", "message": message}, status=403)
+
+
+def answer(
+    form,
+    call: Callable,
+    stored_as: Callable[..., JsonResponse],
+    *,
+    stale: Callable[[], JsonResponse | None] | None = None,
+) -> JsonResponse:
+    """The end of every app's answer to a queued form, once its own checks (client key, conflict
+    rules) are past: run the bound `form` through the app's service, `call(cleaned_data)`
+    (core.web.run_service), and answer what came of it:
+    - the record no longer one she may see (NotFound) → `removed_response` (404);
+    - the service refused her (PermissionDenied) → `forbidden` with its message (403);
+    - the record changed between the app's check and the save (StaleObject: the form is marked
+      `stale`) → `stale()`'s answer if the app gives one (its conflict, now found), else as below;
+    - the form or the service's errors → `invalid` (422);
+    - stored → `stored_as(what call returned)`, the app's `stored` answer (201)."""
+    try:
+        done = run_service(form, call)
+    except NotFound:
+        return removed_response()
+    except PermissionDenied as e:
+        return forbidden(str(e))
+    if stale is not None and getattr(form, "stale", False):
+        found = stale()
+        if found is not None:
+            return found
+    if done is None:
+        return invalid(form)
+    return stored_as(done)
 
 
 def when(value) -> str:

@@ -3,7 +3,8 @@ basement flats (the browser context goes offline): she fills one household's che
 the next 不在家 from the list the phone kept, and sees "待上传 2". Meanwhile her colleague's desk
 records the second household as answered. Back up, the queue is sent: the first checklist is
 stored once, at the time she saved it; the second is shown as a conflict next to the server's
-version, and she keeps hers."""
+version, and she keeps hers. Her list shows each household's new status as soon as it is
+stored, without reloading the page."""
 
 import pytest
 from django.utils import timezone
@@ -20,6 +21,10 @@ def open_offline(page, number):
     page.click(f"#my-households li[data-number='{number}'] >> text=填写排查表")
     # The checklist the phone kept, filled in from the list it kept: the server was not asked.
     page.wait_for_selector(f"#offline-subject[data-shell]:has-text('{number}')")
+
+
+def status_tag(page, number):
+    return page.inner_text(f"#my-households li[data-number='{number}'] .tag[data-from-answer=label]")
 
 
 def test_grid_worker_fills_checklists_in_a_basement_without_a_network(live_server, seeded, phone, shot, town):
@@ -68,9 +73,16 @@ def test_grid_worker_fills_checklists_in_a_basement_without_a_network(live_serve
     assert "已有新的记录" in text and "拒访" in text and "不在家" in text  # the server's and hers
     shot(page, "campaigns-offline-03-conflict")
     assert answer_of(cp, cp.homes.b).status == VisitStatus.REFUSED  # nothing overwritten yet
+    # The list, not reloaded: the stored household as the server has it, the other still waiting.
+    assert status_tag(page, cp.homes.a.number) == "已排查"
+    assert status_tag(page, cp.homes.b.number) == "未走访"
+    page.wait_for_selector(f"#my-households li[data-number='{cp.homes.a.number}'] .offline-queued", state="detached")
+    assert page.locator(".offline-queued").count() == 1  # the conflict waits on the phone
 
     page.click(".offline-conflict >> text=以我的记录为准")
     page.wait_for_selector(".offline-conflict", state="detached")
     page.wait_for_selector("#offline-sync-log li:has-text('同步完成：上传 1 条，冲突 0 条')")
     assert page.inner_text("#offline-pending") == "没有待上传的排查表"
     assert answer_of(cp, cp.homes.b).status == VisitStatus.ABSENT
+    assert status_tag(page, cp.homes.b.number) == "不在家"
+    page.wait_for_selector(".offline-queued", state="detached")

@@ -20,7 +20,9 @@
    (every data-* attribute of a row is kept; `data-shell` names the row's shell), the form
    `form[data-offline-form]`, the subject card `#offline-subject` (`[data-subject=<name>]` filled
    from the row; `data-shell` on the kept shell), inputs `[data-from-item=<name>]` filled from the
-   row, `[data-offline-key]` given a new client key and `[data-offline-now]` the server's time. */
+   row, `[data-offline-key]` given a new client key and `[data-offline-now]` the server's time;
+   in a row, `[data-from-answer=<name>]` shows that field of the server's answer once the row's
+   queued form is stored (e.g. its status label). */
 (function () {
   "use strict";
   var bar = document.querySelector("[data-offline]");
@@ -272,7 +274,7 @@
     var data = await res.json();
     if (res.ok) {
       await dropEntry(entry);
-      markDone(entry, data.url);
+      markDone(entry, data);
       log(t(data.result === "duplicate" ? "duplicate" : "stored", {name: entry.name}), "ok");
       return "ok";
     }
@@ -312,15 +314,25 @@
   }
 
   // The list shows a row just completed by a sent form as done, with the link to the record.
-  function markDone(entry, url) {
+  // An answer naming the record's state (`status`, `label`: core/offline.py stored) is shown as
+  // the server has it — its status in the row's data-status and in place of the class named by
+  // the old one, its label in the row's `[data-from-answer=label]`. Without it, a form kept
+  // beside another record (keep) leaves the row as it was.
+  function markDone(entry, data) {
     var li = listed && listed.querySelector('li[data-item="' + entry.item + '"]');
-    if (!li || entry.keep) return;
+    if (!li || (entry.keep && !data.status)) return;
     li.classList.remove("overdue");
+    if (data.status && li.dataset.status) li.classList.remove(li.dataset.status);
     li.classList.add("done");
-    li.setAttribute("data-status", "done");
+    if (data.status) li.classList.add(data.status);
+    li.setAttribute("data-status", data.status || "done");
+    each("[data-from-answer]", function (node) {
+      var value = data[node.dataset.fromAnswer];
+      if (value !== undefined && value !== null) node.textContent = value;
+    }, li);
     var link = li.querySelector("a.btn.primary");
-    if (link && url) {
-      link.href = url;
+    if (link && data.url) {
+      link.href = data.url;
       link.className = "btn small";
       link.textContent = t("view");
     }
