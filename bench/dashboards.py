@@ -1,9 +1,10 @@
-"""The dashboard (数据看板) of a town at scale on SQLite: the fixture of bench/requests.py
+"""The dashboard (数据看板) of a town at scale on SQLite or PostgreSQL: the fixture of bench/requests.py
 (100,000 requests over 20 communities × 5 grids, 20 departments, 10 categories), then the
 dashboard page of the town official and its Excel export through Django's test client.
 
     .venv/bin/python bench/dashboards.py                        # 100,000 requests
     .venv/bin/python bench/dashboards.py --db /tmp/r.sqlite3    # reuse bench/requests.py's database
+    .venv/bin/python bench/dashboards.py --pg postgres://postgres@127.0.0.1:5432/bench_requests
 
 Goal: under 500 ms. Machines are noisy, so each line also prints a ratio against a baseline
 measured in the same run: the request statistics page (/requests/staff/stats/), one aggregate
@@ -62,19 +63,20 @@ def main():
     p.add_argument("--requests", type=int, default=100_000)
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--db", help="SQLite file to build (or reuse if it exists)")
+    p.add_argument("--pg", default="", help="PostgreSQL URL instead: the database is created, or reused if built")
     args = p.parse_args()
     data_dir = tempfile.mkdtemp(prefix="gongzhi-bench-")
     db_file = Path(args.db).resolve() if args.db else Path(data_dir) / "requests.sqlite3"
-    reuse = db_file.exists()
+    reuse = db_file.exists() or bool(args.pg)
     os.environ.setdefault("GONGZHI_DEBUG", "0")
-    setup(data_dir, db_file)
+    setup(data_dir, db_file, args.pg)
     from django.core.management import call_command
 
     from gongzhi.accounts.models import User
 
     call_command("migrate", verbosity=0)
     if reuse and User.objects.filter(username="bench_town").exists():
-        print(f"reusing {args.db}")
+        print(f"reusing {args.pg or args.db}")
         people = {"town": User.objects.get(username="bench_town")}
     else:
         t0 = time.perf_counter()

@@ -6,10 +6,11 @@ sessions, permission checks, templates and JSON rendering included; no socket).
     .venv/bin/python bench/requests.py                       # 100,000 requests
     .venv/bin/python bench/requests.py --requests 20000
     .venv/bin/python bench/requests.py --db /tmp/r.sqlite3   # keep/reuse the built database
+    .venv/bin/python bench/requests.py --pg postgres://postgres@127.0.0.1:5432/bench_requests
 
 The fixture is built fast: `migrate`, territory, organisations, categories and users through
 the services, then the requests (case rows and their service-request rows) with raw
-`executemany` (a benchmark fixture, not an application path): 20 communities × 5 grids,
+`executemany` through Django's cursor, values prepared by each field for the database (a benchmark fixture, not an application path): 20 communities × 5 grids,
 20 departments, 10 categories, requests received over the last 180 days in every stage, the
 older open ones overdue.
 
@@ -30,7 +31,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compact import setup, timed  # noqa: E402  (the shared fixture helpers)
+from compact import timed  # noqa: E402  (the shared fixture helpers)
+from search import setup  # noqa: E402  (SQLite file or PostgreSQL URL)
 
 COMMUNITIES, GRIDS, DEPARTMENTS, CATEGORIES = 20, 5, 20, 10
 GOALS = {"overdue": 100.0, "open311": 300.0, "stats": 300.0}
@@ -48,14 +50,17 @@ STAGES = [
 
 
 def _local_insert(cur, model, rows):
-    """raw_insert over the model's own table only (a multi-table child without its parent's columns)."""
+    """Rows into the model's own table only (a multi-table child without its parent's columns),
+    each value prepared by its field for the connection's database, SQLite or PostgreSQL."""
+    from django.db import connection
+
     fields = [f for f in model._meta.local_concrete_fields if f.column != "id"]
     cols = [f.column for f in fields]
     defaults = {f.column: f.get_default() for f in fields}
-    from compact import _sql_value
-
-    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    cur.executemany(sql, [[_sql_value(r.get(c, defaults[c])) for c in cols] for r in rows])
+    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+    cur.executemany(
+        sql, [[f.get_db_prep_save(r.get(f.column, defaults[f.column]), connection) for f in fields] for r in rows]
+    )
 
 
 def _people(t, comms, depts):
@@ -132,7 +137,7 @@ def _request_rows(n, now, grids, depts, cats, rng):
                 extended_days=0,
                 reply="已修复" if closed_at else "",
                 token=uuid.UUID(int=rng.getrandbits(128)),
-                attributes="{}",
+                attributes={},
             )
         )
     return cases, reqs
@@ -144,7 +149,7 @@ def build(n, out):
     from gongzhi.accounts.models import Organisation
     from gongzhi.cases.models import Case
     from gongzhi.core import audit
-    from gongzhi.requests import services
+    from gongzhi.requests import services, summary
     from gongzhi.requests.models import ServiceRequest
     from gongzhi.territory import services as territory
 
@@ -181,14 +186,18 @@ def build(n, out):
     out(f"  territory ({len(grids)} grids), {len(depts)} departments, {len(cats)} categories, users")
     now = dt.datetime.now(dt.UTC)
     cases, reqs = _request_rows(n, now, grids, depts, cats, rng)
-    connection.ensure_connection()
-    cur = connection.connection.cursor()
-    cur.execute("PRAGMA synchronous=OFF")
-    with transaction.atomic():
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA synchronous=OFF")  # not allowed inside a transaction
+    with transaction.atomic(), connection.cursor() as cur:
         for i in range(0, n, 50_000):
             _local_insert(cur, Case, cases[i : i + 50_000])
             _local_insert(cur, ServiceRequest, reqs[i : i + 50_000])
-    cur.execute("ANALYZE")
+    # Rows written around the services: their figures for the statistics derived in one pass
+    # (requests/summary.py), as every bulk path must.
+    summary.rebuild()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
     out(f"  {n:,} requests")
     return t, people
 
@@ -218,7 +227,8 @@ def run(town, people, repeat):
     table = Case._meta.db_table
     base = timed(plain(f"SELECT COUNT(*), SUM(reopen_count) FROM {table}"), repeat)
     n = plain(f"SELECT COUNT(*) FROM {table}")()
-    print(f"\nSQLite {connection.Database.sqlite_version}; {n:,} requests; median of {repeat}")
+    engine = f"SQLite {connection.Database.sqlite_version}" if connection.vendor == "sqlite" else "PostgreSQL"
+    print(f"\n{engine}; {n:,} requests; median of {repeat}")
     print(f"baseline COUNT(*)+SUM(reopen_count) over the case table: {base:.2f} ms\n")
 
     dept, town_user = Client(), Client()
@@ -263,12 +273,13 @@ def main():
     p.add_argument("--requests", type=int, default=100_000)
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--db", help="SQLite file to build (or reuse if it exists)")
+    p.add_argument("--pg", default="", help="PostgreSQL URL instead: the database is created, or reused if built")
     args = p.parse_args()
     data_dir = tempfile.mkdtemp(prefix="gongzhi-bench-")
     db_file = Path(args.db).resolve() if args.db else Path(data_dir) / "requests.sqlite3"
-    reuse = db_file.exists()
+    reuse = db_file.exists() or bool(args.pg)
     os.environ.setdefault("GONGZHI_DEBUG", "0")
-    setup(data_dir, db_file)
+    setup(data_dir, db_file, args.pg)
     from django.core.management import call_command
 
     from gongzhi.accounts.models import User
@@ -276,7 +287,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     if reuse and User.objects.filter(username="bench_town").exists():
-        print(f"reusing {args.db}")
+        print(f"reusing {args.pg or args.db}")
         town = Node.objects.get(kind="town", code="320585100")
         people = {k: User.objects.get(username=f"bench_{k}") for k in ("town", "dept", "dispatcher")}
     else:
