@@ -104,6 +104,7 @@ def _measures(now) -> dict:
 
 
 def _late(cells):
+    """Each grouped row's `late`: closed after the deadline, or still open past it at `now`."""
     for c in cells:
         c["late"] = (c.pop("closed_late") or 0) + (c.pop("open_late") or 0)
     return cells
