@@ -149,7 +149,7 @@ def build(n, out):
     from gongzhi.accounts.models import Organisation
     from gongzhi.cases.models import Case
     from gongzhi.core import audit
-    from gongzhi.requests import services
+    from gongzhi.requests import services, summary
     from gongzhi.requests.models import ServiceRequest
     from gongzhi.territory import services as territory
 
@@ -193,6 +193,9 @@ def build(n, out):
         for i in range(0, n, 50_000):
             _local_insert(cur, Case, cases[i : i + 50_000])
             _local_insert(cur, ServiceRequest, reqs[i : i + 50_000])
+    # Rows written around the services: their figures for the statistics derived in one pass
+    # (requests/summary.py), as every bulk path must.
+    summary.rebuild()
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     out(f"  {n:,} requests")

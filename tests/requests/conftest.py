@@ -101,11 +101,10 @@ class Flow:
         if status == Status.DUPLICATE:
             return services.link_duplicate(r, u.dispatcher, original=self.file(), now=self.AT["dispatch"])
         if status == Status.TRANSFERRED:
-            # The request's own move; mediation.services.transfer_from_request takes it while
-            # registering the dispute (tests/mediation/test_workflow.py).
-            from gongzhi.cases.workflow import transition
-
-            return transition(r, "transfer_mediation", u.dispatcher, now=self.AT["dispatch"])
+            # The request's own move (with its figures kept, as every move); mediation's
+            # transfer_from_request takes it while registering the dispute
+            # (tests/mediation/test_workflow.py).
+            return services._move(r, "transfer_mediation", u.dispatcher, now=self.AT["dispatch"])
         r = services.dispatch(r, u.dispatcher, assignee=self.w.orgs.cg, now=self.AT["dispatch"])
         if status == Status.DISPATCHED:
             return r

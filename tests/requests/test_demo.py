@@ -57,6 +57,10 @@ def test_every_stage_and_the_interesting_cases(bare_town, django_capture_on_comm
     assert JournalEntry.objects.filter(action="return").exists() and JournalEntry.objects.filter(action="flag").exists()
     assert {"dispatched", "overdue"} <= set(Notification.objects.values_list("kind", flat=True))
     assert all(r.received_at <= now for r in qs)
+    # All through the services: the statistics' summary is in step without a rebuild.
+    from tests.requests.test_summary import derived, stored
+
+    assert stored() == derived() and len(stored()) == qs.exclude(status=Status.DUPLICATE).count()
 
 
 def test_deterministic_for_a_seed(bare_town):

@@ -297,6 +297,7 @@ def transfer_from_request(
     description as the facts unless given) and close the request as transferred, in one
     transaction. The actor needs both the request's 派单 permission (the table's check) and
     the right to register disputes where it is."""
+    from gongzhi.requests import summary as request_summary
     from gongzhi.requests import transitions as request_flow
 
     if getattr(request, "mediation_dispute", None) is not None:
@@ -319,6 +320,7 @@ def transfer_from_request(
             request=request,
         )
         transition(request, "transfer_mediation", actor)
+        request_summary.keep(request)  # closed: the request's figures for its statistics
     return dispute
 
 

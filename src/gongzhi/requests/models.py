@@ -81,12 +81,22 @@ class ServiceRequestQuerySet(CaseQuerySet):
       organisation, in the nodes where it is held (departments)."""
 
     def visible_to(self, user, perm=None):
-        perm = perm or perms.VIEW
-        q = scope_q(user, perm, "node__path")
-        org = getattr(user, "organisation_id", None)
-        if org is not None and perm == perms.VIEW:
-            q |= scope_q(user, perms.VIEW_ASSIGNED, "node__path") & Q(assignee_id=org)
-        return self.filter(q)
+        return self.filter(visible_q(user, perm))
+
+
+def visible_q(user, perm=None) -> Q:
+    """The requests `user` may see (`perm`: view by default), as a filter on `node` and
+    `assignee`: the one scope of the requests and of their statistics' figures
+    (RequestFigures, which carries both fields), so the two cannot drift apart.
+    - `servicerequests.view_servicerequest` on a node: the requests located in its subtree;
+    - `servicerequests.view_assigned`: only those assigned to the user's own organisation, in
+      the nodes where it is held (departments)."""
+    perm = perm or perms.VIEW
+    q = scope_q(user, perm, "node__path")
+    org = getattr(user, "organisation_id", None)
+    if org is not None and perm == perms.VIEW:
+        q |= scope_q(user, perms.VIEW_ASSIGNED, "node__path") & Q(assignee_id=org)
+    return q
 
 
 class ServiceRequest(Case):
@@ -180,6 +190,89 @@ class ServiceRequest(Case):
             errors["address"] = _("请提供诉求地点：选择网格、楼栋、住户或居民，在地图上选点，或填写地址。")
         if errors:
             raise ValidationError(errors)
+
+
+FLAGS = ("closed", "on_time", "closed_late", "visited", "satisfied", "reopened", "ever_closed")
+
+
+class RequestFiguresQuerySet(models.QuerySet):
+    """Scoped exactly as the requests themselves (`visible_q`)."""
+
+    def visible_to(self, user, perm=None):
+        return self.filter(visible_q(user, perm))
+
+
+def _flag(verbose_name):
+    # 0 or 1, summed by the statistics (SUM over a column of the index instead of a COUNT
+    # FILTER evaluated per row).
+    return models.PositiveSmallIntegerField(verbose_name, default=0)
+
+
+class RequestFigures(models.Model):
+    """What the statistics read of one service request (requests/stats.py), kept beside it by
+    `summary.keep` in the transaction of every service that changes the request, and rebuilt
+    for bulk-written rows by `summary.rebuild`: its node, category and handling organisation,
+    when it was received (and the first day of that Beijing month), whether it is closed,
+    closed on time or late, visited with a satisfied result, reopened, ever closed, the deadline
+    while it is open (late once `deadline < now`) and the working days it took. Merged
+    duplicates have no row. One narrow table instead of the case and request tables (two wide
+    tables joined row by row): decision 0033, bench/dashboards.py. Never edited by hand; a
+    request's row is derived from it alone."""
+
+    request = models.OneToOneField(
+        ServiceRequest, verbose_name=_("诉求"), primary_key=True, on_delete=models.CASCADE, related_name="figures"
+    )
+    # No indexes of their own: the indexes below lead with the grouping columns and hold these,
+    # so the figures are read from an index in group order, never looked up row by row.
+    node = models.ForeignKey(
+        "territory.Node", verbose_name=_("所属区域"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("分类"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    assignee = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("承办单位"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    received_at = models.DateTimeField(_("受理时间"))
+    received_month = models.DateField(_("受理月份"))
+    closed = _flag(_("已办结"))
+    on_time = _flag(_("按时办结"))
+    closed_late = _flag(_("超期办结"))
+    visited = _flag(_("已回访"))
+    satisfied = _flag(_("满意"))
+    reopened = _flag(_("重办过"))
+    ever_closed = _flag(_("办结过"))
+    # The deadline of an open request (NULL once closed): late at query time when < now.
+    open_deadline = models.DateTimeField(_("未办结的办结时限"), null=True)
+    workdays = models.PositiveIntegerField(_("办理用时（工作日）"), null=True)
+
+    objects = RequestFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诉求统计行")
+        verbose_name_plural = _("诉求统计行")
+        # Each holds every column its query reads, in its GROUP BY order, so the database reads
+        # the index alone, already grouped (SQLite otherwise sorts every row in a temporary
+        # B-tree to group them): the dashboard's months by (month, category, organisation), the
+        # statistics page's tables by (category, organisation) within a received_at range.
+        indexes = [
+            models.Index(
+                fields=["received_month", "category", "assignee", "node", *FLAGS, "open_deadline", "workdays"],
+                name="request_figures_months",
+            ),
+            models.Index(
+                fields=["category", "assignee", "received_at", "node", *FLAGS, "open_deadline", "workdays"],
+                name="request_figures_tables",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} {self.category_id}"
 
 
 def photo_path(instance, filename):

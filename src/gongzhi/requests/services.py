@@ -1,7 +1,8 @@
 """Every change to service requests. Filing validates everything before writing and saves in
 one transaction (nothing half-saved); every later step is an action of the transition table
-(`transitions.py`) applied by `cases.workflow.transition`, plus the inbox messages it queues
-for when the transaction commits."""
+(`transitions.py`) applied by `cases.workflow.transition` through `_move`, plus the inbox
+messages it queues for when the transaction commits. Filing and every move bring the request's
+figures for the statistics in line in the same transaction (`summary.keep`)."""
 
 import hashlib
 import secrets
@@ -23,12 +24,24 @@ from gongzhi.core import services as core
 from gongzhi.core.choices import AuditAction
 
 from . import permissions as p
+from . import summary
 from . import validation as v
 from .choices import CASE_TYPE, Channel
 from .location import in_area, locate_grid
 from .models import Category, CategoryAttribute, Open311Key, RequestPhoto, ServiceRequest
 from .public import suggested_visibility
 from .transitions import deadline_fields
+
+
+def _move(request, action, actor, **kw) -> ServiceRequest:
+    """A move of the transition table (cases.workflow.transition), and the request's figures
+    for the statistics brought in line in the same transaction (summary.keep: the one place
+    that writes them). Every move of a request in this module goes through here."""
+    with transaction.atomic():
+        request = transition(request, action, actor, **kw)
+        summary.keep(request)
+    return request
+
 
 # ---------------------------------------------------------------- categories
 
@@ -323,6 +336,7 @@ def file_request(
                 actor_name="" if fields["filed_by"] else _filer_name(channel),
                 **fields,
             )
+            summary.keep(request)
             for upload, kind_ in zip(photos or (), photo_kinds):
                 saved.append(_save_photo(request, upload, kind_))
         return request
@@ -369,7 +383,7 @@ def dispatch(request, actor, *, assignee, category=None, note="", expected_versi
     """派单: assign to a department or a community committee; the deadline is fixed from the
     day of receipt (see transitions.py) and the organisation's people are told on commit."""
     with transaction.atomic():
-        request = transition(
+        request = _move(
             request,
             "dispatch",
             actor,
@@ -395,13 +409,13 @@ def dispatch(request, actor, *, assignee, category=None, note="", expected_versi
 
 def accept(request, actor, *, note="", expected_version=None, now=None):
     """签收: the assigned organisation takes the request on."""
-    return transition(request, "accept", actor, note=note, expected_version=expected_version, now=now)
+    return _move(request, "accept", actor, note=note, expected_version=expected_version, now=now)
 
 
 def return_wrong_assignment(request, actor, *, reason, expected_version=None, now=None):
     """退回: within the category's window after dispatch, with a reason; back to the dispatchers."""
     with transaction.atomic():
-        request = transition(request, "return", actor, note=reason, expected_version=expected_version, now=now)
+        request = _move(request, "return", actor, note=reason, expected_version=expected_version, now=now)
         inbox.notify_on_commit(
             request,
             NotificationKind.RETURNED,
@@ -414,7 +428,7 @@ def return_wrong_assignment(request, actor, *, reason, expected_version=None, no
 def request_extension(request, actor, *, days, reason, expected_version=None, now=None):
     """申请延期: N more working days, pending the dispatcher's decision."""
     with transaction.atomic():
-        request = transition(
+        request = _move(
             request, "request_extension", actor, note=reason, days=days, expected_version=expected_version, now=now
         )
         inbox.notify_on_commit(
@@ -428,27 +442,27 @@ def request_extension(request, actor, *, days, reason, expected_version=None, no
 
 def grant_extension(request, actor, *, note="", expected_version=None, now=None):
     """准予延期: the deadline moves N working days past the current one."""
-    return transition(request, "grant_extension", actor, note=note, expected_version=expected_version, now=now)
+    return _move(request, "grant_extension", actor, note=note, expected_version=expected_version, now=now)
 
 
 def refuse_extension(request, actor, *, note="", expected_version=None, now=None):
-    return transition(request, "refuse_extension", actor, note=note, expected_version=expected_version, now=now)
+    return _move(request, "refuse_extension", actor, note=note, expected_version=expected_version, now=now)
 
 
 def reply(request, actor, *, text, expected_version=None, now=None):
     """答复: the answer the citizen sees (a public journal entry)."""
-    return transition(request, "reply", actor, note=text, expected_version=expected_version, now=now)
+    return _move(request, "reply", actor, note=text, expected_version=expected_version, now=now)
 
 
 def close(request, actor, *, note="", expected_version=None, now=None):
     """办结: records when, and how many working days it took (kept for statistics)."""
-    return transition(request, "close", actor, note=note, expected_version=expected_version, now=now)
+    return _move(request, "close", actor, note=note, expected_version=expected_version, now=now)
 
 
 def flag(request, actor, *, note="", expected_version=None, now=None):
     """督办: a supervisor flags an overdue request; the handling organisation is told."""
     with transaction.atomic():
-        request = transition(request, "flag", actor, note=note, expected_version=expected_version, now=now)
+        request = _move(request, "flag", actor, note=note, expected_version=expected_version, now=now)
         if request.assignee_id:
             inbox.notify_on_commit(
                 request,
@@ -465,11 +479,9 @@ def return_visit(request, actor, *, result, note="", expected_version=None, now=
     if result not in VisitResult.values:
         raise ValidationError({"result": _("回访结果不正确。")})
     if result != VisitResult.UNSATISFIED:
-        return transition(request, "visit", actor, note=note, result=result, expected_version=expected_version, now=now)
+        return _move(request, "visit", actor, note=note, result=result, expected_version=expected_version, now=now)
     with transaction.atomic():
-        request = transition(
-            request, "reopen", actor, note=note, result=result, expected_version=expected_version, now=now
-        )
+        request = _move(request, "reopen", actor, note=note, result=result, expected_version=expected_version, now=now)
         inbox.notify_on_commit(
             request,
             NotificationKind.REOPENED,
@@ -482,6 +494,6 @@ def return_visit(request, actor, *, result, note="", expected_version=None, now=
 
 def link_duplicate(request, actor, *, original, note="", expected_version=None, now=None):
     """合并重复件: the request is closed as a duplicate of `original` (or of what it duplicates)."""
-    return transition(
+    return _move(
         request, "link_duplicate", actor, note=note, original=original, expected_version=expected_version, now=now
     )

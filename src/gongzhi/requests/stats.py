@@ -1,6 +1,16 @@
 """Statistics per handling organisation and per category, from one aggregate query over the
-requests the user may see, grouped by (organisation, category); the few grouped rows are
-folded into both tables in Python (no per-request Python: 100,000 rows stay in the database).
+figures of the requests the user may see, grouped by (organisation, category); the few grouped
+rows are folded into both tables in Python (no per-request Python: 100,000 rows stay in the
+database).
+
+The figures are read from `RequestFigures` (one narrow row per request that is not a merged
+duplicate: node, category, organisation, received_at and its Beijing month, 0/1 flags, the
+deadline while open, the working days taken), which the services keep in the transaction of
+every change (summary.py), not from the case and request tables: at town scale the join of
+those two wide tables and a COUNT FILTER per measure and row was most of the cost
+(bench/dashboards.py, decision 0033). Each measure is a SUM over a flag of an index that holds
+every column the query reads, in its GROUP BY order. The same queries run on SQLite and
+PostgreSQL.
 
 Definitions (documented here because people will argue about them):
 - received: requests received in the period (merged duplicates left out);
@@ -13,17 +23,23 @@ Definitions (documented here because people will argue about them):
 - average working days to close: mean of the working days stored at closing.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Organisation
-from gongzhi.cases.choices import SATISFIED_RESULTS
+from gongzhi.core.workdays import CN_TZ
 
-from .choices import Status
-from .models import Category, ServiceRequest
+from . import summary
+from .models import Category, RequestFigures
+
+
+def local_start(day: dt.date) -> dt.datetime:
+    """00:00 Beijing time of `day`."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=CN_TZ)
 
 
 @dataclass
@@ -69,27 +85,38 @@ class StatRow:
 
 
 def _measures(now) -> dict:
-    closed = Q(closed_at__isnull=False)
+    """The sums over the summary's flags (summary.row_of spells out each): late is what closed
+    late plus the open requests past their deadline at `now`, added in `_late`."""
     return {
-        "received": Count("pk"),
-        "closed": Count("pk", filter=closed),
-        "on_time": Count("pk", filter=closed & Q(closed_at__lte=F("deadline"))),
-        "late": Count(
-            "pk", filter=(closed & Q(closed_at__gt=F("deadline"))) | Q(closed_at__isnull=True, deadline__lt=now)
-        ),
-        "visited": Count("pk", filter=~Q(last_visit_result="")),
-        "satisfied": Count("pk", filter=Q(last_visit_result__in=list(SATISFIED_RESULTS))),
-        "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
-        "ever_closed": Count("pk", filter=closed | Q(reopen_count__gt=0)),
-        "workdays_sum": Sum("workdays_taken", filter=closed),
+        # Counted by `category` (never null), a column of the index the query reads: counting
+        # the primary key makes SQLite visit the table too.
+        "received": Count("category"),
+        "closed": Sum("closed"),
+        "on_time": Sum("on_time"),
+        "closed_late": Sum("closed_late"),
+        "open_late": Count("category", filter=Q(open_deadline__lt=now)),
+        "visited": Sum("visited"),
+        "satisfied": Sum("satisfied"),
+        "reopened": Sum("reopened"),
+        "ever_closed": Sum("ever_closed"),
+        "workdays_sum": Sum("workdays"),
     }
+
+
+def _late(cells):
+    """Each grouped row's `late`: closed after the deadline, or still open past it at `now`."""
+    for c in cells:
+        c["late"] = (c.pop("closed_late") or 0) + (c.pop("open_late") or 0)
+    return cells
 
 
 _COUNTS = ("received", "closed", "on_time", "late", "visited", "satisfied", "reopened", "ever_closed")
 
 
 def _base(user, since=None, until=None):
-    qs = ServiceRequest.objects.visible_to(user).exclude(status=Status.DUPLICATE)
+    """The figures of the requests `user` may see (merged duplicates have none), scoped as the
+    requests themselves (models.visible_q), received in [since, until)."""
+    qs = RequestFigures.objects.visible_to(user)
     if since is not None:
         qs = qs.filter(received_at__gte=since)
     if until is not None:
@@ -98,15 +125,12 @@ def _base(user, since=None, until=None):
 
 
 def _cells(user, since, until, now):
-    """One aggregate query grouped by (organisation, category): at most departments ×
-    categories rows, from which both tables and the totals are folded exactly.
-
-    Grouping by the ids alone (names fetched after, for the few groups) keeps the name tables
-    out of the big query; category first lets SQLite walk the request table and reach each
-    case by primary key, instead of walking the case table's assignee index and probing each
-    request (measured: 390 → 250 ms for a town of 100,000 requests, bench/requests.py)."""
+    """One aggregate query grouped by (category, organisation): at most categories ×
+    departments rows, from which both tables and the totals are folded exactly. It reads the
+    index (category, assignee, received_at, …) alone, already in group order (the names are
+    fetched after, for the few groups)."""
     cells = list(_base(user, since, until).order_by().values("category_id", "assignee_id").annotate(**_measures(now)))
-    return _named(cells)
+    return _named(_late(cells))
 
 
 def _named(cells):
@@ -169,27 +193,32 @@ def by_month(user, months, *, now=None) -> list[StatRow]:
 def month_tables(user, months, *, since_index=0, now=None) -> dict:
     """{"months": one StatRow per month of `months`, and "departments", "categories", "total"
     as `tables` gives them for the requests received from `months[since_index]` on} — from one
-    aggregate query grouped by (month, category, organisation): at most months × categories ×
-    departments rows, whatever the number of requests. The month is a CASE of plain comparisons
-    against the month edges (no per-row date function, which on SQLite would run in Python)."""
+    aggregate query grouped by (Beijing month, category, organisation): at most months ×
+    categories × departments rows, whatever the number of requests. `months` are contiguous
+    Beijing calendar months, (first instant, end instant, name) in order
+    (dashboards.figures.last_months): each is read by the first day of its month, which the
+    summary holds for every request, through the index (received_month, category, assignee, …)."""
     if not months:
         return {"months": [], **_tables_of([])}
-    # Requests outside the months fall in -1 (dropped below) rather than being filtered out: a
-    # range filter makes SQLite walk the received_at index and probe each request (measured
-    # 620 ms against 400 ms for the plain scan at 100,000 requests, bench/dashboards.py).
-    whens = [When(received_at__lt=months[0][0], then=Value(-1))]
-    whens += [When(received_at__lt=end, then=Value(i)) for i, (_start, end, _name) in enumerate(months)]
+    firsts = [summary.month_of(start) for start, _end, _name in months]
+    for (start, end, _name), first in zip(months, firsts):
+        if start != local_start(first) or end != local_start(summary.month_of(end)) or end <= start:
+            raise ValueError(f"not a Beijing calendar month: {start} – {end}")
+    index = {first: i for i, first in enumerate(firsts)}
     cells = _named(
-        list(
-            _base(user)
-            .order_by()
-            .annotate(m=Case(*whens, default=Value(-1), output_field=IntegerField()))
-            .values("m", "category_id", "assignee_id")
-            .annotate(**_measures(now or timezone.now()))
+        _late(
+            list(
+                _base(user)
+                .filter(received_month__gte=firsts[0], received_month__lte=firsts[-1])
+                .order_by()
+                .values("received_month", "category_id", "assignee_id")
+                .annotate(**_measures(now or timezone.now()))
+            )
         )
     )
     rows = [StatRow(key=start, name=name, **{k: 0 for k in _COUNTS}) for start, _end, name in months]
     for c in cells:
+        c["m"] = index.get(c["received_month"], -1)
         if c["m"] >= 0:
             rows[c["m"]].add(StatRow(key=None, name="", **{k: c[k] for k in (*_COUNTS, "workdays_sum")}))
     return {"months": rows, **_tables_of([c for c in cells if c["m"] >= since_index])}
