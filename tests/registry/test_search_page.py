@@ -3,11 +3,14 @@ an index delivers once too many match, a small scope is searched row by row — 
 residents found, the scope and the sensitive filter kept, in the web list and the API."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gongzhi.accounts import services as accounts
 from gongzhi.registry import selectors
 from gongzhi.registry.models import Resident
+from gongzhi.registry.search import has_digit_index
 from tests.api_client import ApiClient
 from tests.factories import make_resident, make_user, sensitive_tag
 
@@ -45,9 +48,29 @@ def test_count_past_the_cap_says_so(zhangs):
 
 
 def test_number_fragment_past_the_cap_in_registration_order(zhangs):
+    """Past the cap a number fragment lists the matches the count read, in registration
+    order; SQLite's digit index reads in that order, so they are the first registered."""
     found = selectors.search_page(Resident.objects.all(), "1381234", cap=2)
     assert (found.count, found.exact) == (2, False)
-    assert [r.pk for r in found.queryset] == sorted(r.pk for r in zhangs)
+    shown = [r.pk for r in found.queryset]
+    assert len(shown) == 2 and shown == sorted(shown)
+    assert set(shown) <= {r.pk for r in zhangs}
+    if has_digit_index(connection.alias):
+        assert shown == sorted(r.pk for r in zhangs)[:2]
+
+
+@pytest.mark.parametrize("q", ["1381234", "234000", "000"])
+def test_a_page_past_the_cap_does_not_search_again(zhangs, q):
+    """The first page of a number fragment past the cap reads the rows by the ids the count
+    found: on PostgreSQL a second search walked the primary key or fetched every match to
+    sort it, as its row estimate happened to fall (docs/decisions/0034)."""
+    with CaptureQueriesContext(connection) as captured:
+        found = selectors.search_page(Resident.objects.all(), q, cap=2)
+        rows = list(found.queryset[:50])
+    assert not found.exact and len(rows) == 2
+    page_sql = captured.captured_queries[-1]["sql"]
+    assert q not in page_sql and "LIKE" not in page_sql.upper() and "MATCH" not in page_sql.upper()
+    assert [r.pk for r in rows] == sorted(r.pk for r in rows)
 
 
 def test_exact_match_first_while_under_the_cap(zhangs):

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from gongzhi.core import idnumber, masking
 from gongzhi.core.halfwidth import ascii_form
 
-from . import number_search
+from . import keyset, number_search
 from .models import Household, Resident, ResidentNamePart, small_scope_grids
 from .permissions import VIEW_HOUSEHOLD
 from .search import DIGITS_TABLE, digit_match_condition, digit_match_sql, has_digit_index, phone_tail_sql
@@ -75,11 +75,13 @@ def _exact_first(qs, exact: Q):
 class _Plan(NamedTuple):
     """A search: the filtered queryset, what counts as an exact match (None: the order below
     already puts them first) and the order its driving index delivers without a sort — used
-    for the first page when too many residents match to sort them all."""
+    for the first page when too many residents match to sort them all. `by_id`: past the cap
+    the list is in registration order, paged from the ids the count read (`search_page`)."""
 
     queryset: object
     exact: Q | None
     index_order: tuple
+    by_id: bool = False
 
 
 _NAME_ORDER = ("name", "id")
@@ -177,10 +179,10 @@ def _visible_only(qs, text: str) -> _Plan:
         elif tail:
             drive = _phone_tail(qs, tail[-masking.PHONE_TAIL :])
         else:
-            return _Plan(qs.none(), None, ("id",))
+            return _Plan(qs.none(), None, ("id",), by_id=True)
         # In id order (the table's own), not by name: a pasted 3205************** matches most
         # of a town, and a page in id order stops early where sorting by name would not.
-        return _Plan(qs.filter(drive).filter(number_search.visible_pattern(text)), None, ("id",))
+        return _Plan(qs.filter(drive).filter(number_search.visible_pattern(text)), None, ("id",), by_id=True)
     n, parts = len(text), []
     if n <= masking.ID_HEAD:  # (a landline's visible start, too, is at most its 4-digit area code)
         parts.append(_prefix(qs, "id_number", text))
@@ -197,8 +199,8 @@ def _visible_only(qs, text: str) -> _Plan:
     if number_search.lookup_kind(text) == "phone":
         parts.append(Q(phone=text))
     if not parts:
-        return _Plan(qs.none(), None, ("id",))
-    return _Plan(qs.filter(functools.reduce(operator.or_, parts)), exact, ("id",))
+        return _Plan(qs.none(), None, ("id",), by_id=True)
+    return _Plan(qs.filter(functools.reduce(operator.or_, parts)), exact, ("id",), by_id=True)
 
 
 def _phone_tail(qs, tail: str) -> Q:
@@ -236,8 +238,8 @@ def _match_digits(qs, text: str) -> _Plan:
         )
         # Ordered by the index's own rowid: SQLite does not see that `registry_resident.id`
         # is the same order and would sort every match.
-        return _Plan(matched, exact, (RawSQL(f"{DIGITS_TABLE}.rowid", []),))
-    return _Plan(matched, exact, ("id",))
+        return _Plan(matched, exact, (RawSQL(f"{DIGITS_TABLE}.rowid", []),), by_id=True)
+    return _Plan(matched, exact, ("id",), by_id=True)
 
 
 def _whole_id(text: str) -> str:
@@ -289,8 +291,9 @@ def search(qs, q: str):
 
 
 # A list says "1,000+" rather than counting further: counting (and sorting) half a town's
-# residents for one page took seconds (docs/decisions/0003-resident-search.md).
-SEARCH_COUNT_CAP = 1000
+# residents for one page took seconds (docs/decisions/0003-resident-search.md). The same cap
+# as the unsearched lists' (registry.keyset).
+SEARCH_COUNT_CAP = keyset.COUNT_CAP
 
 
 class Found(NamedTuple):
@@ -304,9 +307,9 @@ class Found(NamedTuple):
 
 def search_page(qs, q: str, cap: int | None = None) -> Found:
     """`search` for a list: the matches are counted up to `cap`; when there are more, the
-    count says so (exact=False) and the order is the one the search's index delivers (a
-    surname in name order, number fragments in order of registration) so the first page needs
-    no sort of every match. Without a query: the queryset and its exact count."""
+    count says so (exact=False) and the pages need no sort of every match: a surname comes in
+    its index's name order, a number fragment as the `cap` matches the count read, in order of
+    registration. Without a query: the queryset and its exact count."""
     cap = SEARCH_COUNT_CAP if cap is None else cap
     plan = _plan(qs, q)
     if plan is None:
@@ -319,4 +322,11 @@ def search_page(qs, q: str, cap: int | None = None) -> Found:
         return Found(_ordered(plan._replace(queryset=qs.filter(pk__in=ids))), len(ids), True)
     if plan.index_order is None:  # names of two characters or more: a few thousand, sorted
         return Found(_ordered(plan), cap, False)
+    if plan.by_id:
+        # A number fragment: the pages show the `cap` matches the count has just read, in
+        # registration order, instead of searching again in id order — on PostgreSQL that
+        # second search walked the primary key through 600 rows per match or fetched every
+        # match to sort it, whichever the planner guessed (docs/decisions/0034). On SQLite the
+        # digit index reads in rowid order, so these are the first registered, as before.
+        return Found(qs.filter(pk__in=sorted(ids)[:cap]).order_by("id"), cap, False)
     return Found(plan.queryset.order_by(*plan.index_order), cap, False)
