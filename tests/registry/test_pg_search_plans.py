@@ -141,3 +141,17 @@ def test_a_refused_extension_is_explained_and_the_migration_goes_on(monkeypatch)
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
     pg_search.ensure_indexes()  # without the extension: only the plain indexes, no error
+
+
+def test_a_masked_four_digit_search_reads_phone_ends_from_the_reversed_index(many, town):
+    """Four digits a community official types also match the end of a phone (what the mask
+    shows). That branch reads the index of reversed numbers, a range, and not the trigram
+    index, whose posting lists for a mobile prefix are long: at 1,000,000 residents a plan
+    that ran it once per grid of her scope took 140 ms (docs/decisions/0035)."""
+    user = make_user("community", town["c1"])
+    found = plans(user, many[321].phone[-4:])
+    assert found
+    assert any("registry_resident_phone_reverse" in plan for plan in found), found
+    for plan in found:
+        assert "registry_resident_phone_trgm" not in plan, plan
+        assert not SEQ_SCAN.search(plan), plan

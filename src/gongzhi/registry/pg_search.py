@@ -40,6 +40,9 @@ PLAIN_INDEXES = (
     ("registry_resident_initials_c", '(name_initials COLLATE "C", grid_id, has_sensitive, id)'),
     ("registry_residentnamepart_part_like", "(part varchar_pattern_ops, resident_id)"),
     ("registry_resident_phone_long", f"(phone varchar_pattern_ops) WHERE length(phone) >= {LONG_PHONE}"),
+    # The end of a phone number (four digits a masked reader sees) as a prefix of its reverse:
+    # an index range instead of the trigram index (registry.selectors._phone_tail).
+    ("registry_resident_phone_reverse", "(reverse(phone) varchar_pattern_ops)"),
 )
 _TABLES = {
     name: "registry_residentnamepart" if "namepart" in name else "registry_resident" for name, _ in PLAIN_INDEXES
