@@ -3,7 +3,7 @@ the monthly figures, scoped like the web pages (the same selectors and services)
 masked; a resident in a sensitive group is named only to readers entitled to. Recording the
 centre's answer to a referral, correcting a consultation or an activity (PATCH) and adding or
 removing an activity's registered attendees need If-Match with the ETag read (412 when stale,
-428 without).
+428 without); the attendees' list answers with the activity's ETag.
 Schema names start with `Legal` so they never replace another app's in the OpenAPI document."""
 
 import datetime as dt
@@ -217,6 +217,27 @@ class LegalActivityPatch(Schema):
     speaker: common.Text(60) | None = None
     topic: common.Text(100) | None = None
     attendance: common.Count | None = None
+
+
+class LegalAttendeeOut(Schema):
+    """A registered attendee as the activity page lists her: the resident id (the one to
+    DELETE), the name — masked and marked （敏感人员） for a resident in a sensitive group
+    unless the caller holds registry.view_sensitive at her grid — and her grid. No ID number,
+    no phone."""
+
+    resident: int
+    name: str
+    grid: str
+
+
+class LegalAttendeePage(Schema):
+    """A page of an activity's registered attendees; `version` is the activity's (its ETag)."""
+
+    count: int
+    page: int
+    page_size: int
+    version: int
+    results: list[LegalAttendeeOut]
 
 
 class LegalAttendeeIn(Schema):
@@ -544,6 +565,26 @@ def correct_activity(request, activity_id: common.Id, payload: LegalActivityPatc
     services.update_activity(user, found, _sent(payload), expected_version=version)
     fresh = _one(_activities(user), found.pk)
     return _with_etag(_activity(fresh), fresh)
+
+
+@router.get("/legal/activities/{int:activity_id}/attendees", response={200: LegalAttendeePage, **READ})
+def list_attendees(request, activity_id: common.Id, page: common.Int64 = 1, page_size: common.Int64 | None = None):
+    """The activity's registered attendees in the order registered, named as on its page (a
+    resident in a sensitive group masked unless the caller holds the sensitive right at her
+    grid; each one shown in clear logged as a sensitive read). ETag and `version`: the
+    activity's, for the If-Match of adding or removing an attendee."""
+    user = request.auth
+    common.require_anywhere(user, perms.VIEW_ACTIVITY)
+    found = _one(selectors.activities(user), activity_id)
+    names = selectors.Names(user)
+
+    def serialize(rows):
+        people = [a.resident for a in rows]
+        shown = names.residents(people)
+        return [{"resident": r.pk, "name": name, "grid": grid} for (name, grid), r in zip(shown, people, strict=True)]
+
+    data = common.paginate(selectors.attendees(found), page, page_size, serialize)
+    return _with_etag({**data, "version": found.version}, found)
 
 
 @router.post("/legal/activities/{int:activity_id}/attendees", response={200: LegalActivityOut, **WRITE})

@@ -108,6 +108,12 @@ def activity(user, pk):
     return activities(user).filter(pk=pk).first()
 
 
+def attendees(activity):
+    """The registered attendees of a 普法 activity in the order registered, with the resident
+    and her grid (what `Names.residents` reads): the activity page's list and the API's."""
+    return activity.attendees.select_related("resident__grid").order_by("id")
+
+
 # ---------------------------------------------------------------- names
 
 

@@ -455,7 +455,7 @@ def activity(request, pk):
     found = selectors.activity(request.user, pk)
     if found is None:
         raise Http404
-    people = [a.resident for a in found.attendees.select_related("resident__grid")]
+    people = [a.resident for a in selectors.attendees(found)]
     shown = selectors.Names(request.user).residents(people)
     may_edit = has_perm_at(request.user, perms.CHANGE_ACTIVITY, found.node.path)
     # (name as the reader may read it, grid, resident id): the id names the row to remove.
