@@ -119,6 +119,29 @@ def test_a_queued_checklist_sent_twice_is_stored_once_at_the_time_it_was_saved(c
     assert services.answers_of(a)[cp.q.hose.pk] == "完好"
 
 
+def test_the_answer_gives_the_new_version_for_the_kept_row_and_her_counters(cp):
+    client = client_for(cp.users.wangfang)
+    data = {"outcome": "absent", "client_key": "phone-1", "expected_version": answer_of(cp, cp.homes.a).version}
+    first = sync(client, cp, cp.homes.a, data).json()
+    a = answer_of(cp, cp.homes.a)
+    assert first["item"] == {"version": str(a.version), "status": "absent"}
+    pk = cp.campaign.pk
+    assert first["page"] == {f"cp-visited-{pk}": "已走访 1 / 3 户", f"cp-to-visit-{pk}": "待走访 2 / 3 户"}
+    # The same household answered again, from the row kept with that version: stored, not a
+    # conflict, and not counted twice.
+    again = sync(client, cp, cp.homes.a, queued(cp, cp.homes.a, "phone-2", expected_version=first["item"]["version"]))
+    assert again.status_code == 201
+    assert again.json()["page"][f"cp-visited-{pk}"] == "已走访 1 / 3 户"
+    assert int(again.json()["item"]["version"]) == answer_of(cp, cp.homes.a).version > a.version
+    # The first sending again (its answer lost): the household as it is.
+    assert sync(client, cp, cp.homes.a, queued(cp, cp.homes.a, "phone-2")).json()["item"] == again.json()["item"]
+    # The pages show the same figures as the answer.
+    households = client.get(reverse("campaigns:households", args=[pk])).content.decode()
+    assert f'id="cp-visited-{pk}">已走访 1 / 3 户<' in households
+    mine = client.get(reverse("campaigns:mine")).content.decode()
+    assert f'id="cp-to-visit-{pk}">待走访 2 / 3 户<' in mine
+
+
 def test_not_at_home_needs_no_answers_offline_either(cp):
     data = {"outcome": "absent", "client_key": "phone-absent", "expected_version": answer_of(cp, cp.homes.b).version}
     assert sync(client_for(cp.users.wangfang), cp, cp.homes.b, data).status_code == 201

@@ -43,6 +43,28 @@ def page_context(user, *, shell: str = "") -> dict:
     return core.page_context(WORK, user, shell=shell)
 
 
+def visited_text(done, total) -> str:
+    """The counter of one campaign's households page."""
+    return _("已走访 %(done)s / %(total)s 户") % {"done": done, "total": total}
+
+
+def to_visit_text(pending, total) -> str:
+    """A campaign's figure on my campaigns."""
+    return _("待走访 %(p)s / %(t)s 户") % {"p": pending, "t": total}
+
+
+def figures(user, campaign_id) -> dict:
+    """The figures of her pages that a stored checklist changes, by the id of the element that
+    shows each (static/js/offline.js shows them at once): her households on the campaign visited
+    (its households page) and still to visit (my campaigns), as the server counts them — a
+    household answered again is not counted twice."""
+    done, total = selectors.my_progress(user, campaign_id)
+    return {
+        f"cp-visited-{campaign_id}": visited_text(done, total),
+        f"cp-to-visit-{campaign_id}": to_visit_text(total - done, total),
+    }
+
+
 def _server(assignment) -> list:
     visitor = assignment.visited_by.get_full_name() if assignment.visited_by_id else ""
     return [

@@ -72,6 +72,17 @@ def my_households(user, campaign, *, status=""):
     )
 
 
+def my_progress(user, campaign_id) -> tuple[int, int]:
+    """My households on one campaign: how many visited (answered, not at home or refused), of
+    how many."""
+    found = (
+        assignments_mine(user)
+        .filter(campaign_id=campaign_id)
+        .aggregate(total=Count("id"), done=Count("id", filter=~Q(status=VisitStatus.PENDING)))
+    )
+    return found["done"], found["total"]
+
+
 def my_pending_count(user) -> int:
     """The workbench figure: my households not yet visited on running campaigns."""
     return assignments_mine(user).filter(campaign__status=CampaignStatus.RUNNING, status=VisitStatus.PENDING).count()

@@ -40,7 +40,7 @@ def mine(request):
     found = {r["campaign_id"]: r for r in counts}
     campaigns = list(Campaign.objects.filter(pk__in=list(found)).order_by("end", "id"))
     for c in campaigns:
-        c.total, c.pending = found[c.pk]["total"], found[c.pk]["pending"]
+        c.to_visit = offline.to_visit_text(found[c.pk]["pending"], found[c.pk]["total"])
     context = {"campaigns": campaigns, "offline": offline.page_context(request.user)}
     return render(request, "campaigns/mine.html", context)
 
@@ -60,8 +60,7 @@ def households(request, pk):
     for a in page:
         a.head_label = selectors.head_label(request.user, a)
         a.place = a.household.place()
-    mine = selectors.assignments_mine(request.user).filter(campaign=campaign)
-    done = mine.exclude(status=VisitStatus.PENDING).count()
+    done, total = selectors.my_progress(request.user, campaign.pk)
     return render(
         request,
         "campaigns/households.html",
@@ -71,8 +70,7 @@ def households(request, pk):
             "rows": rows_html.render(page, with_campaign=False),
             "status": status,
             "statuses": VisitStatus.choices,
-            "done": done,
-            "total": mine.count(),
+            "visited": offline.visited_text(done, total),
             "offline": offline.page_context(request.user, shell=reverse("campaigns:shell", args=[campaign.pk])),
             "offline_list": f"c{campaign.pk}-{page.number}",
         },

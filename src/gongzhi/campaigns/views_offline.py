@@ -53,12 +53,22 @@ def _expected(request):
         return None
 
 
-def _stored(assignment, *, duplicate=False):
-    """The answer to a stored checklist, with the household's status as its row shows it (the
-    phone's list shows it at once, rows.py)."""
+def _stored(user, assignment, *, duplicate=False):
+    """The answer to a stored checklist: the household's status as its row shows it (the phone's
+    list shows it at once, rows.py), its new version for the row the phone keeps (the next
+    checklist filled offline from it is checked against it), and her counters on the campaign.
+    A duplicate is answered with the household as it is: still as her first sending left it
+    (the client key is still hers, so nobody answered it since)."""
     url = reverse("campaigns:household", args=[assignment.pk])
     label = VisitStatus(assignment.status).label
-    return core.stored(url, duplicate=duplicate, status=assignment.status, label=label)
+    return core.stored(
+        url,
+        duplicate=duplicate,
+        status=assignment.status,
+        label=label,
+        item={"version": assignment.version, "status": assignment.status},
+        page=offline.figures(user, assignment.campaign_id),
+    )
 
 
 def sync_answer(request, assignment, form, save):
@@ -73,7 +83,7 @@ def sync_answer(request, assignment, form, save):
     if not key:
         return core.missing_key()
     if assignment.client_key == key and assignment.visited_by_id == request.user.pk:
-        return _stored(assignment, duplicate=True)
+        return _stored(request.user, assignment, duplicate=True)
     seen = _expected(request)
     found = offline.conflict(request.user, assignment, seen)
     keep = found is not None and found[1] and core.kept(request)
@@ -86,4 +96,4 @@ def sync_answer(request, assignment, form, save):
         found = offline.conflict(request.user, assignment, seen)
         return core.conflict(found[0], may_keep=found[1]) if found is not None else None
 
-    return core.answer(form, lambda data: save(data, version), _stored, stale=stale)
+    return core.answer(form, lambda data: save(data, version), lambda a: _stored(request.user, a), stale=stale)

@@ -209,17 +209,34 @@ def kept(request) -> bool:
     return bool(request.POST.get("keep") or request.POST.get("as_note"))
 
 
-def stored(url: str, *, duplicate: bool = False, status: str = "", label: str = "") -> JsonResponse:
+def stored(
+    url: str,
+    *,
+    duplicate: bool = False,
+    status: str = "",
+    label: str = "",
+    item: dict | None = None,
+    page: dict | None = None,
+) -> JsonResponse:
     """201 `stored`, or 200 `duplicate` when the client key was stored before (the answer to
-    the first sending was lost): nothing is stored twice. `status` and `label`, when the app
-    gives them, are the record's state as its list row shows it (static/js/offline.js puts them
-    in the row: its `data-status`, its `[data-from-answer=label]`); without them (care) the
-    row of a record just stored is shown done."""
+    the first sending was lost): nothing is stored twice. What the app gives besides, static/js/
+    offline.js shows at once (without them, care, the row of a record just stored is shown done):
+    - `status` and `label`: the record's state as its list row shows it (the row's
+      `data-status`, its `[data-from-answer=label]`);
+    - `item`: the row's data as the server now has it (e.g. the record's `version`), put in the
+      row's `data-*` and in the row the phone keeps, so the next form filled offline from it
+      carries what the app's conflict check compares;
+    - `page`: the figures the stored form changed, as texts by the id of the element showing
+      each (e.g. a counter of records done), shown by any of the app's pages that has it."""
     body = {"result": "duplicate" if duplicate else "stored", "url": url}
     if status:
         body["status"] = status
     if label:
         body["label"] = str(label)
+    if item:
+        body["item"] = {k: str(v) for k, v in item.items()}
+    if page:
+        body["page"] = {k: str(v) for k, v in page.items()}
     return JsonResponse(body, status=200 if duplicate else 201)
 
 

@@ -3,8 +3,8 @@ basement flats (the browser context goes offline): she fills one household's che
 the next 不在家 from the list the phone kept, and sees "待上传 2". Meanwhile her colleague's desk
 records the second household as answered. Back up, the queue is sent: the first checklist is
 stored once, at the time she saved it; the second is shown as a conflict next to the server's
-version, and she keeps hers. Her list shows each household's new status as soon as it is
-stored, without reloading the page."""
+version, and she keeps hers. Her list shows each household's new status, and the counter of
+households visited what the server counts, as soon as each is stored, without reloading the page."""
 
 import pytest
 from django.utils import timezone
@@ -27,6 +27,10 @@ def status_tag(page, number):
     return page.inner_text(f"#my-households li[data-number='{number}'] .tag[data-from-answer=label]")
 
 
+def progress(page):
+    return page.inner_text("p:has-text('已走访')").strip()
+
+
 def test_grid_worker_fills_checklists_in_a_basement_without_a_network(live_server, seeded, phone, shot, town):
     cp = make_campaigns(town)
     page, base = phone, live_server.url
@@ -38,6 +42,7 @@ def test_grid_worker_fills_checklists_in_a_basement_without_a_network(live_serve
     page.goto(households)
     page.wait_for_selector("#offline[data-offline-ready]")
     assert "住户名单已保存到本机" in page.inner_text("#offline")
+    assert progress(page) == "已走访 0 / 3 户"
 
     page.context.set_offline(True)
     page.reload()  # the list from the phone, not the server
@@ -78,6 +83,8 @@ def test_grid_worker_fills_checklists_in_a_basement_without_a_network(live_serve
     assert status_tag(page, cp.homes.b.number) == "未走访"
     page.wait_for_selector(f"#my-households li[data-number='{cp.homes.a.number}'] .offline-queued", state="detached")
     assert page.locator(".offline-queued").count() == 1  # the conflict waits on the phone
+    # The counter as the server counts: hers, and the one the desk recorded meanwhile.
+    assert progress(page) == "已走访 2 / 3 户"
 
     page.click(".offline-conflict >> text=以我的记录为准")
     page.wait_for_selector(".offline-conflict", state="detached")
@@ -86,3 +93,5 @@ def test_grid_worker_fills_checklists_in_a_basement_without_a_network(live_serve
     assert answer_of(cp, cp.homes.b).status == VisitStatus.ABSENT
     assert status_tag(page, cp.homes.b.number) == "不在家"
     page.wait_for_selector(".offline-queued", state="detached")
+    assert progress(page) == "已走访 2 / 3 户"  # the household was counted already: not twice
+    shot(page, "campaigns-offline-04-synced")

@@ -22,7 +22,9 @@
    from the row; `data-shell` on the kept shell), inputs `[data-from-item=<name>]` filled from the
    row, `[data-offline-key]` given a new client key and `[data-offline-now]` the server's time;
    in a row, `[data-from-answer=<name>]` shows that field of the server's answer once the row's
-   queued form is stored (e.g. its status label). */
+   queued form is stored (e.g. its status label); the answer's `item` goes into the row and the
+   row kept here (e.g. the record's new version), its `page` into the page's elements by id
+   (e.g. a counter of records done). */
 (function () {
   "use strict";
   var bar = document.querySelector("[data-offline]");
@@ -99,6 +101,23 @@
   }
   function putEntry(entry) { return run(["queue"], "readwrite", function (s) { return s.queue.put(entry); }); }
   function dropEntry(entry) { return run(["queue"], "readwrite", function (s) { return s.queue.delete(entry.key); }); }
+  // A stored form leaves the queue, and in the same transaction the row kept for its record
+  // takes the record's data as the server answers it (`item`, e.g. a campaign household's new
+  // version): the next form filled offline from that row is checked against what the server
+  // has now, not taken for one made on an older copy.
+  function settle(entry, item) {
+    return run(["queue", "items"], "readwrite", function (s) {
+      s.queue.delete(entry.key);
+      if (!item) return;
+      var get = s.items.get(entry.item);
+      get.onsuccess = function () {
+        var row = get.result;
+        if (!row) return;
+        Object.keys(item).forEach(function (k) { row[k] = item[k]; });
+        s.items.put(row);
+      };
+    });
+  }
 
   // The phone's data is one user's: another's (a session that ended without logging out) is
   // deleted — her lists, her queue (it cannot be sent under this login) and the kept pages.
@@ -273,7 +292,7 @@
     }
     var data = await res.json();
     if (res.ok) {
-      await dropEntry(entry);
+      await settle(entry, data.item);
       markDone(entry, data);
       log(t(data.result === "duplicate" ? "duplicate" : "stored", {name: entry.name}), "ok");
       return "ok";
@@ -316,9 +335,16 @@
   // The list shows a row just completed by a sent form as done, with the link to the record.
   // An answer naming the record's state (`status`, `label`: core/offline.py stored) is shown as
   // the server has it — its status in the row's data-status and in place of the class named by
-  // the old one, its label in the row's `[data-from-answer=label]`. Without it, a form kept
-  // beside another record (keep) leaves the row as it was.
+  // the old one, its label in the row's `[data-from-answer=label]`, its `item` in the row's
+  // data-*. Without it, a form kept beside another record (keep) leaves the row as it was. The
+  // figures the answer gives (`page`: text by element id, e.g. a counter of records done) are
+  // shown wherever this page has them, as the server counts them.
   function markDone(entry, data) {
+    var figures = data.page || {};
+    Object.keys(figures).forEach(function (id) {
+      var node = $(id);
+      if (node) node.textContent = figures[id];
+    });
     var li = listed && listed.querySelector('li[data-item="' + entry.item + '"]');
     if (!li || (entry.keep && !data.status)) return;
     li.classList.remove("overdue");
@@ -326,6 +352,7 @@
     li.classList.add("done");
     if (data.status) li.classList.add(data.status);
     li.setAttribute("data-status", data.status || "done");
+    Object.keys(data.item || {}).forEach(function (k) { li.setAttribute("data-" + k, data.item[k]); });
     each("[data-from-answer]", function (node) {
       var value = data[node.dataset.fromAnswer];
       if (value !== undefined && value !== null) node.textContent = value;
