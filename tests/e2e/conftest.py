@@ -8,7 +8,6 @@ seeded (legal rules, workflow templates, disclosure intervals, roles, the calend
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -39,21 +38,8 @@ def no_csp_violations():
     assert CSP_VIOLATIONS == []
 
 
-def _wait_for_requests_in_flight(request, timeout=15):
-    """Wait until the live server has answered every request the closed browser had sent (a
-    queue being synced, a list saved for offline use): the story's end flushes the database,
-    and on SQLite the server's threads share the test's connection, so a write still running
-    then failed the flush on a foreign key and every story after it."""
-    if "live_server" not in request.fixturenames:
-        return
-    httpd = getattr(request.getfixturevalue("live_server").thread, "httpd", None)
-    deadline = time.monotonic() + timeout
-    for thread in list(getattr(httpd, "_threads", None) or ()):
-        thread.join(max(0.0, deadline - time.monotonic()))
-
-
 @pytest.fixture
-def browser(request):
+def browser():
     if not Path(CHROMIUM).exists() or not shutil.which(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -74,7 +60,6 @@ def browser(request):
             yield browser
         finally:
             browser.close()
-            _wait_for_requests_in_flight(request)
 
 
 @pytest.fixture
