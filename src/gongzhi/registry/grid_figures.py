@@ -73,9 +73,21 @@ _SQLITE = (
     Trigger(
         "registry_gridfigures_resident_au",
         RESIDENTS,
-        f"AFTER UPDATE OF grid_id, has_sensitive ON {RESIDENTS} "
-        "WHEN OLD.grid_id IS NOT NEW.grid_id OR OLD.has_sensitive IS NOT NEW.has_sensitive "
+        f"AFTER UPDATE OF grid_id, has_sensitive ON {RESIDENTS} WHEN OLD.grid_id IS NOT NEW.grid_id "
         f"BEGIN {_sqlite_remove('OLD', True)} {_sqlite_add('NEW', True)} END",
+    ),
+    # A resident whose flag changes in her grid only moves the grid's sensitive count: its row
+    # exists since she was added, so an UPDATE, never an insert. (Deleting every table, as a
+    # flush does, may delete the tag links after the figures and before the residents; an
+    # upsert here would write a row for a grid about to be deleted, and the commit's foreign
+    # key check fails.)
+    Trigger(
+        "registry_gridfigures_resident_as",
+        RESIDENTS,
+        f"AFTER UPDATE OF has_sensitive ON {RESIDENTS} "
+        "WHEN OLD.grid_id IS NEW.grid_id AND OLD.has_sensitive IS NOT NEW.has_sensitive "
+        f"BEGIN UPDATE {FIGURES} SET sensitive = sensitive - {_SENS.format(p='OLD.')} + {_SENS.format(p='NEW.')} "
+        "WHERE grid_id = NEW.grid_id; END",
     ),
     Trigger(
         "registry_gridfigures_household_ai",
