@@ -85,3 +85,19 @@ def refer(legal, consultation=None, by=None, **fields):
         values.setdefault("node", legal.town["c1"])
         values.setdefault("resident", legal.people.mei)
     return services.refer_to_legal_aid(by or legal.users.community, consultation=consultation, **values)
+
+
+def hold(legal, by=None, **fields):
+    """A 普法 activity held today in 南庄 (recorded by the community worker unless `by`), with
+    王小梅 registered unless `residents` says otherwise."""
+    values = {
+        "node": legal.town["c1"],
+        "title": "民法典进社区",
+        "held_on": timezone.localdate(),
+        "place": "南庄社区活动室",
+        "topic": "民法典",
+        "attendance": 30,
+        "residents": [legal.people.mei],
+    }
+    values.update(fields)
+    return services.record_activity(by or legal.users.community, **values)

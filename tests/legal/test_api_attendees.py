@@ -12,7 +12,6 @@ import itertools
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
 
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.models import Role
@@ -23,6 +22,8 @@ from gongzhi.territory import services as territory
 from tests import factories
 from tests.api_client import ApiClient
 from tests.contract import contract
+
+from .conftest import hold
 
 _seq = itertools.count(1)
 
@@ -42,16 +43,7 @@ def activity(legal):
     """A 南庄 activity with three registered attendees: 王小梅 (g11), 钱矫正 (g11, sensitive)
     and 李网格 (g12), recorded by the community worker who may see all three."""
     legal.people.other_grid = factories.make_resident(legal.town["g12"], name="李网格", phone="13600002222")
-    return services.record_activity(
-        legal.users.carer,
-        node=legal.town["c1"],
-        title="民法典进社区",
-        held_on=timezone.localdate(),
-        place="南庄社区活动室",
-        topic="民法典",
-        attendance=30,
-        residents=[legal.people.mei, legal.people.secret, legal.people.other_grid],
-    )
+    return hold(legal, by=legal.users.carer, residents=[legal.people.mei, legal.people.secret, legal.people.other_grid])
 
 
 def _readers(legal):

@@ -6,7 +6,6 @@ API does the same with If-Match; readers and other communities are refused."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from gongzhi.core.exceptions import StaleObject
 from gongzhi.core.models import AuditEntry
@@ -14,6 +13,8 @@ from gongzhi.legal import services
 from gongzhi.legal.models import Attendance
 from tests import factories
 from tests.api_client import ApiClient, errors
+
+from .conftest import hold
 
 
 def _refused(call) -> str:
@@ -24,16 +25,7 @@ def _refused(call) -> str:
 
 @pytest.fixture
 def activity(legal):
-    return services.record_activity(
-        legal.users.community,
-        node=legal.town["c1"],
-        title="民法典进社区",
-        held_on=timezone.localdate(),
-        place="南庄社区活动室",
-        topic="民法典",
-        attendance=2,
-        residents=[legal.people.mei],
-    )
+    return hold(legal, attendance=2)
 
 
 def test_a_wrong_attendee_is_removed_and_the_right_one_added(legal, activity):

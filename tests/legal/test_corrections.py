@@ -16,7 +16,7 @@ from gongzhi.legal import services
 from gongzhi.legal.models import Consultation
 from tests.api_client import ApiClient, errors
 
-from .conftest import consult, refer
+from .conftest import consult, hold, refer
 
 
 def _refused(call) -> str:
@@ -27,16 +27,7 @@ def _refused(call) -> str:
 
 @pytest.fixture
 def activity(legal):
-    return services.record_activity(
-        legal.users.community,
-        node=legal.town["c1"],
-        title="民法典进社区",
-        held_on=timezone.localdate(),
-        place="南庄社区活动室",
-        topic="民法典",
-        attendance=30,
-        residents=[legal.people.mei],
-    )
+    return hold(legal)
 
 
 def test_a_consultation_is_corrected_and_audited(legal):
