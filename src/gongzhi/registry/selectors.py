@@ -179,7 +179,7 @@ def _visible_only(qs, text: str) -> _Plan:
         elif tail:
             drive = _phone_tail(qs, tail[-masking.PHONE_TAIL :])
         else:
-            return _Plan(qs.none(), None, ("id",), by_id=True)
+            return _Plan(qs.none(), None, ("id",))
         # In id order (the table's own), not by name: a pasted 3205************** matches most
         # of a town, and a page in id order stops early where sorting by name would not.
         return _Plan(qs.filter(drive).filter(number_search.visible_pattern(text)), None, ("id",), by_id=True)
@@ -199,7 +199,7 @@ def _visible_only(qs, text: str) -> _Plan:
     if number_search.lookup_kind(text) == "phone":
         parts.append(Q(phone=text))
     if not parts:
-        return _Plan(qs.none(), None, ("id",), by_id=True)
+        return _Plan(qs.none(), None, ("id",))
     return _Plan(qs.filter(functools.reduce(operator.or_, parts)), exact, ("id",), by_id=True)
 
 
