@@ -45,6 +45,20 @@ def make_user(role, node, username=None, **extra):
     )
 
 
+def make_user_with_perms(perms, node):
+    """A user whose only role, on `node`, holds exactly `perms` ("app_label.codename")."""
+    from django.contrib.auth.models import Permission
+
+    from gongzhi.accounts.models import Role
+
+    n = next(_seq)
+    role = Role.objects.create(slug=f"only-perms-{n}", name=f"权限组合 {n}")
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        role.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return accounts.create_user(username=f"onlyperms{n}", password=PASSWORD, role=role.slug, node=node)
+
+
 def id_number(birth=dt.date(1990, 1, 1), male=True, region="320582") -> str:
     """A valid, unique 18-digit ID number."""
     n = next(_seq)

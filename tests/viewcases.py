@@ -27,24 +27,18 @@ when a view checks the wrong permission, not only when a seeded role happens to 
         def edit_data(self, obj): …        # a valid edit form of `obj`
 """
 
-import itertools
-
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from gongzhi.accounts import services as accounts
-from gongzhi.accounts.models import Role
 from gongzhi.core.models import AuditEntry
 
-from .factories import PASSWORD
+from .factories import make_user_with_perms
 
 ACTIONS = ("list", "detail", "create", "edit", "delete")
 OBJECT_ACTIONS = ("detail", "edit", "delete")
 WRITES = {"create": "create", "edit": "update", "delete": "delete"}
-_seq = itertools.count(1)
 
 
 def _actions(*names):
@@ -91,12 +85,7 @@ class ViewCases:
 
     def user_with(self, perms, node):
         """A user whose only role, on `node`, holds exactly `perms`."""
-        n = next(_seq)
-        role = Role.objects.create(slug=f"viewcase-{n}", name=f"viewcase {n}")
-        for perm in {*perms, *self.extra_perms}:
-            app_label, codename = perm.split(".")
-            role.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        return accounts.create_user(username=f"viewcase{n}", password=PASSWORD, role=role.slug, node=node)
+        return make_user_with_perms({*perms, *self.extra_perms}, node)
 
     def signed_in(self, client, perms, node):
         client.force_login(self.user_with(perms, node))

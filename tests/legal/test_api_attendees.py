@@ -7,14 +7,9 @@ way), in clear and logged to those with it; never a phone or an ID number. The a
 the activity's ETag, which the DELETE's If-Match takes. Every answer is checked against the
 OpenAPI document (tests/contract.py, installed for every test by tests/conftest.py)."""
 
-import itertools
-
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from gongzhi.accounts import services as accounts
-from gongzhi.accounts.models import Role
 from gongzhi.core.choices import AuditAction
 from gongzhi.core.models import AuditEntry
 from gongzhi.legal import services
@@ -25,17 +20,7 @@ from tests.contract import contract
 
 from .conftest import hold
 
-_seq = itertools.count(1)
-
-
-def user_with(perms, node):
-    """A user whose only role, on `node`, holds exactly `perms`."""
-    n = next(_seq)
-    role = Role.objects.create(slug=f"legalatt-{n}", name=f"普法 {n}")
-    for perm in perms:
-        app, code = perm.split(".")
-        role.permissions.add(Permission.objects.get(content_type__app_label=app, codename=code))
-    return accounts.create_user(username=f"legalatt{n}", password=factories.PASSWORD, role=role.slug, node=node)
+user_with = factories.make_user_with_perms
 
 
 @pytest.fixture

@@ -3,19 +3,14 @@
 refused with the reason, nothing written), audited, plain POSTs that come back to the review
 with a message, htmx answers with the message alone; the page's query count stays flat."""
 
-import itertools
-
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from gongzhi.accounts import services as accounts
-from gongzhi.accounts.models import Role
 from gongzhi.cases.models import JournalEntry
 from gongzhi.core.models import AuditEntry
 from gongzhi.mediation.choices import Risk, Status
 from gongzhi.mediation.models import Report
-from tests.factories import PASSWORD
+from tests.factories import make_user_with_perms
 
 REVIEW = reverse("mediation:review")
 
@@ -45,17 +40,7 @@ def done(name, d) -> bool:
     return JournalEntry.objects.filter(case_id=d.pk, action="note").exists()
 
 
-_seq = itertools.count(1)
-
-
-def user_with(perms, node):
-    """A user whose only role, on `node`, holds exactly `perms`."""
-    n = next(_seq)
-    role = Role.objects.create(slug=f"reviewonly-{n}", name=f"研判 {n}")
-    for perm in perms:
-        app, code = perm.split(".")
-        role.permissions.add(Permission.objects.get(content_type__app_label=app, codename=code))
-    return accounts.create_user(username=f"reviewonly{n}", password=PASSWORD, role=role.slug, node=node)
+user_with = make_user_with_perms
 
 
 @pytest.mark.parametrize("name", ["assign", "escalate", "note"])
